@@ -1,0 +1,39 @@
+# Front door of fazhi-analysis. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+REGION ?= 达坂城区
+YEAR   ?= 2024
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps data report test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the package with its test extra
+
+system-deps: ## Install Chromium, Noto CJK fonts and poppler with apt-get when missing
+	bash scripts/install-system-deps.sh
+
+data: $(STAMP) ## Build data/processed/indicators.{parquet,csv} from data/raw/
+	$(BIN)/fazhi build
+
+report: system-deps data ## Build the data and the annual report of the bundled default (达坂城区 2024)
+
+test: system-deps $(STAMP) ## Install everything and run the test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## Run the benchmarks in benchmarks/ (on demand, not part of the tests)
+	$(BIN)/python -m pip install -q cn2an
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove derived data and reports (data/raw/ is never touched)
+	rm -rf data/processed/* reports/*

@@ -1,0 +1,5 @@
+"""``python -m fazhi_analysis`` works like ``fazhi``."""
+
+from .cli import main
+
+raise SystemExit(main())

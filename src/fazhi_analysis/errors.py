@@ -1,0 +1,31 @@
+"""One error family carrying a user-facing message; the CLI maps each class to an exit code."""
+
+from __future__ import annotations
+
+
+class FazhiError(Exception):
+    """Base class of every error the package raises on purpose.
+
+    The message is complete and user-facing: it names the file (and row, column
+    or cell when known) and says what is wrong, so the CLI prints it as is.
+    """
+
+    exit_code = 1
+
+
+class InputError(FazhiError):
+    """Bad input the user can fix: a missing, empty, binary or undecodable file, an unknown region."""
+
+    exit_code = 2
+
+
+class DataValidationError(FazhiError):
+    """The data break a rule of the catalog or the schema (an error-level finding)."""
+
+    exit_code = 1
+
+
+class ReportError(FazhiError):
+    """Executing or exporting a report failed; the previous good report is left untouched."""
+
+    exit_code = 1

@@ -1,0 +1,66 @@
+"""Write tables safely: to stdout or files, as JSON, CSV or Parquet, never half-overwriting a good file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
+
+    On an exception the temporary file is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None:
+    """Write ``frame`` as a JSON array (one object per row), CSV or Parquet to ``out`` or stdout.
+
+    Raises:
+        InputError: Parquet asked for without an output file.
+    """
+    if fmt == "parquet":
+        if out is None:
+            raise InputError("parquet 格式需要 -o 输出文件 / --format parquet needs -o FILE")
+        with atomic_path(out) as tmp:
+            frame.to_parquet(tmp, index=False)
+        return
+    if fmt == "json":
+        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+    else:
+        text = frame.to_csv(index=False)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    with atomic_path(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_table(frame: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
+    """Write ``frame`` to ``stem.parquet`` and ``stem.csv`` (UTF-8 with BOM, so Excel reads Chinese)."""
+    parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
+    with atomic_path(parquet) as tmp:
+        frame.to_parquet(tmp, index=False)
+    with atomic_path(csv) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return parquet, csv
