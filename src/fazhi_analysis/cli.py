@@ -110,7 +110,60 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_build)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_catalog, _add_extract, _add_build]
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import output, validate
+
+    table = validate.read_table(args.table)
+    threshold = validate.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
+    findings = validate.check(table, outlier_threshold=threshold)
+    if args.format == "table":
+        text = "\n".join(f"[{f.level}] {f.message_zh}\n          {f.message_en}" for f in findings.itertuples())
+        if args.output is None:
+            if text:
+                sys.stdout.write(text + "\n")
+        else:
+            with output.atomic_path(args.output) as tmp:
+                tmp.write_text(text + "\n" if text else "", encoding="utf-8")
+    else:
+        output.write_records(findings, fmt=args.format, out=args.output)
+    print(f"{args.table}: {len(table)} 行 / rows; {validate.summary(findings)}", file=sys.stderr)
+    return 1 if validate.has_errors(findings) else 0
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    from .config import DEFAULT_TABLE
+
+    p = sub.add_parser(
+        "validate",
+        help="校验整洁指标表 / check a tidy indicator table",
+        description=(
+            "按模式和指标目录校验整洁指标表，列出错误和警告（中英文，注明地区、年度、指标和来源）。\n"
+            "Check a tidy table against the schema and the catalog; list errors and warnings.\n\n"
+            "错误 / errors (exit 1): 类型与缺失值 types and missing values (schema), 年度 year 2000…next year,\n"
+            "  单位不在目录中 unit not accepted (unit), 来源间数值不一致 conflicting values (conflict),\n"
+            "  目录关系如 结案≤收到 catalog relations (relation), 比率超出0–100 (rate_range),\n"
+            "  计数非整数或为负 counts not whole / negative (count_whole, negative).\n"
+            "警告 / warnings (exit 0): 同一文件重复 (duplicate), 板块指标不全 (completeness),\n"
+            "  同比异常变化 year-over-year outliers (outlier, see --threshold)."
+        ),
+        epilog=(
+            "示例 / examples:\n"
+            "  fazhi validate                                   # data/processed/indicators.parquet\n"
+            "  fazhi validate cleaned.csv --threshold 0.5       # flag changes beyond ×1.5 / ÷1.5\n"
+            "  fazhi validate --format csv -o findings.csv\n"
+            "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("table", nargs="?", default=str(DEFAULT_TABLE), help=f"整洁指标表 .parquet 或 .csv / tidy table (default: {DEFAULT_TABLE})")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
+    p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout)")
+    p.set_defaults(handler=_cmd_validate)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_catalog, _add_extract, _add_build, _add_validate]
 
 
 def make_parser() -> argparse.ArgumentParser:
