@@ -19,8 +19,8 @@ import yaml
 from .config import PACKAGE_DATA
 
 CATALOG_FILE = PACKAGE_DATA / "catalog.yaml"
-INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude"]
-LIST_FIELDS = ("units", "aliases", "context", "exclude")
+INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude", "nouns"]
+LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns")
 
 
 @cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import os
 import sys
 import tempfile
@@ -46,7 +48,8 @@ def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None
             frame.to_parquet(tmp, index=False)
         return
     if fmt == "json":
-        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+        records = [{key: _json_scalar(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
+        text = json.dumps(records, ensure_ascii=False, indent=1)
     else:
         text = frame.to_csv(index=False)
     if out is None:
@@ -54,6 +57,17 @@ def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None
         return
     with atomic_path(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def _json_scalar(value: object) -> object:
+    """A JSON-ready scalar: NA → null, whole floats → int (17 rather than 17.0)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def write_table(frame: pd.DataFrame, stem: Path) -> tuple[Path, Path]:

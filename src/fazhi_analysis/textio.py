@@ -62,9 +62,10 @@ def _decode(path: Path, data: bytes) -> str:
 
 def _read_docx(path: Path) -> str:
     import docx  # imported here: python-docx is only needed for .docx input
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"{path}: 不是有效的 .docx 文件 / not a valid .docx file ({exc})") from None
     return "\n".join(paragraph.text for paragraph in document.paragraphs)

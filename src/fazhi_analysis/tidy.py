@@ -39,5 +39,5 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sort(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows in a deterministic order: region, year, source, then the original order."""
-    return frame.sort_values(["region", "year", "source"], kind="stable", na_position="last").reset_index(drop=True)
+    """Rows in a deterministic order: by region and year, keeping the input order within them."""
+    return frame.sort_values(["region", "year"], kind="stable", na_position="last").reset_index(drop=True)

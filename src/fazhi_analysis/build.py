@@ -1,0 +1,106 @@
+"""Build the tidy indicator table under ``data/processed/`` from the inputs under ``data/raw/``.
+
+Example:
+    >>> table = build()            # data/raw/ → data/processed/indicators.{parquet,csv}
+    >>> table.columns.tolist()[:4]
+    ['region', 'year', 'indicator', 'value']
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import tidy
+from .config import PROCESSED_DIR, RAW_DIR
+from .errors import InputError
+from .extract import detect_region_year, extract_text
+from .output import write_table
+from .textio import REPORT_SUFFIXES, read_report_text
+
+TABLE_STEM = "indicators"
+SIDECAR_SUFFIX = ".meta.yaml"
+_REGION_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:区|县|市|旗|州|盟)")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def report_files(raw_dir: Path) -> list[Path]:
+    """Report texts under ``raw_dir`` (recursively), in a stable order."""
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def identify(path: Path, text: str) -> tuple[str, int]:
+    """Region and year of a report: its own words first, then ``<file>.meta.yaml``, then the file name.
+
+    Raises:
+        InputError: when neither can be found, naming the file and how to fix it.
+    """
+    region, year = detect_region_year(text)
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    meta = {}
+    if sidecar.is_file():
+        try:
+            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
+    region = region or meta.get("region") or _first(_REGION_IN_NAME, path.stem)
+    year = year or meta.get("year") or _first(_YEAR_IN_NAME, path.stem)
+    if not region or not year:
+        missing = "、".join(x for x, v in (("地区 region", region), ("年度 year", year)) if not v)
+        raise InputError(
+            f"{path}: 无法确定{missing} / cannot tell the region or year; "
+            f"请在 {sidecar.name} 中写明 / add a sidecar {sidecar.name} with 'region: …' and 'year: …'"
+        )
+    return str(region), int(year)
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(match.lastindex or 0) if match else None
+
+
+def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
+    """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure."""
+    text = read_report_text(path)
+    region, year = identify(path, text)
+    figures = extract_text(text)
+    rel = path.relative_to(raw_dir).as_posix()
+    starts = figures["start"].astype("int64")
+    line_starts = pd.Series([0] + [m.end() for m in re.finditer("\n", text)])
+    line = line_starts.searchsorted(starts, side="right")
+    column = starts.to_numpy() - line_starts.to_numpy()[line - 1] + 1
+    figures["source"] = [f"{rel}:{ln}:{col}" for ln, col in zip(line, column)]
+    figures["region"], figures["year"] = region, year
+    return tidy.conform(figures)
+
+
+def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False) -> pd.DataFrame:
+    """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
+
+    Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
+
+    Raises:
+        InputError: ``raw_dir`` is missing or holds no input, or an input is unreadable.
+    """
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    if not raw_dir.is_dir():
+        raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
+    files = report_files(raw_dir)
+    if not files:
+        raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx）/ no report files found")
+    frames = []
+    for number, path in enumerate(files, 1):
+        frame = report_table(path, raw_dir)
+        frames.append(frame)
+        if not quiet:
+            mapped = int(frame["indicator"].notna().sum())
+            print(f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
+                  file=sys.stderr)
+    table = tidy.sort(pd.concat(frames, ignore_index=True))
+    write_table(table, processed_dir / TABLE_STEM)
+    return table
