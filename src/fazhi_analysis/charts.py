@@ -1,0 +1,157 @@
+"""Charts of the annual report: matplotlib in one house style, Chinese in Noto Sans CJK SC, as SVG.
+
+The style is package data (``data/report.mplstyle``). Charts are drawn on a bare
+:class:`~matplotlib.figure.Figure` (no pyplot state) and returned as :class:`Svg`, which a
+notebook displays inline; SVG keeps them sharp in the PDF.
+
+Example:
+    >>> svg = charts.section_chart(comparison, "disputes")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib.style
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from . import analysis, catalog
+from .config import PACKAGE_DATA
+from .figures import format_figure
+
+STYLE = PACKAGE_DATA / "report.mplstyle"
+FONT = "Noto Sans CJK SC"
+WIDTH_IN = 6.8
+BAR_IN = 0.30
+LABEL_CHARS = 15
+CURRENT, PRIOR = "#b22222", "#b0b0b0"
+KIND_TITLES = {"count": "数量", "amount": "金额（万元）", "rate": "比率（%）"}
+
+
+class Svg(str):
+    """An SVG image; Jupyter displays it inline."""
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+def _wrap(name: str) -> str:
+    """Break a long Chinese name over balanced lines of at most ``LABEL_CHARS`` characters."""
+    lines = -(-len(name) // LABEL_CHARS)
+    width = -(-len(name) // max(lines, 1))
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width))
+
+
+def to_svg(fig: Figure) -> Svg:
+    """The figure as an SVG string without the XML prolog (ready to inline in HTML)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    return Svg(text[text.index("<svg") :])
+
+
+def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], legend: bool) -> None:
+    """Horizontal bars of one kind of figure, the value written beside each bar.
+
+    Counts spanning more than two orders of magnitude get a logarithmic axis, so that 2次 and
+    955次 both show; amounts are drawn in 万元, rates on 0–100.
+    """
+    scale = 1e4 if kind == "amount" else 1.0
+    has_prior = bool(rows["prior_value"].notna().any())
+    positions = list(range(len(rows)))[::-1]
+    height = 0.38 if has_prior else 0.6
+    shift = height / 2 if has_prior else 0.0
+    current = rows["value"].astype(float).fillna(0) / scale
+    prior = rows["prior_value"].astype(float).fillna(0) / scale
+    values = pd.concat([current, prior])
+    top = max(float(values.max()), 1e-9)
+    positive = values[values > 0]
+    log = kind == "count" and len(positive) > 1 and top / float(positive.min()) > 100
+    base = 0.5 if log else 0.0
+    ax.barh([p + shift for p in positions], (current - base).clip(lower=0), left=base, height=height,
+            color=CURRENT, label=f"{years[0]}年")
+    if has_prior:
+        ax.barh([p - shift for p in positions], (prior - base).clip(lower=0), left=base, height=height,
+                color=PRIOR, label=f"{years[1]}年")
+    for p, (_, row), value in zip(positions, rows.iterrows(), current):
+        ax.text(max(value, base) * (1.08 if log else 1) + (0 if log else top * 0.01), p + shift,
+                format_figure(row["value"], row["unit"], row["approx"], row["raw"]),
+                va="center", ha="left", fontsize=8, color="#333333")
+    ax.set_yticks(positions, [_wrap(str(name)) for name in rows["name"]])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(base, top * 6)
+        # Plain tick labels: the default 10^n labels go through mathtext, slow and foreign to readers.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_title(f"{KIND_TITLES[kind]}（对数刻度）")
+    else:
+        ax.set_xlim(0, 100 if kind == "rate" and top <= 100 else top * 1.25)
+        ax.set_title(KIND_TITLES.get(kind, kind))
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    if legend:
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2)
+
+
+def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
+    """Bars of every figure of one chapter, one panel per kind (counts, amounts in 万元, rates).
+
+    With prior-year data the prior figures stand in grey beside this year's.
+    """
+    rows = comparison[comparison["section"] == section]
+    if rows.empty:
+        return Svg("")
+    has_prior = analysis.has_prior(comparison)
+    prior_years = comparison["prior_year"].dropna()
+    years = (int(rows["year"].iloc[0]), int(prior_years.iloc[0]) if len(prior_years) else None)
+    kinds = [k for k in ("count", "amount", "rate") if (rows["kind"] == k).any()]
+    kinds += [k for k in rows["kind"].dropna().unique() if k not in kinds]
+    groups = [rows[rows["kind"] == k] for k in kinds]
+    lines = [sum(max(1, len(str(n)) // LABEL_CHARS + (len(str(n)) % LABEL_CHARS > 0)) for n in g["name"]) for g in groups]
+    heights = [max(len(g), 1) * BAR_IN * (1.6 if has_prior else 1) + 0.1 * extra + 0.5 for g, extra in zip(groups, lines)]
+    with matplotlib.style.context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, sum(heights) + 0.3 * (len(groups) - 1)), layout="constrained")
+        axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+        for i, (ax, kind, group) in enumerate(zip(axes, kinds, groups)):
+            _panel(ax, group, kind, years, legend=has_prior and i == 0)
+        return to_svg(fig)
+
+
+def overview_chart(comparison: pd.DataFrame) -> Svg:
+    """The number of figures per chapter; with prior-year data, the change in % of each compared figure."""
+    with matplotlib.style.context(STYLE):
+        if analysis.has_prior(comparison):
+            rows = comparison[comparison["change"].notna() & (comparison["unit"] != "%")]
+            pct = rows["change_pct"].astype(float).fillna(0)
+            fig = Figure(figsize=(WIDTH_IN, 0.32 * max(len(rows), 1) + 0.8), layout="constrained")
+            ax = fig.subplots()
+            positions = list(range(len(rows)))[::-1]
+            ax.barh(positions, pct, color=[CURRENT if v >= 0 else "#1f4e79" for v in pct], height=0.6)
+            ax.set_yticks(positions, [_wrap(str(n)) for n in rows["name"]])
+            ax.axvline(0, color="#666666", linewidth=0.6)
+            ax.set_title("同比变化（%）")
+            for p, v in zip(positions, pct):
+                ax.text(v, p, f" {v:+.1f}% ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+            span = max(abs(pct).max(), 1) * 1.3
+            ax.set_xlim(-span if (pct < 0).any() else 0, span)
+        else:
+            counts = comparison.groupby("section").size()
+            order = [s for s in catalog.sections().index if s in counts.index]
+            fig = Figure(figsize=(WIDTH_IN, 0.35 * len(order) + 0.8), layout="constrained")
+            ax = fig.subplots()
+            positions = list(range(len(order)))[::-1]
+            ax.barh(positions, [counts[s] for s in order], color=CURRENT, height=0.6)
+            ax.set_yticks(positions, [re.sub(r"\s", "", catalog.section_title(s)) for s in order])
+            for p, s in zip(positions, order):
+                ax.text(counts[s] + 0.2, p, f"{counts[s]}项", va="center", fontsize=8)
+            ax.set_title("各方面收录数据（项）")
+            ax.set_xlim(0, counts.max() * 1.15)
+        ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+        ax.set_axisbelow(True)
+        return to_svg(fig)

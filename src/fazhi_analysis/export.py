@@ -1,0 +1,98 @@
+"""nbconvert exporters of the annual report: a self-contained Chinese HTML page, and PDF via Chromium.
+
+``fazhi_html`` renders with the package's own template (``templates/nbconvert/fazhi_report``):
+lang zh-CN, no code, no prompts, no stderr, no parameters cells, styles inlined and no script or
+font from a CDN, so the page opens offline. ``fazhi_pdf`` prints that page with the system
+Chromium (:mod:`fazhi_analysis.browser`). Both are registered under nbconvert's exporter entry
+point, so ``jupyter nbconvert --to fazhi_pdf notebook.ipynb`` works too.
+
+Example:
+    >>> html, _ = ReportHTMLExporter().from_notebook_node(nb)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+from .browser import Browser
+from .config import PACKAGE_DIR
+
+TEMPLATE_ROOT = PACKAGE_DIR / "templates" / "nbconvert"
+TEMPLATE_NAME = "fazhi_report"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """HTML of the annual report: outputs only, embedded images, zh-CN, nothing fetched from the network."""
+
+    export_from_notebook = "fazhi_html"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATE_ROOT)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True)
+
+
+class ChromiumPDFExporter(ReportHTMLExporter):
+    """PDF of the annual report: the ``fazhi_html`` page printed to A4 by the system Chromium.
+
+    A :class:`~fazhi_analysis.browser.Browser` already running can be handed in (``browser=``)
+    so that its start-up overlaps other work; otherwise one is started for this export.
+    """
+
+    export_from_notebook = "fazhi_pdf"
+    output_mimetype = "application/pdf"
+
+    def __init__(self, browser: Browser | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.browser = browser
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[bytes, dict]:
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        with tempfile.TemporaryDirectory(prefix="fazhi-pdf-") as tmp:
+            page = Path(tmp) / "report.html"
+            page.write_text(html, encoding="utf-8")
+            pdf = html_to_pdf(page, self.browser)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources
+
+
+def html_to_pdf(html: Path, browser: Browser | None = None) -> bytes:
+    """Print an HTML file to PDF bytes, with ``browser`` if given, else a Chromium started for it."""
+    if browser is not None:
+        return browser.print_pdf(html)
+    with Browser() as own:
+        return own.print_pdf(html)

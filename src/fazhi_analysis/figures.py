@@ -1,0 +1,127 @@
+"""Write figures the way a Chinese report writes them: ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``.
+
+The tidy table keeps values in the base unit (万/亿 folded in). :func:`format_figure` folds them
+back out, taking the magnitude, the approximation marker and the written unit from the original
+text (``raw``) when there is one, so a figure reads in the report as it read in the source.
+
+Example:
+    >>> format_figure(15471600, "元", False, "1547.16万元")
+    '1547.16万元'
+    >>> format_figure(28000, "人次", True, "2.8万余人次")
+    '2.8万余人次'
+    >>> format_change(15, 11, "件")
+    '同比增加4件、增长36.4%'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+_DIGITS = r"\d[\d,，.]*"
+_MAGNITUDE_RE = re.compile(_DIGITS + r"\s*(万亿|亿|万)")
+_PREFIX_RE = re.compile(r"(约|近|将近|接近|超过|超|逾|不少于|不低于|至少)\s*" + r"\d")
+_INNER_RE = re.compile(_DIGITS + r"\s*(?:万亿|亿|万)?\s*(余|多)")
+_OUTER_RE = re.compile(r"(以上|左右)")
+_MAGNITUDES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+NA_TEXT = "—"
+
+
+def _is_na(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float, decimals: int = 2) -> str:
+    """A number without thousands separators and without trailing zeros: ``1547.16``, ``98``, ``2.8``."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _magnitude(value: float, unit: str, raw: str | None) -> str:
+    """The multiplier to write: the one the source used, else 亿/万 for large amounts and round counts."""
+    if raw:
+        found = _MAGNITUDE_RE.search(raw)
+        return found.group(1) if found else ""
+    size = abs(value)
+    if unit == "%":
+        return ""
+    if unit == "元":
+        return "亿" if size >= 1e8 else "万" if size >= 1e4 else ""
+    if size >= 1e5 and size % 1000 == 0:
+        return "万"
+    return ""
+
+
+def _written_unit(unit: str, raw: str | None) -> str:
+    """The unit as the source wrote it, keeping a spelling such as ``场(次)`` for 场次."""
+    if raw and len(unit) == 2:
+        found = re.search(re.escape(unit[0]) + r"\s*([(（])" + re.escape(unit[1]) + r"\s*([)）])", raw)
+        if found:
+            return f"{unit[0]}{found.group(1)}{unit[1]}{found.group(2)}"
+    return unit
+
+
+def format_figure(value: object, unit: object, approx: object = False, raw: object = None) -> str:
+    """One figure as a Chinese report writes it.
+
+    Args:
+        value: The value in the base unit (万/亿 folded in; percentages in percent points).
+        unit: The unit (``件``, ``元``, ``%`` …).
+        approx: Whether the source gives the figure as approximate (余/多/约…).
+        raw: The source's own text of the figure, if any; it decides 万/亿, the marker and the spelling.
+
+    Returns:
+        ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``, ``约300人``; ``—`` for a missing value.
+    """
+    if _is_na(value):
+        return NA_TEXT
+    unit = "" if _is_na(unit) else str(unit)
+    raw = None if _is_na(raw) or not str(raw).strip() else str(raw)
+    approx = False if _is_na(approx) else bool(approx)
+    magnitude = _magnitude(float(value), unit, raw)
+    number = format_number(float(value) / _MAGNITUDES.get(magnitude, 1), 4 if magnitude else 2)
+    prefix = inner = outer = ""
+    if approx:
+        if raw and (found := _PREFIX_RE.search(raw)):
+            prefix = found.group(1)
+        elif raw and (found := _INNER_RE.search(raw)):
+            inner = found.group(1)
+        elif raw and (found := _OUTER_RE.search(raw)):
+            outer = found.group(1)
+        elif unit == "%":
+            prefix = "约"
+        else:
+            inner = "余"
+    return f"{prefix}{number}{magnitude}{inner}{_written_unit(unit, raw)}{outer}"
+
+
+def format_change(current: object, prior: object, unit: object, approx: bool = False) -> str:
+    """The year-over-year change in report wording.
+
+    Rates change in percentage points (``同比提高2个百分点``); other figures by amount and
+    percentage (``同比增加3件、增长37.5%``). Approximate figures give an approximate change.
+
+    Returns:
+        The phrase, or an empty string when either value is missing.
+    """
+    if _is_na(current) or _is_na(prior):
+        return ""
+    current, prior = float(current), float(prior)
+    unit = "" if _is_na(unit) else str(unit)
+    about = "约" if approx else ""
+    diff = current - prior
+    if diff == 0:
+        return "与上年持平"
+    if unit == "%":
+        verb = "提高" if diff > 0 else "下降"
+        return f"同比{verb}{about}{format_number(abs(diff), 1)}个百分点"
+    verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
+    amount = format_figure(abs(diff), unit)
+    if prior == 0:
+        return f"同比{verb}{about}{amount}"
+    pct = format_number(abs(diff) / abs(prior) * 100, 1)
+    return f"同比{verb}{about}{amount}、{trend}{about}{pct}%"

@@ -1,0 +1,71 @@
+"""Tidy tables for the report tests, built from the hand-checked figures of the seed report.
+
+The gold mentions (tests/fixtures/dabancheng_2024_report.mentions.json) give value, unit, approx,
+raw and indicator of all 71 figures of 达坂城区 2024; a made-up 2023 gives year-over-year cases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from fazhi_analysis import catalog, tidy
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MENTIONS = FIXTURES / "dabancheng_2024_report.mentions.json"
+REGION, YEAR = "达坂城区", 2024
+
+
+def mentions() -> list[dict]:
+    """The 71 checked figures of the seed report."""
+    return json.loads(MENTIONS.read_text(encoding="utf-8"))["mentions"]
+
+
+def figure_text(mention: dict) -> str:
+    """The figure's own text, derived from a gold mention whose raw may be wider.
+
+    Number, 万/亿 and 余/多 as they stand in raw, then the gold unit (spelt 场(次) where raw does):
+    '结案率 98%' → '98%', '2.8万余人次' → '2.8万余人次', '972场(次)' → '972场(次)'; '五类' stays '五类'.
+    """
+    raw, unit = mention["raw"], mention["unit"]
+    found = re.search(r"\d[\d.]*(万|亿)?(余|多)?", raw)
+    if not found:
+        return raw
+    spelt = f"{unit[0]}({unit[1]})" if len(unit) == 2 and f"{unit[0]}({unit[1]})" in raw else unit
+    return found.group(0) + spelt
+
+
+def gold_table() -> pd.DataFrame:
+    """The seed's figures as a tidy table of 达坂城区 2024 (the unmapped '五类' under administration)."""
+    sections = catalog.indicators()["section"]
+    rows = []
+    for m in mentions():
+        indicator = m["indicator"]
+        rows.append({
+            "region": REGION, "year": YEAR, "indicator": indicator, "value": float(m["value"]),
+            "unit": m["unit"], "approx": m["approx"], "source": f"dabancheng_2024_report.txt:{m['offset']}",
+            "raw": m["raw"], "label": m["label"],
+            "section": sections.get(indicator, "administration") if indicator else "administration",
+        })
+    return tidy.conform(pd.DataFrame(rows))
+
+
+def with_prior_year() -> pd.DataFrame:
+    """The gold table plus a 2023 with some indicators, to exercise the year-over-year comparison."""
+    current = gold_table()
+    prior = current[current["indicator"].isin([
+        "disputes.reconsideration_applications", "disputes.reconsideration_closed",
+        "disputes.head_appearance_rate", "study.wage_arrears_recovered", "legal_education.flag_lecture_audience",
+    ])].copy()
+    prior["year"] = 2023
+    prior["value"] = prior["indicator"].map({
+        "disputes.reconsideration_applications": 8.0, "disputes.reconsideration_closed": 5.0,
+        "disputes.head_appearance_rate": 95.0, "study.wage_arrears_recovered": 12000000.0,
+        "legal_education.flag_lecture_audience": 30000.0,
+    })
+    prior["raw"] = pd.NA
+    prior["source"] = "made_up_2023.txt"
+    return tidy.conform(pd.concat([current, prior], ignore_index=True))
