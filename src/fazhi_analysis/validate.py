@@ -226,8 +226,8 @@ def _units(mapped: pd.DataFrame) -> list[dict]:
 
 
 def origin(source: pd.Series) -> pd.Series:
-    """The file part of a source: ``dept.xlsx#表1!C3`` → ``dept.xlsx``."""
-    return source.astype("string").str.replace(r"#.*$", "", regex=True)
+    """The file part of a source: ``dept.xlsx#表1!C3`` → ``dept.xlsx``, ``report.txt:12:5`` → ``report.txt``."""
+    return source.astype("string").str.replace(r"(#.*|:\d+:\d+)$", "", regex=True)
 
 
 def _agree(values: list[float], approx: list[bool]) -> bool:

@@ -1,0 +1,841 @@
+"""Clean departments' messy indicator spreadsheets (CSV, XLSX) into the tidy table, with rejects.
+
+How a sheet is read:
+
+* **Title, metadata and note rows** above the header (one merged line, ``填报单位：…``) are skipped;
+  their text still tells the region and year (``达坂城区2024年度法治政府建设指标``).
+* **Header**: the first row with two or more different labels, no figure, and a word a header
+  uses (指标名称, 单位, 数值, 地区, 年度, 备注 …), a year (``2023年``, ``2024年度``, ``2024``), a
+  region (``甲区``), or indicator names. The rows under it that add years or regions (merged
+  headers) join it.
+* **Layouts**: long (a row per indicator, a value column, maybe 地区/年度/单位 columns); wide by
+  year or by region (``2023年 | 2024年``, ``甲区 | 乙区``, or both on two header rows); the
+  fill-in template (``本年数值`` / ``上年数值``); and indicators as columns, a row per region or year.
+* **Rows**: note rows (``注：``, ``填表人``) are skipped; group rows (a label, no values) give
+  context to the rows under them (``行政复议`` above ``结案``); total rows (合计, 总计, 小计) are
+  rejected, since a total of mixed indicators is not an indicator.
+* **Indicator names** are matched to the catalog by :mod:`fazhi_analysis.match` (ids, names,
+  aliases, then fuzzy matching above a threshold).
+* **Values** go through :func:`fazhi_analysis.numbers.parse_values` (``1,234``, ``12余``,
+  ``3.5万``, ``百分之九十八``, ``—``). Units, by priority: written in the cell; the unit column
+  or the label's ``（万元）``; the column header's ``（万元）``; else the catalog's base unit.
+  万/亿 are folded into the value (``12.5`` in a ``万元`` column → 125000 元).
+* **Rates** are kept in percent points. A value with ``%`` (in the cell, the unit column, the
+  header, or Excel's percent format, which stores 98% as 0.98) is read as written. A rate with
+  no unit anywhere is read as a fraction when it lies in 0–1 (``0.98`` → 98 %), else as percent
+  points (``98`` → 98 %). Write ``1%`` to mean one percent.
+* **Region and year**, by priority: columns (地区/年度) and headers (``2024年``, ``甲区``); then
+  ``--region``/``--year``; then the sheet name, the title rows, the file name.
+
+Every non-empty cell in a value column ends in exactly one of the tidy table and the rejects
+table, whose ``reason`` is one of :data:`REASONS`. Several cells giving the same region, year and
+indicator: equal values keep the first (an exact figure before an approximate one) and reject the
+others as ``duplicate``; different values reject all of them as ``conflict``.
+
+Example:
+    >>> result = clean_files(["dept.xlsx"], year=2024)          # doctest: +SKIP
+    >>> result.table.columns.tolist()[:4], result.summary()     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import catalog, tidy
+from .errors import InputError
+from .match import DEFAULT_THRESHOLD, match_labels, match_one, normalize_label, trailing_unit
+from .numbers import MISSING, parse_values
+from .sheets import SUFFIXES, Sheet, column_letter, read_sheets
+
+REASONS: dict[str, tuple[str, str]] = {
+    "unknown_indicator": ("无法对应指标", "unknown indicator"),
+    "unparsable": ("数值无法解析", "unparsable value"),
+    "missing": ("空值标记", "missing marker"),
+    "unit": ("单位不符", "unit mismatch"),
+    "duplicate": ("重复", "duplicate"),
+    "conflict": ("数值冲突", "conflicting values"),
+    "total": ("合计行/列", "total row or column"),
+    "unknown_column": ("无法识别的列", "unknown column"),
+    "no_region": ("缺少地区", "region unknown"),
+    "no_year": ("缺少年度", "year unknown"),
+}
+REJECT_DTYPES: dict[str, str] = {
+    "source": "string",
+    "region": "string",
+    "year": "Int64",
+    "indicator": "string",
+    "label": "string",
+    "column": "string",
+    "raw": "string",
+    "reason": "string",
+    "message_zh": "string",
+    "message_en": "string",
+}
+REJECT_COLUMNS = list(REJECT_DTYPES)
+
+_HEADER_SCAN_ROWS = 60
+_MAX_HEADER_ROWS = 3
+_YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:年度?)?(?:[（(][^）)]*[）)])?$")
+_YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
+_REGION = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$")
+_REGION_CUT = re.compile(r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)")
+_TOTAL = re.compile(r"^(?:全[区县市旗]|全部|总)?(?:合计|总计|小计|共计|总和|汇总)$")
+_NOTE = re.compile(r"^(?:注|备注|说明|附注|填表|填报人|填报日期|填报时间|审核|制表|联系|电话|数据来源|负责人|单位负责人|统计人|分管领导)")
+_ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("id", re.compile(r"^(?:指标)?(?:编号|代码|编码|ID|id)$|^指标(?:编号|代码|编码|ID|id)")),
+    ("seq", re.compile(r"^(?:序号|行次|序|No\.?|NO\.?)$")),
+    ("unit", re.compile(r"^(?:计量)?单位$")),
+    ("note", re.compile(r"^(?:备注|说明|注释|备注说明|数据来源|来源|填报说明|附注)$")),
+    ("region", re.compile(r"^(?:地区|区域|区县|县区|县市区|市县|行政区|行政区划|地区名称|所属地区|区划|地方|单位名称|填报单位)$")),
+    ("year", re.compile(r"^(?:年度|年份|年|统计年度|所属年度)$")),
+    ("name", re.compile(r"^(?:指标名称|指标|名称|项目|统计项目|项目名称|内容|事项|类别|指标项|指标内容|统计指标|指标名)$")),
+]
+_CURRENT = re.compile(r"本年|今年|当年|本期|本年度")
+_PREVIOUS = re.compile(r"上年|去年|上期|同期|上一年|上年度")
+_GENERIC_VALUE = re.compile(r"^(?:数值|数量|数据|完成|完成数|完成情况|值|实际|实际完成|实际数|总数|情况|结果|填报数|填报数值|统计数|统计值|数|金额|人数|件数|次数)$")
+_MULT_IN_CELL = re.compile(r"[0-9一二三四五六七八九十两][余多]?[万亿千]")
+_EMPTY_KIND, _TEXT, _NUMBER, _YEAR, _MISSING = 0, 1, 2, 3, 4
+_PERCENT_WORDS = {"%": "%", "百分比": "%", "百分率": "%", "百分点": "%"}
+
+
+@dataclass
+class CleanResult:
+    """The outcome of cleaning: the tidy table, the rejected cells, and counts for the summary line."""
+
+    table: pd.DataFrame
+    rejects: pd.DataFrame
+    files: int = 0
+    sheets: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        """Value cells read: every one is in ``table`` or in ``rejects``."""
+        return len(self.table) + len(self.rejects)
+
+    def summary(self) -> str:
+        """One bilingual line: cells read, tidy rows, rejects by reason."""
+        counts = self.rejects["reason"].value_counts()
+        parts_zh = "，".join(f"{REASONS[r][0]} {n}" for r, n in counts.items())
+        parts_en = ", ".join(f"{REASONS[r][1]} {n}" for r, n in counts.items())
+        return (
+            f"{self.files} 个文件 {self.sheets} 个工作表：{self.cells} 个数值单元格 → 整洁表 {len(self.table)} 行，"
+            f"拒收 {len(self.rejects)} 个" + (f"（{parts_zh}）" if parts_zh else "")
+            + f" / {self.files} files, {self.sheets} sheets: {self.cells} value cells → {len(self.table)} tidy rows, "
+            f"{len(self.rejects)} rejected" + (f" ({parts_en})" if parts_en else "")
+        )
+
+
+def clean_files(
+    paths: Sequence[str | Path],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    root: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CleanResult:
+    """Clean CSV/XLSX files (folders are searched for them) into one tidy table and its rejects.
+
+    Args:
+        paths: files or folders.
+        region, year: used when a sheet's cells and headers do not say (before sheet and file names).
+        threshold: fuzzy matching threshold for indicator names, 0–100.
+        root: sources name files relative to this folder (default: the file name only).
+        progress: called with one line per file read (e.g. ``print`` to stderr).
+
+    Raises:
+        InputError: a file is missing, empty, unreadable, of another type, or has no header row.
+
+    Example:
+        >>> r = clean_files(["tests/fixtures/clean/long_wanyuan.csv"])   # doctest: +SKIP
+        >>> r.summary()                                                  # doctest: +SKIP
+    """
+    files = expand_paths(paths)
+    sheets: list[Sheet] = []
+    for number, path in enumerate(files, 1):
+        label = Path(path).relative_to(root).as_posix() if root else Path(path).name
+        read = read_sheets(path, label=label)
+        sheets.extend(read)
+        if progress:
+            progress(f"[{number}/{len(files)}] {label}: {len(read)} 个工作表 / sheets")
+    result = clean_sheets(sheets, region=region, year=year, threshold=threshold)
+    result.files = len(files)
+    return result
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside given folders (recursively, sorted).
+
+    Raises:
+        InputError: no path given, or a folder holds no spreadsheet.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                           and not p.name.startswith((".", "~$")))
+            if not found:
+                raise InputError(f"{path}: 文件夹中没有 CSV/XLSX 表格 / no CSV or XLSX files in the folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    if not files:
+        raise InputError("没有指定输入文件 / no input files given")
+    return files
+
+
+def clean_sheets(
+    sheets: Sequence[Sheet], *, region: str | None = None, year: int | None = None, threshold: float = DEFAULT_THRESHOLD
+) -> CleanResult:
+    """Clean grids already read (see :func:`fazhi_analysis.sheets.read_sheets`).
+
+    Raises:
+        InputError: a sheet with figures has no recognizable header, or no sheet holds any figure.
+    """
+    kept, rejected, skipped = [], [], []
+    for order, sheet in enumerate(sheets):
+        got = _clean_sheet(sheet, order, region=region, year=year, threshold=threshold)
+        if got is None:
+            skipped.append(sheet.where)
+            continue
+        kept.append(got[0])
+        rejected.append(got[1])
+    if sheets and len(skipped) == len(sheets):
+        files = sorted({str(s.file) for s in sheets})
+        raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
+    candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame({}, 0)
+    rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
+    table, more = _resolve_duplicates(candidates)
+    rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
+    rejects = rejects.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    table = table.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    return CleanResult(tidy.conform(table), rejects.astype(REJECT_DTYPES), files=len({s.file for s in sheets}),
+                       sheets=len(sheets) - len(skipped), skipped=skipped)
+
+
+# --- one sheet --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    role: list[str]
+    text: list[str]
+    year: list[int | None]
+    rel: list[int | None]
+    region: list[str | None]
+    unit: list[str | None]
+    indicator: list[str | None]
+    indicator_note: list[str]
+
+
+def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float):
+    values, filled = sheet.values, sheet.filled
+    if values.size == 0:
+        return None
+    scan = min(len(values), _HEADER_SCAN_ROWS + 40)
+    kinds = _kinds(filled[:scan])
+    header = _find_header(filled[:scan], kinds, threshold)
+    if header is None:
+        if (kinds == _NUMBER).any():
+            raise InputError(
+                f"{sheet.where}: 找不到表头行（应有“指标名称”“单位”“数值”或年份、地区等列名）/ "
+                "no header row found (expected column names such as 指标名称, 单位, 数值, a year or a region)"
+            )
+        return None
+    h0, h1 = header
+    preamble = " ".join(str(v) for v in filled[:h0].ravel() if isinstance(v, str))
+    cols = _columns(filled[h0 : h1 + 1], threshold)
+    n_cols = values.shape[1]
+    data = np.arange(h1 + 1, len(values))
+    sheet_region = region or _region_in(sheet.name) or _region_in(preamble) or _region_in(Path(sheet.label).stem)
+    sheet_year = year or _year_in(sheet.name) or _year_in(preamble) or _year_in(Path(sheet.label).stem)
+
+    name_cols = [c for c in range(n_cols) if cols.role[c] == "name"]
+    id_cols = [c for c in range(n_cols) if cols.role[c] == "id"]
+    indicator_cols = [c for c in range(n_cols) if cols.role[c] == "indicator"]
+    transposed = not name_cols and not id_cols and bool(indicator_cols)
+    if not name_cols and not id_cols and not transposed:
+        guess = _guess_name_column(filled[data], cols)
+        if guess is None:
+            raise InputError(f"{sheet.where}: 找不到指标名称列 / no column of indicator names found")
+        name_cols = [guess]
+        cols.role[guess] = "name"
+    if transposed:
+        value_cols = indicator_cols
+    else:
+        value_cols = [c for c in range(n_cols) if cols.role[c] == "value"]
+        for c in indicator_cols:
+            cols.role[c] = "unknown"
+        if not value_cols:
+            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and _has_figures(values[data, c])]
+            if len(unknown) == 1:
+                cols.role[unknown[0]] = "value"
+                value_cols = unknown
+    reject_cols = [c for c in range(n_cols) if cols.role[c] in ("total", "unknown")]
+    context_prefix = " ".join(x for x in (sheet.name or "", preamble) if x)
+
+    # Row labels and types.
+    block_filled = filled[data]
+    block_values = values[data]
+    label_col = (name_cols[-1] if name_cols else None)
+    if transposed:
+        key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
+        label_col = key_cols[0] if key_cols else None
+    labels = _text_column(block_filled, label_col)
+    row_nonempty = pd.notna(block_values).any(axis=1) if len(data) else np.zeros(0, bool)
+    first_text = _first_text(block_filled)
+    is_note = first_text.str.match(_NOTE.pattern).fillna(False).to_numpy(bool) & row_nonempty
+    norm_labels = labels.map(normalize_label, na_action="ignore")
+    is_total = norm_labels.str.match(_TOTAL.pattern).fillna(False).to_numpy(bool)
+    is_repeat_header = norm_labels.isin(["指标名称", "指标", "名称", "项目", "指标编号"]).to_numpy(bool)
+    value_block = block_values[:, value_cols] if value_cols else np.empty((len(data), 0), object)
+    has_values = pd.notna(value_block).any(axis=1) if value_cols else np.zeros(len(data), bool)
+    is_group = labels.notna().to_numpy() & ~has_values & ~is_note & ~is_total
+    groups = labels.where(is_group).ffill().fillna("")
+    for c in name_cols[:-1]:  # an outer name column (类别) is context too
+        groups = groups + " " + _text_column(block_filled, c).fillna("")
+    skip_row = is_note | is_repeat_header
+
+    # Row metadata.
+    n = len(data)
+    row_indicator = np.full(n, None, object)
+    row_match_note = np.full(n, "", object)
+    if not transposed:
+        ids = _text_column(block_filled, id_cols[0]) if id_cols else pd.Series([None] * n, dtype=object)
+        known = catalog.indicators().index
+        id_ok = ids.isin(known).to_numpy(bool)
+        row_indicator[id_ok] = ids[id_ok].to_numpy()
+        need = ~id_ok & has_values & ~skip_row & ~is_total
+        if need.any():
+            matched = match_labels(labels[need], (context_prefix + " " + groups[need]).str.strip(), threshold=threshold)
+            row_indicator[need] = matched["indicator"].astype(object).where(matched["indicator"].notna(), None).to_numpy()
+            row_match_note[need] = matched["note"].fillna("").to_numpy()
+        bad_ids = ids.notna().to_numpy() & ~id_ok & has_values
+        row_match_note[bad_ids & (row_indicator == None)] = [  # noqa: E711
+            f"指标编号“{i}”不在目录中 / unknown indicator id '{i}'" for i in ids[bad_ids & (row_indicator == None)]  # noqa: E711
+        ]
+    unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
+    row_unit = _text_column(block_filled, unit_col) if unit_col is not None else pd.Series([None] * n, dtype=object)
+    label_units = labels.map(lambda t: _unit_like(trailing_unit(t)), na_action="ignore")
+    row_unit = row_unit.where(row_unit.notna(), label_units).to_numpy(object)
+    region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
+    year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
+    row_region = _text_column(block_filled, region_col).map(_clean_region, na_action="ignore").to_numpy(object) if region_col is not None else np.full(n, None, object)
+    row_year = _text_column(block_filled, year_col).map(_year_in, na_action="ignore").to_numpy(object) if year_col is not None else np.full(n, None, object)
+
+    # Cells: every non-empty cell of a value, total or unknown column, in rows that are not notes.
+    cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
+    if n == 0 or len(cell_cols) == 0:
+        return _candidates_frame({}, 0), _rejects_frame(0)
+    grid = block_values[:, cell_cols]
+    mask = pd.notna(grid)
+    mask[skip_row] = False
+    ri, cj = np.nonzero(mask)
+    ci = cell_cols[cj]
+    flat = grid[ri, cj]
+    parsed = _parse_cells(flat, sheet.percent[data][ri, ci] if sheet.percent is not None else None)
+
+    col_role = np.array(cols.role, dtype=object)[ci]
+    in_unknown = col_role == "unknown"
+    keep = ~in_unknown | parsed["ok"]  # text in columns we do not understand is not a figure
+    if not keep.all():
+        ri, ci, flat = ri[keep], ci[keep], flat[keep]
+        col_role = col_role[keep]
+        parsed = {k: v[keep] for k, v in parsed.items()}
+    in_unknown = col_role == "unknown"
+
+    indicator = (np.array(cols.indicator, dtype=object)[ci] if transposed else row_indicator[ri])
+    match_note = (np.array(cols.indicator_note, dtype=object)[ci] if transposed else row_match_note[ri])
+    col_year = np.array(cols.year, dtype=object)[ci]
+    col_rel = np.array(cols.rel, dtype=object)[ci]
+    col_region = np.array(cols.region, dtype=object)[ci]
+    cell_region = np.where(pd.isna(col_region), row_region[ri], col_region)
+    cell_region = np.where(pd.isna(cell_region), sheet_region, cell_region)
+    base_year = np.where(pd.isna(row_year[ri]), sheet_year, row_year[ri])
+    cell_year = np.where(pd.isna(col_year), np.where(pd.isna(col_rel), base_year, _add(base_year, col_rel)), col_year)
+
+    declared = np.where(pd.isna(row_unit[ri]), np.array(cols.unit, dtype=object)[ci], row_unit[ri])
+    value, unit = _apply_units(parsed, declared, indicator)
+    info = catalog.indicators()
+    accepted = info["units"].to_dict()
+    unit_ok = np.array([ind is None or u in accepted.get(ind, ()) for ind, u in _pairs(indicator, unit)], dtype=bool)
+
+    reason = np.select(
+        [
+            in_unknown,
+            col_role == "total",
+            is_total[ri],
+            parsed["reason"] == MISSING,
+            ~parsed["ok"],
+            pd.isna(indicator),
+            pd.isna(cell_region),
+            pd.isna(cell_year),
+            ~unit_ok,
+        ],
+        ["unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator", "no_region", "no_year", "unit"],
+        default="",
+    )
+    rows_abs = data[ri]
+    sources = _sources(sheet, rows_abs, ci)
+    col_text = np.array(cols.text, dtype=object)[ci]
+    row_label = labels.to_numpy(object)[ri]
+    cell_label = col_text if transposed else row_label
+    order = _order_key(order, rows_abs, ci)
+
+    ok = reason == ""
+    sections = info["section"].to_dict()
+    kept = _candidates_frame(
+        {
+            "region": cell_region[ok], "year": cell_year[ok], "indicator": indicator[ok], "value": value[ok],
+            "unit": unit[ok], "approx": parsed["approx"][ok], "source": sources[ok], "raw": parsed["raw"][ok],
+            "label": cell_label[ok], "section": np.array([sections.get(i) for i in indicator[ok]], dtype=object),
+            "_order": order[ok],
+        },
+        int(ok.sum()),
+    )
+    bad = ~ok
+    detail = _details(reason[bad], parsed["raw"][bad], match_note[bad], unit[bad], indicator[bad], accepted,
+                      col_text[bad], sheet.where)
+    rejects = _rejects_frame(int(bad.sum()), {
+        "source": sources[bad], "region": cell_region[bad], "year": cell_year[bad], "indicator": indicator[bad],
+        "label": row_label[bad], "column": col_text[bad], "raw": parsed["raw"][bad], "reason": reason[bad],
+        "message_zh": detail[0], "message_en": detail[1], "_order": order[bad],
+    })
+    return kept, rejects
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+def _kinds(block: np.ndarray) -> np.ndarray:
+    """Kind of each cell: empty, text, number, year-like or missing marker."""
+    kinds = np.zeros(block.shape, dtype=np.int8)
+    strings: dict[str, list[tuple[int, int]]] = {}
+    for (i, j), v in np.ndenumerate(block):
+        if v is None:
+            continue
+        if isinstance(v, str):
+            strings.setdefault(v, []).append((i, j))
+        elif float(v).is_integer() and 1990 <= v <= 2100:
+            kinds[i, j] = _YEAR
+        else:
+            kinds[i, j] = _NUMBER
+    if strings:
+        texts = list(strings)
+        parsed = parse_values(pd.Series(texts, dtype=object))
+        for text, reason in zip(texts, parsed["reason"]):
+            norm = unicodedata.normalize("NFKC", text).replace(" ", "")
+            if _YEAR_LABEL.match(norm):
+                kind = _YEAR
+            elif pd.isna(reason):
+                kind = _NUMBER
+            elif reason == MISSING:
+                kind = _MISSING
+            else:
+                kind = _TEXT
+            for i, j in strings[text]:
+                kinds[i, j] = kind
+    return kinds
+
+
+def _find_header(block: np.ndarray, kinds: np.ndarray, threshold: float) -> tuple[int, int] | None:
+    has_number = (kinds == _NUMBER).any(axis=1)
+    below = np.cumsum(has_number[::-1])[::-1]  # rows with figures from here down
+    for r in range(min(len(block), _HEADER_SCAN_ROWS)):
+        row = [v for v in block[r] if v is not None]
+        if len(set(map(str, row))) < 2 or has_number[r] or r + 1 >= len(block) or below[r + 1] == 0:
+            continue
+        if not any(_headerish(v, k, threshold) for v, k in zip(block[r], kinds[r]) if v is not None):
+            continue
+        end = r
+        while end + 1 < len(block) and end - r + 1 < _MAX_HEADER_ROWS and not has_number[end + 1]:
+            nxt = [(v, k) for v, k in zip(block[end + 1], kinds[end + 1]) if v is not None]
+            if nxt and any(k == _YEAR or _REGION.match(_plain(v)) for v, k in nxt) and not any(
+                _role_word(_plain(v)) == "name" for v, _ in nxt if str(v) not in map(str, block[end])
+            ):
+                end += 1
+            else:
+                break
+        return r, end
+    return None
+
+
+def _plain(value: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+def _headerish(value: object, kind: int, threshold: float) -> bool:
+    if kind == _YEAR:
+        return True
+    text = _plain(value)
+    if _role_word(_strip_unit(text)) or _CURRENT.search(text) or _PREVIOUS.search(text) or _REGION.match(text):
+        return True
+    if _GENERIC_VALUE.match(_strip_unit(text)) or _YEAR_ANY.search(text):
+        return True
+    return kind == _TEXT and match_one(text, "", threshold)[0] is not None
+
+
+def _role_word(text: str) -> str | None:
+    for role, pattern in _ROLE_WORDS:
+        if pattern.match(text):
+            return role
+    return None
+
+
+def _strip_unit(text: str) -> str:
+    return re.sub(r"[（(][^（）()]*[)）]", "", text)
+
+
+def _columns(header: np.ndarray, threshold: float) -> _Columns:
+    """Role of each column from its (possibly multi-row) header text."""
+    n = header.shape[1]
+    cols = _Columns([], [], [], [], [], [], [], [])
+    for c in range(n):
+        parts = []
+        for v in header[:, c]:
+            if v is not None and str(v) not in parts:
+                parts.append(str(v))
+        text = " ".join(parts)
+        plain = _plain(text)
+        unit = _unit_like(trailing_unit(text)) or _unit_like(_unit_after_colon(plain))
+        year_match = _YEAR_ANY.search(plain)
+        rest = _strip_unit(_YEAR_ANY.sub("", plain)) if year_match else _strip_unit(plain)
+        rest = re.sub(r"^[-_—:：/]+|[-_—:：/]+$", "", rest)
+        role, year, rel, region, indicator, note = "unknown", None, None, None, None, ""
+        word = _role_word(rest) if rest else None
+        if not plain:
+            role = "empty"
+        elif word in ("id", "seq", "unit", "note", "region", "name") or (word == "year" and not year_match):
+            role = word
+        elif _TOTAL.match(rest):
+            role = "total"
+        elif year_match or _CURRENT.search(rest) or _PREVIOUS.search(rest) or _GENERIC_VALUE.match(rest) or rest == "":
+            role = "value"
+            year = int(year_match.group(1)) if year_match else None
+            rel = None if year is not None else (-1 if _PREVIOUS.search(rest) else 0 if _CURRENT.search(rest) else None)
+            leftover = _CURRENT.sub("", _PREVIOUS.sub("", rest))
+            leftover = re.sub(r"(?:数值|数量|数据|完成数|完成|实际|统计数|填报数)$", "", leftover)
+            if leftover and _REGION.match(leftover):
+                region = leftover
+        elif _REGION.match(rest):
+            role, region = "value", rest
+        else:
+            found, _, why = match_one(text, "", threshold)
+            if found:
+                role, indicator = "indicator", found
+            note = why
+        cols.role.append(role)
+        cols.text.append(text)
+        cols.year.append(year)
+        cols.rel.append(rel)
+        cols.region.append(region)
+        cols.unit.append(unit)
+        cols.indicator.append(indicator)
+        cols.indicator_note.append(note)
+    return cols
+
+
+def _unit_after_colon(text: str) -> str | None:
+    match = re.search(r"单位[:：]([^\s,，;；)）]{1,6})", text)
+    return match.group(1) if match else None
+
+
+def _unit_like(text: str | None) -> str | None:
+    """``text`` when it is a unit (万元, 件, %, 百分比 …); None for other parenthesized words (2024年)."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text in _PERCENT_WORDS:
+        return _PERCENT_WORDS[text]
+    factor, base = _unit_factor(text)
+    return text if base in _known_units() or (base == "" and factor != 1.0) else None
+
+
+def _known_units() -> set[str]:
+    units = {"%"}
+    for accepted in catalog.indicators()["units"]:
+        units.update(accepted)
+    return units
+
+
+_UNIT_CACHE: dict[str, tuple[float, str]] = {}
+
+
+def _unit_factor(unit: str) -> tuple[float, str]:
+    """Multiplier and base unit of a written unit: ``万元`` → (10000, ``元``); unknown → (1, unit)."""
+    if unit not in _UNIT_CACHE:
+        if unit in _PERCENT_WORDS:
+            _UNIT_CACHE[unit] = (1.0, "%")
+        else:
+            parsed = parse_values(pd.Series(["1" + unit], dtype=object)).iloc[0]
+            if pd.isna(parsed["reason"]):
+                _UNIT_CACHE[unit] = (float(parsed["value"]), str(parsed["unit"]))
+            else:
+                _UNIT_CACHE[unit] = (1.0, unit)
+    return _UNIT_CACHE[unit]
+
+
+def _guess_name_column(block: np.ndarray, cols: _Columns) -> int | None:
+    """The leftmost column of mostly text cells among columns without a role."""
+    for c in range(block.shape[1]):
+        if cols.role[c] not in ("unknown", "empty"):
+            continue
+        cells = [v for v in block[:200, c] if v is not None]
+        if cells and sum(isinstance(v, str) and not _parses(v) for v in cells) >= len(cells) / 2:
+            return c
+    return None
+
+
+def _parses(text: str) -> bool:
+    return bool(pd.isna(parse_values(pd.Series([text], dtype=object))["reason"].iloc[0]))
+
+
+def _has_figures(column: np.ndarray) -> bool:
+    cells = [v for v in column if v is not None]
+    if not cells:
+        return False
+    strings = [v for v in cells if isinstance(v, str)]
+    if len(strings) < len(cells):
+        return True
+    return bool(parse_values(pd.Series(strings[:200], dtype=object))["reason"].isna().any())
+
+
+def _text_column(block: np.ndarray, col: int | None) -> pd.Series:
+    if col is None:
+        return pd.Series([None] * len(block), dtype=object)
+    column = pd.Series(block[:, col], dtype=object)
+    return column.map(lambda v: _num_text(v) if not isinstance(v, str) else v.strip() or None, na_action="ignore")
+
+
+def _first_text(block: np.ndarray) -> pd.Series:
+    """The first non-empty cell of each row, as text."""
+    if block.size == 0:
+        return pd.Series([None] * len(block), dtype=object)
+    present = pd.notna(block)
+    first = present.argmax(axis=1)
+    cells = block[np.arange(len(block)), first]
+    return pd.Series(cells, dtype=object).map(lambda v: _plain(v), na_action="ignore")
+
+
+def _region_in(text: str | None) -> str | None:
+    """A region name at the start of a title, sheet or file name: ``达坂城区2024年度…`` → ``达坂城区``."""
+    if not text:
+        return None
+    plain = _plain(text)
+    head = _REGION_CUT.split(plain, maxsplit=1)[0]
+    head = re.sub(r"^[^\u4e00-\u9fff]+", "", head)
+    head = re.sub(r"[^\u4e00-\u9fff]+.*$", "", head)
+    return head if _REGION.match(head) else None
+
+
+def _clean_region(text: str) -> str | None:
+    plain = _plain(text)
+    return plain or None
+
+
+def _year_in(text: object) -> int | None:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return None
+    match = _YEAR_ANY.search(_plain(text))
+    return int(match.group(1)) if match else None
+
+
+def _num_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _add(base: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    out = np.full(len(base), None, object)
+    ok = ~pd.isna(base) & ~pd.isna(rel)
+    out[ok] = base[ok].astype(int) + rel[ok].astype(int)
+    return out
+
+
+def _pairs(a: np.ndarray, b: np.ndarray) -> Iterable[tuple]:
+    return zip(a.tolist(), b.tolist())
+
+
+def _parse_cells(flat: np.ndarray, percent: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Value, unit, approx, reason, raw text and has-multiplier of each cell (numbers and strings)."""
+    n = len(flat)
+    is_str = np.fromiter((type(v) is str for v in flat), dtype=bool, count=n)
+    value = np.full(n, np.nan)
+    unit = np.full(n, "", dtype=object)
+    approx = np.zeros(n, dtype=bool)
+    reason = np.full(n, None, dtype=object)
+    raw = np.empty(n, dtype=object)
+    has_mult = np.zeros(n, dtype=bool)
+    pct = np.zeros(n, dtype=bool)
+    if is_str.any():
+        strings = flat[is_str]
+        codes, uniques = pd.factorize(strings)
+        parsed = parse_values(pd.Series(uniques, dtype=object))
+        value[is_str] = parsed["value"].to_numpy(dtype=float, na_value=np.nan)[codes]
+        unit[is_str] = parsed["unit"].to_numpy(dtype=object, na_value="")[codes]
+        approx[is_str] = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
+        reason[is_str] = parsed["reason"].to_numpy(dtype=object, na_value=None)[codes]
+        mult = pd.Series(uniques, dtype=object).str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool)
+        has_mult[is_str] = mult[codes]
+        raw[is_str] = strings
+    numbers = ~is_str
+    if numbers.any():
+        nums = flat[numbers]
+        value[numbers] = nums.astype(float)
+        raw[numbers] = [_num_text(v) for v in nums]
+        if percent is not None:
+            pct[numbers] = percent[numbers]
+    ok = pd.isna(reason)
+    return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
+            "percent": pct, "ok": ok}
+
+
+def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Final value and unit of each cell; see the module docstring for the order of priority."""
+    info = catalog.indicators()
+    value = parsed["value"].copy()
+    unit = parsed["unit"].copy()
+    no_unit = unit == ""
+    has_decl = ~pd.isna(declared)
+    if has_decl.any():
+        uniq = {d: _unit_factor(d) for d in set(declared[has_decl].tolist())}
+        factor = np.ones(len(value))
+        base = np.full(len(value), "", dtype=object)
+        idx = np.flatnonzero(has_decl)
+        factor[idx] = [uniq[d][0] for d in declared[idx]]
+        base[idx] = [uniq[d][1] for d in declared[idx]]
+        use = no_unit & has_decl
+        value = np.where(use & ~parsed["has_mult"], value * factor, value)
+        unit = np.where(use, base, unit)
+    pct = parsed["percent"]
+    value = np.where(pct, value * 100, value)
+    unit = np.where(pct, "%", unit)
+    kinds = pd.Series(indicator, dtype=object).map(info["kind"].to_dict()).to_numpy(object)
+    base_units = pd.Series(indicator, dtype=object).map(info["unit"].to_dict()).to_numpy(object)
+    still = unit == ""
+    rate = still & (kinds == "rate")
+    fraction = rate & (value >= 0) & (value <= 1)
+    value = np.where(fraction, value * 100, value)
+    unit = np.where(rate, "%", unit)
+    other = still & ~rate & ~pd.isna(base_units)
+    unit = np.where(other, base_units, unit)
+    return value, unit.astype(object)
+
+
+def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``file#sheet!A1`` for each cell, vectorized."""
+    prefix = f"{sheet.label}#" if sheet.name is None else f"{sheet.label}#{sheet.name}!"
+    letters = np.array([column_letter(c) for c in range(int(cols.max()) + 1 if len(cols) else 0)], dtype=object)
+    if len(rows) == 0:
+        return np.empty(0, dtype=object)
+    joined = pc.binary_join_element_wise(
+        pa.array(letters[cols], type=pa.string()), pc.cast(pa.array(rows + 1), pa.string()), ""
+    )
+    joined = pc.binary_join_element_wise(pa.scalar(prefix), joined, "")
+    return joined.to_numpy(zero_copy_only=False)
+
+
+def _order_key(sheet_order: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return (np.int64(sheet_order) << 40) + (rows.astype(np.int64) << 16) + cols.astype(np.int64)
+
+
+def _details(reason, raw, match_note, unit, indicator, accepted, column, where) -> tuple[np.ndarray, np.ndarray]:
+    zh = np.empty(len(reason), dtype=object)
+    en = np.empty(len(reason), dtype=object)
+    for i, (r, x) in enumerate(zip(reason.tolist(), raw.tolist())):
+        if r == "unparsable":
+            zh[i], en[i] = f"“{x}”不是数值", f"'{x}' is not a figure"
+        elif r == "missing":
+            zh[i], en[i] = f"“{x}”表示无数据", f"'{x}' marks a missing value"
+        elif r == "unknown_indicator":
+            note = match_note[i] or "无法对应到指标目录 / not in the catalog"
+            zh[i], en[i] = note.split(" / ")[0], note.split(" / ")[-1]
+        elif r == "unit":
+            units = "、".join(accepted.get(indicator[i], ()))
+            zh[i] = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{units}）"
+            en[i] = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(accepted.get(indicator[i], ()))})"
+        elif r == "total":
+            zh[i], en[i] = "合计行或合计列不作为指标值", "a total is not an indicator value"
+        elif r == "unknown_column":
+            zh[i], en[i] = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）", f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
+        elif r == "no_region":
+            zh[i], en[i] = "无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"
+        elif r == "no_year":
+            zh[i], en[i] = "无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"
+    return zh, en
+
+
+def _candidates_frame(columns: dict, n: int) -> pd.DataFrame:
+    frame = pd.DataFrame(columns) if columns else pd.DataFrame({c: pd.Series([], dtype=object) for c in [*tidy.TIDY_COLUMNS, "_order"]})
+    frame = tidy.conform(frame).assign(_order=frame["_order"].to_numpy(np.int64) if n else np.zeros(0, np.int64))
+    return frame
+
+
+def _rejects_frame(n: int, columns: dict | None = None) -> pd.DataFrame:
+    if not columns:
+        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
+        return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
+    order = columns.pop("_order")
+    return pd.DataFrame(columns).astype(REJECT_DTYPES).assign(_order=order)
+
+
+def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep one row per region, year, indicator; reject repeats as duplicate, disagreements as conflict."""
+    if candidates.empty:
+        return candidates, _rejects_frame(0)
+    region_code = pd.factorize(candidates["region"])[0].astype(np.int64)
+    indicator_code = pd.factorize(candidates["indicator"])[0].astype(np.int64)
+    year = candidates["year"].to_numpy(dtype=np.int64, na_value=0)
+    key = (region_code << 32) + ((year & 0xFFFF) << 16) + indicator_code
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return candidates, _rejects_frame(0)
+    multi = candidates[dup].assign(_key=key[dup], _approx=candidates["approx"][dup].fillna(False).astype(bool))
+    multi = multi.sort_values(["_key", "_approx", "_order"], kind="stable")
+    rejected = []
+    keep_index = []
+    for _, group in multi.groupby("_key", sort=False):
+        values = group["value"].astype(float)
+        high, low = values.max(), values.min()
+        if high - low <= 1e-9 * max(abs(high), abs(low), 1.0):
+            first = group.iloc[0]
+            keep_index.append(group.index[0])
+            rest = group.iloc[1:]
+            rejected.append(rest.assign(
+                reason="duplicate",
+                message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
+                message_en=f"duplicate of {first['source']} (same region, year and indicator)",
+            ))
+        else:
+            listing = "；".join(f"{s} 为 {_num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
+            listing_en = "; ".join(f"{_num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"]))
+            rejected.append(group.assign(
+                reason="conflict",
+                message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
+                message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
+            ))
+    table = candidates[~dup | candidates.index.isin(keep_index)]
+    bad = pd.concat(rejected)
+    rejects = pd.DataFrame({
+        "source": bad["source"], "region": bad["region"], "year": bad["year"], "indicator": bad["indicator"],
+        "label": bad["label"], "column": pd.NA, "raw": bad["raw"], "reason": bad["reason"],
+        "message_zh": bad["message_zh"], "message_en": bad["message_en"],
+    }).astype(REJECT_DTYPES).assign(_order=bad["_order"].to_numpy(np.int64))
+    return table, rejects
+
+
+def print_progress(line: str) -> None:
+    """Progress to stderr (the CLI's progress callback)."""
+    print(line, file=sys.stderr, flush=True)
