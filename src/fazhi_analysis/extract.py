@@ -34,46 +34,52 @@ FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "r
 _FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;：:、"
-_OPEN_QUOTES, _CLOSE_QUOTES = "“《「『〔[【", "”》」』〕]】"
 _CN_DIGIT = "一二两三四五六七八九"
+MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
+AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
 
 
 @dataclass(frozen=True)
 class _Rules:
+    """The compiled rules of data/extract_rules.yaml."""
+
     figure_re: re.Pattern[str]
     skip_after_re: re.Pattern[str]
     slogans: tuple[str, ...]
     rank_words: tuple[str, ...]
-    change_words: tuple[str, ...]
-    lead_words: tuple[str, ...]
-    object_verbs: tuple[str, ...]
-    label_strip: tuple[str, ...]
+    change_re: re.Pattern[str]  # a change word ending the text before a number
+    lead_re: re.Pattern[str]  # a verb or function word ending the text before a number
+    object_verbs_re: re.Pattern[str]
+    strip_re: re.Pattern[str]  # filler words opening a label
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex group matching any of ``words``, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 @cache
 def _rules() -> _Rules:
     with (PACKAGE_DATA / "extract_rules.yaml").open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
-    units = sorted(raw["units"], key=len, reverse=True)
     num = r"\d+(?:,\d{3})*(?:\.\d+)?"
     cn = rf"[{CN_NUMERAL}]+"
     figure = (
         r"(?P<pre>不少于|不低于|至少|超过|将近|接近|多达|约|近|超|逾)?(?P<pct>百分之)?"
         rf"(?P<num>{num}|{cn})(?:(?P<sep>至|到|~|-|—|－|～)(?P<num2>{num}|{cn}))?"
         r"(?P<apx1>余|多)?(?P<mult>万亿|千万|百万|万|亿|千)?(?P<apx2>余|多)?"
-        rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{'|'.join(re.escape(u) for u in units)})?"
+        rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{_alternation(raw['units'])[3:-1]})?"
         r"(?P<post>以上|左右|有余|多)?"
     )
-    skip = "|".join(re.escape(u) for u in sorted(raw["skip_units"], key=len, reverse=True))
     return _Rules(
         figure_re=re.compile(figure),
-        skip_after_re=re.compile(rf"[ \u3000]?(?:{skip})"),
+        skip_after_re=re.compile(rf"[ \u3000]?{_alternation(raw['skip_units'])}"),
         slogans=tuple(raw["slogans"]),
         rank_words=tuple(raw["rank_words"]),
-        change_words=tuple(sorted(raw["change_words"], key=len, reverse=True)),
-        lead_words=tuple(sorted(raw["lead_words"], key=len, reverse=True)),
-        object_verbs=tuple(sorted(raw["object_verbs"], key=len, reverse=True)),
-        label_strip=tuple(sorted(raw["label_strip"], key=len, reverse=True)),
+        change_re=re.compile(rf"(?P<word>{_alternation(raw['change_words'])})了?$"),
+        lead_re=re.compile(rf"(?<=.){_alternation(raw['lead_words'])}$"),
+        object_verbs_re=re.compile(_alternation(raw["object_verbs"])),
+        strip_re=re.compile(rf"^{_alternation(raw['label_strip'])}+"),
     )
 
 
@@ -114,18 +120,23 @@ def headings(text: str) -> pd.DataFrame:
 
 def _heading_sections(frame: pd.DataFrame) -> list[str | None]:
     """Section of each heading: its own title's best section, else its parent's."""
-    sections = catalog.sections()
+    keywords = _section_keywords()
     out: list[str | None] = []
     stack: dict[int, str | None] = {}
     for level, title in zip(frame["level"], frame["title"]):
         stack = {lvl: sec for lvl, sec in stack.items() if lvl < level}
-        scores = {sid: sum(len(k) for k in kws if k in title) for sid, kws in sections["keywords"].items()}
+        scores = {sid: sum(len(k) for k in kws if k in title) for sid, kws in keywords.items()}
         best = max(scores, key=scores.get) if scores else None
         own = best if best and scores[best] > 0 else None
         parent = stack[max(stack)] if stack else None
         stack[level] = own or parent
         out.append(stack[level])
     return out
+
+
+@cache
+def _section_keywords() -> dict[str, tuple[str, ...]]:
+    return catalog.sections()["keywords"].to_dict()
 
 
 def _section_at(heads: pd.DataFrame, positions: pd.Series) -> list[str | None]:
@@ -137,23 +148,26 @@ def _section_at(heads: pd.DataFrame, positions: pd.Series) -> list[str | None]:
     return [sections[i] if i >= 0 else None for i in idx]
 
 
-def _quote_mask(text: str) -> list[bool]:
-    """For each character, whether it stands inside quotes, book-title marks or brackets."""
-    mask, depth = [], 0
-    for ch in text:
-        if ch in _CLOSE_QUOTES and depth:
-            depth -= 1
-        mask.append(depth > 0)
-        if ch in _OPEN_QUOTES:
-            depth += 1
-        elif ch == "\n":
-            depth = 0
-    return mask
+_QUOTED_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|『[^』\n]*』|〔[^〕\n]*〕|\[[^\]\n]*\]|【[^】\n]*】")
 
 
-def _delimiters(text: str, quoted: list[bool], ends: str) -> list[int]:
-    """Positions of the delimiters ``ends`` that stand outside quotes (、 inside “双随机、一公开” does not split)."""
-    return [i for i, ch in enumerate(text) if ch in ends and (ch == "\n" or not quoted[i])]
+class _Quoted:
+    """The spans of a text inside quotes, book-title marks or brackets (“八五”, 《纲要》, 〔2021〕)."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _QUOTED_RE.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k] - 1
+
+
+def _delimiters(text: str, quoted: _Quoted, ends: str) -> list[int]:
+    """Positions of the delimiters ``ends`` outside quotes (、 inside “双随机、一公开” does not split)."""
+    return [m.start() for m in re.finditer(f"[{re.escape(ends)}]", text)
+            if m.group() == "\n" or m.start() not in quoted]
 
 
 def _bounds(delimiters: list[int], pos: int, length: int) -> tuple[int, int]:
@@ -165,45 +179,34 @@ def _bounds(delimiters: list[int], pos: int, length: int) -> tuple[int, int]:
 # --- candidate figures -----------------------------------------------------------------------
 
 
-def _candidates(text: str, folded: str, quoted: list[bool]) -> list[dict]:
-    """Every number-with-unit span of the text that is a figure, before mapping."""
+def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
+    """Every number-with-unit span of the (folded) text that is a figure, before mapping."""
     rules = _rules()
     found = []
     for match in rules.figure_re.finditer(folded):
-        if not match["num"] or match["num"] == "" or match.start("num") == match.end("num"):
-            continue
-        num_start = match.start("num")
-        if _is_chinese(match["num"]) and not _valid_chinese(match, folded, rules):
-            continue
-        before = folded[max(0, match.start() - 6):match.start()]
-        after = folded[match.end():match.end() + 4]
+        num_start, num_end = match.span("num")
         unit = "%" if match["pct"] else match["unit"]
-        rank = before.endswith("第") and any(before[:-1].endswith(w) for w in rules.rank_words)
-        if before.endswith("第") and not rank:
+        before = folded[max(0, match.start() - 6):match.start()]
+        ordinal = before.endswith("第")
+        rank = ordinal and before[:-1].endswith(rules.rank_words)
+        if ordinal and not rank:
             continue  # ordinal: 第一批, 第3名
-        if quoted[num_start]:
-            continue  # names, slogans and document numbers: “八五”, 《纲要(2021—2025)》, 〔2021〕
-        if not unit or match["space"] and unit not in "%‰":
-            if not (rank and (unit or "") in ("", "位", "名")):
+        if not unit or (match["space"] and unit not in "%‰"):
+            if not (rank and (unit or "位") in ("位", "名")):
                 continue  # a bare number: year, code, hotline, document number
-        if rules.skip_after_re.match(folded, match.end("num2") if match["num2"] else match.end("num")) and not match["mult"]:
+        if num_start in quoted:
+            continue  # names, slogans and document numbers: “八五”, 《纲要(2021—2025)》, 〔2021〕
+        if folded[num_start] in CN_NUMERAL and not _valid_chinese(match, folded, rules):
+            continue
+        if not match["mult"] and rules.skip_after_re.match(folded, match.end("num2") if match["num2"] else num_end):
             continue  # a date or a duration: 3月29日, 2024年
         if _is_year_range(match):
             continue
-        if folded[num_start - 1:num_start].isascii() and folded[num_start - 1:num_start].isalnum():
-            continue  # inside a code: G30, A4
-        if after[:1].isascii() and after[:1].isalpha() and after[:1] not in "":
-            continue  # a code such as 5G, 4A
-        start = match.start()
-        if rank:
-            start -= 1
-        found.append({"start": start, "end": match.end(), "num_start": num_start,
-                      "unit": unit or ("位" if rank else ""), "rank": rank})
+        neighbours = folded[num_start - 1:num_start] + folded[match.end():match.end() + 1]
+        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+            continue  # a code: G30, 5G, 4A
+        found.append({"start": match.start() - rank, "end": match.end(), "rank": rank})
     return found
-
-
-def _is_chinese(num: str) -> bool:
-    return num[0] in CN_NUMERAL
 
 
 def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
@@ -213,10 +216,10 @@ def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
         return True
     if not any(ch in _CN_DIGIT for ch in num) and not (match["apx1"] or match["pre"]):
         return False  # 百, 千, 万 alone: 百场宣讲进万家
-    if num == "一" or num.startswith("一") and len(num) == 1:
+    if num == "一":
         return False  # 一 is idiom far more often than a count: 一件事, 一次办, 一起
     start = match.start("num")
-    if any(text.startswith(s, start) for s in rules.slogans):
+    if text.startswith(rules.slogans, start):
         return False
     if start > 0 and text[start - 1] in CN_NUMERAL + "第周":
         return False
@@ -239,6 +242,7 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”\"《》「」『』]", "", text)
 
 
+_LABEL_TRIM = re.compile(r"^(?:[一二三四五六七八九十]+是)?[达为共计约近了和及与]*|[达为共计约近了和及与]+$")
 _AFTER_NOUN_END = re.compile(
     r"[，,。；;、：:()（）“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
 )
@@ -250,25 +254,19 @@ def _label(before: str, after: str, rules: _Rules) -> str:
     ``召开5次常务会议`` and ``为1421名工人追回欠薪`` name the counted thing after the number;
     ``法治培训17次`` names it before.
     """
-    for word in rules.change_words:
-        if before.endswith(word):
-            return word
+    change = rules.change_re.search(before)
+    if change:
+        return change["word"]
     after_noun = _AFTER_NOUN_END.split(after, maxsplit=1)[0] if not after.startswith(("以上", "左右")) else ""
     if len(after_noun) >= 2:
         return after_noun[:16]
-    label = _strip_quotes(before)
-    for word in rules.lead_words:
-        if label.endswith(word) and len(label) > len(word):
-            label = label[: -len(word)]
-            break
-    for _ in range(3):
-        for word in rules.label_strip:
-            if label.startswith(word) and len(label) > len(word) + 1:
-                label = label[len(word):]
-    verbs = [m.end() for m in re.finditer("|".join(rules.object_verbs), label)]
+    label = rules.lead_re.sub("", _strip_quotes(before))
+    stripped = rules.strip_re.sub("", label)
+    label = stripped if len(stripped) >= 2 else label
+    verbs = [m.end() for m in rules.object_verbs_re.finditer(label)]
     if verbs and len(label) - verbs[-1] >= 2:
         label = label[verbs[-1]:]
-    label = re.sub(r"^(?:[一二三四五六七八九十]+是)?[达为共计约近了和及与]*|[达为共计约近了和及与]+$", "", label)
+    label = _LABEL_TRIM.sub("", label)
     return label[-16:] or after_noun
 
 
@@ -277,64 +275,90 @@ def _counted_noun(after: str) -> bool:
     return bool(after) and after[0] not in _CLAUSE_END + "，" and not after.startswith(("的", "开展", "参加", "以上"))
 
 
-def _unit_ok(unit: str, units: tuple[str, ...]) -> bool:
-    return unit in units
+@dataclass(frozen=True)
+class _Indicator:
+    """The matching hints of one catalog indicator (see data/catalog.yaml)."""
+
+    id: str
+    section: str
+    aliases: tuple[str, ...]
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+    nouns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the mapper knows of one figure: where it stands and what surrounds it."""
+
+    start: int
+    end: int
+    unit: str
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    after: str
+    heading: str
+    section: str | None
+    own_words: bool
 
 
 @cache
-def _indicator_table() -> pd.DataFrame:
-    return catalog.indicators()
+def _indicators_by_unit() -> dict[str, tuple[_Indicator, ...]]:
+    """Catalog indicators grouped by every unit a report may write for them."""
+    table = catalog.indicators()
+    by_unit: dict[str, list[_Indicator]] = {}
+    for ind_id, row in zip(table.index, table.itertuples()):
+        indicator = _Indicator(ind_id, row.section, row.aliases, row.context, row.exclude, row.nouns)
+        for unit in row.units:
+            by_unit.setdefault(unit, []).append(indicator)
+    return {unit: tuple(group) for unit, group in by_unit.items()}
 
 
-def _map(figure: dict, text: str, section: str | None, rules: _Rules) -> str | None:
+def _alias_score(alias: str, text: str, ctx: _Context) -> float:
+    """How strongly the occurrences of ``alias`` in the figure's sentence point at the figure."""
+    (s0, s1), (c0, c1) = ctx.sentence, ctx.clause
+    best, pos = 0.0, text.find(alias, s0, s1)
+    while pos >= 0:
+        a0, a1 = pos, pos + len(alias)
+        in_clause = c0 <= a0 and a1 <= c1
+        # A later clause speaks of another figure; an earlier one matters only when the
+        # figure's own clause does not say what it counts (共举办80场次).
+        if in_clause or not (a0 >= ctx.end or ctx.own_words):
+            # Nouns after a number are a weaker sign than nouns before it.
+            distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) * 1.5 if a0 >= ctx.end else 0
+            best = max(best, len(alias) / (1 + distance / 6) * (2 if in_clause else 0.5))
+        pos = text.find(alias, pos + 1, s1)
+    return best
+
+
+def _map(ctx: _Context, text: str) -> str | None:
     """The catalog id of a figure, or None when no indicator is clearly meant."""
-    if figure["rank"] or figure["change"] or figure["respectively"]:
-        return None  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
-    unit = figure["unit"]
-    s0, s1 = figure["sentence_span"]
-    c0, c1 = figure["clause_span"]
-    sentence = text[s0:s1]
-    heading = figure["heading"]
-    lo, hi = figure["start"], figure["end"]
+    sentence = text[ctx.sentence[0]:ctx.sentence[1]]
+    clause = text[ctx.clause[0]:ctx.clause[1]]
+    counted_noun = _counted_noun(ctx.after)
     scores: dict[str, float] = {}
-    for ind_id, ind in _indicator_table().iterrows():
-        if not _unit_ok(unit, ind["units"]):
+    for ind in _indicators_by_unit().get(ctx.unit, ()):
+        if any(word in clause for word in ind.exclude):
             continue
-        clause = text[c0:c1]
-        if any(word in clause for word in ind["exclude"]):
+        if ind.context and not any(word in sentence or word in ctx.heading for word in ind.context):
             continue
-        if ind["context"] and not any(word in sentence or word in heading for word in ind["context"]):
+        s0, s1 = ctx.sentence
+        score = max((_alias_score(alias, text, ctx) for alias in ind.aliases if text.find(alias, s0, s1) >= 0),
+                    default=0.0)
+        if score <= 0:
             continue
-        best = 0.0
-        for alias in ind["aliases"]:
-            for hit in re.finditer(re.escape(alias), sentence):
-                a0, a1 = s0 + hit.start(), s0 + hit.end()
-                in_clause = c0 <= a0 and a1 <= c1
-                if not in_clause and (a0 >= hi or figure["own_words"]):
-                    # A later clause speaks of another figure; an earlier one matters only when
-                    # the figure's own clause does not say what it counts (共举办80场次).
-                    continue
-                # Nouns after a number are a weaker sign than nouns before it.
-                distance = lo - a1 if a1 <= lo else (a0 - hi) * 1.5 if a0 >= hi else 0
-                weight = len(alias) / (1 + distance / 6) * (2 if in_clause else 0.5)
-                best = max(best, weight)
-        if best <= 0:
-            continue
-        if ind["nouns"] and _counted_noun(figure["after"]):
+        if ind.nouns and counted_noun:
             # 6家执法单位 / 10个案卷: the noun after the number says what is counted.
-            best *= 2 if any(n in figure["after"][:8] for n in ind["nouns"]) else 0.3
-        if section is not None:
-            best *= 1.5 if ind["section"] == section else 0.5
-        scores[ind_id] = best
-    if not scores:
-        return None
+            score *= 2 if any(noun in ctx.after[:8] for noun in ind.nouns) else 0.3
+        if ctx.section is not None:
+            score *= 1.5 if ind.section == ctx.section else 0.5
+        scores[ind.id] = score
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-    top_id, top = ranked[0]
-    if top < 2.0:
+    if not ranked or ranked[0][1] < MIN_SCORE:
         return None
-    if len(ranked) > 1 and ranked[1][1] > top * 0.8:
+    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] * AMBIGUITY:
         return None  # two indicators fit about equally well: leave it to the analyst
-    return top_id
+    return ranked[0][0]
 
 
 def extract_text(text: str) -> pd.DataFrame:
@@ -347,59 +371,73 @@ def extract_text(text: str) -> pd.DataFrame:
     """
     rules = _rules()
     folded = text.translate(_FOLD)
-    quoted = _quote_mask(text)
-    found = _candidates(text, folded, quoted)
+    quoted = _Quoted(folded)
+    found = _candidates(folded, quoted)
     if not found:
         return _empty_figures()
     heads = headings(text)
+    head_starts, head_titles = heads["start"].tolist(), heads["title"].tolist()
     sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
     clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
-    raws = pd.Series([text[f["start"]:f["end"]] for f in found])
-    parsed = parse_values(raws.str.removeprefix("第"))
+    raws = [text[f["start"]:f["end"]] for f in found]
+    parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
+    values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
     sections = _section_at(heads, pd.Series([f["start"] for f in found]))
     rows = []
     for i, figure in enumerate(found):
-        if pd.isna(parsed.at[i, "value"]):
+        if values[i] is pd.NA:
             continue
-        s0, s1 = _bounds(sentence_ends, figure["start"], len(text))
-        c0, c1 = _bounds(clause_ends, figure["start"], len(text))
-        prev_end = found[i - 1]["end"] if i else 0
-        next_start = found[i + 1]["start"] if i + 1 < len(found) else len(text)
-        before = folded[max(c0, prev_end):figure["start"]]
-        after = folded[figure["end"]:min(c1, next_start)]
-        change = any(before.endswith(w) or before.endswith(w + "了") for w in rules.change_words)
-        respectively = "分别" in folded[s0:figure["start"]][-40:]
-        ranged = bool(re.search(r"\d(?:至|到|~|-|—|－|～)", raws[i]))
-        head_titles = heads.loc[heads["start"] <= figure["start"], "title"].tail(2)
-        unit = "位" if figure["rank"] else parsed.at[i, "unit"]
+        start, end = figure["start"], figure["end"]
+        s0, s1 = _bounds(sentence_ends, start, len(text))
+        c0, c1 = _bounds(clause_ends, start, len(text))
+        before = folded[max(c0, found[i - 1]["end"] if i else 0):start]
+        after = folded[end:min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
+        unit = "位" if figure["rank"] else units[i]
         label = _label(before, after, rules)
-        figure.update(own_words=len(label) >= 2, sentence_span=(s0, s1), clause_span=(c0, c1), change=change, unit=unit,
-                      respectively=respectively or ranged,
-                      after=after, heading=" ".join(head_titles))
-        indicator = _map(figure, folded, sections[i], rules)
+        level = (
+            not figure["rank"]
+            and not rules.change_re.search(before)
+            and "分别" not in folded[s0:start][-40:]
+            and not re.search(r"\d(?:至|到|~|-|—|－|～)", raws[i])
+        )
+        indicator = None
+        if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
+            k = bisect.bisect_right(head_starts, start)
+            ctx = _Context(start, end, unit, (s0, s1), (c0, c1), after, " ".join(head_titles[max(0, k - 2):k]),
+                           sections[i], len(label) >= 2)
+            indicator = _map(ctx, folded)
         rows.append({
             "indicator": indicator,
             "label": label,
-            "section": _indicator_table().at[indicator, "section"] if indicator else sections[i],
-            "value": parsed.at[i, "value"],
+            "section": _section_of()[indicator] if indicator else sections[i],
+            "value": values[i],
             "unit": unit,
-            "approx": bool(parsed.at[i, "approx"]),
+            "approx": bool(approx[i]),
             "raw": raws[i],
-            "start": figure["start"],
-            "end": figure["end"],
+            "start": start,
+            "end": end,
             "sentence": text[s0:s1 + (s1 < len(text) and text[s1] in "。！？!?")].strip(),
         })
-    return _typed(pd.DataFrame(rows, columns=FIGURE_COLUMNS))
+    return _typed(rows)
+
+
+_FIGURE_DTYPES = {"indicator": "string", "label": "string", "section": "string", "value": "Float64", "unit": "string",
+                  "approx": "boolean", "raw": "string", "start": "Int64", "end": "Int64", "sentence": "string"}
 
 
 def _empty_figures() -> pd.DataFrame:
-    return _typed(pd.DataFrame(columns=FIGURE_COLUMNS))
+    return _typed([])
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype({"indicator": "string", "label": "string", "section": "string", "value": "Float64",
-                         "unit": "string", "approx": "boolean", "raw": "string", "start": "Int64",
-                         "end": "Int64", "sentence": "string"})
+def _typed(rows: list[dict]) -> pd.DataFrame:
+    """The figures table from row dicts, built column by column with its dtypes."""
+    return pd.DataFrame({name: pd.array([row[name] for row in rows], dtype=dtype)
+                         for name, dtype in _FIGURE_DTYPES.items()})
+
+
+@cache
+def _section_of() -> dict[str, str]:
+    return catalog.indicators()["section"].to_dict()
 
 
 # --- region and year -------------------------------------------------------------------------

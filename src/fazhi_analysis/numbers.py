@@ -1,8 +1,10 @@
 """Parse the figures of Chinese reports and spreadsheets into value, unit and approx.
 
 One vectorized function, :func:`parse_values`, serves text extraction and spreadsheet cleaning.
-Strings with Arabic digits (the bulk) are parsed by one RE2 pass in Arrow; the rest (Chinese
-numerals, ``百分之…``) are parsed once per distinct string in Python.
+Strings with Arabic digits (the bulk) are split by one RE2 pass in Arrow into a prefix, the
+number and a tail (``万余人次``); prefixes and tails repeat, so each distinct one is parsed once in
+Python and broadcast back. Strings without Arabic digits (Chinese numerals, ``百分之…``) are
+parsed once per distinct string.
 
 Rules:
     * 万, 亿 (and 千, 百万, 千万) are folded into the value: ``1547.16万元`` → 15471600 元.
@@ -16,7 +18,6 @@ Rules:
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import pandas as pd
@@ -26,34 +27,15 @@ import pyarrow.compute as pc
 MISSING_MARKERS = ["", "—", "——", "–", "-", "--", "/", "\\", "无", "空", "暂无", "N/A", "NA", "n/a", "null", "None", "nan", "NaN"]
 APPROX_PREFIXES = ("约", "近", "超", "逾", "大约", "将近", "接近", "超过", "不少于", "不低于", "不足", "至少", "多达")
 PLAIN_PREFIXES = ("达", "达到", "共", "共计", "计", "累计", "合计", "为")
-APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下", "有余", "多万")
+APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下", "有余")
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
 RANGE_SEPARATORS = "至到~-—"
 MISSING = "missing"
-
-_alt = "|".join
-_PRE = _alt(sorted(APPROX_PREFIXES + PLAIN_PREFIXES, key=len, reverse=True))
-_POST = _alt(sorted(APPROX_SUFFIXES, key=len, reverse=True))
-_MULT = _alt(sorted(MULTIPLIERS, key=len, reverse=True))
-_UNIT = r"[^0-9.,+\-]*?"
-# The unit is lazy so that a trailing approx suffix (以上, 左右) is not swallowed by it.
-ARABIC_PATTERN = (
-    rf"^(?P<pre>{_PRE})?(?P<sign>[+-])?(?P<num>[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|\.[0-9]+)"
-    rf"(?:[{RANGE_SEPARATORS}](?P<num2>[0-9]+(?:\.[0-9]+)?))?"
-    rf"(?P<apx1>余|多)?(?P<mult>{_MULT})?(?P<apx2>余|多)?(?P<unit>{_UNIT})(?P<post>{_POST})?$"
-)
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
-_CN_NUM = rf"[{CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?"
-CHINESE_RE = re.compile(
-    rf"^(?P<pre>{_PRE})?(?P<pct>百分之)?(?P<num>{_CN_NUM})"
-    rf"(?:[至到](?P<num2>{_CN_NUM}))?"
-    rf"(?P<apx1>余|多)?(?P<unit>[^0-9]*?)(?P<post>{_POST})?$"
-)
-
 
 def chinese_to_number(text: str) -> float:
     """Value of a Chinese numeral: ``一千四百二十一`` → 1421, ``十七`` → 17, ``三点五`` → 3.5.
@@ -91,9 +73,26 @@ def _chinese_integer(text: str) -> int:
     return total + section + (digit or 0)
 
 
-def normalize_text(text: str) -> str:
-    """NFKC-fold full-width digits, letters and punctuation (``１４２１件`` → ``1421件``)."""
-    return unicodedata.normalize("NFKC", text)
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_CN_NUM = rf"[{CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?"
+_PREFIX = rf"(?P<pre>{_alternation(APPROX_PREFIXES + PLAIN_PREFIXES)})?"
+# What follows a number: a range, 余/多, a multiplier, the unit and a trailing approx word. The
+# unit is lazy so that a trailing 以上 or 左右 is not swallowed by it.
+_TAIL = (
+    rf"(?:[{RANGE_SEPARATORS}](?P<num2>[0-9]+(?:\.[0-9]+)?|{_CN_NUM}))?(?P<apx1>余|多)?"
+    rf"(?P<mult>{_alternation(list(MULTIPLIERS))})?(?P<apx2>余|多)?(?P<unit>[^0-9]*?)"
+    rf"(?P<post>{_alternation(APPROX_SUFFIXES)})?$"
+)
+# The Arrow pass: prefix, Arabic number, tail. Few groups keep RE2 fast.
+SPLIT_PATTERN = r"^(?P<head>[^0-9]*)(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?P<tail>.*)$"
+HEAD_RE = re.compile(rf"^{_PREFIX}(?P<sign>[+-])?$")
+TAIL_RE = re.compile(_TAIL)
+CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{_CN_NUM}){_TAIL}")
+# Characters that NFKC changes in figures: full-width forms, ideographic space, enclosed numbers.
+_COMPAT_CHARS = r"[\x{3000}\x{2150}-\x{218F}\x{2460}-\x{24FF}\x{3300}-\x{33FF}\x{FF00}-\x{FFEF}]"
 
 
 def clean_unit(unit: str) -> str:
@@ -102,9 +101,37 @@ def clean_unit(unit: str) -> str:
     return unit.removeprefix("个") if unit.endswith("百分点") else unit
 
 
+def _read_tail(match: re.Match[str]) -> tuple[float, str, bool]:
+    """Multiplier, clean unit and approx flag from the tail groups of a match."""
+    factor = MULTIPLIERS.get(match["mult"] or "", 1.0)
+    unit = match["unit"]
+    if match["mult"] == "千" and unit[:1] in "米克瓦":
+        factor, unit = 1.0, "千" + unit  # 千米 and 千克 are units, not thousands
+    approx = bool(match["num2"] or match["apx1"] or match["apx2"] or match["post"])
+    return factor, clean_unit(unit), approx
+
+
+@lru_cache(maxsize=4096)
+def _parse_head(head: str) -> tuple[float, bool, bool]:
+    """Sign, approx flag and validity of the text before an Arabic number (``约``, ``不少于``, ``-``)."""
+    match = HEAD_RE.match(head)
+    if not match:
+        return 1.0, False, False
+    return (-1.0 if match["sign"] == "-" else 1.0), match["pre"] in APPROX_PREFIXES, True
+
+
 @lru_cache(maxsize=65536)
-def _parse_fallback(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
-    """Parse one normalized string that the Arrow pass could not: Chinese numerals and bad input."""
+def _parse_tail(tail: str) -> tuple[float, str, bool, bool]:
+    """Multiplier, unit, approx flag and validity of the text after an Arabic number (``万余人次``)."""
+    match = TAIL_RE.match(tail)
+    if not match:
+        return 1.0, "", False, False
+    return (*_read_tail(match), True)
+
+
+@lru_cache(maxsize=65536)
+def _parse_other(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
+    """Parse one string without a well-formed Arabic figure: Chinese numerals, or say why it is bad."""
     match = CHINESE_RE.match(text)
     if not match:
         if not re.search(rf"[0-9{CN_NUMERAL}]", text):
@@ -112,18 +139,24 @@ def _parse_fallback(text: str) -> tuple[float | None, str | None, bool | None, s
         return None, None, None, f"not a figure / 无法解析: {text}"
     try:
         value = chinese_to_number(match["num"])
-    except ValueError:
+    except (ValueError, KeyError):
         return None, None, None, f"bad Chinese numeral / 中文数字无法解析: {match['num']}"
-    unit = clean_unit(match["unit"])
-    if match["pct"]:
-        unit = "%"
-    elif unit[:1] in MULTIPLIERS and match["num"][-1] not in "万亿":
-        value *= MULTIPLIERS[unit[0]]
-        unit = unit[1:].removeprefix("余").removeprefix("多")
-    approx = bool(
-        (match["pre"] in APPROX_PREFIXES) or match["apx1"] or match["post"] or match["num2"]
-    )
-    return value, unit, approx, None
+    factor, unit, approx = _read_tail(match)
+    return value * factor, "%" if match["pct"] else unit, approx or match["pre"] in APPROX_PREFIXES, None
+
+
+def _lookup(strings: pa.Array, parse) -> tuple[list, pa.Array]:
+    """Parse each distinct string of ``strings`` once: (parsed rows of the distinct values, codes)."""
+    encoded = pc.dictionary_encode(pc.fill_null(strings, ""))
+    return [parse(s) for s in encoded.dictionary.to_pylist()], encoded.indices
+
+
+def _normalize(arr: pa.Array) -> pa.Array:
+    """NFKC-fold only the strings that hold full-width or compatibility characters (the slow part)."""
+    needs = pc.fill_null(pc.match_substring_regex(arr, _COMPAT_CHARS), False)
+    if pc.any(needs).as_py():
+        arr = pc.replace_with_mask(arr, needs, pc.utf8_normalize(arr.filter(needs), "NFKC"))
+    return pc.replace_substring(pc.utf8_trim_whitespace(arr), " ", "")
 
 
 def parse_values(values: pd.Series) -> pd.DataFrame:
@@ -142,57 +175,44 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
         >>> parse_values(pd.Series(["1547.16万元", "130余份", "百分之九十八"]))["value"].tolist()
         [15471600.0, 130.0, 98.0]
     """
-    arr = pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)]).combine_chunks()
-    arr = pc.cast(arr, pa.string())
-    arr = pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC"))
-    arr = pc.replace_substring_regex(arr, r"\s+", "")
-    missing = pc.or_kleene(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(MISSING_MARKERS)))
-    missing = pc.fill_null(missing, True)
+    if values.empty:
+        return pd.DataFrame({"value": pd.array([], dtype="Float64"), "unit": pd.array([], dtype="string"),
+                             "approx": pd.array([], dtype="boolean"), "reason": pd.array([], dtype="string")},
+                            index=values.index)
+    arr = pc.cast(pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)]).combine_chunks(), pa.string())
+    arr = _normalize(arr)
+    missing = pc.or_(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(MISSING_MARKERS)))
 
-    parts = pc.extract_regex(arr, ARABIC_PATTERN)
-    matched = pc.fill_null(pc.is_valid(parts), False)
-    field = {name: pc.struct_field(parts, [i]) for i, name in enumerate(parts.type.names)}
-    number = pc.cast(pc.replace_substring(field["num"], ",", ""), pa.float64())
-    number = pc.if_else(pc.equal(field["sign"], "-"), pc.negate(number), number)
-    factor = pc.take(
-        pa.array([1.0, *MULTIPLIERS.values()]),
-        pc.add(pc.fill_null(pc.index_in(field["mult"], value_set=pa.array(list(MULTIPLIERS))), -1), 1),
-    )
-    unit = field["unit"]
-    # 千米 and 千克 are units, not thousands.
-    kilo = pc.and_(pc.equal(field["mult"], "千"), pc.match_substring_regex(unit, "^[米克瓦]"))
-    factor = pc.if_else(kilo, 1.0, factor)
-    unit = pc.if_else(kilo, pc.binary_join_element_wise("千", unit, ""), unit)
-    unit = pc.replace_substring_regex(unit, r"[()（）/]", "")
-    unit = pc.replace_substring_regex(unit, r"^个百分点$", "百分点")
-    approx = pc.or_(
-        pc.or_(pc.is_in(field["pre"], value_set=pa.array(APPROX_PREFIXES)), pc.not_equal(field["num2"], "")),
-        pc.not_equal(pc.binary_join_element_wise(field["apx1"], field["apx2"], field["post"], ""), ""),
-    )
-
-    index = values.index
-    result = pd.DataFrame(
-        {
-            "value": pd.array(pc.multiply(number, factor), dtype="Float64"),
-            "unit": pd.array(unit, dtype="string"),
-            "approx": pd.array(approx, dtype="boolean"),
-            "reason": pd.array([None] * len(values), dtype="string"),
-        },
-        index=index,
-    )
-    matched_np = matched.to_numpy(zero_copy_only=False)
-    missing_np = missing.to_numpy(zero_copy_only=False)
-    result.loc[missing_np, ["value", "unit", "approx"]] = [pd.NA, pd.NA, pd.NA]
-    result.loc[missing_np, "reason"] = MISSING
-
-    todo = ~matched_np & ~missing_np
-    if todo.any():
-        strings = pd.Series(arr.filter(pa.array(todo)).to_pylist())
-        codes, uniques = pd.factorize(strings)
-        parsed = zip(*(_parse_fallback(s) for s in uniques))
-        for column, parsed_column in zip(result.columns, parsed):
-            result.loc[todo, column] = pd.array(parsed_column, dtype=result[column].dtype).take(codes)
+    parts = pc.extract_regex(arr, SPLIT_PATTERN)
+    heads, head_codes = _lookup(pc.struct_field(parts, [0]), _parse_head)
+    tails, tail_codes = _lookup(pc.struct_field(parts, [2]), _parse_tail)
+    sign, head_approx, head_ok = (pa.array(column).take(head_codes) for column in zip(*heads))
+    factor, unit, tail_approx, tail_ok = (pa.array(column).take(tail_codes) for column in zip(*tails))
+    matched = pc.and_(pc.fill_null(pc.is_valid(parts), False), pc.and_(head_ok, tail_ok))
+    number = pc.cast(pc.replace_substring(pc.struct_field(parts, [1]), ",", ""), pa.float64())
+    approx = pc.or_(head_approx, tail_approx)
+    columns = {
+        "value": pc.multiply(pc.multiply(number, sign), factor),
+        "unit": unit,
+        "approx": approx,
+        "reason": pa.nulls(len(arr), pa.string()),
+    }
+    unmatched = pc.invert(pc.or_(matched, missing))
+    if pc.any(unmatched).as_py():
+        # Chinese numerals and bad strings: parsed once per distinct string, in Python.
+        others, codes = _lookup(arr.filter(unmatched), _parse_other)
+        for (name, column), parsed in zip(columns.items(), zip(*others)):
+            replacement = pa.array(parsed, type=column.type).take(codes)
+            columns[name] = pc.replace_with_mask(column, unmatched, replacement)
+    for name in ("value", "unit", "approx"):
+        columns[name] = pc.if_else(missing, pa.scalar(None, columns[name].type), columns[name])
+    columns["reason"] = pc.if_else(missing, pa.scalar(MISSING), columns["reason"])
+    result = pa.table(columns).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    result.index = values.index
     return result
+
+
+_PANDAS_TYPES = {pa.float64(): pd.Float64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype()}
 
 
 def parse_value(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
