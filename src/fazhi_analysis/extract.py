@@ -33,7 +33,8 @@ FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "r
 # Full-width digits and signs folded one character to one character, so offsets stay valid.
 _FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
 _SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = _SENTENCE_END + "，,；;：:、"
+_CLAUSE_END = _SENTENCE_END + "，,；;：:"
+_LIST_MARK = "、"  # ends a figure's clause, but does not start one: 以调解、和解等方式结案170件
 _CN_DIGIT = "一二两三四五六七八九"
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
 AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
@@ -188,7 +189,7 @@ def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
         unit = "%" if match["pct"] else match["unit"]
         before = folded[max(0, match.start() - 6):match.start()]
         ordinal = before.endswith("第")
-        rank = ordinal and before[:-1].endswith(rules.rank_words)
+        rank = ordinal and any(w in folded[max(0, match.start() - 14):match.start()] for w in rules.rank_words)
         if ordinal and not rank:
             continue  # ordinal: 第一批, 第3名
         if not unit or (match["space"] and unit not in "%‰"):
@@ -242,7 +243,7 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”\"《》「」『』]", "", text)
 
 
-_LABEL_TRIM = re.compile(r"^(?:[一二三四五六七八九十]+是)?[达为共计约近了和及与]*|[达为共计约近了和及与]+$")
+_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计约近了和及与]*|[达为共计约近了和及与]+$")
 _AFTER_NOUN_END = re.compile(
     r"[，,。；;、：:()（）“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
 )
@@ -272,7 +273,7 @@ def _label(before: str, after: str, rules: _Rules) -> str:
 
 def _counted_noun(after: str) -> bool:
     """Whether the text right after a figure starts with a noun (not a delimiter or a verb)."""
-    return bool(after) and after[0] not in _CLAUSE_END + "，" and not after.startswith(("的", "开展", "参加", "以上"))
+    return bool(after) and after[0] not in _CLAUSE_END + _LIST_MARK and not after.startswith(("的", "开展", "参加", "以上"))
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,8 @@ class _Context:
     heading: str
     section: str | None
     own_words: bool
+    others: list[int]  # starts of all figures of the text, sorted
+    other_units: list[str]  # and their units
 
 
 @cache
@@ -321,9 +324,13 @@ def _alias_score(alias: str, text: str, ctx: _Context) -> float:
     while pos >= 0:
         a0, a1 = pos, pos + len(alias)
         in_clause = c0 <= a0 and a1 <= c1
+        k = bisect.bisect_left(ctx.others, a1)
+        names_another = (k < len(ctx.others) and ctx.others[k] - a1 <= 2 and ctx.others[k] != ctx.start
+                         and ctx.other_units[k] == ctx.unit)
         # A later clause speaks of another figure; an earlier one matters only when the
-        # figure's own clause does not say what it counts (共举办80场次).
-        if in_clause or not (a0 >= ctx.end or ctx.own_words):
+        # figure's own clause does not say what it counts (共举办80场次). An alias right before
+        # another figure names that one (审结977件中直接纠错236件).
+        if not names_another and (in_clause or not (a0 >= ctx.end or ctx.own_words)):
             # Nouns after a number are a weaker sign than nouns before it.
             distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) * 1.5 if a0 >= ctx.end else 0
             best = max(best, len(alias) / (1 + distance / 6) * (2 if in_clause else 0.5))
@@ -379,9 +386,12 @@ def extract_text(text: str) -> pd.DataFrame:
     head_starts, head_titles = heads["start"].tolist(), heads["title"].tolist()
     sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
     clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
+    item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
     raws = [text[f["start"]:f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
     values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
+    figure_starts = [f["start"] for f in found]
+    figure_units = [u or "位" if f["rank"] else u for f, u in zip(found, units)]
     sections = _section_at(heads, pd.Series([f["start"] for f in found]))
     rows = []
     for i, figure in enumerate(found):
@@ -389,10 +399,10 @@ def extract_text(text: str) -> pd.DataFrame:
             continue
         start, end = figure["start"], figure["end"]
         s0, s1 = _bounds(sentence_ends, start, len(text))
-        c0, c1 = _bounds(clause_ends, start, len(text))
+        c0, c1 = _bounds(clause_ends, start, len(text))[0], _bounds(item_ends, start, len(text))[1]
         before = folded[max(c0, found[i - 1]["end"] if i else 0):start]
         after = folded[end:min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
-        unit = "位" if figure["rank"] else units[i]
+        unit = figure_units[i]
         label = _label(before, after, rules)
         level = (
             not figure["rank"]
@@ -404,7 +414,7 @@ def extract_text(text: str) -> pd.DataFrame:
         if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
             k = bisect.bisect_right(head_starts, start)
             ctx = _Context(start, end, unit, (s0, s1), (c0, c1), after, " ".join(head_titles[max(0, k - 2):k]),
-                           sections[i], len(label) >= 2)
+                           sections[i], len(label) >= 2, figure_starts, figure_units)
             indicator = _map(ctx, folded)
         rows.append({
             "indicator": indicator,
