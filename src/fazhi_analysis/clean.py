@@ -84,6 +84,7 @@ REJECT_DTYPES: dict[str, str] = {
 REJECT_COLUMNS = list(REJECT_DTYPES)
 
 _HEADER_SCAN_ROWS = 60
+_MAX_UNIT_LENGTH = 4
 _MAX_HEADER_ROWS = 3
 _YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:年度?)?(?:[（(][^）)]*[）)])?$")
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
@@ -125,7 +126,8 @@ class CleanResult:
 
     def summary(self) -> str:
         """One bilingual line: cells read, tidy rows, rejects by reason."""
-        counts = self.rejects["reason"].value_counts()
+        found = self.rejects["reason"].value_counts()
+        counts = {r: int(found[r]) for r in REASONS if r in found.index}
         parts_zh = "，".join(f"{REASONS[r][0]} {n}" for r, n in counts.items())
         parts_en = ", ".join(f"{REASONS[r][1]} {n}" for r, n in counts.items())
         return (
@@ -249,7 +251,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     if header is None:
         if (kinds == _NUMBER).any():
             raise InputError(
-                f"{sheet.where}: 找不到表头行（应有“指标名称”“单位”“数值”或年份、地区等列名）/ "
+                f"{sheet.path_where}: 找不到表头行（应有“指标名称”“单位”“数值”或年份、地区等列名）/ "
                 "no header row found (expected column names such as 指标名称, 单位, 数值, a year or a region)"
             )
         return None
@@ -268,7 +270,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     if not name_cols and not id_cols and not transposed:
         guess = _guess_name_column(filled[data], cols)
         if guess is None:
-            raise InputError(f"{sheet.where}: 找不到指标名称列 / no column of indicator names found")
+            raise InputError(f"{sheet.path_where}: 找不到指标名称列 / no column of indicator names found")
         name_cols = [guess]
         cols.role[guess] = "name"
     if transposed:
@@ -348,7 +350,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
 
     col_role = np.array(cols.role, dtype=object)[ci]
     in_unknown = col_role == "unknown"
-    keep = ~in_unknown | parsed["ok"]  # text in columns we do not understand is not a figure
+    keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
     if not keep.all():
         ri, ci, flat = ri[keep], ci[keep], flat[keep]
         col_role = col_role[keep]
@@ -434,13 +436,14 @@ def _kinds(block: np.ndarray) -> np.ndarray:
     if strings:
         texts = list(strings)
         parsed = parse_values(pd.Series(texts, dtype=object))
-        for text, reason in zip(texts, parsed["reason"]):
+        figure = _figure_mask(parsed)
+        for text, reason, is_figure in zip(texts, parsed["reason"], figure):
             norm = unicodedata.normalize("NFKC", text).replace(" ", "")
             if _YEAR_LABEL.match(norm):
                 kind = _YEAR
-            elif pd.isna(reason):
+            elif is_figure:
                 kind = _NUMBER
-            elif reason == MISSING:
+            elif not pd.isna(reason) and reason == MISSING:
                 kind = _MISSING
             else:
                 kind = _TEXT
@@ -597,8 +600,18 @@ def _guess_name_column(block: np.ndarray, cols: _Columns) -> int | None:
     return None
 
 
+def _figure_mask(parsed: pd.DataFrame) -> np.ndarray:
+    """Parsed strings that look like figures: a number and at most a short unit.
+
+    The parser accepts any trailing text as the unit (``2024年度填报表`` → 2024 年度填报表); for telling
+    headers, titles and notes from figures, a unit longer than :data:`_MAX_UNIT_LENGTH` is text.
+    """
+    short = parsed["unit"].fillna("").str.len() <= _MAX_UNIT_LENGTH
+    return (parsed["reason"].isna() & short).to_numpy(bool)
+
+
 def _parses(text: str) -> bool:
-    return bool(pd.isna(parse_values(pd.Series([text], dtype=object))["reason"].iloc[0]))
+    return bool(_figure_mask(parse_values(pd.Series([text], dtype=object)))[0])
 
 
 def _has_figures(column: np.ndarray) -> bool:
@@ -608,7 +621,7 @@ def _has_figures(column: np.ndarray) -> bool:
     strings = [v for v in cells if isinstance(v, str)]
     if len(strings) < len(cells):
         return True
-    return bool(parse_values(pd.Series(strings[:200], dtype=object))["reason"].isna().any())
+    return bool(_figure_mask(parse_values(pd.Series(strings[:200], dtype=object))).any())
 
 
 def _text_column(block: np.ndarray, col: int | None) -> pd.Series:
@@ -698,7 +711,10 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None) -> dict[str, np.n
         if percent is not None:
             pct[numbers] = percent[numbers]
     ok = pd.isna(reason)
-    return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
+    figure = ok.copy()
+    if is_str.any():
+        figure[is_str] = _figure_mask(parsed)[codes]
+    return {"figure": figure, "value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
             "percent": pct, "ok": ok}
 
 
@@ -731,6 +747,9 @@ def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, indicator:
     unit = np.where(rate, "%", unit)
     other = still & ~rate & ~pd.isna(base_units)
     unit = np.where(other, base_units, unit)
+    # Scaling by 10^k leaves binary noise (0.57 × 100 = 56.99999999999999): round it away.
+    scaled = value != parsed["value"]
+    value = np.where(scaled, np.round(value, 8), value)
     return value, unit.astype(object)
 
 

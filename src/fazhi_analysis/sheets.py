@@ -62,6 +62,11 @@ class Sheet:
         """``file`` or ``file#sheet`` for messages."""
         return self.label if self.name is None else f"{self.label}#{self.name}"
 
+    @property
+    def path_where(self) -> str:
+        """``path`` or ``path#sheet`` for error messages (the full path, so the user can find it)."""
+        return str(self.file) if self.name is None else f"{self.file}#{self.name}"
+
     def source(self, row: int, col: int) -> str:
         """The source of a cell: ``dept.xlsx#复议!D7`` or ``dept.csv#D7`` (0-based row and column)."""
         ref = f"{column_letter(col)}{row + 1}"
