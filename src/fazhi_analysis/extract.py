@@ -192,9 +192,8 @@ def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
         rank = ordinal and any(w in folded[max(0, match.start() - 14):match.start()] for w in rules.rank_words)
         if ordinal and not rank:
             continue  # ordinal: 第一批, 第3名
-        if not unit or (match["space"] and unit not in "%‰"):
-            if not (rank and (unit or "位") in ("位", "名")):
-                continue  # a bare number: year, code, hotline, document number
+        if not (unit or match["mult"] or rank):
+            continue  # a bare number: year, code, hotline, document number
         if num_start in quoted:
             continue  # names, slogans and document numbers: “八五”, 《纲要(2021—2025)》, 〔2021〕
         if folded[num_start] in CN_NUMERAL and not _valid_chinese(match, folded, rules):
