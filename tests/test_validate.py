@@ -217,3 +217,41 @@ def test_catalog_relations_all_reference_known_ids():
     ids = set(catalog.indicators().index)
     relations = catalog.relations()
     assert set(relations["left"]) <= ids and set(relations["right"]) <= ids
+
+
+# --- inside fazhi build -------------------------------------------------------------------------
+
+
+def _raw_with_table(tmp_path: Path, table_text: str) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "tables").mkdir(parents=True)
+    seed = Path(__file__).parents[1] / "data" / "raw" / "dabancheng_2024_report.txt"
+    (raw / seed.name).write_bytes(seed.read_bytes())
+    (raw / "tables" / "司法局.csv").write_text(table_text, encoding="utf-8")
+    return raw
+
+
+def test_build_merges_spreadsheets_deterministically_and_flags_conflicts(tmp_path, capsys):
+    raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,12\n"
+                                    "达坂城区,2024,法律援助案件,件,9\n达坂城区,2024,天气,件,1\n")
+    first, second = tmp_path / "p1", tmp_path / "p2"
+    assert main(["build", "--raw", str(raw), "--processed", str(first)]) == 1
+    assert main(["build", "--raw", str(raw), "--processed", str(second)]) == 1
+    for name in ("indicators.parquet", "indicators.csv", "findings.csv", "rejects.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    table = pd.read_parquet(first / "indicators.parquet")
+    from_table = table[table["source"].str.startswith("tables/司法局.csv#")]
+    assert from_table[["indicator", "value"]].values.tolist() == [
+        ["disputes.reconsideration_applications", 12.0], ["disputes.legal_aid_cases", 9.0]]
+    findings = pd.read_csv(first / "findings.csv", encoding="utf-8-sig")
+    conflict = findings[findings["rule"] == "conflict"]
+    assert conflict["indicator"].tolist() == ["disputes.reconsideration_applications"]
+    sources = conflict["source"].item().split("; ")
+    assert sources[0].startswith("dabancheng_2024_report.txt:") and sources[1] == "tables/司法局.csv#E2"
+    assert pd.read_csv(first / "rejects.csv", encoding="utf-8-sig")["reason"].tolist() == ["unknown_indicator"]
+    assert "1 个错误" in capsys.readouterr().err
+
+
+def test_build_with_agreeing_table_exits_0(tmp_path):
+    raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,11\n")
+    assert main(["build", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 0

@@ -79,7 +79,53 @@ def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
     return tidy.conform(figures)
 
 
-def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False) -> pd.DataFrame:
+def spreadsheet_files(raw_dir: Path) -> list[Path]:
+    """Departments' spreadsheets (CSV, XLSX) under ``raw_dir`` (recursively), in a stable order."""
+    from .sheets import SUFFIXES
+
+    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def _sidecar_meta(path: Path) -> tuple[str | None, int | None]:
+    """(region, year) from ``<file>.meta.yaml`` when present."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return None, None
+    try:
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
+    return meta.get("region"), (int(meta["year"]) if meta.get("year") else None)
+
+
+def build_checked(
+    raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
+
+    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table.
+    """
+    from . import clean, validate
+
+    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    tables = spreadsheet_files(raw_dir) if raw_dir.is_dir() else []
+    cleaned = None
+    if tables:
+        cleaned = clean.clean_files(tables, root=raw_dir, defaults={p: _sidecar_meta(p) for p in tables},
+                                    progress=None if quiet else clean.print_progress)
+        if not quiet:
+            print(cleaned.summary(), file=sys.stderr)
+    table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None)
+    rejects = cleaned.rejects if cleaned else clean.clean_sheets([]).rejects
+    findings = validate.check(table)
+    write_table(findings, processed_dir / "findings")
+    write_table(rejects, processed_dir / "rejects")
+    return table, findings, rejects
+
+
+def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False,
+          extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
@@ -91,7 +137,7 @@ def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
     files = report_files(raw_dir)
-    if not files:
+    if not files and extra is None:
         raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx）/ no report files found")
     frames = []
     for number, path in enumerate(files, 1):
@@ -101,6 +147,8 @@ def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet
             mapped = int(frame["indicator"].notna().sum())
             print(f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
                   file=sys.stderr)
+    if extra is not None:
+        frames.append(tidy.conform(extra))  # spreadsheet rows (see build_checked)
     table = tidy.sort(pd.concat(frames, ignore_index=True))
     write_table(table, processed_dir / TABLE_STEM)
     return table

@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +146,7 @@ def clean_files(
     threshold: float = DEFAULT_THRESHOLD,
     root: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
 ) -> CleanResult:
     """Clean CSV/XLSX files (folders are searched for them) into one tidy table and its rejects.
 
@@ -155,6 +156,7 @@ def clean_files(
         threshold: fuzzy matching threshold for indicator names, 0–100.
         root: sources name files relative to this folder (default: the file name only).
         progress: called with one line per file read (e.g. ``print`` to stderr).
+        defaults: per-file (region, year) used instead of ``region``/``year`` (e.g. from sidecars).
 
     Raises:
         InputError: a file is missing, empty, unreadable, of another type, or has no header row.
@@ -171,7 +173,7 @@ def clean_files(
         sheets.extend(read)
         if progress:
             progress(f"[{number}/{len(files)}] {label}: {len(read)} 个工作表 / sheets")
-    result = clean_sheets(sheets, region=region, year=year, threshold=threshold)
+    result = clean_sheets(sheets, region=region, year=year, threshold=threshold, defaults=defaults)
     result.files = len(files)
     return result
 
@@ -198,7 +200,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def clean_sheets(
-    sheets: Sequence[Sheet], *, region: str | None = None, year: int | None = None, threshold: float = DEFAULT_THRESHOLD
+    sheets: Sequence[Sheet],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
 ) -> CleanResult:
     """Clean grids already read (see :func:`fazhi_analysis.sheets.read_sheets`).
 
@@ -207,7 +214,8 @@ def clean_sheets(
     """
     kept, rejected, skipped = [], [], []
     for order, sheet in enumerate(sheets):
-        got = _clean_sheet(sheet, order, region=region, year=year, threshold=threshold)
+        sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
+        got = _clean_sheet(sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold)
         if got is None:
             skipped.append(sheet.where)
             continue

@@ -47,9 +47,14 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from . import build
 
-    table = build.build(raw_dir=args.raw, processed_dir=args.processed)
+    from . import validate
+
+    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=args.processed)
     print(f"{len(table)} 行 / rows → {Path(args.processed) / 'indicators.parquet'}", file=sys.stderr)
-    return 0
+    for row in findings[findings["level"] == "error"].head(20).itertuples():
+        print(f"  [error] {row.message_zh}", file=sys.stderr)
+    print(f"校验 / checks: {validate.summary(findings)} → {Path(args.processed) / 'findings.csv'}", file=sys.stderr)
+    return 1 if validate.has_errors(findings) else 0
 
 
 def _add_catalog(sub: argparse._SubParsersAction) -> None:
