@@ -25,17 +25,24 @@ from .figures import format_figure
 STYLE = PACKAGE_DATA / "report.mplstyle"
 FONT = "Noto Sans CJK SC"
 WIDTH_IN = 6.8
-BAR_IN = 0.30
+BAR_IN = 0.24
 LABEL_CHARS = 15
 CURRENT, PRIOR = "#b22222", "#b0b0b0"
 KIND_TITLES = {"count": "数量", "amount": "金额（万元）", "rate": "比率（%）"}
 
 
 class Svg(str):
-    """An SVG image; Jupyter displays it inline."""
+    """An SVG image with a description (``alt``); Jupyter displays it inline."""
 
-    def _repr_svg_(self) -> str:
-        return str(self)
+    alt: str = "图表"
+
+    def _repr_svg_(self) -> tuple[str, dict[str, str]]:
+        return str(self), {"alt": self.alt}
+
+
+def _described(svg: Svg, alt: str) -> Svg:
+    svg.alt = alt
+    return svg
 
 
 def _wrap(name: str) -> str:
@@ -113,14 +120,16 @@ def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
     kinds = [k for k in ("count", "amount", "rate") if (rows["kind"] == k).any()]
     kinds += [k for k in rows["kind"].dropna().unique() if k not in kinds]
     groups = [rows[rows["kind"] == k] for k in kinds]
+    with_prior = [i for i, g in enumerate(groups) if g["prior_value"].notna().any()]
+    first_with_prior = with_prior[0] if with_prior else -1
     lines = [sum(max(1, len(str(n)) // LABEL_CHARS + (len(str(n)) % LABEL_CHARS > 0)) for n in g["name"]) for g in groups]
     heights = [max(len(g), 1) * BAR_IN * (1.6 if has_prior else 1) + 0.1 * extra + 0.5 for g, extra in zip(groups, lines)]
     with matplotlib.style.context(STYLE):
         fig = Figure(figsize=(WIDTH_IN, sum(heights) + 0.3 * (len(groups) - 1)), layout="constrained")
         axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
         for i, (ax, kind, group) in enumerate(zip(axes, kinds, groups)):
-            _panel(ax, group, kind, years, legend=has_prior and i == 0)
-        return to_svg(fig)
+            _panel(ax, group, kind, years, legend=i == first_with_prior)
+        return _described(to_svg(fig), f"{catalog.section_title(section)}：各项数据条形图")
 
 
 def overview_chart(comparison: pd.DataFrame) -> Svg:
@@ -154,4 +163,4 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
             ax.set_xlim(0, counts.max() * 1.15)
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
-        return to_svg(fig)
+        return _described(to_svg(fig), ax.get_title(loc="left"))

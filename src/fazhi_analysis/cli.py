@@ -168,6 +168,51 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_validate)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
+    paths = pipeline.run_report(
+        args.region, args.year, formats=args.formats, output_dir=args.output_dir,
+        data_path=args.data, compare_year=args.compare_year,
+    )
+    for fmt in ("html", "pdf"):
+        if fmt in paths:
+            print(paths[fmt])
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    from .config import DEFAULT_TABLE, REPORTS_DIR
+
+    p = sub.add_parser(
+        "report",
+        help="生成年度报告（HTML 和 PDF）/ build the annual report (HTML and PDF)",
+        description=(
+            "用 papermill 执行 notebooks/annual_report.ipynb，导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
+            "Run the annual-report notebook with papermill and export it to HTML and PDF (via the system Chromium).\n"
+            "成功时在标准输出打印 HTML 和 PDF 的路径 / prints the HTML and PDF paths on stdout.\n"
+            "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
+            "On failure the previous report is untouched; a cell error keeps annual_report.failed.ipynb."
+        ),
+        epilog=(
+            "示例 / examples:\n"
+            "  fazhi report --region 达坂城区 --year 2024\n"
+            "  fazhi report --region 达坂城区 --year 2024 --formats html\n"
+            "  fazhi report --region 达坂城区 --year 2024 --compare-year 2022 --output-dir /tmp/reports\n"
+            "  jupyter nbconvert --to fazhi_pdf reports/达坂城区/2024/annual_report.ipynb   # 仅导出 / export only"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--region", required=True, help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
+    p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
+    p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
+    p.add_argument("--output-dir", type=Path, default=REPORTS_DIR, help=f"报告根目录 / reports root (default: {REPORTS_DIR})")
+    p.add_argument("--data", type=Path, default=DEFAULT_TABLE, help=f"整洁指标表 / tidy table (default: {DEFAULT_TABLE})")
+    p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
+    p.set_defaults(handler=_cmd_report)
+
+
 def _write_any(frame, path: str) -> None:
     """Write ``frame`` to ``path`` as parquet, json or csv (by suffix), atomically."""
     from . import output
@@ -278,7 +323,9 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_template)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_catalog, _add_extract, _add_build, _add_validate, _add_clean, _add_template]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_catalog, _add_extract, _add_build, _add_validate, _add_report, _add_clean, _add_template,
+]
 
 
 def make_parser() -> argparse.ArgumentParser:

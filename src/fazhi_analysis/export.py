@@ -70,7 +70,7 @@ class ChromiumPDFExporter(ReportHTMLExporter):
     """
 
     export_from_notebook = "fazhi_pdf"
-    output_mimetype = "application/pdf"
+    # output_mimetype stays text/html, as for nbconvert's webpdf: the template renders HTML, Chromium prints it.
 
     def __init__(self, browser: Browser | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -79,6 +79,10 @@ class ChromiumPDFExporter(ReportHTMLExporter):
     @default("file_extension")
     def _file_extension_default(self) -> str:
         return ".pdf"
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[bytes, dict]:
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)

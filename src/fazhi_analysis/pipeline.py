@@ -123,7 +123,6 @@ def run_report(
     if not notebook.is_file():
         raise InputError(f"{notebook}: 找不到报告笔记本 / report notebook not found")
     target = report_dir(region, year, output_dir)
-    target.mkdir(parents=True, exist_ok=True)
     failed = target / f"{STEM}.failed.ipynb"
 
     with ExitStack() as stack:
@@ -136,6 +135,7 @@ def run_report(
             except ChromiumNotFound as exc:
                 browser_error = exc
         _check_input(data_path, region, year)
+        target.mkdir(parents=True, exist_ok=True)
 
         executed_tmp = stack.enter_context(_staged(target / f"{STEM}.ipynb"))
         parameters = {"region": region, "year": int(year), "data_path": str(data_path),

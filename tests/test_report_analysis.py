@@ -1,0 +1,62 @@
+"""Year-over-year comparison of the tidy table, and the errors for unknown regions and years."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fazhi_analysis import analysis
+from fazhi_analysis.errors import InputError
+from report_data import REGION, YEAR, gold_table, with_prior_year
+
+
+def test_compare_puts_prior_values_and_changes_beside_this_year() -> None:
+    comp = analysis.compare(with_prior_year(), REGION, YEAR)
+    row = comp.set_index("indicator").loc["disputes.reconsideration_applications"]
+    assert (row["value"], row["prior_value"], row["change"], row["prior_year"]) == (11, 8, 3, 2023)
+    assert row["change_pct"] == pytest.approx(37.5)
+    rate = comp.set_index("indicator").loc["disputes.head_appearance_rate"]
+    assert rate["change"] == 5 and pd.isna(rate["change_pct"])  # rates change in percent points only
+    assert comp["prior_value"].notna().sum() == 5
+    assert len(comp) == 70 and comp["indicator"].notna().all()
+    assert analysis.has_prior(comp)
+
+
+def test_compare_without_prior_year_has_no_changes() -> None:
+    comp = analysis.compare(gold_table(), REGION, YEAR)
+    assert not analysis.has_prior(comp)
+    assert comp["change"].isna().all()
+
+
+def test_compare_year_can_be_chosen_and_does_not_mutate_input() -> None:
+    table = with_prior_year()
+    before = table.copy()
+    comp = analysis.compare(table, REGION, YEAR, compare_year=2022)
+    assert not analysis.has_prior(comp)
+    pd.testing.assert_frame_equal(table, before)
+
+
+def test_sections_in_report_order() -> None:
+    comp = analysis.compare(gold_table(), REGION, YEAR)
+    assert analysis.sections_with_data(comp) == [
+        "study", "functions", "administration", "enforcement", "disputes", "legal_education"]
+
+
+def test_unknown_region_or_year_lists_what_is_available() -> None:
+    with pytest.raises(InputError, match="可用 / available: 达坂城区: 2023、2024") as err:
+        analysis.select(with_prior_year(), "某某县", 2024)
+    assert err.value.exit_code == 2
+    with pytest.raises(InputError, match="达坂城区: 2024"):
+        analysis.compare(gold_table(), REGION, 2030)
+
+
+def test_unmapped_and_approximate_figures() -> None:
+    table = gold_table()
+    assert analysis.unmapped(table, REGION, YEAR)["raw"].tolist() == ["五类"]
+    assert sorted(analysis.approximate(table, REGION, YEAR)["raw"]) == sorted(
+        ["130余份", "130余人次", "700余场次", "2.8万余人次", "5700余人次", "300余名", "200余条", "9500余人次"])
+
+
+def test_load_table_missing_file_is_input_error(tmp_path) -> None:
+    with pytest.raises(InputError, match="fazhi build"):
+        analysis.load_table(tmp_path / "nope.parquet")
