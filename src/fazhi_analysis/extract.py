@@ -242,7 +242,7 @@ def _strip_quotes(text: str) -> str:
     return re.sub(r"[“”\"《》「」『』]", "", text)
 
 
-_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计约近了和及与]*|[达为共计约近了和及与]+$")
+_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计了和及与]*|[达为共计约近了和及与]+$")
 _AFTER_NOUN_END = re.compile(
     r"[，,。；;、：:()（）“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
 )
@@ -452,22 +452,27 @@ def _section_of() -> dict[str, str]:
 # --- region and year -------------------------------------------------------------------------
 
 _TITLE_RE = re.compile(
-    r"(?P<region>[\u4e00-\u9fff]{2,20}?)人民政府(?:关于)?(?P<year>(?:19|20)\d{2})\s?年度?(?:法治政府建设|依法行政)"
+    r"(?P<region>[\u4e00-\u9fff]{2,20}?)(?:人民政府|政府)?(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?(?:的)?"
+    r"(?:法治政府建设|依法行政)"
 )
 _REGION_SUFFIX = "区县市旗州盟镇乡"
-_LEAD_RE = re.compile(r"^.*?(?:现将|关于|按照|根据|将|是|的|和|及|与|对)")
+# Words before a region's name in a title: 现将…, 关于…, and a party committee (中共××区委) before the government.
+_LEAD_RE = re.compile(r"^(?:.*委)?(?:现将|关于|按照|根据|中共|将|我|对|是)*")
 
 
 def detect_region_year(text: str) -> tuple[str | None, int | None]:
-    """Region and year from a report's own words, e.g. ``达坂城区人民政府2024年度法治政府建设``."""
+    """Region and year from a report's own words, e.g. ``达坂城区人民政府2024年度法治政府建设``.
+
+    The region is returned only when it reads as one (ends in 区, 县, 市, 旗 …); a year alone
+    is returned when the title names none (``我县2023年法治政府建设``).
+    """
     head = text[:2000]
     match = _TITLE_RE.search(head)
-    if match:
-        region = _LEAD_RE.sub("", match["region"]) or match["region"]
-        region = region if region[-1] in _REGION_SUFFIX else None
-        return region, int(match["year"])
-    year = re.search(r"((?:19|20)\d{2})\s?年度?(?:法治政府建设|依法行政)", head)
-    return None, int(year[1]) if year else None
+    if not match:
+        return None, None
+    region = _LEAD_RE.sub("", match["region"])
+    region = region if len(region) >= 2 and region[-1] in _REGION_SUFFIX else None
+    return region, int(match["year"])
 
 
 def extract_file(path: str | Path, region: str | None = None, year: int | None = None) -> pd.DataFrame:
