@@ -20,11 +20,13 @@ from .errors import InputError
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
-    On an exception the temporary file is removed and ``target`` is left as it was.
+    The temporary name keeps the suffix last (``.report.x1y2.tmp.html``): tools such as papermill
+    and Chromium go by it. On an exception the temporary file is removed and ``target`` is left
+    as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
