@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from functools import cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,7 +225,7 @@ def clean_sheets(
     if sheets and len(skipped) == len(sheets):
         files = sorted({str(s.file) for s in sheets})
         raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
-    candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame({}, 0)
+    candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame()
     rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
     table, more = _resolve_duplicates(candidates)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
@@ -295,133 +296,144 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     reject_cols = [c for c in range(n_cols) if cols.role[c] in ("total", "unknown")]
     context_prefix = " ".join(x for x in (sheet.name or "", preamble) if x)
 
-    # Row labels and types.
+    # Row labels and types, computed once per distinct label.
     block_filled = filled[data]
     block_values = values[data]
-    label_col = (name_cols[-1] if name_cols else None)
+    n = len(data)
+    label_col = name_cols[-1] if name_cols else None
     if transposed:
         key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
         label_col = key_cols[0] if key_cols else None
     labels = _text_column(block_filled, label_col)
-    row_nonempty = pd.notna(block_values).any(axis=1) if len(data) else np.zeros(0, bool)
-    first_text = _first_text(block_filled)
-    is_note = first_text.str.match(_NOTE.pattern).fillna(False).to_numpy(bool) & row_nonempty
-    norm_labels = labels.map(normalize_label, na_action="ignore")
-    is_total = norm_labels.str.match(_TOTAL.pattern).fillna(False).to_numpy(bool)
-    is_repeat_header = norm_labels.isin(["指标名称", "指标", "名称", "项目", "指标编号"]).to_numpy(bool)
-    value_block = block_values[:, value_cols] if value_cols else np.empty((len(data), 0), object)
-    has_values = pd.notna(value_block).any(axis=1) if value_cols else np.zeros(len(data), bool)
-    is_group = labels.notna().to_numpy() & ~has_values & ~is_note & ~is_total
-    groups = labels.where(is_group).ffill().fillna("")
+    row_nonempty = pd.notna(block_values).any(axis=1) if n else np.zeros(0, bool)
+    is_note = _map_unique(_first_text(block_filled), lambda t: bool(_NOTE.match(_plain(t))), False).astype(bool) & row_nonempty
+    norm_labels = _map_unique(labels, normalize_label, None)
+    is_total = _map_unique(norm_labels, lambda t: bool(_TOTAL.match(t)), False).astype(bool)
+    is_repeat_header = _map_unique(norm_labels, lambda t: t in ("指标名称", "指标", "名称", "项目", "指标编号"), False).astype(bool)
+    value_block = block_values[:, value_cols] if value_cols else np.empty((n, 0), object)
+    has_values = pd.notna(value_block).any(axis=1) if value_cols else np.zeros(n, bool)
+    is_group = pd.notna(labels) & ~has_values & ~is_note & ~is_total
+    groups = pd.Series(labels, dtype=object).where(is_group).ffill().fillna("")
     for c in name_cols[:-1]:  # an outer name column (类别) is context too
-        groups = groups + " " + _text_column(block_filled, c).fillna("")
+        groups = groups + " " + pd.Series(_text_column(block_filled, c), dtype=object).fillna("")
     skip_row = is_note | is_repeat_header
 
-    # Row metadata.
-    n = len(data)
-    row_indicator = np.full(n, None, object)
-    row_match_note = np.full(n, "", object)
+    # Row metadata as integer codes (-1: none).
+    ids, id_index, kinds_of, base_unit_of, section_of, accepted_of = _catalog_arrays()
+    units, regions, texts = _Interner(), _Interner(), _Interner()
+    row_ind = np.full(n, -1, dtype=np.int32)
+    row_note = np.full(n, "", dtype=object)
     if not transposed:
-        ids = _text_column(block_filled, id_cols[0]) if id_cols else pd.Series([None] * n, dtype=object)
-        known = catalog.indicators().index
-        id_ok = ids.isin(known).to_numpy(bool)
-        row_indicator[id_ok] = ids[id_ok].to_numpy()
-        need = ~id_ok & has_values & ~skip_row & ~is_total
+        id_values = _text_column(block_filled, id_cols[0]) if id_cols else np.full(n, None, object)
+        row_ind = _map_unique(id_values, lambda t: id_index.get(t, -1), -1).astype(np.int32)
+        need = (row_ind < 0) & has_values & ~skip_row & ~is_total
         if need.any():
-            matched = match_labels(labels[need], (context_prefix + " " + groups[need]).str.strip(), threshold=threshold)
-            row_indicator[need] = matched["indicator"].astype(object).where(matched["indicator"].notna(), None).to_numpy()
-            row_match_note[need] = matched["note"].fillna("").to_numpy()
-        bad_ids = ids.notna().to_numpy() & ~id_ok & has_values
-        row_match_note[bad_ids & (row_indicator == None)] = [  # noqa: E711
-            f"指标编号“{i}”不在目录中 / unknown indicator id '{i}'" for i in ids[bad_ids & (row_indicator == None)]  # noqa: E711
-        ]
+            matched = match_labels(pd.Series(labels[need], dtype=object),
+                                   (context_prefix + " " + groups[need]).str.strip(), threshold=threshold)
+            row_ind[need] = _map_unique(matched["indicator"].to_numpy(object, na_value=None), lambda t: id_index.get(t, -1), -1)
+            row_note[need] = matched["note"].fillna("").to_numpy(object)
+        bad_ids = pd.notna(id_values) & (row_ind < 0) & has_values
+        row_note[bad_ids] = [f"指标编号“{i}”不在目录中 / unknown indicator id '{i}'" for i in id_values[bad_ids]]
     unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
-    row_unit = _text_column(block_filled, unit_col) if unit_col is not None else pd.Series([None] * n, dtype=object)
-    label_units = labels.map(lambda t: _unit_like(trailing_unit(t)), na_action="ignore")
-    row_unit = row_unit.where(row_unit.notna(), label_units).to_numpy(object)
+    row_unit = _text_column(block_filled, unit_col) if unit_col is not None else np.full(n, None, object)
+    label_units = _map_unique(labels, lambda t: _unit_like(trailing_unit(t)), None)
+    row_unit = np.where(pd.isna(row_unit), label_units, row_unit)
+    row_unit_code = units.codes(_map_unique(row_unit, _unit_like, None))
     region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
     year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
-    row_region = _text_column(block_filled, region_col).map(_clean_region, na_action="ignore").to_numpy(object) if region_col is not None else np.full(n, None, object)
-    row_year = _text_column(block_filled, year_col).map(_year_in, na_action="ignore").to_numpy(object) if year_col is not None else np.full(n, None, object)
+    row_region = regions.codes(_map_unique(_text_column(block_filled, region_col), _clean_region, None)) if region_col is not None else np.full(n, -1, np.int32)
+    row_year = _map_unique(_text_column(block_filled, year_col), lambda t: _year_in(t) or 0, 0).astype(np.int64) if year_col is not None else np.zeros(n, np.int64)
+    row_label = texts.codes(labels)
+
+    # Column metadata as codes.
+    col_ind = np.array([id_index.get(i, -1) if i else -1 for i in cols.indicator], dtype=np.int32)
+    col_year = np.array([y or 0 for y in cols.year], dtype=np.int64)
+    col_rel = np.array([_NO_REL if r is None else r for r in cols.rel], dtype=np.int64)
+    col_region = regions.codes(np.array(cols.region, dtype=object))
+    col_unit = units.codes(np.array(cols.unit, dtype=object))
+    col_text = texts.codes(np.array(cols.text, dtype=object))
+    col_role = np.array(cols.role, dtype=object)
+    sheet_region_code = regions.code(sheet_region)
 
     # Cells: every non-empty cell of a value, total or unknown column, in rows that are not notes.
     cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
     if n == 0 or len(cell_cols) == 0:
-        return _candidates_frame({}, 0), _rejects_frame(0)
+        return _candidates_frame(0), _rejects_frame(0)
     grid = block_values[:, cell_cols]
     mask = pd.notna(grid)
     mask[skip_row] = False
     ri, cj = np.nonzero(mask)
     ci = cell_cols[cj]
-    flat = grid[ri, cj]
-    parsed = _parse_cells(flat, sheet.percent[data][ri, ci] if sheet.percent is not None else None)
-
-    col_role = np.array(cols.role, dtype=object)[ci]
-    in_unknown = col_role == "unknown"
+    percent = sheet.percent[data][:, cell_cols][ri, cj] if sheet.percent is not None else None
+    parsed = _parse_cells(grid[ri, cj], percent, units)
+    in_unknown = col_role[ci] == "unknown"
     keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
     if not keep.all():
-        ri, ci, flat = ri[keep], ci[keep], flat[keep]
-        col_role = col_role[keep]
+        ri, ci = ri[keep], ci[keep]
         parsed = {k: v[keep] for k, v in parsed.items()}
-    in_unknown = col_role == "unknown"
+        in_unknown = in_unknown[keep]
 
-    indicator = (np.array(cols.indicator, dtype=object)[ci] if transposed else row_indicator[ri])
-    match_note = (np.array(cols.indicator_note, dtype=object)[ci] if transposed else row_match_note[ri])
-    col_year = np.array(cols.year, dtype=object)[ci]
-    col_rel = np.array(cols.rel, dtype=object)[ci]
-    col_region = np.array(cols.region, dtype=object)[ci]
-    cell_region = np.where(pd.isna(col_region), row_region[ri], col_region)
-    cell_region = np.where(pd.isna(cell_region), sheet_region, cell_region)
-    base_year = np.where(pd.isna(row_year[ri]), sheet_year, row_year[ri])
-    cell_year = np.where(pd.isna(col_year), np.where(pd.isna(col_rel), base_year, _add(base_year, col_rel)), col_year)
+    ind = col_ind[ci] if transposed else row_ind[ri]
+    region_code = col_region[ci]
+    region_code = np.where(region_code >= 0, region_code, row_region[ri])
+    region_code = np.where(region_code >= 0, region_code, sheet_region_code)
+    base_year = np.where(row_year[ri] > 0, row_year[ri], sheet_year or 0)
+    rel = col_rel[ci]
+    year_value = np.where(col_year[ci] > 0, col_year[ci],
+                          np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year))
+    declared = np.where(row_unit_code[ri] >= 0, row_unit_code[ri], col_unit[ci])
+    value, unit_code = _apply_units(parsed, declared, ind, units)
+    accepted = _accepted_matrix(units)
+    unit_ok = accepted[ind, unit_code]
 
-    declared = np.where(pd.isna(row_unit[ri]), np.array(cols.unit, dtype=object)[ci], row_unit[ri])
-    value, unit = _apply_units(parsed, declared, indicator)
-    info = catalog.indicators()
-    accepted = info["units"].to_dict()
-    unit_ok = np.array([ind is None or u in accepted.get(ind, ()) for ind, u in _pairs(indicator, unit)], dtype=bool)
-
+    role = col_role[ci]
     reason = np.select(
-        [
-            in_unknown,
-            col_role == "total",
-            is_total[ri],
-            parsed["reason"] == MISSING,
-            ~parsed["ok"],
-            pd.isna(indicator),
-            pd.isna(cell_region),
-            pd.isna(cell_year),
-            ~unit_ok,
-        ],
+        [in_unknown, role == "total", is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
+         ind < 0, region_code < 0, year_value <= 0, ~unit_ok],
         ["unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator", "no_region", "no_year", "unit"],
         default="",
     )
     rows_abs = data[ri]
     sources = _sources(sheet, rows_abs, ci)
-    col_text = np.array(cols.text, dtype=object)[ci]
-    row_label = labels.to_numpy(object)[ri]
-    cell_label = col_text if transposed else row_label
-    order = _order_key(order, rows_abs, ci)
+    label_code = col_text[ci] if transposed else row_label[ri]
+    order_key = _order_key(order, rows_abs, ci)
+    raw = pa.array(parsed["raw"], type=pa.string())
 
     ok = reason == ""
-    sections = info["section"].to_dict()
-    kept = _candidates_frame(
-        {
-            "region": cell_region[ok], "year": cell_year[ok], "indicator": indicator[ok], "value": value[ok],
-            "unit": unit[ok], "approx": parsed["approx"][ok], "source": sources[ok], "raw": parsed["raw"][ok],
-            "label": cell_label[ok], "section": np.array([sections.get(i) for i in indicator[ok]], dtype=object),
-            "_order": order[ok],
-        },
-        int(ok.sum()),
-    )
-    bad = ~ok
-    detail = _details(reason[bad], parsed["raw"][bad], match_note[bad], unit[bad], indicator[bad], accepted,
-                      col_text[bad], sheet.where)
-    rejects = _rejects_frame(int(bad.sum()), {
-        "source": sources[bad], "region": cell_region[bad], "year": cell_year[bad], "indicator": indicator[bad],
-        "label": row_label[bad], "column": col_text[bad], "raw": parsed["raw"][bad], "reason": reason[bad],
-        "message_zh": detail[0], "message_en": detail[1], "_order": order[bad],
+    kept_ind = ind[ok]
+    kept = pd.DataFrame({
+        "region": regions.strings(region_code[ok]),
+        "year": pd.arrays.IntegerArray(year_value[ok], year_value[ok] <= 0),
+        "indicator": _Interner.of(ids).strings(kept_ind),
+        "value": pd.arrays.FloatingArray(value[ok], np.isnan(value[ok])),
+        "unit": units.strings(unit_code[ok]),
+        "approx": pd.arrays.BooleanArray(parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
+        "source": _arrow_strings(sources.filter(pa.array(ok))),
+        "raw": _arrow_strings(raw.filter(pa.array(ok))),
+        "label": texts.strings(label_code[ok]),
+        "section": _section_strings(kept_ind),
     })
+    kept = tidy.conform(kept).assign(_order=order_key[ok])
+    bad = ~ok
+    bad_ind = ind[bad]
+    bad_unit = units.strings(unit_code[bad]).to_numpy(object, na_value="")
+    bad_raw = raw.filter(pa.array(bad)).to_pylist()
+    bad_column = texts.strings(col_text[ci[bad]]).to_numpy(object, na_value="")
+    note = row_note[ri[bad]] if not transposed else np.array([cols.indicator_note[c] for c in ci[bad]], dtype=object)
+    detail = _details(reason[bad], bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of,
+                      bad_column)
+    rejects = pd.DataFrame({
+        "source": _arrow_strings(sources.filter(pa.array(bad))),
+        "region": regions.strings(region_code[bad]),
+        "year": pd.arrays.IntegerArray(year_value[bad], year_value[bad] <= 0),
+        "indicator": _Interner.of(ids).strings(bad_ind),
+        "label": texts.strings(row_label[ri[bad]]),
+        "column": bad_column,
+        "raw": bad_raw,
+        "reason": reason[bad],
+        "message_zh": detail[0],
+        "message_en": detail[1],
+    }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
     return kept, rejects
 
 
@@ -573,14 +585,15 @@ def _unit_like(text: str | None) -> str | None:
     return text if base in _known_units() or (base == "" and factor != 1.0) else None
 
 
-def _known_units() -> set[str]:
+@cache
+def _known_units() -> frozenset[str]:
     units = {"%"}
     for accepted in catalog.indicators()["units"]:
         units.update(accepted)
-    return units
+    return frozenset(units)
 
 
-_UNIT_CACHE: dict[str, tuple[float, str]] = {}
+_UNIT_CACHE: dict[str, tuple[float, str]] = {}  # written unit → (factor, base unit)
 
 
 def _unit_factor(unit: str) -> tuple[float, str]:
@@ -632,21 +645,96 @@ def _has_figures(column: np.ndarray) -> bool:
     return bool(_figure_mask(parse_values(pd.Series(strings[:200], dtype=object))).any())
 
 
-def _text_column(block: np.ndarray, col: int | None) -> pd.Series:
+def _text_column(block: np.ndarray, col: int | None) -> np.ndarray:
+    """Column ``col`` of ``block`` as stripped text (numbers written plainly), None where empty."""
     if col is None:
-        return pd.Series([None] * len(block), dtype=object)
-    column = pd.Series(block[:, col], dtype=object)
-    return column.map(lambda v: _num_text(v) if not isinstance(v, str) else v.strip() or None, na_action="ignore")
+        return np.full(len(block), None, dtype=object)
+    return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else _num_text(v), None)
 
 
-def _first_text(block: np.ndarray) -> pd.Series:
-    """The first non-empty cell of each row, as text."""
+def _first_text(block: np.ndarray) -> np.ndarray:
+    """The first non-empty cell of each row (None for empty rows)."""
     if block.size == 0:
-        return pd.Series([None] * len(block), dtype=object)
+        return np.full(len(block), None, dtype=object)
     present = pd.notna(block)
     first = present.argmax(axis=1)
     cells = block[np.arange(len(block)), first]
-    return pd.Series(cells, dtype=object).map(lambda v: _plain(v), na_action="ignore")
+    return np.where(present.any(axis=1), cells, None)
+
+
+def _map_unique(values: np.ndarray | pd.Series, func: Callable[[object], object], default: object) -> np.ndarray:
+    """``func`` applied once per distinct non-missing value; ``default`` where missing. Object array."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = default
+    return mapped[codes]
+
+
+class _Interner:
+    """Strings ↔ small integer codes (-1 for none), so that per-cell work is integer work."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.index: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> _Interner:
+        interner = cls()
+        for item in items:
+            interner.code(item)
+        return interner
+
+    def code(self, item: object) -> int:
+        if item is None or (not isinstance(item, str) and pd.isna(item)):
+            return -1
+        if item not in self.index:
+            self.index[item] = len(self.items)
+            self.items.append(item)
+        return self.index[item]
+
+    def codes(self, values: np.ndarray) -> np.ndarray:
+        return _map_unique(values, self.code, -1).astype(np.int64)
+
+    def strings(self, codes: np.ndarray) -> pd.Series:
+        """A pandas string column (Arrow-backed) for ``codes``; NA where -1."""
+        items = pa.array(self.items or [""], type=pa.string())
+        taken = pc.take(items, pa.array(np.where(codes < 0, 0, codes), mask=codes < 0))
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())), dtype="string")
+
+
+def _arrow_strings(array: pa.Array) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array], type=pa.string())), dtype="string")
+
+
+@cache
+def _catalog_arrays() -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray, np.ndarray, dict[str, tuple]]:
+    """Catalog columns as arrays indexed by position, plus id → position and id → accepted units."""
+    info = catalog.indicators()
+    ids = list(info.index)
+    return (ids, {i: k for k, i in enumerate(ids)}, info["kind"].to_numpy(object), info["unit"].to_numpy(object),
+            info["section"].to_numpy(object), info["units"].to_dict())
+
+
+def _section_strings(ind: np.ndarray) -> pd.Series:
+    """The catalog section of each indicator position (NA for -1)."""
+    section_of = _catalog_arrays()[4]
+    sections = _Interner.of(list(section_of))
+    by_position = np.array([sections.index[s] for s in section_of] + [-1], dtype=np.int64)
+    return sections.strings(by_position[ind])
+
+
+def _accepted_matrix(units: _Interner) -> np.ndarray:
+    """accepted[indicator position, unit code]; the last row (indicator -1) accepts everything."""
+    ids, _, _, _, _, accepted_of = _catalog_arrays()
+    for accepted in accepted_of.values():
+        for unit in accepted:
+            units.code(unit)
+    matrix = np.zeros((len(ids) + 1, len(units.items)), dtype=bool)
+    for k, ind in enumerate(ids):
+        matrix[k, [units.index[u] for u in accepted_of[ind]]] = True
+    matrix[-1] = True
+    return matrix
 
 
 def _region_in(text: str | None) -> str | None:
@@ -678,144 +766,127 @@ def _num_text(value: object) -> str:
     return str(value)
 
 
-def _add(base: np.ndarray, rel: np.ndarray) -> np.ndarray:
-    out = np.full(len(base), None, object)
-    ok = ~pd.isna(base) & ~pd.isna(rel)
-    out[ok] = base[ok].astype(int) + rel[ok].astype(int)
-    return out
+_NO_REL = 99
+_R_OK, _R_MISSING, _R_BAD = 0, 1, 2
 
 
-def _pairs(a: np.ndarray, b: np.ndarray) -> Iterable[tuple]:
-    return zip(a.tolist(), b.tolist())
-
-
-def _parse_cells(flat: np.ndarray, percent: np.ndarray | None) -> dict[str, np.ndarray]:
-    """Value, unit, approx, reason, raw text and has-multiplier of each cell (numbers and strings)."""
+def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
+    """Per cell: value, unit code, approx, reason code, raw text, has-multiplier, percent format, figure."""
     n = len(flat)
     is_str = np.fromiter((type(v) is str for v in flat), dtype=bool, count=n)
     value = np.full(n, np.nan)
-    unit = np.full(n, "", dtype=object)
+    unit = np.full(n, units.code(""), dtype=np.int64)
     approx = np.zeros(n, dtype=bool)
-    reason = np.full(n, None, dtype=object)
+    reason = np.zeros(n, dtype=np.int8)
     raw = np.empty(n, dtype=object)
     has_mult = np.zeros(n, dtype=bool)
-    pct = np.zeros(n, dtype=bool)
+    figure = np.ones(n, dtype=bool)
     if is_str.any():
         strings = flat[is_str]
         codes, uniques = pd.factorize(strings)
         parsed = parse_values(pd.Series(uniques, dtype=object))
+        why = parsed["reason"]
+        reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD)).astype(np.int8)
         value[is_str] = parsed["value"].to_numpy(dtype=float, na_value=np.nan)[codes]
-        unit[is_str] = parsed["unit"].to_numpy(dtype=object, na_value="")[codes]
+        unit[is_str] = units.codes(parsed["unit"].to_numpy(dtype=object, na_value=""))[codes]
         approx[is_str] = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
-        reason[is_str] = parsed["reason"].to_numpy(dtype=object, na_value=None)[codes]
+        reason[is_str] = reason_u[codes]
         mult = pd.Series(uniques, dtype=object).str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool)
         has_mult[is_str] = mult[codes]
+        figure[is_str] = _figure_mask(parsed)[codes]
         raw[is_str] = strings
     numbers = ~is_str
+    pct = np.zeros(n, dtype=bool)
     if numbers.any():
         nums = flat[numbers]
         value[numbers] = nums.astype(float)
         raw[numbers] = [_num_text(v) for v in nums]
         if percent is not None:
             pct[numbers] = percent[numbers]
-    ok = pd.isna(reason)
-    figure = ok.copy()
-    if is_str.any():
-        figure[is_str] = _figure_mask(parsed)[codes]
-    return {"figure": figure, "value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
-            "percent": pct, "ok": ok}
+    return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
+            "percent": pct, "figure": figure}
 
 
-def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Final value and unit of each cell; see the module docstring for the order of priority."""
-    info = catalog.indicators()
+def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner) -> tuple[np.ndarray, np.ndarray]:
+    """Final value and unit code of each cell; see the module docstring for the order of priority."""
+    _, _, kinds_of, base_unit_of, _, _ = _catalog_arrays()
+    empty, percent = units.code(""), units.code("%")
+    factors = np.ones(len(units.items) + 1)
+    bases = np.full(len(units.items) + 1, empty, dtype=np.int64)
+    for code, text in enumerate(list(units.items)):
+        factor, base = _unit_factor(text)
+        factors[code], bases[code] = factor, units.code(base)
     value = parsed["value"].copy()
     unit = parsed["unit"].copy()
-    no_unit = unit == ""
-    has_decl = ~pd.isna(declared)
-    if has_decl.any():
-        uniq = {d: _unit_factor(d) for d in set(declared[has_decl].tolist())}
-        factor = np.ones(len(value))
-        base = np.full(len(value), "", dtype=object)
-        idx = np.flatnonzero(has_decl)
-        factor[idx] = [uniq[d][0] for d in declared[idx]]
-        base[idx] = [uniq[d][1] for d in declared[idx]]
-        use = no_unit & has_decl
-        value = np.where(use & ~parsed["has_mult"], value * factor, value)
-        unit = np.where(use, base, unit)
+    use = (unit == empty) & (declared >= 0)
+    value = np.where(use & ~parsed["has_mult"], value * factors[declared], value)
+    unit = np.where(use, bases[declared], unit)
     pct = parsed["percent"]
     value = np.where(pct, value * 100, value)
-    unit = np.where(pct, "%", unit)
-    kinds = pd.Series(indicator, dtype=object).map(info["kind"].to_dict()).to_numpy(object)
-    base_units = pd.Series(indicator, dtype=object).map(info["unit"].to_dict()).to_numpy(object)
-    still = unit == ""
-    rate = still & (kinds == "rate")
-    fraction = rate & (value >= 0) & (value <= 1)
-    value = np.where(fraction, value * 100, value)
-    unit = np.where(rate, "%", unit)
-    other = still & ~rate & ~pd.isna(base_units)
-    unit = np.where(other, base_units, unit)
+    unit = np.where(pct, percent, unit)
+    kind = np.append(kinds_of, None)[ind]
+    base_code = np.array([units.code(u) for u in base_unit_of] + [empty], dtype=np.int64)[ind]
+    still = unit == empty
+    rate = still & (kind == "rate")
+    value = np.where(rate & (value >= 0) & (value <= 1), value * 100, value)
+    unit = np.where(rate, percent, unit)
+    unit = np.where(still & ~rate & (ind >= 0), base_code, unit)
     # Scaling by 10^k leaves binary noise (0.57 × 100 = 56.99999999999999): round it away.
     scaled = value != parsed["value"]
     value = np.where(scaled, np.round(value, 8), value)
-    return value, unit.astype(object)
+    return value, unit
 
 
-def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``file#sheet!A1`` for each cell, vectorized."""
+def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> pa.Array:
+    """``file#sheet!A1`` for each cell, as an Arrow string array."""
     prefix = f"{sheet.label}#" if sheet.name is None else f"{sheet.label}#{sheet.name}!"
-    letters = np.array([column_letter(c) for c in range(int(cols.max()) + 1 if len(cols) else 0)], dtype=object)
     if len(rows) == 0:
-        return np.empty(0, dtype=object)
-    joined = pc.binary_join_element_wise(
-        pa.array(letters[cols], type=pa.string()), pc.cast(pa.array(rows + 1), pa.string()), ""
-    )
-    joined = pc.binary_join_element_wise(pa.scalar(prefix), joined, "")
-    return joined.to_numpy(zero_copy_only=False)
+        return pa.array([], type=pa.string())
+    heads = pa.array([prefix + column_letter(c) for c in range(int(cols.max()) + 1)], type=pa.string())
+    return pc.binary_join_element_wise(pc.take(heads, pa.array(cols)), pc.cast(pa.array(rows + 1), pa.string()), "")
 
 
 def _order_key(sheet_order: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return (np.int64(sheet_order) << 40) + (rows.astype(np.int64) << 16) + cols.astype(np.int64)
 
 
-def _details(reason, raw, match_note, unit, indicator, accepted, column, where) -> tuple[np.ndarray, np.ndarray]:
-    zh = np.empty(len(reason), dtype=object)
-    en = np.empty(len(reason), dtype=object)
-    for i, (r, x) in enumerate(zip(reason.tolist(), raw.tolist())):
+def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tuple[list[str], list[str]]:
+    """Chinese and English messages of rejected cells."""
+    zh, en = [], []
+    for i, r in enumerate(reason.tolist()):
+        x = raw[i]
         if r == "unparsable":
-            zh[i], en[i] = f"“{x}”不是数值", f"'{x}' is not a figure"
+            z, e = f"“{x}”不是数值", f"'{x}' is not a figure"
         elif r == "missing":
-            zh[i], en[i] = f"“{x}”表示无数据", f"'{x}' marks a missing value"
+            z, e = f"“{x}”表示无数据", f"'{x}' marks a missing value"
         elif r == "unknown_indicator":
             note = match_note[i] or "无法对应到指标目录 / not in the catalog"
-            zh[i], en[i] = note.split(" / ")[0], note.split(" / ")[-1]
+            z, e = note.split(" / ")[0], note.split(" / ")[-1]
         elif r == "unit":
-            units = "、".join(accepted.get(indicator[i], ()))
-            zh[i] = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{units}）"
-            en[i] = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(accepted.get(indicator[i], ()))})"
+            units = accepted.get(indicator[i], ())
+            z = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{'、'.join(units)}）"
+            e = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(units)})"
         elif r == "total":
-            zh[i], en[i] = "合计行或合计列不作为指标值", "a total is not an indicator value"
+            z, e = "合计行或合计列不作为指标值", "a total is not an indicator value"
         elif r == "unknown_column":
-            zh[i], en[i] = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）", f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
+            z = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）"
+            e = f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
         elif r == "no_region":
-            zh[i], en[i] = "无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"
-        elif r == "no_year":
-            zh[i], en[i] = "无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"
+            z, e = "无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"
+        else:
+            z, e = "无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"
+        zh.append(z)
+        en.append(e)
     return zh, en
 
 
-def _candidates_frame(columns: dict, n: int) -> pd.DataFrame:
-    frame = pd.DataFrame(columns) if columns else pd.DataFrame({c: pd.Series([], dtype=object) for c in [*tidy.TIDY_COLUMNS, "_order"]})
-    frame = tidy.conform(frame).assign(_order=frame["_order"].to_numpy(np.int64) if n else np.zeros(0, np.int64))
-    return frame
+def _candidates_frame(n: int = 0) -> pd.DataFrame:
+    return tidy.empty().assign(_order=np.zeros(0, np.int64))
 
 
-def _rejects_frame(n: int, columns: dict | None = None) -> pd.DataFrame:
-    if not columns:
-        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
-        return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
-    order = columns.pop("_order")
-    return pd.DataFrame(columns).astype(REJECT_DTYPES).assign(_order=order)
+def _rejects_frame(n: int = 0) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
+    return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
 
 
 def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

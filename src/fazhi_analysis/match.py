@@ -161,7 +161,7 @@ def match_labels(labels: pd.Series, context: pd.Series | None = None, *, thresho
         >>> match_labels(pd.Series(["行政应诉案件", "天气"]))["indicator"].tolist()
         ['disputes.litigation_cases', <NA>]
     """
-    ctx = context if context is not None else pd.Series("", index=labels.index)
+    ctx = pd.Series(context.to_numpy(object) if context is not None else "", index=labels.index)  # positional
     pairs = pd.DataFrame({"label": labels.astype("string").fillna(""), "context": ctx.astype("string").fillna("")})
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
     results = [match_one(str(label), str(context), float(threshold)) for label, context in uniques]
