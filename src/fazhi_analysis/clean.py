@@ -229,10 +229,15 @@ def clean_sheets(
     rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
     table, more = _resolve_duplicates(candidates)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
-    rejects = rejects.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
-    table = table.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
-    return CleanResult(tidy.conform(table), rejects.astype(REJECT_DTYPES), files=len({s.file for s in sheets}),
+    return CleanResult(_in_order(table), _in_order(rejects), files=len({s.file for s in sheets}),
                        sheets=len(sheets) - len(skipped), skipped=skipped)
+
+
+def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in reading order (sheet, row, column), without the ``_order`` column."""
+    if not frame["_order"].is_monotonic_increasing:
+        frame = frame.sort_values("_order", kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
 
 
 # --- one sheet --------------------------------------------------------------------------------
@@ -297,21 +302,22 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     context_prefix = " ".join(x for x in (sheet.name or "", preamble) if x)
 
     # Row labels and types, computed once per distinct label.
-    block_filled = filled[data]
-    block_values = values[data]
+    block_filled = filled[h1 + 1 :]  # views, not copies
+    block_values = values[h1 + 1 :]
+    present = pd.notna(block_values)
     n = len(data)
     label_col = name_cols[-1] if name_cols else None
     if transposed:
         key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
         label_col = key_cols[0] if key_cols else None
     labels = _text_column(block_filled, label_col)
-    row_nonempty = pd.notna(block_values).any(axis=1) if n else np.zeros(0, bool)
-    is_note = _map_unique(_first_text(block_filled), lambda t: bool(_NOTE.match(_plain(t))), False).astype(bool) & row_nonempty
+    row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
+    first = _first_text(block_filled, present if block_filled is block_values or filled is values else None)
+    is_note = _map_unique(first, lambda t: bool(_NOTE.match(_plain(t))), False).astype(bool) & row_nonempty
     norm_labels = _map_unique(labels, normalize_label, None)
     is_total = _map_unique(norm_labels, lambda t: bool(_TOTAL.match(t)), False).astype(bool)
     is_repeat_header = _map_unique(norm_labels, lambda t: t in ("指标名称", "指标", "名称", "项目", "指标编号"), False).astype(bool)
-    value_block = block_values[:, value_cols] if value_cols else np.empty((n, 0), object)
-    has_values = pd.notna(value_block).any(axis=1) if value_cols else np.zeros(n, bool)
+    has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
     is_group = pd.notna(labels) & ~has_values & ~is_note & ~is_total
     groups = pd.Series(labels, dtype=object).where(is_group).ffill().fillna("")
     for c in name_cols[:-1]:  # an outer name column (类别) is context too
@@ -328,10 +334,17 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         row_ind = _map_unique(id_values, lambda t: id_index.get(t, -1), -1).astype(np.int32)
         need = (row_ind < 0) & has_values & ~skip_row & ~is_total
         if need.any():
-            matched = match_labels(pd.Series(labels[need], dtype=object),
-                                   (context_prefix + " " + groups[need]).str.strip(), threshold=threshold)
-            row_ind[need] = _map_unique(matched["indicator"].to_numpy(object, na_value=None), lambda t: id_index.get(t, -1), -1)
-            row_note[need] = matched["note"].fillna("").to_numpy(object)
+            # Match once per distinct (label, group) pair.
+            label_codes, label_uniques = pd.factorize(labels[need])
+            group_codes, group_uniques = pd.factorize(groups.to_numpy(object)[need])
+            pair_codes, pairs = pd.factorize(label_codes.astype(np.int64) * (len(group_uniques) + 1) + group_codes)
+            found = [
+                match_one(_label_text(label_uniques, p // (len(group_uniques) + 1)),
+                          f"{context_prefix} {group_uniques[p % (len(group_uniques) + 1)]}".strip(), float(threshold))
+                for p in pairs
+            ]
+            row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
+            row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
         bad_ids = pd.notna(id_values) & (row_ind < 0) & has_values
         row_note[bad_ids] = [f"指标编号“{i}”不在目录中 / unknown indicator id '{i}'" for i in id_values[bad_ids]]
     unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
@@ -359,18 +372,17 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
     if n == 0 or len(cell_cols) == 0:
         return _candidates_frame(0), _rejects_frame(0)
-    grid = block_values[:, cell_cols]
-    mask = pd.notna(grid)
+    mask = present[:, cell_cols]
     mask[skip_row] = False
     ri, cj = np.nonzero(mask)
     ci = cell_cols[cj]
-    percent = sheet.percent[data][:, cell_cols][ri, cj] if sheet.percent is not None else None
-    parsed = _parse_cells(grid[ri, cj], percent, units)
+    percent = sheet.percent[h1 + 1 :][ri, ci] if sheet.percent is not None else None
+    parsed = _parse_cells(block_values[ri, ci], percent, units)
     in_unknown = col_role[ci] == "unknown"
     keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
     if not keep.all():
         ri, ci = ri[keep], ci[keep]
-        parsed = {k: v[keep] for k, v in parsed.items()}
+        parsed = {k: (v.filter(pa.array(keep)) if isinstance(v, pa.Array) else v[keep]) for k, v in parsed.items()}
         in_unknown = in_unknown[keep]
 
     ind = col_ind[ci] if transposed else row_ind[ri]
@@ -387,19 +399,20 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     unit_ok = accepted[ind, unit_code]
 
     role = col_role[ci]
-    reason = np.select(
+    reason_code = np.select(
         [in_unknown, role == "total", is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
          ind < 0, region_code < 0, year_value <= 0, ~unit_ok],
-        ["unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator", "no_region", "no_year", "unit"],
-        default="",
+        [_REASON_CODE[r] for r in ("unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator",
+                                   "no_region", "no_year", "unit")],
+        default=-1,
     )
     rows_abs = data[ri]
     sources = _sources(sheet, rows_abs, ci)
     label_code = col_text[ci] if transposed else row_label[ri]
     order_key = _order_key(order, rows_abs, ci)
-    raw = pa.array(parsed["raw"], type=pa.string())
+    raw = parsed["raw"]
 
-    ok = reason == ""
+    ok = reason_code < 0
     kept_ind = ind[ok]
     kept = pd.DataFrame({
         "region": regions.strings(region_code[ok]),
@@ -415,12 +428,13 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     })
     kept = tidy.conform(kept).assign(_order=order_key[ok])
     bad = ~ok
+    reason = np.array(list(REASONS), dtype=object)[reason_code[bad]]
     bad_ind = ind[bad]
     bad_unit = units.strings(unit_code[bad]).to_numpy(object, na_value="")
     bad_raw = raw.filter(pa.array(bad)).to_pylist()
     bad_column = texts.strings(col_text[ci[bad]]).to_numpy(object, na_value="")
     note = row_note[ri[bad]] if not transposed else np.array([cols.indicator_note[c] for c in ci[bad]], dtype=object)
-    detail = _details(reason[bad], bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of,
+    detail = _details(reason, bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of,
                       bad_column)
     rejects = pd.DataFrame({
         "source": _arrow_strings(sources.filter(pa.array(bad))),
@@ -430,7 +444,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         "label": texts.strings(row_label[ri[bad]]),
         "column": bad_column,
         "raw": bad_raw,
-        "reason": reason[bad],
+        "reason": reason,
         "message_zh": detail[0],
         "message_en": detail[1],
     }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
@@ -652,14 +666,18 @@ def _text_column(block: np.ndarray, col: int | None) -> np.ndarray:
     return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else _num_text(v), None)
 
 
-def _first_text(block: np.ndarray) -> np.ndarray:
+def _first_text(block: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
     """The first non-empty cell of each row (None for empty rows)."""
     if block.size == 0:
         return np.full(len(block), None, dtype=object)
-    present = pd.notna(block)
+    present = pd.notna(block) if present is None else present
     first = present.argmax(axis=1)
     cells = block[np.arange(len(block)), first]
     return np.where(present.any(axis=1), cells, None)
+
+
+def _label_text(uniques: np.ndarray, code: int) -> str:
+    return "" if code < 0 else str(uniques[code])
 
 
 def _map_unique(values: np.ndarray | pd.Series, func: Callable[[object], object], default: object) -> np.ndarray:
@@ -767,40 +785,43 @@ def _num_text(value: object) -> str:
 
 
 _NO_REL = 99
+_REASON_CODE = {r: k for k, r in enumerate(REASONS)}
 _R_OK, _R_MISSING, _R_BAD = 0, 1, 2
 
 
 def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
-    """Per cell: value, unit code, approx, reason code, raw text, has-multiplier, percent format, figure."""
+    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure.
+
+    Strings are parsed once per distinct string (Arrow dictionary encoding); Excel numbers are taken as they are.
+    """
     n = len(flat)
-    is_str = np.fromiter((type(v) is str for v in flat), dtype=bool, count=n)
-    value = np.full(n, np.nan)
-    unit = np.full(n, units.code(""), dtype=np.int64)
-    approx = np.zeros(n, dtype=bool)
-    reason = np.zeros(n, dtype=np.int8)
-    raw = np.empty(n, dtype=object)
-    has_mult = np.zeros(n, dtype=bool)
-    figure = np.ones(n, dtype=bool)
-    if is_str.any():
-        strings = flat[is_str]
-        codes, uniques = pd.factorize(strings)
-        parsed = parse_values(pd.Series(uniques, dtype=object))
-        why = parsed["reason"]
-        reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD)).astype(np.int8)
-        value[is_str] = parsed["value"].to_numpy(dtype=float, na_value=np.nan)[codes]
-        unit[is_str] = units.codes(parsed["unit"].to_numpy(dtype=object, na_value=""))[codes]
-        approx[is_str] = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
-        reason[is_str] = reason_u[codes]
-        mult = pd.Series(uniques, dtype=object).str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool)
-        has_mult[is_str] = mult[codes]
-        figure[is_str] = _figure_mask(parsed)[codes]
-        raw[is_str] = strings
-    numbers = ~is_str
+    numbers = None
+    try:
+        raw = pa.array(flat, type=pa.string())  # the common case: every cell is text (CSV)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        numbers = np.fromiter((type(v) is not str for v in flat), dtype=bool, count=n)
+        texts = flat.copy()
+        texts[numbers] = [_num_text(v) for v in flat[numbers]]
+        raw = pa.array(texts, type=pa.string())
+    encoded = pc.dictionary_encode(raw)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    uniques = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary], type=pa.string())), dtype="string")
+    parsed = parse_values(uniques)
+    why = parsed["reason"]
+    reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD))
+    value = parsed["value"].to_numpy(dtype=float, na_value=np.nan)[codes]
+    unit = units.codes(parsed["unit"].to_numpy(dtype=object, na_value=""))[codes]
+    approx = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
+    reason = reason_u.astype(np.int8)[codes]
+    has_mult = uniques.str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool, na_value=False)[codes]
+    figure = _figure_mask(parsed)[codes]
     pct = np.zeros(n, dtype=bool)
-    if numbers.any():
-        nums = flat[numbers]
-        value[numbers] = nums.astype(float)
-        raw[numbers] = [_num_text(v) for v in nums]
+    if numbers is not None and numbers.any():
+        value[numbers] = flat[numbers].astype(float)
+        unit[numbers] = units.code("")
+        approx[numbers] = has_mult[numbers] = False
+        reason[numbers] = _R_OK
+        figure[numbers] = True
         if percent is not None:
             pct[numbers] = percent[numbers]
     return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
@@ -850,33 +871,33 @@ def _order_key(sheet_order: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarr
     return (np.int64(sheet_order) << 40) + (rows.astype(np.int64) << 16) + cols.astype(np.int64)
 
 
-def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tuple[list[str], list[str]]:
-    """Chinese and English messages of rejected cells."""
-    zh, en = [], []
-    for i, r in enumerate(reason.tolist()):
-        x = raw[i]
-        if r == "unparsable":
-            z, e = f"“{x}”不是数值", f"'{x}' is not a figure"
-        elif r == "missing":
-            z, e = f"“{x}”表示无数据", f"'{x}' marks a missing value"
-        elif r == "unknown_indicator":
-            note = match_note[i] or "无法对应到指标目录 / not in the catalog"
-            z, e = note.split(" / ")[0], note.split(" / ")[-1]
-        elif r == "unit":
-            units = accepted.get(indicator[i], ())
-            z = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{'、'.join(units)}）"
-            e = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(units)})"
-        elif r == "total":
-            z, e = "合计行或合计列不作为指标值", "a total is not an indicator value"
-        elif r == "unknown_column":
-            z = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）"
-            e = f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
-        elif r == "no_region":
-            z, e = "无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"
-        else:
-            z, e = "无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"
-        zh.append(z)
-        en.append(e)
+def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tuple[np.ndarray, np.ndarray]:
+    """Chinese and English messages of rejected cells (formatted per reason, vectorized)."""
+    zh = np.empty(len(reason), dtype=object)
+    en = np.empty(len(reason), dtype=object)
+    raw = pd.Series(raw, dtype=object).fillna("")
+    fixed = {
+        "total": ("合计行或合计列不作为指标值", "a total is not an indicator value"),
+        "no_region": ("无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"),
+        "no_year": ("无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"),
+    }
+    for r, (z, e) in fixed.items():
+        zh[reason == r], en[reason == r] = z, e
+    for r, z_fmt, e_fmt in (("unparsable", "“{}”不是数值", "'{}' is not a figure"),
+                            ("missing", "“{}”表示无数据", "'{}' marks a missing value")):
+        where = reason == r
+        zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
+        en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
+    for i in np.flatnonzero(reason == "unknown_indicator"):
+        note = match_note[i] or "无法对应到指标目录 / not in the catalog"
+        zh[i], en[i] = note.split(" / ")[0], note.split(" / ")[-1]
+    for i in np.flatnonzero(reason == "unit"):
+        units = accepted.get(indicator[i], ())
+        zh[i] = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{'、'.join(units)}）"
+        en[i] = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(units)})"
+    for i in np.flatnonzero(reason == "unknown_column"):
+        zh[i] = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）"
+        en[i] = f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
     return zh, en
 
 

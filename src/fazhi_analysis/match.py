@@ -162,9 +162,9 @@ def match_labels(labels: pd.Series, context: pd.Series | None = None, *, thresho
         ['disputes.litigation_cases', <NA>]
     """
     ctx = pd.Series(context.to_numpy(object) if context is not None else "", index=labels.index)  # positional
-    pairs = pd.DataFrame({"label": labels.astype("string").fillna(""), "context": ctx.astype("string").fillna("")})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-    results = [match_one(str(label), str(context), float(threshold)) for label, context in uniques]
+    keys = labels.astype(object).fillna("").astype(str) + "\x1f" + ctx.astype(object).fillna("").astype(str)
+    codes, uniques = pd.factorize(keys.to_numpy(object))
+    results = [match_one(*key.split("\x1f", 1), float(threshold)) for key in uniques]
     table = pd.DataFrame(results, columns=["indicator", "score", "note"]) if results else pd.DataFrame(columns=["indicator", "score", "note"])
     out = table.take(codes).set_axis(labels.index)
     return out.astype({"indicator": "string", "score": "float64", "note": "string"})
