@@ -147,10 +147,15 @@ def test_output_columns_and_types() -> None:
 
 def test_headings_tree(seed_text: str) -> None:
     heads = headings(seed_text)
-    assert heads["level"].tolist()[:3] == [1, 2, 2]
+    assert heads["level"].tolist()[:4] == [1, 2, 5, 5]
     assert heads.loc[heads["level"] == 2, "section"].tolist() == [
         "study", "functions", "administration", "enforcement", "disputes", "legal_education"]
     assert heads.loc[1, "title"] == "深入学习贯彻习近平法治思想"
+    first_item = heads.iloc[2]
+    assert (first_item["marker"], first_item["section"]) == ("一是", "study")
+    assert seed_text[first_item["start"]:first_item["start"] + 2] == "一是"
+    assert heads["marker"].tolist().count("一是") == 8  # six chapters, 存在的不足 and 工作安排 each open one
+    assert heads.loc[heads["marker"] == "二、", "title"].item() == "存在的不足"
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -94,13 +94,18 @@ _HEADING_RES = [
 ]
 
 
+ITEM_LEVEL = 5
+_ITEM_RE = re.compile(r"(?:^|(?<=[。；;！？\n]))[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+是|首先|其次|再次|最后)")
+
+
 def headings(text: str) -> pd.DataFrame:
-    """The heading tree of a report: one row per heading line.
+    """The heading tree of a report: heading lines and the list items (``一是``) inside paragraphs.
 
     Returns:
-        Columns level (1 = ``一、``, 2 = ``(一)``, 3 = ``1.``, 4 = ``(1)``), marker, title
-        (up to the first 。), start, end (offsets of the line) and section (catalog section id
-        matched from the title and its parents, or NA).
+        One row per heading or item in text order. Columns level (1 = ``一、``, 2 = ``(一)``,
+        3 = ``1.``, 4 = ``(1)``, 5 = ``一是`` items), marker, title (up to the first 。 or ；),
+        start, end (offsets of the heading line, or of the item's first sentence) and section
+        (catalog section id matched from the title and its parents; items take their heading's).
     """
     rows = []
     offset = 0
@@ -108,13 +113,17 @@ def headings(text: str) -> pd.DataFrame:
         for level, pattern in _HEADING_RES:
             match = pattern.match(line)
             if match:
-                body = line[match.end():]
-                title = re.split(r"[。！？]", body, maxsplit=1)[0].strip()
+                title = re.split(r"[。！？]", line[match.end():], maxsplit=1)[0].strip()
                 rows.append({"level": level, "marker": match["marker"], "title": title,
                              "start": offset, "end": offset + len(line)})
                 break
         offset += len(line) + 1
+    for match in _ITEM_RE.finditer(text):
+        title = re.split(r"[。！？；;\n]", text[match.end():], maxsplit=1)[0]
+        rows.append({"level": ITEM_LEVEL, "marker": match["marker"], "title": title.strip("，, "),
+                     "start": match.start("marker"), "end": match.end() + len(title)})
     frame = pd.DataFrame(rows, columns=["level", "marker", "title", "start", "end"])
+    frame = frame.sort_values("start", kind="stable").reset_index(drop=True)
     frame["section"] = _heading_sections(frame)
     return frame
 
@@ -127,7 +136,7 @@ def _heading_sections(frame: pd.DataFrame) -> list[str | None]:
     for level, title in zip(frame["level"], frame["title"]):
         stack = {lvl: sec for lvl, sec in stack.items() if lvl < level}
         scores = {sid: sum(len(k) for k in kws if k in title) for sid, kws in keywords.items()}
-        best = max(scores, key=scores.get) if scores else None
+        best = max(scores, key=scores.get) if scores and level < ITEM_LEVEL else None
         own = best if best and scores[best] > 0 else None
         parent = stack[max(stack)] if stack else None
         stack[level] = own or parent
@@ -382,7 +391,8 @@ def extract_text(text: str) -> pd.DataFrame:
     if not found:
         return _empty_figures()
     heads = headings(text)
-    head_starts, head_titles = heads["start"].tolist(), heads["title"].tolist()
+    lines = heads[heads["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
+    head_starts, head_titles = lines["start"].tolist(), lines["title"].tolist()
     sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
     clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
     item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
