@@ -262,6 +262,14 @@ def test_region_and_year_from_sheet_title_and_file_names():
     assert _rejects(missing) == [("grid.csv#B2", "2", "no_region")]
 
 
+def test_duplicate_found_when_region_comes_from_a_cell_and_from_the_default():
+    sheet = _grid([["地区", "指标名称", "数值"], ["甲区", "行政应诉案件", "5"], [None, "行政应诉案件", "6"]])
+    result = clean.clean_sheets([sheet], region="甲区", year=2024)
+    assert _rejects(result) == [("grid.csv#C2", "5", "conflict"), ("grid.csv#C3", "6", "conflict")]
+    by_region = _grid([["指标名称", "甲区", "甲区"], ["行政应诉案件", "5", "5"]])
+    assert _rejects(clean.clean_sheets([by_region], year=2024)) == [("grid.csv#C2", "5", "duplicate")]
+
+
 def test_clean_does_not_depend_on_row_order_for_dedup_choice():
     result = clean.clean_files([FIXTURES / "duplicates.csv", FIXTURES / "long_wanyuan.csv"])
     again = clean.clean_files([FIXTURES / "duplicates.csv", FIXTURES / "long_wanyuan.csv"])

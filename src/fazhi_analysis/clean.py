@@ -214,20 +214,27 @@ def clean_sheets(
         InputError: a sheet with figures has no recognizable header, or no sheet holds any figure.
     """
     kept, rejected, skipped = [], [], []
+    regions = _Interner()  # shared by all sheets, so that region codes make one key
+    distinct: list[bool] = []
     for order, sheet in enumerate(sheets):
         sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
-        got = _clean_sheet(sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold)
+        got = _clean_sheet(sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold,
+                           regions=regions)
         if got is None:
             skipped.append(sheet.where)
             continue
         kept.append(got[0])
         rejected.append(got[1])
+        distinct.append(got[2])
     if sheets and len(skipped) == len(sheets):
         files = sorted({str(s.file) for s in sheets})
         raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
     candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame()
     rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
-    table, more = _resolve_duplicates(candidates)
+    if len(kept) == 1 and distinct[0]:  # one sheet whose layout cannot repeat a key: nothing to resolve
+        table, more = candidates.drop(columns="_key"), _rejects_frame(0)
+    else:
+        table, more = _resolve_duplicates(candidates)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
     return CleanResult(_in_order(table), _in_order(rejects), files=len({s.file for s in sheets}),
                        sheets=len(sheets) - len(skipped), skipped=skipped)
@@ -255,7 +262,8 @@ class _Columns:
     indicator_note: list[str]
 
 
-def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float):
+def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float,
+                 regions: _Interner):
     values, filled = sheet.values, sheet.filled
     if values.size == 0:
         return None
@@ -326,7 +334,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
 
     # Row metadata as integer codes (-1: none).
     ids, id_index, kinds_of, base_unit_of, section_of, accepted_of = _catalog_arrays()
-    units, regions, texts = _Interner(), _Interner(), _Interner()
+    units, texts = _Interner(), _Interner()
     row_ind = np.full(n, -1, dtype=np.int32)
     row_note = np.full(n, "", dtype=object)
     if not transposed:
@@ -371,14 +379,14 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     # Cells: every non-empty cell of a value, total or unknown column, in rows that are not notes.
     cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
     if n == 0 or len(cell_cols) == 0:
-        return _candidates_frame(0), _rejects_frame(0)
+        return _candidates_frame(0), _rejects_frame(0), True
     mask = present[:, cell_cols]
     mask[skip_row] = False
     ri, cj = np.nonzero(mask)
     ci = cell_cols[cj]
     percent = sheet.percent[h1 + 1 :][ri, ci] if sheet.percent is not None else None
     parsed = _parse_cells(block_values[ri, ci], percent, units)
-    in_unknown = col_role[ci] == "unknown"
+    in_unknown = (col_role == "unknown")[ci]
     keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
     if not keep.all():
         ri, ci = ri[keep], ci[keep]
@@ -398,9 +406,8 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     accepted = _accepted_matrix(units)
     unit_ok = accepted[ind, unit_code]
 
-    role = col_role[ci]
     reason_code = np.select(
-        [in_unknown, role == "total", is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
+        [in_unknown, (col_role == "total")[ci], is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
          ind < 0, region_code < 0, year_value <= 0, ~unit_ok],
         [_REASON_CODE[r] for r in ("unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator",
                                    "no_region", "no_year", "unit")],
@@ -426,7 +433,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         "label": texts.strings(label_code[ok]),
         "section": _section_strings(kept_ind),
     })
-    kept = tidy.conform(kept).assign(_order=order_key[ok])
+    kept = tidy.conform(kept).assign(_order=order_key[ok], _key=_dedupe_key(region_code[ok], year_value[ok], kept_ind))
     bad = ~ok
     reason = np.array(list(REASONS), dtype=object)[reason_code[bad]]
     bad_ind = ind[bad]
@@ -448,7 +455,8 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         "message_zh": detail[0],
         "message_en": detail[1],
     }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
-    return kept, rejects
+    distinct = _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region, col_year, col_rel, ok)
+    return kept, rejects, distinct
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -845,10 +853,10 @@ def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.nd
     pct = parsed["percent"]
     value = np.where(pct, value * 100, value)
     unit = np.where(pct, percent, unit)
-    kind = np.append(kinds_of, None)[ind]
+    is_rate = np.append(kinds_of == "rate", False)[ind]
     base_code = np.array([units.code(u) for u in base_unit_of] + [empty], dtype=np.int64)[ind]
     still = unit == empty
-    rate = still & (kind == "rate")
+    rate = still & is_rate
     value = np.where(rate & (value >= 0) & (value <= 1), value * 100, value)
     unit = np.where(rate, percent, unit)
     unit = np.where(still & ~rate & (ind >= 0), base_code, unit)
@@ -902,7 +910,7 @@ def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tupl
 
 
 def _candidates_frame(n: int = 0) -> pd.DataFrame:
-    return tidy.empty().assign(_order=np.zeros(0, np.int64))
+    return tidy.empty().assign(_order=np.zeros(0, np.int64), _key=np.zeros(0, np.int64))
 
 
 def _rejects_frame(n: int = 0) -> pd.DataFrame:
@@ -910,14 +918,47 @@ def _rejects_frame(n: int = 0) -> pd.DataFrame:
     return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
 
 
+def _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region, col_year, col_rel, kept) -> bool:
+    """True when no two kept cells of this sheet can share region, year and indicator.
+
+    Holds when each part of the key comes wholly from the row side or wholly from the column side, and
+    the row-side parts are distinct across rows and the column-side parts distinct across columns: a
+    cheap check on rows and columns instead of hashing every cell. False means "check the cells".
+    """
+    ri, ci, ind, region_code, year_value = ri[kept], ci[kept], ind[kept], region_code[kept], year_value[kept]
+    if len(ri) < 2:
+        return True
+    region_from_col = col_region[ci] >= 0
+    year_from_col = col_year[ci] > 0
+    year_from_row = ~year_from_col & (col_rel[ci] == _NO_REL)
+    if region_from_col.any() and not region_from_col.all():
+        return False
+    if not (year_from_col.all() or year_from_row.all()):
+        return False
+    fields = {"region": region_code, "year": year_value, "ind": ind}
+    sides = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": bool(transposed)}
+    for on_cols, keys in ((False, ri), (True, ci)):
+        parts = [p for p, side in sides.items() if side == on_cols]
+        _, first = np.unique(keys, return_index=True)
+        if not parts:
+            if len(first) > 1:
+                return False
+            continue
+        if not pd.MultiIndex.from_arrays([fields[p][first] for p in parts]).is_unique:
+            return False
+    return True
+
+
+def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.ndarray:
+    """One int64 per (region code, year, indicator position)."""
+    return (region.astype(np.int64) << 32) + ((year.astype(np.int64) & 0xFFFF) << 16) + ind.astype(np.int64)
+
+
 def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one row per region, year, indicator; reject repeats as duplicate, disagreements as conflict."""
     if candidates.empty:
         return candidates, _rejects_frame(0)
-    region_code = pd.factorize(candidates["region"])[0].astype(np.int64)
-    indicator_code = pd.factorize(candidates["indicator"])[0].astype(np.int64)
-    year = candidates["year"].to_numpy(dtype=np.int64, na_value=0)
-    key = (region_code << 32) + ((year & 0xFFFF) << 16) + indicator_code
+    key = candidates.pop("_key").to_numpy(np.int64)
     dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
         return candidates, _rejects_frame(0)
