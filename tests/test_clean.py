@@ -184,6 +184,30 @@ def test_xlsx_with_merged_headers_and_two_sheets(tmp_path):
     _check_accounting(result, 11)
 
 
+def test_formula_without_cached_value_is_rejected_not_lost(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["指标名称", "2024年"])
+    ws.append(["行政应诉案件", 5])
+    ws.append(["法律援助案件", "=B2*2"])
+    book.save(tmp_path / "f.xlsx")
+    result = clean.clean_files([tmp_path / "f.xlsx"], region="甲区")
+    assert result.table["value"].tolist() == [5.0]
+    assert _rejects(result) == [("f.xlsx#Sheet!B3", "=B2*2", "unparsable")]
+    assert "没有计算结果" in result.rejects["message_zh"].item()
+
+
+def test_targets_changes_and_part_year_columns_are_not_the_years_figure():
+    sheet = _grid([
+        ["指标名称", "2024年目标", "2024年完成", "同比增长", "2024年1-6月", "备注"],
+        ["行政应诉案件", "6", "5", "25%", "2", "无"],
+    ])
+    result = clean.clean_sheets([sheet], region="甲区")
+    assert result.table[["year", "value", "source"]].values.tolist() == [[2024, 5.0, "grid.csv#C2"]]
+    assert _rejects(result) == [("grid.csv#B2", "6", "unknown_column"), ("grid.csv#D2", "25%", "unknown_column"),
+                                ("grid.csv#E2", "2", "unknown_column")]
+
+
 def test_rates_fraction_without_unit_points_with_percent():
     sheet = _grid([
         ["指标名称", "单位", "2024年"],

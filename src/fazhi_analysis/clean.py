@@ -88,6 +88,7 @@ _HEADER_SCAN_ROWS = 60
 _MAX_UNIT_LENGTH = 4
 _MAX_HEADER_ROWS = 3
 _YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:年度?)?(?:[（(][^）)]*[）)])?$")
+_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年|-\d{1,2}月)")  # 2024年完成, 2024年1-6月: headers, not figures
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
 _REGION = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$")
 _REGION_CUT = re.compile(r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)")
@@ -105,6 +106,7 @@ _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
 _CURRENT = re.compile(r"本年|今年|当年|本期|本年度")
 _PREVIOUS = re.compile(r"上年|去年|上期|同期|上一年|上年度")
 _GENERIC_VALUE = re.compile(r"^(?:数值|数量|数据|完成|完成数|完成情况|值|实际|实际完成|实际数|总数|情况|结果|填报数|填报数值|统计数|统计值|数|金额|人数|件数|次数)$")
+_NOT_A_VALUE = re.compile(r"目标|计划|预计|预期|任务|考核|标准|增减|增长|减少|同比|环比|比上年|较上年|变化|变动|增幅|排名|名次|占比|比重|[0-9一二三四]+[-—~至到]?[0-9一二三四]*月|季度|上半年|下半年|半年")
 _MULT_IN_CELL = re.compile(r"[0-9一二三四五六七八九十两][余多]?[万亿千]")
 _EMPTY_KIND, _TEXT, _NUMBER, _YEAR, _MISSING = 0, 1, 2, 3, 4
 _PERCENT_WORDS = {"%": "%", "百分比": "%", "百分率": "%", "百分点": "%"}
@@ -170,10 +172,10 @@ def clean_files(
     sheets: list[Sheet] = []
     for number, path in enumerate(files, 1):
         label = Path(path).relative_to(root).as_posix() if root else Path(path).name
+        if progress:
+            progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
         read = read_sheets(path, label=label)
         sheets.extend(read)
-        if progress:
-            progress(f"[{number}/{len(files)}] {label}: {len(read)} 个工作表 / sheets")
     result = clean_sheets(sheets, region=region, year=year, threshold=threshold, defaults=defaults)
     result.files = len(files)
     return result
@@ -481,7 +483,7 @@ def _kinds(block: np.ndarray) -> np.ndarray:
         figure = _figure_mask(parsed)
         for text, reason, is_figure in zip(texts, parsed["reason"], figure):
             norm = unicodedata.normalize("NFKC", text).replace(" ", "")
-            if _YEAR_LABEL.match(norm):
+            if _YEAR_LABEL.match(norm) or _YEAR_LEAD.match(norm):
                 kind = _YEAR
             elif is_figure:
                 kind = _NUMBER
@@ -565,6 +567,8 @@ def _columns(header: np.ndarray, threshold: float) -> _Columns:
             role = word
         elif _TOTAL.match(rest):
             role = "total"
+        elif _NOT_A_VALUE.search(rest):
+            role = "unknown"  # targets, changes, ranks and part-year periods are not the year's figure
         elif year_match or _CURRENT.search(rest) or _PREVIOUS.search(rest) or _GENERIC_VALUE.match(rest) or rest == "":
             role = "value"
             year = int(year_match.group(1)) if year_match else None
@@ -896,6 +900,9 @@ def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tupl
         where = reason == r
         zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
         en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
+    for i in np.flatnonzero((reason == "unparsable") & raw.str.startswith("=").to_numpy(bool)):
+        zh[i] = f"公式“{raw[i]}”没有计算结果，请在 Excel 中打开并保存后再读取"
+        en[i] = f"formula '{raw[i]}' has no cached value: open and save the workbook in Excel, then read it again"
     for i in np.flatnonzero(reason == "unknown_indicator"):
         note = match_note[i] or "无法对应到指标目录 / not in the catalog"
         zh[i], en[i] = note.split(" / ")[0], note.split(" / ")[-1]

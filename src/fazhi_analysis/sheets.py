@@ -185,6 +185,7 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
         raise InputError(f"{path}: 无法打开工作簿，文件可能已损坏 / cannot open the workbook, the file may be corrupt: {type(exc).__name__}: {exc}") from exc
+    formulas = _uncached_formulas(path, data) if _has_formulas(data) else {}
     sheets = []
     for ws in book.worksheets:
         n_rows, n_cols = ws.max_row or 0, ws.max_column or 0
@@ -205,6 +206,9 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
                     else:
                         percent[i, j] = "%" in (cell.number_format or "")
                     values[i, j] = value
+        for (i, j), formula in formulas.get(ws.title, {}).items():
+            if i < n_rows and j < n_cols and values[i, j] is None:
+                values[i, j] = formula  # no cached value: kept, so that it is reported, not lost
         filled = values.copy()
         for merged in ws.merged_cells.ranges:
             r0, c0, r1, c1 = merged.min_row - 1, merged.min_col - 1, merged.max_row, merged.max_col
@@ -212,3 +216,31 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
                 filled[r0:r1, c0:c1] = values[r0, c0]
         sheets.append(Sheet(path, label, ws.title, values, filled, percent))
     return sheets
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the workbook holds a formula (``<f>`` element)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f>" in xml or b"<f " in xml:
+                    return True
+    return False
+
+
+def _uncached_formulas(path: Path, data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas whose cached value is missing (a workbook written by a program and never opened in Excel)."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        raw = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for ws_raw, ws_cached in zip(raw.worksheets, cached.worksheets):
+        for i, (row_raw, row_cached) in enumerate(zip(ws_raw.iter_rows(values_only=True), ws_cached.iter_rows(values_only=True))):
+            for j, (formula, value) in enumerate(zip(row_raw, row_cached)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    found.setdefault(ws_raw.title, {})[(i, j)] = formula
+    return found
