@@ -16,7 +16,7 @@ import re
 import matplotlib.style
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from . import analysis, catalog
 from .config import PACKAGE_DATA
@@ -27,6 +27,7 @@ FONT = "Noto Sans CJK SC"
 WIDTH_IN = 6.8
 BAR_IN = 0.24
 LABEL_CHARS = 15
+CHAR_IN = 9 / 72 * 1.02  # width of one CJK character at the 9 pt tick-label size
 CURRENT, PRIOR = "#b22222", "#b0b0b0"
 KIND_TITLES = {"count": "数量", "amount": "金额（万元）", "rate": "比率（%）"}
 
@@ -43,6 +44,14 @@ class Svg(str):
 def _described(svg: Svg, alt: str) -> Svg:
     svg.alt = alt
     return svg
+
+
+def warm_up() -> None:
+    """Load the chart font and draw a tiny chart once, so the first real chart starts warm."""
+    with matplotlib.style.context(STYLE):
+        fig = Figure(figsize=(1, 1))
+        fig.text(0.5, 0.5, "法治")
+        fig.savefig(io.StringIO(), format="svg")
 
 
 def _wrap(name: str) -> str:
@@ -94,7 +103,7 @@ def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], leg
         ax.set_xlim(base, top * 6)
         # Plain tick labels: the default 10^n labels go through mathtext, slow and foreign to readers.
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_title(f"{KIND_TITLES[kind]}（对数刻度）")
     else:
         ax.set_xlim(0, 100 if kind == "rate" and top <= 100 else top * 1.25)
@@ -122,14 +131,31 @@ def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
     groups = [rows[rows["kind"] == k] for k in kinds]
     with_prior = [i for i, g in enumerate(groups) if g["prior_value"].notna().any()]
     first_with_prior = with_prior[0] if with_prior else -1
-    lines = [sum(max(1, len(str(n)) // LABEL_CHARS + (len(str(n)) % LABEL_CHARS > 0)) for n in g["name"]) for g in groups]
-    heights = [max(len(g), 1) * BAR_IN * (1.6 if has_prior else 1) + 0.1 * extra + 0.5 for g, extra in zip(groups, lines)]
+    heights = [max(len(g), 1) * BAR_IN * (1.5 if g["prior_value"].notna().any() else 1) for g in groups]
     with matplotlib.style.context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, sum(heights) + 0.3 * (len(groups) - 1)), layout="constrained")
-        axes = fig.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+        fig, axes = _stacked(heights, [str(n) for n in rows["name"]])
         for i, (ax, kind, group) in enumerate(zip(axes, kinds, groups)):
             _panel(ax, group, kind, years, legend=i == first_with_prior)
         return _described(to_svg(fig), f"{catalog.section_title(section)}：各项数据条形图")
+
+
+def _stacked(heights: list[float], labels: list[str]) -> tuple[Figure, list]:
+    """A figure of panels stacked top to bottom, laid out by hand in inches.
+
+    Fixed margins (label column sized from the longest label line) instead of constrained
+    layout: the layout engine measured every text several times and took half the drawing time.
+    """
+    longest = max((len(line) for label in labels for line in _wrap(label).split("\n")), default=4)
+    left = min(0.2 + longest * CHAR_IN, WIDTH_IN * 0.45)
+    right, title_in, axis_in, gap_in = 0.9, 0.3, 0.3, 0.15
+    total = sum(heights) + len(heights) * (title_in + axis_in) + (len(heights) - 1) * gap_in + 0.05
+    fig = Figure(figsize=(WIDTH_IN, total))
+    axes, top = [], total - title_in
+    for height in heights:
+        axes.append(fig.add_axes((left / WIDTH_IN, (top - height) / total, (WIDTH_IN - left - right) / WIDTH_IN,
+                                  height / total)))
+        top -= height + axis_in + gap_in + title_in
+    return fig, axes
 
 
 def overview_chart(comparison: pd.DataFrame) -> Svg:
@@ -138,11 +164,11 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
         if analysis.has_prior(comparison):
             rows = comparison[comparison["change"].notna() & (comparison["unit"] != "%")]
             pct = rows["change_pct"].astype(float).fillna(0)
-            fig = Figure(figsize=(WIDTH_IN, 0.32 * max(len(rows), 1) + 0.8), layout="constrained")
-            ax = fig.subplots()
+            fig, (ax,) = _stacked([BAR_IN * max(len(rows), 1)], [str(n) for n in rows["name"]])
             positions = list(range(len(rows)))[::-1]
             ax.barh(positions, pct, color=[CURRENT if v >= 0 else "#1f4e79" for v in pct], height=0.6)
             ax.set_yticks(positions, [_wrap(str(n)) for n in rows["name"]])
+            ax.set_ylim(-0.6, len(rows) - 0.4)
             ax.axvline(0, color="#666666", linewidth=0.6)
             ax.set_title("同比变化（%）")
             for p, v in zip(positions, pct):
@@ -152,11 +178,12 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
         else:
             counts = comparison.groupby("section").size()
             order = [s for s in catalog.sections().index if s in counts.index]
-            fig = Figure(figsize=(WIDTH_IN, 0.35 * len(order) + 0.8), layout="constrained")
-            ax = fig.subplots()
+            labels = [re.sub(r"\s", "", catalog.section_title(s)) for s in order]
+            fig, (ax,) = _stacked([BAR_IN * 1.2 * len(order)], labels)
             positions = list(range(len(order)))[::-1]
             ax.barh(positions, [counts[s] for s in order], color=CURRENT, height=0.6)
-            ax.set_yticks(positions, [re.sub(r"\s", "", catalog.section_title(s)) for s in order])
+            ax.set_yticks(positions, [_wrap(label) for label in labels])
+            ax.set_ylim(-0.6, len(order) - 0.4)
             for p, s in zip(positions, order):
                 ax.text(counts[s] + 0.2, p, f"{counts[s]}项", va="center", fontsize=8)
             ax.set_title("各方面收录数据（项）")

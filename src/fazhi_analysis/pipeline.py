@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from .config import DEFAULT_TABLE, NOTEBOOKS_DIR, REPORTS_DIR
 from .errors import InputError, ReportError
+from .kernel import WarmKernel
 
 NOTEBOOK = NOTEBOOKS_DIR / "annual_report.ipynb"
 FORMATS = ("html", "pdf")
@@ -48,6 +53,21 @@ def _staged(target: Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+class _Timings:
+    """Stage times on stderr when ``FAZHI_TIMINGS=1``: where a report's seconds go."""
+
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("FAZHI_TIMINGS") == "1"
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            now = time.perf_counter()
+            print(f"[fazhi timings] {stage:<28} {now - self.last:6.2f} s  (total {now - self.start:5.2f} s)",
+                  file=sys.stderr)
+            self.last = now
+
+
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     """``"html,pdf"`` → ``("html", "pdf")``; the executed notebook is always kept as well.
 
@@ -66,21 +86,70 @@ def report_dir(region: str, year: int, output_dir: str | Path = REPORTS_DIR) -> 
     return Path(output_dir) / region / str(int(year))
 
 
-def _check_input(data_path: Path, region: str, year: int) -> None:
-    """Fail fast (exit 2) on a missing table or an unknown region or year, before any kernel starts."""
-    from . import analysis
+def _check_input(kernel: WarmKernel, data_path: Path, region: str, year: int) -> str:
+    """Ask the kernel whether the table has this region and year; returns the request id.
 
-    analysis.select(analysis.load_table(data_path), region, year)
+    The check runs in the kernel (which loads pandas for the notebook anyway) rather than here,
+    so this process never imports pandas. :func:`_raise_input_error` reads the answer.
+    """
+    return kernel.submit(
+        "from fazhi_analysis import analysis as _analysis\n"
+        f"_analysis.select(_analysis.load_table({str(data_path)!r}), {region!r}, {int(year)})\n"
+        "del _analysis"
+    )
 
 
-def _execute(notebook: Path, output: Path, parameters: dict) -> object:
-    """Run the notebook with papermill into ``output``; return the executed notebook node."""
+def _raise_input_error(reply: dict) -> None:
+    """Turn the kernel's answer to :func:`_check_input` into an :class:`InputError` (exit 2)."""
+    if reply.get("status") == "ok":
+        return
+    if reply.get("ename") == "InputError":
+        raise InputError(reply.get("evalue", ""))
+    raise ReportError(f"报告内核出错 / the report kernel failed: {reply.get('ename')}: {reply.get('evalue')}")
+
+
+def _execute(notebook: Path, output: Path, parameters: dict, kernel: WarmKernel) -> object:
+    """Run the notebook with papermill, in the already running ``kernel``, into ``output``."""
     import papermill
 
     return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name="python3", progress_bar=False,
-        log_output=False, request_save_on_cell_execute=False, cwd=str(notebook.parent),
+        str(notebook), str(output), parameters=parameters, kernel_name=kernel.manager.kernel_name,
+        km=kernel.manager, progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        cwd=str(notebook.parent),
     )
+
+
+class _Background:
+    """Run a function in a daemon thread; :meth:`result` waits for it and re-raises its error."""
+
+    def __init__(self, func: Callable[[], object]) -> None:
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(func,), daemon=True)
+        self._thread.start()
+
+    def _run(self, func: Callable[[], object]) -> None:
+        try:
+            self._value = func()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _make_exporter() -> object:
+    """The HTML exporter with its template loaded and compiled (rendering an empty notebook does it)."""
+    import nbformat
+
+    from .export import ReportHTMLExporter
+
+    exporter = ReportHTMLExporter()
+    exporter.from_notebook_node(nbformat.v4.new_notebook())
+    return exporter
 
 
 def _cell_error(exc: Exception) -> str:
@@ -125,6 +194,7 @@ def run_report(
     target = report_dir(region, year, output_dir)
     failed = target / f"{STEM}.failed.ipynb"
 
+    lap = _Timings()
     with ExitStack() as stack:
         browser, browser_error = None, None
         if "pdf" in wanted:
@@ -134,14 +204,26 @@ def run_report(
                 browser = stack.enter_context(Browser())
             except ChromiumNotFound as exc:
                 browser_error = exc
-        _check_input(data_path, region, year)
+        # The kernel starts and imports the notebook's libraries on the other core meanwhile.
+        kernel = stack.enter_context(WarmKernel(cwd=notebook.parent))
+        check = _check_input(kernel, data_path, region, year)
+        lap("launch chromium and kernel")
+        import papermill  # noqa: F401  (loaded while the kernel warms up)
+
+        # nbconvert and the report template load in a thread while the notebook runs. papermill is
+        # imported first, so the modules both use (nbformat, nbclient …) are complete before the
+        # thread starts and no module is ever half-imported by two threads.
+        exporter = _Background(_make_exporter)
+        lap("import papermill")
+        _raise_input_error(kernel.result(check))
         target.mkdir(parents=True, exist_ok=True)
+        lap("kernel warm, input checked")
 
         executed_tmp = stack.enter_context(_staged(target / f"{STEM}.ipynb"))
         parameters = {"region": region, "year": int(year), "data_path": str(data_path),
                       "compare_year": None if compare_year is None else int(compare_year)}
         try:
-            nb = _execute(notebook, executed_tmp, parameters)
+            nb = _execute(notebook, executed_tmp, parameters, kernel)
         except Exception as exc:
             if executed_tmp.is_file() and executed_tmp.stat().st_size:
                 os.replace(executed_tmp, failed)
@@ -151,23 +233,25 @@ def run_report(
                 ) from exc
             raise ReportError(f"报告笔记本无法执行 / the notebook could not run: {_cell_error(exc)}") from exc
 
-        from .export import ReportHTMLExporter
-
+        lap("execute notebook")
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
-        html_text, _ = ReportHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
+        html_text, _ = exporter.result().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
         if "html" in wanted:
             html_tmp = stack.enter_context(_staged(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
         else:  # printed to PDF only, never published
             html_tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-html-"))) / f"{STEM}.html"
         html_tmp.write_text(html_text, encoding="utf-8")
+        lap("export html")
         pdf_tmp = None
         if browser is not None:
             pdf_tmp = stack.enter_context(_staged(target / f"{STEM}.pdf"))
             pdf_tmp.write_bytes(browser.print_pdf(html_tmp))
             written["pdf"] = target / f"{STEM}.pdf"
+            lap("print pdf")
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
     failed.unlink(missing_ok=True)
+    lap("publish, stop chromium and kernel")
     if browser_error is not None:
         raise ReportError(f"{browser_error}\nHTML 已生成 / HTML written: {written.get('html', '(not asked)')}")
     return written

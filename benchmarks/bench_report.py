@@ -1,0 +1,90 @@
+"""Benchmark `fazhi report` (HTML + PDF) against the chain a user would type by hand.
+
+Hand-typed chain, on the same notebook and data, in the same run:
+
+    papermill notebooks/annual_report.ipynb out.ipynb -p region 达坂城区 -p year 2024 -p data_path …
+    jupyter nbconvert --to html --no-input out.ipynb
+    chromium --headless --no-sandbox … --print-to-pdf=out.pdf out.html
+
+Prints the median wall time of each (whole commands, Python start-up included), their ratio
+(goal: ours ≤ 0.4× the chain), and where the time of the chain goes.
+
+Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fazhi_analysis import build
+from fazhi_analysis.browser import FLAGS, find_chromium
+from fazhi_analysis.config import NOTEBOOKS_DIR, RAW_DIR
+
+REGION, YEAR = "达坂城区", 2024
+BIN = Path(sys.executable).parent
+
+
+def _run(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def ours(work: Path, data: Path, i: int) -> dict[str, float]:
+    out = work / f"ours{i}"
+    total = _run([str(BIN / "fazhi"), "report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
+                  "--output-dir", str(out)], work)
+    assert (out / REGION / str(YEAR) / "annual_report.pdf").stat().st_size > 0
+    return {"total": total}
+
+
+def chain(work: Path, data: Path, i: int) -> dict[str, float]:
+    out = work / f"chain{i}"
+    out.mkdir()
+    steps = {
+        "papermill": _run([str(BIN / "papermill"), str(NOTEBOOKS_DIR / "annual_report.ipynb"), str(out / "out.ipynb"),
+                           "-p", "region", REGION, "-p", "year", str(YEAR), "-p", "data_path", str(data)], work),
+        "nbconvert": _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "out.ipynb")],
+                          work),
+        "chromium": _run([find_chromium(), *FLAGS, f"--user-data-dir={out / 'profile'}", "--no-pdf-header-footer",
+                          f"--print-to-pdf={out / 'out.pdf'}", (out / "out.html").as_uri()], work),
+    }
+    assert (out / "out.pdf").stat().st_size > 0, "chromium wrote no PDF"
+    return {"total": sum(steps.values()), **steps}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        work = Path(tmp)
+        build.build(raw_dir=RAW_DIR, processed_dir=work / "processed", quiet=True)
+        data = work / "processed" / "indicators.parquet"
+        ours(work, data, -1)  # warm the disk caches for both sides
+        chain(work, data, -1)
+        runs: dict[str, list[dict[str, float]]] = {"ours": [], "chain": []}
+        for i in range(args.repeat):  # interleaved, so that machine load hits both alike
+            runs["chain"].append(chain(work, data, i))
+            runs["ours"].append(ours(work, data, i))
+    med = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
+    print(f"fazhi report vs hand-typed chain — {REGION} {YEAR}, HTML + PDF, {args.repeat} runs each, medians")
+    print(f"  hand-typed chain : {med['chain']['total']:6.2f} s  "
+          f"(papermill {med['chain']['papermill']:.2f} s, nbconvert {med['chain']['nbconvert']:.2f} s, "
+          f"chromium {med['chain']['chromium']:.2f} s)")
+    print(f"  fazhi report     : {med['ours']['total']:6.2f} s")
+    ratio = med["ours"]["total"] / med["chain"]["total"]
+    print(f"  ratio            : {ratio:.2f}×  (goal ≤ 0.40×: {'met' if ratio <= 0.4 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
