@@ -54,7 +54,7 @@ import pyarrow.compute as pc
 
 from . import catalog, tidy
 from .errors import InputError
-from .match import DEFAULT_THRESHOLD, match_labels, match_one, normalize_label, trailing_unit
+from .match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
 from .numbers import MISSING, parse_values
 from .sheets import SUFFIXES, Sheet, column_letter, read_sheets
 
@@ -320,18 +320,18 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     if transposed:
         key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
         label_col = key_cols[0] if key_cols else None
-    labels = _text_column(block_filled, label_col)
+    lab_codes, lab_texts = _text_codes(block_filled, label_col)
     row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
     first = _first_text(block_filled, present if block_filled is block_values or filled is values else None)
     is_note = _map_unique(first, lambda t: bool(_NOTE.match(_plain(t))), False).astype(bool) & row_nonempty
-    norm_labels = _map_unique(labels, normalize_label, None)
-    is_total = _map_unique(norm_labels, lambda t: bool(_TOTAL.match(t)), False).astype(bool)
-    is_repeat_header = _map_unique(norm_labels, lambda t: t in ("指标名称", "指标", "名称", "项目", "指标编号"), False).astype(bool)
+    norm = [normalize_label(t) for t in lab_texts]
+    is_total = _per_code(lab_codes, [bool(_TOTAL.match(t)) for t in norm], False, bool)
+    is_repeat_header = _per_code(lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool)
     has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
-    is_group = pd.notna(labels) & ~has_values & ~is_note & ~is_total
-    groups = pd.Series(labels, dtype=object).where(is_group).ffill().fillna("")
-    for c in name_cols[:-1]:  # an outer name column (类别) is context too
-        groups = groups + " " + pd.Series(_text_column(block_filled, c), dtype=object).fillna("")
+    is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
+    last_group = np.maximum.accumulate(np.where(is_group, np.arange(n), -1)) if n else np.zeros(0, np.int64)
+    group_codes = np.where(last_group >= 0, lab_codes[np.maximum(last_group, 0)], -1)
+    context_parts = [(group_codes, lab_texts)] + [_text_codes(block_filled, c) for c in name_cols[:-1]]  # 类别 too
     skip_row = is_note | is_repeat_header
 
     # Row metadata as integer codes (-1: none).
@@ -340,33 +340,38 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     row_ind = np.full(n, -1, dtype=np.int32)
     row_note = np.full(n, "", dtype=object)
     if not transposed:
-        id_values = _text_column(block_filled, id_cols[0]) if id_cols else np.full(n, None, object)
-        row_ind = _map_unique(id_values, lambda t: id_index.get(t, -1), -1).astype(np.int32)
+        id_codes, id_texts = _text_codes(block_filled, id_cols[0] if id_cols else None)
+        row_ind = _per_code(id_codes, [id_index.get(t, -1) for t in id_texts], -1, np.int32)
         need = (row_ind < 0) & has_values & ~skip_row & ~is_total
         if need.any():
-            # Match once per distinct (label, group) pair.
-            label_codes, label_uniques = pd.factorize(labels[need])
-            group_codes, group_uniques = pd.factorize(groups.to_numpy(object)[need])
-            pair_codes, pairs = pd.factorize(label_codes.astype(np.int64) * (len(group_uniques) + 1) + group_codes)
-            found = [
-                match_one(_label_text(label_uniques, p // (len(group_uniques) + 1)),
-                          f"{context_prefix} {group_uniques[p % (len(group_uniques) + 1)]}".strip(), float(threshold))
-                for p in pairs
-            ]
+            # Match once per distinct (label, context) combination.
+            key = lab_codes.astype(np.int64) + 1
+            for codes, texts_ in context_parts:
+                key = key * (len(texts_) + 1) + (codes + 1)
+            pair_codes, _ = pd.factorize(key[need])
+            _, first_of_pair = np.unique(pair_codes, return_index=True)
+            rows_need = np.flatnonzero(need)
+            found = []
+            for r in rows_need[first_of_pair]:
+                label = lab_texts[lab_codes[r]] if lab_codes[r] >= 0 else ""
+                context = " ".join([context_prefix, *(t[c[r]] for c, t in context_parts if c[r] >= 0)]).strip()
+                found.append(match_one(label, context, float(threshold)))
             row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
             row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
-        bad_ids = pd.notna(id_values) & (row_ind < 0) & has_values
-        row_note[bad_ids] = [f"指标编号“{i}”不在目录中 / unknown indicator id '{i}'" for i in id_values[bad_ids]]
+        bad_ids = (id_codes >= 0) & (row_ind < 0) & has_values
+        row_note[bad_ids] = [f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]]
     unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
-    row_unit = _text_column(block_filled, unit_col) if unit_col is not None else np.full(n, None, object)
-    label_units = _map_unique(labels, lambda t: _unit_like(trailing_unit(t)), None)
-    row_unit = np.where(pd.isna(row_unit), label_units, row_unit)
-    row_unit_code = units.codes(_map_unique(row_unit, _unit_like, None))
+    unit_codes, unit_texts = _text_codes(block_filled, unit_col)
+    from_unit_col = _per_code(unit_codes, [units.code(_unit_like(t)) for t in unit_texts], -1, np.int64)
+    from_label = _per_code(lab_codes, [units.code(_unit_like(trailing_unit(t))) for t in lab_texts], -1, np.int64)
+    row_unit_code = np.where(unit_codes >= 0, from_unit_col, from_label)
     region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
     year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
-    row_region = regions.codes(_map_unique(_text_column(block_filled, region_col), _clean_region, None)) if region_col is not None else np.full(n, -1, np.int32)
-    row_year = _map_unique(_text_column(block_filled, year_col), lambda t: _year_in(t) or 0, 0).astype(np.int64) if year_col is not None else np.zeros(n, np.int64)
-    row_label = texts.codes(labels)
+    region_codes, region_texts = _text_codes(block_filled, region_col)
+    row_region = _per_code(region_codes, [regions.code(_clean_region(t)) for t in region_texts], -1, np.int64)
+    year_codes, year_texts = _text_codes(block_filled, year_col)
+    row_year = _per_code(year_codes, [_year_in(t) or 0 for t in year_texts], 0, np.int64)
+    row_label = _per_code(lab_codes, [texts.code(t) for t in lab_texts], -1, np.int64)
 
     # Column metadata as codes.
     col_ind = np.array([id_index.get(i, -1) if i else -1 for i in cols.indicator], dtype=np.int32)
@@ -676,6 +681,26 @@ def _text_column(block: np.ndarray, col: int | None) -> np.ndarray:
     if col is None:
         return np.full(len(block), None, dtype=object)
     return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else _num_text(v), None)
+
+
+def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[str]]:
+    """Column ``col`` as codes into its distinct texts (stripped; numbers written plainly); -1 where empty."""
+    if col is None:
+        return np.full(len(block), -1, dtype=np.int64), []
+    codes, uniques = pd.factorize(block[:, col])
+    texts = [(u.strip() or None) if isinstance(u, str) else _num_text(u) for u in uniques]
+    kept = [t for t in texts if t is not None]
+    position = {t: k for k, t in enumerate(dict.fromkeys(kept))}
+    remap = np.array([position[t] if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
+    return remap[codes], list(position)
+
+
+def _per_code(codes: np.ndarray, per_text: list, default: object, dtype: object) -> np.ndarray:
+    """``per_text[code]`` for each code, ``default`` where the code is -1."""
+    table = np.empty(len(per_text) + 1, dtype=dtype)
+    table[:-1] = per_text
+    table[-1] = default
+    return table[codes]
 
 
 def _first_text(block: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
