@@ -754,7 +754,9 @@ class _Interner:
     def strings(self, codes: np.ndarray) -> pd.Series:
         """A pandas string column (Arrow-backed) for ``codes``; NA where -1."""
         items = pa.array(self.items or [""], type=pa.string())
-        taken = pc.take(items, pa.array(np.where(codes < 0, 0, codes), mask=codes < 0))
+        missing = codes < 0
+        indices = pa.array(np.where(missing, 0, codes), mask=missing) if missing.any() else pa.array(codes)
+        taken = pc.take(items, indices)
         return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())), dtype="string")
 
 
@@ -971,7 +973,8 @@ def _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region,
     sides = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": bool(transposed)}
     for on_cols, keys in ((False, ri), (True, ci)):
         parts = [p for p, side in sides.items() if side == on_cols]
-        _, first = np.unique(keys, return_index=True)
+        codes, _ = pd.factorize(keys)  # O(n); the first occurrence of each row or column:
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
         if not parts:
             if len(first) > 1:
                 return False
