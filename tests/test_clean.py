@@ -277,6 +277,27 @@ def test_group_rows_give_context_and_unknown_columns_are_rejected():
     assert _rejects(bare) == [("grid.csv#B2", "9", "unknown_indicator")]
 
 
+def test_metadata_rows_above_the_header_and_numbered_hierarchy():
+    sheet = _grid([
+        ["达坂城区司法局2024年度法治政府建设数据统计表"],
+        ["填报单位：达坂城区司法局", None, "填报日期：2025年1月10日"],
+        [],
+        ["序号", "项目", "计量单位", "数量"],
+        ["（一）", "行政复议", None, None],
+        ["1", "收到申请", "件", "11"],
+        ["2", "结案", "件", "5"],
+        ["（二）", "行政应诉", None, None],
+        ["1", "案件数", "件", "4"],
+    ])
+    result = clean.clean_sheets([sheet])
+    assert result.table[["region", "year", "indicator", "value", "source"]].values.tolist() == [
+        ["达坂城区", 2024, "disputes.reconsideration_applications", 11.0, "grid.csv#D6"],
+        ["达坂城区", 2024, "disputes.reconsideration_closed", 5.0, "grid.csv#D7"],
+        ["达坂城区", 2024, "disputes.litigation_cases", 4.0, "grid.csv#D9"],
+    ]
+    assert result.rejects.empty
+
+
 def test_region_and_year_from_sheet_title_and_file_names():
     rows = [["指标名称", "数值"], ["行政应诉案件", "2"]]
     assert clean.clean_sheets([_grid(rows, label="丙县_2023.csv")]).table[["region", "year"]].values.tolist() == [["丙县", 2023]]

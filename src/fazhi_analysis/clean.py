@@ -93,6 +93,7 @@ _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
 _REGION = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$")
 _REGION_CUT = re.compile(r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)")
 _TOTAL = re.compile(r"^(?:全[区县市旗]|全部|总)?(?:合计|总计|小计|共计|总和|汇总)$")
+_KEY_VALUE = re.compile(r"^[^:：]{1,12}[:：].+")
 _NOTE = re.compile(r"^(?:注|备注|说明|附注|填表|填报人|填报日期|填报时间|审核|制表|联系|电话|数据来源|负责人|单位负责人|统计人|分管领导)")
 _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("id", re.compile(r"^(?:指标)?(?:编号|代码|编码|ID|id)$|^指标(?:编号|代码|编码|ID|id)")),
@@ -355,7 +356,13 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
             for r in rows_need[first_of_pair]:
                 label = lab_texts[lab_codes[r]] if lab_codes[r] >= 0 else ""
                 context = " ".join([context_prefix, *(t[c[r]] for c, t in context_parts if c[r] >= 0)]).strip()
-                found.append(match_one(label, context, float(threshold)))
+                got = match_one(label, context, float(threshold))
+                if got[0] is None and group_codes[r] >= 0 and label:
+                    # 收到申请 under 行政复议: try the group's words with the label's.
+                    joined = normalize_label(lab_texts[group_codes[r]]) + normalize_label(label)
+                    retry = match_one(joined, context, float(threshold))
+                    got = retry if retry[0] is not None else got
+                found.append(got)
             row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
             row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
         bad_ids = (id_codes >= 0) & (row_ind < 0) & has_values
@@ -505,11 +512,13 @@ def _find_header(block: np.ndarray, kinds: np.ndarray, threshold: float) -> tupl
     has_number = (kinds == _NUMBER).any(axis=1)
     below = np.cumsum(has_number[::-1])[::-1]  # rows with figures from here down
     for r in range(min(len(block), _HEADER_SCAN_ROWS)):
-        row = [v for v in block[r] if v is not None]
+        row = [v for v in block[r] if v is not None and str(v).strip()]
         if len(set(map(str, row))) < 2 or has_number[r] or r + 1 >= len(block) or below[r + 1] == 0:
             continue
         if not any(_headerish(v, k, threshold) for v, k in zip(block[r], kinds[r]) if v is not None):
             continue
+        if all(isinstance(v, str) and (_KEY_VALUE.match(_plain(v)) or _NOTE.match(_plain(v))) for v in row):
+            continue  # 填报单位：…  填报日期：… is metadata, not a header
         end = r
         while end + 1 < len(block) and end - r + 1 < _MAX_HEADER_ROWS and not has_number[end + 1]:
             nxt = [(v, k) for v, k in zip(block[end + 1], kinds[end + 1]) if v is not None]
@@ -567,7 +576,7 @@ def _columns(header: np.ndarray, threshold: float) -> _Columns:
         role, year, rel, region, indicator, note = "unknown", None, None, None, None, ""
         word = _role_word(rest) if rest else None
         if not plain:
-            role = "empty"
+            role = "unknown"  # a value column without a header is still read, or its figures rejected
         elif word in ("id", "seq", "unit", "note", "region", "name") or (word == "year" and not year_match):
             role = word
         elif _TOTAL.match(rest):
