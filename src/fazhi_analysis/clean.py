@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from functools import cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +55,25 @@ from . import catalog, tidy
 from .errors import InputError
 from .match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
 from .numbers import MISSING, parse_values
+from .layout import (
+    HEADER_SCAN_ROWS,
+    NOTE,
+    NUMBER,
+    TOTAL,
+    cell_kinds,
+    clean_region,
+    column_roles,
+    figure_mask,
+    find_header,
+    guess_name_column,
+    has_figures,
+    num_text,
+    plain_text,
+    region_in,
+    unit_factor,
+    unit_like,
+    year_in,
+)
 from .sheets import SUFFIXES, Sheet, column_letter, read_sheets
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -84,33 +102,7 @@ REJECT_DTYPES: dict[str, str] = {
 }
 REJECT_COLUMNS = list(REJECT_DTYPES)
 
-_HEADER_SCAN_ROWS = 60
-_MAX_UNIT_LENGTH = 4
-_MAX_HEADER_ROWS = 3
-_YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:年度?)?(?:[（(][^）)]*[）)])?$")
-_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年|-\d{1,2}月)")  # 2024年完成, 2024年1-6月: headers, not figures
-_YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
-_REGION = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$")
-_REGION_CUT = re.compile(r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)")
-_TOTAL = re.compile(r"^(?:全[区县市旗]|全部|总)?(?:合计|总计|小计|共计|总和|汇总)$")
-_KEY_VALUE = re.compile(r"^[^:：]{1,12}[:：].+")
-_NOTE = re.compile(r"^(?:注|备注|说明|附注|填表|填报人|填报日期|填报时间|审核|制表|联系|电话|数据来源|负责人|单位负责人|统计人|分管领导)")
-_ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("id", re.compile(r"^(?:指标)?(?:编号|代码|编码|ID|id)$|^指标(?:编号|代码|编码|ID|id)")),
-    ("seq", re.compile(r"^(?:序号|行次|序|No\.?|NO\.?)$")),
-    ("unit", re.compile(r"^(?:计量)?单位$")),
-    ("note", re.compile(r"^(?:备注|说明|注释|备注说明|数据来源|来源|填报说明|附注)$")),
-    ("region", re.compile(r"^(?:地区|区域|区县|县区|县市区|市县|行政区|行政区划|地区名称|所属地区|区划|地方|单位名称|填报单位)$")),
-    ("year", re.compile(r"^(?:年度|年份|年|统计年度|所属年度)$")),
-    ("name", re.compile(r"^(?:指标名称|指标|名称|项目|统计项目|项目名称|内容|事项|类别|指标项|指标内容|统计指标|指标名)$")),
-]
-_CURRENT = re.compile(r"本年|今年|当年|本期|本年度")
-_PREVIOUS = re.compile(r"上年|去年|上期|同期|上一年|上年度")
-_GENERIC_VALUE = re.compile(r"^(?:数值|数量|数据|完成|完成数|完成情况|值|实际|实际完成|实际数|总数|情况|结果|填报数|填报数值|统计数|统计值|数|金额|人数|件数|次数)$")
-_NOT_A_VALUE = re.compile(r"目标|计划|预计|预期|任务|考核|标准|增减|增长|减少|同比|环比|比上年|较上年|变化|变动|增幅|排名|名次|占比|比重|[0-9一二三四]+[-—~至到]?[0-9一二三四]*月|季度|上半年|下半年|半年")
 _MULT_IN_CELL = re.compile(r"[0-9一二三四五六七八九十两][余多]?[万亿千]")
-_EMPTY_KIND, _TEXT, _NUMBER, _YEAR, _MISSING = 0, 1, 2, 3, 4
-_PERCENT_WORDS = {"%": "%", "百分比": "%", "百分率": "%", "百分点": "%"}
 
 
 @dataclass
@@ -253,28 +245,16 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
 # --- one sheet --------------------------------------------------------------------------------
 
 
-@dataclass
-class _Columns:
-    role: list[str]
-    text: list[str]
-    year: list[int | None]
-    rel: list[int | None]
-    region: list[str | None]
-    unit: list[str | None]
-    indicator: list[str | None]
-    indicator_note: list[str]
-
-
 def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float,
                  regions: _Interner):
     values, filled = sheet.values, sheet.filled
     if values.size == 0:
         return None
-    scan = min(len(values), _HEADER_SCAN_ROWS + 40)
-    kinds = _kinds(filled[:scan])
-    header = _find_header(filled[:scan], kinds, threshold)
+    scan = min(len(values), HEADER_SCAN_ROWS + 40)
+    kinds = cell_kinds(filled[:scan])
+    header = find_header(filled[:scan], kinds, threshold)
     if header is None:
-        if (kinds == _NUMBER).any():
+        if (kinds == NUMBER).any():
             raise InputError(
                 f"{sheet.path_where}: 找不到表头行（应有“指标名称”“单位”“数值”或年份、地区等列名）/ "
                 "no header row found (expected column names such as 指标名称, 单位, 数值, a year or a region)"
@@ -282,18 +262,18 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         return None
     h0, h1 = header
     preamble = " ".join(str(v) for v in filled[:h0].ravel() if isinstance(v, str))
-    cols = _columns(filled[h0 : h1 + 1], threshold)
+    cols = column_roles(filled[h0 : h1 + 1], threshold)
     n_cols = values.shape[1]
     data = np.arange(h1 + 1, len(values))
-    sheet_region = region or _region_in(sheet.name) or _region_in(preamble) or _region_in(Path(sheet.label).stem)
-    sheet_year = year or _year_in(sheet.name) or _year_in(preamble) or _year_in(Path(sheet.label).stem)
+    sheet_region = region or region_in(sheet.name) or region_in(preamble) or region_in(Path(sheet.label).stem)
+    sheet_year = year or year_in(sheet.name) or year_in(preamble) or year_in(Path(sheet.label).stem)
 
     name_cols = [c for c in range(n_cols) if cols.role[c] == "name"]
     id_cols = [c for c in range(n_cols) if cols.role[c] == "id"]
     indicator_cols = [c for c in range(n_cols) if cols.role[c] == "indicator"]
     transposed = not name_cols and not id_cols and bool(indicator_cols)
     if not name_cols and not id_cols and not transposed:
-        guess = _guess_name_column(filled[data], cols)
+        guess = guess_name_column(filled[data], cols)
         if guess is None:
             raise InputError(f"{sheet.path_where}: 找不到指标名称列 / no column of indicator names found")
         name_cols = [guess]
@@ -305,7 +285,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         for c in indicator_cols:
             cols.role[c] = "unknown"
         if not value_cols:
-            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and _has_figures(values[data, c])]
+            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and has_figures(values[data, c])]
             if len(unknown) == 1:
                 cols.role[unknown[0]] = "value"
                 value_cols = unknown
@@ -324,9 +304,9 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     lab_codes, lab_texts = _text_codes(block_filled, label_col)
     row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
     first = _first_text(block_filled, present if block_filled is block_values or filled is values else None)
-    is_note = _map_unique(first, lambda t: bool(_NOTE.match(_plain(t))), False).astype(bool) & row_nonempty
+    is_note = _map_unique(first, lambda t: bool(NOTE.match(plain_text(t))), False).astype(bool) & row_nonempty
     norm = [normalize_label(t) for t in lab_texts]
-    is_total = _per_code(lab_codes, [bool(_TOTAL.match(t)) for t in norm], False, bool)
+    is_total = _per_code(lab_codes, [bool(TOTAL.match(t)) for t in norm], False, bool)
     is_repeat_header = _per_code(lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool)
     has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
     is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
@@ -369,15 +349,15 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         row_note[bad_ids] = [f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]]
     unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
     unit_codes, unit_texts = _text_codes(block_filled, unit_col)
-    from_unit_col = _per_code(unit_codes, [units.code(_unit_like(t)) for t in unit_texts], -1, np.int64)
-    from_label = _per_code(lab_codes, [units.code(_unit_like(trailing_unit(t))) for t in lab_texts], -1, np.int64)
+    from_unit_col = _per_code(unit_codes, [units.code(unit_like(t)) for t in unit_texts], -1, np.int64)
+    from_label = _per_code(lab_codes, [units.code(unit_like(trailing_unit(t))) for t in lab_texts], -1, np.int64)
     row_unit_code = np.where(unit_codes >= 0, from_unit_col, from_label)
     region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
     year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
     region_codes, region_texts = _text_codes(block_filled, region_col)
-    row_region = _per_code(region_codes, [regions.code(_clean_region(t)) for t in region_texts], -1, np.int64)
+    row_region = _per_code(region_codes, [regions.code(clean_region(t)) for t in region_texts], -1, np.int64)
     year_codes, year_texts = _text_codes(block_filled, year_col)
-    row_year = _per_code(year_codes, [_year_in(t) or 0 for t in year_texts], 0, np.int64)
+    row_year = _per_code(year_codes, [year_in(t) or 0 for t in year_texts], 0, np.int64)
     row_label = _per_code(lab_codes, [texts.code(t) for t in lab_texts], -1, np.int64)
 
     # Column metadata as codes.
@@ -476,220 +456,11 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
 # --- pieces -----------------------------------------------------------------------------------
 
 
-def _kinds(block: np.ndarray) -> np.ndarray:
-    """Kind of each cell: empty, text, number, year-like or missing marker."""
-    kinds = np.zeros(block.shape, dtype=np.int8)
-    strings: dict[str, list[tuple[int, int]]] = {}
-    for (i, j), v in np.ndenumerate(block):
-        if v is None:
-            continue
-        if isinstance(v, str):
-            strings.setdefault(v, []).append((i, j))
-        elif float(v).is_integer() and 1990 <= v <= 2100:
-            kinds[i, j] = _YEAR
-        else:
-            kinds[i, j] = _NUMBER
-    if strings:
-        texts = list(strings)
-        parsed = parse_values(pd.Series(texts, dtype=object))
-        figure = _figure_mask(parsed)
-        for text, reason, is_figure in zip(texts, parsed["reason"], figure):
-            norm = unicodedata.normalize("NFKC", text).replace(" ", "")
-            if _YEAR_LABEL.match(norm) or _YEAR_LEAD.match(norm):
-                kind = _YEAR
-            elif is_figure:
-                kind = _NUMBER
-            elif not pd.isna(reason) and reason == MISSING:
-                kind = _MISSING
-            else:
-                kind = _TEXT
-            for i, j in strings[text]:
-                kinds[i, j] = kind
-    return kinds
-
-
-def _find_header(block: np.ndarray, kinds: np.ndarray, threshold: float) -> tuple[int, int] | None:
-    has_number = (kinds == _NUMBER).any(axis=1)
-    below = np.cumsum(has_number[::-1])[::-1]  # rows with figures from here down
-    for r in range(min(len(block), _HEADER_SCAN_ROWS)):
-        row = [v for v in block[r] if v is not None and str(v).strip()]
-        if len(set(map(str, row))) < 2 or has_number[r] or r + 1 >= len(block) or below[r + 1] == 0:
-            continue
-        if not any(_headerish(v, k, threshold) for v, k in zip(block[r], kinds[r]) if v is not None):
-            continue
-        if all(isinstance(v, str) and (_KEY_VALUE.match(_plain(v)) or _NOTE.match(_plain(v))) for v in row):
-            continue  # 填报单位：…  填报日期：… is metadata, not a header
-        end = r
-        while end + 1 < len(block) and end - r + 1 < _MAX_HEADER_ROWS and not has_number[end + 1]:
-            nxt = [(v, k) for v, k in zip(block[end + 1], kinds[end + 1]) if v is not None]
-            if nxt and any(k == _YEAR or _REGION.match(_plain(v)) for v, k in nxt) and not any(
-                _role_word(_plain(v)) == "name" for v, _ in nxt if str(v) not in map(str, block[end])
-            ):
-                end += 1
-            else:
-                break
-        return r, end
-    return None
-
-
-def _plain(value: object) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
-
-
-def _headerish(value: object, kind: int, threshold: float) -> bool:
-    if kind == _YEAR:
-        return True
-    text = _plain(value)
-    if _role_word(_strip_unit(text)) or _CURRENT.search(text) or _PREVIOUS.search(text) or _REGION.match(text):
-        return True
-    if _GENERIC_VALUE.match(_strip_unit(text)) or _YEAR_ANY.search(text):
-        return True
-    return kind == _TEXT and match_one(text, "", threshold)[0] is not None
-
-
-def _role_word(text: str) -> str | None:
-    for role, pattern in _ROLE_WORDS:
-        if pattern.match(text):
-            return role
-    return None
-
-
-def _strip_unit(text: str) -> str:
-    return re.sub(r"[（(][^（）()]*[)）]", "", text)
-
-
-def _columns(header: np.ndarray, threshold: float) -> _Columns:
-    """Role of each column from its (possibly multi-row) header text."""
-    n = header.shape[1]
-    cols = _Columns([], [], [], [], [], [], [], [])
-    for c in range(n):
-        parts = []
-        for v in header[:, c]:
-            if v is not None and str(v) not in parts:
-                parts.append(str(v))
-        text = " ".join(parts)
-        plain = _plain(text)
-        unit = _unit_like(trailing_unit(text)) or _unit_like(_unit_after_colon(plain))
-        year_match = _YEAR_ANY.search(plain)
-        rest = _strip_unit(_YEAR_ANY.sub("", plain)) if year_match else _strip_unit(plain)
-        rest = re.sub(r"^[-_—:：/]+|[-_—:：/]+$", "", rest)
-        role, year, rel, region, indicator, note = "unknown", None, None, None, None, ""
-        word = _role_word(rest) if rest else None
-        if not plain:
-            role = "unknown"  # a value column without a header is still read, or its figures rejected
-        elif word in ("id", "seq", "unit", "note", "region", "name") or (word == "year" and not year_match):
-            role = word
-        elif _TOTAL.match(rest):
-            role = "total"
-        elif _NOT_A_VALUE.search(rest):
-            role = "unknown"  # targets, changes, ranks and part-year periods are not the year's figure
-        elif year_match or _CURRENT.search(rest) or _PREVIOUS.search(rest) or _GENERIC_VALUE.match(rest) or rest == "":
-            role = "value"
-            year = int(year_match.group(1)) if year_match else None
-            rel = None if year is not None else (-1 if _PREVIOUS.search(rest) else 0 if _CURRENT.search(rest) else None)
-            leftover = _CURRENT.sub("", _PREVIOUS.sub("", rest))
-            leftover = re.sub(r"(?:数值|数量|数据|完成数|完成|实际|统计数|填报数)$", "", leftover)
-            if leftover and _REGION.match(leftover):
-                region = leftover
-        elif _REGION.match(rest):
-            role, region = "value", rest
-        else:
-            found, _, why = match_one(text, "", threshold)
-            if found:
-                role, indicator = "indicator", found
-            note = why
-        cols.role.append(role)
-        cols.text.append(text)
-        cols.year.append(year)
-        cols.rel.append(rel)
-        cols.region.append(region)
-        cols.unit.append(unit)
-        cols.indicator.append(indicator)
-        cols.indicator_note.append(note)
-    return cols
-
-
-def _unit_after_colon(text: str) -> str | None:
-    match = re.search(r"单位[:：]([^\s,，;；)）]{1,6})", text)
-    return match.group(1) if match else None
-
-
-def _unit_like(text: str | None) -> str | None:
-    """``text`` when it is a unit (万元, 件, %, 百分比 …); None for other parenthesized words (2024年)."""
-    if not text:
-        return None
-    text = unicodedata.normalize("NFKC", text).strip()
-    if text in _PERCENT_WORDS:
-        return _PERCENT_WORDS[text]
-    factor, base = _unit_factor(text)
-    return text if base in _known_units() or (base == "" and factor != 1.0) else None
-
-
-@cache
-def _known_units() -> frozenset[str]:
-    units = {"%"}
-    for accepted in catalog.indicators()["units"]:
-        units.update(accepted)
-    return frozenset(units)
-
-
-_UNIT_CACHE: dict[str, tuple[float, str]] = {}  # written unit → (factor, base unit)
-
-
-def _unit_factor(unit: str) -> tuple[float, str]:
-    """Multiplier and base unit of a written unit: ``万元`` → (10000, ``元``); unknown → (1, unit)."""
-    if unit not in _UNIT_CACHE:
-        if unit in _PERCENT_WORDS:
-            _UNIT_CACHE[unit] = (1.0, "%")
-        else:
-            parsed = parse_values(pd.Series(["1" + unit], dtype=object)).iloc[0]
-            if pd.isna(parsed["reason"]):
-                _UNIT_CACHE[unit] = (float(parsed["value"]), str(parsed["unit"]))
-            else:
-                _UNIT_CACHE[unit] = (1.0, unit)
-    return _UNIT_CACHE[unit]
-
-
-def _guess_name_column(block: np.ndarray, cols: _Columns) -> int | None:
-    """The leftmost column of mostly text cells among columns without a role."""
-    for c in range(block.shape[1]):
-        if cols.role[c] not in ("unknown", "empty"):
-            continue
-        cells = [v for v in block[:200, c] if v is not None]
-        if cells and sum(isinstance(v, str) and not _parses(v) for v in cells) >= len(cells) / 2:
-            return c
-    return None
-
-
-def _figure_mask(parsed: pd.DataFrame) -> np.ndarray:
-    """Parsed strings that look like figures: a number and at most a short unit.
-
-    The parser accepts any trailing text as the unit (``2024年度填报表`` → 2024 年度填报表); for telling
-    headers, titles and notes from figures, a unit longer than :data:`_MAX_UNIT_LENGTH` is text.
-    """
-    short = parsed["unit"].fillna("").str.len() <= _MAX_UNIT_LENGTH
-    return (parsed["reason"].isna() & short).to_numpy(bool)
-
-
-def _parses(text: str) -> bool:
-    return bool(_figure_mask(parse_values(pd.Series([text], dtype=object)))[0])
-
-
-def _has_figures(column: np.ndarray) -> bool:
-    cells = [v for v in column if v is not None]
-    if not cells:
-        return False
-    strings = [v for v in cells if isinstance(v, str)]
-    if len(strings) < len(cells):
-        return True
-    return bool(_figure_mask(parse_values(pd.Series(strings[:200], dtype=object))).any())
-
-
 def _text_column(block: np.ndarray, col: int | None) -> np.ndarray:
     """Column ``col`` of ``block`` as stripped text (numbers written plainly), None where empty."""
     if col is None:
         return np.full(len(block), None, dtype=object)
-    return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else _num_text(v), None)
+    return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else num_text(v), None)
 
 
 def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[str]]:
@@ -697,7 +468,7 @@ def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[st
     if col is None:
         return np.full(len(block), -1, dtype=np.int64), []
     codes, uniques = pd.factorize(block[:, col])
-    texts = [(u.strip() or None) if isinstance(u, str) else _num_text(u) for u in uniques]
+    texts = [(u.strip() or None) if isinstance(u, str) else num_text(u) for u in uniques]
     kept = [t for t in texts if t is not None]
     position = {t: k for k, t in enumerate(dict.fromkeys(kept))}
     remap = np.array([position[t] if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
@@ -803,38 +574,9 @@ def _accepted_matrix(units: _Interner) -> np.ndarray:
     return matrix
 
 
-def _region_in(text: str | None) -> str | None:
-    """A region name at the start of a title, sheet or file name: ``达坂城区2024年度…`` → ``达坂城区``."""
-    if not text:
-        return None
-    plain = _plain(text)
-    head = _REGION_CUT.split(plain, maxsplit=1)[0]
-    head = re.sub(r"^[^\u4e00-\u9fff]+", "", head)
-    head = re.sub(r"[^\u4e00-\u9fff]+.*$", "", head)
-    return head if _REGION.match(head) else None
-
-
-def _clean_region(text: str) -> str | None:
-    plain = _plain(text)
-    return plain or None
-
-
-def _year_in(text: object) -> int | None:
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return None
-    match = _YEAR_ANY.search(_plain(text))
-    return int(match.group(1)) if match else None
-
-
-def _num_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 _NO_REL = 99
-_REASON_CODE = {r: k for k, r in enumerate(REASONS)}
 _R_OK, _R_MISSING, _R_BAD = 0, 1, 2
+_REASON_CODE = {r: k for k, r in enumerate(REASONS)}
 
 
 def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
@@ -849,7 +591,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         numbers = np.fromiter((type(v) is not str for v in flat), dtype=bool, count=n)
         texts = flat.copy()
-        texts[numbers] = [_num_text(v) for v in flat[numbers]]
+        texts[numbers] = [num_text(v) for v in flat[numbers]]
         raw = pa.array(texts, type=pa.string())
     encoded = pc.dictionary_encode(raw)
     codes = encoded.indices.to_numpy(zero_copy_only=False)
@@ -862,7 +604,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
     approx = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
     reason = reason_u.astype(np.int8)[codes]
     has_mult = uniques.str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool, na_value=False)[codes]
-    figure = _figure_mask(parsed)[codes]
+    figure = figure_mask(parsed)[codes]
     pct = np.zeros(n, dtype=bool)
     if numbers is not None and numbers.any():
         value[numbers] = flat[numbers].astype(float)
@@ -883,7 +625,7 @@ def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.nd
     factors = np.ones(len(units.items) + 1)
     bases = np.full(len(units.items) + 1, empty, dtype=np.int64)
     for code, text in enumerate(list(units.items)):
-        factor, base = _unit_factor(text)
+        factor, base = unit_factor(text)
         factors[code], bases[code] = factor, units.code(base)
     value = parsed["value"].copy()
     unit = parsed["unit"].copy()
@@ -1023,8 +765,8 @@ def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
                 message_en=f"duplicate of {first['source']} (same region, year and indicator)",
             ))
         else:
-            listing = "；".join(f"{s} 为 {_num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
-            listing_en = "; ".join(f"{_num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"]))
+            listing = "；".join(f"{s} 为 {num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
+            listing_en = "; ".join(f"{num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"]))
             rejected.append(group.assign(
                 reason="conflict",
                 message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
