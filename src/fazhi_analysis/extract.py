@@ -232,6 +232,8 @@ def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
         return False
     if start > 0 and text[start - 1] in CN_NUMERAL + "第周":
         return False
+    if text[match.end():match.end() + 1] in set(_CN_DIGIT):
+        return False  # 五个一, 三个一批: a slogan's pattern, not a count
     try:
         chinese_to_number(num)
     except (ValueError, KeyError):
