@@ -724,8 +724,7 @@ def _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region,
     sides = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": bool(transposed)}
     for on_cols, keys in ((False, ri), (True, ci)):
         parts = [p for p, side in sides.items() if side == on_cols]
-        codes, _ = pd.factorize(keys)  # O(n); the first occurrence of each row or column:
-        first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+        first = _first_occurrences(keys)
         if not parts:
             if len(first) > 1:
                 return False
@@ -733,6 +732,13 @@ def _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region,
         if not pd.MultiIndex.from_arrays([fields[p][first] for p in parts]).is_unique:
             return False
     return True
+
+
+def _first_occurrences(keys: np.ndarray) -> np.ndarray:
+    """Index of the first occurrence of each distinct non-negative key, in O(n) (no sort)."""
+    first = np.full(int(keys.max()) + 1, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(len(keys)))
+    return np.sort(first[first < len(keys)])
 
 
 def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.ndarray:
