@@ -109,6 +109,9 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    import pyarrow as pa
+
+    print(f"Arrow memory pool peak (whole run): {pa.default_memory_pool().max_memory() / 2**20:,.0f} MiB")
     print(f"peak memory: {peak / 2**20:,.0f} MiB allocated during one clean (tracemalloc: NumPy and Python; Arrow "
           f"buffers not included); process peak RSS so far {rss:,.0f} MiB (includes the generated table)")
 

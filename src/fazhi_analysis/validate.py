@@ -12,7 +12,8 @@ Rules (``rule`` column of the findings):
 * ``relation`` (error): a catalog relation fails (e.g. 结案 ≤ 收到).
 * ``rate_range`` (error): a rate outside 0–100 (rates are in percent points).
 * ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
-* ``completeness`` (warning): a section of a region-year lacks some of its catalog indicators.
+* ``completeness`` (warning): a section of a region-year lacks some of its catalog indicators (one
+  finding per such section), or has none at all (one finding listing those sections).
 * ``outlier`` (warning): a value changed from the previous year by more than ``outlier_threshold``
   (the larger of the two years exceeds ``1 + outlier_threshold`` times the smaller). A fall to 0 is
   flagged; a rise from 0 is not (there is no ratio to judge it by).
@@ -310,9 +311,13 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
     present = good[good["indicator"].notna()].groupby(["region", "year"])["indicator"].agg(set)
     for (region, year) in good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(index=False):
         have = present.get((region, year), set())
+        empty_sections = []
         for section_id, title in sections["title"].items():
             expected = indicators.index[indicators["section"] == section_id]
             lacking = [i for i in expected if i not in have]
+            if len(lacking) == len(expected):
+                empty_sections.append(section_id)
+                continue
             if not lacking:
                 continue
             names = "、".join(indicators.loc[lacking, "name"])
@@ -320,6 +325,12 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
                 WARNING, region, year, None, None, "completeness",
                 f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{names}",
                 f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
+            ))
+        if empty_sections:  # one line, not one per section: a department's table covers only its own part
+            titles = "、".join(f"“{sections.at[s, 'title']}”" for s in empty_sections)
+            findings.append(_finding(
+                WARNING, region, year, None, None, "completeness",
+                f"以下板块没有任何数据：{titles}", f"no data for sections: {', '.join(empty_sections)}",
             ))
     return findings
 
