@@ -17,7 +17,7 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from . import analysis, catalog
 from .config import PACKAGE_DATA
@@ -27,7 +27,7 @@ STYLE = PACKAGE_DATA / "report.mplstyle"
 FONT = "Noto Sans CJK SC"
 WIDTH_IN = 6.8
 BAR_IN = 0.24
-LABEL_CHARS = 15
+LABEL_CHARS = 16
 CHAR_IN = 9 / 72 * 1.02  # width of one CJK character at the 9 pt tick-label size
 CURRENT, PRIOR = "#b22222", "#b0b0b0"
 KIND_TITLES = {"count": "数量", "amount": "金额（万元）", "rate": "比率（%）"}
@@ -78,7 +78,7 @@ def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], leg
     """
     scale = 1e4 if kind == "amount" else 1.0
     has_prior = bool(rows["prior_value"].notna().any())
-    positions = list(range(len(rows)))[::-1]
+    positions = _positions([str(name) for name in rows["name"]])
     height = 0.38 if has_prior else 0.6
     shift = height / 2 if has_prior else 0.0
     # Plain float arrays: pandas objects send matplotlib through its slow unit-conversion checks.
@@ -99,7 +99,7 @@ def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], leg
                 format_figure(row.value, row.unit, row.approx, row.raw),
                 va="center", ha="left", fontsize=8, color="#333333")
     _labels(ax, positions, [str(name) for name in rows["name"]])
-    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_ylim(-0.6, positions[0] + 0.6)
     if log:
         ax.set_xscale("log")
         ax.set_xlim(base, top * 6)
@@ -114,6 +114,22 @@ def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], leg
     ax.set_axisbelow(True)
     if legend:
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2)
+
+
+def _rows(names: list[str]) -> list[float]:
+    """Row heights in bar units: a label wrapped over two lines needs half a row more."""
+    return [1.0 + 0.5 * (_wrap(name).count("\n")) for name in names]
+
+
+def _positions(names: list[str]) -> list[float]:
+    """Y positions of the bars, top to bottom, spaced by :func:`_rows`."""
+    steps = _rows(names)
+    positions, y = [], 0.0
+    for i in range(len(steps) - 1, -1, -1):  # bottom row first, at 0
+        positions.append(y)
+        if i:
+            y += (steps[i] + steps[i - 1]) / 2
+    return positions[::-1]
 
 
 def _labels(ax, positions: list[float], names: list[str]) -> None:
@@ -141,7 +157,8 @@ def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
     groups = [rows[rows["kind"] == k] for k in kinds]
     with_prior = [i for i, g in enumerate(groups) if g["prior_value"].notna().any()]
     first_with_prior = with_prior[0] if with_prior else -1
-    heights = [max(len(g), 1) * BAR_IN * (1.5 if g["prior_value"].notna().any() else 1) for g in groups]
+    heights = [max(sum(_rows([str(n) for n in g["name"]])), 1) * BAR_IN * (1.5 if g["prior_value"].notna().any() else 1)
+               for g in groups]
     with matplotlib.style.context(STYLE):
         fig, axes = _stacked(heights, [str(n) for n in rows["name"]])
         for i, (ax, kind, group) in enumerate(zip(axes, kinds, groups)):
@@ -197,6 +214,7 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
             for p, s in zip(positions, order):
                 ax.text(counts[s] + 0.2, p, f"{counts[s]}项", va="center", fontsize=8)
             ax.set_title("各方面收录数据（项）")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlim(0, counts.max() * 1.15)
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
