@@ -208,6 +208,8 @@ def clean_sheets(
     Raises:
         InputError: a sheet with figures has no recognizable header, or no sheet holds any figure.
     """
+    if not 0 <= threshold <= 100:
+        raise InputError(f"匹配阈值应在 0–100 之间 / the matching threshold must be within 0–100: {threshold}")
     kept, rejected, skipped = [], [], []
     regions = _Interner()  # shared by all sheets, so that region codes make one key
     distinct: list[bool] = []
