@@ -249,6 +249,11 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float,
                  regions: _Interner):
+    """Tidy rows and rejected cells of one sheet, and whether its layout rules out repeated keys.
+
+    Returns None for a sheet without figures. Per-row and per-column facts are worked out once
+    (labels, matches, units, regions, years) and carried to the cells as integer codes.
+    """
     values, filled = sheet.values, sheet.filled
     if values.size == 0:
         return None
@@ -275,7 +280,7 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     indicator_cols = [c for c in range(n_cols) if cols.role[c] == "indicator"]
     transposed = not name_cols and not id_cols and bool(indicator_cols)
     if not name_cols and not id_cols and not transposed:
-        guess = guess_name_column(filled[data], cols)
+        guess = guess_name_column(filled[h1 + 1 : h1 + 201], cols)
         if guess is None:
             raise InputError(f"{sheet.path_where}: 找不到指标名称列 / no column of indicator names found")
         name_cols = [guess]
@@ -287,7 +292,8 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         for c in indicator_cols:
             cols.role[c] = "unknown"
         if not value_cols:
-            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and has_figures(values[data, c])]
+            sample = values[h1 + 1 : h1 + 2001]
+            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and has_figures(sample[:, c])]
             if len(unknown) == 1:
                 cols.role[unknown[0]] = "value"
                 value_cols = unknown
@@ -458,13 +464,6 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
 # --- pieces -----------------------------------------------------------------------------------
 
 
-def _text_column(block: np.ndarray, col: int | None) -> np.ndarray:
-    """Column ``col`` of ``block`` as stripped text (numbers written plainly), None where empty."""
-    if col is None:
-        return np.full(len(block), None, dtype=object)
-    return _map_unique(block[:, col], lambda v: v.strip() or None if isinstance(v, str) else num_text(v), None)
-
-
 def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[str]]:
     """Column ``col`` as codes into its distinct texts (stripped; numbers written plainly); -1 where empty."""
     if col is None:
@@ -493,10 +492,6 @@ def _first_text(block: np.ndarray, present: np.ndarray | None = None) -> np.ndar
     first = present.argmax(axis=1)
     cells = block[np.arange(len(block)), first]
     return np.where(present.any(axis=1), cells, None)
-
-
-def _label_text(uniques: np.ndarray, code: int) -> str:
-    return "" if code < 0 else str(uniques[code])
 
 
 def _map_unique(values: np.ndarray | pd.Series, func: Callable[[object], object], default: object) -> np.ndarray:
