@@ -77,6 +77,12 @@ def test_html_is_self_contained_chinese_and_shows_no_code(html) -> None:
             assert f'href="#{anchor}"' in toc
 
 
+def test_sources_appendix_quotes_the_report_sentences(html) -> None:
+    sources = _chapters(html)["appendix-sources"]
+    assert "为1421名工人追回欠薪<mark>1547.16万元</mark>" in sources
+    assert sources.count("<mark>") == 71
+
+
 def test_no_prior_year_is_said_once_without_empty_columns(html) -> None:
     assert html.count("不作同比分析") == 1
     assert "<th>2023年</th>" not in html and "同比增加" not in html and "同比减少" not in html

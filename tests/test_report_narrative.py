@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis import analysis, narrative
+from fazhi_analysis import analysis, narrative, tidy
 from report_data import REGION, YEAR, gold_table, with_prior_year
 
 
@@ -80,3 +80,14 @@ def test_text_is_escaped() -> None:
     table.loc[20, "label"] = "<script>alert(1)</script>"
     html = narrative.quality_appendix(table, REGION, YEAR, None)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_sources_appendix_gives_the_sentence_with_the_figure_marked(tmp_path) -> None:
+    (tmp_path / "r.txt").write_text("第一行\n全年收到行政复议申请11件，结案5件。其他。\n", encoding="utf-8")
+    table = pd.DataFrame({
+        "region": [REGION, REGION], "year": [YEAR, YEAR], "indicator": ["disputes.reconsideration_applications", None],
+        "value": [11.0, 3.0], "unit": ["件", "件"], "approx": [False, False], "source": ["r.txt:2:11", "t.xlsx#表1!C4"],
+        "raw": ["11件", "3件"], "label": ["收到行政复议申请", "某项"], "section": ["disputes", None]})
+    html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, raw_dir=tmp_path)
+    assert "全年收到行政复议申请<mark>11件</mark>，结案5件。" in html
+    assert '<td class="source">t.xlsx#表1!C4</td>' in html and "<td class=\"sentence\">3件</td>" in html

@@ -13,14 +13,16 @@ Example:
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 import pandas as pd
 import yaml
 
-from . import analysis, catalog
-from .config import PACKAGE_DIR
+from . import analysis, catalog, sources
+from .config import PACKAGE_DIR, RAW_DIR
 from .figures import format_change, format_figure
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "narrative"
@@ -200,6 +202,25 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
                    unmapped_rows=_records(unmapped), findings=found)
 
 
-def sources_appendix(table: pd.DataFrame, region: str, year: int) -> Html:
-    """Appendix 2: every figure of one region-year with its source and original text."""
-    return _render("sources.html.j2", rows=_records(analysis.select(table, region, year)))
+def _highlight(sentence: object, raw: object) -> Markup | str:
+    """The sentence, escaped, with the figure's own text marked (``<mark>``)."""
+    if not isinstance(sentence, str) or not sentence:
+        return ""
+    raw = raw if isinstance(raw, str) else ""
+    at = sentence.find(raw) if raw else -1
+    if at < 0:
+        return escape(sentence)
+    return escape(sentence[:at]) + Markup("<mark>") + escape(raw) + Markup("</mark>") + escape(sentence[at + len(raw):])
+
+
+def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path = RAW_DIR) -> Html:
+    """Appendix 2: every figure of one region-year with its source (file:line:column or cell) and sentence.
+
+    Sentences are read back from the report texts under ``raw_dir``; figures from spreadsheets have none.
+    """
+    rows = analysis.select(table, region, year)
+    rows = rows.assign(sentence=sources.sentences(rows["source"], raw_dir))
+    records = _records(rows)
+    for record in records:
+        record["sentence"] = _highlight(record["sentence"], record["raw"])
+    return _render("sources.html.j2", rows=records)
