@@ -13,12 +13,16 @@ Example:
 
 from __future__ import annotations
 
+import queue
 import tempfile
+import time
 from pathlib import Path
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from .errors import ReportError
 
 KERNEL_NAME = "python3"
 # What the report notebook imports, and the chart font looked up once (matplotlib caches it).
@@ -41,7 +45,11 @@ class WarmKernel:
         # IPC sockets in a private folder: no TCP port, nothing reachable from outside.
         self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
                                           ip=str(Path(self._sockets.name) / "kernel"))
-        run_sync(self.manager.start_kernel)(cwd=str(cwd))
+        try:
+            run_sync(self.manager.start_kernel)(cwd=str(cwd))
+        except Exception as exc:  # no such kernel, ipykernel missing, cannot spawn
+            self._sockets.cleanup()
+            raise ReportError(f"无法启动 Jupyter 内核 / cannot start the Jupyter kernel ({KERNEL_NAME}): {exc}") from exc
         self._client = BlockingKernelClient()
         self._client.load_connection_info(self.manager.get_connection_info())
         self._client.start_channels()
@@ -53,8 +61,14 @@ class WarmKernel:
 
     def result(self, request: str, timeout: float = 120.0) -> dict:
         """Wait for the reply to ``request``: its content (``status``, and ``ename``/``evalue`` on error)."""
+        deadline = time.monotonic() + timeout
         while True:
-            reply = self._client.get_shell_msg(timeout=timeout)
+            try:
+                reply = self._client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                alive = run_sync(self.manager.is_alive)()
+                raise ReportError(f"Jupyter 内核{'无响应' if alive else '已退出'} / the kernel "
+                                  f"{'did not answer in %.0f s' % timeout if alive else 'died'}") from None
             if reply["parent_header"].get("msg_id") == request:
                 return reply["content"]
 
