@@ -457,7 +457,10 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
         "message_zh": detail[0],
         "message_en": detail[1],
     }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
-    distinct = _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region, col_year, col_rel, ok)
+    row_side = {"region": np.where(row_region >= 0, row_region, sheet_region_code),
+                "year": np.where(row_year > 0, row_year, sheet_year or 0), "ind": row_ind}
+    col_side = {"region": col_region, "year": col_year, "ind": col_ind}
+    distinct = _keys_distinct(ri[ok], ci[ok], transposed, row_side, col_side, col_rel)
     return kept, rejects, distinct
 
 
@@ -700,42 +703,39 @@ def _rejects_frame(n: int = 0) -> pd.DataFrame:
     return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
 
 
-def _keys_distinct(ri, ci, ind, region_code, year_value, transposed, col_region, col_year, col_rel, kept) -> bool:
-    """True when no two kept cells of this sheet can share region, year and indicator.
+def _keys_distinct(rows: np.ndarray, cols: np.ndarray, transposed: bool, row_side: dict[str, np.ndarray],
+                   col_side: dict[str, np.ndarray], col_rel: np.ndarray) -> bool:
+    """True when no two kept cells of a sheet can share region, year and indicator.
 
-    Holds when each part of the key comes wholly from the row side or wholly from the column side, and
-    the row-side parts are distinct across rows and the column-side parts distinct across columns: a
-    cheap check on rows and columns instead of hashing every cell. False means "check the cells".
+    Holds when each part of the key comes wholly from the row side or wholly from the column side,
+    the row-side parts differ between the rows used and the column-side parts between the columns
+    used. A check on rows and columns instead of hashing every cell; False means "check the cells".
+
+    Args:
+        rows, cols: row and column of each kept cell.
+        row_side, col_side: per row / per column codes of ``region``, ``year`` and ``ind``
+            (-1 or 0 where that side does not give it).
     """
-    ri, ci, ind, region_code, year_value = ri[kept], ci[kept], ind[kept], region_code[kept], year_value[kept]
-    if len(ri) < 2:
+    if len(rows) < 2:
         return True
-    region_from_col = col_region[ci] >= 0
-    year_from_col = col_year[ci] > 0
-    year_from_row = ~year_from_col & (col_rel[ci] == _NO_REL)
+    used_rows = np.flatnonzero(np.bincount(rows))
+    used_cols = np.flatnonzero(np.bincount(cols))
+    region_from_col = col_side["region"][used_cols] >= 0
+    year_from_col = col_side["year"][used_cols] > 0
+    year_from_row = ~year_from_col & (col_rel[used_cols] == _NO_REL)
     if region_from_col.any() and not region_from_col.all():
         return False
     if not (year_from_col.all() or year_from_row.all()):
         return False
-    fields = {"region": region_code, "year": year_value, "ind": ind}
-    sides = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": bool(transposed)}
-    for on_cols, keys in ((False, ri), (True, ci)):
-        parts = [p for p, side in sides.items() if side == on_cols]
-        first = _first_occurrences(keys)
+    on_cols = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": transposed}
+    for side, used, fields in ((False, used_rows, row_side), (True, used_cols, col_side)):
+        parts = [fields[p][used] for p, where in on_cols.items() if where == side]
         if not parts:
-            if len(first) > 1:
+            if len(used) > 1:
                 return False
-            continue
-        if not pd.MultiIndex.from_arrays([fields[p][first] for p in parts]).is_unique:
+        elif not pd.MultiIndex.from_arrays(parts).is_unique:
             return False
     return True
-
-
-def _first_occurrences(keys: np.ndarray) -> np.ndarray:
-    """Index of the first occurrence of each distinct non-negative key, in O(n) (no sort)."""
-    first = np.full(int(keys.max()) + 1, len(keys), dtype=np.int64)
-    np.minimum.at(first, keys, np.arange(len(keys)))
-    return np.sort(first[first < len(keys)])
 
 
 def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.ndarray:
