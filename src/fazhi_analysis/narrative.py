@@ -196,7 +196,8 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
     found = None
     if findings is not None:
         mine = findings[(findings["region"] == region) & (findings["year"] == int(year))]
-        found = mine.assign(level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]))
+        found = mine.assign(level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
+                            name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]))
         found = found.astype(object).where(found.notna(), "").to_dict("records")
     return _render("quality.html.j2", approx_rows=_records(analysis.approximate(table, region, year)),
                    unmapped_rows=_records(unmapped), findings=found)
