@@ -254,3 +254,12 @@ def test_build_merges_spreadsheets_deterministically_and_flags_conflicts(tmp_pat
 def test_build_with_agreeing_table_exits_0(tmp_path):
     raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,11\n")
     assert main(["build", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 0
+
+
+def test_build_spells_table_regions_as_the_reports_do(tmp_path):
+    raw = _raw_with_table(tmp_path, "乌鲁木齐市达坂城区2024年法治指标\n指标名称,单位,数值\n收到行政复议申请,件,12\n")
+    assert main(["build", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 1
+    table = pd.read_parquet(tmp_path / "p" / "indicators.parquet")
+    assert set(table["region"]) == {"达坂城区"}
+    findings = pd.read_parquet(tmp_path / "p" / "findings.parquet")
+    assert findings.loc[findings["rule"] == "conflict", "indicator"].tolist() == ["disputes.reconsideration_applications"]

@@ -147,8 +147,11 @@ def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet
             mapped = int(frame["indicator"].notna().sum())
             print(f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
                   file=sys.stderr)
-    if extra is not None:
-        frames.append(tidy.conform(extra))  # spreadsheet rows (see build_checked)
+    if extra is not None:  # spreadsheet rows (see build_checked), regions spelt as the reports spell them
+        from .clean import harmonize_regions
+
+        known = pd.concat([f["region"] for f in frames]) if frames else pd.Series([], dtype="string")
+        frames.append(tidy.conform(harmonize_regions(extra, known.dropna().unique())))
     table = tidy.sort(pd.concat(frames, ignore_index=True))
     write_table(table, processed_dir / TABLE_STEM)
     return table

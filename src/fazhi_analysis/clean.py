@@ -174,6 +174,31 @@ def clean_files(
     return result
 
 
+def harmonize_regions(table: pd.DataFrame, known: Iterable[str]) -> pd.DataFrame:
+    """A copy of ``table`` whose regions are spelt as in ``known`` when one name ends the other.
+
+    A department writes ``乌鲁木齐市达坂城区`` where the report says ``达坂城区`` (or the reverse); the
+    same region must have one name for conflicts and year-over-year comparisons to be found. A name
+    that could be two known regions is left as it is.
+
+    Example:
+        >>> t = pd.DataFrame({"region": ["乌鲁木齐市达坂城区", "甲区"]})
+        >>> harmonize_regions(t, ["达坂城区"])["region"].tolist()
+        ['达坂城区', '甲区']
+    """
+    known = sorted({str(k) for k in known if isinstance(k, str) and k})
+    mapping = {}
+    for region in table["region"].dropna().unique():
+        region = str(region)
+        matches = [k for k in known if k != region and (k.endswith(region) or region.endswith(k))]
+        if region not in known and len(matches) == 1:
+            mapping[region] = matches[0]
+    out = table.copy()
+    if mapping:
+        out["region"] = out["region"].replace(mapping)
+    return out
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and the spreadsheets inside given folders (recursively, sorted).
 
