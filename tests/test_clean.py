@@ -315,6 +315,18 @@ def test_duplicate_found_when_region_comes_from_a_cell_and_from_the_default():
     assert _rejects(clean.clean_sheets([by_region], year=2024)) == [("grid.csv#C2", "5", "duplicate")]
 
 
+def test_clean_frame_takes_a_dataframe_and_leaves_it_alone():
+    frame = pd.DataFrame([["指标名称", "单位", 2023, 2024], ["行政许可", "件", 3, np.nan], [" 行政给付 ", "次", "  ", 4.5]])
+    before = frame.copy()
+    result = clean.clean_frame(frame, name="部门表", region="甲区")
+    pd.testing.assert_frame_equal(frame, before)
+    assert result.table[["year", "indicator", "value", "unit", "source"]].values.tolist() == [
+        [2023, "enforcement.administrative_licenses", 3.0, "件", "部门表#C2"],
+        [2024, "enforcement.administrative_payments", 4.5, "次", "部门表#D3"],
+    ]
+    assert result.rejects.empty
+
+
 def test_clean_does_not_depend_on_row_order_for_dedup_choice():
     result = clean.clean_files([FIXTURES / "duplicates.csv", FIXTURES / "long_wanyuan.csv"])
     again = clean.clean_files([FIXTURES / "duplicates.csv", FIXTURES / "long_wanyuan.csv"])

@@ -174,6 +174,34 @@ def clean_files(
     return result
 
 
+def clean_frame(
+    frame: pd.DataFrame,
+    *,
+    name: str = "table",
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> CleanResult:
+    """Clean a raw grid held in a DataFrame, header rows included (e.g. ``pd.read_excel(f, header=None)``).
+
+    ``name`` stands for the file in sources (``table#C4``) and may tell region and year. The frame is
+    not modified.
+
+    Example:
+        >>> grid = pd.DataFrame([["指标名称", "2024年"], ["行政应诉案件", "5"]])
+        >>> clean_frame(grid, region="甲区").table["value"].tolist()
+        [5.0]
+    """
+    cells = frame.to_numpy(dtype=object, copy=True)
+    for index, value in np.ndenumerate(cells):
+        if isinstance(value, str):
+            cells[index] = value.strip() or None
+        elif value is not None and pd.isna(value):
+            cells[index] = None
+    sheet = Sheet(Path(name), name, None, cells, cells, None)
+    return clean_sheets([sheet], region=region, year=year, threshold=threshold)
+
+
 def harmonize_regions(table: pd.DataFrame, known: Iterable[str]) -> pd.DataFrame:
     """A copy of ``table`` whose regions are spelt as in ``known`` when one name ends the other.
 
