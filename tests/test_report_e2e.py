@@ -65,6 +65,7 @@ def test_round_trip_every_checked_figure_in_its_chapter(html) -> None:
 
 def test_html_is_self_contained_chinese_and_shows_no_code(html) -> None:
     assert '<html lang="zh-CN">' in html
+    assert "<title>达坂城区2024年度法治政府建设情况报告（数据分析）</title>" in html
     assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html, re.I)
     assert "<script" not in html and "<link" not in html and "@import" not in html
     assert "Noto Sans CJK SC" in html

@@ -236,6 +236,7 @@ def run_report(
 
         lap("execute notebook")
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
+        nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
         html_text, _ = exporter.result().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
         if "html" in wanted:
             html_tmp = stack.enter_context(_staged(target / f"{STEM}.html"))
