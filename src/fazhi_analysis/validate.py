@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -305,7 +306,8 @@ def _relations(best: pd.DataFrame) -> list[dict]:
 
 
 def _completeness(good: pd.DataFrame) -> list[dict]:
-    indicators = catalog.indicators()
+    names = _names()
+    members = _section_members()
     sections = catalog.sections()
     findings = []
     present = good[good["indicator"].notna()].groupby(["region", "year"])["indicator"].agg(set)
@@ -313,17 +315,16 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
         have = present.get((region, year), set())
         empty_sections = []
         for section_id, title in sections["title"].items():
-            expected = indicators.index[indicators["section"] == section_id]
+            expected = members[section_id]
             lacking = [i for i in expected if i not in have]
             if len(lacking) == len(expected):
                 empty_sections.append(section_id)
                 continue
             if not lacking:
                 continue
-            names = "、".join(indicators.loc[lacking, "name"])
             findings.append(_finding(
                 WARNING, region, year, None, None, "completeness",
-                f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{names}",
+                f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{'、'.join(names[i] for i in lacking)}",
                 f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
             ))
         if empty_sections:  # one line, not one per section: a department's table covers only its own part
@@ -394,9 +395,20 @@ def _finish(findings: list[dict]) -> pd.DataFrame:
     return frame.drop(columns="_level").reset_index(drop=True)
 
 
+@cache
+def _names() -> dict[str, str]:
+    return catalog.indicators()["name"].to_dict()
+
+
+@cache
+def _section_members() -> dict[str, tuple[str, ...]]:
+    indicators = catalog.indicators()
+    return {sid: tuple(indicators.index[indicators["section"] == sid]) for sid in catalog.sections().index}
+
+
 def _name(indicator: str) -> str:
-    names = catalog.indicators()["name"]
-    return f"{names[indicator]}（{indicator}）" if indicator in names.index else str(indicator)
+    names = _names()
+    return f"{names[indicator]}（{indicator}）" if indicator in names else str(indicator)
 
 
 def _num(value: float) -> str:
