@@ -216,9 +216,10 @@ def _schema_message(column: str, check_name: str, case: object) -> tuple[str, st
 
 def _units(mapped: pd.DataFrame) -> list[dict]:
     accepted = catalog.indicators()["units"]
-    ok = [unit in accepted[ind] for ind, unit in zip(mapped["indicator"], mapped["unit"].fillna(""))]
+    pairs = {f"{ind}\x1f{unit}" for ind, units in accepted.items() for unit in units}
+    ok = (mapped["indicator"].astype("string") + "\x1f" + mapped["unit"].astype("string").fillna("")).isin(pairs)
     findings = []
-    for row in mapped[~np.asarray(ok, dtype=bool)].itertuples(index=False):
+    for row in mapped[~ok.to_numpy(dtype=bool, na_value=False)].itertuples(index=False):
         units = "、".join(accepted[row.indicator])
         written = row.unit if pd.notna(row.unit) else "（无）"
         findings.append(_finding(ERROR, row.region, row.year, row.indicator, row.source, "unit",
