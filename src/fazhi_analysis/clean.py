@@ -7,12 +7,15 @@ How a sheet is read:
 * **Header**: the first row with two or more different labels, no figure, and a word a header
   uses (指标名称, 单位, 数值, 地区, 年度, 备注 …), a year (``2023年``, ``2024年度``, ``2024``), a
   region (``甲区``), or indicator names. The rows under it that add years or regions (merged
-  headers) join it.
+  headers) join it. (Header and column roles: :mod:`fazhi_analysis.layout`.) Columns of targets,
+  changes, ranks or part-year periods (``2024年目标``, ``同比增长``, ``2024年1-6月``) are not the
+  year's figure: their figures are rejected as ``unknown_column``.
 * **Layouts**: long (a row per indicator, a value column, maybe 地区/年度/单位 columns); wide by
   year or by region (``2023年 | 2024年``, ``甲区 | 乙区``, or both on two header rows); the
   fill-in template (``本年数值`` / ``上年数值``); and indicators as columns, a row per region or year.
 * **Rows**: note rows (``注：``, ``填表人``) are skipped; group rows (a label, no values) give
-  context to the rows under them (``行政复议`` above ``结案``); total rows (合计, 总计, 小计) are
+  context to the rows under them (``行政复议`` above ``结案``; ``收到申请`` is matched as
+  ``行政复议收到申请`` when it does not match alone); total rows (合计, 总计, 小计) are
   rejected, since a total of mixed indicators is not an indicator.
 * **Indicator names** are matched to the catalog by :mod:`fazhi_analysis.match` (ids, names,
   aliases, then fuzzy matching above a threshold).
