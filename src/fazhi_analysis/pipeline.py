@@ -238,7 +238,7 @@ def run_report(
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
         nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
         html_text, _ = exporter.result().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
-        if "html" in wanted:
+        if "html" in wanted or browser_error is not None:  # without Chromium the HTML is the fallback
             html_tmp = stack.enter_context(_staged(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
         else:  # printed to PDF only, never published
@@ -255,5 +255,5 @@ def run_report(
     failed.unlink(missing_ok=True)
     lap("publish, stop chromium and kernel")
     if browser_error is not None:
-        raise ReportError(f"{browser_error}\nHTML 已生成 / HTML written: {written.get('html', '(not asked)')}")
+        raise ReportError(f"{browser_error}\nHTML 已生成 / HTML written instead: {written['html']}")
     return written
