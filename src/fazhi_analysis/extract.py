@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import yaml
 
 from . import catalog
@@ -107,6 +108,11 @@ def headings(text: str) -> pd.DataFrame:
         start, end (offsets of the heading line, or of the item's first sentence) and section
         (catalog section id matched from the title and its parents; items take their heading's).
     """
+    return pd.DataFrame(_heading_rows(text), columns=["level", "marker", "title", "start", "end", "section"])
+
+
+def _heading_rows(text: str) -> list[dict]:
+    """The rows of :func:`headings`, as dicts in text order."""
     rows = []
     offset = 0
     for line in text.split("\n"):
@@ -122,18 +128,17 @@ def headings(text: str) -> pd.DataFrame:
         title = re.split(r"[。！？；;\n]", text[match.end():], maxsplit=1)[0]
         rows.append({"level": ITEM_LEVEL, "marker": match["marker"], "title": title.strip("，, "),
                      "start": match.start("marker"), "end": match.end() + len(title)})
-    frame = pd.DataFrame(rows, columns=["level", "marker", "title", "start", "end"])
-    frame = frame.sort_values("start", kind="stable").reset_index(drop=True)
-    frame["section"] = _heading_sections(frame)
-    return frame
+    rows.sort(key=lambda row: row["start"])
+    sections = _heading_sections([row["level"] for row in rows], [row["title"] for row in rows])
+    return [{**row, "section": section} for row, section in zip(rows, sections)]
 
 
-def _heading_sections(frame: pd.DataFrame) -> list[str | None]:
+def _heading_sections(levels: list[int], titles: list[str]) -> list[str | None]:
     """Section of each heading: its own title's best section, else its parent's."""
     keywords = _section_keywords()
     out: list[str | None] = []
     stack: dict[int, str | None] = {}
-    for level, title in zip(frame["level"], frame["title"]):
+    for level, title in zip(levels, titles):
         stack = {lvl: sec for lvl, sec in stack.items() if lvl < level}
         scores = {sid: sum(len(k) for k in kws if k in title) for sid, kws in keywords.items()}
         best = max(scores, key=scores.get) if scores and level < ITEM_LEVEL else None
@@ -149,13 +154,10 @@ def _section_keywords() -> dict[str, tuple[str, ...]]:
     return catalog.sections()["keywords"].to_dict()
 
 
-def _section_at(heads: pd.DataFrame, positions: pd.Series) -> list[str | None]:
+def _section_at(heads: list[dict], positions: list[int]) -> list[str | None]:
     """Section of the innermost heading above each position."""
-    if heads.empty:
-        return [None] * len(positions)
-    idx = heads["start"].searchsorted(positions.to_numpy(), side="right") - 1
-    sections = heads["section"].tolist()
-    return [sections[i] if i >= 0 else None for i in idx]
+    starts = [row["start"] for row in heads]
+    return [heads[k - 1]["section"] if k else None for k in (bisect.bisect_right(starts, p) for p in positions)]
 
 
 _QUOTED_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|『[^』\n]*』|〔[^〕\n]*〕|\[[^\]\n]*\]|【[^】\n]*】")
@@ -348,21 +350,43 @@ def _alias_score(alias: str, text: str, ctx: _Context) -> float:
     return best
 
 
-def _map(ctx: _Context, text: str) -> str | None:
-    """The catalog id of a figure, or None when no indicator is clearly meant."""
+@cache
+def _alias_index() -> dict[str, dict[str, list[_Indicator]]]:
+    """unit → alias → the indicators written with that unit that have that alias."""
+    index: dict[str, dict[str, list[_Indicator]]] = {}
+    for unit, group in _indicators_by_unit().items():
+        for ind in group:
+            for alias in ind.aliases:
+                index.setdefault(unit, {}).setdefault(alias, []).append(ind)
+    return index
+
+
+@cache
+def _all_aliases() -> tuple[str, ...]:
+    return tuple({alias for by_alias in _alias_index().values() for alias in by_alias})
+
+
+def _map(ctx: _Context, text: str, present: frozenset[str]) -> str | None:
+    """The catalog id of a figure, or None when no indicator is clearly meant.
+
+    ``present`` holds the catalog aliases that occur in the figure's sentence.
+    """
     sentence = text[ctx.sentence[0]:ctx.sentence[1]]
     clause = text[ctx.clause[0]:ctx.clause[1]]
     counted_noun = _counted_noun(ctx.after)
     scores: dict[str, float] = {}
-    for ind in _indicators_by_unit().get(ctx.unit, ()):
+    alias_scores: dict[_Indicator, float] = {}
+    for alias, indicators in _alias_index().get(ctx.unit, {}).items():
+        if alias in present:
+            weight = _alias_score(alias, text, ctx)
+            for ind in indicators:
+                alias_scores[ind] = max(alias_scores.get(ind, 0.0), weight)
+    for ind, score in alias_scores.items():
+        if score <= 0:
+            continue
         if any(word in clause for word in ind.exclude):
             continue
         if ind.context and not any(word in sentence or word in ctx.heading for word in ind.context):
-            continue
-        s0, s1 = ctx.sentence
-        score = max((_alias_score(alias, text, ctx) for alias in ind.aliases if text.find(alias, s0, s1) >= 0),
-                    default=0.0)
-        if score <= 0:
             continue
         if ind.nouns and counted_noun:
             # 6家执法单位 / 10个案卷: the noun after the number says what is counted.
@@ -392,9 +416,9 @@ def extract_text(text: str) -> pd.DataFrame:
     found = _candidates(folded, quoted)
     if not found:
         return _empty_figures()
-    heads = headings(text)
-    lines = heads[heads["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
-    head_starts, head_titles = lines["start"].tolist(), lines["title"].tolist()
+    heads = _heading_rows(text)
+    lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
+    head_starts, head_titles = [row["start"] for row in lines], [row["title"] for row in lines]
     sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
     clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
     item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
@@ -403,8 +427,9 @@ def extract_text(text: str) -> pd.DataFrame:
     values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
     figure_starts = [f["start"] for f in found]
     figure_units = [u or "位" if f["rank"] else u for f, u in zip(found, units)]
-    sections = _section_at(heads, pd.Series([f["start"] for f in found]))
+    sections = _section_at(heads, [f["start"] for f in found])
     rows = []
+    present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
     for i, figure in enumerate(found):
         if values[i] is pd.NA:
             continue
@@ -426,7 +451,10 @@ def extract_text(text: str) -> pd.DataFrame:
             k = bisect.bisect_right(head_starts, start)
             ctx = _Context(start, end, unit, (s0, s1), (c0, c1), after, " ".join(head_titles[max(0, k - 2):k]),
                            sections[i], len(label) >= 2, figure_starts, figure_units)
-            indicator = _map(ctx, folded)
+            if (s0, s1) not in present:
+                sentence = folded[s0:s1]
+                present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
+            indicator = _map(ctx, folded, present[(s0, s1)])
         rows.append({
             "indicator": indicator,
             "label": label,
@@ -451,9 +479,15 @@ def _empty_figures() -> pd.DataFrame:
 
 
 def _typed(rows: list[dict]) -> pd.DataFrame:
-    """The figures table from row dicts, built column by column with its dtypes."""
-    return pd.DataFrame({name: pd.array([row[name] for row in rows], dtype=dtype)
-                         for name, dtype in _FIGURE_DTYPES.items()})
+    """The figures table from row dicts, with its dtypes (built through Arrow in one conversion)."""
+    table = pa.Table.from_pylist(rows, schema=_FIGURE_SCHEMA)
+    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+
+
+_FIGURE_SCHEMA = pa.schema([(name, {"string": pa.string(), "Float64": pa.float64(), "boolean": pa.bool_(),
+                                    "Int64": pa.int64()}[dtype]) for name, dtype in _FIGURE_DTYPES.items()])
+_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+                    pa.int64(): pd.Int64Dtype()}
 
 
 @cache
