@@ -172,3 +172,16 @@ def test_headings_tree(seed_text: str) -> None:
 ])
 def test_detect_region_year(text: str, expected: tuple) -> None:
     assert detect_region_year(text) == expected
+
+
+@pytest.mark.parametrize(("sentence", "label"), [
+    ("县政府召开5次常务会议。", "常务会议"),
+    ("为1421名工人追回欠薪。", "工人"),
+    ("组织各部门参加“法治讲堂”法治培训17次。", "法治讲堂法治培训"),
+    ("发出《行政执法监督反馈单》15份。", "行政执法监督反馈单"),
+    ("开展《宪法》《民法典》等校园法治宣讲活动4场次。", "校园法治宣讲活动"),
+    ("收入同比增长12.5%。", "同比增长"),
+    ("共组织39个村（社区）开展宣讲。", "村(社区)"),
+])
+def test_labels_name_what_is_counted(sentence: str, label: str) -> None:
+    assert extract_text(sentence)["label"].tolist() == [label]

@@ -252,12 +252,13 @@ def _is_year_range(match: re.Match[str]) -> bool:
 
 
 def _strip_quotes(text: str) -> str:
-    return re.sub(r"[“”\"《》「」『』]", "", text)
+    """Quoted names without their marks (“法治基层行”, 《反馈单》); example titles before 等 dropped (《宪法》等)."""
+    return re.sub(r"[“”\"「」『』《》]", "", re.sub(r"(?:《[^》]*》[、，,]?)+等", "", text))
 
 
-_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计了和及与]*|[达为共计约近了和及与]+$")
+_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计了和及与并等]*|[达为共计约近了和及与]+$")
 _AFTER_NOUN_END = re.compile(
-    r"[，,。；;、：:()（）“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
+    r"[，,。；;、：:“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
 )
 
 
@@ -270,15 +271,18 @@ def _label(before: str, after: str, rules: _Rules) -> str:
     change = rules.change_re.search(before)
     if change:
         return change["word"]
-    after_noun = _AFTER_NOUN_END.split(after, maxsplit=1)[0] if not after.startswith(("以上", "左右")) else ""
+    after_noun = "" if after.startswith(("以上", "左右", "(", "（")) else _AFTER_NOUN_END.split(after, maxsplit=1)[0]
     if len(after_noun) >= 2:
         return after_noun[:16]
     label = rules.lead_re.sub("", _strip_quotes(before))
     stripped = rules.strip_re.sub("", label)
     label = stripped if len(stripped) >= 2 else label
-    verbs = [m.end() for m in rules.object_verbs_re.finditer(label)]
-    if verbs and len(label) - verbs[-1] >= 2:
-        label = label[verbs[-1]:]
+    # Start after the last verb that leaves a phrase of 3 characters or more (参加法治培训 → 法治培训).
+    cut = next((end for end in reversed([m.end() for m in rules.object_verbs_re.finditer(label)])
+                if len(label) - end >= 3), 0)
+    label = label[cut:]
+    stripped = rules.strip_re.sub("", label)
+    label = stripped if len(stripped) >= 2 else label
     label = _LABEL_TRIM.sub("", label)
     return label[-16:] or after_noun
 
