@@ -10,10 +10,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
+    import pandas as pd  # the report pipeline uses atomic_path without loading pandas
 
 
 @contextlib.contextmanager
@@ -63,6 +65,8 @@ def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None
 
 def _json_scalar(value: object) -> object:
     """A JSON-ready scalar: NA → null, whole floats → int (17 rather than 17.0)."""
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):

@@ -17,13 +17,12 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -31,27 +30,11 @@ from typing import Any
 from .config import DEFAULT_TABLE, NOTEBOOKS_DIR, REPORTS_DIR
 from .errors import InputError, ReportError
 from .kernel import WarmKernel
+from .output import atomic_path
 
 NOTEBOOK = NOTEBOOKS_DIR / "annual_report.ipynb"
 FORMATS = ("html", "pdf")
 STEM = "annual_report"
-
-
-@contextlib.contextmanager
-def _staged(target: Path) -> Iterator[Path]:
-    """Like :func:`output.atomic_path`, but the temporary name keeps the suffix (``.x.tmp.html``).
-
-    Chromium decides how to show a file by its suffix, and papermill wants ``.ipynb``.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 class _Timings:
@@ -220,7 +203,7 @@ def run_report(
                 browser_error = exc
         exporter = _Background(_make_exporter)
 
-        executed_tmp = stack.enter_context(_staged(target / f"{STEM}.ipynb"))
+        executed_tmp = stack.enter_context(atomic_path(target / f"{STEM}.ipynb"))
         parameters = {"region": region, "year": int(year), "data_path": str(data_path),
                       "compare_year": None if compare_year is None else int(compare_year)}
         try:
@@ -239,7 +222,7 @@ def run_report(
         nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
         html_text, _ = exporter.result().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
         if "html" in wanted or browser_error is not None:  # without Chromium the HTML is the fallback
-            html_tmp = stack.enter_context(_staged(target / f"{STEM}.html"))
+            html_tmp = stack.enter_context(atomic_path(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
         else:  # printed to PDF only, never published
             html_tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-html-"))) / f"{STEM}.html"
@@ -247,7 +230,7 @@ def run_report(
         lap("export html")
         pdf_tmp = None
         if browser is not None:
-            pdf_tmp = stack.enter_context(_staged(target / f"{STEM}.pdf"))
+            pdf_tmp = stack.enter_context(atomic_path(target / f"{STEM}.pdf"))
             pdf_tmp.write_bytes(browser.print_pdf(html_tmp))
             written["pdf"] = target / f"{STEM}.pdf"
             lap("print pdf")
