@@ -36,6 +36,13 @@ def test_every_checked_figure_is_written_as_in_the_source(mention: dict) -> None
         (20000.0, "人次", False, pd.NA, "20000人次"),
         (pd.NA, "件", False, None, "—"),
         (0.0, "件", False, "0件", "0件"),
+        # Chinese numerals stay as the source wrote them
+        (5.0, "类", False, "五类", "五类"),
+        (30.0, "件", True, "共收到约三十件", "约三十件"),
+        (20000.0, "人次", True, "两万余人次", "两万余人次"),
+        (98.0, "%", False, "百分之九十八", "百分之九十八"),
+        (80.0, "%", True, "百分之八十以上", "百分之八十以上"),
+        (972.0, "场次", False, "九百七十二场（次）", "九百七十二场（次）"),
     ],
 )
 def test_format_figure(value, unit, approx, raw, expected) -> None:

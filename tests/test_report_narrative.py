@@ -37,6 +37,14 @@ def test_chapter_table_without_prior_year_has_no_empty_columns() -> None:
     assert '<td class="num">1547.16万元</td>' in html
 
 
+def test_chapter_table_writes_chinese_numerals_as_the_source() -> None:
+    table = gold_table()
+    first = table.index[table["indicator"] == "disputes.reconsideration_applications"][0]
+    table.loc[first, "raw"] = "十一件"
+    html = narrative.chapter(analysis.compare(table, REGION, YEAR), "disputes")
+    assert '<td class="num">十一件</td>' in html and '<td class="num">11件</td>' not in html
+
+
 def test_chapter_table_with_prior_year() -> None:
     comp = analysis.compare(with_prior_year(), REGION, YEAR)
     html = narrative.chapter(comp, "disputes")
@@ -68,7 +76,7 @@ def test_quality_appendix_lists_approximate_unmapped_and_findings() -> None:
         {"level": "warning", "region": "别的区", "year": YEAR, "indicator": None,
          "source": "y.txt", "rule": "completeness", "message_zh": "不应出现", "message_en": "other region"}])
     html = narrative.quality_appendix(table, REGION, YEAR, findings)
-    assert "<td>纳入合法性审查范畴的内容类别</td><td class=\"num\">5类</td><td>五类</td>" in html
+    assert "<td>纳入合法性审查范畴的内容类别</td><td class=\"num\">五类</td><td>五类</td>" in html
     assert "2.8万余人次" in html and "结案数大于收到数" in html and "错误" in html
     assert "不应出现" not in html
     assert "尚不可用" in narrative.quality_appendix(table, REGION, YEAR, None)

@@ -26,6 +26,12 @@ _PREFIX_RE = re.compile(r"(约|近|将近|接近|超过|超|逾|不少于|不低
 _INNER_RE = re.compile(_DIGITS + r"\s*(?:万亿|亿|万)?\s*(余|多)")
 _OUTER_RE = re.compile(r"(以上|左右)")
 _MAGNITUDES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+# A figure written in Chinese numerals (五类, 约三十人, 两万余人次, 百分之九十八): kept as the source wrote it.
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+_CHINESE_RE = re.compile(
+    r"(?:(?:约|近|将近|接近|超过|超|逾|不少于|不低于|至少)\s*)?(?:百分之)?"
+    rf"[{_CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?(?:余|多)?"
+)
 NA_TEXT = "—"
 
 
@@ -65,6 +71,24 @@ def _written_unit(unit: str, raw: str | None) -> str:
     return unit
 
 
+def _chinese_figure(unit: str, raw: str) -> str | None:
+    """The figure as written in ``raw`` when the source wrote it in Chinese numerals, else None.
+
+    The numeral with its markers and the unit right after it: ``五类`` → ``五类``,
+    ``共收到约三十件`` → ``约三十件``, ``百分之九十八`` → ``百分之九十八``.
+    """
+    if re.search(r"\d", raw):
+        return None
+    written = _written_unit(unit, raw)
+    for found in _CHINESE_RE.finditer(raw):
+        text, rest = found.group(0), raw[found.end() :].lstrip()
+        spelling = "" if "百分之" in text else next((u for u in (written, unit) if u and rest.startswith(u)), None)
+        if spelling is not None:
+            after = _OUTER_RE.match(rest[len(spelling) :].lstrip())
+            return text + spelling + (after.group(1) if after else "")
+    return None
+
+
 def format_figure(value: object, unit: object, approx: object = False, raw: object = None) -> str:
     """One figure as a Chinese report writes it.
 
@@ -75,13 +99,16 @@ def format_figure(value: object, unit: object, approx: object = False, raw: obje
         raw: The source's own text of the figure, if any; it decides 万/亿, the marker and the spelling.
 
     Returns:
-        ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``, ``约300人``; ``—`` for a missing value.
+        ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``, ``约300人``; ``五类`` when the source
+        wrote Chinese numerals; ``—`` for a missing value.
     """
     if _is_na(value):
         return NA_TEXT
     unit = "" if _is_na(unit) else str(unit)
     raw = None if _is_na(raw) or not str(raw).strip() else str(raw)
     approx = False if _is_na(approx) else bool(approx)
+    if raw and (chinese := _chinese_figure(unit, raw)):
+        return chinese
     magnitude = _magnitude(float(value), unit, raw)
     number = format_number(float(value) / _MAGNITUDES.get(magnitude, 1), 4 if magnitude else 2)
     prefix = inner = outer = ""
