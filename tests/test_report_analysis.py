@@ -60,3 +60,20 @@ def test_unmapped_and_approximate_figures() -> None:
 def test_load_table_missing_file_is_input_error(tmp_path) -> None:
     with pytest.raises(InputError, match="fazhi build"):
         analysis.load_table(tmp_path / "nope.parquet")
+
+
+def test_findings_reuse_what_build_wrote_unless_it_is_older_than_the_table(tmp_path) -> None:
+    import os
+
+    table = gold_table()
+    path = tmp_path / "indicators.parquet"
+    table.to_parquet(path, index=False)
+    computed = analysis.findings(table)
+    assert len(computed) > 1
+    assert analysis.findings(table, path).equals(computed)  # no findings.parquet: validated afresh
+    saved = computed.iloc[:1]
+    saved.to_parquet(tmp_path / "findings.parquet", index=False)
+    assert analysis.findings(table, path).reset_index(drop=True).equals(saved.reset_index(drop=True))
+    table_time = path.stat().st_mtime_ns
+    os.utime(tmp_path / "findings.parquet", ns=(table_time - 10**9, table_time - 10**9))  # built before the table
+    assert analysis.findings(table, path).equals(computed)

@@ -22,15 +22,20 @@ COMPARISON_COLUMNS = [
 ]
 
 
+def _resolve(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path  # the notebook's default, relative to the project, wherever it runs
+    return path
+
+
 def load_table(path: str | Path) -> pd.DataFrame:
     """Read a tidy table (parquet or csv) and conform it to the tidy columns and dtypes.
 
     Raises:
         InputError: The file is missing or cannot be read as a table.
     """
-    path = Path(path)
-    if not path.is_absolute() and not path.exists():
-        path = PROJECT_ROOT / path  # the notebook's default, relative to the project, wherever it runs
+    path = _resolve(path)
     if not path.is_file():
         raise InputError(f"{path}: 找不到数据表，请先运行 `fazhi build` / table not found, run `fazhi build` first")
     try:
@@ -143,8 +148,21 @@ def approximate(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     return rows[rows["approx"].fillna(False).astype(bool)].reset_index(drop=True)
 
 
-def findings(table: pd.DataFrame) -> pd.DataFrame | None:
-    """The validation findings of ``table`` (``validate.check``), or None when validation is unavailable."""
+def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.DataFrame | None:
+    """The validation findings of ``table`` (``validate.check``), or None when validation is unavailable.
+
+    ``fazhi build`` writes the same findings beside the table (``findings.parquet``); when
+    ``table_path`` is given and that file is at least as new as the table, it is read instead of
+    validating again. Otherwise (no file, an older one, or one that cannot be read) they are computed.
+    """
+    if table_path is not None:
+        path = _resolve(table_path)
+        saved = path.with_name("findings.parquet")
+        try:
+            if saved.stat().st_mtime_ns >= path.stat().st_mtime_ns:
+                return pd.read_parquet(saved)
+        except Exception:  # missing, unreadable or not a table: validate afresh
+            pass
     try:
         from . import validate
     except ImportError:  # the validation module or its dependencies are not installed

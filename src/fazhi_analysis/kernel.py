@@ -26,13 +26,10 @@ from .errors import ReportError
 
 KERNEL_NAME = "python3"
 # What the report notebook imports, and the chart font looked up once (matplotlib caches it).
+# Not the validation module: the notebook reads the findings `fazhi build` wrote beside the table.
 WARM_UP = """\
 import IPython.display
 import fazhi_analysis.analysis, fazhi_analysis.charts, fazhi_analysis.narrative
-try:
-    import fazhi_analysis.validate
-except ImportError:
-    pass
 fazhi_analysis.charts.warm_up()
 """
 
