@@ -26,7 +26,8 @@ LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns")
 @cache
 def _load() -> dict:
     with CATALOG_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        # libyaml's loader when PyYAML has it: the pure-Python one takes ~0.2 s over the catalog.
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

@@ -51,7 +51,7 @@ def _env() -> jinja2.Environment:
 @cache
 def _phrases() -> dict[str, Any]:
     with (TEMPLATE_DIR / "phrases.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
