@@ -187,10 +187,8 @@ def run_report(
         import papermill  # noqa: F401  (loaded while the kernel warms up)
 
         lap("import papermill")
-        _raise_input_error(kernel.result(check))
-        target.mkdir(parents=True, exist_ok=True)
-        lap("kernel warm, input checked")
-        # Chromium and nbconvert start up on the other core while the kernel runs the notebook.
+        # Chromium and nbconvert start up on the other core while the kernel warms up (this process
+        # would only wait meanwhile), leaving that core free when the notebook runs.
         # (papermill is imported first, so the modules nbconvert shares with it are complete before
         # the thread starts and no module is ever half-imported by two threads.)
         browser, browser_error = None, None
@@ -202,6 +200,10 @@ def run_report(
             except ChromiumNotFound as exc:
                 browser_error = exc
         exporter = _Background(_make_exporter)
+        lap("launch chromium, nbconvert")
+        _raise_input_error(kernel.result(check))
+        target.mkdir(parents=True, exist_ok=True)
+        lap("kernel warm, input checked")
 
         executed_tmp = stack.enter_context(atomic_path(target / f"{STEM}.ipynb"))
         parameters = {"region": region, "year": int(year), "data_path": str(data_path),
