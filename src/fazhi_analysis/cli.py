@@ -8,6 +8,7 @@ Output for machines goes to stdout; progress and messages go to stderr. A
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -210,7 +211,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-dir", type=Path, default=REPORTS_DIR, help=f"报告根目录 / reports root (default: {REPORTS_DIR})")
     p.add_argument("--data", type=Path, default=DEFAULT_TABLE, help=f"整洁指标表 / tidy table (default: {DEFAULT_TABLE})")
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
-    p.set_defaults(handler=_cmd_report)
+    p.set_defaults(handler=_cmd_report, quick_exit=True)
 
 
 def _write_any(frame, path: str) -> None:
@@ -344,17 +345,35 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``fazhi`` with ``argv``; returns the exit code."""
+    """Run ``fazhi`` with ``argv``; returns the exit code.
+
+    From the command line (``argv`` None), ``fazhi report`` ends the process itself once its files are
+    published: see :func:`_quick_exit`.
+    """
     parser = make_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return 2
     try:
-        return args.handler(args)
+        code = args.handler(args)
     except FazhiError as exc:
         print(f"fazhi: {exc}", file=sys.stderr)
-        return exc.exit_code
+        code = exc.exit_code
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    if argv is None and getattr(args, "quick_exit", False):
+        _quick_exit(code)
+    return code
+
+
+def _quick_exit(code: int) -> None:
+    """End the process at once, skipping the interpreter's teardown (~0.3 s after papermill and nbconvert).
+
+    Only for a command run from the command line whose files are all closed and renamed into place
+    (``fazhi report`` publishes and cleans up before it returns, on success and on error alike).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
