@@ -6,8 +6,9 @@ never half-overwrites a good report. When a cell fails, the executed notebook is
 ``annual_report.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
 Speed: the kernel is launched first and imports the notebook's libraries while papermill loads
-here; Chromium and nbconvert then start up on the other core while the notebook runs, and the
-warm browser prints the HTML. ``FAZHI_TIMINGS=1`` prints the time of each stage.
+here; Chromium and nbconvert start up meanwhile (this process would otherwise only wait), leaving
+the other core to the notebook, and the warm browser prints the HTML. ``FAZHI_TIMINGS=1`` prints
+the time of each stage.
 
 Example:
     >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
