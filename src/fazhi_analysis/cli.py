@@ -58,21 +58,28 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 1 if validate.has_errors(findings) else 0
 
 
+def _command(sub: argparse._SubParsersAction, name: str, handler: Handler, *, help: str, description: str,
+             examples: str, **defaults: object) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` shows its description, then worked examples."""
+    parser = sub.add_parser(name, help=help, description=description, epilog="示例 / examples:\n" + examples,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler, **defaults)
+    return parser
+
+
 def _add_catalog(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "catalog",
+    p = _command(
+        sub, "catalog", _cmd_catalog,
         help="打印指标目录 / print the indicator catalog",
         description="打印指标目录（编号、板块、名称、单位、类型、别名）。\nPrint the indicator catalog.",
-        epilog="示例 / examples:\n  fazhi catalog\n  fazhi catalog --format csv > catalog.csv\n  fazhi catalog --format json | jq '.[0]'",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples="  fazhi catalog\n  fazhi catalog --format csv > catalog.csv\n  fazhi catalog --format json | jq '.[0]'",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
-    p.set_defaults(handler=_cmd_catalog)
 
 
 def _add_extract(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "extract",
+    p = _command(
+        sub, "extract", _cmd_extract,
         help="从报告文本中提取数字 / extract the figures of a report's text",
         description=(
             "从一份报告（.txt UTF-8/GBK 或 .docx）中找出每个数字，换算到基本单位，并对应到指标目录。\n"
@@ -80,40 +87,38 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
             "JSON records: indicator, label, section, value, unit, approx, raw, start, end, sentence\n"
             "(start/end: character offsets of raw in the decoded text, end exclusive)."
         ),
-        epilog=(
-            "示例 / examples:\n"
+        examples=(
             "  fazhi extract data/raw/dabancheng_2024_report.txt\n"
             "  fazhi extract report.docx --format csv -o figures.csv\n"
             "  fazhi extract report.txt --region 达坂城区 --year 2024 --format parquet -o figures.parquet"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("path", help="报告文件 / report file (.txt or .docx)")
     p.add_argument("--region", help="地区，缺省时从报告正文识别 / region (default: detected from the text)")
     p.add_argument("--year", type=int, help="年度，缺省时从报告正文识别 / year (default: detected from the text)")
     p.add_argument("--format", choices=["json", "csv", "parquet"], default="json", help="输出格式 / output format (default: json)")
     p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout; required for parquet)")
-    p.set_defaults(handler=_cmd_extract)
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
     from .config import PROCESSED_DIR, RAW_DIR
 
-    p = sub.add_parser(
-        "build",
+    p = _command(
+        sub, "build", _cmd_build,
         help="由 data/raw/ 生成整洁指标表 / build the tidy table from data/raw/",
         description=(
-            "读取 data/raw/ 下的报告文本，生成 data/processed/indicators.parquet 和 .csv。\n"
-            "Read the report texts under data/raw/ and write the tidy table (parquet and csv).\n"
-            "地区和年度优先取报告正文，其次取旁注文件 <name>.meta.yaml，最后取文件名。\n"
-            "Region and year: the report's own words win, then a <name>.meta.yaml sidecar, then the file name."
+            "读取 data/raw/ 下的报告文本（.txt/.docx）和部门表格（.csv/.xlsx），合并、校验，生成\n"
+            "data/processed/indicators.{parquet,csv}，以及 findings（校验结果）和 rejects（拒收单元格）。\n"
+            "Read the report texts and the departments' tables under data/raw/, merge and check them, and write\n"
+            "the tidy table plus the findings and rejects (parquet and csv). Same inputs, byte-identical outputs.\n"
+            "报告文本的地区和年度优先取报告正文，其次取旁注文件 <name>.meta.yaml，最后取文件名。\n"
+            "Region and year of a text: the report's own words win, then a <name>.meta.yaml sidecar, then the file name.\n"
+            "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
         ),
-        epilog="示例 / examples:\n  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
     )
     p.add_argument("--raw", type=Path, default=RAW_DIR, help=f"输入文件夹 / input folder (default: {RAW_DIR})")
     p.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=f"输出文件夹 / output folder (default: {PROCESSED_DIR})")
-    p.set_defaults(handler=_cmd_build)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -139,8 +144,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     from .config import DEFAULT_TABLE
 
-    p = sub.add_parser(
-        "validate",
+    p = _command(
+        sub, "validate", _cmd_validate,
         help="校验整洁指标表 / check a tidy indicator table",
         description=(
             "按模式和指标目录校验整洁指标表，列出错误和警告（中英文，注明地区、年度、指标和来源）。\n"
@@ -152,21 +157,18 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "警告 / warnings (exit 0): 同一文件重复 (duplicate), 板块指标不全 (completeness),\n"
             "  同比异常变化 year-over-year outliers (outlier, see --threshold)."
         ),
-        epilog=(
-            "示例 / examples:\n"
+        examples=(
             "  fazhi validate                                   # data/processed/indicators.parquet\n"
             "  fazhi validate cleaned.csv --threshold 0.5       # flag changes beyond ×1.5 / ÷1.5\n"
             "  fazhi validate --format csv -o findings.csv\n"
             "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("table", nargs="?", default=str(DEFAULT_TABLE), help=f"整洁指标表 .parquet 或 .csv / tidy table (default: {DEFAULT_TABLE})")
     p.add_argument("--threshold", type=float, default=None,
                    help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
     p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout)")
-    p.set_defaults(handler=_cmd_validate)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -186,8 +188,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _add_report(sub: argparse._SubParsersAction) -> None:
     from .config import DEFAULT_TABLE, REPORTS_DIR
 
-    p = sub.add_parser(
-        "report",
+    p = _command(
+        sub, "report", _cmd_report, quick_exit=True,
         help="生成年度报告（HTML 和 PDF）/ build the annual report (HTML and PDF)",
         description=(
             "用 papermill 执行 notebooks/annual_report.ipynb，导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
@@ -196,14 +198,12 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
             "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
             "On failure the previous report is untouched; a cell error keeps annual_report.failed.ipynb."
         ),
-        epilog=(
-            "示例 / examples:\n"
+        examples=(
             "  fazhi report --region 达坂城区 --year 2024\n"
             "  fazhi report --region 达坂城区 --year 2024 --formats html\n"
             "  fazhi report --region 达坂城区 --year 2024 --compare-year 2022 --output-dir /tmp/reports\n"
             "  jupyter nbconvert --to fazhi_pdf reports/达坂城区/2024/annual_report.ipynb   # 仅导出 / export only"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--region", required=True, help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
     p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
@@ -211,7 +211,6 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-dir", type=Path, default=REPORTS_DIR, help=f"报告根目录 / reports root (default: {REPORTS_DIR})")
     p.add_argument("--data", type=Path, default=DEFAULT_TABLE, help=f"整洁指标表 / tidy table (default: {DEFAULT_TABLE})")
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
-    p.set_defaults(handler=_cmd_report, quick_exit=True)
 
 
 def _write_any(frame, path: str) -> None:
@@ -252,8 +251,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _add_clean(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "clean",
+    p = _command(
+        sub, "clean", _cmd_clean,
         help="整理部门报送的 CSV/Excel 表格 / clean departments' CSV and Excel tables",
         description=(
             "读取 CSV（UTF-8/GBK 自动识别）和 Excel .xlsx（所有工作表），识别标题行、合并单元格、说明行、合计行，\n"
@@ -271,15 +270,13 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
             "  with no unit, 0–1 is a fraction (0.98 → 98 %) and above 1 is percent points.\n"
             "地区和年度 / region and year: 表中的列和表头 > --region/--year > 工作表名 > 标题行 > 文件名。"
         ),
-        epilog=(
-            "示例 / examples:\n"
+        examples=(
             "  fazhi clean 司法局.xlsx -o cleaned.csv --rejects rejects.csv\n"
             "  fazhi clean data/raw/tables/ --year 2024 -o cleaned.parquet     # every CSV/XLSX in a folder\n"
             "  fazhi clean 各区汇总.csv --region 达坂城区 --threshold 90          # stricter name matching\n"
             "  fazhi clean a.csv b.xlsx --format json | jq '.[0]'\n"
             "退出码 / exit codes: 0 完成 done (rejects listed), 1 有拒收且用了 --strict, 2 输入有误 bad input"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="CSV/XLSX 文件或文件夹 / CSV or XLSX files or folders")
     p.add_argument("-o", "--output", help="整洁表输出文件 .csv/.parquet/.json，缺省为标准输出 / tidy table file (default: stdout)")
@@ -290,7 +287,6 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=float, default=80.0,
                    help="指标名称模糊匹配阈值 0–100 / fuzzy matching threshold for indicator names (default: 80)")
     p.add_argument("--strict", action="store_true", help="有拒收时退出码为 1 / exit 1 when any cell is rejected")
-    p.set_defaults(handler=_cmd_clean)
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -302,8 +298,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _add_template(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "template",
+    p = _command(
+        sub, "template", _cmd_template,
         help="生成部门填报用的 Excel 模板 / write the fill-in Excel workbook",
         description=(
             "按指标目录生成填报表：每个板块一个工作表，列为 指标编号、指标名称、单位、本年数值、上年数值、备注；\n"
@@ -311,17 +307,14 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
             "Write the fill-in workbook from the catalog: a sheet per section, number validation, frozen header.\n"
             "Read it back with fazhi clean."
         ),
-        epilog=(
-            "示例 / examples:\n"
+        examples=(
             "  fazhi template --region 达坂城区 --year 2024 -o 达坂城区2024填报表.xlsx\n"
             "  fazhi clean 达坂城区2024填报表.xlsx -o cleaned.csv"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--region", help="地区，写入标题 / region, written into the titles")
     p.add_argument("--year", type=int, help="年度，写入表头（本年数值（2024年））/ year, written into the headers")
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx / output file")
-    p.set_defaults(handler=_cmd_template)
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -335,7 +328,6 @@ def make_parser() -> argparse.ArgumentParser:
         prog="fazhi",
         description="法治政府建设情况报告的数据整理、校验、分析与报告。\nTidy, check, analyse and report the figures of 法治政府建设情况报告.",
         epilog=MAIN_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
