@@ -5,7 +5,8 @@ set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -n "${FAZHI_CHROMIUM:-}" ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# No grep -q here: it would close the pipe early, and with pipefail fc-list's SIGPIPE reads as "missing".
+fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 
