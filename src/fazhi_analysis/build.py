@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import tidy
+from . import layout, tidy
 from .config import PROCESSED_DIR, RAW_DIR
 from .errors import InputError
 from .extract import detect_region_year, extract_text
@@ -24,8 +24,6 @@ from .textio import REPORT_SUFFIXES, read_report_text
 
 TABLE_STEM = "indicators"
 SIDECAR_SUFFIX = ".meta.yaml"
-_REGION_IN_NAME = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:区|县|市|旗|州|盟)")
-_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def report_files(raw_dir: Path) -> list[Path]:
@@ -48,8 +46,8 @@ def identify(path: Path, text: str) -> tuple[str, int]:
             meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
-    region = region or meta.get("region") or _first(_REGION_IN_NAME, path.stem)
-    year = year or meta.get("year") or _first(_YEAR_IN_NAME, path.stem)
+    region = region or meta.get("region") or layout.region_in(path.stem)
+    year = year or meta.get("year") or layout.year_in(path.stem)
     if not region or not year:
         missing = "、".join(x for x, v in (("地区 region", region), ("年度 year", year)) if not v)
         raise InputError(
@@ -57,11 +55,6 @@ def identify(path: Path, text: str) -> tuple[str, int]:
             f"请在 {sidecar.name} 中写明 / add a sidecar {sidecar.name} with 'region: …' and 'year: …'"
         )
     return str(region), int(year)
-
-
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    match = pattern.search(text)
-    return match.group(match.lastindex or 0) if match else None
 
 
 def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
