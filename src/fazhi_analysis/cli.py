@@ -213,30 +213,17 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
 
 
-def _write_any(frame, path: str) -> None:
-    """Write ``frame`` to ``path`` as parquet, json or csv (by suffix), atomically."""
-    from . import output
-
-    suffix = Path(path).suffix.lower()
-    fmt = "parquet" if suffix == ".parquet" else "json" if suffix == ".json" else "csv"
-    if fmt == "csv":
-        with output.atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    else:
-        output.write_records(frame, fmt=fmt, out=path)
-
-
 def _cmd_clean(args: argparse.Namespace) -> int:
     from . import clean, output
 
     result = clean.clean_files(args.paths, region=args.region, year=args.year, threshold=args.threshold,
                                progress=clean.print_progress)
     if args.output:
-        _write_any(result.table, args.output)
+        output.write_file(result.table, args.output)
     else:
         output.write_records(result.table, fmt=args.format, out=None)
     if args.rejects:
-        _write_any(result.rejects, args.rejects)
+        output.write_file(result.rejects, args.rejects)
     elif len(result.rejects):
         shown = result.rejects.head(10)
         for row in shown.itertuples():

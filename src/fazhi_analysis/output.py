@@ -76,11 +76,25 @@ def _json_scalar(value: object) -> object:
     return value
 
 
+def _write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def write_file(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` to ``path`` as Parquet, JSON or CSV, chosen by the suffix (CSV otherwise)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".parquet", ".json"):
+        write_records(frame, fmt=suffix[1:], out=path)
+    else:
+        _write_csv(frame, path)
+
+
 def write_table(frame: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
     """Write ``frame`` to ``stem.parquet`` and ``stem.csv`` (UTF-8 with BOM, so Excel reads Chinese)."""
     parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
     with atomic_path(parquet) as tmp:
         frame.to_parquet(tmp, index=False)
-    with atomic_path(csv) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+    _write_csv(frame, csv)
     return parquet, csv
