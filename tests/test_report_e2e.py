@@ -110,6 +110,15 @@ def test_pdf_is_a4_with_selectable_chinese_text(built) -> None:
         assert figure in flat
 
 
+def test_pdf_pages_are_numbered_in_the_footer(built) -> None:
+    pdf = built["folder"] / "annual_report.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                          check=True).stdout).group(1))
+    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert f"第 {pages} 页 / 共 {pages} 页" in last
+
+
 def test_nbconvert_entry_point_prints_pdf(built, tmp_path) -> None:
     notebook = tmp_path / "executed.ipynb"
     shutil.copy(built["folder"] / "annual_report.ipynb", notebook)

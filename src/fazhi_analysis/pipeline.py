@@ -219,6 +219,7 @@ def run_report(
             except ChromiumNotFound as exc:
                 browser_error = exc
         exporter = _Background(_make_exporter)
+        page = _Background(browser.open_page) if browser is not None else None
         lap("launch chromium, nbconvert")
         _raise_input_error(kernel.result(check))
         target.mkdir(parents=True, exist_ok=True)
@@ -251,6 +252,7 @@ def run_report(
         lap("export html")
         pdf_tmp = None
         if browser is not None:
+            page.result()
             pdf_tmp = stack.enter_context(atomic_path(target / f"{STEM}.pdf"))
             pdf_tmp.write_bytes(browser.print_pdf(html_tmp))
             written["pdf"] = target / f"{STEM}.pdf"
