@@ -161,7 +161,7 @@ def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path, mo
     result = run_fazhi("report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
                        "--output-dir", str(tmp_path / "reports"))
     assert result.returncode == 1
-    assert "apt-get install chromium" in result.stderr and "Traceback" not in result.stderr
+    assert "apt-get install chromium-headless-shell" in result.stderr and "Traceback" not in result.stderr
     folder = tmp_path / "reports" / REGION / str(YEAR)
     assert sorted(p.name for p in folder.iterdir()) == ["annual_report.html", "annual_report.ipynb"]
     page = (folder / "annual_report.html").read_text(encoding="utf-8")

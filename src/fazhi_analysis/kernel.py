@@ -1,10 +1,14 @@
 """A Jupyter kernel started early and warmed up, for papermill to run the report notebook in.
 
 Starting ipykernel and importing pandas, matplotlib and the package inside it is most of the
-fixed cost of a report. :class:`WarmKernel` launches the kernel at once and sends it the
-notebook's imports (a silent request: no execution count, no output), then returns, so that
+fixed cost of a report. :class:`WarmKernel` launches the kernel process first thing, before this
+process has even imported jupyter_client (whose import then overlaps the kernel's start-up), and
+sends it the notebook's imports (a silent request: no execution count, no output), so that
 start-up and imports run on the other core while this process checks the input and loads
 papermill and nbconvert. papermill then gets the running kernel (``km=``) instead of starting one.
+
+The kernel is this interpreter's ipykernel (``python -m ipykernel_launcher``), the environment the
+package is installed in, talking over IPC sockets in a private folder: no TCP port.
 
 Example:
     >>> with WarmKernel(cwd=Path("notebooks")) as kernel:              # doctest: +SKIP
@@ -13,14 +17,16 @@ Example:
 
 from __future__ import annotations
 
+import json
+import os
 import queue
+import secrets
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-from jupyter_client.blocking import BlockingKernelClient
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from typing import Any
 
 from .errors import ReportError
 
@@ -32,24 +38,39 @@ import IPython.display
 import fazhi_analysis.analysis, fazhi_analysis.charts, fazhi_analysis.narrative
 fazhi_analysis.charts.warm_up()
 """
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+
+
+def _connection_file(folder: Path) -> Path:
+    """Write a kernel connection file for IPC sockets in ``folder`` (what jupyter_client would write)."""
+    info: dict[str, Any] = {f"{name}_port": number for number, name in enumerate(CHANNELS, start=1)}
+    info |= {"transport": "ipc", "ip": str(folder / "kernel"), "key": secrets.token_hex(16),
+             "signature_scheme": "hmac-sha256", "kernel_name": KERNEL_NAME}
+    path = folder / "kernel.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    path.chmod(0o600)
+    return path
 
 
 class WarmKernel:
-    """A kernel launched at construction over local IPC sockets, with the report's imports on their way."""
+    """A kernel launched at construction, with the report's imports on their way."""
 
     def __init__(self, cwd: Path, warm_up: str = WARM_UP) -> None:
         self._sockets = tempfile.TemporaryDirectory(prefix="fazhi-kernel-")
-        # IPC sockets in a private folder: no TCP port, nothing reachable from outside.
-        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                          ip=str(Path(self._sockets.name) / "kernel"))
+        connection = _connection_file(Path(self._sockets.name))
         try:
-            run_sync(self.manager.start_kernel)(cwd=str(cwd))
-        except Exception as exc:  # no such kernel, ipykernel missing, cannot spawn
+            # JPY_PARENT_PID makes the kernel exit should this process die without stopping it.
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)], cwd=cwd,
+                stdin=subprocess.DEVNULL, start_new_session=True, env={**os.environ, "JPY_PARENT_PID": str(os.getpid())},
+            )
+        except OSError as exc:
             self._sockets.cleanup()
-            raise ReportError(f"无法启动 Jupyter 内核 / cannot start the Jupyter kernel ({KERNEL_NAME}): {exc}") from exc
-        self._client = BlockingKernelClient()
-        self._client.load_connection_info(self.manager.get_connection_info())
-        self._client.start_channels()
+            raise ReportError(f"无法启动 Jupyter 内核 / cannot start the Jupyter kernel: {exc}") from exc
+        from .kernel_manager import LaunchedKernelManager  # jupyter_client loads while the kernel starts up
+
+        self.manager = LaunchedKernelManager(self._process, str(connection), kernel_name=KERNEL_NAME)
+        self._client = self.manager.client()
         self._client.execute(warm_up, silent=True, store_history=False)
 
     def submit(self, code: str) -> str:
@@ -57,15 +78,24 @@ class WarmKernel:
         return self._client.execute(code, silent=True, store_history=False)
 
     def result(self, request: str, timeout: float = 120.0) -> dict:
-        """Wait for the reply to ``request``: its content (``status``, and ``ename``/``evalue`` on error)."""
+        """Wait for the reply to ``request``: its content (``status``, and ``ename``/``evalue`` on error).
+
+        Raises:
+            ReportError: The kernel died (said at once, with its exit code) or did not answer in ``timeout`` s.
+        """
+        from jupyter_core.utils import run_sync
+
         deadline = time.monotonic() + timeout
         while True:
             try:
-                reply = self._client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+                reply = run_sync(self._client.get_shell_msg)(timeout=0.25)
             except queue.Empty:
-                alive = run_sync(self.manager.is_alive)()
-                raise ReportError(f"Jupyter 内核{'无响应' if alive else '已退出'} / the kernel "
-                                  f"{'did not answer in %.0f s' % timeout if alive else 'died'}") from None
+                if (code := self._process.poll()) is not None:
+                    raise ReportError(f"Jupyter 内核已退出（退出码 {code}）/ the kernel died (exit code {code})") from None
+                if time.monotonic() > deadline:
+                    raise ReportError(f"Jupyter 内核 {timeout:.0f} 秒无响应 / the kernel did not answer in "
+                                      f"{timeout:.0f} s") from None
+                continue
             if reply["parent_header"].get("msg_id") == request:
                 return reply["content"]
 
@@ -76,14 +106,12 @@ class WarmKernel:
         self.close()
 
     def close(self) -> None:
-        """Stop the kernel and remove its sockets."""
+        """Stop the kernel (killed at once: nothing in it needs a graceful end) and remove its sockets."""
         self._client.stop_channels()
-        if run_sync(self.manager.is_alive)():
-            # Killed at once and waited for directly: shutdown_kernel alone polls for the end in 0.1 s steps.
-            provisioner = self.manager.provisioner
-            run_sync(provisioner.kill)()
-            process = getattr(provisioner, "process", None)
-            if process is not None:
-                process.wait(timeout=10)
-            run_sync(self.manager.shutdown_kernel)(now=True)  # releases the connection and its resources
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.manager.cleanup_resources)()  # the manager's sockets and connection file
         self._sockets.cleanup()
