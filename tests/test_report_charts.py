@@ -46,3 +46,13 @@ def test_every_chapter_chart_and_the_overview_render(table) -> None:
         assert root.tag.endswith("svg")
         assert svg._repr_svg_()[1]["alt"]
     assert charts.section_chart(comp, "oversight") == ""
+
+
+def test_report_charts_draws_each_chart_as_drawing_it_here_would() -> None:
+    comp = analysis.compare(with_prior_year(), REGION, YEAR)
+    chart_of = charts.report_charts(comp)
+    assert list(chart_of) == ["overview", *analysis.sections_with_data(comp)]
+    assert chart_of["overview"] == charts.overview_chart(comp)
+    for section in analysis.sections_with_data(comp):
+        assert chart_of[section] == charts.section_chart(comp, section)
+        assert chart_of[section].alt == charts.section_chart(comp, section).alt

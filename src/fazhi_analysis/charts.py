@@ -4,14 +4,20 @@ The style is package data (``data/report.mplstyle``). Charts are drawn on a bare
 :class:`~matplotlib.figure.Figure` (no pyplot state) and returned as :class:`Svg`, which a
 notebook displays inline; SVG keeps them sharp in the PDF.
 
+:func:`report_charts` draws all of a report's charts at once, on every CPU.
+
 Example:
     >>> svg = charts.section_chart(comparison, "disputes")   # doctest: +SKIP
+    >>> chart_of = charts.report_charts(comparison)           # doctest: +SKIP
+    >>> sorted(chart_of)[:2]                                  # doctest: +SKIP
+    ['administration', 'disputes']
 """
 
 from __future__ import annotations
 
 import io
 import re
+from functools import partial
 
 import matplotlib.style
 import numpy as np
@@ -22,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 from . import analysis, catalog
 from .config import PACKAGE_DATA
 from .figures import format_figure
+from .parallel import fork_map
 
 STYLE = PACKAGE_DATA / "report.mplstyle"
 FONT = "Noto Sans CJK SC"
@@ -219,3 +226,17 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         return _described(to_svg(fig), ax.get_title(loc="left"))
+
+
+def report_charts(comparison: pd.DataFrame) -> dict[str, Svg]:
+    """Every chart of the report: ``"overview"`` and one per section with data, by key.
+
+    Drawn on all CPUs at once (:func:`~fazhi_analysis.parallel.fork_map`): the charts are most of
+    a report notebook's run time.
+    """
+    keys = ["overview", *analysis.sections_with_data(comparison)]
+    return dict(zip(keys, fork_map(partial(_chart, comparison), keys)))
+
+
+def _chart(comparison: pd.DataFrame, key: str) -> Svg:
+    return overview_chart(comparison) if key == "overview" else section_chart(comparison, key)
