@@ -5,10 +5,10 @@ written to temporary files first and renamed only when all asked formats succeed
 never half-overwrites a good report. When a cell fails, the executed notebook is kept as
 ``annual_report.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
-Speed: the kernel is launched first and imports the notebook's libraries while papermill loads
-here; Chromium and nbconvert start up meanwhile (this process would otherwise only wait), leaving
-the other core to the notebook, and the warm browser prints the HTML. ``FAZHI_TIMINGS=1`` prints
-the time of each stage.
+Speed: the kernel is launched first (:mod:`fazhi_analysis.kernel`) and imports the notebook's
+libraries while papermill and nbconvert load here; Chromium starts meanwhile at the lowest CPU
+priority (:mod:`fazhi_analysis.browser`) and opens its page in the background, and the warm browser
+prints the HTML. ``FAZHI_TIMINGS=1`` prints the time of each stage.
 
 Example:
     >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
@@ -199,15 +199,15 @@ def run_report(
 
     lap = _Timings()
     with ExitStack() as stack:
-        # The kernel starts first: its start-up and the notebook's imports are the longest chain.
+        # The kernel starts first: its start-up, the notebook's imports and its cells are the longest chain.
         kernel = stack.enter_context(WarmKernel(cwd=notebook.parent))
         check = _check_input(kernel, data_path, region, year)
         lap("launch kernel")
         _import_papermill()  # loaded while the kernel warms up
 
         lap("import papermill")
-        # Chromium and nbconvert start up on the other core while the kernel warms up (this process
-        # would only wait meanwhile), leaving that core free when the notebook runs.
+        # Chromium (at the lowest priority) and nbconvert start up on the other core while the kernel
+        # warms up (this process would only wait meanwhile); Chromium opens its page in the background.
         # (papermill is imported first, so the modules nbconvert shares with it are complete before
         # the thread starts and no module is ever half-imported by two threads.)
         browser, browser_error = None, None
