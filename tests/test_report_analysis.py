@@ -62,6 +62,14 @@ def test_load_table_missing_file_is_input_error(tmp_path) -> None:
         analysis.load_table(tmp_path / "nope.parquet")
 
 
+def test_load_table_reads_csv_and_refuses_other_files(tmp_path) -> None:
+    gold_table().to_csv(tmp_path / "table.csv", index=False)
+    assert analysis.load_table(tmp_path / "table.csv")["raw"].tolist() == gold_table()["raw"].tolist()
+    (tmp_path / "table.txt").write_text("region,year\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unsupported file type"):
+        analysis.load_table(tmp_path / "table.txt")
+
+
 def test_findings_reuse_what_build_wrote_unless_it_is_older_than_the_table(tmp_path) -> None:
     import os
 

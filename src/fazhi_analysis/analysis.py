@@ -33,15 +33,12 @@ def load_table(path: str | Path) -> pd.DataFrame:
     """Read a tidy table (parquet or csv) and conform it to the tidy columns and dtypes.
 
     Raises:
-        InputError: The file is missing or cannot be read as a table.
+        InputError: The file is missing, not .parquet or .csv, or cannot be read as a table.
     """
     path = _resolve(path)
     if not path.is_file():
         raise InputError(f"{path}: 找不到数据表，请先运行 `fazhi build` / table not found, run `fazhi build` first")
-    try:
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, encoding="utf-8-sig")
-    except Exception as exc:  # pyarrow and the csv reader raise many unrelated types
-        raise InputError(f"{path}: 无法读取数据表 / cannot read the table: {exc}") from exc
+    frame = tidy.read(path)
     missing = [c for c in ("region", "year", "value", "unit") if c not in frame.columns]
     if missing:
         raise InputError(f"{path}: 缺少列 / missing columns: {', '.join(missing)}")

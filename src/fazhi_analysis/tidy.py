@@ -6,7 +6,11 @@ source (file and place), raw (original text), label (what is counted), section (
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+
+from .errors import InputError
 
 TIDY_DTYPES: dict[str, str] = {
     "region": "string",
@@ -22,6 +26,33 @@ TIDY_DTYPES: dict[str, str] = {
 }
 TIDY_COLUMNS = list(TIDY_DTYPES)
 KEY = ["region", "year", "indicator"]
+
+
+def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
+    """Read a table file as it is: ``.parquet``, or ``.csv`` in UTF-8 (with or without BOM).
+
+    Args:
+        path: The file.
+        text: Read every CSV cell as text (empty cells NA), for checks that report a bad cell as written.
+
+    Raises:
+        InputError: The file is missing, of another type or unreadable.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: 文件不存在 / no such file")
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InputError(f"{path}: 不支持的文件类型 {suffix or '(无)'}，应为 .parquet 或 .csv / unsupported file type, "
+                         "expected .parquet or .csv")
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if text:
+            return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
+        return pd.read_csv(path, encoding="utf-8-sig")
+    except Exception as exc:  # pyarrow and the csv reader raise many unrelated types: all are bad input
+        raise InputError(f"{path}: 无法读取表格 / cannot read the table: {exc}") from exc
 
 
 def empty() -> pd.DataFrame:

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import catalog
+from . import catalog, tidy
 from .errors import InputError
 from .tidy import KEY, TIDY_COLUMNS
 
@@ -126,23 +126,12 @@ def summary(findings: pd.DataFrame) -> str:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a tidy table from ``.parquet`` or ``.csv`` (UTF-8, with or without BOM).
+    """Read a tidy table from ``.parquet`` or ``.csv``, CSV cells as written (text), for checking.
 
     Raises:
         InputError: the file is missing, of another type or unreadable.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 / no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        if suffix == ".csv":
-            return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
-    except Exception as exc:  # noqa: BLE001 - any reader failure is bad input
-        raise InputError(f"{path}: 无法读取表格 / cannot read the table: {exc}") from exc
-    raise InputError(f"{path}: 不支持的文件类型 {suffix or '(无)'}，应为 .parquet 或 .csv / unsupported file type, expected .parquet or .csv")
+    return tidy.read(path, text=True)
 
 
 # --- rules ------------------------------------------------------------------------------------
