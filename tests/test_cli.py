@@ -44,7 +44,7 @@ def test_extract_csv_and_parquet(tmp_path: Path) -> None:
         pd.read_csv(pd.io.common.StringIO(csv.stdout))["value"].sum())
 
 
-@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
 def test_extract_reads_chinese_encodings(tmp_path: Path, seed_text: str, encoding: str) -> None:
     path = tmp_path / "report.txt"
     path.write_bytes(seed_text.encode(encoding))

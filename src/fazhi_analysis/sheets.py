@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .textio import decode
 
 CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -115,40 +116,8 @@ def read_sheets(path: str | Path, *, label: str | None = None) -> list[Sheet]:
     return _read_xlsx(path, label, data)
 
 
-def decode(path: Path, data: bytes) -> str:
-    """Decode CSV bytes: BOMs first, then strict UTF-8, then GB18030, then charset-normalizer.
-
-    Raises:
-        InputError: binary data or no encoding decodes the bytes.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(path, data[3:], "utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(path, data, "utf-16")
-    if b"\x00" in data:
-        raise InputError(f"{path}: 是二进制文件，不是文本表格 / binary file, not a text table")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{path}: 无法识别文件编码 / cannot detect the text encoding")
-    return str(best)
-
-
-def _strict(path: Path, data: bytes, encoding: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: 文件不是有效的 {encoding} 文本（第 {exc.start} 字节）/ invalid {encoding} at byte {exc.start}") from exc
-
-
 def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
-    text = decode(path, data).lstrip("\ufeff")
+    text = decode(path, data, guess=True).lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{path}: 文件为空 / empty file")
     sample = text[:8192]

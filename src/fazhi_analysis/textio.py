@@ -1,4 +1,4 @@
-"""Read a report's text from ``.txt`` (UTF-8 with or without BOM, GB18030/GBK) or ``.docx``.
+"""Read a report's text from ``.txt`` (UTF-8 or UTF-16 with BOM, UTF-8, GB18030/GBK) or ``.docx``; decode text bytes.
 
 Every failure is an :class:`~fazhi_analysis.errors.InputError` naming the file and the reason.
 """
@@ -32,32 +32,55 @@ def read_report_text(path: str | Path) -> str:
     if path.suffix.lower() in DOCX_SUFFIXES or data[:4] == b"PK\x03\x04":
         text = _read_docx(path)
     else:
-        text = _decode(path, data)
+        text = decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path}: 文件没有文字内容 / file has no text")
     return text
 
 
-def _decode(path: Path, data: bytes) -> str:
-    nul = data.find(b"\x00", 0, 8192)
-    if nul >= 0:
-        raise InputError(f"{path}: 二进制文件，不是文本 / binary file, not text (NUL byte at {nul})")
+def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
+    """Decode text bytes: by their BOM (UTF-8, UTF-16), else strict UTF-8, else GB18030 (a superset of GBK).
+
+    Args:
+        path: Named in errors.
+        data: The bytes.
+        guess: At last let charset-normalizer guess, as for tables from any office. Report texts do
+            not guess: a wrong guess would change their figures without a word.
+
+    Raises:
+        InputError: Binary data (NUL bytes), invalid bytes after a BOM, or no encoding fits.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
+        return _strict(path, data[3:], "utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(path, data, "utf-16")
+    if (nul := data.find(b"\x00")) >= 0:
+        raise InputError(f"{path}: 二进制文件，不是文本 / binary file, not text (NUL byte at {nul})")
     error: UnicodeDecodeError | None = None
-    for encoding in encodings:
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
             error = error or exc
+    if guess:
+        from charset_normalizer import from_bytes  # imported here: only tables of unknown encoding need it
+
+        if (best := from_bytes(data).best()) is not None:
+            return str(best)
     assert error is not None
     raise InputError(
         f"{path}: 无法解码（不是 UTF-8 或 GB18030）/ undecodable bytes, not UTF-8 or GB18030 "
         f"(byte {error.start}: {data[error.start:error.start + 4]!r})"
     )
+
+
+def _strict(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: 文件不是有效的 {encoding} 文本（第 {exc.start} 字节）/ invalid {encoding} at byte "
+                         f"{exc.start}") from exc
 
 
 def _read_docx(path: Path) -> str:
