@@ -91,7 +91,8 @@ class WarmKernel:
                 reply = run_sync(self._client.get_shell_msg)(timeout=0.25)
             except queue.Empty:
                 if (code := self._process.poll()) is not None:
-                    raise ReportError(f"Jupyter 内核已退出（退出码 {code}）/ the kernel died (exit code {code})") from None
+                    raise ReportError(f"Jupyter 内核已退出（退出码 {code}；是否已安装 ipykernel？）/ the kernel died "
+                                      f"(exit code {code}; is ipykernel installed?)") from None
                 if time.monotonic() > deadline:
                     raise ReportError(f"Jupyter 内核 {timeout:.0f} 秒无响应 / the kernel did not answer in "
                                       f"{timeout:.0f} s") from None

@@ -48,7 +48,7 @@ class _Timings:
     def __call__(self, stage: str) -> None:
         if self.enabled:
             now = time.perf_counter()
-            print(f"[fazhi timings] {stage:<28} {now - self.last:6.2f} s  (total {now - self.start:5.2f} s)",
+            print(f"[fazhi timings] {stage:<34} {now - self.last:6.2f} s  (total {now - self.start:5.2f} s)",
                   file=sys.stderr)
             self.last = now
 
@@ -202,7 +202,7 @@ def run_report(
         # The kernel starts first: its start-up, the notebook's imports and its cells are the longest chain.
         kernel = stack.enter_context(WarmKernel(cwd=notebook.parent))
         check = _check_input(kernel, data_path, region, year)
-        lap("launch kernel")
+        lap("launch kernel, jupyter_client")
         _import_papermill()  # loaded while the kernel warms up
 
         lap("import papermill")
