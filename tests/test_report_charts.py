@@ -56,3 +56,10 @@ def test_report_charts_draws_each_chart_as_drawing_it_here_would() -> None:
     for section in analysis.sections_with_data(comp):
         assert chart_of[section] == charts.section_chart(comp, section)
         assert chart_of[section].alt == charts.section_chart(comp, section).alt
+
+
+def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
+    from IPython.core.formatters import PlainTextFormatter
+
+    svg = charts.section_chart(analysis.compare(gold_table(), REGION, YEAR), "disputes")
+    assert PlainTextFormatter()(svg) == f"<图表 / chart: {svg.alt}>"

@@ -99,3 +99,10 @@ def test_sources_appendix_gives_the_sentence_with_the_figure_marked(tmp_path) ->
     html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, raw_dir=tmp_path)
     assert "全年收到行政复议申请<mark>11件</mark>，结案5件。" in html
     assert '<td class="source">t.xlsx#表1!C4</td>' in html and "<td class=\"sentence\">3件</td>" in html
+
+
+def test_plain_text_of_an_html_fragment_is_a_short_note_not_the_markup() -> None:
+    from IPython.core.formatters import PlainTextFormatter
+
+    fragment = narrative.Html("<p>收到行政复议申请11件</p>")
+    assert PlainTextFormatter()(fragment) == "<HTML 片段 / fragment: 18 字符 / chars>"

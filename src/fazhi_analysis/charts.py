@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 from functools import partial
+from typing import Any
 
 import matplotlib.style
 import numpy as np
@@ -47,6 +48,10 @@ class Svg(str):
 
     def _repr_svg_(self) -> tuple[str, dict[str, str]]:
         return str(self), {"alt": self.alt}
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """The plain-text stand-in (``text/plain``): the description, not the SVG source again."""
+        printer.text(f"<图表 / chart: {self.alt}>")
 
 
 def _described(svg: Svg, alt: str) -> Svg:

@@ -36,6 +36,10 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """The plain-text stand-in (``text/plain``): a short note, not the markup again."""
+        printer.text(f"<HTML 片段 / fragment: {len(self)} 字符 / chars>")
+
 
 @cache
 def _env() -> jinja2.Environment:
