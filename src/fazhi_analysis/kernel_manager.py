@@ -29,13 +29,14 @@ class WarmClient(AsyncKernelClient):
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Wait until the kernel answers a ``kernel_info`` request (``RuntimeError`` after ``timeout`` s)."""
-        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        limit = 60.0 if timeout is None else timeout
+        deadline = time.monotonic() + limit
         request = self.kernel_info()
         while True:
             try:
                 reply = await self.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.0))
             except Empty:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds") from None
+                raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds") from None
             if reply["parent_header"].get("msg_id") == request:
                 return
 

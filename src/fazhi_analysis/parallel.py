@@ -44,11 +44,12 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], processes: int | None =
     count = min(processes or cpu_count(), len(items))
     if count <= 1 or not hasattr(os, "fork"):
         return [func(item) for item in items]
-    children = [_fork(func, items[k::count]) for k in range(1, count)]
+    children: list[tuple[int, int]] = []
     results: list[Any] = [None] * len(items)
     try:
+        children.extend(_fork(func, items[k::count]) for k in range(1, count))
         results[0::count] = [func(item) for item in items[0::count]]
-    finally:  # the children are always collected, even when this share failed
+    finally:  # the children started are always collected, even when a fork or this share failed
         answers = [_collect(child) for child in children]
     for k, (ok, value, caught) in enumerate(answers, start=1):
         for message, category, filename, lineno in caught:
@@ -66,20 +67,22 @@ def _fork(func: Callable[[T], R], share: Sequence[T]) -> tuple[int, int]:
     if pid:
         os.close(write)
         return pid, read
-    os.close(read)  # the child: never returns
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            values = [func(item) for item in share]
-        payload = pickle.dumps((True, values, [(w.message, w.category, w.filename, w.lineno) for w in caught]))
-    except BaseException as exc:  # sent to the parent, which raises it
+    try:  # the child: whatever happens, it ends here and never returns into the parent's code
+        os.close(read)
         try:
-            payload = pickle.dumps((False, exc, []))
-        except Exception:
-            payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"), []))
-    with os.fdopen(write, "wb") as pipe:
-        pipe.write(payload)
-    os._exit(0)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                values = [func(item) for item in share]
+            payload = pickle.dumps((True, values, [(w.message, w.category, w.filename, w.lineno) for w in caught]))
+        except BaseException as exc:  # sent to the parent, which raises it
+            try:
+                payload = pickle.dumps((False, exc, []))
+            except Exception:
+                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"), []))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)
 
 
 def _collect(child: tuple[int, int]) -> tuple[bool, Any, list]:
