@@ -86,9 +86,9 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         deadline = time.monotonic() + timeout
-        while True:
+        while True:  # in short waits, so that a dead kernel is seen at once
             try:
-                reply = run_sync(self._client.get_shell_msg)(timeout=0.25)
+                return run_sync(self._client.reply_to)(request, 0.25)["content"]
             except queue.Empty:
                 if (code := self._process.poll()) is not None:
                     raise ReportError(f"Jupyter 内核已退出（退出码 {code}；是否已安装 ipykernel？）/ the kernel died "
@@ -96,9 +96,6 @@ class WarmKernel:
                 if time.monotonic() > deadline:
                     raise ReportError(f"Jupyter 内核 {timeout:.0f} 秒无响应 / the kernel did not answer in "
                                       f"{timeout:.0f} s") from None
-                continue
-            if reply["parent_header"].get("msg_id") == request:
-                return reply["content"]
 
     def __enter__(self) -> WarmKernel:
         return self

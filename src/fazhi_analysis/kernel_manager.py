@@ -30,15 +30,18 @@ class WarmClient(AsyncKernelClient):
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Wait until the kernel answers a ``kernel_info`` request (``RuntimeError`` after ``timeout`` s)."""
         limit = 60.0 if timeout is None else timeout
-        deadline = time.monotonic() + limit
-        request = self.kernel_info()
+        try:
+            await self.reply_to(self.kernel_info(), limit)
+        except Empty:
+            raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds") from None
+
+    async def reply_to(self, request: str, timeout: float) -> dict[str, Any]:
+        """The shell reply to ``request`` (other replies are dropped); ``queue.Empty`` after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
         while True:
-            try:
-                reply = await self.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.0))
-            except Empty:
-                raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds") from None
+            reply = await self.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.0))
             if reply["parent_header"].get("msg_id") == request:
-                return
+                return reply
 
 
 class LaunchedKernelManager(AsyncKernelManager):
