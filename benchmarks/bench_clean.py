@@ -1,6 +1,6 @@
 """Benchmark `fazhi clean` on a generated wide table of 1,000,000 value cells (file reading excluded).
 
-Prints cells/s and peak memory of :func:`fazhi_analysis.clean.clean_sheets`, and the ratio against
+Prints cells/s and peak memory of :func:`fazhi_analysis.ingest.clean.clean_sheets`, and the ratio against
 the obvious per-cell alternative (a Python loop calling ``numbers.parse_value`` and the name matcher
 for each cell), measured in the same run on a slice of the same table.
 
@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis import catalog
-from fazhi_analysis.clean import clean_sheets
-from fazhi_analysis.match import match_one
-from fazhi_analysis.numbers import parse_value
-from fazhi_analysis.sheets import Sheet
+from fazhi_analysis.table import catalog
+from fazhi_analysis.ingest.clean import clean_sheets
+from fazhi_analysis.ingest.match import match_one
+from fazhi_analysis.table.numbers import parse_value
+from fazhi_analysis.ingest.sheets import Sheet
 
 YEARS = list(range(2015, 2025))
 

@@ -1,6 +1,6 @@
 """Benchmark the number parser and the text extractor (run on demand: ``make bench``).
 
-Parses 1,000,000 messy value strings with :func:`fazhi_analysis.numbers.parse_values` and,
+Parses 1,000,000 messy value strings with :func:`fazhi_analysis.table.numbers.parse_values` and,
 on the same strings, the obvious alternative: a per-string parse with ``cn2an`` (the
 well-known Chinese-numeral converter) after a regex split of number and unit. Prints
 strings/s for both and the ratio; then times the extraction of the seed report.
@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.extract import extract_text
-from fazhi_analysis.numbers import parse_values
+from fazhi_analysis.ingest.extract import extract_text
+from fazhi_analysis.table.numbers import parse_values
 
 N = 1_000_000
 BASELINE_N = 50_000  # the per-string baseline is linear: time a slice and report its rate

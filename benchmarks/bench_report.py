@@ -2,12 +2,12 @@
 
 Hand-typed chain, on the same notebook and data, in the same run:
 
-    papermill notebooks/annual_report.ipynb out.ipynb -p region 达坂城区 -p year 2024 -p data_path …
+    papermill annual_report.ipynb out.ipynb -p region 达坂城区 -p year 2024 -p data_path …   (the bundled notebook)
     jupyter nbconvert --to html --no-input out.ipynb
     chromium --headless --no-sandbox … --print-to-pdf=out.pdf out.html
 
 Prints the median wall time of each (whole commands, Python start-up included), their ratio
-(goal: ours ≤ 0.4× the chain), and where the time of the chain goes. The chain prints with
+(goal: ours ≤ 0.6× the chain), and where the time of the chain goes. The chain prints with
 ``chromium``, as a user types it; ``fazhi report`` prints with the browser it finds (Chromium's
 headless shell when installed). A third line runs ``fazhi report`` with ``FAZHI_CHROMIUM=chromium``,
 so that the gain that does not come from the browser is visible too.
@@ -28,12 +28,14 @@ import time
 from pathlib import Path
 
 from fazhi_analysis import build
-from fazhi_analysis.browser import FLAGS, find_chromium
-from fazhi_analysis.config import NOTEBOOKS_DIR, RAW_DIR
+from fazhi_analysis import project
+from fazhi_analysis.report.pdf import FLAGS, find_chromium
+from fazhi_analysis.report.run import BUNDLED_NOTEBOOK
 
 REGION, YEAR = "达坂城区", 2024
 BIN = Path(sys.executable).parent
 CHROMIUM = shutil.which("chromium") or find_chromium()  # what a user types by hand
+GOAL = 0.6
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -58,11 +60,11 @@ def chain(work: Path, data: Path, i: int) -> dict[str, float]:
     out = work / f"chain{i}"
     out.mkdir()
     steps = {
-        "papermill": _run([str(BIN / "papermill"), str(NOTEBOOKS_DIR / "annual_report.ipynb"), str(out / "out.ipynb"),
+        "papermill": _run([str(BIN / "papermill"), str(BUNDLED_NOTEBOOK), str(out / "out.ipynb"),
                            "-p", "region", REGION, "-p", "year", str(YEAR), "-p", "data_path", str(data)], work),
         "nbconvert": _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "out.ipynb")],
                           work),
-        "chromium": _run([CHROMIUM, *FLAGS, f"--user-data-dir={out / 'profile'}", "--no-pdf-header-footer",
+        "chromium": _run([CHROMIUM, *FLAGS, "--no-sandbox", f"--user-data-dir={out / 'profile'}",
                           f"--print-to-pdf={out / 'out.pdf'}", (out / "out.html").as_uri()], work),
     }
     assert (out / "out.pdf").stat().st_size > 0, "chromium wrote no PDF"
@@ -76,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         work = Path(tmp)
         # What `fazhi build` does: the table and, beside it, its validation findings.
-        build.build_checked(raw_dir=RAW_DIR, processed_dir=work / "processed", quiet=True)
+        build.build_checked(raw_dir=project.find().raw, processed_dir=work / "processed", quiet=True)
         data = work / "processed" / "indicators.parquet"
         ours(work, data, -1)  # warm the disk caches for both sides
         chain(work, data, -1)
@@ -92,7 +94,7 @@ def main() -> None:
           f"chromium {med['chain']['chromium']:.2f} s)")
     print(f"  fazhi report     : {med['ours']['total']:6.2f} s  (printing with {Path(find_chromium()).name})")
     ratio = med["ours"]["total"] / med["chain"]["total"]
-    print(f"  ratio            : {ratio:.2f}×  (goal ≤ 0.40×: {'met' if ratio <= 0.4 else 'NOT met'})")
+    print(f"  ratio            : {ratio:.2f}×  (goal ≤ {GOAL:.2f}×: {'met' if ratio <= GOAL else 'NOT met'})")
     same = med["ours_chromium"]["total"]
     print(f"  fazhi report, FAZHI_CHROMIUM={Path(CHROMIUM).name}: {same:6.2f} s, "
           f"ratio {same / med['chain']['total']:.2f}× (same browser as the chain)")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis import catalog, tidy
+from fazhi_analysis.table import catalog, tidy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MENTIONS = FIXTURES / "dabancheng_2024_report.mentions.json"

@@ -1,3 +1,56 @@
-"""fazhi-analysis: figures of 法治政府建设情况报告 as one tidy, checked table, analysed and reported."""
+"""fazhi-analysis: figures of 法治政府建设情况报告 as one tidy, checked table, analysed and reported.
+
+The data flow, one subpackage or module a stage:
+
+* :mod:`fazhi_analysis.ingest` — report texts and departments' spreadsheets in (decode, extract, clean);
+* :mod:`fazhi_analysis.table` — the tidy table: its contract, the indicator catalog, numbers and their wording;
+* :mod:`fazhi_analysis.checks` — the rules a table must keep; :mod:`fazhi_analysis.build` — raw inputs to a checked table;
+* :mod:`fazhi_analysis.analysis` — selections and year-over-year comparison;
+* :mod:`fazhi_analysis.report` — the notebook run, narrative, charts, HTML and PDF.
+
+The names below are the public API; they load their stage on first use, so ``import fazhi_analysis``
+stays light.
+
+Example:
+    >>> import fazhi_analysis as fz
+    >>> fz.format_figure(15471600, "元")
+    '1547.16万元'
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
+
+_API = {
+    "load_table": "fazhi_analysis.analysis",
+    "compare": "fazhi_analysis.analysis",
+    "clean_files": "fazhi_analysis.ingest.clean",
+    "clean_frame": "fazhi_analysis.ingest.clean",
+    "extract_text": "fazhi_analysis.ingest.extract",
+    "extract_file": "fazhi_analysis.ingest.extract",
+    "check": "fazhi_analysis.checks",
+    "build_checked": "fazhi_analysis.build",
+    "run_report": "fazhi_analysis.report.run",
+    "format_figure": "fazhi_analysis.table.wording",
+    "TidyTable": "fazhi_analysis.table.tidy",
+    "FazhiError": "fazhi_analysis.errors",
+    "InputError": "fazhi_analysis.errors",
+    "ReportError": "fazhi_analysis.errors",
+}
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name's module on first use (PEP 562)."""
+    if name not in _API:
+        raise AttributeError(f"module 'fazhi_analysis' has no attribute {name!r}")
+    value = getattr(import_module(_API[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,5 +1,5 @@
 """``python -m fazhi_analysis`` works like ``fazhi``."""
 
-from .cli import main
+from fazhi_analysis.cli import main
 
 raise SystemExit(main())

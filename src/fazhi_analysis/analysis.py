@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catalog, tidy
-from .config import PROJECT_ROOT
-from .errors import InputError
+from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis import project
+from fazhi_analysis.errors import InputError
 
 COMPARISON_COLUMNS = [
     "region", "year", "indicator", "section", "name", "label", "kind", "value", "unit", "approx", "raw", "source",
@@ -25,7 +25,7 @@ COMPARISON_COLUMNS = [
 def _resolve(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_absolute() and not path.exists():
-        path = PROJECT_ROOT / path  # the notebook's default, relative to the project, wherever it runs
+        path = project.find().root / path  # the notebook's default, relative to the project, wherever it runs
     return path
 
 
@@ -146,7 +146,7 @@ def approximate(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
 
 
 def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.DataFrame | None:
-    """The validation findings of ``table`` (``validate.check``), or None when validation is unavailable.
+    """The validation findings of ``table`` (``checks.check``), or None when validation is unavailable.
 
     ``fazhi build`` writes the same findings beside the table (``findings.parquet``); when
     ``table_path`` is given and that file is at least as new as the table, it is read instead of
@@ -161,7 +161,7 @@ def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.Da
         except Exception:  # missing, unreadable or not a table: validate afresh
             pass
     try:
-        from . import validate
+        from fazhi_analysis import checks
     except ImportError:  # the validation module or its dependencies are not installed
         return None
-    return validate.check(table)
+    return checks.check(table)

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import layout, tidy
-from .config import PROCESSED_DIR, RAW_DIR
-from .errors import InputError
-from .extract import detect_region_year, extract_text
-from .output import write_table
-from .textio import REPORT_SUFFIXES, read_report_text
+from fazhi_analysis.ingest import sheet_layout
+
+from fazhi_analysis.table import tidy
+from fazhi_analysis import project
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.extract import detect_region_year, extract_text
+from fazhi_analysis.table.write import write_table
+from fazhi_analysis.ingest.decode import REPORT_SUFFIXES, read_report_text
 
 TABLE_STEM = "indicators"
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -46,8 +48,8 @@ def identify(path: Path, text: str) -> tuple[str, int]:
             meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
-    region = region or meta.get("region") or layout.region_in(path.stem)
-    year = year or meta.get("year") or layout.year_in(path.stem)
+    region = region or meta.get("region") or sheet_layout.region_in(path.stem)
+    year = year or meta.get("year") or sheet_layout.year_in(path.stem)
     if not region or not year:
         missing = "、".join(x for x, v in (("地区 region", region), ("年度 year", year)) if not v)
         raise InputError(
@@ -74,7 +76,7 @@ def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
 
 def spreadsheet_files(raw_dir: Path) -> list[Path]:
     """Departments' spreadsheets (CSV, XLSX) under ``raw_dir`` (recursively), in a stable order."""
-    from .sheets import SUFFIXES
+    from fazhi_analysis.ingest.sheets import SUFFIXES
 
     return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
                   and not p.name.startswith((".", "~$")))
@@ -93,15 +95,16 @@ def _sidecar_meta(path: Path) -> tuple[str | None, int | None]:
 
 
 def build_checked(
-    raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False
+    raw_dir: Path | None = None, processed_dir: Path | None = None, *, quiet: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
     Writes ``findings`` and ``rejects`` (parquet and csv) beside the table.
     """
-    from . import clean, validate
+    from fazhi_analysis.ingest import clean
+    from fazhi_analysis import checks
 
-    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     tables = spreadsheet_files(raw_dir) if raw_dir.is_dir() else []
     cleaned = None
     if tables:
@@ -111,22 +114,30 @@ def build_checked(
             print(cleaned.summary(), file=sys.stderr)
     table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None)
     rejects = cleaned.rejects if cleaned else clean.clean_sheets([]).rejects
-    findings = validate.check(table)
+    findings = checks.check(table)
     write_table(findings, processed_dir / "findings")
     write_table(rejects, processed_dir / "rejects")
     return table, findings, rejects
 
 
-def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet: bool = False,
+def _folders(raw_dir: Path | None, processed_dir: Path | None) -> tuple[Path, Path]:
+    """The folders asked for, else the working project's ``data/raw`` and ``data/processed``."""
+    here = project.find()
+    return Path(raw_dir or here.raw), Path(processed_dir or here.processed)
+
+
+def build(raw_dir: Path | None = None, processed_dir: Path | None = None, *, quiet: bool = False,
           extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
+
+    The folders default to the working project's ``data/raw`` and ``data/processed``.
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
 
     Raises:
         InputError: ``raw_dir`` is missing or holds no input, or an input is unreadable.
     """
-    raw_dir, processed_dir = Path(raw_dir), Path(processed_dir)
+    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
     files = report_files(raw_dir)
@@ -141,7 +152,7 @@ def build(raw_dir: Path = RAW_DIR, processed_dir: Path = PROCESSED_DIR, *, quiet
             print(f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
                   file=sys.stderr)
     if extra is not None:  # spreadsheet rows (see build_checked), regions spelt as the reports spell them
-        from .clean import harmonize_regions
+        from fazhi_analysis.ingest.clean import harmonize_regions
 
         known = pd.concat([f["region"] for f in frames]) if frames else pd.Series([], dtype="string")
         frames.append(tidy.conform(harmonize_regions(extra, known.dropna().unique())))

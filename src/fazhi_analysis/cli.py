@@ -3,6 +3,9 @@
 Output for machines goes to stdout; progress and messages go to stderr. A
 :class:`~fazhi_analysis.errors.FazhiError` becomes one line on stderr and its exit code
 (2 for bad input, 1 for failed checks); it never shows a traceback.
+
+Every command works on a project folder (:mod:`fazhi_analysis.project`): ``--project DIR``, else
+``$FAZHI_ROOT``, else the working directory or the nearest folder above it holding ``data/raw/``.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
-from .errors import FazhiError
+from fazhi_analysis import __version__, project
+from fazhi_analysis.errors import FazhiError
 
 Handler = Callable[[argparse.Namespace], int]
 
 MAIN_EPILOG = """\
 常用流程 / typical use:
+  fazhi init 我的项目 && cd 我的项目             # 新建项目文件夹 / a new project folder
   fazhi build                                  # data/raw/ → data/processed/indicators.parquet
   fazhi report --region 达坂城区 --year 2024     # → reports/达坂城区/2024/annual_report.html/.pdf
   fazhi extract data/raw/dabancheng_2024_report.txt --format csv
@@ -29,33 +33,35 @@ MAIN_EPILOG = """\
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
-    from . import catalog
+    from fazhi_analysis.table import catalog
 
     sys.stdout.write(catalog.to_table(args.format).rstrip("\n") + "\n")
     return 0
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from . import extract, output
+    from fazhi_analysis.ingest import extract
+    from fazhi_analysis.table import write
 
     figures = extract.extract_file(args.path, region=args.region, year=args.year)
-    output.write_records(figures, fmt=args.format, out=args.output)
+    write.write_records(figures, fmt=args.format, out=args.output)
     print(f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped",
           file=sys.stderr)
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from . import build
+    from fazhi_analysis import build
 
-    from . import validate
+    from fazhi_analysis import checks
 
-    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=args.processed)
-    print(f"{len(table)} 行 / rows → {Path(args.processed) / 'indicators.parquet'}", file=sys.stderr)
+    processed = args.processed or project.find().processed
+    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed)
+    print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
-    print(f"校验 / checks: {validate.summary(findings)} → {Path(args.processed) / 'findings.csv'}", file=sys.stderr)
-    return 1 if validate.has_errors(findings) else 0
+    print(f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}", file=sys.stderr)
+    return 1 if checks.has_errors(findings) else 0
 
 
 def _command(sub: argparse._SubParsersAction, name: str, handler: Handler, *, help: str, description: str,
@@ -64,6 +70,9 @@ def _command(sub: argparse._SubParsersAction, name: str, handler: Handler, *, he
     parser = sub.add_parser(name, help=help, description=description, epilog="示例 / examples:\n" + examples,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(handler=handler, **defaults)
+    parser.add_argument("--project", type=Path, metavar="DIR",
+                        help="项目文件夹，缺省为当前目录或其上含 data/raw/ 的目录 / project folder "
+                             "(default: $FAZHI_ROOT, else the working directory or the nearest parent holding data/raw/)")
     return parser
 
 
@@ -101,8 +110,6 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
-    from .config import PROCESSED_DIR, RAW_DIR
-
     p = _command(
         sub, "build", _cmd_build,
         help="由 data/raw/ 生成整洁指标表 / build the tidy table from data/raw/",
@@ -117,33 +124,33 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
     )
-    p.add_argument("--raw", type=Path, default=RAW_DIR, help=f"输入文件夹 / input folder (default: {RAW_DIR})")
-    p.add_argument("--processed", type=Path, default=PROCESSED_DIR, help=f"输出文件夹 / output folder (default: {PROCESSED_DIR})")
+    p.add_argument("--raw", type=Path, help="输入文件夹 / input folder (default: PROJECT/data/raw)")
+    p.add_argument("--processed", type=Path, help="输出文件夹 / output folder (default: PROJECT/data/processed)")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from . import output, validate
+    from fazhi_analysis.table import write
+    from fazhi_analysis import checks
 
-    table = validate.read_table(args.table)
-    threshold = validate.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
-    findings = validate.check(table, outlier_threshold=threshold)
+    args.table = args.table or project.find().table
+    table = checks.read_table(args.table)
+    threshold = checks.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
+    findings = checks.check(table, outlier_threshold=threshold)
     if args.format == "table":
         text = "\n".join(f"[{f.level}] {f.message_zh}\n          {f.message_en}" for f in findings.itertuples())
         if args.output is None:
             if text:
                 sys.stdout.write(text + "\n")
         else:
-            with output.atomic_path(args.output) as tmp:
+            with write.atomic_path(args.output) as tmp:
                 tmp.write_text(text + "\n" if text else "", encoding="utf-8")
     else:
-        output.write_records(findings, fmt=args.format, out=args.output)
-    print(f"{args.table}: {len(table)} 行 / rows; {validate.summary(findings)}", file=sys.stderr)
-    return 1 if validate.has_errors(findings) else 0
+        write.write_records(findings, fmt=args.format, out=args.output)
+    print(f"{args.table}: {len(table)} 行 / rows; {checks.summary(findings)}", file=sys.stderr)
+    return 1 if checks.has_errors(findings) else 0
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
-    from .config import DEFAULT_TABLE
-
     p = _command(
         sub, "validate", _cmd_validate,
         help="校验整洁指标表 / check a tidy indicator table",
@@ -164,7 +171,8 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
         ),
     )
-    p.add_argument("table", nargs="?", default=str(DEFAULT_TABLE), help=f"整洁指标表 .parquet 或 .csv / tidy table (default: {DEFAULT_TABLE})")
+    p.add_argument("table", nargs="?", type=Path,
+                   help="整洁指标表 .parquet 或 .csv / tidy table (default: PROJECT/data/processed/indicators.parquet)")
     p.add_argument("--threshold", type=float, default=None,
                    help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
@@ -172,10 +180,10 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from fazhi_analysis.report import run
 
     print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
-    paths = pipeline.run_report(
+    paths = run.run_report(
         args.region, args.year, formats=args.formats, output_dir=args.output_dir,
         data_path=args.data, compare_year=args.compare_year,
     )
@@ -186,13 +194,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _add_report(sub: argparse._SubParsersAction) -> None:
-    from .config import DEFAULT_TABLE, REPORTS_DIR
-
     p = _command(
-        sub, "report", _cmd_report, quick_exit=True,
+        sub, "report", _cmd_report,
         help="生成年度报告（HTML 和 PDF）/ build the annual report (HTML and PDF)",
         description=(
-            "用 papermill 执行 notebooks/annual_report.ipynb，导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
+            "用 papermill 执行年度报告笔记本（项目的 notebooks/annual_report.ipynb，缺省为内置的），导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
             "Run the annual-report notebook with papermill and export it to HTML and PDF (via the system Chromium).\n"
             "成功时在标准输出打印 HTML 和 PDF 的路径 / prints the HTML and PDF paths on stdout.\n"
             "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
@@ -208,22 +214,23 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", required=True, help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
     p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
     p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
-    p.add_argument("--output-dir", type=Path, default=REPORTS_DIR, help=f"报告根目录 / reports root (default: {REPORTS_DIR})")
-    p.add_argument("--data", type=Path, default=DEFAULT_TABLE, help=f"整洁指标表 / tidy table (default: {DEFAULT_TABLE})")
+    p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
+    p.add_argument("--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)")
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from . import clean, output
+    from fazhi_analysis.ingest import clean
+    from fazhi_analysis.table import write
 
     result = clean.clean_files(args.paths, region=args.region, year=args.year, threshold=args.threshold,
                                progress=clean.print_progress)
     if args.output:
-        output.write_file(result.table, args.output)
+        write.write_file(result.table, args.output)
     else:
-        output.write_records(result.table, fmt=args.format, out=None)
+        write.write_records(result.table, fmt=args.format, out=None)
     if args.rejects:
-        output.write_file(result.rejects, args.rejects)
+        write.write_file(result.rejects, args.rejects)
     elif len(result.rejects):
         shown = result.rejects.head(10)
         for row in shown.itertuples():
@@ -277,9 +284,9 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from . import template
+    from fazhi_analysis.ingest import workbook
 
-    path = template.write_template(args.output, region=args.region, year=args.year)
+    path = workbook.write_template(args.output, region=args.region, year=args.year)
     print(f"模板已写入 / template written: {path}", file=sys.stderr)
     return 0
 
@@ -324,16 +331,15 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``fazhi`` with ``argv``; returns the exit code.
-
-    From the command line (``argv`` None), ``fazhi report`` ends the process itself once its files are
-    published: see :func:`_quick_exit`.
-    """
+    """Run ``fazhi`` with ``argv``; returns the exit code."""
     parser = make_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return 2
+    if args.project is not None:
+        # The environment carries the project to everything that looks it up, the report's kernel included.
+        os.environ[project.ROOT_ENV] = str(args.project.resolve())
     try:
         code = args.handler(args)
     except FazhiError as exc:
@@ -342,17 +348,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
-    if argv is None and getattr(args, "quick_exit", False):
-        _quick_exit(code)
     return code
 
-
-def _quick_exit(code: int) -> None:
-    """End the process at once, skipping the interpreter's teardown (~0.3 s after papermill and nbconvert).
-
-    Only for a command run from the command line whose files are all closed and renamed into place
-    (``fazhi report`` publishes and cleans up before it returns, on success and on error alike).
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

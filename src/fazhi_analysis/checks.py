@@ -1,0 +1,412 @@
+"""Check a tidy indicator table against the schema and the catalog; return findings, never raise.
+
+Rules (``rule`` column of the findings):
+
+* ``schema`` (error): a missing column, a cell of the wrong type, a missing region, year or value,
+  a year outside :data:`MIN_YEAR` … this year + 1, an indicator id that is not in the catalog.
+* ``unit`` (error): the written unit is not one the catalog accepts for the indicator.
+* ``duplicate`` (warning): the same region, year and indicator given twice by one file, same value.
+* ``conflict`` (error): rows of the same region, year and indicator disagree — typically a
+  department's table and a report text. Values agree when equal, or, when one of them is
+  approximate (余/多/约 …), when they differ by at most :data:`APPROX_TOLERANCE` of the larger.
+* ``relation`` (error): a catalog relation fails (e.g. 结案 ≤ 收到).
+* ``rate_range`` (error): a rate outside 0–100 (rates are in percent points).
+* ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
+* ``completeness`` (warning): a section of a region-year lacks some of its catalog indicators (one
+  finding per such section), or has none at all (one finding listing those sections).
+* ``outlier`` (warning): a value changed from the previous year by more than ``outlier_threshold``
+  (the larger of the two years exceeds ``1 + outlier_threshold`` times the smaller). A fall to 0 is
+  flagged; a rise from 0 is not (there is no ratio to judge it by).
+
+Every finding names region, year, indicator and source, in Chinese and English.
+
+Example:
+    >>> findings = check(table)                      # doctest: +SKIP
+    >>> findings[findings["level"] == "error"]       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.table.tidy import KEY, TIDY_COLUMNS
+
+FINDING_DTYPES: dict[str, str] = {
+    "level": "string",
+    "region": "string",
+    "year": "Int64",
+    "indicator": "string",
+    "source": "string",
+    "rule": "string",
+    "message_zh": "string",
+    "message_en": "string",
+}
+FINDING_COLUMNS = list(FINDING_DTYPES)
+ERROR, WARNING = "error", "warning"
+MIN_YEAR = 2000
+APPROX_TOLERANCE = 0.10
+DEFAULT_OUTLIER_THRESHOLD = 1.0
+_LEVEL_ORDER = {ERROR: 0, WARNING: 1}
+
+
+def max_year() -> int:
+    """The latest acceptable year: next year (plans and targets are sometimes given ahead)."""
+    return _dt.date.today().year + 1
+
+
+def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THRESHOLD) -> pd.DataFrame:
+    """Validate a tidy table; return one row per finding (empty when all is well).
+
+    Args:
+        table: a tidy table (see :mod:`fazhi_analysis.table.tidy`); it is not modified.
+        outlier_threshold: relative year-over-year change above which a value is flagged;
+            1.0 flags a value that doubled or halved.
+
+    Returns:
+        A DataFrame with columns level ('error' | 'warning'), region, year, indicator, source,
+        rule, message_zh, message_en, errors first, in a deterministic order.
+
+    Example:
+        >>> t = tidy.conform(pd.DataFrame({"region": ["甲区"], "year": [2024],
+        ...     "indicator": ["disputes.litigation_loss_rate"], "value": [120.0], "unit": ["%"],
+        ...     "approx": [False], "source": ["a.xlsx#表1!C3"]}))      # doctest: +SKIP
+        >>> check(t)["rule"].tolist()                                      # doctest: +SKIP
+        ['rate_range', 'completeness', ...]
+    """
+    if outlier_threshold <= 0 or not math.isfinite(outlier_threshold):
+        raise InputError(f"离群阈值必须为正数 / outlier threshold must be a positive number: {outlier_threshold}")
+    missing = [c for c in ("region", "year", "indicator", "value", "unit", "source") if c not in table.columns]
+    if missing:
+        return _finish([
+            _finding(ERROR, None, None, None, None, "schema",
+                     f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
+        ])
+    frame, findings = _schema(table)
+    good = frame[frame["_ok"]].drop(columns="_ok")
+    mapped = good[good["indicator"].notna()]
+    findings += _units(mapped)
+    findings += _duplicates_and_conflicts(mapped)
+    findings += _ranges(mapped)
+    best = representative(mapped)
+    findings += _relations(best)
+    findings += _completeness(good)
+    findings += _outliers(best, outlier_threshold)
+    return _finish(findings)
+
+
+def representative(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per region, year and indicator: an exact figure before an approximate one, then by source.
+
+    Example:
+        >>> representative(table)  # doctest: +SKIP
+    """
+    ordered = table.assign(_approx=table["approx"].fillna(False).astype(bool))
+    ordered = ordered.sort_values(["_approx", "source"], kind="stable", na_position="last")
+    return ordered.drop_duplicates(KEY).drop(columns="_approx").sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def has_errors(findings: pd.DataFrame) -> bool:
+    """True when any finding is an error."""
+    return bool((findings["level"] == ERROR).any())
+
+
+def summary(findings: pd.DataFrame) -> str:
+    """One bilingual line counting errors and warnings: ``2 个错误, 5 个警告 / 2 errors, 5 warnings``."""
+    errors = int((findings["level"] == ERROR).sum())
+    warnings = int((findings["level"] == WARNING).sum())
+    return f"{errors} 个错误, {warnings} 个警告 / {errors} errors, {warnings} warnings"
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a tidy table from ``.parquet`` or ``.csv``, CSV cells as written (text), for checking.
+
+    Raises:
+        InputError: the file is missing, of another type or unreadable.
+    """
+    return tidy.read(path, text=True)
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Coerce the columns to the tidy types; flag cells that do not fit. Adds a boolean ``_ok``."""
+    import pandera.pandas as pa
+
+    frame = table.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)
+    findings: list[dict] = []
+    bad = pd.Series(False, index=frame.index)
+    for column in ("year", "value"):
+        raw = frame[column]
+        numeric = pd.to_numeric(raw.astype("string").str.strip(), errors="coerce") if raw.dtype == object or pd.api.types.is_string_dtype(raw) else pd.to_numeric(raw, errors="coerce")
+        wrong = raw.notna() & numeric.isna()
+        if column == "year":
+            fractional = numeric.notna() & (numeric.astype("Float64") % 1 != 0)
+            wrong |= fractional.fillna(False).astype(bool)
+            numeric = numeric.where(~wrong)
+        for i in np.flatnonzero(wrong.to_numpy()):
+            findings.append(_row_finding(frame, i, ERROR, "schema",
+                                         f"{column} 列的值不是数字：{raw.iloc[i]}",
+                                         f"{column} is not a number: {raw.iloc[i]}"))
+        bad |= wrong
+        frame[column] = numeric
+    frame["year"] = frame["year"].astype("Float64").round().astype("Int64")
+    frame["value"] = frame["value"].astype("Float64")
+    for column in ("region", "indicator", "unit", "source", "raw", "label", "section"):
+        frame[column] = frame[column].astype("string").str.strip().replace("", pd.NA)
+    approx = frame["approx"]
+    if approx.dtype == object or pd.api.types.is_string_dtype(approx):
+        approx = approx.astype("string").str.strip().str.lower().map({"true": True, "false": False, "1": True, "0": False}, na_action="ignore")
+    frame["approx"] = approx.astype("boolean")
+
+    ids = list(catalog.indicators().index)
+    schema = pa.DataFrameSchema(
+        {
+            "region": pa.Column("string", nullable=False),
+            "year": pa.Column("Int64", pa.Check.in_range(MIN_YEAR, max_year()), nullable=False),
+            "indicator": pa.Column("string", pa.Check.isin(ids), nullable=True),
+            "value": pa.Column("Float64", nullable=False),
+            "unit": pa.Column("string", nullable=True),
+            "approx": pa.Column("boolean", nullable=True),
+            "source": pa.Column("string", nullable=True),
+        },
+        strict=False,
+    )
+    try:
+        schema.validate(frame[~bad], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.dropna(subset=["index"])
+        for case in cases.itertuples(index=False):
+            i = int(case.index)
+            zh, en = _schema_message(str(case.column), str(case.check), case.failure_case)
+            findings.append(_row_finding(frame, i, ERROR, "schema", zh, en))
+            bad.iloc[i] = True
+    frame["_ok"] = ~bad.to_numpy()
+    return frame, findings
+
+
+def _schema_message(column: str, check_name: str, case: object) -> tuple[str, str]:
+    if check_name == "not_nullable":
+        return f"{column} 列缺少值", f"{column} is missing"
+    if check_name.startswith("in_range"):
+        return (f"年度 {case} 超出范围 {MIN_YEAR}–{max_year()}", f"year {case} outside {MIN_YEAR}–{max_year()}")
+    if check_name.startswith("isin"):
+        return f"指标编号 {case} 不在指标目录中", f"indicator id {case} is not in the catalog"
+    return f"{column} 列不符合要求（{check_name}）：{case}", f"{column} fails {check_name}: {case}"
+
+
+def _units(mapped: pd.DataFrame) -> list[dict]:
+    accepted = catalog.indicators()["units"]
+    pairs = {f"{ind}\x1f{unit}" for ind, units in accepted.items() for unit in units}
+    ok = (mapped["indicator"].astype("string") + "\x1f" + mapped["unit"].astype("string").fillna("")).isin(pairs)
+    findings = []
+    for row in mapped[~ok.to_numpy(dtype=bool, na_value=False)].itertuples(index=False):
+        units = "、".join(accepted[row.indicator])
+        written = row.unit if pd.notna(row.unit) else "（无）"
+        findings.append(_finding(ERROR, row.region, row.year, row.indicator, row.source, "unit",
+                                 f"{_name(row.indicator)}的单位“{written}”不在可接受的单位（{units}）中",
+                                 f"unit '{written}' is not an accepted unit of {row.indicator} ({', '.join(accepted[row.indicator])})"))
+    return findings
+
+
+def origin(source: pd.Series) -> pd.Series:
+    """The file part of a source: ``dept.xlsx#表1!C3`` → ``dept.xlsx``, ``report.txt:12:5`` → ``report.txt``."""
+    return source.astype("string").str.replace(r"(#.*|:\d+:\d+)$", "", regex=True)
+
+
+def _agree(values: list[float], approx: list[bool]) -> bool:
+    high, low = max(values), min(values)
+    tolerance = max(1e-9 * max(abs(high), abs(low)), 1e-9)
+    if any(approx):
+        tolerance = max(tolerance, APPROX_TOLERANCE * max(abs(high), abs(low)))
+    return high - low <= tolerance
+
+
+def _duplicates_and_conflicts(mapped: pd.DataFrame) -> list[dict]:
+    counts = mapped.groupby(KEY, sort=False, dropna=False)["value"].transform("size")
+    multi = mapped[counts > 1].assign(_origin=lambda f: origin(f["source"]).fillna(""))
+    findings = []
+    for (region, year, indicator), group in multi.groupby(KEY, sort=True):
+        group = group.sort_values("source", kind="stable", na_position="last")
+        sources = "; ".join(group["source"].fillna("?"))
+        values = group["value"].astype(float).tolist()
+        approx = group["approx"].fillna(False).astype(bool).tolist()
+        listing_zh = "，".join(f"{s} 为 {_fmt(v, u, a)}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx))
+        listing_en = ", ".join(f"{_fmt(v, u, a)} in {s}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx))
+        if not _agree(values, approx):
+            findings.append(_finding(ERROR, region, year, indicator, sources, "conflict",
+                                     f"{_name(indicator)}的数值不一致：{listing_zh}",
+                                     f"conflicting values of {indicator}: {listing_en}"))
+        elif group["_origin"].duplicated().any():
+            findings.append(_finding(WARNING, region, year, indicator, sources, "duplicate",
+                                     f"{_name(indicator)}在同一文件中重复出现：{listing_zh}",
+                                     f"{indicator} is given more than once by one file: {listing_en}"))
+    return findings
+
+
+def _ranges(mapped: pd.DataFrame) -> list[dict]:
+    kind = mapped["indicator"].map(catalog.indicators()["kind"])
+    value = mapped["value"].astype(float)
+    findings = []
+    rules = [
+        ((kind == "rate") & ((value < 0) | (value > 100)), "rate_range",
+         "比率 {v} 超出 0–100 范围", "rate {v} outside 0–100"),
+        (kind.isin(["count", "amount"]) & (value < 0), "negative",
+         "数值 {v} 为负数", "value {v} is negative"),
+        ((kind == "count") & (value >= 0) & (value % 1 != 0), "count_whole",
+         "计数 {v} 不是整数", "count {v} is not a whole number"),
+    ]
+    for mask, rule, zh, en in rules:
+        for row in mapped[mask.fillna(False).to_numpy(dtype=bool)].itertuples(index=False):
+            v = _fmt(row.value, row.unit, False)
+            findings.append(_finding(ERROR, row.region, row.year, row.indicator, row.source, rule,
+                                     f"{_name(row.indicator)}：" + zh.format(v=v), f"{row.indicator}: " + en.format(v=v)))
+    return findings
+
+
+_OPS = {"<=": (np.less_equal, "≤"), ">=": (np.greater_equal, "≥"), "<": (np.less, "<"), ">": (np.greater, ">"), "==": (np.equal, "=")}
+
+
+def _relations(best: pd.DataFrame) -> list[dict]:
+    findings = []
+    by_id = best.set_index("indicator")
+    for rel in catalog.relations().itertuples(index=False):
+        if rel.left not in by_id.index or rel.right not in by_id.index:
+            continue
+        left = best[best["indicator"] == rel.left]
+        right = best[best["indicator"] == rel.right]
+        pairs = left.merge(right, on=["region", "year"], suffixes=("_l", "_r"))
+        func, symbol = _OPS[rel.op]
+        fails = pairs[~func(pairs["value_l"].astype(float), pairs["value_r"].astype(float))]
+        for row in fails.itertuples(index=False):
+            findings.append(_finding(
+                ERROR, row.region, row.year, rel.left, _sources(row.source_l, row.source_r), "relation",
+                f"应满足 {_name(rel.left)} {symbol} {_name(rel.right)}，实际为 {_fmt(row.value_l, row.unit_l, False)} 与 {_fmt(row.value_r, row.unit_r, False)}",
+                f"expected {rel.left} {rel.op} {rel.right}, got {_num(row.value_l)} and {_num(row.value_r)}",
+            ))
+    return findings
+
+
+def _completeness(good: pd.DataFrame) -> list[dict]:
+    names = _names()
+    members = _section_members()
+    sections = catalog.sections()
+    findings = []
+    present = good[good["indicator"].notna()].groupby(["region", "year"])["indicator"].agg(set)
+    for (region, year) in good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(index=False):
+        have = present.get((region, year), set())
+        empty_sections = []
+        for section_id, title in sections["title"].items():
+            expected = members[section_id]
+            lacking = [i for i in expected if i not in have]
+            if len(lacking) == len(expected):
+                empty_sections.append(section_id)
+                continue
+            if not lacking:
+                continue
+            findings.append(_finding(
+                WARNING, region, year, None, None, "completeness",
+                f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{'、'.join(names[i] for i in lacking)}",
+                f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
+            ))
+        if empty_sections:  # one line, not one per section: a department's table covers only its own part
+            titles = "、".join(f"“{sections.at[s, 'title']}”" for s in empty_sections)
+            findings.append(_finding(
+                WARNING, region, year, None, None, "completeness",
+                f"以下板块没有任何数据：{titles}", f"no data for sections: {', '.join(empty_sections)}",
+            ))
+    return findings
+
+
+def _outliers(best: pd.DataFrame, threshold: float) -> list[dict]:
+    current = best[["region", "year", "indicator", "value", "unit", "approx", "source"]]
+    previous = current.assign(year=current["year"] + 1)
+    pairs = current.merge(previous, on=KEY, suffixes=("", "_prev"))
+    now, before = pairs["value"].astype(float), pairs["value_prev"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fold = np.maximum(now.abs(), before.abs()) / np.minimum(now.abs(), before.abs())
+    flagged = pairs[(before != 0) & (now != 0) & (fold > 1 + threshold) | ((before != 0) & (now == 0))]
+    findings = []
+    for row in flagged.itertuples(index=False):
+        change = (row.value - row.value_prev) / abs(row.value_prev) * 100
+        findings.append(_finding(
+            WARNING, row.region, row.year, row.indicator, _sources(row.source, row.source_prev), "outlier",
+            f"{_name(row.indicator)}同比变化 {change:+.1f}%（{row.year - 1}年 {_fmt(row.value_prev, row.unit_prev, row.approx_prev)} → {row.year}年 {_fmt(row.value, row.unit, row.approx)}），请核实",
+            f"{row.indicator} changed {change:+.1f}% year over year ({_num(row.value_prev)} → {_num(row.value)}); please check",
+        ))
+    return findings
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _finding(level, region, year, indicator, source, rule, zh, en) -> dict:
+    region = None if region is None or pd.isna(region) else str(region)
+    year = None if year is None or pd.isna(year) else int(year)
+    indicator = None if indicator is None or pd.isna(indicator) else str(indicator)
+    source = None if source is None or pd.isna(source) else str(source)
+    where_zh = " ".join(x for x in (region, f"{year}年" if year is not None else None) if x) or "（未知地区年度）"
+    where_en = " ".join(x for x in (region, str(year) if year is not None else None) if x) or "(unknown region/year)"
+    tail_zh = f"（来源：{source}）" if source else ""
+    tail_en = f" (source: {source})" if source else ""
+    return {
+        "level": level, "region": region, "year": year, "indicator": indicator, "source": source, "rule": rule,
+        "message_zh": f"{where_zh}：{zh}{tail_zh}", "message_en": f"{where_en}: {en}{tail_en}",
+    }
+
+
+def _row_finding(frame: pd.DataFrame, i: int, level: str, rule: str, zh: str, en: str) -> dict:
+    row = frame.iloc[i]
+    year = pd.to_numeric(pd.Series([row["year"]]), errors="coerce").iloc[0]
+    year = None if pd.isna(year) or year % 1 else int(year)
+    region = row["region"] if isinstance(row["region"], str) else None
+    indicator = row["indicator"] if isinstance(row["indicator"], str) else None
+    source = row["source"] if isinstance(row["source"], str) else f"第 {i + 1} 行 / row {i + 1}"
+    return _finding(level, region, year, indicator, source, rule, zh, en)
+
+
+def _sources(*sources: object) -> str | None:
+    unique = list(dict.fromkeys(str(s) for s in sources if s is not None and not pd.isna(s)))
+    return "; ".join(unique) or None
+
+
+def _finish(findings: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(findings, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
+    frame["_level"] = frame["level"].map(_LEVEL_ORDER)
+    frame = frame.sort_values(["_level", "region", "year", "indicator", "rule", "source"], kind="stable", na_position="last")
+    return frame.drop(columns="_level").reset_index(drop=True)
+
+
+@cache
+def _names() -> dict[str, str]:
+    return catalog.indicators()["name"].to_dict()
+
+
+@cache
+def _section_members() -> dict[str, tuple[str, ...]]:
+    indicators = catalog.indicators()
+    return {sid: tuple(indicators.index[indicators["section"] == sid]) for sid in catalog.sections().index}
+
+
+def _name(indicator: str) -> str:
+    names = _names()
+    return f"{names[indicator]}（{indicator}）" if indicator in names else str(indicator)
+
+
+def _num(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _fmt(value: float, unit: object, approx: object) -> str:
+    unit = "" if unit is None or pd.isna(unit) else str(unit)
+    mark = "余" if (approx is True or (approx is not None and not pd.isna(approx) and bool(approx))) and unit != "%" else ""
+    return f"{_num(value)}{mark}{unit}"

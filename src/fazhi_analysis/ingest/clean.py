@@ -1,0 +1,846 @@
+"""Clean departments' messy indicator spreadsheets (CSV, XLSX) into the tidy table, with rejects.
+
+How a sheet is read:
+
+* **Title, metadata and note rows** above the header (one merged line, ``填报单位：…``) are skipped;
+  their text still tells the region and year (``达坂城区2024年度法治政府建设指标``).
+* **Header**: the first row with two or more different labels, no figure, and a word a header
+  uses (指标名称, 单位, 数值, 地区, 年度, 备注 …), a year (``2023年``, ``2024年度``, ``2024``), a
+  region (``甲区``), or indicator names. The rows under it that add years or regions (merged
+  headers) join it. (Header and column roles: :mod:`fazhi_analysis.ingest.sheet_layout`.) Columns of targets,
+  changes, ranks or part-year periods (``2024年目标``, ``同比增长``, ``2024年1-6月``) are not the
+  year's figure: their figures are rejected as ``unknown_column``.
+* **Layouts**: long (a row per indicator, a value column, maybe 地区/年度/单位 columns); wide by
+  year or by region (``2023年 | 2024年``, ``甲区 | 乙区``, or both on two header rows); the
+  fill-in template (``本年数值`` / ``上年数值``); and indicators as columns, a row per region or year.
+* **Rows**: note rows (``注：``, ``填表人``) are skipped; group rows (a label, no values) give
+  context to the rows under them (``行政复议`` above ``结案``; ``收到申请`` is matched as
+  ``行政复议收到申请`` when it does not match alone); total rows (合计, 总计, 小计) are
+  rejected, since a total of mixed indicators is not an indicator.
+* **Indicator names** are matched to the catalog by :mod:`fazhi_analysis.ingest.match` (ids, names,
+  aliases, then fuzzy matching above a threshold).
+* **Values** go through :func:`fazhi_analysis.table.numbers.parse_values` (``1,234``, ``12余``,
+  ``3.5万``, ``百分之九十八``, ``—``). Units, by priority: written in the cell; the unit column
+  or the label's ``（万元）``; the column header's ``（万元）``; else the catalog's base unit.
+  万/亿 are folded into the value (``12.5`` in a ``万元`` column → 125000 元).
+* **Rates** are kept in percent points. A value with ``%`` (in the cell, the unit column, the
+  header, or Excel's percent format, which stores 98% as 0.98) is read as written. A rate with
+  no unit anywhere is read as a fraction when it lies in 0–1 (``0.98`` → 98 %), else as percent
+  points (``98`` → 98 %). Write ``1%`` to mean one percent.
+* **Region and year**, by priority: columns (地区/年度) and headers (``2024年``, ``甲区``); then
+  ``--region``/``--year``; then the sheet name, the title rows, the file name.
+
+Every non-empty cell in a value column ends in exactly one of the tidy table and the rejects
+table, whose ``reason`` is one of :data:`REASONS`. Several cells giving the same region, year and
+indicator: equal values keep the first (an exact figure before an approximate one) and reject the
+others as ``duplicate``; different values reject all of them as ``conflict``.
+
+Example:
+    >>> result = clean_files(["dept.xlsx"], year=2024)          # doctest: +SKIP
+    >>> result.table.columns.tolist()[:4], result.summary()     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
+from fazhi_analysis.table.numbers import MISSING, parse_values
+from fazhi_analysis.ingest.sheet_layout import (
+    HEADER_SCAN_ROWS,
+    NOTE,
+    NUMBER,
+    TOTAL,
+    cell_kinds,
+    clean_region,
+    column_roles,
+    figure_mask,
+    find_header,
+    guess_name_column,
+    has_figures,
+    num_text,
+    plain_text,
+    region_in,
+    unit_factor,
+    unit_like,
+    year_in,
+)
+from fazhi_analysis.ingest.sheets import SUFFIXES, Sheet, column_letter, read_sheets
+
+REASONS: dict[str, tuple[str, str]] = {
+    "unknown_indicator": ("无法对应指标", "unknown indicator"),
+    "unparsable": ("数值无法解析", "unparsable value"),
+    "missing": ("空值标记", "missing marker"),
+    "unit": ("单位不符", "unit mismatch"),
+    "duplicate": ("重复", "duplicate"),
+    "conflict": ("数值冲突", "conflicting values"),
+    "total": ("合计行/列", "total row or column"),
+    "unknown_column": ("无法识别的列", "unknown column"),
+    "no_region": ("缺少地区", "region unknown"),
+    "no_year": ("缺少年度", "year unknown"),
+}
+REJECT_DTYPES: dict[str, str] = {
+    "source": "string",
+    "region": "string",
+    "year": "Int64",
+    "indicator": "string",
+    "label": "string",
+    "column": "string",
+    "raw": "string",
+    "reason": "string",
+    "message_zh": "string",
+    "message_en": "string",
+}
+REJECT_COLUMNS = list(REJECT_DTYPES)
+
+_MULT_IN_CELL = re.compile(r"[0-9一二三四五六七八九十两][余多]?[万亿千]")
+
+
+@dataclass
+class CleanResult:
+    """The outcome of cleaning: the tidy table, the rejected cells, and counts for the summary line."""
+
+    table: pd.DataFrame
+    rejects: pd.DataFrame
+    files: int = 0
+    sheets: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        """Value cells read: every one is in ``table`` or in ``rejects``."""
+        return len(self.table) + len(self.rejects)
+
+    def summary(self) -> str:
+        """One bilingual line: cells read, tidy rows, rejects by reason."""
+        found = self.rejects["reason"].value_counts()
+        counts = {r: int(found[r]) for r in REASONS if r in found.index}
+        parts_zh = "，".join(f"{REASONS[r][0]} {n}" for r, n in counts.items())
+        parts_en = ", ".join(f"{REASONS[r][1]} {n}" for r, n in counts.items())
+        return (
+            f"{self.files} 个文件 {self.sheets} 个工作表：{self.cells} 个数值单元格 → 整洁表 {len(self.table)} 行，"
+            f"拒收 {len(self.rejects)} 个" + (f"（{parts_zh}）" if parts_zh else "")
+            + f" / {self.files} files, {self.sheets} sheets: {self.cells} value cells → {len(self.table)} tidy rows, "
+            f"{len(self.rejects)} rejected" + (f" ({parts_en})" if parts_en else "")
+        )
+
+
+def clean_files(
+    paths: Sequence[str | Path],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    root: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
+) -> CleanResult:
+    """Clean CSV/XLSX files (folders are searched for them) into one tidy table and its rejects.
+
+    Args:
+        paths: files or folders.
+        region, year: used when a sheet's cells and headers do not say (before sheet and file names).
+        threshold: fuzzy matching threshold for indicator names, 0–100.
+        root: sources name files relative to this folder (default: the file name only).
+        progress: called with one line per file read (e.g. ``print`` to stderr).
+        defaults: per-file (region, year) used instead of ``region``/``year`` (e.g. from sidecars).
+
+    Raises:
+        InputError: a file is missing, empty, unreadable, of another type, or has no header row.
+
+    Example:
+        >>> r = clean_files(["tests/fixtures/clean/long_wanyuan.csv"])   # doctest: +SKIP
+        >>> r.summary()                                                  # doctest: +SKIP
+    """
+    files = expand_paths(paths)
+    sheets: list[Sheet] = []
+    for number, path in enumerate(files, 1):
+        label = Path(path).relative_to(root).as_posix() if root else Path(path).name
+        if progress:
+            progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
+        read = read_sheets(path, label=label)
+        sheets.extend(read)
+    result = clean_sheets(sheets, region=region, year=year, threshold=threshold, defaults=defaults)
+    result.files = len(files)
+    return result
+
+
+def clean_frame(
+    frame: pd.DataFrame,
+    *,
+    name: str = "table",
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> CleanResult:
+    """Clean a raw grid held in a DataFrame, header rows included (e.g. ``pd.read_excel(f, header=None)``).
+
+    ``name`` stands for the file in sources (``table#C4``) and may tell region and year. The frame is
+    not modified.
+
+    Example:
+        >>> grid = pd.DataFrame([["指标名称", "2024年"], ["行政应诉案件", "5"]])
+        >>> clean_frame(grid, region="甲区").table["value"].tolist()
+        [5.0]
+    """
+    cells = frame.to_numpy(dtype=object, copy=True)
+    for index, value in np.ndenumerate(cells):
+        if isinstance(value, str):
+            cells[index] = value.strip() or None
+        elif value is not None and pd.isna(value):
+            cells[index] = None
+    sheet = Sheet(Path(name), name, None, cells, cells, None)
+    return clean_sheets([sheet], region=region, year=year, threshold=threshold)
+
+
+def harmonize_regions(table: pd.DataFrame, known: Iterable[str]) -> pd.DataFrame:
+    """A copy of ``table`` whose regions are spelt as in ``known`` when one name ends the other.
+
+    A department writes ``乌鲁木齐市达坂城区`` where the report says ``达坂城区`` (or the reverse); the
+    same region must have one name for conflicts and year-over-year comparisons to be found. A name
+    that could be two known regions is left as it is.
+
+    Example:
+        >>> t = pd.DataFrame({"region": ["乌鲁木齐市达坂城区", "甲区"]})
+        >>> harmonize_regions(t, ["达坂城区"])["region"].tolist()
+        ['达坂城区', '甲区']
+    """
+    known = sorted({str(k) for k in known if isinstance(k, str) and k})
+    mapping = {}
+    for region in table["region"].dropna().unique():
+        region = str(region)
+        matches = [k for k in known if k != region and (k.endswith(region) or region.endswith(k))]
+        if region not in known and len(matches) == 1:
+            mapping[region] = matches[0]
+    out = table.copy()
+    if mapping:
+        out["region"] = out["region"].replace(mapping)
+    return out
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside given folders (recursively, sorted).
+
+    Raises:
+        InputError: no path given, or a folder holds no spreadsheet.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                           and not p.name.startswith((".", "~$")))
+            if not found:
+                raise InputError(f"{path}: 文件夹中没有 CSV/XLSX 表格 / no CSV or XLSX files in the folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    if not files:
+        raise InputError("没有指定输入文件 / no input files given")
+    return files
+
+
+def clean_sheets(
+    sheets: Sequence[Sheet],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
+) -> CleanResult:
+    """Clean grids already read (see :func:`fazhi_analysis.ingest.sheets.read_sheets`).
+
+    Raises:
+        InputError: a sheet with figures has no recognizable header, or no sheet holds any figure.
+    """
+    if not 0 <= threshold <= 100:
+        raise InputError(f"匹配阈值应在 0–100 之间 / the matching threshold must be within 0–100: {threshold}")
+    kept, rejected, skipped = [], [], []
+    regions = _Interner()  # shared by all sheets, so that region codes make one key
+    distinct: list[bool] = []
+    for order, sheet in enumerate(sheets):
+        sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
+        got = _clean_sheet(sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold,
+                           regions=regions)
+        if got is None:
+            skipped.append(sheet.where)
+            continue
+        kept.append(got[0])
+        rejected.append(got[1])
+        distinct.append(got[2])
+    if sheets and len(skipped) == len(sheets):
+        files = sorted({str(s.file) for s in sheets})
+        raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
+    candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame()
+    rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
+    if len(kept) == 1 and distinct[0]:  # one sheet whose layout cannot repeat a key: nothing to resolve
+        table, more = candidates.drop(columns="_key"), _rejects_frame(0)
+    else:
+        table, more = _resolve_duplicates(candidates)
+    rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
+    return CleanResult(_in_order(table), _in_order(rejects), files=len({s.file for s in sheets}),
+                       sheets=len(sheets) - len(skipped), skipped=skipped)
+
+
+def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in reading order (sheet, row, column), without the ``_order`` column."""
+    if not frame["_order"].is_monotonic_increasing:
+        frame = frame.sort_values("_order", kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+# --- one sheet --------------------------------------------------------------------------------
+
+
+def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float,
+                 regions: _Interner):
+    """Tidy rows and rejected cells of one sheet, and whether its layout rules out repeated keys.
+
+    Returns None for a sheet without figures. Per-row and per-column facts are worked out once
+    (labels, matches, units, regions, years) and carried to the cells as integer codes.
+    """
+    values, filled = sheet.values, sheet.filled
+    if values.size == 0:
+        return None
+    scan = min(len(values), HEADER_SCAN_ROWS + 40)
+    kinds = cell_kinds(filled[:scan])
+    header = find_header(filled[:scan], kinds, threshold)
+    if header is None:
+        if (kinds == NUMBER).any():
+            raise InputError(
+                f"{sheet.path_where}: 找不到表头行（应有“指标名称”“单位”“数值”或年份、地区等列名）/ "
+                "no header row found (expected column names such as 指标名称, 单位, 数值, a year or a region)"
+            )
+        return None
+    h0, h1 = header
+    preamble = " ".join(str(v) for v in filled[:h0].ravel() if isinstance(v, str))
+    cols = column_roles(filled[h0 : h1 + 1], threshold)
+    n_cols = values.shape[1]
+    data = np.arange(h1 + 1, len(values))
+    sheet_region = region or region_in(sheet.name) or region_in(preamble) or region_in(Path(sheet.label).stem)
+    sheet_year = year or year_in(sheet.name) or year_in(preamble) or year_in(Path(sheet.label).stem)
+
+    name_cols = [c for c in range(n_cols) if cols.role[c] == "name"]
+    id_cols = [c for c in range(n_cols) if cols.role[c] == "id"]
+    indicator_cols = [c for c in range(n_cols) if cols.role[c] == "indicator"]
+    transposed = not name_cols and not id_cols and bool(indicator_cols)
+    if not name_cols and not id_cols and not transposed:
+        guess = guess_name_column(filled[h1 + 1 : h1 + 201], cols)
+        if guess is None:
+            raise InputError(f"{sheet.path_where}: 找不到指标名称列 / no column of indicator names found")
+        name_cols = [guess]
+        cols.role[guess] = "name"
+    if transposed:
+        value_cols = indicator_cols
+    else:
+        value_cols = [c for c in range(n_cols) if cols.role[c] == "value"]
+        for c in indicator_cols:
+            cols.role[c] = "unknown"
+        if not value_cols:
+            sample = values[h1 + 1 : h1 + 2001]
+            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and has_figures(sample[:, c])]
+            if len(unknown) == 1:
+                cols.role[unknown[0]] = "value"
+                value_cols = unknown
+    reject_cols = [c for c in range(n_cols) if cols.role[c] in ("total", "unknown")]
+    context_prefix = " ".join(x for x in (sheet.name or "", preamble) if x)
+
+    # Row labels and types, computed once per distinct label.
+    block_filled = filled[h1 + 1 :]  # views, not copies
+    block_values = values[h1 + 1 :]
+    present = pd.notna(block_values)
+    n = len(data)
+    label_col = name_cols[-1] if name_cols else None
+    if transposed:
+        key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
+        label_col = key_cols[0] if key_cols else None
+    lab_codes, lab_texts = _text_codes(block_filled, label_col)
+    row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
+    first = _first_text(block_filled, present if block_filled is block_values or filled is values else None)
+    is_note = _map_unique(first, lambda t: bool(NOTE.match(plain_text(t))), False).astype(bool) & row_nonempty
+    norm = [normalize_label(t) for t in lab_texts]
+    is_total = _per_code(lab_codes, [bool(TOTAL.match(t)) for t in norm], False, bool)
+    is_repeat_header = _per_code(lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool)
+    has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
+    is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
+    last_group = np.maximum.accumulate(np.where(is_group, np.arange(n), -1)) if n else np.zeros(0, np.int64)
+    group_codes = np.where(last_group >= 0, lab_codes[np.maximum(last_group, 0)], -1)
+    context_parts = [(group_codes, lab_texts)] + [_text_codes(block_filled, c) for c in name_cols[:-1]]  # 类别 too
+    skip_row = is_note | is_repeat_header
+
+    # Row metadata as integer codes (-1: none).
+    ids, id_index, kinds_of, base_unit_of, section_of, accepted_of = _catalog_arrays()
+    units, texts = _Interner(), _Interner()
+    row_ind = np.full(n, -1, dtype=np.int32)
+    row_note = np.full(n, "", dtype=object)
+    if not transposed:
+        id_codes, id_texts = _text_codes(block_filled, id_cols[0] if id_cols else None)
+        row_ind = _per_code(id_codes, [id_index.get(t, -1) for t in id_texts], -1, np.int32)
+        need = (row_ind < 0) & has_values & ~skip_row & ~is_total
+        if need.any():
+            # Match once per distinct (label, context) combination.
+            key = lab_codes.astype(np.int64) + 1
+            for codes, texts_ in context_parts:
+                key = key * (len(texts_) + 1) + (codes + 1)
+            pair_codes, _ = pd.factorize(key[need])
+            _, first_of_pair = np.unique(pair_codes, return_index=True)
+            rows_need = np.flatnonzero(need)
+            found = []
+            for r in rows_need[first_of_pair]:
+                label = lab_texts[lab_codes[r]] if lab_codes[r] >= 0 else ""
+                context = " ".join([context_prefix, *(t[c[r]] for c, t in context_parts if c[r] >= 0)]).strip()
+                got = match_one(label, context, float(threshold))
+                if got[0] is None and group_codes[r] >= 0 and label:
+                    # 收到申请 under 行政复议: try the group's words with the label's.
+                    joined = normalize_label(lab_texts[group_codes[r]]) + normalize_label(label)
+                    retry = match_one(joined, context, float(threshold))
+                    got = retry if retry[0] is not None else got
+                found.append(got)
+            row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
+            row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
+        bad_ids = (id_codes >= 0) & (row_ind < 0) & has_values
+        row_note[bad_ids] = [f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]]
+    unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
+    unit_codes, unit_texts = _text_codes(block_filled, unit_col)
+    from_unit_col = _per_code(unit_codes, [units.code(unit_like(t)) for t in unit_texts], -1, np.int64)
+    from_label = _per_code(lab_codes, [units.code(unit_like(trailing_unit(t))) for t in lab_texts], -1, np.int64)
+    row_unit_code = np.where(unit_codes >= 0, from_unit_col, from_label)
+    region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
+    year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
+    region_codes, region_texts = _text_codes(block_filled, region_col)
+    row_region = _per_code(region_codes, [regions.code(clean_region(t)) for t in region_texts], -1, np.int64)
+    year_codes, year_texts = _text_codes(block_filled, year_col)
+    row_year = _per_code(year_codes, [year_in(t) or 0 for t in year_texts], 0, np.int64)
+    row_label = _per_code(lab_codes, [texts.code(t) for t in lab_texts], -1, np.int64)
+
+    # Column metadata as codes.
+    col_ind = np.array([id_index.get(i, -1) if i else -1 for i in cols.indicator], dtype=np.int32)
+    col_year = np.array([y or 0 for y in cols.year], dtype=np.int64)
+    col_rel = np.array([_NO_REL if r is None else r for r in cols.rel], dtype=np.int64)
+    col_region = regions.codes(np.array(cols.region, dtype=object))
+    col_unit = units.codes(np.array(cols.unit, dtype=object))
+    col_text = texts.codes(np.array(cols.text, dtype=object))
+    col_role = np.array(cols.role, dtype=object)
+    sheet_region_code = regions.code(sheet_region)
+
+    # Cells: every non-empty cell of a value, total or unknown column, in rows that are not notes.
+    cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
+    if n == 0 or len(cell_cols) == 0:
+        return _candidates_frame(0), _rejects_frame(0), True
+    mask = present[:, cell_cols]
+    mask[skip_row] = False
+    ri, cj = np.nonzero(mask)
+    ci = cell_cols[cj]
+    percent = sheet.percent[h1 + 1 :][ri, ci] if sheet.percent is not None else None
+    parsed = _parse_cells(block_values[ri, ci], percent, units)
+    in_unknown = (col_role == "unknown")[ci]
+    keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
+    if not keep.all():
+        ri, ci = ri[keep], ci[keep]
+        parsed = {k: (v.filter(pa.array(keep)) if isinstance(v, pa.Array) else v[keep]) for k, v in parsed.items()}
+        in_unknown = in_unknown[keep]
+
+    ind = col_ind[ci] if transposed else row_ind[ri]
+    region_code = col_region[ci]
+    region_code = np.where(region_code >= 0, region_code, row_region[ri])
+    region_code = np.where(region_code >= 0, region_code, sheet_region_code)
+    base_year = np.where(row_year[ri] > 0, row_year[ri], sheet_year or 0)
+    rel = col_rel[ci]
+    year_value = np.where(col_year[ci] > 0, col_year[ci],
+                          np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year))
+    declared = np.where(row_unit_code[ri] >= 0, row_unit_code[ri], col_unit[ci])
+    value, unit_code = _apply_units(parsed, declared, ind, units)
+    accepted = _accepted_matrix(units)
+    unit_ok = accepted[ind, unit_code]
+
+    reason_code = np.select(
+        [in_unknown, (col_role == "total")[ci], is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
+         ind < 0, region_code < 0, year_value <= 0, ~unit_ok],
+        [_REASON_CODE[r] for r in ("unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator",
+                                   "no_region", "no_year", "unit")],
+        default=-1,
+    )
+    rows_abs = data[ri]
+    sources = _sources(sheet, rows_abs, ci)
+    label_code = col_text[ci] if transposed else row_label[ri]
+    order_key = _order_key(order, rows_abs, ci)
+    raw = parsed["raw"]
+
+    ok = reason_code < 0
+    kept_ind = ind[ok]
+    kept = pd.DataFrame({
+        "region": regions.strings(region_code[ok]),
+        "year": pd.arrays.IntegerArray(year_value[ok], year_value[ok] <= 0),
+        "indicator": _Interner.of(ids).strings(kept_ind),
+        "value": pd.arrays.FloatingArray(value[ok], np.isnan(value[ok])),
+        "unit": units.strings(unit_code[ok]),
+        "approx": pd.arrays.BooleanArray(parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
+        "source": _arrow_strings(sources.filter(pa.array(ok))),
+        "raw": _arrow_strings(raw.filter(pa.array(ok))),
+        "label": texts.strings(label_code[ok]),
+        "section": _section_strings(kept_ind),
+    })
+    kept = tidy.conform(kept).assign(_order=order_key[ok], _key=_dedupe_key(region_code[ok], year_value[ok], kept_ind))
+    bad = ~ok
+    reason = np.array(list(REASONS), dtype=object)[reason_code[bad]]
+    bad_ind = ind[bad]
+    bad_unit = units.strings(unit_code[bad]).to_numpy(object, na_value="")
+    bad_raw = raw.filter(pa.array(bad)).to_pylist()
+    bad_column = texts.strings(col_text[ci[bad]]).to_numpy(object, na_value="")
+    note = row_note[ri[bad]] if not transposed else np.array([cols.indicator_note[c] for c in ci[bad]], dtype=object)
+    detail = _details(reason, bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of,
+                      bad_column)
+    rejects = pd.DataFrame({
+        "source": _arrow_strings(sources.filter(pa.array(bad))),
+        "region": regions.strings(region_code[bad]),
+        "year": pd.arrays.IntegerArray(year_value[bad], year_value[bad] <= 0),
+        "indicator": _Interner.of(ids).strings(bad_ind),
+        "label": texts.strings(row_label[ri[bad]]),
+        "column": bad_column,
+        "raw": bad_raw,
+        "reason": reason,
+        "message_zh": detail[0],
+        "message_en": detail[1],
+    }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
+    row_side = {"region": np.where(row_region >= 0, row_region, sheet_region_code),
+                "year": np.where(row_year > 0, row_year, sheet_year or 0), "ind": row_ind}
+    col_side = {"region": col_region, "year": col_year, "ind": col_ind}
+    distinct = _keys_distinct(ri[ok], ci[ok], transposed, row_side, col_side, col_rel)
+    return kept, rejects, distinct
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[str]]:
+    """Column ``col`` as codes into its distinct texts (stripped; numbers written plainly); -1 where empty."""
+    if col is None:
+        return np.full(len(block), -1, dtype=np.int64), []
+    codes, uniques = pd.factorize(block[:, col])
+    texts = [(u.strip() or None) if isinstance(u, str) else num_text(u) for u in uniques]
+    kept = [t for t in texts if t is not None]
+    position = {t: k for k, t in enumerate(dict.fromkeys(kept))}
+    remap = np.array([position[t] if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
+    return remap[codes], list(position)
+
+
+def _per_code(codes: np.ndarray, per_text: list, default: object, dtype: object) -> np.ndarray:
+    """``per_text[code]`` for each code, ``default`` where the code is -1."""
+    table = np.empty(len(per_text) + 1, dtype=dtype)
+    table[:-1] = per_text
+    table[-1] = default
+    return table[codes]
+
+
+def _first_text(block: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
+    """The first non-empty cell of each row (None for empty rows)."""
+    if block.size == 0:
+        return np.full(len(block), None, dtype=object)
+    present = pd.notna(block) if present is None else present
+    first = present.argmax(axis=1)
+    cells = block[np.arange(len(block)), first]
+    return np.where(present.any(axis=1), cells, None)
+
+
+def _map_unique(values: np.ndarray | pd.Series, func: Callable[[object], object], default: object) -> np.ndarray:
+    """``func`` applied once per distinct non-missing value; ``default`` where missing. Object array."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = default
+    return mapped[codes]
+
+
+class _Interner:
+    """Strings ↔ small integer codes (-1 for none), so that per-cell work is integer work."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.index: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> _Interner:
+        interner = cls()
+        for item in items:
+            interner.code(item)
+        return interner
+
+    def code(self, item: object) -> int:
+        if item is None or (not isinstance(item, str) and pd.isna(item)):
+            return -1
+        if item not in self.index:
+            self.index[item] = len(self.items)
+            self.items.append(item)
+        return self.index[item]
+
+    def codes(self, values: np.ndarray) -> np.ndarray:
+        return _map_unique(values, self.code, -1).astype(np.int64)
+
+    def strings(self, codes: np.ndarray) -> pd.Series:
+        """A pandas string column (Arrow-backed) for ``codes``; NA where -1."""
+        items = pa.array(self.items or [""], type=pa.string())
+        missing = codes < 0
+        indices = pa.array(np.where(missing, 0, codes), mask=missing) if missing.any() else pa.array(codes)
+        taken = pc.take(items, indices)
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())), dtype="string")
+
+
+def _arrow_strings(array: pa.Array) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array], type=pa.string())), dtype="string")
+
+
+@cache
+def _catalog_arrays() -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray, np.ndarray, dict[str, tuple]]:
+    """Catalog columns as arrays indexed by position, plus id → position and id → accepted units."""
+    info = catalog.indicators()
+    ids = list(info.index)
+    return (ids, {i: k for k, i in enumerate(ids)}, info["kind"].to_numpy(object), info["unit"].to_numpy(object),
+            info["section"].to_numpy(object), info["units"].to_dict())
+
+
+def _section_strings(ind: np.ndarray) -> pd.Series:
+    """The catalog section of each indicator position (NA for -1)."""
+    section_of = _catalog_arrays()[4]
+    sections = _Interner.of(list(section_of))
+    by_position = np.array([sections.index[s] for s in section_of] + [-1], dtype=np.int64)
+    return sections.strings(by_position[ind])
+
+
+def _accepted_matrix(units: _Interner) -> np.ndarray:
+    """accepted[indicator position, unit code]; the last row (indicator -1) accepts everything."""
+    ids, _, _, _, _, accepted_of = _catalog_arrays()
+    for accepted in accepted_of.values():
+        for unit in accepted:
+            units.code(unit)
+    matrix = np.zeros((len(ids) + 1, len(units.items)), dtype=bool)
+    for k, ind in enumerate(ids):
+        matrix[k, [units.index[u] for u in accepted_of[ind]]] = True
+    matrix[-1] = True
+    return matrix
+
+
+_NO_REL = 99
+_R_OK, _R_MISSING, _R_BAD = 0, 1, 2
+_REASON_CODE = {r: k for k, r in enumerate(REASONS)}
+
+
+def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
+    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure.
+
+    Strings are parsed once per distinct string (Arrow dictionary encoding); Excel numbers are taken as they are.
+    """
+    n = len(flat)
+    numbers = None
+    try:
+        raw = pa.array(flat, type=pa.string())  # the common case: every cell is text (CSV)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        numbers = np.fromiter((type(v) is not str for v in flat), dtype=bool, count=n)
+        texts = flat.copy()
+        texts[numbers] = [num_text(v) for v in flat[numbers]]
+        raw = pa.array(texts, type=pa.string())
+    encoded = pc.dictionary_encode(raw)
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    uniques = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary], type=pa.string())), dtype="string")
+    parsed = parse_values(uniques)
+    why = parsed["reason"]
+    reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD))
+    value = parsed["value"].to_numpy(dtype=float, na_value=np.nan)[codes]
+    unit = units.codes(parsed["unit"].to_numpy(dtype=object, na_value=""))[codes]
+    approx = parsed["approx"].to_numpy(dtype=bool, na_value=False)[codes]
+    reason = reason_u.astype(np.int8)[codes]
+    has_mult = uniques.str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool, na_value=False)[codes]
+    figure = figure_mask(parsed)[codes]
+    pct = np.zeros(n, dtype=bool)
+    if numbers is not None and numbers.any():
+        value[numbers] = flat[numbers].astype(float)
+        unit[numbers] = units.code("")
+        approx[numbers] = has_mult[numbers] = False
+        reason[numbers] = _R_OK
+        figure[numbers] = True
+        if percent is not None:
+            pct[numbers] = percent[numbers]
+    return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
+            "percent": pct, "figure": figure}
+
+
+def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner) -> tuple[np.ndarray, np.ndarray]:
+    """Final value and unit code of each cell; see the module docstring for the order of priority."""
+    _, _, kinds_of, base_unit_of, _, _ = _catalog_arrays()
+    empty, percent = units.code(""), units.code("%")
+    factors = np.ones(len(units.items) + 1)
+    bases = np.full(len(units.items) + 1, empty, dtype=np.int64)
+    for code, text in enumerate(list(units.items)):
+        factor, base = unit_factor(text)
+        factors[code], bases[code] = factor, units.code(base)
+    value = parsed["value"].copy()
+    unit = parsed["unit"].copy()
+    use = (unit == empty) & (declared >= 0)
+    value = np.where(use & ~parsed["has_mult"], value * factors[declared], value)
+    unit = np.where(use, bases[declared], unit)
+    pct = parsed["percent"]
+    value = np.where(pct, value * 100, value)
+    unit = np.where(pct, percent, unit)
+    is_rate = np.append(kinds_of == "rate", False)[ind]
+    base_code = np.array([units.code(u) for u in base_unit_of] + [empty], dtype=np.int64)[ind]
+    still = unit == empty
+    rate = still & is_rate
+    value = np.where(rate & (value >= 0) & (value <= 1), value * 100, value)
+    unit = np.where(rate, percent, unit)
+    unit = np.where(still & ~rate & (ind >= 0), base_code, unit)
+    # Scaling by 10^k leaves binary noise (0.57 × 100 = 56.99999999999999): round it away.
+    scaled = value != parsed["value"]
+    value = np.where(scaled, np.round(value, 8), value)
+    return value, unit
+
+
+def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> pa.Array:
+    """``file#sheet!A1`` for each cell, as an Arrow string array."""
+    prefix = f"{sheet.label}#" if sheet.name is None else f"{sheet.label}#{sheet.name}!"
+    if len(rows) == 0:
+        return pa.array([], type=pa.string())
+    heads = pa.array([prefix + column_letter(c) for c in range(int(cols.max()) + 1)], type=pa.string())
+    return pc.binary_join_element_wise(pc.take(heads, pa.array(cols)), pc.cast(pa.array(rows + 1), pa.string()), "")
+
+
+def _order_key(sheet_order: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return (np.int64(sheet_order) << 40) + (rows.astype(np.int64) << 16) + cols.astype(np.int64)
+
+
+def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tuple[np.ndarray, np.ndarray]:
+    """Chinese and English messages of rejected cells (formatted per reason, vectorized)."""
+    zh = np.empty(len(reason), dtype=object)
+    en = np.empty(len(reason), dtype=object)
+    raw = pd.Series(raw, dtype=object).fillna("")
+    fixed = {
+        "total": ("合计行或合计列不作为指标值", "a total is not an indicator value"),
+        "no_region": ("无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"),
+        "no_year": ("无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"),
+    }
+    for r, (z, e) in fixed.items():
+        zh[reason == r], en[reason == r] = z, e
+    for r, z_fmt, e_fmt in (("unparsable", "“{}”不是数值", "'{}' is not a figure"),
+                            ("missing", "“{}”表示无数据", "'{}' marks a missing value")):
+        where = reason == r
+        zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
+        en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
+    for i in np.flatnonzero((reason == "unparsable") & raw.str.startswith("=").to_numpy(bool)):
+        zh[i] = f"公式“{raw[i]}”没有计算结果，请在 Excel 中打开并保存后再读取"
+        en[i] = f"formula '{raw[i]}' has no cached value: open and save the workbook in Excel, then read it again"
+    for i in np.flatnonzero(reason == "unknown_indicator"):
+        note = match_note[i] or "无法对应到指标目录 / not in the catalog"
+        zh[i], en[i] = note.split(" / ")[0], note.split(" / ")[-1]
+    for i in np.flatnonzero(reason == "unit"):
+        units = accepted.get(indicator[i], ())
+        zh[i] = f"单位“{unit[i]}”不是 {indicator[i]} 的单位（{'、'.join(units)}）"
+        en[i] = f"unit '{unit[i]}' is not a unit of {indicator[i]} ({', '.join(units)})"
+    for i in np.flatnonzero(reason == "unknown_column"):
+        zh[i] = f"无法识别列“{column[i]}”的含义（不是年度、地区或数值列）"
+        en[i] = f"cannot tell what column '{column[i]}' holds (not a year, region or value column)"
+    return zh, en
+
+
+def _candidates_frame(n: int = 0) -> pd.DataFrame:
+    return tidy.empty().assign(_order=np.zeros(0, np.int64), _key=np.zeros(0, np.int64))
+
+
+def _rejects_frame(n: int = 0) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
+    return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
+
+
+def _keys_distinct(rows: np.ndarray, cols: np.ndarray, transposed: bool, row_side: dict[str, np.ndarray],
+                   col_side: dict[str, np.ndarray], col_rel: np.ndarray) -> bool:
+    """True when no two kept cells of a sheet can share region, year and indicator.
+
+    Holds when each part of the key comes wholly from the row side or wholly from the column side,
+    the row-side parts differ between the rows used and the column-side parts between the columns
+    used. A check on rows and columns instead of hashing every cell; False means "check the cells".
+
+    Args:
+        rows, cols: row and column of each kept cell.
+        row_side, col_side: per row / per column codes of ``region``, ``year`` and ``ind``
+            (-1 or 0 where that side does not give it).
+    """
+    if len(rows) < 2:
+        return True
+    used_rows = np.flatnonzero(np.bincount(rows))
+    used_cols = np.flatnonzero(np.bincount(cols))
+    region_from_col = col_side["region"][used_cols] >= 0
+    year_from_col = col_side["year"][used_cols] > 0
+    year_from_row = ~year_from_col & (col_rel[used_cols] == _NO_REL)
+    if region_from_col.any() and not region_from_col.all():
+        return False
+    if not (year_from_col.all() or year_from_row.all()):
+        return False
+    on_cols = {"region": bool(region_from_col[0]), "year": bool(year_from_col[0]), "ind": transposed}
+    for side, used, fields in ((False, used_rows, row_side), (True, used_cols, col_side)):
+        parts = [fields[p][used] for p, where in on_cols.items() if where == side]
+        if not parts:
+            if len(used) > 1:
+                return False
+        elif not pd.MultiIndex.from_arrays(parts).is_unique:
+            return False
+    return True
+
+
+def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.ndarray:
+    """One int64 per (region code, year, indicator position)."""
+    return (region.astype(np.int64) << 32) + ((year.astype(np.int64) & 0xFFFF) << 16) + ind.astype(np.int64)
+
+
+def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep one row per region, year, indicator; reject repeats as duplicate, disagreements as conflict."""
+    if candidates.empty:
+        return candidates, _rejects_frame(0)
+    key = candidates.pop("_key").to_numpy(np.int64)
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return candidates, _rejects_frame(0)
+    multi = candidates[dup].assign(_key=key[dup], _approx=candidates["approx"][dup].fillna(False).astype(bool))
+    multi = multi.sort_values(["_key", "_approx", "_order"], kind="stable")
+    rejected = []
+    keep_index = []
+    for _, group in multi.groupby("_key", sort=False):
+        values = group["value"].astype(float)
+        high, low = values.max(), values.min()
+        if high - low <= 1e-9 * max(abs(high), abs(low), 1.0):
+            first = group.iloc[0]
+            keep_index.append(group.index[0])
+            rest = group.iloc[1:]
+            rejected.append(rest.assign(
+                reason="duplicate",
+                message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
+                message_en=f"duplicate of {first['source']} (same region, year and indicator)",
+            ))
+        else:
+            listing = "；".join(f"{s} 为 {num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
+            listing_en = "; ".join(f"{num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"]))
+            rejected.append(group.assign(
+                reason="conflict",
+                message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
+                message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
+            ))
+    table = candidates[~dup | candidates.index.isin(keep_index)]
+    bad = pd.concat(rejected)
+    rejects = pd.DataFrame({
+        "source": bad["source"], "region": bad["region"], "year": bad["year"], "indicator": bad["indicator"],
+        "label": bad["label"], "column": pd.NA, "raw": bad["raw"], "reason": bad["reason"],
+        "message_zh": bad["message_zh"], "message_en": bad["message_en"],
+    }).astype(REJECT_DTYPES).assign(_order=bad["_order"].to_numpy(np.int64))
+    return table, rejects
+
+
+def print_progress(line: str) -> None:
+    """Progress to stderr (the CLI's progress callback)."""
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,540 @@
+"""Find the figures of a published report's text, with provenance, and map them to the catalog.
+
+The text is split into its heading tree (``一、``, ``(一)``, ``1.``, ``(1)``) and sentences. A
+figure is a number (Arabic or Chinese) followed by a unit or ``%``; years, dates, times,
+document numbers, ordinals, list markers, slogans and names inside quotes or book-title marks
+are not figures. Each figure is mapped to a catalog indicator from its context (the catalog's
+aliases near the number, its heading's section, its unit); when that is not clear the
+indicator is left empty and the label kept: a wrong id is worse than none.
+
+Example:
+    >>> figures = extract_text("(五)行政复议\\n全年收到行政复议申请11件，结案5件。")
+    >>> figures[["indicator", "value", "unit"]].values.tolist()[0]
+    ['disputes.reconsideration_applications', 11.0, '件']
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from fazhi_analysis.table import catalog
+from fazhi_analysis.table.numbers import CN_NUMERAL, chinese_to_number, parse_values
+from fazhi_analysis.ingest.decode import read_report_text
+
+FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"]
+# Full-width digits and signs folded one character to one character, so offsets stay valid.
+_FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
+_SENTENCE_END = "。！？!?\n"
+_CLAUSE_END = _SENTENCE_END + "，,；;：:"
+_LIST_MARK = "、"  # ends a figure's clause, but does not start one: 以调解、和解等方式结案170件
+_CN_DIGIT = "一二两三四五六七八九"
+MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
+AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The compiled rules of data/extract_rules.yaml."""
+
+    figure_re: re.Pattern[str]
+    skip_after_re: re.Pattern[str]
+    slogans: tuple[str, ...]
+    rank_words: tuple[str, ...]
+    change_re: re.Pattern[str]  # a change word ending the text before a number
+    lead_re: re.Pattern[str]  # a verb or function word ending the text before a number
+    object_verbs_re: re.Pattern[str]
+    strip_re: re.Pattern[str]  # filler words opening a label
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex group matching any of ``words``, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+@cache
+def _rules() -> _Rules:
+    with Path(__file__).with_name("extract_rules.yaml").open(encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    num = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    cn = rf"[{CN_NUMERAL}]+"
+    figure = (
+        r"(?P<pre>不少于|不低于|至少|超过|将近|接近|多达|约|近|超|逾)?(?P<pct>百分之)?"
+        rf"(?P<num>{num}|{cn})(?:(?P<sep>至|到|~|-|—|－|～)(?P<num2>{num}|{cn}))?"
+        r"(?P<apx1>余|多)?(?P<mult>万亿|千万|百万|万|亿|千)?(?P<apx2>余|多)?"
+        rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{_alternation(raw['units'])[3:-1]})?"
+        r"(?P<post>以上|左右|有余|多)?"
+    )
+    return _Rules(
+        figure_re=re.compile(figure),
+        skip_after_re=re.compile(rf"[ \u3000]?{_alternation(raw['skip_units'])}"),
+        slogans=tuple(raw["slogans"]),
+        rank_words=tuple(raw["rank_words"]),
+        change_re=re.compile(rf"(?P<word>{_alternation(raw['change_words'])})了?$"),
+        lead_re=re.compile(rf"(?<=.){_alternation(raw['lead_words'])}$"),
+        object_verbs_re=re.compile(_alternation(raw["object_verbs"])),
+        strip_re=re.compile(rf"^{_alternation(raw['label_strip'])}+"),
+    )
+
+
+# --- structure -------------------------------------------------------------------------------
+
+_HEADING_RES = [
+    (1, re.compile(r"^[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+[、.．])")),
+    (2, re.compile(r"^[ \t\u3000]*(?P<marker>[(（][一二三四五六七八九十]+[)）])")),
+    (3, re.compile(r"^[ \t\u3000]*(?P<marker>\d{1,2}[、.．](?!\d))")),
+    (4, re.compile(r"^[ \t\u3000]*(?P<marker>[(（]\d{1,2}[)）])")),
+]
+
+
+ITEM_LEVEL = 5
+_ITEM_RE = re.compile(r"(?:^|(?<=[。；;！？\n]))[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+是|首先|其次|再次|最后)")
+
+
+def headings(text: str) -> pd.DataFrame:
+    """The heading tree of a report: heading lines and the list items (``一是``) inside paragraphs.
+
+    Returns:
+        One row per heading or item in text order. Columns level (1 = ``一、``, 2 = ``(一)``,
+        3 = ``1.``, 4 = ``(1)``, 5 = ``一是`` items), marker, title (up to the first 。 or ；),
+        start, end (offsets of the heading line, or of the item's first sentence) and section
+        (catalog section id matched from the title and its parents; items take their heading's).
+    """
+    return pd.DataFrame(_heading_rows(text), columns=["level", "marker", "title", "start", "end", "section"])
+
+
+def _heading_rows(text: str) -> list[dict]:
+    """The rows of :func:`headings`, as dicts in text order."""
+    rows = []
+    offset = 0
+    for line in text.split("\n"):
+        for level, pattern in _HEADING_RES:
+            match = pattern.match(line)
+            if match:
+                title = re.split(r"[。！？]", line[match.end():], maxsplit=1)[0].strip()
+                rows.append({"level": level, "marker": match["marker"], "title": title,
+                             "start": offset, "end": offset + len(line)})
+                break
+        offset += len(line) + 1
+    for match in _ITEM_RE.finditer(text):
+        title = re.split(r"[。！？；;\n]", text[match.end():], maxsplit=1)[0]
+        rows.append({"level": ITEM_LEVEL, "marker": match["marker"], "title": title.strip("，, "),
+                     "start": match.start("marker"), "end": match.end() + len(title)})
+    rows.sort(key=lambda row: row["start"])
+    sections = _heading_sections([row["level"] for row in rows], [row["title"] for row in rows])
+    return [{**row, "section": section} for row, section in zip(rows, sections)]
+
+
+def _heading_sections(levels: list[int], titles: list[str]) -> list[str | None]:
+    """Section of each heading: its own title's best section, else its parent's."""
+    keywords = _section_keywords()
+    out: list[str | None] = []
+    stack: dict[int, str | None] = {}
+    for level, title in zip(levels, titles):
+        stack = {lvl: sec for lvl, sec in stack.items() if lvl < level}
+        scores = {sid: sum(len(k) for k in kws if k in title) for sid, kws in keywords.items()}
+        best = max(scores, key=scores.get) if scores and level < ITEM_LEVEL else None
+        own = best if best and scores[best] > 0 else None
+        parent = stack[max(stack)] if stack else None
+        stack[level] = own or parent
+        out.append(stack[level])
+    return out
+
+
+@cache
+def _section_keywords() -> dict[str, tuple[str, ...]]:
+    return catalog.sections()["keywords"].to_dict()
+
+
+def _section_at(heads: list[dict], positions: list[int]) -> list[str | None]:
+    """Section of the innermost heading above each position."""
+    starts = [row["start"] for row in heads]
+    return [heads[k - 1]["section"] if k else None for k in (bisect.bisect_right(starts, p) for p in positions)]
+
+
+_QUOTED_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》|「[^」\n]*」|『[^』\n]*』|〔[^〕\n]*〕|\[[^\]\n]*\]|【[^】\n]*】")
+
+
+class _Quoted:
+    """The spans of a text inside quotes, book-title marks or brackets (“八五”, 《纲要》, 〔2021〕)."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _QUOTED_RE.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k] - 1
+
+
+def _delimiters(text: str, quoted: _Quoted, ends: str) -> list[int]:
+    """Positions of the delimiters ``ends`` outside quotes (、 inside “双随机、一公开” does not split)."""
+    return [m.start() for m in re.finditer(f"[{re.escape(ends)}]", text)
+            if m.group() == "\n" or m.start() not in quoted]
+
+
+def _bounds(delimiters: list[int], pos: int, length: int) -> tuple[int, int]:
+    """Start and end of the span around ``pos`` between two delimiters."""
+    k = bisect.bisect_left(delimiters, pos)
+    return (delimiters[k - 1] + 1 if k else 0), (delimiters[k] if k < len(delimiters) else length)
+
+
+# --- candidate figures -----------------------------------------------------------------------
+
+
+def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
+    """Every number-with-unit span of the (folded) text that is a figure, before mapping."""
+    rules = _rules()
+    found = []
+    for match in rules.figure_re.finditer(folded):
+        num_start, num_end = match.span("num")
+        unit = "%" if match["pct"] else match["unit"]
+        before = folded[max(0, match.start() - 6):match.start()]
+        ordinal = before.endswith("第")
+        rank = ordinal and any(w in folded[max(0, match.start() - 14):match.start()] for w in rules.rank_words)
+        if ordinal and not rank:
+            continue  # ordinal: 第一批, 第3名
+        if not (unit or match["mult"] or rank):
+            continue  # a bare number: year, code, hotline, document number
+        if num_start in quoted:
+            continue  # names, slogans and document numbers: “八五”, 《纲要(2021—2025)》, 〔2021〕
+        if folded[num_start] in CN_NUMERAL and not _valid_chinese(match, folded, rules):
+            continue
+        if not match["mult"] and rules.skip_after_re.match(folded, match.end("num2") if match["num2"] else num_end):
+            continue  # a date or a duration: 3月29日, 2024年
+        if _is_year_range(match):
+            continue
+        neighbours = folded[num_start - 1:num_start] + folded[match.end():match.end() + 1]
+        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+            continue  # a code: G30, 5G, 4A
+        found.append({"start": match.start() - rank, "end": match.end(), "rank": rank})
+    return found
+
+
+def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
+    """A Chinese numeral is a figure only when well formed, not a lone 一, and not a slogan."""
+    num = match["num"]
+    if match["pct"]:
+        return True
+    if not any(ch in _CN_DIGIT for ch in num) and not (match["apx1"] or match["pre"]):
+        return False  # 百, 千, 万 alone: 百场宣讲进万家
+    if num == "一":
+        return False  # 一 is idiom far more often than a count: 一件事, 一次办, 一起
+    start = match.start("num")
+    if text.startswith(rules.slogans, start):
+        return False
+    if start > 0 and text[start - 1] in CN_NUMERAL + "第周":
+        return False
+    if text[match.end():match.end() + 1] in set(_CN_DIGIT):
+        return False  # 五个一, 三个一批: a slogan's pattern, not a count
+    try:
+        chinese_to_number(num)
+    except (ValueError, KeyError):
+        return False
+    return True
+
+
+def _is_year_range(match: re.Match[str]) -> bool:
+    nums = [match["num"], match["num2"] or ""]
+    return all(n.isdigit() and len(n) == 4 and 1900 <= int(n) <= 2100 for n in nums if n) and bool(match["num2"])
+
+
+# --- labels and mapping ----------------------------------------------------------------------
+
+
+def _strip_quotes(text: str) -> str:
+    """Quoted names without their marks (“法治基层行”, 《反馈单》); example titles before 等 dropped (《宪法》等)."""
+    return re.sub(r"[“”\"「」『』《》]", "", re.sub(r"(?:《[^》]*》[、，,]?)+等", "", text))
+
+
+_LABEL_TRIM = re.compile(r"^[、，,]*(?:[一二三四五六七八九十]+是)?[达为共计了和及与并等]*|[达为共计约近了和及与]+$")
+_AFTER_NOUN_END = re.compile(
+    r"[，,。；;、：:“”《》]|的|开展|提供|进行|参加|参与|研究|学习|追回|审议|办理|实现|完成|接受|获得|受到|达到|纳入|涉及|覆盖"
+)
+
+
+def _label(before: str, after: str, rules: _Rules) -> str:
+    """A short phrase for what a figure counts, from the text before or after the number.
+
+    ``召开5次常务会议`` and ``为1421名工人追回欠薪`` name the counted thing after the number;
+    ``法治培训17次`` names it before.
+    """
+    change = rules.change_re.search(before)
+    if change:
+        return change["word"]
+    after_noun = "" if after.startswith(("以上", "左右", "(", "（")) else _AFTER_NOUN_END.split(after, maxsplit=1)[0]
+    if len(after_noun) >= 2:
+        return after_noun[:16]
+    label = rules.lead_re.sub("", _strip_quotes(before))
+    stripped = rules.strip_re.sub("", label)
+    label = stripped if len(stripped) >= 2 else label
+    # Start after the last verb that leaves a phrase of 3 characters or more (参加法治培训 → 法治培训).
+    cut = next((end for end in reversed([m.end() for m in rules.object_verbs_re.finditer(label)])
+                if len(label) - end >= 3), 0)
+    label = label[cut:]
+    stripped = rules.strip_re.sub("", label)
+    label = stripped if len(stripped) >= 2 else label
+    label = _LABEL_TRIM.sub("", label)
+    return label[-16:] or after_noun
+
+
+def _counted_noun(after: str) -> bool:
+    """Whether the text right after a figure starts with a noun (not a delimiter or a verb)."""
+    return bool(after) and after[0] not in _CLAUSE_END + _LIST_MARK and not after.startswith(("的", "开展", "参加", "以上"))
+
+
+@dataclass(frozen=True)
+class _Indicator:
+    """The matching hints of one catalog indicator (see data/catalog.yaml)."""
+
+    id: str
+    section: str
+    aliases: tuple[str, ...]
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+    nouns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the mapper knows of one figure: where it stands and what surrounds it."""
+
+    start: int
+    end: int
+    unit: str
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    after: str
+    heading: str
+    section: str | None
+    own_words: bool
+    others: list[int]  # starts of all figures of the text, sorted
+    other_units: list[str]  # and their units
+
+
+@cache
+def _indicators_by_unit() -> dict[str, tuple[_Indicator, ...]]:
+    """Catalog indicators grouped by every unit a report may write for them."""
+    table = catalog.indicators()
+    by_unit: dict[str, list[_Indicator]] = {}
+    for ind_id, row in zip(table.index, table.itertuples()):
+        indicator = _Indicator(ind_id, row.section, row.aliases, row.context, row.exclude, row.nouns)
+        for unit in row.units:
+            by_unit.setdefault(unit, []).append(indicator)
+    return {unit: tuple(group) for unit, group in by_unit.items()}
+
+
+def _alias_score(alias: str, text: str, ctx: _Context) -> float:
+    """How strongly the occurrences of ``alias`` in the figure's sentence point at the figure."""
+    (s0, s1), (c0, c1) = ctx.sentence, ctx.clause
+    best, pos = 0.0, text.find(alias, s0, s1)
+    while pos >= 0:
+        a0, a1 = pos, pos + len(alias)
+        in_clause = c0 <= a0 and a1 <= c1
+        k = bisect.bisect_left(ctx.others, a1)
+        names_another = (k < len(ctx.others) and ctx.others[k] - a1 <= 2 and ctx.others[k] != ctx.start
+                         and ctx.other_units[k] == ctx.unit)
+        # A later clause speaks of another figure; an earlier one matters only when the
+        # figure's own clause does not say what it counts (共举办80场次). An alias right before
+        # another figure names that one (审结977件中直接纠错236件).
+        if not names_another and (in_clause or not (a0 >= ctx.end or ctx.own_words)):
+            # Nouns after a number are a weaker sign than nouns before it.
+            distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) * 1.5 if a0 >= ctx.end else 0
+            best = max(best, len(alias) / (1 + distance / 6) * (2 if in_clause else 0.5))
+        pos = text.find(alias, pos + 1, s1)
+    return best
+
+
+@cache
+def _alias_index() -> dict[str, dict[str, list[_Indicator]]]:
+    """unit → alias → the indicators written with that unit that have that alias."""
+    index: dict[str, dict[str, list[_Indicator]]] = {}
+    for unit, group in _indicators_by_unit().items():
+        for ind in group:
+            for alias in ind.aliases:
+                index.setdefault(unit, {}).setdefault(alias, []).append(ind)
+    return index
+
+
+@cache
+def _all_aliases() -> tuple[str, ...]:
+    return tuple({alias for by_alias in _alias_index().values() for alias in by_alias})
+
+
+def _map(ctx: _Context, text: str, present: frozenset[str]) -> str | None:
+    """The catalog id of a figure, or None when no indicator is clearly meant.
+
+    ``present`` holds the catalog aliases that occur in the figure's sentence.
+    """
+    sentence = text[ctx.sentence[0]:ctx.sentence[1]]
+    clause = text[ctx.clause[0]:ctx.clause[1]]
+    counted_noun = _counted_noun(ctx.after)
+    scores: dict[str, float] = {}
+    alias_scores: dict[_Indicator, float] = {}
+    for alias, indicators in _alias_index().get(ctx.unit, {}).items():
+        if alias in present:
+            weight = _alias_score(alias, text, ctx)
+            for ind in indicators:
+                alias_scores[ind] = max(alias_scores.get(ind, 0.0), weight)
+    for ind, score in alias_scores.items():
+        if score <= 0:
+            continue
+        if any(word in clause for word in ind.exclude):
+            continue
+        if ind.context and not any(word in sentence or word in ctx.heading for word in ind.context):
+            continue
+        if ind.nouns and counted_noun:
+            # 6家执法单位 / 10个案卷: the noun after the number says what is counted.
+            score *= 2 if any(noun in ctx.after[:8] for noun in ind.nouns) else 0.3
+        if ctx.section is not None:
+            score *= 1.5 if ind.section == ctx.section else 0.5
+        scores[ind.id] = score
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] < MIN_SCORE:
+        return None
+    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] * AMBIGUITY:
+        return None  # two indicators fit about equally well: leave it to the analyst
+    return ranked[0][0]
+
+
+def extract_text(text: str) -> pd.DataFrame:
+    """Every figure of a report's text, mapped to the catalog where the context is clear.
+
+    Returns:
+        One row per figure in text order, columns ``FIGURE_COLUMNS``: indicator (id or NA),
+        label, section, value (base unit), unit (as written, 万/亿 folded in), approx, raw,
+        start, end (offsets of raw in ``text``, end exclusive) and sentence.
+    """
+    rules = _rules()
+    folded = text.translate(_FOLD)
+    quoted = _Quoted(folded)
+    found = _candidates(folded, quoted)
+    if not found:
+        return _empty_figures()
+    heads = _heading_rows(text)
+    lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
+    head_starts, head_titles = [row["start"] for row in lines], [row["title"] for row in lines]
+    sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
+    clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
+    item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
+    raws = [text[f["start"]:f["end"]] for f in found]
+    parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
+    values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
+    figure_starts = [f["start"] for f in found]
+    figure_units = [u or "位" if f["rank"] else u for f, u in zip(found, units)]
+    sections = _section_at(heads, [f["start"] for f in found])
+    rows = []
+    present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
+    for i, figure in enumerate(found):
+        if values[i] is pd.NA:
+            continue
+        start, end = figure["start"], figure["end"]
+        s0, s1 = _bounds(sentence_ends, start, len(text))
+        c0, c1 = _bounds(clause_ends, start, len(text))[0], _bounds(item_ends, start, len(text))[1]
+        before = folded[max(c0, found[i - 1]["end"] if i else 0):start]
+        after = folded[end:min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
+        unit = figure_units[i]
+        label = _label(before, after, rules)
+        level = (
+            not figure["rank"]
+            and not rules.change_re.search(before)
+            and "分别" not in folded[s0:start][-40:]
+            and not re.search(r"\d(?:至|到|~|-|—|－|～)", raws[i])
+        )
+        indicator = None
+        if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
+            k = bisect.bisect_right(head_starts, start)
+            ctx = _Context(start, end, unit, (s0, s1), (c0, c1), after, " ".join(head_titles[max(0, k - 2):k]),
+                           sections[i], len(label) >= 2, figure_starts, figure_units)
+            if (s0, s1) not in present:
+                sentence = folded[s0:s1]
+                present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
+            indicator = _map(ctx, folded, present[(s0, s1)])
+        rows.append({
+            "indicator": indicator,
+            "label": label,
+            "section": _section_of()[indicator] if indicator else sections[i],
+            "value": values[i],
+            "unit": unit,
+            "approx": bool(approx[i]),
+            "raw": raws[i],
+            "start": start,
+            "end": end,
+            "sentence": text[s0:s1 + (s1 < len(text) and text[s1] in "。！？!?")].strip(),
+        })
+    return _typed(rows)
+
+
+_FIGURE_DTYPES = {"indicator": "string", "label": "string", "section": "string", "value": "Float64", "unit": "string",
+                  "approx": "boolean", "raw": "string", "start": "Int64", "end": "Int64", "sentence": "string"}
+
+
+def _empty_figures() -> pd.DataFrame:
+    return _typed([])
+
+
+def _typed(rows: list[dict]) -> pd.DataFrame:
+    """The figures table from row dicts, with its dtypes (built through Arrow in one conversion)."""
+    table = pa.Table.from_pylist(rows, schema=_FIGURE_SCHEMA)
+    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+
+
+_FIGURE_SCHEMA = pa.schema([(name, {"string": pa.string(), "Float64": pa.float64(), "boolean": pa.bool_(),
+                                    "Int64": pa.int64()}[dtype]) for name, dtype in _FIGURE_DTYPES.items()])
+_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+                    pa.int64(): pd.Int64Dtype()}
+
+
+@cache
+def _section_of() -> dict[str, str]:
+    return catalog.indicators()["section"].to_dict()
+
+
+# --- region and year -------------------------------------------------------------------------
+
+_TITLE_RE = re.compile(
+    r"(?P<region>[\u4e00-\u9fff]{2,20}?)(?:人民政府|政府)?(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?(?:的)?"
+    r"(?:法治政府建设|依法行政)"
+)
+_REGION_SUFFIX = "区县市旗州盟镇乡"
+# Words before a region's name in a title: 现将…, 关于…, and a party committee (中共××区委) before the government.
+_LEAD_RE = re.compile(r"^(?:.*委)?(?:现将|关于|按照|根据|中共|将|我|对|是)*")
+
+
+def detect_region_year(text: str) -> tuple[str | None, int | None]:
+    """Region and year from a report's own words, e.g. ``达坂城区人民政府2024年度法治政府建设``.
+
+    The region is returned only when it reads as one (ends in 区, 县, 市, 旗 …); a year alone
+    is returned when the title names none (``我县2023年法治政府建设``).
+    """
+    head = text[:2000]
+    match = _TITLE_RE.search(head)
+    if not match:
+        return None, None
+    region = _LEAD_RE.sub("", match["region"])
+    region = region if len(region) >= 2 and region[-1] in _REGION_SUFFIX else None
+    return region, int(match["year"])
+
+
+def extract_file(path: str | Path, region: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Figures of a report file (see :func:`extract_text`), with region and year columns.
+
+    Region and year default to those the report states about itself.
+
+    Raises:
+        InputError: the file is missing, empty, binary or undecodable.
+    """
+    text = read_report_text(path)
+    figures = extract_text(text)
+    found_region, found_year = detect_region_year(text)
+    figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype="Int64"))
+    figures.insert(0, "region", pd.array([region or found_region] * len(figures), dtype="string"))
+    return figures

@@ -1,0 +1,85 @@
+"""nbconvert exporters of the annual report: a self-contained Chinese HTML page, and PDF via Chromium.
+
+``fazhi_html`` renders with the package's own template (``templates/nbconvert/fazhi_report``):
+lang zh-CN, no code, no prompts, no stderr, no parameters cells, styles inlined and no script or
+font from a CDN, so the page opens offline. ``fazhi_pdf`` prints that page with the system
+Chromium (:mod:`fazhi_analysis.report.pdf`). Both are registered under nbconvert's exporter entry
+point, so ``jupyter nbconvert --to fazhi_pdf notebook.ipynb`` works too.
+
+Example:
+    >>> html, _ = ReportHTMLExporter().from_notebook_node(nb)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+from fazhi_analysis.report.pdf import print_pdf
+
+TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
+TEMPLATE_NAME = "fazhi_report"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """HTML of the annual report: outputs only, embedded images, zh-CN, nothing fetched from the network."""
+
+    export_from_notebook = "fazhi_html"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATE_ROOT)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True)
+
+
+class ChromiumPDFExporter(ReportHTMLExporter):
+    """PDF of the annual report: the ``fazhi_html`` page printed to A4 by the system Chromium."""
+
+    export_from_notebook = "fazhi_pdf"
+    # output_mimetype stays text/html, as for nbconvert's webpdf: the template renders HTML, Chromium prints it.
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"
+
+    def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[bytes, dict]:
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        with tempfile.TemporaryDirectory(prefix="fazhi-pdf-") as tmp:
+            page = Path(tmp) / "report.html"
+            page.write_text(html, encoding="utf-8")
+            data = print_pdf(page, Path(tmp) / "report.pdf").read_bytes()
+        resources["output_extension"] = ".pdf"
+        return data, resources

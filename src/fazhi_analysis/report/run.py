@@ -1,0 +1,169 @@
+"""The annual report in one call: run the notebook with papermill, export HTML, print PDF, publish safely.
+
+Outputs go to ``<output_dir>/<region>/<year>/annual_report.{ipynb,html,pdf}``. Everything is
+written to temporary files first and renamed only when all asked formats succeeded, so a failure
+never half-overwrites a good report. When a cell fails, the executed notebook is kept as
+``annual_report.failed.ipynb`` beside the report and :class:`ReportError` is raised.
+
+Stock tools only: papermill starts and stops its own Jupyter kernel, nbconvert renders the page
+(:mod:`fazhi_analysis.report.export`), and one Chromium call prints it (:mod:`fazhi_analysis.report.pdf`).
+
+Example:
+    >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
+    >>> paths["pdf"]                                  # doctest: +SKIP
+    PosixPath('reports/达坂城区/2024/annual_report.pdf')
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import ExitStack
+from pathlib import Path
+
+import papermill
+from traitlets.config import Config
+
+from fazhi_analysis import analysis, project
+from fazhi_analysis.errors import InputError, ReportError
+from fazhi_analysis.report import pdf
+from fazhi_analysis.report.export import ReportHTMLExporter
+from fazhi_analysis.table.write import atomic_path
+
+NOTEBOOK_NAME = "annual_report.ipynb"
+BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
+FORMATS = ("html", "pdf")
+STEM = "annual_report"
+KERNEL = "python3"
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """``"html,pdf"`` → ``("html", "pdf")``; the executed notebook is always kept as well.
+
+    Raises:
+        InputError: An unknown format.
+    """
+    items = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
+    unknown = [f for f in items if f not in FORMATS + ("ipynb",)]
+    if unknown or not items:
+        raise InputError(f"未知格式 / unknown format: {', '.join(unknown) or '(none)'}; 可选 / choose from: html,pdf")
+    return tuple(f for f in FORMATS if f in items)
+
+
+def report_dir(region: str, year: int, output_dir: str | Path | None = None) -> Path:
+    """``<output_dir>/<region>/<year>``; ``output_dir`` defaults to the project's ``reports/``."""
+    return Path(output_dir or project.find().reports) / region / str(int(year))
+
+
+def notebook_of(here: project.Project) -> Path:
+    """The project's own ``notebooks/annual_report.ipynb`` if it has one, else the bundled notebook."""
+    local = here.notebooks / NOTEBOOK_NAME
+    return local if local.is_file() else BUNDLED_NOTEBOOK
+
+
+def _cell_error(exc: Exception) -> str:
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    return f"{ename}: {evalue}".strip()
+
+
+def kernel_config(sockets: Path) -> Config:
+    """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
+    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere."""
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+
+
+def _execute(notebook: Path, executed: Path, failed: Path, parameters: dict, cwd: Path) -> object:
+    """Run ``notebook`` into ``executed`` with papermill, the kernel in ``cwd``; a failed run is kept as ``failed``.
+
+    Raises:
+        ReportError: A cell failed, or the notebook could not run at all.
+    """
+    try:
+        with tempfile.TemporaryDirectory(prefix="fazhi-kernel-", ignore_cleanup_errors=True) as sockets:
+            return papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
+                log_output=False, cwd=str(cwd), config=kernel_config(Path(sockets)),
+            )
+    except Exception as exc:  # papermill's own errors and the kernel's alike
+        if executed.is_file() and executed.stat().st_size:
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(executed, failed)
+            raise ReportError(
+                f"报告笔记本执行出错，已保存为 {failed}；原有报告未改动 / a cell failed, executed notebook kept "
+                f"as {failed}; the previous report is untouched: {_cell_error(exc)}"
+            ) from exc
+        raise ReportError(f"报告笔记本无法执行 / the notebook could not run: {_cell_error(exc)}") from exc
+
+
+def run_report(
+    region: str,
+    year: int,
+    *,
+    formats: str | Iterable[str] = FORMATS,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    compare_year: int | None = None,
+    notebook: str | Path | None = None,
+) -> dict[str, Path]:
+    """Execute the annual-report notebook for one region and year and export it.
+
+    Args:
+        region: Region as written in the tidy table (``达坂城区``).
+        year: Report year.
+        formats: ``html``, ``pdf`` or both (a list or ``"html,pdf"``); the executed ``ipynb`` is always kept.
+        output_dir: Root of the reports (default: the project's ``reports/``); the files go to
+            ``<output_dir>/<region>/<year>/``.
+        data_path: The tidy table, parquet or csv (default: the project's ``data/processed/indicators.parquet``).
+        compare_year: Comparison year; default ``year - 1``.
+        notebook: The parameterized notebook (default: the project's, else the bundled one).
+
+    Returns:
+        The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
+
+    Raises:
+        InputError: Unknown format, missing table, or no data for this region and year (exit 2).
+        ReportError: A cell failed (the notebook is kept as ``annual_report.failed.ipynb``), or the
+            export failed; the previous report is left untouched. If only Chromium is missing, the
+            HTML is published and the error says how to install Chromium.
+    """
+    wanted = parse_formats(formats)
+    here = project.find()
+    data_path = Path(data_path or here.table).resolve()
+    notebook = Path(notebook or notebook_of(here)).resolve()
+    if not notebook.is_file():
+        raise InputError(f"{notebook}: 找不到报告笔记本 / report notebook not found")
+    analysis.select(analysis.load_table(data_path), region, year)  # unknown region or year: exit 2 before any work
+    chromium, no_chromium = None, None
+    if "pdf" in wanted:
+        try:
+            chromium = pdf.find_chromium()
+        except pdf.ChromiumNotFound as exc:
+            no_chromium = exc
+    target = report_dir(region, year, output_dir)
+    failed = target / f"{STEM}.failed.ipynb"
+    parameters = {"region": region, "year": int(year), "data_path": str(data_path),
+                  "compare_year": None if compare_year is None else int(compare_year)}
+    with ExitStack() as stack:
+        target.mkdir(parents=True, exist_ok=True)
+        executed = stack.enter_context(atomic_path(target / f"{STEM}.ipynb"))
+        nb = _execute(notebook, executed, failed, parameters, cwd=here.root)
+        written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
+        nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
+        html, _ = ReportHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
+        if "html" in wanted or no_chromium is not None:  # without Chromium the HTML is the fallback
+            page = stack.enter_context(atomic_path(target / f"{STEM}.html"))
+            written["html"] = target / f"{STEM}.html"
+        else:  # printed to PDF only, never published
+            page = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-html-"))) / f"{STEM}.html"
+        page.write_text(html, encoding="utf-8")
+        if chromium is not None:
+            pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{STEM}.pdf")), chromium=chromium)
+            written["pdf"] = target / f"{STEM}.pdf"
+        # All asked outputs exist: they are published as the stack unwinds (one rename each).
+    failed.unlink(missing_ok=True)
+    if no_chromium is not None:
+        raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}")
+    return written

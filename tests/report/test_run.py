@@ -1,0 +1,172 @@
+"""End to end, the real path: fazhi build → papermill → nbconvert HTML → Chromium PDF.
+
+Runs the `fazhi` command line in a subprocess on the seed report (data/raw/), into temporary
+folders, and checks what a reader gets: every checked figure in its chapter, an offline HTML
+page, a PDF with selectable Chinese text; and the failure paths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT, run_fazhi
+from fazhi_analysis import build
+from fazhi_analysis.table import catalog
+from fazhi_analysis.report import run
+from fazhi_analysis.errors import ReportError
+from report_data import REGION, YEAR, figure_text, mentions, with_prior_year
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The seed built into a tidy table, and its report written by `fazhi report`."""
+    base = tmp_path_factory.mktemp("report")
+    build.build(raw_dir=ROOT / "data" / "raw", processed_dir=base / "processed", quiet=True)
+    data = base / "processed" / "indicators.parquet"
+    result = run_fazhi("report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
+                       "--output-dir", str(base / "reports"))
+    assert result.returncode == 0, result.stderr
+    folder = base / "reports" / REGION / str(YEAR)
+    return {"data": data, "reports": base / "reports", "folder": folder, "stdout": Path(result.stdout)}
+
+
+@pytest.fixture(scope="module")
+def html(built) -> str:
+    return (built["folder"] / "annual_report.html").read_text(encoding="utf-8")
+
+
+def _chapters(html: str) -> dict[str, str]:
+    """Text of each part of the page, by the id of its <h2> (up to the next <h2 id=…>)."""
+    parts = re.split(r'<h2 id="([^"]+)"', html)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+def test_command_prints_the_html_and_pdf_paths(built) -> None:
+    folder = built["folder"]
+    assert sorted(p.name for p in folder.iterdir()) == ["annual_report.html", "annual_report.ipynb", "annual_report.pdf"]
+
+
+def test_round_trip_every_checked_figure_in_its_chapter(html) -> None:
+    chapters = _chapters(html)
+    sections = catalog.indicators()["section"]
+    missing = []
+    for m in mentions():
+        where = f"chapter-{sections[m['indicator']]}" if m["indicator"] else "appendix-quality"
+        if figure_text(m) not in chapters[where]:
+            missing.append((m["raw"], figure_text(m), where))
+    assert missing == []
+    assert len(mentions()) == 71
+
+
+def test_html_is_self_contained_chinese_and_shows_no_code(html) -> None:
+    assert '<html lang="zh-CN">' in html
+    assert "<title>达坂城区2024年度法治政府建设情况报告（数据分析）</title>" in html
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html, re.I)
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert "Noto Sans CJK SC" in html
+    for code in ("from fazhi_analysis", "import ", "data_path", "display(", "In&nbsp;["):
+        assert code not in html
+    assert len(re.findall(r'<figure[^>]*class="chart[^>]*>\s*<svg', html)) == 7  # overview and six chapters, inline SVG
+    assert "data:image/svg+xml" not in html
+    toc = re.search(r'<nav[^>]*class="toc".*?</nav>', html, re.S).group(0)
+    for anchor in _chapters(html):
+        if anchor != "overview":
+            assert f'href="#{anchor}"' in toc
+
+
+def test_sources_appendix_quotes_the_report_sentences(html) -> None:
+    sources = _chapters(html)["appendix-sources"]
+    assert "为1421名工人追回欠薪<mark>1547.16万元</mark>" in sources
+    assert sources.count("<mark>") == 71
+
+
+def test_no_prior_year_is_said_once_without_empty_columns(html) -> None:
+    assert html.count("不作同比分析") == 1
+    assert "<th>2023年</th>" not in html and "同比增加" not in html and "同比减少" not in html
+
+
+def test_executed_notebook_has_no_errors_or_glyph_warnings(built) -> None:
+    nb = nbformat.read(built["folder"] / "annual_report.ipynb", as_version=4)
+    assert nb.cells[0].metadata.tags == ["parameters"]
+    streams = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type in ("stream", "error")]
+    assert not [s for s in streams if "missing from font" in s or "Traceback" in s or "Error" in s]
+
+
+def test_pdf_is_a4_with_selectable_chinese_text(built) -> None:
+    pdf = built["folder"] / "annual_report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)", info)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "达坂城区2024年度法治政府建设情况报告（数据分析）" in flat
+    for section in ["study", "functions", "administration", "enforcement", "disputes", "legal_education"]:
+        assert re.sub(r"\s+", "", catalog.section_title(section)) in flat
+    for figure in ["1547.16万元", "2.8万余人次", "130余份", "98%", "972场(次)", "477.48万元", "五类"]:
+        assert figure in flat
+
+
+def test_pdf_pages_are_numbered_in_the_footer(built) -> None:
+    pdf = built["folder"] / "annual_report.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                          check=True).stdout).group(1))
+    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert f"第 {pages} 页 / 共 {pages} 页" in last
+
+
+def test_nbconvert_entry_point_prints_pdf(built, tmp_path) -> None:
+    notebook = tmp_path / "executed.ipynb"
+    shutil.copy(built["folder"] / "annual_report.ipynb", notebook)
+    jupyter = Path(subprocess.sys.executable).with_name("jupyter")
+    subprocess.run([str(jupyter), "nbconvert", "--to", "fazhi_pdf", str(notebook)], check=True,
+                   capture_output=True, timeout=300)
+    assert (tmp_path / "executed.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_region_exits_2_listing_what_is_available(built) -> None:
+    result = run_fazhi("report", "--region", "不存在区", "--year", "2024", "--data", str(built["data"]),
+                       "--output-dir", str(built["reports"]))
+    assert result.returncode == 2
+    assert "达坂城区: 2024" in result.stderr and "Traceback" not in result.stderr
+    assert not (built["reports"] / "不存在区").exists()
+
+
+def test_cell_error_keeps_failed_notebook_and_the_good_report(built, tmp_path) -> None:
+    bad = nbformat.read(run.BUNDLED_NOTEBOOK, as_version=4)
+    bad.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('演示错误 / deliberate')"))
+    notebook = tmp_path / "bad.ipynb"
+    nbformat.write(bad, notebook)
+    folder = built["folder"]
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(ReportError, match="deliberate") as err:
+        run.run_report(REGION, YEAR, data_path=built["data"], output_dir=built["reports"], notebook=notebook)
+    failed = folder / "annual_report.failed.ipynb"
+    assert str(failed) in str(err.value)
+    outputs = [o for c in nbformat.read(failed, as_version=4).cells if c.cell_type == "code" for o in c.outputs]
+    assert any(o.output_type == "error" and o.ename == "RuntimeError" for o in outputs)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p != failed} == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    failed.unlink()
+
+
+def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path, monkeypatch) -> None:
+    data = tmp_path / "prior.parquet"
+    with_prior_year().to_parquet(data)
+    monkeypatch.setenv("FAZHI_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = run_fazhi("report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
+                       "--output-dir", str(tmp_path / "reports"))
+    assert result.returncode == 1
+    assert "apt-get install chromium-headless-shell" in result.stderr and "Traceback" not in result.stderr
+    folder = tmp_path / "reports" / REGION / str(YEAR)
+    assert sorted(p.name for p in folder.iterdir()) == ["annual_report.html", "annual_report.ipynb"]
+    page = (folder / "annual_report.html").read_text(encoding="utf-8")
+    assert "<th>2023年</th><th>同比</th>" in page
+    assert "收到行政复议申请11件（同比增加3件、增长37.5%）" in page

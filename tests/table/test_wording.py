@@ -1,0 +1,72 @@
+"""Figures written as a Chinese report writes them, and year-over-year phrases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fazhi_analysis.table.wording import format_change, format_figure, format_number
+from report_data import figure_text, mentions
+
+
+@pytest.mark.parametrize("mention", [m for m in mentions() if m["indicator"]], ids=lambda m: m["raw"])
+def test_every_checked_figure_is_written_as_in_the_source(mention: dict) -> None:
+    assert format_figure(mention["value"], mention["unit"], mention["approx"], mention["raw"]) == figure_text(mention)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "approx", "raw", "expected"),
+    [
+        (15471600.0, "元", False, "1547.16万元", "1547.16万元"),
+        (28000.0, "人次", True, "2.8万余人次", "2.8万余人次"),
+        (130.0, "份", True, "130余份", "130余份"),
+        (98.0, "%", False, "98%", "98%"),
+        (2000.0, "人次", True, "2000多人次", "2000多人次"),
+        (300.0, "人", True, "约300人", "约300人"),
+        (80.0, "%", True, "80%以上", "80%以上"),
+        (200000.0, "元", True, "逾20万元", "逾20万元"),
+        (972.0, "场次", False, "972场（次）", "972场（次）"),
+        (3e8, "元", False, "3亿元", "3亿元"),
+        # no source text: 万/亿 chosen by size, 余 for approximate counts
+        (15471600.0, "元", False, None, "1547.16万元"),
+        (350000000.0, "元", False, None, "3.5亿元"),
+        (5000.0, "元", False, None, "5000元"),
+        (130.0, "份", True, None, "130余份"),
+        (98.5, "%", True, None, "约98.5%"),
+        (20000.0, "人次", False, pd.NA, "20000人次"),
+        (pd.NA, "件", False, None, "—"),
+        (0.0, "件", False, "0件", "0件"),
+        # Chinese numerals stay as the source wrote them
+        (5.0, "类", False, "五类", "五类"),
+        (30.0, "件", True, "共收到约三十件", "约三十件"),
+        (20000.0, "人次", True, "两万余人次", "两万余人次"),
+        (98.0, "%", False, "百分之九十八", "百分之九十八"),
+        (80.0, "%", True, "百分之八十以上", "百分之八十以上"),
+        (972.0, "场次", False, "九百七十二场（次）", "九百七十二场（次）"),
+    ],
+)
+def test_format_figure(value, unit, approx, raw, expected) -> None:
+    assert format_figure(value, unit, approx, raw) == expected
+
+
+def test_format_number_has_no_trailing_zeros_or_separators() -> None:
+    assert [format_number(v) for v in (1421.0, 1547.16, 2.80, 0.0, -0.0, 12345678.0)] == [
+        "1421", "1547.16", "2.8", "0", "0", "12345678"]
+
+
+@pytest.mark.parametrize(
+    ("current", "prior", "unit", "approx", "expected"),
+    [
+        (11, 8, "件", False, "同比增加3件、增长37.5%"),
+        (8, 10, "件", False, "同比减少2件、下降20%"),
+        (5, 5, "件", False, "与上年持平"),
+        (100, 95, "%", False, "同比提高5个百分点"),
+        (95.5, 98, "%", False, "同比下降2.5个百分点"),
+        (3, 0, "次", False, "同比增加3次"),
+        (15471600, 12000000, "元", False, "同比增加347.16万元、增长28.9%"),
+        (28000, 30000, "人次", True, "同比减少约2000人次、下降约6.7%"),
+        (5, None, "件", False, ""),
+    ],
+)
+def test_format_change(current, prior, unit, approx, expected) -> None:
+    assert format_change(current, prior, unit, approx) == expected

@@ -1,0 +1,267 @@
+"""Tests of fazhi_analysis.checks and `fazhi validate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fazhi_analysis.table import catalog, tidy
+
+from fazhi_analysis import checks
+from fazhi_analysis.cli import main
+from fazhi_analysis.errors import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    """Tidy rows from (region, year, indicator, value, unit, approx, source)."""
+    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit", "approx", "source"])
+    return tidy.conform(frame)
+
+
+def _seed() -> pd.DataFrame:
+    gold = json.loads((FIXTURES / "dabancheng_2024_report.mentions.json").read_text(encoding="utf-8"))
+    frame = pd.DataFrame(gold["mentions"]).assign(region="达坂城区", year=2024, source="report.txt")
+    return tidy.conform(frame)
+
+
+def _rules(findings: pd.DataFrame, *, without: tuple[str, ...] = ("completeness",)) -> list[tuple]:
+    kept = findings[~findings["rule"].isin(without)]
+    return list(zip(kept["level"], kept["rule"], kept["indicator"].fillna("")))
+
+
+def test_seed_report_has_no_errors_only_completeness_warnings():
+    findings = checks.check(_seed())
+    assert list(findings.columns) == checks.FINDING_COLUMNS
+    assert not checks.has_errors(findings)
+    assert set(findings["rule"]) == {"completeness"}
+    assert findings["message_en"].str.endswith("no data for sections: oversight").sum() == 1
+    assert "达坂城区 2024年：以下板块没有任何数据：“行政权力制约监督与政务公开”" in findings["message_zh"].tolist()
+    disputes = findings[findings["message_en"].str.contains("section disputes")]
+    assert disputes["message_zh"].item().startswith("达坂城区 2024年：板块“扎实推进行政应诉、行政复议和调解工作”缺少 ")
+
+
+def test_check_does_not_mutate_input():
+    table = _seed()
+    before = table.copy()
+    checks.check(table)
+    pd.testing.assert_frame_equal(table, before)
+
+
+def test_unit_not_accepted_is_an_error_naming_region_year_indicator_source():
+    table = _table([("甲区", 2024, "disputes.litigation_cases", 5.0, "人次", False, "a.xlsx#表1!C3")])
+    findings = checks.check(table)
+    unit = findings[findings["rule"] == "unit"].iloc[0]
+    assert (unit["level"], unit["region"], unit["year"], unit["indicator"], unit["source"]) == (
+        "error", "甲区", 2024, "disputes.litigation_cases", "a.xlsx#表1!C3")
+    assert unit["message_zh"] == (
+        "甲区 2024年：行政应诉案件（disputes.litigation_cases）的单位“人次”不在可接受的单位（件、起、宗、个）中"
+        "（来源：a.xlsx#表1!C3）"
+    )
+    assert "unit '人次' is not an accepted unit of disputes.litigation_cases" in unit["message_en"]
+
+
+def test_ranges_rate_count_negative():
+    table = _table([
+        ("甲区", 2024, "disputes.litigation_loss_rate", 120.0, "%", False, "t.csv#!B2"),
+        ("甲区", 2024, "disputes.litigation_cases", 2.5, "件", False, "t.csv#!B3"),
+        ("甲区", 2024, "enforcement.penalty_amount", -10.0, "元", False, "t.csv#!B4"),
+        ("甲区", 2024, "disputes.legal_aid_cases", 0.0, "件", False, "t.csv#!B5"),
+    ])
+    assert _rules(checks.check(table)) == [
+        ("error", "count_whole", "disputes.litigation_cases"),
+        ("error", "rate_range", "disputes.litigation_loss_rate"),
+        ("error", "negative", "enforcement.penalty_amount"),
+    ]
+
+
+def test_relation_closed_not_above_received():
+    table = _table([
+        ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
+        ("甲区", 2024, "disputes.reconsideration_closed", 12.0, "件", False, "r.txt"),
+        ("乙区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
+        ("乙区", 2024, "disputes.reconsideration_closed", 11.0, "件", False, "r.txt"),
+    ])
+    findings = checks.check(table)
+    relation = findings[findings["rule"] == "relation"]
+    assert relation["region"].tolist() == ["甲区"]
+    assert relation["source"].item() == "r.txt"
+    assert "实际为 12件 与 11件" in relation["message_zh"].item()
+
+
+def test_conflict_between_table_and_text_and_approx_tolerance():
+    table = _table([
+        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+        ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "dept.xlsx#应诉!C4"),
+        # 130余份 in the text and 132 in the table agree; 150 would not.
+        ("甲区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
+        ("甲区", 2024, "administration.legal_opinion_letters", 132.0, "份", False, "dept.xlsx#决策!C5"),
+        ("乙区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
+        ("乙区", 2024, "administration.legal_opinion_letters", 150.0, "份", False, "dept.xlsx#决策!C5"),
+    ])
+    findings = checks.check(table)
+    conflicts = findings[findings["rule"] == "conflict"]
+    assert list(zip(conflicts["region"], conflicts["indicator"])) == [
+        ("乙区", "administration.legal_opinion_letters"),
+        ("甲区", "disputes.litigation_cases"),
+    ]
+    assert conflicts["level"].unique().tolist() == ["error"]
+    assert conflicts["source"].iloc[1] == "dept.xlsx#应诉!C4; report.txt"
+    assert "dept.xlsx#应诉!C4 为 6件，report.txt 为 5件" in conflicts["message_zh"].iloc[1]
+
+
+def test_duplicate_in_one_file_is_a_warning():
+    table = _table([
+        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+    ])
+    assert _rules(checks.check(table)) == [("warning", "duplicate", "disputes.litigation_cases")]
+
+
+def test_schema_errors_year_range_unknown_id_missing_value_and_text():
+    table = pd.DataFrame({
+        "region": ["甲区", "甲区", None, "甲区", "甲区"],
+        "year": ["1999", "2024", "2024", "二〇二四", "2024"],
+        "indicator": ["disputes.litigation_cases", "no.such_id", "disputes.litigation_cases", "disputes.litigation_cases", "disputes.litigation_cases"],
+        "value": ["1", "2", "3", "4", "many"],
+        "unit": ["件"] * 5,
+        "approx": ["false"] * 5,
+        "source": [f"t.csv#!B{i}" for i in range(2, 7)],
+    })
+    findings = checks.check(table)
+    schema = findings[findings["rule"] == "schema"].sort_values("source")
+    assert schema["source"].tolist() == ["t.csv#!B2", "t.csv#!B3", "t.csv#!B4", "t.csv#!B5", "t.csv#!B6"]
+    assert schema["level"].unique().tolist() == ["error"]
+    messages = schema["message_en"].tolist()
+    assert f"year 1999 outside 2000–{dt.date.today().year + 1}" in messages[0]
+    assert "indicator id no.such_id is not in the catalog" in messages[1]
+    assert "region is missing" in messages[2]
+    assert "year is not a number: 二〇二四" in messages[3]
+    assert "value is not a number: many" in messages[4]
+
+
+def test_missing_columns_is_one_error():
+    findings = checks.check(pd.DataFrame({"region": ["甲区"]}))
+    assert findings["rule"].tolist() == ["schema"]
+    assert findings["message_en"].item().endswith("missing columns: year, indicator, value, unit, source")
+
+
+def test_outliers_respect_threshold():
+    table = _table([
+        ("甲区", 2023, "disputes.litigation_cases", 10.0, "件", False, "r23.txt"),
+        ("甲区", 2024, "disputes.litigation_cases", 25.0, "件", False, "r24.txt"),
+        ("甲区", 2023, "disputes.legal_aid_cases", 0.0, "件", False, "r23.txt"),
+        ("甲区", 2024, "disputes.legal_aid_cases", 7.0, "件", False, "r24.txt"),
+        ("甲区", 2022, "enforcement.penalty_cases", 100.0, "件", False, "r22.txt"),
+        ("甲区", 2024, "enforcement.penalty_cases", 900.0, "件", False, "r24.txt"),
+    ])
+    default = checks.check(table)
+    outlier = default[default["rule"] == "outlier"]
+    assert outlier[["year", "indicator", "source"]].values.tolist() == [[2024, "disputes.litigation_cases", "r24.txt; r23.txt"]]
+    assert "同比变化 +150.0%（2023年 10件 → 2024年 25件）" in outlier["message_zh"].item()
+    assert (checks.check(table, outlier_threshold=2.0)["rule"] == "outlier").sum() == 0
+    with pytest.raises(InputError):
+        checks.check(table, outlier_threshold=0)
+
+
+def test_findings_are_deterministic_errors_first():
+    table = _seed()
+    shuffled = table.sample(frac=1, random_state=3)
+    pd.testing.assert_frame_equal(checks.check(table), checks.check(shuffled))
+    table.loc[0, "value"] = -1
+    findings = checks.check(table)
+    assert findings["level"].iloc[0] == "error"
+
+
+def test_representative_prefers_exact_over_approx():
+    table = _table([
+        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", True, "a.txt"),
+        ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "b.xlsx#S!C3"),
+    ])
+    assert checks.representative(table)["value"].tolist() == [6.0]
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    good = tmp_path / "good.parquet"
+    _seed().to_parquet(good)
+    assert main(["validate", str(good)]) == 0
+    bad = tmp_path / "bad.csv"
+    table = _seed()
+    table.loc[0, "value"] = 2.5
+    table.to_csv(bad, index=False, encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["validate", str(bad), "--format", "csv"]) == 1
+    out, err = capsys.readouterr()
+    findings = pd.read_csv(pd.io.common.StringIO(out))
+    assert findings.loc[0, "rule"] == "count_whole"
+    assert "1 个错误" in err and "1 errors" in err
+
+
+def test_cli_bad_input_exit_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "missing.parquet")]) == 2
+    wrong = tmp_path / "table.txt"
+    wrong.write_text("x", encoding="utf-8")
+    assert main(["validate", str(wrong)]) == 2
+    err = capsys.readouterr().err
+    assert "missing.parquet" in err and "table.txt" in err and "Traceback" not in err
+
+
+def test_catalog_relations_all_reference_known_ids():
+    ids = set(catalog.indicators().index)
+    relations = catalog.relations()
+    assert set(relations["left"]) <= ids and set(relations["right"]) <= ids
+
+
+# --- inside fazhi build -------------------------------------------------------------------------
+
+
+def _raw_with_table(tmp_path: Path, table_text: str) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "tables").mkdir(parents=True)
+    seed = Path(__file__).parents[1] / "data" / "raw" / "dabancheng_2024_report.txt"
+    (raw / seed.name).write_bytes(seed.read_bytes())
+    (raw / "tables" / "司法局.csv").write_text(table_text, encoding="utf-8")
+    return raw
+
+
+def test_build_merges_spreadsheets_deterministically_and_flags_conflicts(tmp_path, capsys):
+    raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,12\n"
+                                    "达坂城区,2024,法律援助案件,件,9\n达坂城区,2024,天气,件,1\n")
+    first, second = tmp_path / "p1", tmp_path / "p2"
+    assert main(["build", "--raw", str(raw), "--processed", str(first)]) == 1
+    assert main(["build", "--raw", str(raw), "--processed", str(second)]) == 1
+    for name in ("indicators.parquet", "indicators.csv", "findings.csv", "rejects.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    table = pd.read_parquet(first / "indicators.parquet")
+    from_table = table[table["source"].str.startswith("tables/司法局.csv#")]
+    assert from_table[["indicator", "value"]].values.tolist() == [
+        ["disputes.reconsideration_applications", 12.0], ["disputes.legal_aid_cases", 9.0]]
+    findings = pd.read_csv(first / "findings.csv", encoding="utf-8-sig")
+    conflict = findings[findings["rule"] == "conflict"]
+    assert conflict["indicator"].tolist() == ["disputes.reconsideration_applications"]
+    sources = conflict["source"].item().split("; ")
+    assert sources[0].startswith("dabancheng_2024_report.txt:") and sources[1] == "tables/司法局.csv#E2"
+    assert pd.read_csv(first / "rejects.csv", encoding="utf-8-sig")["reason"].tolist() == ["unknown_indicator"]
+    assert "1 个错误" in capsys.readouterr().err
+
+
+def test_build_with_agreeing_table_exits_0(tmp_path):
+    raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,11\n")
+    assert main(["build", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 0
+
+
+def test_build_spells_table_regions_as_the_reports_do(tmp_path):
+    raw = _raw_with_table(tmp_path, "乌鲁木齐市达坂城区2024年法治指标\n指标名称,单位,数值\n收到行政复议申请,件,12\n")
+    assert main(["build", "--raw", str(raw), "--processed", str(tmp_path / "p")]) == 1
+    table = pd.read_parquet(tmp_path / "p" / "indicators.parquet")
+    assert set(table["region"]) == {"达坂城区"}
+    findings = pd.read_parquet(tmp_path / "p" / "findings.parquet")
+    assert findings.loc[findings["rule"] == "conflict", "indicator"].tolist() == ["disputes.reconsideration_applications"]
