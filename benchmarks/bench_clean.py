@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.table import catalog
 from fazhi_analysis.ingest.clean import clean_sheets
 from fazhi_analysis.ingest.match import match_one
-from fazhi_analysis.table.numbers import parse_value
 from fazhi_analysis.ingest.sheets import Sheet
+from fazhi_analysis.table import catalog
+from fazhi_analysis.table.numbers import parse_value
 
 YEARS = list(range(2015, 2025))
 
@@ -70,8 +70,17 @@ def per_cell(sheet: Sheet, rows: int) -> pd.DataFrame:
         for c in range(3, grid.shape[1]):
             value, cell_unit, approx, reason = parse_value(grid[r, c])
             indicator = match_one(label)[0]
-            records.append({"region": region, "year": int(str(header[c])[:4]), "indicator": indicator,
-                            "value": value, "unit": cell_unit or unit, "approx": approx, "reason": reason})
+            records.append(
+                {
+                    "region": region,
+                    "year": int(str(header[c])[:4]),
+                    "indicator": indicator,
+                    "value": value,
+                    "unit": cell_unit or unit,
+                    "approx": approx,
+                    "reason": reason,
+                }
+            )
     return pd.DataFrame(records)
 
 
@@ -85,8 +94,10 @@ def main() -> None:
     sheet = make_sheet(args.cells)
     n_cells = (sheet.values.shape[0] - 2) * len(YEARS)
     distinct = len(pd.unique(sheet.values[2:, 3:].ravel()))
-    print(f"table: {sheet.values.shape[0] - 2:,} rows × {len(YEARS)} year columns = {n_cells:,} value cells "
-          f"({distinct:,} distinct strings)")
+    print(
+        f"table: {sheet.values.shape[0] - 2:,} rows × {len(YEARS)} year columns = {n_cells:,} value cells "
+        f"({distinct:,} distinct strings)"
+    )
 
     clean_sheets([sheet])  # warm caches (catalog, matcher)
     times, cpu = [], []
@@ -98,10 +109,15 @@ def main() -> None:
         cpu.append(time.process_time() - start_cpu)
     assert result.cells == n_cells, (result.cells, n_cells)
     best, median = min(times), statistics.median(times)
-    print(f"clean_sheets: median {median:.3f} s, best {best:.3f} s → {n_cells / median:,.0f} cells/s (median), "
-          f"{n_cells / best:,.0f} cells/s (best); {len(result.table):,} tidy rows, {len(result.rejects):,} rejects")
-    print(f"CPU time: median {statistics.median(cpu):.3f} s → {n_cells / statistics.median(cpu):,.0f} cells per CPU-second "
-          f"(load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
+    print(
+        f"clean_sheets: median {median:.3f} s, best {best:.3f} s → {n_cells / median:,.0f} cells/s (median), "
+        f"{n_cells / best:,.0f} cells/s (best); {len(result.table):,} tidy rows, {len(result.rejects):,} rejects"
+    )
+    print(
+        f"CPU time: median {statistics.median(cpu):.3f} s → "
+        f"{n_cells / statistics.median(cpu):,.0f} cells per CPU-second "
+        f"(load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)"
+    )
 
     gc.collect()
     tracemalloc.start()
@@ -112,8 +128,10 @@ def main() -> None:
     import pyarrow as pa
 
     print(f"Arrow memory pool peak (whole run): {pa.default_memory_pool().max_memory() / 2**20:,.0f} MiB")
-    print(f"peak memory: {peak / 2**20:,.0f} MiB allocated during one clean (tracemalloc: NumPy and Python; Arrow "
-          f"buffers not included); process peak RSS so far {rss:,.0f} MiB (includes the generated table)")
+    print(
+        f"peak memory: {peak / 2**20:,.0f} MiB allocated during one clean (tracemalloc: NumPy and Python; Arrow "
+        f"buffers not included); process peak RSS so far {rss:,.0f} MiB (includes the generated table)"
+    )
 
     rows = min(args.baseline_rows, sheet.values.shape[0] - 2)
     start = time.perf_counter()

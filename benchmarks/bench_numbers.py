@@ -32,7 +32,9 @@ def messy_strings(n: int, seed: int = 7) -> pd.Series:
     rng = np.random.default_rng(seed)
     ints = rng.integers(0, 100_000, n).astype(str)
     decimals = np.char.add(np.char.add(rng.integers(0, 5000, n).astype(str), "."), rng.integers(0, 100, n).astype(str))
-    units = np.array(["件", "次", "人次", "万元", "元", "份", "场次", "场(次)", "个", "万人次", "余份", "多人次", "亿元", "%"])
+    units = np.array(
+        ["件", "次", "人次", "万元", "元", "份", "场次", "场(次)", "个", "万人次", "余份", "多人次", "亿元", "%"]
+    )
     pick = rng.integers(0, 10, n)
     unit = units[rng.integers(0, len(units), n)]
     out = np.where(pick < 4, np.char.add(ints, unit), np.char.add(decimals, unit)).astype(object)
@@ -83,12 +85,16 @@ def main() -> None:
     print(f"strings: {N:,} ({strings.nunique():,} distinct)")
     ours = timed(parse_values, strings)
     parsed = parse_values(strings)
-    print(f"parse_values          : {ours:7.3f} s  {N / ours:12,.0f} strings/s  "
-          f"({parsed['value'].notna().mean():.1%} parsed)")
+    print(
+        f"parse_values          : {ours:7.3f} s  {N / ours:12,.0f} strings/s  "
+        f"({parsed['value'].notna().mean():.1%} parsed)"
+    )
     sample = strings.iloc[:BASELINE_N].tolist()
     base = timed(lambda: [baseline_parse(s) for s in sample], repeat=1)
     base_rate = BASELINE_N / base
-    print(f"cn2an per string      : {base:7.3f} s  {base_rate:12,.0f} strings/s  (on {BASELINE_N:,} of the same strings)")
+    print(
+        f"cn2an per string      : {base:7.3f} s  {base_rate:12,.0f} strings/s  (on {BASELINE_N:,} of the same strings)"
+    )
     print(f"ratio                 : {N / ours / base_rate:7.1f}x faster")
 
     text = SEED.read_text(encoding="utf-8")
@@ -98,8 +104,10 @@ def main() -> None:
         start = time.perf_counter()
         figures = extract_text(text)
         runs.append(time.perf_counter() - start)
-    print(f"extract seed report   : median {statistics.median(runs) * 1000:.1f} ms, min {min(runs) * 1000:.1f} ms "
-          f"({len(figures)} figures, {len(text):,} characters)")
+    print(
+        f"extract seed report   : median {statistics.median(runs) * 1000:.1f} ms, min {min(runs) * 1000:.1f} ms "
+        f"({len(figures)} figures, {len(text):,} characters)"
+    )
 
 
 if __name__ == "__main__":

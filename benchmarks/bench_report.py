@@ -27,8 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fazhi_analysis import build
-from fazhi_analysis import project
+from fazhi_analysis import build, project
 from fazhi_analysis.report.pdf import FLAGS, find_chromium
 from fazhi_analysis.report.run import BUNDLED_NOTEBOOK
 
@@ -40,8 +39,14 @@ GOAL = 0.6
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          env=None if env is None else {**os.environ, **env})
+    done = subprocess.run(
+        cmd,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-3000:]}")
@@ -50,8 +55,22 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
 
 def ours(work: Path, data: Path, i: int, browser: str | None = None) -> dict[str, float]:
     out = work / f"ours{i}{'-' + Path(browser).name if browser else ''}"
-    total = _run([str(BIN / "fazhi"), "report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
-                  "--output-dir", str(out)], work, env={"FAZHI_CHROMIUM": browser} if browser else None)
+    total = _run(
+        [
+            str(BIN / "fazhi"),
+            "report",
+            "--region",
+            REGION,
+            "--year",
+            str(YEAR),
+            "--data",
+            str(data),
+            "--output-dir",
+            str(out),
+        ],
+        work,
+        env={"FAZHI_CHROMIUM": browser} if browser else None,
+    )
     assert (out / REGION / str(YEAR) / "annual_report.pdf").stat().st_size > 0
     return {"total": total}
 
@@ -60,12 +79,37 @@ def chain(work: Path, data: Path, i: int) -> dict[str, float]:
     out = work / f"chain{i}"
     out.mkdir()
     steps = {
-        "papermill": _run([str(BIN / "papermill"), str(BUNDLED_NOTEBOOK), str(out / "out.ipynb"),
-                           "-p", "region", REGION, "-p", "year", str(YEAR), "-p", "data_path", str(data)], work),
-        "nbconvert": _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "out.ipynb")],
-                          work),
-        "chromium": _run([CHROMIUM, *FLAGS, "--no-sandbox", f"--user-data-dir={out / 'profile'}",
-                          f"--print-to-pdf={out / 'out.pdf'}", (out / "out.html").as_uri()], work),
+        "papermill": _run(
+            [
+                str(BIN / "papermill"),
+                str(BUNDLED_NOTEBOOK),
+                str(out / "out.ipynb"),
+                "-p",
+                "region",
+                REGION,
+                "-p",
+                "year",
+                str(YEAR),
+                "-p",
+                "data_path",
+                str(data),
+            ],
+            work,
+        ),
+        "nbconvert": _run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out / "out.ipynb")], work
+        ),
+        "chromium": _run(
+            [
+                CHROMIUM,
+                *FLAGS,
+                "--no-sandbox",
+                f"--user-data-dir={out / 'profile'}",
+                f"--print-to-pdf={out / 'out.pdf'}",
+                (out / "out.html").as_uri(),
+            ],
+            work,
+        ),
     }
     assert (out / "out.pdf").stat().st_size > 0, "chromium wrote no PDF"
     return {"total": sum(steps.values()), **steps}
@@ -89,15 +133,19 @@ def main() -> None:
             runs["ours_chromium"].append(ours(work, data, i, browser=CHROMIUM))
     med = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
     print(f"fazhi report vs hand-typed chain — {REGION} {YEAR}, HTML + PDF, {args.repeat} runs each, medians")
-    print(f"  hand-typed chain : {med['chain']['total']:6.2f} s  "
-          f"(papermill {med['chain']['papermill']:.2f} s, nbconvert {med['chain']['nbconvert']:.2f} s, "
-          f"chromium {med['chain']['chromium']:.2f} s)")
+    print(
+        f"  hand-typed chain : {med['chain']['total']:6.2f} s  "
+        f"(papermill {med['chain']['papermill']:.2f} s, nbconvert {med['chain']['nbconvert']:.2f} s, "
+        f"chromium {med['chain']['chromium']:.2f} s)"
+    )
     print(f"  fazhi report     : {med['ours']['total']:6.2f} s  (printing with {Path(find_chromium()).name})")
     ratio = med["ours"]["total"] / med["chain"]["total"]
     print(f"  ratio            : {ratio:.2f}×  (goal ≤ {GOAL:.2f}×: {'met' if ratio <= GOAL else 'NOT met'})")
     same = med["ours_chromium"]["total"]
-    print(f"  fazhi report, FAZHI_CHROMIUM={Path(CHROMIUM).name}: {same:6.2f} s, "
-          f"ratio {same / med['chain']['total']:.2f}× (same browser as the chain)")
+    print(
+        f"  fazhi report, FAZHI_CHROMIUM={Path(CHROMIUM).name}: {same:6.2f} s, "
+        f"ratio {same / med['chain']['total']:.2f}× (same browser as the chain)"
+    )
 
 
 if __name__ == "__main__":

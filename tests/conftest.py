@@ -26,5 +26,11 @@ def gold() -> dict:
 
 def run_fazhi(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``fazhi`` command line (as ``python -m fazhi_analysis``) and capture its output."""
-    return subprocess.run([sys.executable, "-m", "fazhi_analysis", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, stdin=subprocess.DEVNULL, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "fazhi_analysis", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )

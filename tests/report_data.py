@@ -44,28 +44,47 @@ def gold_table() -> pd.DataFrame:
     rows = []
     for m in mentions():
         indicator = m["indicator"]
-        rows.append({
-            "region": REGION, "year": YEAR, "indicator": indicator, "value": float(m["value"]),
-            "unit": m["unit"], "approx": m["approx"], "source": f"dabancheng_2024_report.txt:{m['offset']}",
-            "raw": m["raw"], "label": m["label"],
-            "section": sections.get(indicator, "administration") if indicator else "administration",
-        })
+        rows.append(
+            {
+                "region": REGION,
+                "year": YEAR,
+                "indicator": indicator,
+                "value": float(m["value"]),
+                "unit": m["unit"],
+                "approx": m["approx"],
+                "source": f"dabancheng_2024_report.txt:{m['offset']}",
+                "raw": m["raw"],
+                "label": m["label"],
+                "section": sections.get(indicator, "administration") if indicator else "administration",
+            }
+        )
     return tidy.conform(pd.DataFrame(rows))
 
 
 def with_prior_year() -> pd.DataFrame:
     """The gold table plus a 2023 with some indicators, to exercise the year-over-year comparison."""
     current = gold_table()
-    prior = current[current["indicator"].isin([
-        "disputes.reconsideration_applications", "disputes.reconsideration_closed",
-        "disputes.head_appearance_rate", "study.wage_arrears_recovered", "legal_education.flag_lecture_audience",
-    ])].copy()
+    prior = current[
+        current["indicator"].isin(
+            [
+                "disputes.reconsideration_applications",
+                "disputes.reconsideration_closed",
+                "disputes.head_appearance_rate",
+                "study.wage_arrears_recovered",
+                "legal_education.flag_lecture_audience",
+            ]
+        )
+    ].copy()
     prior["year"] = 2023
-    prior["value"] = prior["indicator"].map({
-        "disputes.reconsideration_applications": 8.0, "disputes.reconsideration_closed": 5.0,
-        "disputes.head_appearance_rate": 95.0, "study.wage_arrears_recovered": 12000000.0,
-        "legal_education.flag_lecture_audience": 30000.0,
-    })
+    prior["value"] = prior["indicator"].map(
+        {
+            "disputes.reconsideration_applications": 8.0,
+            "disputes.reconsideration_closed": 5.0,
+            "disputes.head_appearance_rate": 95.0,
+            "study.wage_arrears_recovered": 12000000.0,
+            "legal_education.flag_lecture_audience": 30000.0,
+        }
+    )
     prior["raw"] = pd.NA
     prior["source"] = "made_up_2023.txt"
     return tidy.conform(pd.concat([current, prior], ignore_index=True))

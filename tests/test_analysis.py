@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
-from report_data import REGION, YEAR, gold_table, with_prior_year
 
 
 def test_compare_puts_prior_values_and_changes_beside_this_year() -> None:
@@ -39,7 +39,13 @@ def test_compare_year_can_be_chosen_and_does_not_mutate_input() -> None:
 def test_sections_in_report_order() -> None:
     comp = analysis.compare(gold_table(), REGION, YEAR)
     assert analysis.sections_with_data(comp) == [
-        "study", "functions", "administration", "enforcement", "disputes", "legal_education"]
+        "study",
+        "functions",
+        "administration",
+        "enforcement",
+        "disputes",
+        "legal_education",
+    ]
 
 
 def test_unknown_region_or_year_lists_what_is_available() -> None:
@@ -54,7 +60,8 @@ def test_unmapped_and_approximate_figures() -> None:
     table = gold_table()
     assert analysis.unmapped(table, REGION, YEAR)["raw"].tolist() == ["五类"]
     assert sorted(analysis.approximate(table, REGION, YEAR)["raw"]) == sorted(
-        ["130余份", "130余人次", "700余场次", "2.8万余人次", "5700余人次", "300余名", "200余条", "9500余人次"])
+        ["130余份", "130余人次", "700余场次", "2.8万余人次", "5700余人次", "300余名", "200余条", "9500余人次"]
+    )
 
 
 def test_load_table_missing_file_is_input_error(tmp_path) -> None:

@@ -9,11 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fazhi_analysis.table import catalog, tidy
-
 from fazhi_analysis import checks
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog, tidy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -58,7 +57,12 @@ def test_unit_not_accepted_is_an_error_naming_region_year_indicator_source():
     findings = checks.check(table)
     unit = findings[findings["rule"] == "unit"].iloc[0]
     assert (unit["level"], unit["region"], unit["year"], unit["indicator"], unit["source"]) == (
-        "error", "甲区", 2024, "disputes.litigation_cases", "a.xlsx#表1!C3")
+        "error",
+        "甲区",
+        2024,
+        "disputes.litigation_cases",
+        "a.xlsx#表1!C3",
+    )
     assert unit["message_zh"] == (
         "甲区 2024年：行政应诉案件（disputes.litigation_cases）的单位“人次”不在可接受的单位（件、起、宗、个）中"
         "（来源：a.xlsx#表1!C3）"
@@ -67,12 +71,14 @@ def test_unit_not_accepted_is_an_error_naming_region_year_indicator_source():
 
 
 def test_ranges_rate_count_negative():
-    table = _table([
-        ("甲区", 2024, "disputes.litigation_loss_rate", 120.0, "%", False, "t.csv#!B2"),
-        ("甲区", 2024, "disputes.litigation_cases", 2.5, "件", False, "t.csv#!B3"),
-        ("甲区", 2024, "enforcement.penalty_amount", -10.0, "元", False, "t.csv#!B4"),
-        ("甲区", 2024, "disputes.legal_aid_cases", 0.0, "件", False, "t.csv#!B5"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_loss_rate", 120.0, "%", False, "t.csv#!B2"),
+            ("甲区", 2024, "disputes.litigation_cases", 2.5, "件", False, "t.csv#!B3"),
+            ("甲区", 2024, "enforcement.penalty_amount", -10.0, "元", False, "t.csv#!B4"),
+            ("甲区", 2024, "disputes.legal_aid_cases", 0.0, "件", False, "t.csv#!B5"),
+        ]
+    )
     assert _rules(checks.check(table)) == [
         ("error", "count_whole", "disputes.litigation_cases"),
         ("error", "rate_range", "disputes.litigation_loss_rate"),
@@ -81,12 +87,14 @@ def test_ranges_rate_count_negative():
 
 
 def test_relation_closed_not_above_received():
-    table = _table([
-        ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
-        ("甲区", 2024, "disputes.reconsideration_closed", 12.0, "件", False, "r.txt"),
-        ("乙区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
-        ("乙区", 2024, "disputes.reconsideration_closed", 11.0, "件", False, "r.txt"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
+            ("甲区", 2024, "disputes.reconsideration_closed", 12.0, "件", False, "r.txt"),
+            ("乙区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "r.txt"),
+            ("乙区", 2024, "disputes.reconsideration_closed", 11.0, "件", False, "r.txt"),
+        ]
+    )
     findings = checks.check(table)
     relation = findings[findings["rule"] == "relation"]
     assert relation["region"].tolist() == ["甲区"]
@@ -95,15 +103,17 @@ def test_relation_closed_not_above_received():
 
 
 def test_conflict_between_table_and_text_and_approx_tolerance():
-    table = _table([
-        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
-        ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "dept.xlsx#应诉!C4"),
-        # 130余份 in the text and 132 in the table agree; 150 would not.
-        ("甲区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
-        ("甲区", 2024, "administration.legal_opinion_letters", 132.0, "份", False, "dept.xlsx#决策!C5"),
-        ("乙区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
-        ("乙区", 2024, "administration.legal_opinion_letters", 150.0, "份", False, "dept.xlsx#决策!C5"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "dept.xlsx#应诉!C4"),
+            # 130余份 in the text and 132 in the table agree; 150 would not.
+            ("甲区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
+            ("甲区", 2024, "administration.legal_opinion_letters", 132.0, "份", False, "dept.xlsx#决策!C5"),
+            ("乙区", 2024, "administration.legal_opinion_letters", 130.0, "份", True, "report.txt"),
+            ("乙区", 2024, "administration.legal_opinion_letters", 150.0, "份", False, "dept.xlsx#决策!C5"),
+        ]
+    )
     findings = checks.check(table)
     conflicts = findings[findings["rule"] == "conflict"]
     assert list(zip(conflicts["region"], conflicts["indicator"])) == [
@@ -116,23 +126,33 @@ def test_conflict_between_table_and_text_and_approx_tolerance():
 
 
 def test_duplicate_in_one_file_is_a_warning():
-    table = _table([
-        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
-        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "report.txt"),
+        ]
+    )
     assert _rules(checks.check(table)) == [("warning", "duplicate", "disputes.litigation_cases")]
 
 
 def test_schema_errors_year_range_unknown_id_missing_value_and_text():
-    table = pd.DataFrame({
-        "region": ["甲区", "甲区", None, "甲区", "甲区"],
-        "year": ["1999", "2024", "2024", "二〇二四", "2024"],
-        "indicator": ["disputes.litigation_cases", "no.such_id", "disputes.litigation_cases", "disputes.litigation_cases", "disputes.litigation_cases"],
-        "value": ["1", "2", "3", "4", "many"],
-        "unit": ["件"] * 5,
-        "approx": ["false"] * 5,
-        "source": [f"t.csv#!B{i}" for i in range(2, 7)],
-    })
+    table = pd.DataFrame(
+        {
+            "region": ["甲区", "甲区", None, "甲区", "甲区"],
+            "year": ["1999", "2024", "2024", "二〇二四", "2024"],
+            "indicator": [
+                "disputes.litigation_cases",
+                "no.such_id",
+                "disputes.litigation_cases",
+                "disputes.litigation_cases",
+                "disputes.litigation_cases",
+            ],
+            "value": ["1", "2", "3", "4", "many"],
+            "unit": ["件"] * 5,
+            "approx": ["false"] * 5,
+            "source": [f"t.csv#!B{i}" for i in range(2, 7)],
+        }
+    )
     findings = checks.check(table)
     schema = findings[findings["rule"] == "schema"].sort_values("source")
     assert schema["source"].tolist() == ["t.csv#!B2", "t.csv#!B3", "t.csv#!B4", "t.csv#!B5", "t.csv#!B6"]
@@ -152,17 +172,21 @@ def test_missing_columns_is_one_error():
 
 
 def test_outliers_respect_threshold():
-    table = _table([
-        ("甲区", 2023, "disputes.litigation_cases", 10.0, "件", False, "r23.txt"),
-        ("甲区", 2024, "disputes.litigation_cases", 25.0, "件", False, "r24.txt"),
-        ("甲区", 2023, "disputes.legal_aid_cases", 0.0, "件", False, "r23.txt"),
-        ("甲区", 2024, "disputes.legal_aid_cases", 7.0, "件", False, "r24.txt"),
-        ("甲区", 2022, "enforcement.penalty_cases", 100.0, "件", False, "r22.txt"),
-        ("甲区", 2024, "enforcement.penalty_cases", 900.0, "件", False, "r24.txt"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2023, "disputes.litigation_cases", 10.0, "件", False, "r23.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 25.0, "件", False, "r24.txt"),
+            ("甲区", 2023, "disputes.legal_aid_cases", 0.0, "件", False, "r23.txt"),
+            ("甲区", 2024, "disputes.legal_aid_cases", 7.0, "件", False, "r24.txt"),
+            ("甲区", 2022, "enforcement.penalty_cases", 100.0, "件", False, "r22.txt"),
+            ("甲区", 2024, "enforcement.penalty_cases", 900.0, "件", False, "r24.txt"),
+        ]
+    )
     default = checks.check(table)
     outlier = default[default["rule"] == "outlier"]
-    assert outlier[["year", "indicator", "source"]].values.tolist() == [[2024, "disputes.litigation_cases", "r24.txt; r23.txt"]]
+    assert outlier[["year", "indicator", "source"]].values.tolist() == [
+        [2024, "disputes.litigation_cases", "r24.txt; r23.txt"]
+    ]
     assert "同比变化 +150.0%（2023年 10件 → 2024年 25件）" in outlier["message_zh"].item()
     assert (checks.check(table, outlier_threshold=2.0)["rule"] == "outlier").sum() == 0
     with pytest.raises(InputError):
@@ -179,10 +203,12 @@ def test_findings_are_deterministic_errors_first():
 
 
 def test_representative_prefers_exact_over_approx():
-    table = _table([
-        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", True, "a.txt"),
-        ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "b.xlsx#S!C3"),
-    ])
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", True, "a.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 6.0, "件", False, "b.xlsx#S!C3"),
+        ]
+    )
     assert checks.representative(table)["value"].tolist() == [6.0]
 
 
@@ -233,8 +259,11 @@ def _raw_with_table(tmp_path: Path, table_text: str) -> Path:
 
 
 def test_build_merges_spreadsheets_deterministically_and_flags_conflicts(tmp_path, capsys):
-    raw = _raw_with_table(tmp_path, "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,12\n"
-                                    "达坂城区,2024,法律援助案件,件,9\n达坂城区,2024,天气,件,1\n")
+    raw = _raw_with_table(
+        tmp_path,
+        "地区,年度,指标名称,单位,数值\n达坂城区,2024,收到行政复议申请,件,12\n"
+        "达坂城区,2024,法律援助案件,件,9\n达坂城区,2024,天气,件,1\n",
+    )
     first, second = tmp_path / "p1", tmp_path / "p2"
     assert main(["build", "--raw", str(raw), "--processed", str(first)]) == 1
     assert main(["build", "--raw", str(raw), "--processed", str(second)]) == 1
@@ -243,7 +272,9 @@ def test_build_merges_spreadsheets_deterministically_and_flags_conflicts(tmp_pat
     table = pd.read_parquet(first / "indicators.parquet")
     from_table = table[table["source"].str.startswith("tables/司法局.csv#")]
     assert from_table[["indicator", "value"]].values.tolist() == [
-        ["disputes.reconsideration_applications", 12.0], ["disputes.legal_aid_cases", 9.0]]
+        ["disputes.reconsideration_applications", 12.0],
+        ["disputes.legal_aid_cases", 9.0],
+    ]
     findings = pd.read_csv(first / "findings.csv", encoding="utf-8-sig")
     conflict = findings[findings["rule"] == "conflict"]
     assert conflict["indicator"].tolist() == ["disputes.reconsideration_applications"]
@@ -264,4 +295,6 @@ def test_build_spells_table_regions_as_the_reports_do(tmp_path):
     table = pd.read_parquet(tmp_path / "p" / "indicators.parquet")
     assert set(table["region"]) == {"达坂城区"}
     findings = pd.read_parquet(tmp_path / "p" / "findings.parquet")
-    assert findings.loc[findings["rule"] == "conflict", "indicator"].tolist() == ["disputes.reconsideration_applications"]
+    assert findings.loc[findings["rule"] == "conflict", "indicator"].tolist() == [
+        "disputes.reconsideration_applications"
+    ]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, SEED, run_fazhi
 
 RECORD_KEYS = {"indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"}
@@ -20,10 +19,15 @@ def test_extract_json_contract(seed_text: str) -> None:
     assert isinstance(records, list) and len(records) == 71
     for record in records:
         assert RECORD_KEYS <= record.keys()
-        assert seed_text[record["start"]:record["end"]] == record["raw"]
+        assert seed_text[record["start"] : record["end"]] == record["raw"]
         assert isinstance(record["value"], (int, float)) and isinstance(record["approx"], bool)
     first = records[0]
-    assert (first["indicator"], first["value"], first["unit"], first["section"]) == ("study.law_lectures", 17, "次", "study")
+    assert (first["indicator"], first["value"], first["unit"], first["section"]) == (
+        "study.law_lectures",
+        17,
+        "次",
+        "study",
+    )
     assert first["region"] == "达坂城区" and first["year"] == 2024
     assert "71" in result.stderr  # the summary goes to stderr, not into the JSON
 
@@ -41,7 +45,8 @@ def test_extract_csv_and_parquet(tmp_path: Path) -> None:
     assert run_fazhi("extract", str(SEED), "--format", "parquet", "-o", str(out)).returncode == 0
     frame = pd.read_parquet(out)
     assert len(frame) == 71 and frame["value"].sum() == pytest.approx(
-        pd.read_csv(pd.io.common.StringIO(csv.stdout))["value"].sum())
+        pd.read_csv(pd.io.common.StringIO(csv.stdout))["value"].sum()
+    )
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
@@ -50,7 +55,7 @@ def test_extract_reads_chinese_encodings(tmp_path: Path, seed_text: str, encodin
     path.write_bytes(seed_text.encode(encoding))
     records = json.loads(run_fazhi("extract", str(path)).stdout)
     assert len(records) == 71
-    assert seed_text[records[5]["start"]:records[5]["end"]] == records[5]["raw"]
+    assert seed_text[records[5]["start"] : records[5]["end"]] == records[5]["raw"]
 
 
 def test_extract_reads_docx(tmp_path: Path, seed_text: str) -> None:
@@ -71,11 +76,17 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     undecodable = tmp_path / "broken.txt"
-    undecodable.write_bytes("行政复议申请11件".encode("utf-8") + b"\xff\xfe\xfd\x80\x81")
+    undecodable.write_bytes("行政复议申请11件".encode() + b"\xff\xfe\xfd\x80\x81")
     fake_docx = tmp_path / "fake.docx"
     fake_docx.write_bytes(b"this is not a zip file")
-    return {"empty": empty, "binary": binary, "undecodable": undecodable, "fake_docx": fake_docx,
-            "missing": tmp_path / "nowhere.txt", "folder": tmp_path}
+    return {
+        "empty": empty,
+        "binary": binary,
+        "undecodable": undecodable,
+        "fake_docx": fake_docx,
+        "missing": tmp_path / "nowhere.txt",
+        "folder": tmp_path,
+    }
 
 
 @pytest.mark.parametrize("kind", ["empty", "binary", "undecodable", "fake_docx", "missing", "folder"])
@@ -116,8 +127,18 @@ def test_build_writes_the_tidy_table_deterministically(tmp_path: Path) -> None:
     (raw / SEED.name).write_bytes(SEED.read_bytes())
     assert run_fazhi("build", "--raw", str(raw), "--processed", str(out)).returncode == 0
     table = pd.read_parquet(out / "indicators.parquet")
-    assert table.columns.tolist() == ["region", "year", "indicator", "value", "unit", "approx", "source", "raw",
-                                      "label", "section"]
+    assert table.columns.tolist() == [
+        "region",
+        "year",
+        "indicator",
+        "value",
+        "unit",
+        "approx",
+        "source",
+        "raw",
+        "label",
+        "section",
+    ]
     assert len(table) == 71 and set(table["region"]) == {"达坂城区"} and set(table["year"]) == {2024}
     first = table.iloc[0]
     assert first["source"] == f"{SEED.name}:5:56" and first["raw"] == "17次"

@@ -4,7 +4,7 @@ The data flow, one subpackage or module a stage:
 
 * :mod:`fazhi_analysis.ingest` — report texts and departments' spreadsheets in (decode, extract, clean);
 * :mod:`fazhi_analysis.table` — the tidy table: its contract, the indicator catalog, numbers and their wording;
-* :mod:`fazhi_analysis.checks` — the rules a table must keep; :mod:`fazhi_analysis.build` — raw inputs to a checked table;
+* :mod:`fazhi_analysis.checks` — the rules a table keeps; :mod:`fazhi_analysis.build` — raw inputs to a checked table;
 * :mod:`fazhi_analysis.analysis` — selections and year-over-year comparison;
 * :mod:`fazhi_analysis.report` — the notebook run, narrative, charts, HTML and PDF.
 

@@ -12,13 +12,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog, tidy
 
 COMPARISON_COLUMNS = [
-    "region", "year", "indicator", "section", "name", "label", "kind", "value", "unit", "approx", "raw", "source",
-    "prior_year", "prior_value", "prior_unit", "prior_approx", "prior_raw", "change", "change_pct",
+    "region",
+    "year",
+    "indicator",
+    "section",
+    "name",
+    "label",
+    "kind",
+    "value",
+    "unit",
+    "approx",
+    "raw",
+    "source",
+    "prior_year",
+    "prior_value",
+    "prior_unit",
+    "prior_approx",
+    "prior_raw",
+    "change",
+    "change_pct",
 ]
 
 

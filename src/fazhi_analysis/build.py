@@ -15,14 +15,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from fazhi_analysis.ingest import sheet_layout
-
-from fazhi_analysis.table import tidy
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.extract import detect_region_year, extract_text
-from fazhi_analysis.table.write import write_table
+from fazhi_analysis.ingest import sheet_layout
 from fazhi_analysis.ingest.decode import REPORT_SUFFIXES, read_report_text
+from fazhi_analysis.ingest.extract import detect_region_year, extract_text
+from fazhi_analysis.table import tidy
+from fazhi_analysis.table.write import write_table
 
 TABLE_STEM = "indicators"
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -30,8 +29,11 @@ SIDECAR_SUFFIX = ".meta.yaml"
 
 def report_files(raw_dir: Path) -> list[Path]:
     """Report texts under ``raw_dir`` (recursively), in a stable order."""
-    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
 
 
 def identify(path: Path, text: str) -> tuple[str, int]:
@@ -78,8 +80,11 @@ def spreadsheet_files(raw_dir: Path) -> list[Path]:
     """Departments' spreadsheets (CSV, XLSX) under ``raw_dir`` (recursively), in a stable order."""
     from fazhi_analysis.ingest.sheets import SUFFIXES
 
-    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
+    )
 
 
 def _sidecar_meta(path: Path) -> tuple[str | None, int | None]:
@@ -101,15 +106,19 @@ def build_checked(
 
     Writes ``findings`` and ``rejects`` (parquet and csv) beside the table.
     """
-    from fazhi_analysis.ingest import clean
     from fazhi_analysis import checks
+    from fazhi_analysis.ingest import clean
 
     raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     tables = spreadsheet_files(raw_dir) if raw_dir.is_dir() else []
     cleaned = None
     if tables:
-        cleaned = clean.clean_files(tables, root=raw_dir, defaults={p: _sidecar_meta(p) for p in tables},
-                                    progress=None if quiet else clean.print_progress)
+        cleaned = clean.clean_files(
+            tables,
+            root=raw_dir,
+            defaults={p: _sidecar_meta(p) for p in tables},
+            progress=None if quiet else clean.print_progress,
+        )
         if not quiet:
             print(cleaned.summary(), file=sys.stderr)
     table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None)
@@ -126,8 +135,13 @@ def _folders(raw_dir: Path | None, processed_dir: Path | None) -> tuple[Path, Pa
     return Path(raw_dir or here.raw), Path(processed_dir or here.processed)
 
 
-def build(raw_dir: Path | None = None, processed_dir: Path | None = None, *, quiet: bool = False,
-          extra: pd.DataFrame | None = None) -> pd.DataFrame:
+def build(
+    raw_dir: Path | None = None,
+    processed_dir: Path | None = None,
+    *,
+    quiet: bool = False,
+    extra: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     The folders default to the working project's ``data/raw`` and ``data/processed``.
@@ -149,8 +163,10 @@ def build(raw_dir: Path | None = None, processed_dir: Path | None = None, *, qui
         frames.append(frame)
         if not quiet:
             mapped = int(frame["indicator"].notna().sum())
-            print(f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
-                  file=sys.stderr)
+            print(
+                f"[{number}/{len(files)}] {path.name}: {len(frame)} 个数字 / figures, {mapped} 个已对应指标 / mapped",
+                file=sys.stderr,
+            )
     if extra is not None:  # spreadsheet rows (see build_checked), regions spelt as the reports spell them
         from fazhi_analysis.ingest.clean import harmonize_regions
 

@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.tidy import KEY, TIDY_COLUMNS
 
 FINDING_DTYPES: dict[str, str] = {
@@ -85,10 +85,20 @@ def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THR
         raise InputError(f"离群阈值必须为正数 / outlier threshold must be a positive number: {outlier_threshold}")
     missing = [c for c in ("region", "year", "indicator", "value", "unit", "source") if c not in table.columns]
     if missing:
-        return _finish([
-            _finding(ERROR, None, None, None, None, "schema",
-                     f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}")
-        ])
+        return _finish(
+            [
+                _finding(
+                    ERROR,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "schema",
+                    f"缺少列：{'、'.join(missing)}",
+                    f"missing columns: {', '.join(missing)}",
+                )
+            ]
+        )
     frame, findings = _schema(table)
     good = frame[frame["_ok"]].drop(columns="_ok")
     mapped = good[good["indicator"].notna()]
@@ -146,16 +156,27 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     bad = pd.Series(False, index=frame.index)
     for column in ("year", "value"):
         raw = frame[column]
-        numeric = pd.to_numeric(raw.astype("string").str.strip(), errors="coerce") if raw.dtype == object or pd.api.types.is_string_dtype(raw) else pd.to_numeric(raw, errors="coerce")
+        numeric = (
+            pd.to_numeric(raw.astype("string").str.strip(), errors="coerce")
+            if raw.dtype == object or pd.api.types.is_string_dtype(raw)
+            else pd.to_numeric(raw, errors="coerce")
+        )
         wrong = raw.notna() & numeric.isna()
         if column == "year":
             fractional = numeric.notna() & (numeric.astype("Float64") % 1 != 0)
             wrong |= fractional.fillna(False).astype(bool)
             numeric = numeric.where(~wrong)
         for i in np.flatnonzero(wrong.to_numpy()):
-            findings.append(_row_finding(frame, i, ERROR, "schema",
-                                         f"{column} 列的值不是数字：{raw.iloc[i]}",
-                                         f"{column} is not a number: {raw.iloc[i]}"))
+            findings.append(
+                _row_finding(
+                    frame,
+                    i,
+                    ERROR,
+                    "schema",
+                    f"{column} 列的值不是数字：{raw.iloc[i]}",
+                    f"{column} is not a number: {raw.iloc[i]}",
+                )
+            )
         bad |= wrong
         frame[column] = numeric
     frame["year"] = frame["year"].astype("Float64").round().astype("Int64")
@@ -164,7 +185,12 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         frame[column] = frame[column].astype("string").str.strip().replace("", pd.NA)
     approx = frame["approx"]
     if approx.dtype == object or pd.api.types.is_string_dtype(approx):
-        approx = approx.astype("string").str.strip().str.lower().map({"true": True, "false": False, "1": True, "0": False}, na_action="ignore")
+        approx = (
+            approx.astype("string")
+            .str.strip()
+            .str.lower()
+            .map({"true": True, "false": False, "1": True, "0": False}, na_action="ignore")
+        )
     frame["approx"] = approx.astype("boolean")
 
     ids = list(catalog.indicators().index)
@@ -211,9 +237,18 @@ def _units(mapped: pd.DataFrame) -> list[dict]:
     for row in mapped[~ok.to_numpy(dtype=bool, na_value=False)].itertuples(index=False):
         units = "、".join(accepted[row.indicator])
         written = row.unit if pd.notna(row.unit) else "（无）"
-        findings.append(_finding(ERROR, row.region, row.year, row.indicator, row.source, "unit",
-                                 f"{_name(row.indicator)}的单位“{written}”不在可接受的单位（{units}）中",
-                                 f"unit '{written}' is not an accepted unit of {row.indicator} ({', '.join(accepted[row.indicator])})"))
+        findings.append(
+            _finding(
+                ERROR,
+                row.region,
+                row.year,
+                row.indicator,
+                row.source,
+                "unit",
+                f"{_name(row.indicator)}的单位“{written}”不在可接受的单位（{units}）中",
+                f"unit '{written}' is not an accepted unit of {row.indicator} ({', '.join(accepted[row.indicator])})",
+            )
+        )
     return findings
 
 
@@ -239,16 +274,38 @@ def _duplicates_and_conflicts(mapped: pd.DataFrame) -> list[dict]:
         sources = "; ".join(group["source"].fillna("?"))
         values = group["value"].astype(float).tolist()
         approx = group["approx"].fillna(False).astype(bool).tolist()
-        listing_zh = "，".join(f"{s} 为 {_fmt(v, u, a)}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx))
-        listing_en = ", ".join(f"{_fmt(v, u, a)} in {s}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx))
+        listing_zh = "，".join(
+            f"{s} 为 {_fmt(v, u, a)}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
+        )
+        listing_en = ", ".join(
+            f"{_fmt(v, u, a)} in {s}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
+        )
         if not _agree(values, approx):
-            findings.append(_finding(ERROR, region, year, indicator, sources, "conflict",
-                                     f"{_name(indicator)}的数值不一致：{listing_zh}",
-                                     f"conflicting values of {indicator}: {listing_en}"))
+            findings.append(
+                _finding(
+                    ERROR,
+                    region,
+                    year,
+                    indicator,
+                    sources,
+                    "conflict",
+                    f"{_name(indicator)}的数值不一致：{listing_zh}",
+                    f"conflicting values of {indicator}: {listing_en}",
+                )
+            )
         elif group["_origin"].duplicated().any():
-            findings.append(_finding(WARNING, region, year, indicator, sources, "duplicate",
-                                     f"{_name(indicator)}在同一文件中重复出现：{listing_zh}",
-                                     f"{indicator} is given more than once by one file: {listing_en}"))
+            findings.append(
+                _finding(
+                    WARNING,
+                    region,
+                    year,
+                    indicator,
+                    sources,
+                    "duplicate",
+                    f"{_name(indicator)}在同一文件中重复出现：{listing_zh}",
+                    f"{indicator} is given more than once by one file: {listing_en}",
+                )
+            )
     return findings
 
 
@@ -257,22 +314,45 @@ def _ranges(mapped: pd.DataFrame) -> list[dict]:
     value = mapped["value"].astype(float)
     findings = []
     rules = [
-        ((kind == "rate") & ((value < 0) | (value > 100)), "rate_range",
-         "比率 {v} 超出 0–100 范围", "rate {v} outside 0–100"),
-        (kind.isin(["count", "amount"]) & (value < 0), "negative",
-         "数值 {v} 为负数", "value {v} is negative"),
-        ((kind == "count") & (value >= 0) & (value % 1 != 0), "count_whole",
-         "计数 {v} 不是整数", "count {v} is not a whole number"),
+        (
+            (kind == "rate") & ((value < 0) | (value > 100)),
+            "rate_range",
+            "比率 {v} 超出 0–100 范围",
+            "rate {v} outside 0–100",
+        ),
+        (kind.isin(["count", "amount"]) & (value < 0), "negative", "数值 {v} 为负数", "value {v} is negative"),
+        (
+            (kind == "count") & (value >= 0) & (value % 1 != 0),
+            "count_whole",
+            "计数 {v} 不是整数",
+            "count {v} is not a whole number",
+        ),
     ]
     for mask, rule, zh, en in rules:
         for row in mapped[mask.fillna(False).to_numpy(dtype=bool)].itertuples(index=False):
             v = _fmt(row.value, row.unit, False)
-            findings.append(_finding(ERROR, row.region, row.year, row.indicator, row.source, rule,
-                                     f"{_name(row.indicator)}：" + zh.format(v=v), f"{row.indicator}: " + en.format(v=v)))
+            findings.append(
+                _finding(
+                    ERROR,
+                    row.region,
+                    row.year,
+                    row.indicator,
+                    row.source,
+                    rule,
+                    f"{_name(row.indicator)}：" + zh.format(v=v),
+                    f"{row.indicator}: " + en.format(v=v),
+                )
+            )
     return findings
 
 
-_OPS = {"<=": (np.less_equal, "≤"), ">=": (np.greater_equal, "≥"), "<": (np.less, "<"), ">": (np.greater, ">"), "==": (np.equal, "=")}
+_OPS = {
+    "<=": (np.less_equal, "≤"),
+    ">=": (np.greater_equal, "≥"),
+    "<": (np.less, "<"),
+    ">": (np.greater, ">"),
+    "==": (np.equal, "="),
+}
 
 
 def _relations(best: pd.DataFrame) -> list[dict]:
@@ -287,11 +367,19 @@ def _relations(best: pd.DataFrame) -> list[dict]:
         func, symbol = _OPS[rel.op]
         fails = pairs[~func(pairs["value_l"].astype(float), pairs["value_r"].astype(float))]
         for row in fails.itertuples(index=False):
-            findings.append(_finding(
-                ERROR, row.region, row.year, rel.left, _sources(row.source_l, row.source_r), "relation",
-                f"应满足 {_name(rel.left)} {symbol} {_name(rel.right)}，实际为 {_fmt(row.value_l, row.unit_l, False)} 与 {_fmt(row.value_r, row.unit_r, False)}",
-                f"expected {rel.left} {rel.op} {rel.right}, got {_num(row.value_l)} and {_num(row.value_r)}",
-            ))
+            findings.append(
+                _finding(
+                    ERROR,
+                    row.region,
+                    row.year,
+                    rel.left,
+                    _sources(row.source_l, row.source_r),
+                    "relation",
+                    f"应满足 {_name(rel.left)} {symbol} {_name(rel.right)}，"
+                    f"实际为 {_fmt(row.value_l, row.unit_l, False)} 与 {_fmt(row.value_r, row.unit_r, False)}",
+                    f"expected {rel.left} {rel.op} {rel.right}, got {_num(row.value_l)} and {_num(row.value_r)}",
+                )
+            )
     return findings
 
 
@@ -301,7 +389,9 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
     sections = catalog.sections()
     findings = []
     present = good[good["indicator"].notna()].groupby(["region", "year"])["indicator"].agg(set)
-    for (region, year) in good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(index=False):
+    for region, year in (
+        good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(index=False)
+    ):
         have = present.get((region, year), set())
         empty_sections = []
         for section_id, title in sections["title"].items():
@@ -312,17 +402,32 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
                 continue
             if not lacking:
                 continue
-            findings.append(_finding(
-                WARNING, region, year, None, None, "completeness",
-                f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{'、'.join(names[i] for i in lacking)}",
-                f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
-            ))
+            findings.append(
+                _finding(
+                    WARNING,
+                    region,
+                    year,
+                    None,
+                    None,
+                    "completeness",
+                    f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{'、'.join(names[i] for i in lacking)}",
+                    f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
+                )
+            )
         if empty_sections:  # one line, not one per section: a department's table covers only its own part
             titles = "、".join(f"“{sections.at[s, 'title']}”" for s in empty_sections)
-            findings.append(_finding(
-                WARNING, region, year, None, None, "completeness",
-                f"以下板块没有任何数据：{titles}", f"no data for sections: {', '.join(empty_sections)}",
-            ))
+            findings.append(
+                _finding(
+                    WARNING,
+                    region,
+                    year,
+                    None,
+                    None,
+                    "completeness",
+                    f"以下板块没有任何数据：{titles}",
+                    f"no data for sections: {', '.join(empty_sections)}",
+                )
+            )
     return findings
 
 
@@ -337,11 +442,21 @@ def _outliers(best: pd.DataFrame, threshold: float) -> list[dict]:
     findings = []
     for row in flagged.itertuples(index=False):
         change = (row.value - row.value_prev) / abs(row.value_prev) * 100
-        findings.append(_finding(
-            WARNING, row.region, row.year, row.indicator, _sources(row.source, row.source_prev), "outlier",
-            f"{_name(row.indicator)}同比变化 {change:+.1f}%（{row.year - 1}年 {_fmt(row.value_prev, row.unit_prev, row.approx_prev)} → {row.year}年 {_fmt(row.value, row.unit, row.approx)}），请核实",
-            f"{row.indicator} changed {change:+.1f}% year over year ({_num(row.value_prev)} → {_num(row.value)}); please check",
-        ))
+        findings.append(
+            _finding(
+                WARNING,
+                row.region,
+                row.year,
+                row.indicator,
+                _sources(row.source, row.source_prev),
+                "outlier",
+                f"{_name(row.indicator)}同比变化 {change:+.1f}%（{row.year - 1}年 "
+                f"{_fmt(row.value_prev, row.unit_prev, row.approx_prev)} → {row.year}年 "
+                f"{_fmt(row.value, row.unit, row.approx)}），请核实",
+                f"{row.indicator} changed {change:+.1f}% year over year "
+                f"({_num(row.value_prev)} → {_num(row.value)}); please check",
+            )
+        )
     return findings
 
 
@@ -358,8 +473,14 @@ def _finding(level, region, year, indicator, source, rule, zh, en) -> dict:
     tail_zh = f"（来源：{source}）" if source else ""
     tail_en = f" (source: {source})" if source else ""
     return {
-        "level": level, "region": region, "year": year, "indicator": indicator, "source": source, "rule": rule,
-        "message_zh": f"{where_zh}：{zh}{tail_zh}", "message_en": f"{where_en}: {en}{tail_en}",
+        "level": level,
+        "region": region,
+        "year": year,
+        "indicator": indicator,
+        "source": source,
+        "rule": rule,
+        "message_zh": f"{where_zh}：{zh}{tail_zh}",
+        "message_en": f"{where_en}: {en}{tail_en}",
     }
 
 
@@ -381,7 +502,9 @@ def _sources(*sources: object) -> str | None:
 def _finish(findings: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(findings, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
     frame["_level"] = frame["level"].map(_LEVEL_ORDER)
-    frame = frame.sort_values(["_level", "region", "year", "indicator", "rule", "source"], kind="stable", na_position="last")
+    frame = frame.sort_values(
+        ["_level", "region", "year", "indicator", "rule", "source"], kind="stable", na_position="last"
+    )
     return frame.drop(columns="_level").reset_index(drop=True)
 
 
@@ -408,5 +531,9 @@ def _num(value: float) -> str:
 
 def _fmt(value: float, unit: object, approx: object) -> str:
     unit = "" if unit is None or pd.isna(unit) else str(unit)
-    mark = "余" if (approx is True or (approx is not None and not pd.isna(approx) and bool(approx))) and unit != "%" else ""
+    mark = (
+        "余"
+        if (approx is True or (approx is not None and not pd.isna(approx) and bool(approx))) and unit != "%"
+        else ""
+    )
     return f"{_num(value)}{mark}{unit}"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from fazhi_analysis import __version__, project
 from fazhi_analysis.errors import FazhiError
@@ -45,15 +45,15 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     figures = extract.extract_file(args.path, region=args.region, year=args.year)
     write.write_records(figures, fmt=args.format, out=args.output)
-    print(f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped",
-          file=sys.stderr)
+    print(
+        f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped",
+        file=sys.stderr,
+    )
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from fazhi_analysis import build
-
-    from fazhi_analysis import checks
+    from fazhi_analysis import build, checks
 
     processed = args.processed or project.find().processed
     table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed)
@@ -64,31 +64,56 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 1 if checks.has_errors(findings) else 0
 
 
-def _command(sub: argparse._SubParsersAction, name: str, handler: Handler, *, help: str, description: str,
-             examples: str, **defaults: object) -> argparse.ArgumentParser:
+def _command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    handler: Handler,
+    *,
+    help: str,
+    description: str,
+    examples: str,
+    **defaults: object,
+) -> argparse.ArgumentParser:
     """A subcommand whose ``--help`` shows its description, then worked examples."""
-    parser = sub.add_parser(name, help=help, description=description, epilog="示例 / examples:\n" + examples,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog="示例 / examples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.set_defaults(handler=handler, **defaults)
-    parser.add_argument("--project", type=Path, metavar="DIR",
-                        help="项目文件夹，缺省为当前目录或其上含 data/raw/ 的目录 / project folder "
-                             "(default: $FAZHI_ROOT, else the working directory or the nearest parent holding data/raw/)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="项目文件夹，缺省为当前目录或其上含 data/raw/ 的目录 / project folder "
+        "(default: $FAZHI_ROOT, else the working directory or the nearest parent holding data/raw/)",
+    )
     return parser
 
 
 def _add_catalog(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "catalog", _cmd_catalog,
+        sub,
+        "catalog",
+        _cmd_catalog,
         help="打印指标目录 / print the indicator catalog",
         description="打印指标目录（编号、板块、名称、单位、类型、别名）。\nPrint the indicator catalog.",
-        examples="  fazhi catalog\n  fazhi catalog --format csv > catalog.csv\n  fazhi catalog --format json | jq '.[0]'",
+        examples=(
+            "  fazhi catalog\n  fazhi catalog --format csv > catalog.csv\n  fazhi catalog --format json | jq '.[0]'"
+        ),
     )
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
+    p.add_argument(
+        "--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)"
+    )
 
 
 def _add_extract(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "extract", _cmd_extract,
+        sub,
+        "extract",
+        _cmd_extract,
         help="从报告文本中提取数字 / extract the figures of a report's text",
         description=(
             "从一份报告（.txt UTF-8/GBK 或 .docx）中找出每个数字，换算到基本单位，并对应到指标目录。\n"
@@ -105,13 +130,19 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", help="报告文件 / report file (.txt or .docx)")
     p.add_argument("--region", help="地区，缺省时从报告正文识别 / region (default: detected from the text)")
     p.add_argument("--year", type=int, help="年度，缺省时从报告正文识别 / year (default: detected from the text)")
-    p.add_argument("--format", choices=["json", "csv", "parquet"], default="json", help="输出格式 / output format (default: json)")
-    p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout; required for parquet)")
+    p.add_argument(
+        "--format", choices=["json", "csv", "parquet"], default="json", help="输出格式 / output format (default: json)"
+    )
+    p.add_argument(
+        "-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout; required for parquet)"
+    )
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "build", _cmd_build,
+        sub,
+        "build",
+        _cmd_build,
         help="由 data/raw/ 生成整洁指标表 / build the tidy table from data/raw/",
         description=(
             "读取 data/raw/ 下的报告文本（.txt/.docx）和部门表格（.csv/.xlsx），合并、校验，生成\n"
@@ -119,7 +150,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
             "Read the report texts and the departments' tables under data/raw/, merge and check them, and write\n"
             "the tidy table plus the findings and rejects (parquet and csv). Same inputs, byte-identical outputs.\n"
             "报告文本的地区和年度优先取报告正文，其次取旁注文件 <name>.meta.yaml，最后取文件名。\n"
-            "Region and year of a text: the report's own words win, then a <name>.meta.yaml sidecar, then the file name.\n"
+            "Region and year of a text: the report's own words win, then a <name>.meta.yaml sidecar,\n"
+            "then the file name.\n"
             "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
@@ -129,8 +161,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from fazhi_analysis.table import write
     from fazhi_analysis import checks
+    from fazhi_analysis.table import write
 
     args.table = args.table or project.find().table
     table = checks.read_table(args.table)
@@ -152,7 +184,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "validate", _cmd_validate,
+        sub,
+        "validate",
+        _cmd_validate,
         help="校验整洁指标表 / check a tidy indicator table",
         description=(
             "按模式和指标目录校验整洁指标表，列出错误和警告（中英文，注明地区、年度、指标和来源）。\n"
@@ -171,11 +205,22 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
         ),
     )
-    p.add_argument("table", nargs="?", type=Path,
-                   help="整洁指标表 .parquet 或 .csv / tidy table (default: PROJECT/data/processed/indicators.parquet)")
-    p.add_argument("--threshold", type=float, default=None,
-                   help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)")
+    p.add_argument(
+        "table",
+        nargs="?",
+        type=Path,
+        help="整洁指标表 .parquet 或 .csv / tidy table (default: PROJECT/data/processed/indicators.parquet)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / "
+        "year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)",
+    )
+    p.add_argument(
+        "--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)"
+    )
     p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout)")
 
 
@@ -184,8 +229,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
     paths = run.run_report(
-        args.region, args.year, formats=args.formats, output_dir=args.output_dir,
-        data_path=args.data, compare_year=args.compare_year,
+        args.region,
+        args.year,
+        formats=args.formats,
+        output_dir=args.output_dir,
+        data_path=args.data,
+        compare_year=args.compare_year,
     )
     for fmt in ("html", "pdf"):
         if fmt in paths:
@@ -195,10 +244,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _add_report(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "report", _cmd_report,
+        sub,
+        "report",
+        _cmd_report,
         help="生成年度报告（HTML 和 PDF）/ build the annual report (HTML and PDF)",
         description=(
-            "用 papermill 执行年度报告笔记本（项目的 notebooks/annual_report.ipynb，缺省为内置的），导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
+            "用 papermill 执行年度报告笔记本（项目的 notebooks/annual_report.ipynb，缺省为内置的），\n"
+            "导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
             "Run the annual-report notebook with papermill and export it to HTML and PDF (via the system Chromium).\n"
             "成功时在标准输出打印 HTML 和 PDF 的路径 / prints the HTML and PDF paths on stdout.\n"
             "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
@@ -215,7 +267,9 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
     p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
-    p.add_argument("--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)")
+    p.add_argument(
+        "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
+    )
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
 
 
@@ -223,8 +277,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from fazhi_analysis.ingest import clean
     from fazhi_analysis.table import write
 
-    result = clean.clean_files(args.paths, region=args.region, year=args.year, threshold=args.threshold,
-                               progress=clean.print_progress)
+    result = clean.clean_files(
+        args.paths, region=args.region, year=args.year, threshold=args.threshold, progress=clean.print_progress
+    )
     if args.output:
         write.write_file(result.table, args.output)
     else:
@@ -236,7 +291,10 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         for row in shown.itertuples():
             print(f"  拒收 / rejected {row.source}: {row.message_zh} / {row.message_en}", file=sys.stderr)
         if len(result.rejects) > len(shown):
-            print(f"  … 另有 {len(result.rejects) - len(shown)} 个 / {len(result.rejects) - len(shown)} more", file=sys.stderr)
+            print(
+                f"  … 另有 {len(result.rejects) - len(shown)} 个 / {len(result.rejects) - len(shown)} more",
+                file=sys.stderr,
+            )
         print("  完整清单请用 --rejects FILE / use --rejects FILE for the full list", file=sys.stderr)
     for where in result.skipped:
         print(f"  跳过 / skipped {where}: 没有数值 / no figures", file=sys.stderr)
@@ -246,7 +304,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 def _add_clean(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "clean", _cmd_clean,
+        sub,
+        "clean",
+        _cmd_clean,
         help="整理部门报送的 CSV/Excel 表格 / clean departments' CSV and Excel tables",
         description=(
             "读取 CSV（UTF-8/GBK 自动识别）和 Excel .xlsx（所有工作表），识别标题行、合并单元格、说明行、合计行，\n"
@@ -259,7 +319,8 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
             "  unknown_indicator 无法对应指标, unparsable 数值无法解析, missing 空值标记, unit 单位不符,\n"
             "  duplicate 重复, conflict 数值冲突, total 合计行/列, unknown_column 无法识别的列,\n"
             "  no_region 缺少地区, no_year 缺少年度.\n\n"
-            "比率 / rates: 带 % 的按百分数读；没有任何单位且在 0–1 之间的按小数读（0.98 → 98%），否则按百分数（98 → 98%）。\n"
+            "比率 / rates: 带 % 的按百分数读；没有任何单位且在 0–1 之间的按小数读（0.98 → 98%），\n"
+            "  否则按百分数（98 → 98%）。\n"
             "  With a % anywhere (cell, unit column, header, Excel percent format) a rate is read as written;\n"
             "  with no unit, 0–1 is a fraction (0.98 → 98 %) and above 1 is percent points.\n"
             "地区和年度 / region and year: 表中的列和表头 > --region/--year > 工作表名 > 标题行 > 文件名。"
@@ -273,13 +334,23 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="CSV/XLSX 文件或文件夹 / CSV or XLSX files or folders")
-    p.add_argument("-o", "--output", help="整洁表输出文件 .csv/.parquet/.json，缺省为标准输出 / tidy table file (default: stdout)")
-    p.add_argument("--rejects", metavar="OUT", help="拒收清单输出文件 .csv/.parquet/.json / file for the rejected cells")
-    p.add_argument("--format", choices=["csv", "json"], default="csv", help="标准输出格式 / stdout format (default: csv)")
+    p.add_argument(
+        "-o", "--output", help="整洁表输出文件 .csv/.parquet/.json，缺省为标准输出 / tidy table file (default: stdout)"
+    )
+    p.add_argument(
+        "--rejects", metavar="OUT", help="拒收清单输出文件 .csv/.parquet/.json / file for the rejected cells"
+    )
+    p.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help="标准输出格式 / stdout format (default: csv)"
+    )
     p.add_argument("--region", help="表中未写明时使用的地区 / region when the table does not say")
     p.add_argument("--year", type=int, help="表中未写明时使用的年度 / year when the table does not say")
-    p.add_argument("--threshold", type=float, default=80.0,
-                   help="指标名称模糊匹配阈值 0–100 / fuzzy matching threshold for indicator names (default: 80)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=80.0,
+        help="指标名称模糊匹配阈值 0–100 / fuzzy matching threshold for indicator names (default: 80)",
+    )
     p.add_argument("--strict", action="store_true", help="有拒收时退出码为 1 / exit 1 when any cell is rejected")
 
 
@@ -293,7 +364,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _add_template(sub: argparse._SubParsersAction) -> None:
     p = _command(
-        sub, "template", _cmd_template,
+        sub,
+        "template",
+        _cmd_template,
         help="生成部门填报用的 Excel 模板 / write the fill-in Excel workbook",
         description=(
             "按指标目录生成填报表：每个板块一个工作表，列为 指标编号、指标名称、单位、本年数值、上年数值、备注；\n"
@@ -312,7 +385,13 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_catalog, _add_extract, _add_build, _add_validate, _add_report, _add_clean, _add_template,
+    _add_catalog,
+    _add_extract,
+    _add_build,
+    _add_validate,
+    _add_report,
+    _add_clean,
+    _add_template,
 ]
 
 
@@ -320,7 +399,10 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``fazhi`` with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="fazhi",
-        description="法治政府建设情况报告的数据整理、校验、分析与报告。\nTidy, check, analyse and report the figures of 法治政府建设情况报告.",
+        description=(
+            "法治政府建设情况报告的数据整理、校验、分析与报告。\n"
+            "Tidy, check, analyse and report the figures of 法治政府建设情况报告."
+        ),
         epilog=MAIN_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -349,4 +431,3 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
     return code
-

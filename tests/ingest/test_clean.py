@@ -11,20 +11,21 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fazhi_analysis.ingest import clean
-
-from fazhi_analysis.table import tidy
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import clean
 from fazhi_analysis.ingest.match import match_one
 from fazhi_analysis.ingest.sheets import Sheet, read_sheets
+from fazhi_analysis.table import tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "clean"
 
 
 def _expected(rows: list[tuple], source_file: str) -> pd.DataFrame:
     """Tidy rows from (region, year, indicator, value, unit, approx, cell, raw, label)."""
-    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit", "approx", "cell", "raw", "label"])
+    frame = pd.DataFrame(
+        rows, columns=["region", "year", "indicator", "value", "unit", "approx", "cell", "raw", "label"]
+    )
     frame["source"] = source_file + "#" + frame.pop("cell")
     frame["section"] = frame["indicator"].str.split(".").str[0]
     return tidy.conform(frame)
@@ -40,11 +41,14 @@ def _check_accounting(result: clean.CleanResult, cells: int) -> None:
 
 def test_gbk_csv_with_title_row():
     result = clean.clean_files([FIXTURES / "gbk_title.csv"])
-    expected = _expected([
-        ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "C3", "11", "收到行政复议申请"),
-        ("甲区", 2024, "disputes.reconsideration_closed", 5.0, "件", False, "C4", "5", "行政复议结案"),
-        ("甲区", 2024, "disputes.litigation_cases", 3.0, "件", False, "C5", "3", "行政应诉案件"),
-    ], "gbk_title.csv")
+    expected = _expected(
+        [
+            ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "C3", "11", "收到行政复议申请"),
+            ("甲区", 2024, "disputes.reconsideration_closed", 5.0, "件", False, "C4", "5", "行政复议结案"),
+            ("甲区", 2024, "disputes.litigation_cases", 3.0, "件", False, "C5", "3", "行政应诉案件"),
+        ],
+        "gbk_title.csv",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
     assert result.rejects.empty
     _check_accounting(result, 3)
@@ -52,16 +56,19 @@ def test_gbk_csv_with_title_row():
 
 def test_wide_multi_year_table_with_approx_and_missing():
     result = clean.clean_files([FIXTURES / "wide_years.csv"], region="甲区")
-    expected = _expected([
-        ("甲区", 2022, "enforcement.penalty_cases", 180.0, "件", False, "D2", "180", "行政处罚案件"),
-        ("甲区", 2023, "enforcement.penalty_cases", 200.0, "件", False, "E2", "200", "行政处罚案件"),
-        ("甲区", 2024, "enforcement.penalty_cases", 221.0, "件", False, "F2", "221", "行政处罚案件"),
-        ("甲区", 2022, "enforcement.officers_trained", 100.0, "人次", True, "D3", "100余", "培训执法人员"),
-        ("甲区", 2023, "enforcement.officers_trained", 120.0, "人次", False, "E3", "120", "培训执法人员"),
-        ("甲区", 2024, "enforcement.officers_trained", 130.0, "人次", True, "F3", "130余", "培训执法人员"),
-        ("甲区", 2023, "disputes.legal_aid_cases", 15.0, "件", False, "E4", "15", "法律援助案件"),
-        ("甲区", 2024, "disputes.legal_aid_cases", 18.0, "件", False, "F4", "18", "法律援助案件"),
-    ], "wide_years.csv")
+    expected = _expected(
+        [
+            ("甲区", 2022, "enforcement.penalty_cases", 180.0, "件", False, "D2", "180", "行政处罚案件"),
+            ("甲区", 2023, "enforcement.penalty_cases", 200.0, "件", False, "E2", "200", "行政处罚案件"),
+            ("甲区", 2024, "enforcement.penalty_cases", 221.0, "件", False, "F2", "221", "行政处罚案件"),
+            ("甲区", 2022, "enforcement.officers_trained", 100.0, "人次", True, "D3", "100余", "培训执法人员"),
+            ("甲区", 2023, "enforcement.officers_trained", 120.0, "人次", False, "E3", "120", "培训执法人员"),
+            ("甲区", 2024, "enforcement.officers_trained", 130.0, "人次", True, "F3", "130余", "培训执法人员"),
+            ("甲区", 2023, "disputes.legal_aid_cases", 15.0, "件", False, "E4", "15", "法律援助案件"),
+            ("甲区", 2024, "disputes.legal_aid_cases", 18.0, "件", False, "F4", "18", "法律援助案件"),
+        ],
+        "wide_years.csv",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
     assert _rejects(result) == [("wide_years.csv#D4", "—", "missing")]
     _check_accounting(result, 9)
@@ -69,13 +76,36 @@ def test_wide_multi_year_table_with_approx_and_missing():
 
 def test_long_table_with_wanyuan_and_yu():
     result = clean.clean_files([FIXTURES / "long_wanyuan.csv"])
-    expected = _expected([
-        ("甲区", 2024, "enforcement.penalty_amount", 125000.0, "元", False, "E2", "12.5", "罚没金额"),
-        ("甲区", 2024, "study.wage_arrears_recovered", 15471600.0, "元", False, "E3", "1547.16", "追回欠薪金额"),
-        ("甲区", 2024, "disputes.mediation_amount", 4774800.0, "元", False, "E4", "477.48万", "调解纠纷涉及金额"),
-        ("甲区", 2024, "legal_education.grassroots_audience", 20000.0, "人次", True, "E5", "2余", "普法活动覆盖群众"),
-        ("甲区", 2024, "legal_education.materials_distributed", 12000.0, "份", True, "E6", "1.2万余", "发放普法宣传资料"),
-    ], "long_wanyuan.csv")
+    expected = _expected(
+        [
+            ("甲区", 2024, "enforcement.penalty_amount", 125000.0, "元", False, "E2", "12.5", "罚没金额"),
+            ("甲区", 2024, "study.wage_arrears_recovered", 15471600.0, "元", False, "E3", "1547.16", "追回欠薪金额"),
+            ("甲区", 2024, "disputes.mediation_amount", 4774800.0, "元", False, "E4", "477.48万", "调解纠纷涉及金额"),
+            (
+                "甲区",
+                2024,
+                "legal_education.grassroots_audience",
+                20000.0,
+                "人次",
+                True,
+                "E5",
+                "2余",
+                "普法活动覆盖群众",
+            ),
+            (
+                "甲区",
+                2024,
+                "legal_education.materials_distributed",
+                12000.0,
+                "份",
+                True,
+                "E6",
+                "1.2万余",
+                "发放普法宣传资料",
+            ),
+        ],
+        "long_wanyuan.csv",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
     assert result.rejects.empty
 
@@ -88,7 +118,10 @@ def test_misspelt_indicator_names():
         ["enforcement.penalty_cases", 221.0, "行政处罚案件数量"],
         ["disputes.legal_aid_cases", 9.0, "法律援助案例"],
     ]
-    assert _rejects(result) == [("misspelt.csv#C6", "3", "unknown_indicator"), ("misspelt.csv#C7", "2", "unknown_indicator")]
+    assert _rejects(result) == [
+        ("misspelt.csv#C6", "3", "unknown_indicator"),
+        ("misspelt.csv#C7", "2", "unknown_indicator"),
+    ]
     assert "天气预报" in result.rejects["message_zh"].iloc[0]
     assert "enforcement.supervision_inspection_rounds" in result.rejects["message_en"].iloc[1]  # ambiguous, named
     strict = clean.clean_files([FIXTURES / "misspelt.csv"], region="甲区", threshold=95)
@@ -97,16 +130,19 @@ def test_misspelt_indicator_names():
 
 def test_text_in_number_cells_and_unit_mismatch():
     result = clean.clean_files([FIXTURES / "text_cells.csv"], region="甲区")
-    expected = _expected([
-        ("甲区", 2023, "enforcement.inspections", 900.0, "场次", False, "C2", "900", "行政检查"),
-        ("甲区", 2024, "enforcement.inspections", 972.0, "场次", False, "D2", "972", "行政检查"),
-        ("甲区", 2024, "enforcement.administrative_licenses", 955.0, "次", False, "D3", "955", "行政许可"),
-        ("甲区", 2024, "enforcement.administrative_payments", 26.0, "次", False, "D4", "26", "行政给付"),
-        ("甲区", 2023, "enforcement.administrative_confirmations", 2.0, "次", False, "C5", "2次", "行政确认"),
-        ("甲区", 2024, "enforcement.administrative_confirmations", 3.0, "次", True, "D5", "约3", "行政确认"),
-        ("甲区", 2024, "enforcement.coercive_measures", 12.0, "件", False, "D6", "12", "行政强制"),
-        ("甲区", 2024, "enforcement.penalty_cases", 6.0, "件", False, "D7", "6", "行政处罚案件"),
-    ], "text_cells.csv")
+    expected = _expected(
+        [
+            ("甲区", 2023, "enforcement.inspections", 900.0, "场次", False, "C2", "900", "行政检查"),
+            ("甲区", 2024, "enforcement.inspections", 972.0, "场次", False, "D2", "972", "行政检查"),
+            ("甲区", 2024, "enforcement.administrative_licenses", 955.0, "次", False, "D3", "955", "行政许可"),
+            ("甲区", 2024, "enforcement.administrative_payments", 26.0, "次", False, "D4", "26", "行政给付"),
+            ("甲区", 2023, "enforcement.administrative_confirmations", 2.0, "次", False, "C5", "2次", "行政确认"),
+            ("甲区", 2024, "enforcement.administrative_confirmations", 3.0, "次", True, "D5", "约3", "行政确认"),
+            ("甲区", 2024, "enforcement.coercive_measures", 12.0, "件", False, "D6", "12", "行政强制"),
+            ("甲区", 2024, "enforcement.penalty_cases", 6.0, "件", False, "D7", "6", "行政处罚案件"),
+        ],
+        "text_cells.csv",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
     assert _rejects(result) == [
         ("text_cells.csv#C3", "待统计", "unparsable"),
@@ -120,9 +156,12 @@ def test_text_in_number_cells_and_unit_mismatch():
 
 def test_duplicates_and_conflicting_value():
     result = clean.clean_files([FIXTURES / "duplicates.csv"])
-    expected = _expected([
-        ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "E2", "5", "行政应诉案件"),
-    ], "duplicates.csv")
+    expected = _expected(
+        [
+            ("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "E2", "5", "行政应诉案件"),
+        ],
+        "duplicates.csv",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
     assert _rejects(result) == [
         ("duplicates.csv#E3", "5", "duplicate"),
@@ -168,19 +207,65 @@ def _merged_workbook(path: Path) -> Path:
 def test_xlsx_with_merged_headers_and_two_sheets(tmp_path):
     path = _merged_workbook(tmp_path / "各区汇总.xlsx")
     result = clean.clean_files([path])
-    expected = _expected([
-        ("甲区", 2024, "disputes.reconsideration_applications", 11.0, "件", False, "复议应诉!C4", "11", "收到行政复议申请"),
-        ("乙区", 2024, "disputes.reconsideration_applications", 7.0, "件", False, "复议应诉!D4", "7", "收到行政复议申请"),
-        ("甲区", 2024, "disputes.reconsideration_closed", 5.0, "件", False, "复议应诉!C5", "5", "行政复议结案"),
-        ("乙区", 2024, "disputes.reconsideration_closed", 7.0, "件", False, "复议应诉!D5", "7", "行政复议结案"),
-        ("甲区", 2024, "disputes.head_appearance_rate", 100.0, "%", False, "复议应诉!C6", "1", "行政机关负责人出庭应诉率"),
-        ("乙区", 2024, "disputes.head_appearance_rate", 57.0, "%", False, "复议应诉!D6", "0.57", "行政机关负责人出庭应诉率"),
-        ("甲区", 2024, "enforcement.penalty_cases", 221.0, "件", False, "执法!E2", "221", "行政处罚案件"),
-        ("甲区", 2024, "enforcement.penalty_amount", 125000.0, "元", False, "执法!E3", "12.5", "罚没金额"),
-        ("乙区", 2024, "enforcement.penalty_cases", 40.0, "起", False, "执法!E4", "40", "行政处罚案件"),
-    ], "各区汇总.xlsx")
+    expected = _expected(
+        [
+            (
+                "甲区",
+                2024,
+                "disputes.reconsideration_applications",
+                11.0,
+                "件",
+                False,
+                "复议应诉!C4",
+                "11",
+                "收到行政复议申请",
+            ),
+            (
+                "乙区",
+                2024,
+                "disputes.reconsideration_applications",
+                7.0,
+                "件",
+                False,
+                "复议应诉!D4",
+                "7",
+                "收到行政复议申请",
+            ),
+            ("甲区", 2024, "disputes.reconsideration_closed", 5.0, "件", False, "复议应诉!C5", "5", "行政复议结案"),
+            ("乙区", 2024, "disputes.reconsideration_closed", 7.0, "件", False, "复议应诉!D5", "7", "行政复议结案"),
+            (
+                "甲区",
+                2024,
+                "disputes.head_appearance_rate",
+                100.0,
+                "%",
+                False,
+                "复议应诉!C6",
+                "1",
+                "行政机关负责人出庭应诉率",
+            ),
+            (
+                "乙区",
+                2024,
+                "disputes.head_appearance_rate",
+                57.0,
+                "%",
+                False,
+                "复议应诉!D6",
+                "0.57",
+                "行政机关负责人出庭应诉率",
+            ),
+            ("甲区", 2024, "enforcement.penalty_cases", 221.0, "件", False, "执法!E2", "221", "行政处罚案件"),
+            ("甲区", 2024, "enforcement.penalty_amount", 125000.0, "元", False, "执法!E3", "12.5", "罚没金额"),
+            ("乙区", 2024, "enforcement.penalty_cases", 40.0, "起", False, "执法!E4", "40", "行政处罚案件"),
+        ],
+        "各区汇总.xlsx",
+    )
     pd.testing.assert_frame_equal(result.table, expected)
-    assert _rejects(result) == [("各区汇总.xlsx#复议应诉!C7", "17", "total"), ("各区汇总.xlsx#复议应诉!D7", "14", "total")]
+    assert _rejects(result) == [
+        ("各区汇总.xlsx#复议应诉!C7", "17", "total"),
+        ("各区汇总.xlsx#复议应诉!D7", "14", "total"),
+    ]
     assert result.skipped == ["各区汇总.xlsx#说明"]
     assert result.sheets == 2
     _check_accounting(result, 11)
@@ -200,24 +285,31 @@ def test_formula_without_cached_value_is_rejected_not_lost(tmp_path):
 
 
 def test_targets_changes_and_part_year_columns_are_not_the_years_figure():
-    sheet = _grid([
-        ["指标名称", "2024年目标", "2024年完成", "同比增长", "2024年1-6月", "备注"],
-        ["行政应诉案件", "6", "5", "25%", "2", "无"],
-    ])
+    sheet = _grid(
+        [
+            ["指标名称", "2024年目标", "2024年完成", "同比增长", "2024年1-6月", "备注"],
+            ["行政应诉案件", "6", "5", "25%", "2", "无"],
+        ]
+    )
     result = clean.clean_sheets([sheet], region="甲区")
     assert result.table[["year", "value", "source"]].values.tolist() == [[2024, 5.0, "grid.csv#C2"]]
-    assert _rejects(result) == [("grid.csv#B2", "6", "unknown_column"), ("grid.csv#D2", "25%", "unknown_column"),
-                                ("grid.csv#E2", "2", "unknown_column")]
+    assert _rejects(result) == [
+        ("grid.csv#B2", "6", "unknown_column"),
+        ("grid.csv#D2", "25%", "unknown_column"),
+        ("grid.csv#E2", "2", "unknown_column"),
+    ]
 
 
 def test_rates_fraction_without_unit_points_with_percent():
-    sheet = _grid([
-        ["指标名称", "单位", "2024年"],
-        ["调解成功率", None, "0.98"],
-        ["行政机关负责人出庭应诉率", "%", "0.5"],
-        ["行政诉讼败诉率", None, "12"],
-        ["行政复议纠错率", None, "百分之十"],
-    ])
+    sheet = _grid(
+        [
+            ["指标名称", "单位", "2024年"],
+            ["调解成功率", None, "0.98"],
+            ["行政机关负责人出庭应诉率", "%", "0.5"],
+            ["行政诉讼败诉率", None, "12"],
+            ["行政复议纠错率", None, "百分之十"],
+        ]
+    )
     result = clean.clean_sheets([sheet], region="甲区")
     assert result.table[["indicator", "value", "unit"]].values.tolist() == [
         ["disputes.mediation_success_rate", 98.0, "%"],
@@ -234,15 +326,21 @@ def _grid(rows: list[list], name: str | None = None, label: str = "grid.csv") ->
 
 
 def test_regions_as_columns_with_total_column_and_template_style_relative_years():
-    sheet = _grid([
-        ["项目", "单位", "甲区", "乙区", "全区合计"],
-        ["行政应诉案件", "件", "3", "4", "7"],
-    ])
+    sheet = _grid(
+        [
+            ["项目", "单位", "甲区", "乙区", "全区合计"],
+            ["行政应诉案件", "件", "3", "4", "7"],
+        ]
+    )
     result = clean.clean_sheets([sheet], year=2024)
     assert result.table[["region", "year", "value"]].values.tolist() == [["甲区", 2024, 3.0], ["乙区", 2024, 4.0]]
     assert _rejects(result) == [("grid.csv#E2", "7", "total")]
-    relative = _grid([["指标编号", "指标名称", "单位", "本年数值", "上年数值", "备注"],
-                      ["disputes.litigation_cases", "行政应诉案件", "件", "5", "3", ""]])
+    relative = _grid(
+        [
+            ["指标编号", "指标名称", "单位", "本年数值", "上年数值", "备注"],
+            ["disputes.litigation_cases", "行政应诉案件", "件", "5", "3", ""],
+        ]
+    )
     result = clean.clean_sheets([relative], region="乙区", year=2024)
     assert result.table[["region", "year", "value"]].values.tolist() == [["乙区", 2024, 5.0], ["乙区", 2023, 3.0]]
     no_year = clean.clean_sheets([relative], region="乙区")
@@ -250,11 +348,14 @@ def test_regions_as_columns_with_total_column_and_template_style_relative_years(
 
 
 def test_indicators_as_columns_rows_per_region():
-    sheet = _grid([
-        ["地区", "收到行政复议申请（件）", "罚没金额（万元）", "联系人"],
-        ["甲区", "11", "3.5", "张三"],
-        ["乙区", "7", "—", "李四"],
-    ], name="2024年")
+    sheet = _grid(
+        [
+            ["地区", "收到行政复议申请（件）", "罚没金额（万元）", "联系人"],
+            ["甲区", "11", "3.5", "张三"],
+            ["乙区", "7", "—", "李四"],
+        ],
+        name="2024年",
+    )
     result = clean.clean_sheets([sheet])
     assert result.table[["region", "year", "indicator", "value", "unit"]].values.tolist() == [
         ["甲区", 2024, "disputes.reconsideration_applications", 11.0, "件"],
@@ -265,14 +366,19 @@ def test_indicators_as_columns_rows_per_region():
 
 
 def test_group_rows_give_context_and_unknown_columns_are_rejected():
-    sheet = _grid([
-        ["指标", "数值", "计划数"],
-        ["行政复议", None, None],
-        ["受理", "9", "10"],
-        ["结案", "8", None],
-    ])
+    sheet = _grid(
+        [
+            ["指标", "数值", "计划数"],
+            ["行政复议", None, None],
+            ["受理", "9", "10"],
+            ["结案", "8", None],
+        ]
+    )
     result = clean.clean_sheets([sheet], region="甲区", year=2024)
-    assert result.table["indicator"].tolist() == ["disputes.reconsideration_accepted", "disputes.reconsideration_closed"]
+    assert result.table["indicator"].tolist() == [
+        "disputes.reconsideration_accepted",
+        "disputes.reconsideration_closed",
+    ]
     assert _rejects(result) == [("grid.csv#C3", "10", "unknown_column")]
     # Without the group row, 受理 alone is not mapped: a wrong id is worse than none.
     bare = clean.clean_sheets([_grid([["指标", "数值"], ["受理", "9"]])], region="甲区", year=2024)
@@ -280,17 +386,19 @@ def test_group_rows_give_context_and_unknown_columns_are_rejected():
 
 
 def test_metadata_rows_above_the_header_and_numbered_hierarchy():
-    sheet = _grid([
-        ["达坂城区司法局2024年度法治政府建设数据统计表"],
-        ["填报单位：达坂城区司法局", None, "填报日期：2025年1月10日"],
-        [],
-        ["序号", "项目", "计量单位", "数量"],
-        ["（一）", "行政复议", None, None],
-        ["1", "收到申请", "件", "11"],
-        ["2", "结案", "件", "5"],
-        ["（二）", "行政应诉", None, None],
-        ["1", "案件数", "件", "4"],
-    ])
+    sheet = _grid(
+        [
+            ["达坂城区司法局2024年度法治政府建设数据统计表"],
+            ["填报单位：达坂城区司法局", None, "填报日期：2025年1月10日"],
+            [],
+            ["序号", "项目", "计量单位", "数量"],
+            ["（一）", "行政复议", None, None],
+            ["1", "收到申请", "件", "11"],
+            ["2", "结案", "件", "5"],
+            ["（二）", "行政应诉", None, None],
+            ["1", "案件数", "件", "4"],
+        ]
+    )
     result = clean.clean_sheets([sheet])
     assert result.table[["region", "year", "indicator", "value", "source"]].values.tolist() == [
         ["达坂城区", 2024, "disputes.reconsideration_applications", 11.0, "grid.csv#D6"],
@@ -302,9 +410,13 @@ def test_metadata_rows_above_the_header_and_numbered_hierarchy():
 
 def test_region_and_year_from_sheet_title_and_file_names():
     rows = [["指标名称", "数值"], ["行政应诉案件", "2"]]
-    assert clean.clean_sheets([_grid(rows, label="丙县_2023.csv")]).table[["region", "year"]].values.tolist() == [["丙县", 2023]]
+    assert clean.clean_sheets([_grid(rows, label="丙县_2023.csv")]).table[["region", "year"]].values.tolist() == [
+        ["丙县", 2023]
+    ]
     titled = [["乌鲁木齐市达坂城区2024年度法治政府建设指标"], *rows]
-    assert clean.clean_sheets([_grid(titled)]).table[["region", "year"]].values.tolist() == [["乌鲁木齐市达坂城区", 2024]]
+    assert clean.clean_sheets([_grid(titled)]).table[["region", "year"]].values.tolist() == [
+        ["乌鲁木齐市达坂城区", 2024]
+    ]
     missing = clean.clean_sheets([_grid(rows)], year=2024)
     assert _rejects(missing) == [("grid.csv#B2", "2", "no_region")]
 
@@ -318,7 +430,9 @@ def test_duplicate_found_when_region_comes_from_a_cell_and_from_the_default():
 
 
 def test_clean_frame_takes_a_dataframe_and_leaves_it_alone():
-    frame = pd.DataFrame([["指标名称", "单位", 2023, 2024], ["行政许可", "件", 3, np.nan], [" 行政给付 ", "次", "  ", 4.5]])
+    frame = pd.DataFrame(
+        [["指标名称", "单位", 2023, 2024], ["行政许可", "件", 3, np.nan], [" 行政给付 ", "次", "  ", 4.5]]
+    )
     before = frame.copy()
     result = clean.clean_frame(frame, name="部门表", region="甲区")
     pd.testing.assert_frame_equal(frame, before)
@@ -380,7 +494,17 @@ def test_bad_input_one_clear_error_exit_2_nothing_written(tmp_path, capsys, make
     out.parent.mkdir()
     out.write_text("OLD", encoding="utf-8")
     capsys.readouterr()
-    code = main(["clean", str(FIXTURES / "gbk_title.csv"), str(path), "-o", str(out), "--rejects", str(tmp_path / "out" / "rejects.csv")])
+    code = main(
+        [
+            "clean",
+            str(FIXTURES / "gbk_title.csv"),
+            str(path),
+            "-o",
+            str(out),
+            "--rejects",
+            str(tmp_path / "out" / "rejects.csv"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip().splitlines()[-1].startswith(f"fazhi: {path}") and "Traceback" not in err
@@ -400,12 +524,19 @@ def test_read_sheets_utf8_bom_and_semicolons(tmp_path):
 
 def test_cli_writes_table_and_rejects_and_summary(tmp_path, capsys):
     out, rejects = tmp_path / "cleaned.parquet", tmp_path / "rejects.csv"
-    code = main(["clean", str(FIXTURES / "text_cells.csv"), "--region", "甲区", "-o", str(out), "--rejects", str(rejects)])
+    code = main(
+        ["clean", str(FIXTURES / "text_cells.csv"), "--region", "甲区", "-o", str(out), "--rejects", str(rejects)]
+    )
     err = capsys.readouterr().err
     assert code == 0
     table = pd.read_parquet(out)
     assert len(table) == 8 and list(table.columns) == tidy.TIDY_COLUMNS
-    assert pd.read_csv(rejects, encoding="utf-8-sig")["reason"].tolist() == ["unparsable", "missing", "unparsable", "unit"]
+    assert pd.read_csv(rejects, encoding="utf-8-sig")["reason"].tolist() == [
+        "unparsable",
+        "missing",
+        "unparsable",
+        "unit",
+    ]
     assert "12 个数值单元格 → 整洁表 8 行，拒收 4 个" in err
     assert main(["clean", str(FIXTURES / "text_cells.csv"), "--region", "甲区", "--strict", "-o", str(out)]) == 1
 

@@ -1,4 +1,4 @@
-"""Tests of fazhi_analysis.ingest.workbook and `fazhi template`: layout, validation, and the round trip through clean."""
+"""Tests of fazhi_analysis.ingest.workbook and `fazhi template`: layout, validation, the round trip through clean."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fazhi_analysis.table import catalog, tidy
-
-from fazhi_analysis.ingest import clean, workbook
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import clean, workbook
+from fazhi_analysis.table import catalog, tidy
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +66,20 @@ def test_filled_template_round_trips_through_clean(workbook_path, tmp_path):
                 else:
                     value = int(rng.integers(0, 5000))
                 ws.cell(r, col, value)
-                expected.append({"region": "达坂城区", "year": year, "indicator": ind, "value": float(value),
-                                 "unit": indicators.loc[ind, "unit"], "approx": False,
-                                 "source": f"filled.xlsx#{ws.title}!{'D' if col == 4 else 'E'}{r}",
-                                 "raw": str(value), "label": indicators.loc[ind, "name"],
-                                 "section": indicators.loc[ind, "section"]})
+                expected.append(
+                    {
+                        "region": "达坂城区",
+                        "year": year,
+                        "indicator": ind,
+                        "value": float(value),
+                        "unit": indicators.loc[ind, "unit"],
+                        "approx": False,
+                        "source": f"filled.xlsx#{ws.title}!{'D' if col == 4 else 'E'}{r}",
+                        "raw": str(value),
+                        "label": indicators.loc[ind, "name"],
+                        "section": indicators.loc[ind, "section"],
+                    }
+                )
     path = tmp_path / "filled.xlsx"
     book.save(path)
     result = clean.clean_files([path])
@@ -86,7 +94,9 @@ def test_template_without_region_needs_region_on_clean(tmp_path):
     ws.cell(workbook.HEADER_ROW + 1, 4, 3)
     book.save(path)
     assert set(clean.clean_files([path]).rejects["reason"]) == {"no_region"}
-    assert clean.clean_files([path], region="甲区").table[["region", "year", "value"]].values.tolist() == [["甲区", 2024, 3.0]]
+    assert clean.clean_files([path], region="甲区").table[["region", "year", "value"]].values.tolist() == [
+        ["甲区", 2024, 3.0]
+    ]
 
 
 def test_cli_template(tmp_path, capsys):

@@ -9,11 +9,10 @@ import matplotlib.style
 import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
-
 from fazhi_analysis.report import charts, fonts
-from report_data import REGION, YEAR, gold_table, with_prior_year
 
 
 @pytest.fixture(autouse=True)

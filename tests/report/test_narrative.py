@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
+from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
-
 from fazhi_analysis.report import narrative
-
 from fazhi_analysis.table import tidy
-from report_data import REGION, YEAR, gold_table, with_prior_year
 
 
 def test_prose_in_the_register_of_the_seed() -> None:
     comp = analysis.compare(gold_table(), REGION, YEAR)
     prose = narrative.section_prose(comp, "disputes")
-    assert prose.startswith("2024年，达坂城区全年收到行政复议申请11件，申请人自愿撤回申请1件，作出不予受理决定4件，结案5件")
+    assert prose.startswith(
+        "2024年，达坂城区全年收到行政复议申请11件，申请人自愿撤回申请1件，作出不予受理决定4件，结案5件"
+    )
     assert prose.endswith("调解纠纷涉及金额477.48万元。")
     assert "同比" not in prose
 
@@ -74,13 +74,32 @@ def test_title_has_a_table_of_contents_linking_every_chapter() -> None:
 
 def test_quality_appendix_lists_approximate_unmapped_and_findings() -> None:
     table = gold_table()
-    findings = pd.DataFrame([{
-        "level": "error", "region": REGION, "year": YEAR, "indicator": "disputes.reconsideration_closed",
-        "source": "x.txt", "rule": "relation", "message_zh": "结案数大于收到数", "message_en": "closed > received"},
-        {"level": "warning", "region": "别的区", "year": YEAR, "indicator": None,
-         "source": "y.txt", "rule": "completeness", "message_zh": "不应出现", "message_en": "other region"}])
+    findings = pd.DataFrame(
+        [
+            {
+                "level": "error",
+                "region": REGION,
+                "year": YEAR,
+                "indicator": "disputes.reconsideration_closed",
+                "source": "x.txt",
+                "rule": "relation",
+                "message_zh": "结案数大于收到数",
+                "message_en": "closed > received",
+            },
+            {
+                "level": "warning",
+                "region": "别的区",
+                "year": YEAR,
+                "indicator": None,
+                "source": "y.txt",
+                "rule": "completeness",
+                "message_zh": "不应出现",
+                "message_en": "other region",
+            },
+        ]
+    )
     html = narrative.quality_appendix(table, REGION, YEAR, findings)
-    assert "<td>纳入合法性审查范畴的内容类别</td><td class=\"num\">五类</td><td>五类</td>" in html
+    assert '<td>纳入合法性审查范畴的内容类别</td><td class="num">五类</td><td>五类</td>' in html
     assert "2.8万余人次" in html and "结案数大于收到数" in html and "错误" in html
     assert "不应出现" not in html
     assert "尚不可用" in narrative.quality_appendix(table, REGION, YEAR, None)
@@ -96,13 +115,23 @@ def test_text_is_escaped() -> None:
 
 def test_sources_appendix_gives_the_sentence_with_the_figure_marked(tmp_path) -> None:
     (tmp_path / "r.txt").write_text("第一行\n全年收到行政复议申请11件，结案5件。其他。\n", encoding="utf-8")
-    table = pd.DataFrame({
-        "region": [REGION, REGION], "year": [YEAR, YEAR], "indicator": ["disputes.reconsideration_applications", None],
-        "value": [11.0, 3.0], "unit": ["件", "件"], "approx": [False, False], "source": ["r.txt:2:11", "t.xlsx#表1!C4"],
-        "raw": ["11件", "3件"], "label": ["收到行政复议申请", "某项"], "section": ["disputes", None]})
+    table = pd.DataFrame(
+        {
+            "region": [REGION, REGION],
+            "year": [YEAR, YEAR],
+            "indicator": ["disputes.reconsideration_applications", None],
+            "value": [11.0, 3.0],
+            "unit": ["件", "件"],
+            "approx": [False, False],
+            "source": ["r.txt:2:11", "t.xlsx#表1!C4"],
+            "raw": ["11件", "3件"],
+            "label": ["收到行政复议申请", "某项"],
+            "section": ["disputes", None],
+        }
+    )
     html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, raw_dir=tmp_path)
     assert "全年收到行政复议申请<mark>11件</mark>，结案5件。" in html
-    assert '<td class="source">t.xlsx#表1!C4</td>' in html and "<td class=\"sentence\">3件</td>" in html
+    assert '<td class="source">t.xlsx#表1!C4</td>' in html and '<td class="sentence">3件</td>' in html
 
 
 def test_plain_text_of_an_html_fragment_is_a_short_note_not_the_markup() -> None:

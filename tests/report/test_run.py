@@ -7,7 +7,6 @@ page, a PDF with selectable Chinese text; and the failure paths.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -15,13 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT, run_fazhi
-from fazhi_analysis import build
-from fazhi_analysis.table import catalog
-from fazhi_analysis.report import run
-from fazhi_analysis.errors import ReportError
 from report_data import REGION, YEAR, figure_text, mentions, with_prior_year
+
+from fazhi_analysis import build
+from fazhi_analysis.errors import ReportError
+from fazhi_analysis.report import run
+from fazhi_analysis.table import catalog
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +29,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("report")
     build.build(raw_dir=ROOT / "data" / "raw", processed_dir=base / "processed", quiet=True)
     data = base / "processed" / "indicators.parquet"
-    result = run_fazhi("report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
-                       "--output-dir", str(base / "reports"))
+    result = run_fazhi(
+        "report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--output-dir", str(base / "reports")
+    )
     assert result.returncode == 0, result.stderr
     folder = base / "reports" / REGION / str(YEAR)
     return {"data": data, "reports": base / "reports", "folder": folder, "stdout": Path(result.stdout)}
@@ -50,7 +50,11 @@ def _chapters(html: str) -> dict[str, str]:
 
 def test_command_prints_the_html_and_pdf_paths(built) -> None:
     folder = built["folder"]
-    assert sorted(p.name for p in folder.iterdir()) == ["annual_report.html", "annual_report.ipynb", "annual_report.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "annual_report.html",
+        "annual_report.ipynb",
+        "annual_report.pdf",
+    ]
 
 
 def test_round_trip_every_checked_figure_in_its_chapter(html) -> None:
@@ -95,8 +99,13 @@ def test_no_prior_year_is_said_once_without_empty_columns(html) -> None:
 def test_executed_notebook_has_no_errors_or_glyph_warnings(built) -> None:
     nb = nbformat.read(built["folder"] / "annual_report.ipynb", as_version=4)
     assert nb.cells[0].metadata.tags == ["parameters"]
-    streams = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-               if o.output_type in ("stream", "error")]
+    streams = [
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type in ("stream", "error")
+    ]
     assert not [s for s in streams if "missing from font" in s or "Traceback" in s or "Error" in s]
 
 
@@ -115,10 +124,14 @@ def test_pdf_is_a4_with_selectable_chinese_text(built) -> None:
 
 def test_pdf_pages_are_numbered_in_the_footer(built) -> None:
     pdf = built["folder"] / "annual_report.pdf"
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                                          check=True).stdout).group(1))
-    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        ).group(1)
+    )
+    last = subprocess.run(
+        ["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"第 {pages} 页 / 共 {pages} 页" in last
 
 
@@ -126,14 +139,24 @@ def test_nbconvert_entry_point_prints_pdf(built, tmp_path) -> None:
     notebook = tmp_path / "executed.ipynb"
     shutil.copy(built["folder"] / "annual_report.ipynb", notebook)
     jupyter = Path(subprocess.sys.executable).with_name("jupyter")
-    subprocess.run([str(jupyter), "nbconvert", "--to", "fazhi_pdf", str(notebook)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [str(jupyter), "nbconvert", "--to", "fazhi_pdf", str(notebook)], check=True, capture_output=True, timeout=300
+    )
     assert (tmp_path / "executed.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_unknown_region_exits_2_listing_what_is_available(built) -> None:
-    result = run_fazhi("report", "--region", "不存在区", "--year", "2024", "--data", str(built["data"]),
-                       "--output-dir", str(built["reports"]))
+    result = run_fazhi(
+        "report",
+        "--region",
+        "不存在区",
+        "--year",
+        "2024",
+        "--data",
+        str(built["data"]),
+        "--output-dir",
+        str(built["reports"]),
+    )
     assert result.returncode == 2
     assert "达坂城区: 2024" in result.stderr and "Traceback" not in result.stderr
     assert not (built["reports"] / "不存在区").exists()
@@ -161,8 +184,17 @@ def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path, mo
     data = tmp_path / "prior.parquet"
     with_prior_year().to_parquet(data)
     monkeypatch.setenv("FAZHI_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    result = run_fazhi("report", "--region", REGION, "--year", str(YEAR), "--data", str(data),
-                       "--output-dir", str(tmp_path / "reports"))
+    result = run_fazhi(
+        "report",
+        "--region",
+        REGION,
+        "--year",
+        str(YEAR),
+        "--data",
+        str(data),
+        "--output-dir",
+        str(tmp_path / "reports"),
+    )
     assert result.returncode == 1
     assert "apt-get install chromium-headless-shell" in result.stderr and "Traceback" not in result.stderr
     folder = tmp_path / "reports" / REGION / str(YEAR)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-
 from conftest import FIXTURES
+
 from fazhi_analysis.table import catalog
 
 
@@ -12,8 +12,9 @@ def test_every_spec_indicator_with_its_section_and_unit() -> None:
     spec = pd.read_csv(FIXTURES / "indicators.csv").set_index("id")
     ours = catalog.indicators()
     assert set(spec.index) <= set(ours.index)
-    pd.testing.assert_frame_equal(ours.loc[spec.index, ["section", "unit", "kind"]], spec[["section", "unit", "kind"]],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        ours.loc[spec.index, ["section", "unit", "kind"]], spec[["section", "unit", "kind"]], check_dtype=False
+    )
 
 
 def test_sections_match_spec() -> None:
@@ -37,7 +38,11 @@ def test_relations_reference_catalog_ids() -> None:
     ids = set(catalog.indicators().index)
     assert set(relations["left"]) <= ids and set(relations["right"]) <= ids
     assert set(relations["op"]) <= {"<=", ">=", "<", ">", "=="}
-    assert ["disputes.reconsideration_closed", "<=", "disputes.reconsideration_applications"] in relations.values.tolist()
+    assert [
+        "disputes.reconsideration_closed",
+        "<=",
+        "disputes.reconsideration_applications",
+    ] in relations.values.tolist()
 
 
 def test_indicators_returns_a_copy() -> None:

@@ -83,7 +83,16 @@ def test_empty_series() -> None:
     assert parsed.empty and parsed.columns.tolist() == ["value", "unit", "approx", "reason"]
 
 
-@pytest.mark.parametrize(("text", "value"), [("十七", 17), ("一千四百二十一", 1421), ("二〇二四", 2024),
-                                             ("两万三千", 23000), ("一亿零五百万", 105000000), ("十万", 100000)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十七", 17),
+        ("一千四百二十一", 1421),
+        ("二〇二四", 2024),
+        ("两万三千", 23000),
+        ("一亿零五百万", 105000000),
+        ("十万", 100000),
+    ],
+)
 def test_chinese_to_number(text: str, value: int) -> None:
     assert chinese_to_number(text) == value

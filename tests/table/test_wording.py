@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from report_data import figure_text, mentions
 
 from fazhi_analysis.table.wording import format_change, format_figure, format_number
-from report_data import figure_text, mentions
 
 
 @pytest.mark.parametrize("mention", [m for m in mentions() if m["indicator"]], ids=lambda m: m["raw"])
@@ -51,7 +51,13 @@ def test_format_figure(value, unit, approx, raw, expected) -> None:
 
 def test_format_number_has_no_trailing_zeros_or_separators() -> None:
     assert [format_number(v) for v in (1421.0, 1547.16, 2.80, 0.0, -0.0, 12345678.0)] == [
-        "1421", "1547.16", "2.8", "0", "0", "12345678"]
+        "1421",
+        "1547.16",
+        "2.8",
+        "0",
+        "0",
+        "12345678",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -44,9 +44,9 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +54,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
-from fazhi_analysis.table.numbers import MISSING, parse_values
 from fazhi_analysis.ingest.sheet_layout import (
     HEADER_SCAN_ROWS,
     NOTE,
@@ -78,6 +76,8 @@ from fazhi_analysis.ingest.sheet_layout import (
     year_in,
 )
 from fazhi_analysis.ingest.sheets import SUFFIXES, Sheet, column_letter, read_sheets
+from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table.numbers import MISSING, parse_values
 
 REASONS: dict[str, tuple[str, str]] = {
     "unknown_indicator": ("无法对应指标", "unknown indicator"),
@@ -131,7 +131,8 @@ class CleanResult:
         parts_en = ", ".join(f"{REASONS[r][1]} {n}" for r, n in counts.items())
         return (
             f"{self.files} 个文件 {self.sheets} 个工作表：{self.cells} 个数值单元格 → 整洁表 {len(self.table)} 行，"
-            f"拒收 {len(self.rejects)} 个" + (f"（{parts_zh}）" if parts_zh else "")
+            f"拒收 {len(self.rejects)} 个"
+            + (f"（{parts_zh}）" if parts_zh else "")
             + f" / {self.files} files, {self.sheets} sheets: {self.cells} value cells → {len(self.table)} tidy rows, "
             f"{len(self.rejects)} rejected" + (f" ({parts_en})" if parts_en else "")
         )
@@ -239,8 +240,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not p.name.startswith((".", "~$")))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
+            )
             if not found:
                 raise InputError(f"{path}: 文件夹中没有 CSV/XLSX 表格 / no CSV or XLSX files in the folder")
             files.extend(found)
@@ -271,8 +275,9 @@ def clean_sheets(
     distinct: list[bool] = []
     for order, sheet in enumerate(sheets):
         sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
-        got = _clean_sheet(sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold,
-                           regions=regions)
+        got = _clean_sheet(
+            sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold, regions=regions
+        )
         if got is None:
             skipped.append(sheet.where)
             continue
@@ -289,8 +294,13 @@ def clean_sheets(
     else:
         table, more = _resolve_duplicates(candidates)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
-    return CleanResult(_in_order(table), _in_order(rejects), files=len({s.file for s in sheets}),
-                       sheets=len(sheets) - len(skipped), skipped=skipped)
+    return CleanResult(
+        _in_order(table),
+        _in_order(rejects),
+        files=len({s.file for s in sheets}),
+        sheets=len(sheets) - len(skipped),
+        skipped=skipped,
+    )
 
 
 def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -303,8 +313,9 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
 # --- one sheet --------------------------------------------------------------------------------
 
 
-def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float,
-                 regions: _Interner):
+def _clean_sheet(
+    sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float, regions: _Interner
+):
     """Tidy rows and rejected cells of one sheet, and whether its layout rules out repeated keys.
 
     Returns None for a sheet without figures. Per-row and per-column facts are worked out once
@@ -371,7 +382,9 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     is_note = _map_unique(first, lambda t: bool(NOTE.match(plain_text(t))), False).astype(bool) & row_nonempty
     norm = [normalize_label(t) for t in lab_texts]
     is_total = _per_code(lab_codes, [bool(TOTAL.match(t)) for t in norm], False, bool)
-    is_repeat_header = _per_code(lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool)
+    is_repeat_header = _per_code(
+        lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool
+    )
     has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
     is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
     last_group = np.maximum.accumulate(np.where(is_group, np.arange(n), -1)) if n else np.zeros(0, np.int64)
@@ -407,10 +420,14 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
                     retry = match_one(joined, context, float(threshold))
                     got = retry if retry[0] is not None else got
                 found.append(got)
-            row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
+            row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[
+                pair_codes
+            ]
             row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
         bad_ids = (id_codes >= 0) & (row_ind < 0) & has_values
-        row_note[bad_ids] = [f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]]
+        row_note[bad_ids] = [
+            f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]
+        ]
     unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
     unit_codes, unit_texts = _text_codes(block_filled, unit_col)
     from_unit_col = _per_code(unit_codes, [units.code(unit_like(t)) for t in unit_texts], -1, np.int64)
@@ -457,18 +474,40 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     region_code = np.where(region_code >= 0, region_code, sheet_region_code)
     base_year = np.where(row_year[ri] > 0, row_year[ri], sheet_year or 0)
     rel = col_rel[ci]
-    year_value = np.where(col_year[ci] > 0, col_year[ci],
-                          np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year))
+    year_value = np.where(
+        col_year[ci] > 0, col_year[ci], np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year)
+    )
     declared = np.where(row_unit_code[ri] >= 0, row_unit_code[ri], col_unit[ci])
     value, unit_code = _apply_units(parsed, declared, ind, units)
     accepted = _accepted_matrix(units)
     unit_ok = accepted[ind, unit_code]
 
     reason_code = np.select(
-        [in_unknown, (col_role == "total")[ci], is_total[ri], parsed["reason"] == _R_MISSING, parsed["reason"] == _R_BAD,
-         ind < 0, region_code < 0, year_value <= 0, ~unit_ok],
-        [_REASON_CODE[r] for r in ("unknown_column", "total", "total", "missing", "unparsable", "unknown_indicator",
-                                   "no_region", "no_year", "unit")],
+        [
+            in_unknown,
+            (col_role == "total")[ci],
+            is_total[ri],
+            parsed["reason"] == _R_MISSING,
+            parsed["reason"] == _R_BAD,
+            ind < 0,
+            region_code < 0,
+            year_value <= 0,
+            ~unit_ok,
+        ],
+        [
+            _REASON_CODE[r]
+            for r in (
+                "unknown_column",
+                "total",
+                "total",
+                "missing",
+                "unparsable",
+                "unknown_indicator",
+                "no_region",
+                "no_year",
+                "unit",
+            )
+        ],
         default=-1,
     )
     rows_abs = data[ri]
@@ -479,18 +518,20 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
 
     ok = reason_code < 0
     kept_ind = ind[ok]
-    kept = pd.DataFrame({
-        "region": regions.strings(region_code[ok]),
-        "year": pd.arrays.IntegerArray(year_value[ok], year_value[ok] <= 0),
-        "indicator": _Interner.of(ids).strings(kept_ind),
-        "value": pd.arrays.FloatingArray(value[ok], np.isnan(value[ok])),
-        "unit": units.strings(unit_code[ok]),
-        "approx": pd.arrays.BooleanArray(parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
-        "source": _arrow_strings(sources.filter(pa.array(ok))),
-        "raw": _arrow_strings(raw.filter(pa.array(ok))),
-        "label": texts.strings(label_code[ok]),
-        "section": _section_strings(kept_ind),
-    })
+    kept = pd.DataFrame(
+        {
+            "region": regions.strings(region_code[ok]),
+            "year": pd.arrays.IntegerArray(year_value[ok], year_value[ok] <= 0),
+            "indicator": _Interner.of(ids).strings(kept_ind),
+            "value": pd.arrays.FloatingArray(value[ok], np.isnan(value[ok])),
+            "unit": units.strings(unit_code[ok]),
+            "approx": pd.arrays.BooleanArray(parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
+            "source": _arrow_strings(sources.filter(pa.array(ok))),
+            "raw": _arrow_strings(raw.filter(pa.array(ok))),
+            "label": texts.strings(label_code[ok]),
+            "section": _section_strings(kept_ind),
+        }
+    )
     kept = tidy.conform(kept).assign(_order=order_key[ok], _key=_dedupe_key(region_code[ok], year_value[ok], kept_ind))
     bad = ~ok
     reason = np.array(list(REASONS), dtype=object)[reason_code[bad]]
@@ -499,22 +540,32 @@ def _clean_sheet(sheet: Sheet, order: int, *, region: str | None, year: int | No
     bad_raw = raw.filter(pa.array(bad)).to_pylist()
     bad_column = texts.strings(col_text[ci[bad]]).to_numpy(object, na_value="")
     note = row_note[ri[bad]] if not transposed else np.array([cols.indicator_note[c] for c in ci[bad]], dtype=object)
-    detail = _details(reason, bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of,
-                      bad_column)
-    rejects = pd.DataFrame({
-        "source": _arrow_strings(sources.filter(pa.array(bad))),
-        "region": regions.strings(region_code[bad]),
-        "year": pd.arrays.IntegerArray(year_value[bad], year_value[bad] <= 0),
-        "indicator": _Interner.of(ids).strings(bad_ind),
-        "label": texts.strings(row_label[ri[bad]]),
-        "column": bad_column,
-        "raw": bad_raw,
-        "reason": reason,
-        "message_zh": detail[0],
-        "message_en": detail[1],
-    }).astype(REJECT_DTYPES).assign(_order=order_key[bad])
-    row_side = {"region": np.where(row_region >= 0, row_region, sheet_region_code),
-                "year": np.where(row_year > 0, row_year, sheet_year or 0), "ind": row_ind}
+    detail = _details(
+        reason, bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of, bad_column
+    )
+    rejects = (
+        pd.DataFrame(
+            {
+                "source": _arrow_strings(sources.filter(pa.array(bad))),
+                "region": regions.strings(region_code[bad]),
+                "year": pd.arrays.IntegerArray(year_value[bad], year_value[bad] <= 0),
+                "indicator": _Interner.of(ids).strings(bad_ind),
+                "label": texts.strings(row_label[ri[bad]]),
+                "column": bad_column,
+                "raw": bad_raw,
+                "reason": reason,
+                "message_zh": detail[0],
+                "message_en": detail[1],
+            }
+        )
+        .astype(REJECT_DTYPES)
+        .assign(_order=order_key[bad])
+    )
+    row_side = {
+        "region": np.where(row_region >= 0, row_region, sheet_region_code),
+        "year": np.where(row_year > 0, row_year, sheet_year or 0),
+        "ind": row_ind,
+    }
     col_side = {"region": col_region, "year": col_year, "ind": col_ind}
     distinct = _keys_distinct(ri[ok], ci[ok], transposed, row_side, col_side, col_rel)
     return kept, rejects, distinct
@@ -605,8 +656,14 @@ def _catalog_arrays() -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray
     """Catalog columns as arrays indexed by position, plus id → position and id → accepted units."""
     info = catalog.indicators()
     ids = list(info.index)
-    return (ids, {i: k for k, i in enumerate(ids)}, info["kind"].to_numpy(object), info["unit"].to_numpy(object),
-            info["section"].to_numpy(object), info["units"].to_dict())
+    return (
+        ids,
+        {i: k for k, i in enumerate(ids)},
+        info["kind"].to_numpy(object),
+        info["unit"].to_numpy(object),
+        info["section"].to_numpy(object),
+        info["units"].to_dict(),
+    )
 
 
 def _section_strings(ind: np.ndarray) -> pd.Series:
@@ -651,7 +708,9 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
         raw = pa.array(texts, type=pa.string())
     encoded = pc.dictionary_encode(raw)
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    uniques = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary], type=pa.string())), dtype="string")
+    uniques = pd.Series(
+        pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary], type=pa.string())), dtype="string"
+    )
     parsed = parse_values(uniques)
     why = parsed["reason"]
     reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD))
@@ -670,11 +729,21 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
         figure[numbers] = True
         if percent is not None:
             pct[numbers] = percent[numbers]
-    return {"value": value, "unit": unit, "approx": approx, "reason": reason, "raw": raw, "has_mult": has_mult,
-            "percent": pct, "figure": figure}
+    return {
+        "value": value,
+        "unit": unit,
+        "approx": approx,
+        "reason": reason,
+        "raw": raw,
+        "has_mult": has_mult,
+        "percent": pct,
+        "figure": figure,
+    }
 
 
-def _apply_units(parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner) -> tuple[np.ndarray, np.ndarray]:
+def _apply_units(
+    parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner
+) -> tuple[np.ndarray, np.ndarray]:
     """Final value and unit code of each cell; see the module docstring for the order of priority."""
     _, _, kinds_of, base_unit_of, _, _ = _catalog_arrays()
     empty, percent = units.code(""), units.code("%")
@@ -725,12 +794,17 @@ def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tupl
     fixed = {
         "total": ("合计行或合计列不作为指标值", "a total is not an indicator value"),
         "no_region": ("无法确定地区，请加“地区”列或使用 --region", "region unknown: add a 地区 column or use --region"),
-        "no_year": ("无法确定年度，请在表头写明年份或使用 --year", "year unknown: put the year in the header or use --year"),
+        "no_year": (
+            "无法确定年度，请在表头写明年份或使用 --year",
+            "year unknown: put the year in the header or use --year",
+        ),
     }
     for r, (z, e) in fixed.items():
         zh[reason == r], en[reason == r] = z, e
-    for r, z_fmt, e_fmt in (("unparsable", "“{}”不是数值", "'{}' is not a figure"),
-                            ("missing", "“{}”表示无数据", "'{}' marks a missing value")):
+    for r, z_fmt, e_fmt in (
+        ("unparsable", "“{}”不是数值", "'{}' is not a figure"),
+        ("missing", "“{}”表示无数据", "'{}' marks a missing value"),
+    ):
         where = reason == r
         zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
         en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
@@ -759,8 +833,14 @@ def _rejects_frame(n: int = 0) -> pd.DataFrame:
     return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
 
 
-def _keys_distinct(rows: np.ndarray, cols: np.ndarray, transposed: bool, row_side: dict[str, np.ndarray],
-                   col_side: dict[str, np.ndarray], col_rel: np.ndarray) -> bool:
+def _keys_distinct(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    transposed: bool,
+    row_side: dict[str, np.ndarray],
+    col_side: dict[str, np.ndarray],
+    col_rel: np.ndarray,
+) -> bool:
     """True when no two kept cells of a sheet can share region, year and indicator.
 
     Holds when each part of the key comes wholly from the row side or wholly from the column side,
@@ -818,26 +898,45 @@ def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
             first = group.iloc[0]
             keep_index.append(group.index[0])
             rest = group.iloc[1:]
-            rejected.append(rest.assign(
-                reason="duplicate",
-                message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
-                message_en=f"duplicate of {first['source']} (same region, year and indicator)",
-            ))
+            rejected.append(
+                rest.assign(
+                    reason="duplicate",
+                    message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
+                    message_en=f"duplicate of {first['source']} (same region, year and indicator)",
+                )
+            )
         else:
             listing = "；".join(f"{s} 为 {num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
-            listing_en = "; ".join(f"{num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"]))
-            rejected.append(group.assign(
-                reason="conflict",
-                message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
-                message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
-            ))
+            listing_en = "; ".join(
+                f"{num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"])
+            )
+            rejected.append(
+                group.assign(
+                    reason="conflict",
+                    message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
+                    message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
+                )
+            )
     table = candidates[~dup | candidates.index.isin(keep_index)]
     bad = pd.concat(rejected)
-    rejects = pd.DataFrame({
-        "source": bad["source"], "region": bad["region"], "year": bad["year"], "indicator": bad["indicator"],
-        "label": bad["label"], "column": pd.NA, "raw": bad["raw"], "reason": bad["reason"],
-        "message_zh": bad["message_zh"], "message_en": bad["message_en"],
-    }).astype(REJECT_DTYPES).assign(_order=bad["_order"].to_numpy(np.int64))
+    rejects = (
+        pd.DataFrame(
+            {
+                "source": bad["source"],
+                "region": bad["region"],
+                "year": bad["year"],
+                "indicator": bad["indicator"],
+                "label": bad["label"],
+                "column": pd.NA,
+                "raw": bad["raw"],
+                "reason": bad["reason"],
+                "message_zh": bad["message_zh"],
+                "message_en": bad["message_en"],
+            }
+        )
+        .astype(REJECT_DTYPES)
+        .assign(_order=bad["_order"].to_numpy(np.int64))
+    )
     return table, rejects
 
 

@@ -71,7 +71,7 @@ def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
     assert error is not None
     raise InputError(
         f"{path}: 无法解码（不是 UTF-8 或 GB18030）/ undecodable bytes, not UTF-8 or GB18030 "
-        f"(byte {error.start}: {data[error.start:error.start + 4]!r})"
+        f"(byte {error.start}: {data[error.start : error.start + 4]!r})"
     )
 
 
@@ -79,8 +79,9 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: 文件不是有效的 {encoding} 文本（第 {exc.start} 字节）/ invalid {encoding} at byte "
-                         f"{exc.start}") from exc
+        raise InputError(
+            f"{path}: 文件不是有效的 {encoding} 文本（第 {exc.start} 字节）/ invalid {encoding} at byte {exc.start}"
+        ) from exc
 
 
 def _read_docx(path: Path) -> str:

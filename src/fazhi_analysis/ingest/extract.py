@@ -25,9 +25,9 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
+from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.numbers import CN_NUMERAL, chinese_to_number, parse_values
-from fazhi_analysis.ingest.decode import read_report_text
 
 FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"]
 # Full-width digits and signs folded one character to one character, so offsets stay valid.
@@ -118,15 +118,29 @@ def _heading_rows(text: str) -> list[dict]:
         for level, pattern in _HEADING_RES:
             match = pattern.match(line)
             if match:
-                title = re.split(r"[。！？]", line[match.end():], maxsplit=1)[0].strip()
-                rows.append({"level": level, "marker": match["marker"], "title": title,
-                             "start": offset, "end": offset + len(line)})
+                title = re.split(r"[。！？]", line[match.end() :], maxsplit=1)[0].strip()
+                rows.append(
+                    {
+                        "level": level,
+                        "marker": match["marker"],
+                        "title": title,
+                        "start": offset,
+                        "end": offset + len(line),
+                    }
+                )
                 break
         offset += len(line) + 1
     for match in _ITEM_RE.finditer(text):
-        title = re.split(r"[。！？；;\n]", text[match.end():], maxsplit=1)[0]
-        rows.append({"level": ITEM_LEVEL, "marker": match["marker"], "title": title.strip("，, "),
-                     "start": match.start("marker"), "end": match.end() + len(title)})
+        title = re.split(r"[。！？；;\n]", text[match.end() :], maxsplit=1)[0]
+        rows.append(
+            {
+                "level": ITEM_LEVEL,
+                "marker": match["marker"],
+                "title": title.strip("，, "),
+                "start": match.start("marker"),
+                "end": match.end() + len(title),
+            }
+        )
     rows.sort(key=lambda row: row["start"])
     sections = _heading_sections([row["level"] for row in rows], [row["title"] for row in rows])
     return [{**row, "section": section} for row, section in zip(rows, sections)]
@@ -177,8 +191,9 @@ class _Quoted:
 
 def _delimiters(text: str, quoted: _Quoted, ends: str) -> list[int]:
     """Positions of the delimiters ``ends`` outside quotes (、 inside “双随机、一公开” does not split)."""
-    return [m.start() for m in re.finditer(f"[{re.escape(ends)}]", text)
-            if m.group() == "\n" or m.start() not in quoted]
+    return [
+        m.start() for m in re.finditer(f"[{re.escape(ends)}]", text) if m.group() == "\n" or m.start() not in quoted
+    ]
 
 
 def _bounds(delimiters: list[int], pos: int, length: int) -> tuple[int, int]:
@@ -197,9 +212,9 @@ def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
     for match in rules.figure_re.finditer(folded):
         num_start, num_end = match.span("num")
         unit = "%" if match["pct"] else match["unit"]
-        before = folded[max(0, match.start() - 6):match.start()]
+        before = folded[max(0, match.start() - 6) : match.start()]
         ordinal = before.endswith("第")
-        rank = ordinal and any(w in folded[max(0, match.start() - 14):match.start()] for w in rules.rank_words)
+        rank = ordinal and any(w in folded[max(0, match.start() - 14) : match.start()] for w in rules.rank_words)
         if ordinal and not rank:
             continue  # ordinal: 第一批, 第3名
         if not (unit or match["mult"] or rank):
@@ -212,7 +227,7 @@ def _candidates(folded: str, quoted: _Quoted) -> list[dict]:
             continue  # a date or a duration: 3月29日, 2024年
         if _is_year_range(match):
             continue
-        neighbours = folded[num_start - 1:num_start] + folded[match.end():match.end() + 1]
+        neighbours = folded[num_start - 1 : num_start] + folded[match.end() : match.end() + 1]
         if any(ch.isascii() and ch.isalpha() for ch in neighbours):
             continue  # a code: G30, 5G, 4A
         found.append({"start": match.start() - rank, "end": match.end(), "rank": rank})
@@ -233,7 +248,7 @@ def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
         return False
     if start > 0 and text[start - 1] in CN_NUMERAL + "第周":
         return False
-    if text[match.end():match.end() + 1] in set(_CN_DIGIT):
+    if text[match.end() : match.end() + 1] in set(_CN_DIGIT):
         return False  # 五个一, 三个一批: a slogan's pattern, not a count
     try:
         chinese_to_number(num)
@@ -277,8 +292,9 @@ def _label(before: str, after: str, rules: _Rules) -> str:
     stripped = rules.strip_re.sub("", label)
     label = stripped if len(stripped) >= 2 else label
     # Start after the last verb that leaves a phrase of 3 characters or more (参加法治培训 → 法治培训).
-    cut = next((end for end in reversed([m.end() for m in rules.object_verbs_re.finditer(label)])
-                if len(label) - end >= 3), 0)
+    cut = next(
+        (end for end in reversed([m.end() for m in rules.object_verbs_re.finditer(label)]) if len(label) - end >= 3), 0
+    )
     label = label[cut:]
     stripped = rules.strip_re.sub("", label)
     label = stripped if len(stripped) >= 2 else label
@@ -288,7 +304,11 @@ def _label(before: str, after: str, rules: _Rules) -> str:
 
 def _counted_noun(after: str) -> bool:
     """Whether the text right after a figure starts with a noun (not a delimiter or a verb)."""
-    return bool(after) and after[0] not in _CLAUSE_END + _LIST_MARK and not after.startswith(("的", "开展", "参加", "以上"))
+    return (
+        bool(after)
+        and after[0] not in _CLAUSE_END + _LIST_MARK
+        and not after.startswith(("的", "开展", "参加", "以上"))
+    )
 
 
 @dataclass(frozen=True)
@@ -340,8 +360,12 @@ def _alias_score(alias: str, text: str, ctx: _Context) -> float:
         a0, a1 = pos, pos + len(alias)
         in_clause = c0 <= a0 and a1 <= c1
         k = bisect.bisect_left(ctx.others, a1)
-        names_another = (k < len(ctx.others) and ctx.others[k] - a1 <= 2 and ctx.others[k] != ctx.start
-                         and ctx.other_units[k] == ctx.unit)
+        names_another = (
+            k < len(ctx.others)
+            and ctx.others[k] - a1 <= 2
+            and ctx.others[k] != ctx.start
+            and ctx.other_units[k] == ctx.unit
+        )
         # A later clause speaks of another figure; an earlier one matters only when the
         # figure's own clause does not say what it counts (共举办80场次). An alias right before
         # another figure names that one (审结977件中直接纠错236件).
@@ -374,8 +398,8 @@ def _map(ctx: _Context, text: str, present: frozenset[str]) -> str | None:
 
     ``present`` holds the catalog aliases that occur in the figure's sentence.
     """
-    sentence = text[ctx.sentence[0]:ctx.sentence[1]]
-    clause = text[ctx.clause[0]:ctx.clause[1]]
+    sentence = text[ctx.sentence[0] : ctx.sentence[1]]
+    clause = text[ctx.clause[0] : ctx.clause[1]]
     counted_noun = _counted_noun(ctx.after)
     scores: dict[str, float] = {}
     alias_scores: dict[_Indicator, float] = {}
@@ -425,7 +449,7 @@ def extract_text(text: str) -> pd.DataFrame:
     sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
     clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
     item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
-    raws = [text[f["start"]:f["end"]] for f in found]
+    raws = [text[f["start"] : f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
     values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
     figure_starts = [f["start"] for f in found]
@@ -439,8 +463,8 @@ def extract_text(text: str) -> pd.DataFrame:
         start, end = figure["start"], figure["end"]
         s0, s1 = _bounds(sentence_ends, start, len(text))
         c0, c1 = _bounds(clause_ends, start, len(text))[0], _bounds(item_ends, start, len(text))[1]
-        before = folded[max(c0, found[i - 1]["end"] if i else 0):start]
-        after = folded[end:min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
+        before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
+        after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
         unit = figure_units[i]
         label = _label(before, after, rules)
         level = (
@@ -452,29 +476,52 @@ def extract_text(text: str) -> pd.DataFrame:
         indicator = None
         if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
             k = bisect.bisect_right(head_starts, start)
-            ctx = _Context(start, end, unit, (s0, s1), (c0, c1), after, " ".join(head_titles[max(0, k - 2):k]),
-                           sections[i], len(label) >= 2, figure_starts, figure_units)
+            ctx = _Context(
+                start,
+                end,
+                unit,
+                (s0, s1),
+                (c0, c1),
+                after,
+                " ".join(head_titles[max(0, k - 2) : k]),
+                sections[i],
+                len(label) >= 2,
+                figure_starts,
+                figure_units,
+            )
             if (s0, s1) not in present:
                 sentence = folded[s0:s1]
                 present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
             indicator = _map(ctx, folded, present[(s0, s1)])
-        rows.append({
-            "indicator": indicator,
-            "label": label,
-            "section": _section_of()[indicator] if indicator else sections[i],
-            "value": values[i],
-            "unit": unit,
-            "approx": bool(approx[i]),
-            "raw": raws[i],
-            "start": start,
-            "end": end,
-            "sentence": text[s0:s1 + (s1 < len(text) and text[s1] in "。！？!?")].strip(),
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "label": label,
+                "section": _section_of()[indicator] if indicator else sections[i],
+                "value": values[i],
+                "unit": unit,
+                "approx": bool(approx[i]),
+                "raw": raws[i],
+                "start": start,
+                "end": end,
+                "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in "。！？!?")].strip(),
+            }
+        )
     return _typed(rows)
 
 
-_FIGURE_DTYPES = {"indicator": "string", "label": "string", "section": "string", "value": "Float64", "unit": "string",
-                  "approx": "boolean", "raw": "string", "start": "Int64", "end": "Int64", "sentence": "string"}
+_FIGURE_DTYPES = {
+    "indicator": "string",
+    "label": "string",
+    "section": "string",
+    "value": "Float64",
+    "unit": "string",
+    "approx": "boolean",
+    "raw": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "sentence": "string",
+}
 
 
 def _empty_figures() -> pd.DataFrame:
@@ -487,10 +534,18 @@ def _typed(rows: list[dict]) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
 
 
-_FIGURE_SCHEMA = pa.schema([(name, {"string": pa.string(), "Float64": pa.float64(), "boolean": pa.bool_(),
-                                    "Int64": pa.int64()}[dtype]) for name, dtype in _FIGURE_DTYPES.items()])
-_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
-                    pa.int64(): pd.Int64Dtype()}
+_FIGURE_SCHEMA = pa.schema(
+    [
+        (name, {"string": pa.string(), "Float64": pa.float64(), "boolean": pa.bool_(), "Int64": pa.int64()}[dtype])
+        for name, dtype in _FIGURE_DTYPES.items()
+    ]
+)
+_ARROW_TO_PANDAS = {
+    pa.string(): pd.StringDtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
 
 
 @cache

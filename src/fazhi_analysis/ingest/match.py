@@ -36,7 +36,23 @@ _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十百]+[)）、.．]|[（(][0-9]+[)）]|[0-9]+(?:[.．][0-9]+)*[、.．)）]|[①-⑳]|其中[:：]?|[-—·•*]+)+"
 )
 _TRAILING_UNIT = re.compile(r"[（(][^（）()]{0,12}[)）]$")
-_SUFFIXES = ("总数量", "总数", "数量", "件数", "次数", "人数", "个数", "条数", "场次数", "人次数", "情况", "总量", "总计", "合计", "数")
+_SUFFIXES = (
+    "总数量",
+    "总数",
+    "数量",
+    "件数",
+    "次数",
+    "人数",
+    "个数",
+    "条数",
+    "场次数",
+    "人次数",
+    "情况",
+    "总量",
+    "总计",
+    "合计",
+    "数",
+)
 _PREFIXES = ("全年", "本年", "本年度", "年度", "当年", "累计", "共计", "其中")
 
 
@@ -77,7 +93,7 @@ def _variants(label: str) -> list[str]:
     out = [label]
     for prefix in _PREFIXES:
         if label.startswith(prefix) and len(label) > len(prefix) + 1:
-            out.append(label[len(prefix):])
+            out.append(label[len(prefix) :])
     for text in list(out):
         for suffix in _SUFFIXES:
             if text.endswith(suffix) and len(text) > len(suffix) + 1:
@@ -127,7 +143,11 @@ def match_one(label: str, context: str = "", threshold: float = DEFAULT_THRESHOL
         return None, 0.0, f"指标目录中没有与“{norm}”相近的指标 / no catalog indicator like '{norm}'"
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
     best_id, (best_score, best_is_name, best_key) = ranked[0]
-    rivals = [ind for ind, (score, is_name, _) in ranked[1:] if score >= best_score - AMBIGUITY_MARGIN and is_name == best_is_name]
+    rivals = [
+        ind
+        for ind, (score, is_name, _) in ranked[1:]
+        if score >= best_score - AMBIGUITY_MARGIN and is_name == best_is_name
+    ]
     if rivals:
         section = _context_section(context)
         in_section = [ind for ind in (best_id, *rivals) if section and ind.startswith(section + ".")]
@@ -150,7 +170,9 @@ def _context_section(context: str) -> str | None:
     return hits[0] if len(set(hits)) == 1 else None
 
 
-def match_labels(labels: pd.Series, context: pd.Series | None = None, *, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def match_labels(
+    labels: pd.Series, context: pd.Series | None = None, *, threshold: float = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
     """Match a Series of labels (with an optional parallel Series of context text) to catalog ids.
 
     Returns:
@@ -165,6 +187,10 @@ def match_labels(labels: pd.Series, context: pd.Series | None = None, *, thresho
     keys = labels.astype(object).fillna("").astype(str) + "\x1f" + ctx.astype(object).fillna("").astype(str)
     codes, uniques = pd.factorize(keys.to_numpy(object))
     results = [match_one(*key.split("\x1f", 1), float(threshold)) for key in uniques]
-    table = pd.DataFrame(results, columns=["indicator", "score", "note"]) if results else pd.DataFrame(columns=["indicator", "score", "note"])
+    table = (
+        pd.DataFrame(results, columns=["indicator", "score", "note"])
+        if results
+        else pd.DataFrame(columns=["indicator", "score", "note"])
+    )
     out = table.take(codes).set_axis(labels.index)
     return out.astype({"indicator": "string", "score": "float64", "note": "string"})

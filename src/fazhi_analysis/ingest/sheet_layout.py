@@ -21,10 +21,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.table import catalog
 from fazhi_analysis.ingest.match import match_one, trailing_unit
+from fazhi_analysis.table import catalog
 from fazhi_analysis.table.numbers import MISSING, parse_values
-
 
 HEADER_SCAN_ROWS = 60
 
@@ -44,10 +43,14 @@ _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年|-\d{1,2}月)")  # 2024年完成,
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
 
 
-_REGION = re.compile(r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$")
+_REGION = re.compile(
+    r"^[\u4e00-\u9fff]{1,16}(?:自治区|自治州|自治县|自治旗|特别行政区|新区|开发区|区|县|市|旗|盟|州|镇|乡|街道)$"
+)
 
 
-_REGION_CUT = re.compile(r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)")
+_REGION_CUT = re.compile(
+    r"(?:(?:19|20)\d{2}|人民政府|政府|司法局|法治|关于|年度|统计|指标|数据|情况|填报|汇总|报表|工作)"
+)
 
 
 TOTAL = re.compile(r"^(?:全[区县市旗]|全部|总)?(?:合计|总计|小计|共计|总和|汇总)$")
@@ -56,7 +59,9 @@ TOTAL = re.compile(r"^(?:全[区县市旗]|全部|总)?(?:合计|总计|小计|�
 _KEY_VALUE = re.compile(r"^[^:：]{1,12}[:：].+")
 
 
-NOTE = re.compile(r"^(?:注|备注|说明|附注|填表|填报人|填报日期|填报时间|审核|制表|联系|电话|数据来源|负责人|单位负责人|统计人|分管领导)")
+NOTE = re.compile(
+    r"^(?:注|备注|说明|附注|填表|填报人|填报日期|填报时间|审核|制表|联系|电话|数据来源|负责人|单位负责人|统计人|分管领导)"
+)
 
 
 _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -64,9 +69,17 @@ _ROLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("seq", re.compile(r"^(?:序号|行次|序|No\.?|NO\.?)$")),
     ("unit", re.compile(r"^(?:计量)?单位$")),
     ("note", re.compile(r"^(?:备注|说明|注释|备注说明|数据来源|来源|填报说明|附注)$")),
-    ("region", re.compile(r"^(?:地区|区域|区县|县区|县市区|市县|行政区|行政区划|地区名称|所属地区|区划|地方|单位名称|填报单位)$")),
+    (
+        "region",
+        re.compile(
+            r"^(?:地区|区域|区县|县区|县市区|市县|行政区|行政区划|地区名称|所属地区|区划|地方|单位名称|填报单位)$"
+        ),
+    ),
     ("year", re.compile(r"^(?:年度|年份|年|统计年度|所属年度)$")),
-    ("name", re.compile(r"^(?:指标名称|指标|名称|项目|统计项目|项目名称|内容|事项|类别|指标项|指标内容|统计指标|指标名)$")),
+    (
+        "name",
+        re.compile(r"^(?:指标名称|指标|名称|项目|统计项目|项目名称|内容|事项|类别|指标项|指标内容|统计指标|指标名)$"),
+    ),
 ]
 
 
@@ -76,10 +89,14 @@ _CURRENT = re.compile(r"本年|今年|当年|本期|本年度")
 _PREVIOUS = re.compile(r"上年|去年|上期|同期|上一年|上年度")
 
 
-_GENERIC_VALUE = re.compile(r"^(?:数值|数量|数据|完成|完成数|完成情况|值|实际|实际完成|实际数|总数|情况|结果|填报数|填报数值|统计数|统计值|数|金额|人数|件数|次数)$")
+_GENERIC_VALUE = re.compile(
+    r"^(?:数值|数量|数据|完成|完成数|完成情况|值|实际|实际完成|实际数|总数|情况|结果|填报数|填报数值|统计数|统计值|数|金额|人数|件数|次数)$"
+)
 
 
-_NOT_A_VALUE = re.compile(r"目标|计划|预计|预期|任务|考核|标准|增减|增长|减少|同比|环比|比上年|较上年|变化|变动|增幅|排名|名次|占比|比重|[0-9一二三四]+[-—~至到]?[0-9一二三四]*月|季度|上半年|下半年|半年")
+_NOT_A_VALUE = re.compile(
+    r"目标|计划|预计|预期|任务|考核|标准|增减|增长|减少|同比|环比|比上年|较上年|变化|变动|增幅|排名|名次|占比|比重|[0-9一二三四]+[-—~至到]?[0-9一二三四]*月|季度|上半年|下半年|半年"
+)
 
 
 EMPTY, TEXT, NUMBER, YEAR, MISSING_MARKER = 0, 1, 2, 3, 4
@@ -149,8 +166,10 @@ def find_header(block: np.ndarray, kinds: np.ndarray, threshold: float) -> tuple
         end = r
         while end + 1 < len(block) and end - r + 1 < _MAX_HEADER_ROWS and not has_number[end + 1]:
             nxt = [(v, k) for v, k in zip(block[end + 1], kinds[end + 1]) if v is not None]
-            if nxt and any(k == YEAR or _REGION.match(plain_text(v)) for v, k in nxt) and not any(
-                _role_word(plain_text(v)) == "name" for v, _ in nxt if str(v) not in map(str, block[end])
+            if (
+                nxt
+                and any(k == YEAR or _REGION.match(plain_text(v)) for v, k in nxt)
+                and not any(_role_word(plain_text(v)) == "name" for v, _ in nxt if str(v) not in map(str, block[end]))
             ):
                 end += 1
             else:

@@ -102,7 +102,9 @@ def read_sheets(path: str | Path, *, label: str | None = None) -> list[Sheet]:
         raise InputError(f"{path}: 不是文件 / not a file")
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise InputError(f"{path}: 旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / old .xls format: save it as .xlsx")
+        raise InputError(
+            f"{path}: 旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / old .xls format: save it as .xlsx"
+        )
     if suffix not in SUFFIXES:
         raise InputError(
             f"{path}: 不支持的文件类型 {suffix or '（无扩展名）'}，应为 {'、'.join(SUFFIXES)} / "
@@ -142,8 +144,14 @@ def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
 def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in data:
-            raise InputError(f"{path}: 工作簿受密码保护，请取消密码后另存 / the workbook is password-protected: remove the password and save again")
-        raise InputError(f"{path}: 这是旧版 .xls 格式而不是 .xlsx，请另存为 .xlsx / an old .xls workbook, not .xlsx: save it as .xlsx")
+            raise InputError(
+                f"{path}: 工作簿受密码保护，请取消密码后另存 / "
+                "the workbook is password-protected: remove the password and save again"
+            )
+        raise InputError(
+            f"{path}: 这是旧版 .xls 格式而不是 .xlsx，请另存为 .xlsx / "
+            "an old .xls workbook, not .xlsx: save it as .xlsx"
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(f"{path}: 文件已损坏或不是 .xlsx 工作簿 / corrupt file or not an .xlsx workbook")
     import openpyxl
@@ -153,7 +161,10 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise InputError(f"{path}: 无法打开工作簿，文件可能已损坏 / cannot open the workbook, the file may be corrupt: {type(exc).__name__}: {exc}") from exc
+        raise InputError(
+            f"{path}: 无法打开工作簿，文件可能已损坏 / "
+            f"cannot open the workbook, the file may be corrupt: {type(exc).__name__}: {exc}"
+        ) from exc
     formulas = _uncached_formulas(path, data) if _has_formulas(data) else {}
     sheets = []
     for ws in book.worksheets:
@@ -208,7 +219,9 @@ def _uncached_formulas(path: Path, data: bytes) -> dict[str, dict[tuple[int, int
         raw = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     found: dict[str, dict[tuple[int, int], str]] = {}
     for ws_raw, ws_cached in zip(raw.worksheets, cached.worksheets):
-        for i, (row_raw, row_cached) in enumerate(zip(ws_raw.iter_rows(values_only=True), ws_cached.iter_rows(values_only=True))):
+        for i, (row_raw, row_cached) in enumerate(
+            zip(ws_raw.iter_rows(values_only=True), ws_cached.iter_rows(values_only=True))
+        ):
             for j, (formula, value) in enumerate(zip(row_raw, row_cached)):
                 if value is None and isinstance(formula, str) and formula.startswith("="):
                     found.setdefault(ws_raw.title, {})[(i, j)] = formula

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fazhi_analysis.table import catalog
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog
 from fazhi_analysis.table.write import atomic_path
 
 HEADER = ["指标编号", "指标名称", "单位", "本年数值", "上年数值", "备注"]
@@ -87,19 +87,24 @@ def write_template(path: str | Path, *, region: str | None = None, year: int | N
             for col in (4, 5):
                 cell = ws.cell(r, col)
                 cell.border, cell.fill = border, input_fill
-                cell.number_format = "0.00" if row["kind"] == "rate" else ("#,##0.00" if row["kind"] == "amount" else "0")
+                cell.number_format = (
+                    "0.00" if row["kind"] == "rate" else ("#,##0.00" if row["kind"] == "amount" else "0")
+                )
             ws.cell(r, 6).border = border
             rule = (
                 DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
                 if row["kind"] == "rate"
-                else DataValidation(type="whole" if row["kind"] == "count" else "decimal", operator="greaterThanOrEqual", formula1="0")
+                else DataValidation(
+                    type="whole" if row["kind"] == "count" else "decimal", operator="greaterThanOrEqual", formula1="0"
+                )
             )
             rule.allow_blank = True
             rule.errorStyle = "warning"
             rule.showErrorMessage = True
             rule.errorTitle = "请填写数字"
             rule.error = (
-                "比率请填 0–100 的百分数（98 表示 98%）" if row["kind"] == "rate"
+                "比率请填 0–100 的百分数（98 表示 98%）"
+                if row["kind"] == "rate"
                 else "请填写不小于 0 的" + ("整数" if row["kind"] == "count" else "数字（元）")
             )
             rule.showInputMessage = True

@@ -28,9 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from fazhi_analysis import analysis
-
-from fazhi_analysis.table import catalog
 from fazhi_analysis.report import fonts
+from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_figure
 
 STYLE = Path(__file__).with_name("report.mplstyle")
@@ -102,15 +101,33 @@ def _panel(ax, rows: pd.DataFrame, kind: str, years: tuple[int, int | None], leg
     positive = values[values > 0]
     log = kind == "count" and len(positive) > 1 and top / float(positive.min()) > 100
     base = 0.5 if log else 0.0
-    ax.barh([p + shift for p in positions], np.clip(current - base, 0, None), left=base, height=height,
-            color=CURRENT, label=f"{years[0]}年")
+    ax.barh(
+        [p + shift for p in positions],
+        np.clip(current - base, 0, None),
+        left=base,
+        height=height,
+        color=CURRENT,
+        label=f"{years[0]}年",
+    )
     if has_prior:
-        ax.barh([p - shift for p in positions], np.clip(prior - base, 0, None), left=base, height=height,
-                color=PRIOR, label=f"{years[1]}年")
+        ax.barh(
+            [p - shift for p in positions],
+            np.clip(prior - base, 0, None),
+            left=base,
+            height=height,
+            color=PRIOR,
+            label=f"{years[1]}年",
+        )
     for p, row, value in zip(positions, rows.itertuples(), current):
-        ax.text(max(value, base) * (1.08 if log else 1) + (0 if log else top * 0.01), p + shift,
-                format_figure(row.value, row.unit, row.approx, row.raw),
-                va="center", ha="left", fontsize=8, color="#333333")
+        ax.text(
+            max(value, base) * (1.08 if log else 1) + (0 if log else top * 0.01),
+            p + shift,
+            format_figure(row.value, row.unit, row.approx, row.raw),
+            va="center",
+            ha="left",
+            fontsize=8,
+            color="#333333",
+        )
     _labels(ax, positions, [str(name) for name in rows["name"]])
     ax.set_ylim(-0.6, positions[0] + 0.6)
     if log:
@@ -150,8 +167,17 @@ def _labels(ax, positions: list[float], names: list[str]) -> None:
     ax.set_yticks([])
     transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for p, name in zip(positions, names):
-        ax.text(-0.012, p, _wrap(name), transform=transform, ha="right", va="center", fontsize=9,
-                color="#333333", linespacing=1.3)
+        ax.text(
+            -0.012,
+            p,
+            _wrap(name),
+            transform=transform,
+            ha="right",
+            va="center",
+            fontsize=9,
+            color="#333333",
+            linespacing=1.3,
+        )
 
 
 def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
@@ -162,7 +188,6 @@ def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
     rows = comparison[comparison["section"] == section]
     if rows.empty:
         return Svg("")
-    has_prior = analysis.has_prior(comparison)
     prior_years = comparison["prior_year"].dropna()
     years = (int(rows["year"].iloc[0]), int(prior_years.iloc[0]) if len(prior_years) else None)
     kinds = [k for k in ("count", "amount", "rate") if (rows["kind"] == k).any()]
@@ -170,8 +195,10 @@ def section_chart(comparison: pd.DataFrame, section: str) -> Svg:
     groups = [rows[rows["kind"] == k] for k in kinds]
     with_prior = [i for i, g in enumerate(groups) if g["prior_value"].notna().any()]
     first_with_prior = with_prior[0] if with_prior else -1
-    heights = [max(sum(_rows([str(n) for n in g["name"]])), 1) * BAR_IN * (1.5 if g["prior_value"].notna().any() else 1)
-               for g in groups]
+    heights = [
+        max(sum(_rows([str(n) for n in g["name"]])), 1) * BAR_IN * (1.5 if g["prior_value"].notna().any() else 1)
+        for g in groups
+    ]
     with _house_style():
         fig, axes = _stacked(heights, [str(n) for n in rows["name"]])
         for i, (ax, kind, group) in enumerate(zip(axes, kinds, groups)):
@@ -192,8 +219,11 @@ def _stacked(heights: list[float], labels: list[str]) -> tuple[Figure, list]:
     fig = Figure(figsize=(WIDTH_IN, total))
     axes, top = [], total - title_in
     for height in heights:
-        axes.append(fig.add_axes((left / WIDTH_IN, (top - height) / total, (WIDTH_IN - left - right) / WIDTH_IN,
-                                  height / total)))
+        axes.append(
+            fig.add_axes(
+                (left / WIDTH_IN, (top - height) / total, (WIDTH_IN - left - right) / WIDTH_IN, height / total)
+            )
+        )
         top -= height + axis_in + gap_in + title_in
     return fig, axes
 
@@ -232,4 +262,3 @@ def overview_chart(comparison: pd.DataFrame) -> Svg:
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         return _described(to_svg(fig), ax.get_title(loc="left"))
-

@@ -28,9 +28,11 @@ from fazhi_analysis.errors import ReportError
 # The first face of Debian's Noto CJK collection is Japanese: the Simplified Chinese face is named.
 FONT = "Noto Sans CJK SC"
 FILES_ENV = "FAZHI_FONT_FILES"
-HINT = ("请安装思源黑体 Noto Sans CJK：sudo apt-get install fonts-noto-cjk（或运行 bash scripts/install-system-deps.sh），"
-        f"或用环境变量 {FILES_ENV} 指定字体文件 / install Noto Sans CJK (apt-get install fonts-noto-cjk) "
-        f"or name its files in {FILES_ENV}")
+HINT = (
+    "请安装思源黑体 Noto Sans CJK：sudo apt-get install fonts-noto-cjk（或运行 bash scripts/install-system-deps.sh），"
+    f"或用环境变量 {FILES_ENV} 指定字体文件 / install Noto Sans CJK (apt-get install fonts-noto-cjk) "
+    f"or name its files in {FILES_ENV}"
+)
 
 
 class FontError(ReportError):
@@ -85,4 +87,6 @@ def glyphs_required() -> Iterator[None]:
         try:
             yield
         except UserWarning as exc:
-            raise FontError(f"图表文字含有字体 {FONT} 没有的字符 / a chart character is missing from {FONT}: {exc}") from exc
+            raise FontError(
+                f"图表文字含有字体 {FONT} 没有的字符 / a chart character is missing from {FONT}: {exc}"
+            ) from exc

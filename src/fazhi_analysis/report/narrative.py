@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
 import pandas as pd
 import yaml
+from markupsafe import Markup, escape
 
 from fazhi_analysis import analysis, project
 from fazhi_analysis.ingest import sources
@@ -102,7 +102,9 @@ def change_of(row: pd.Series | dict) -> str:
 def phrase(row: pd.Series | dict, region: str = "", year: int | str = "") -> str:
     """One indicator's phrase from ``phrases.yaml``: ``收到行政复议申请11件``."""
     config = _phrases()
-    source = config["indicators"].get(row["indicator"]) or config["default"].get(row["kind"], config["default"]["count"])
+    source = config["indicators"].get(row["indicator"]) or config["default"].get(
+        row["kind"], config["default"]["count"]
+    )
     name = row["name"] if pd.notna(row["name"]) else row["label"]
     return _text_template(source).render(figure=figure_of(row), name=name, label=row["label"], region=region, year=year)
 
@@ -126,7 +128,9 @@ def section_prose(comparison: pd.DataFrame, section: str) -> str:
         else:
             sentences.append([text])
     sentences = ["，".join(parts) + "。" for parts in sentences]
-    lead = _text_template(config["sections"].get(section, "{{ year }}年，{{ region }}")).render(region=region, year=year)
+    lead = _text_template(config["sections"].get(section, "{{ year }}年，{{ region }}")).render(
+        region=region, year=year
+    )
     return lead + "".join(sentences)
 
 
@@ -145,8 +149,9 @@ def title(comparison: pd.DataFrame, region: str, year: int) -> Html:
     return _render("title.html.j2", region=region, year=year, chapters=chapters)
 
 
-def overview(comparison: pd.DataFrame, table: pd.DataFrame, region: str, year: int,
-             compare_year: int | None = None) -> Html:
+def overview(
+    comparison: pd.DataFrame, table: pd.DataFrame, region: str, year: int, compare_year: int | None = None
+) -> Html:
     """The overview: how many figures, the comparison in one sentence, and a key figure per section."""
     compare_year = int(year) - 1 if compare_year is None else int(compare_year)
     rows = analysis.select(table, region, year)
@@ -166,8 +171,15 @@ def overview(comparison: pd.DataFrame, table: pd.DataFrame, region: str, year: i
     for sid in analysis.sections_with_data(comparison):
         first = comparison[comparison["section"] == sid].iloc[0]
         key_figures.append({"figure": figure_of(first), "name": first["name"], "change": change_of(first)})
-    return _render("overview.html.j2", region=region, year=year, compare_year=compare_year,
-                   has_prior=analysis.has_prior(comparison), counts=counts, key_figures=key_figures)
+    return _render(
+        "overview.html.j2",
+        region=region,
+        year=year,
+        compare_year=compare_year,
+        has_prior=analysis.has_prior(comparison),
+        counts=counts,
+        key_figures=key_figures,
+    )
 
 
 def chapter(comparison: pd.DataFrame, section: str) -> Html:
@@ -179,16 +191,26 @@ def chapter(comparison: pd.DataFrame, section: str) -> Html:
     rows = comparison[comparison["section"] == section]
     has_prior = analysis.has_prior(comparison)
     table_rows = [
-        {"name": row["name"], "figure": figure_of(row),
-         "prior": format_figure(row["prior_value"], row["prior_unit"], row["prior_approx"], row["prior_raw"]),
-         "change": change_of(row) or "—"}
+        {
+            "name": row["name"],
+            "figure": figure_of(row),
+            "prior": format_figure(row["prior_value"], row["prior_unit"], row["prior_approx"], row["prior_raw"]),
+            "change": change_of(row) or "—",
+        }
         for _, row in rows.iterrows()
     ]
     prior_years = comparison["prior_year"].dropna()
     return _render(
-        "chapter.html.j2", anchor=anchor, heading=heading, title=catalog.section_title(section),
-        prose=section_prose(comparison, section), rows=table_rows, year=int(rows["year"].iloc[0]),
-        compare_year=int(prior_years.iloc[0]) if len(prior_years) else "", has_prior=has_prior, table_number=number,
+        "chapter.html.j2",
+        anchor=anchor,
+        heading=heading,
+        title=catalog.section_title(section),
+        prose=section_prose(comparison, section),
+        rows=table_rows,
+        year=int(rows["year"].iloc[0]),
+        compare_year=int(prior_years.iloc[0]) if len(prior_years) else "",
+        has_prior=has_prior,
+        table_number=number,
     )
 
 
@@ -216,11 +238,17 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
     found = None
     if findings is not None:
         mine = findings[(findings["region"] == region) & (findings["year"] == int(year))]
-        found = mine.assign(level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
-                            name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]))
+        found = mine.assign(
+            level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
+            name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]),
+        )
         found = found.astype(object).where(found.notna(), "").to_dict("records")
-    return _render("quality.html.j2", approx_rows=_records(analysis.approximate(table, region, year)),
-                   unmapped_rows=_records(unmapped), findings=found)
+    return _render(
+        "quality.html.j2",
+        approx_rows=_records(analysis.approximate(table, region, year)),
+        unmapped_rows=_records(unmapped),
+        findings=found,
+    )
 
 
 def _highlight(sentence: object, raw: object) -> Markup | str:
@@ -231,7 +259,9 @@ def _highlight(sentence: object, raw: object) -> Markup | str:
     at = sentence.find(raw) if raw else -1
     if at < 0:
         return escape(sentence)
-    return escape(sentence[:at]) + Markup("<mark>") + escape(raw) + Markup("</mark>") + escape(sentence[at + len(raw):])
+    return (
+        escape(sentence[:at]) + Markup("<mark>") + escape(raw) + Markup("</mark>") + escape(sentence[at + len(raw) :])
+    )
 
 
 def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path | None = None) -> Html:

@@ -20,14 +20,31 @@ from pathlib import Path
 
 from fazhi_analysis.errors import ReportError
 
-CANDIDATES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-              "chrome", "msedge")
+CANDIDATES = (
+    "chromium-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "msedge",
+)
 # Offline and quiet: no first-run UI, no background connections (refused on a closed network), no
 # header or footer of Chromium's own (the page's CSS draws the page numbers).
 FLAGS = (
-    "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--mute-audio",
-    "--disable-dev-shm-usage", "--hide-scrollbars", "--no-pdf-header-footer", "--generate-pdf-document-outline",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--mute-audio",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--no-pdf-header-footer",
+    "--generate-pdf-document-outline",
 )
 TIMEOUT_S = 120.0
 INSTALL_HINT = (
@@ -62,8 +79,14 @@ def command(chromium: str, html: Path, pdf: Path, profile: Path) -> list[str]:
     """The Chromium command line that prints ``html`` to ``pdf`` with the profile folder ``profile``."""
     # As root, Chromium's sandbox cannot start: without --no-sandbox it exits 0 and writes nothing.
     sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return [chromium, *FLAGS, *sandbox, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-            Path(html).resolve().as_uri()]
+    return [
+        chromium,
+        *FLAGS,
+        *sandbox,
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={pdf}",
+        Path(html).resolve().as_uri(),
+    ]
 
 
 def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: float = TIMEOUT_S) -> Path:
@@ -78,12 +101,19 @@ def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: fl
     pdf.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="fazhi-chromium-", ignore_cleanup_errors=True) as profile:
         try:
-            done = subprocess.run(command(chromium, html, pdf, Path(profile)), stdin=subprocess.DEVNULL,
-                                  capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run(
+                command(chromium, html, pdf, Path(profile)),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
             raise ReportError(f"Chromium 超时（{timeout:.0f} 秒）/ Chromium timed out printing {html}") from exc
     if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise ReportError(f"Chromium 未能生成 PDF（退出码 {done.returncode}）/ Chromium wrote no PDF "
-                          f"(exit {done.returncode}): {' | '.join(said) or '(no message)'}")
+        raise ReportError(
+            f"Chromium 未能生成 PDF（退出码 {done.returncode}）/ Chromium wrote no PDF "
+            f"(exit {done.returncode}): {' | '.join(said) or '(no message)'}"
+        )
     return pdf

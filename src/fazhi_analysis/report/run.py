@@ -84,8 +84,14 @@ def _execute(notebook: Path, executed: Path, failed: Path, parameters: dict, cwd
     try:
         with tempfile.TemporaryDirectory(prefix="fazhi-kernel-", ignore_cleanup_errors=True) as sockets:
             return papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL, progress_bar=False,
-                log_output=False, cwd=str(cwd), config=kernel_config(Path(sockets)),
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(cwd),
+                config=kernel_config(Path(sockets)),
             )
     except Exception as exc:  # papermill's own errors and the kernel's alike
         if executed.is_file() and executed.stat().st_size:
@@ -144,8 +150,12 @@ def run_report(
             no_chromium = exc
     target = report_dir(region, year, output_dir)
     failed = target / f"{STEM}.failed.ipynb"
-    parameters = {"region": region, "year": int(year), "data_path": str(data_path),
-                  "compare_year": None if compare_year is None else int(compare_year)}
+    parameters = {
+        "region": region,
+        "year": int(year),
+        "data_path": str(data_path),
+        "compare_year": None if compare_year is None else int(compare_year),
+    }
     with ExitStack() as stack:
         target.mkdir(parents=True, exist_ok=True)
         executed = stack.enter_context(atomic_path(target / f"{STEM}.ipynb"))

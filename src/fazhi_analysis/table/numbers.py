@@ -24,7 +24,26 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MISSING_MARKERS = ["", "—", "——", "–", "-", "--", "/", "\\", "无", "空", "暂无", "N/A", "NA", "n/a", "null", "None", "nan", "NaN"]
+MISSING_MARKERS = [
+    "",
+    "—",
+    "——",
+    "–",
+    "-",
+    "--",
+    "/",
+    "\\",
+    "无",
+    "空",
+    "暂无",
+    "N/A",
+    "NA",
+    "n/a",
+    "null",
+    "None",
+    "nan",
+    "NaN",
+]
 APPROX_PREFIXES = ("约", "近", "超", "逾", "大约", "将近", "接近", "超过", "不少于", "不低于", "不足", "至少", "多达")
 PLAIN_PREFIXES = ("达", "达到", "共", "共计", "计", "累计", "合计", "为")
 APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下", "有余")
@@ -36,6 +55,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+
 
 def chinese_to_number(text: str) -> float:
     """Value of a Chinese numeral: ``一千四百二十一`` → 1421, ``十七`` → 17, ``三点五`` → 3.5.
@@ -176,9 +196,15 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
         [15471600.0, 130.0, 98.0]
     """
     if values.empty:
-        return pd.DataFrame({"value": pd.array([], dtype="Float64"), "unit": pd.array([], dtype="string"),
-                             "approx": pd.array([], dtype="boolean"), "reason": pd.array([], dtype="string")},
-                            index=values.index)
+        return pd.DataFrame(
+            {
+                "value": pd.array([], dtype="Float64"),
+                "unit": pd.array([], dtype="string"),
+                "approx": pd.array([], dtype="boolean"),
+                "reason": pd.array([], dtype="string"),
+            },
+            index=values.index,
+        )
     arr = pc.cast(pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)]).combine_chunks(), pa.string())
     arr = _normalize(arr)
     missing = pc.or_(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(MISSING_MARKERS)))

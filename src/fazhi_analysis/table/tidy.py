@@ -43,8 +43,10 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
         raise InputError(f"{path}: 文件不存在 / no such file")
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise InputError(f"{path}: 不支持的文件类型 {suffix or '(无)'}，应为 .parquet 或 .csv / unsupported file type, "
-                         "expected .parquet or .csv")
+        raise InputError(
+            f"{path}: 不支持的文件类型 {suffix or '(无)'}，应为 .parquet 或 .csv / unsupported file type, "
+            "expected .parquet or .csv"
+        )
     try:
         if suffix == ".parquet":
             return pd.read_parquet(path)
