@@ -93,6 +93,39 @@ def _command(
     return parser
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    created = project.init(args.folder)
+    root = Path(args.folder).resolve()
+    for path in created:
+        print(f"  + {path.relative_to(root)}", file=sys.stderr)
+    print(f"项目文件夹已就绪 / project folder ready: {root}", file=sys.stderr)
+    print(root)
+    return 0
+
+
+def _add_init(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "init",
+        _cmd_init,
+        help="新建项目文件夹 / make a new project folder",
+        description=(
+            "新建项目文件夹：data/raw/（放报告文本和部门表格）、data/processed/、reports/，以及可编辑的\n"
+            "报告笔记本 notebooks/annual_report.ipynb、措辞模板 templates/narrative/ 和指标目录补充 catalog.yaml。\n"
+            "已有的文件不会被覆盖。之后在该文件夹里运行 fazhi build、fazhi report。\n"
+            "Make a project folder: data/raw/ for the inputs, data/processed/, reports/, and editable copies of\n"
+            "the report notebook and the wording, plus catalog.yaml for the project's own indicators and aliases.\n"
+            "Existing files are kept. Then run fazhi build and fazhi report inside it."
+        ),
+        examples=(
+            "  fazhi init 乌鲁木齐市2024\n"
+            "  cp 报告.txt 乌鲁木齐市2024/data/raw/ && cd 乌鲁木齐市2024\n"
+            "  fazhi build && fazhi report --region 达坂城区 --year 2024"
+        ),
+    )
+    p.add_argument("folder", type=Path, help="项目文件夹（不存在则新建）/ the project folder (made if missing)")
+
+
 def _add_catalog(sub: argparse._SubParsersAction) -> None:
     p = _command(
         sub,
@@ -385,6 +418,7 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_init,
     _add_catalog,
     _add_extract,
     _add_build,

@@ -16,11 +16,24 @@ Example:
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
+CATALOG_EXAMPLE = """\
+# 本项目的指标目录补充 / this project's additions to the bundled indicator catalog (fazhi catalog lists it).
+# 新指标写全 id、section、name、unit、kind；已有指标只写要改的字段，列表（aliases 等）会追加到内置目录。
+# New indicators need id, section, name, unit, kind; for a bundled id, the fields given replace the
+# bundled ones and lists (aliases, units, context, exclude, nouns) are added to them. Example:
+#
+# indicators:
+#   - {id: disputes.reconsideration_applications, aliases: [复议申请件数]}
+#   - {id: disputes.legal_aid_hotline_calls, section: disputes, name: 法律援助热线接听, unit: 次, kind: count,
+#      aliases: [热线接听, 12348热线]}
+"""
 
 
 @dataclass(frozen=True)
@@ -81,3 +94,30 @@ def _nearest(start: Path) -> Path:
         if (folder / "data" / "raw").is_dir():
             return folder
     return start
+
+
+def init(root: str | Path) -> list[Path]:
+    """Make a project folder at ``root`` and return what was created (existing files are kept as they are).
+
+    It holds ``data/raw/`` (inputs), ``data/processed/``, ``reports/``, an editable copy of the report
+    notebook (``notebooks/annual_report.ipynb``) and of the wording (``templates/narrative/``), and a
+    commented ``catalog.yaml`` for the project's own indicators and aliases.
+    """
+    here = Project(Path(root).resolve())
+    created = [folder for folder in (here.raw, here.processed, here.reports, here.notebooks) if not folder.is_dir()]
+    for folder in created:
+        folder.mkdir(parents=True)
+    bundled = resources.files("fazhi_analysis.report")
+    copies = {here.notebooks / "annual_report.ipynb": bundled / "annual_report.ipynb"}
+    for item in (bundled / "templates" / "narrative").iterdir():
+        copies[here.templates / "narrative" / item.name] = item
+    for target, source in copies.items():
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with resources.as_file(source) as path:
+                shutil.copyfile(path, target)
+            created.append(target)
+    if not here.catalog.exists():
+        here.catalog.write_text(CATALOG_EXAMPLE, encoding="utf-8")
+        created.append(here.catalog)
+    return created

@@ -22,6 +22,8 @@ from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import run
 from fazhi_analysis.table import catalog
 
+pytestmark = pytest.mark.system
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
@@ -133,6 +135,46 @@ def test_pdf_pages_are_numbered_in_the_footer(built) -> None:
         ["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert f"第 {pages} 页 / 共 {pages} 页" in last
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext splits pages with form feeds), white space removed."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f")]
+
+
+def _outline_titles(pdf: Path) -> list[str]:
+    """The PDF's bookmark titles, in order (Chromium writes them as plain /Title strings)."""
+    titles = []
+    for raw in re.findall(rb"/Title\s*(<[0-9A-Fa-f]+>|\((?:\\.|[^\\)])*\))", pdf.read_bytes()):
+        data = bytes.fromhex(raw[1:-1].decode()) if raw.startswith(b"<") else raw[1:-1]
+        titles.append(data[2:].decode("utf-16-be") if data.startswith(b"\xfe\xff") else data.decode("latin-1"))
+    return titles
+
+
+def _chart_texts(html: str) -> list[list[str]]:
+    """The texts of each chart of the page, white space removed (tick labels, bar labels, values, titles)."""
+    charts = re.findall(r'<figure[^>]*class="chart[^>]*>(.*?)</figure>', html, re.S)
+    return [[re.sub(r"\s+", "", t) for t in re.findall(r"<text[^>]*>([^<]+)</text>", svg)] for svg in charts]
+
+
+def test_pdf_has_a_bookmark_for_each_chapter_and_appendix(built) -> None:
+    titles = _outline_titles(built["folder"] / "annual_report.pdf")
+    for section in ["study", "functions", "administration", "enforcement", "disputes", "legal_education"]:
+        assert sum(catalog.section_title(section) in t for t in titles) == 1, titles
+    assert any(t.startswith(("一、", "六、")) for t in titles)
+    assert "附录一\u3000数据质量说明" in titles and "附录二\u3000数据来源" in titles
+
+
+def test_chart_labels_extract_as_the_characters_shown_and_no_chart_straddles_a_page(built, html) -> None:
+    pages = _page_texts(built["folder"] / "annual_report.pdf")
+    radicals = re.compile(r"[\u2e80-\u2fdf]")  # CJK radicals: look-alikes of 行, 工, 人 … that PDFs can extract
+    assert not any(radicals.search(page) for page in pages)
+    charts = _chart_texts(html)
+    assert len(charts) == 7 and all(charts)
+    for texts in charts:
+        # Every text of the chart, its labels in ordinary characters, stands on one and the same page.
+        assert any(all(t in page for t in texts) for page in pages), texts
 
 
 def test_nbconvert_entry_point_prints_pdf(built, tmp_path) -> None:

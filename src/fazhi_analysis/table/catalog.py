@@ -8,7 +8,7 @@ bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``
 section's ``keywords``), which are extended.
 
 Example:
-    >>> from fazhi_analysis import catalog
+    >>> from fazhi_analysis.table import catalog
     >>> catalog.indicators().loc["disputes.reconsideration_applications", "unit"]
     '件'
 """
@@ -38,6 +38,8 @@ def _read_yaml(path: Path) -> dict:
             data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: 指标目录无法读取 / catalog unreadable: {exc}") from exc
+    if data is None:  # a file of comments only, as `fazhi init` writes it
+        return {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: 指标目录应为 sections/indicators/relations 的映射 / catalog must be a mapping")
     return data
