@@ -2,28 +2,118 @@
 
 Columns: region, year, indicator (catalog id or NA), value (base unit), unit, approx,
 source (file and place), raw (original text), label (what is counted), section (catalog id).
+
+The contract is :class:`TidyTable`, written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
+are read off it.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera import dtypes as _pa_dtypes
+from pandera.engines import pandas_engine as _pa_engine
+from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog
 
-TIDY_DTYPES: dict[str, str] = {
-    "region": "string",
-    "year": "Int64",
-    "indicator": "string",
-    "value": "Float64",
-    "unit": "string",
-    "approx": "boolean",
-    "source": "string",
-    "raw": "string",
-    "label": "string",
-    "section": "string",
-}
+MIN_YEAR = 2000
+
+
+def max_year() -> int:
+    """The latest acceptable year: next year (plans and targets are sometimes given ahead)."""
+    return _dt.date.today().year + 1
+
+
+@_pa_dtypes.immutable
+class _Exact(_pa_engine.DataType):
+    """A pandera data type that passes a column only when its pandas dtype is ``type`` itself."""
+
+    def check(self, pandera_dtype, data_container=None) -> bool:
+        dtype = data_container.dtype if data_container is not None else getattr(pandera_dtype, "type", None)
+        return self._accepts(dtype)
+
+    def _accepts(self, dtype: object) -> bool:
+        return dtype == self.type
+
+    def __str__(self) -> str:
+        return str(self.type)
+
+
+@_pa_dtypes.immutable
+class NAString(_Exact, _pa_dtypes.String):
+    """pandas' ``"string"`` dtype, missing cells ``pd.NA``, in either storage (pyarrow or python).
+
+    pandera's own string type also passes ``object`` columns of strings and pandas 3's ``str``
+    dtype, whose missing cells are NaN; the tidy table holds neither.
+    """
+
+    type = pd.StringDtype()
+
+    def _accepts(self, dtype: object) -> bool:
+        return isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA
+
+
+@_pa_dtypes.immutable
+class NAFloat64(_Exact, _pa_dtypes.Float):
+    """pandas' ``"Float64"`` dtype, missing cells ``pd.NA`` (pandera's own also passes numpy ``float64``)."""
+
+    type = pd.Float64Dtype()
+
+
+class TidyTable(pa.DataFrameModel):
+    """The tidy table's contract: exactly these columns, in this order, of these nullable dtypes.
+
+    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a value are required; an
+    indicator, when given, is an id of the catalog (:func:`fazhi_analysis.table.catalog.indicators`).
+    :func:`conform` gives any frame the columns and dtypes; ``TidyTable.validate`` then checks the
+    values too (``lazy=True`` collects every failure; :func:`fazhi_analysis.checks.check` turns
+    them into findings).
+
+    Example:
+        >>> import pandas as pd
+        >>> from fazhi_analysis.table.tidy import TidyTable, conform
+        >>> table = conform(pd.DataFrame({"region": ["达坂城区"], "year": [2024],
+        ...     "indicator": ["disputes.reconsideration_applications"], "value": [11.0], "unit": ["件"]}))
+        >>> TidyTable.validate(table).dtypes["year"]
+        Int64Dtype()
+        >>> TidyTable.validate(table.assign(year=pd.array([1999], dtype="Int64")))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        pandera.errors.SchemaError: Column 'year' failed ... <Check year_range> failure cases: 1999
+    """
+
+    region: Series[NAString] = pa.Field(nullable=False)
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    indicator: Series[NAString] = pa.Field(nullable=True)
+    value: Series[NAFloat64] = pa.Field(nullable=False)
+    unit: Series[NAString] = pa.Field(nullable=True)
+    approx: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    source: Series[NAString] = pa.Field(nullable=True)
+    raw: Series[NAString] = pa.Field(nullable=True)
+    label: Series[NAString] = pa.Field(nullable=True)
+    section: Series[NAString] = pa.Field(nullable=True)
+
+    @pa.check("year", name="year_range")
+    def _year_range(cls, year: Series[pd.Int64Dtype]) -> Series[bool]:
+        """A year from :data:`MIN_YEAR` to :func:`max_year`, read at each validation (not at import)."""
+        return year.between(MIN_YEAR, max_year())
+
+    @pa.check("indicator", name="catalog_id")
+    def _catalog_id(cls, indicator: Series[NAString]) -> Series[bool]:
+        """An id of the catalog in use (the project's, read at each validation)."""
+        return indicator.isin(catalog.indicators().index)
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+TIDY_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in TidyTable.to_schema().columns.items()}
 TIDY_COLUMNS = list(TIDY_DTYPES)
 KEY = ["region", "year", "indicator"]
 
@@ -65,7 +155,8 @@ def empty() -> pd.DataFrame:
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with exactly the tidy columns, in order, with the tidy dtypes.
 
-    Missing columns are added as NA; extra columns are dropped.
+    Missing columns are added as NA; extra columns are dropped. The result has the structure of
+    :class:`TidyTable`; its values are not checked here (see ``TidyTable.validate``).
     """
     out = frame.reindex(columns=TIDY_COLUMNS).copy()
     return out.astype(TIDY_DTYPES)
