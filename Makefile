@@ -7,10 +7,10 @@ REGION ?= 达坂城区
 YEAR   ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps data report test bench clean
+.PHONY: help install system-deps data report test lint check-install bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,15 @@ report: data ## Build the data and the annual report of the bundled default (达
 	-@bash scripts/install-system-deps.sh
 	$(BIN)/fazhi report --region $(REGION) --year $(YEAR)
 
-test: system-deps $(STAMP) ## Install everything and run the test suite
+test: system-deps $(STAMP) lint ## Install everything, lint, and run the test suite (doctests included)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff: lint and formatting check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-install: system-deps $(STAMP) ## Build the wheel, install it in a fresh virtualenv outside the checkout, render the seed report
+	bash scripts/check-install.sh $(BIN)/python
 
 bench: $(STAMP) ## Run the benchmarks in benchmarks/ (on demand, not part of the tests)
 	$(BIN)/python -m pip install -q cn2an
