@@ -165,6 +165,35 @@ def test_schema_errors_year_range_unknown_id_missing_value_and_text():
     assert "value is not a number: many" in messages[4]
 
 
+def test_schema_findings_follow_the_tidy_contract(monkeypatch):
+    monkeypatch.setattr(tidy, "max_year", lambda: 2023)
+    table = _table([("甲区", 2024, "disputes.litigation_cases", 5.0, "件", False, "a.csv#!B2")])
+    schema = checks.check(table).query("rule == 'schema'")
+    assert schema["message_en"].tolist() == ["甲区 2024: year 2024 outside 2000–2023 (source: a.csv#!B2)"]
+    assert schema["message_zh"].tolist() == ["甲区 2024年：年度 2024 超出范围 2000–2023（来源：a.csv#!B2）"]
+
+
+def test_a_row_failing_two_rules_of_the_contract_gives_two_findings():
+    table = _table([(None, 1999, "no.such_id", 5.0, "件", False, "a.csv#!B2")])
+    findings = checks.check(table)
+    assert findings["rule"].tolist() == ["schema", "schema", "schema"]
+    assert [m.split(": ", 1)[1] for m in findings["message_en"]] == [
+        "region is missing (source: a.csv#!B2)",
+        f"year 1999 outside 2000–{dt.date.today().year + 1} (source: a.csv#!B2)",
+        "indicator id no.such_id is not in the catalog (source: a.csv#!B2)",
+    ]
+
+
+def test_findings_keep_their_contract():
+    assert checks.FINDING_COLUMNS == list(checks.FindingsTable.to_schema().columns)
+    bad = _seed()
+    bad.loc[0, "value"] = -1
+    bad.loc[1, "indicator"] = "no.such_id"
+    for table in (_seed(), bad, tidy.empty(), pd.DataFrame({"region": ["甲区"]})):
+        findings = checks.check(table)
+        pd.testing.assert_frame_equal(checks.FindingsTable.validate(findings), findings)
+
+
 def test_missing_columns_is_one_error():
     findings = checks.check(pd.DataFrame({"region": ["甲区"]}))
     assert findings["rule"].tolist() == ["schema"]

@@ -3,7 +3,8 @@
 Rules (``rule`` column of the findings):
 
 * ``schema`` (error): a missing column, a cell of the wrong type, a missing region, year or value,
-  a year outside :data:`MIN_YEAR` … this year + 1, an indicator id that is not in the catalog.
+  a year outside :data:`MIN_YEAR` … this year + 1, an indicator id that is not in the catalog —
+  the contract :class:`~fazhi_analysis.table.tidy.TidyTable`, validated lazily, one finding a failure.
 * ``unit`` (error): the written unit is not one the catalog accepts for the indicator.
 * ``duplicate`` (warning): the same region, year and indicator given twice by one file, same value.
 * ``conflict`` (error): rows of the same region, year and indicator disagree — typically a
@@ -18,7 +19,8 @@ Rules (``rule`` column of the findings):
   (the larger of the two years exceeds ``1 + outlier_threshold`` times the smaller). A fall to 0 is
   flagged; a rise from 0 is not (there is no ratio to judge it by).
 
-Every finding names region, year, indicator and source, in Chinese and English.
+Every finding names region, year, indicator and source, in Chinese and English. The findings
+table's own contract is :class:`FindingsTable`.
 
 Example:
     >>> findings = check(table)                      # doctest: +SKIP
@@ -27,39 +29,65 @@ Example:
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, tidy
-from fazhi_analysis.table.tidy import KEY, TIDY_COLUMNS
+from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
 
-FINDING_DTYPES: dict[str, str] = {
-    "level": "string",
-    "region": "string",
-    "year": "Int64",
-    "indicator": "string",
-    "source": "string",
-    "rule": "string",
-    "message_zh": "string",
-    "message_en": "string",
-}
-FINDING_COLUMNS = list(FINDING_DTYPES)
 ERROR, WARNING = "error", "warning"
-MIN_YEAR = 2000
+RULES = (
+    "schema",
+    "unit",
+    "duplicate",
+    "conflict",
+    "relation",
+    "rate_range",
+    "count_whole",
+    "negative",
+    "completeness",
+    "outlier",
+)
 APPROX_TOLERANCE = 0.10
 DEFAULT_OUTLIER_THRESHOLD = 1.0
 _LEVEL_ORDER = {ERROR: 0, WARNING: 1}
+_REQUIRED = ("region", "year", "indicator", "value", "unit", "source")  # without them a table is not checked
 
 
-def max_year() -> int:
-    """The latest acceptable year: next year (plans and targets are sometimes given ahead)."""
-    return _dt.date.today().year + 1
+class FindingsTable(pa.DataFrameModel):
+    """The findings' contract: one row per finding, a level and a rule of this module, two messages.
+
+    Region, year, indicator and source are NA when a finding has none (a missing column; a
+    completeness finding names no indicator).
+
+    Example:
+        >>> FindingsTable.validate(check(tidy.empty())).empty
+        True
+    """
+
+    level: Series[NAString] = pa.Field(isin=[ERROR, WARNING])
+    region: Series[NAString] = pa.Field(nullable=True)
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    indicator: Series[NAString] = pa.Field(nullable=True)
+    source: Series[NAString] = pa.Field(nullable=True)
+    rule: Series[NAString] = pa.Field(isin=list(RULES))
+    message_zh: Series[NAString]
+    message_en: Series[NAString]
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+FINDING_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in FindingsTable.to_schema().columns.items()}
+FINDING_COLUMNS = list(FINDING_DTYPES)
 
 
 def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THRESHOLD) -> pd.DataFrame:
@@ -83,7 +111,7 @@ def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THR
     """
     if outlier_threshold <= 0 or not math.isfinite(outlier_threshold):
         raise InputError(f"离群阈值必须为正数 / outlier threshold must be a positive number: {outlier_threshold}")
-    missing = [c for c in ("region", "year", "indicator", "value", "unit", "source") if c not in table.columns]
+    missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         return _finish(
             [
@@ -148,9 +176,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Coerce the columns to the tidy types; flag cells that do not fit. Adds a boolean ``_ok``."""
-    import pandera.pandas as pa
+    """Coerce the columns to the tidy types, validate against :class:`TidyTable`; flag cells that do not fit.
 
+    Adds a boolean ``_ok``. A cell that cannot be read as a number is one finding; each failure of
+    the contract in the cells that can is another.
+    """
     frame = table.reindex(columns=TIDY_COLUMNS).reset_index(drop=True)
     findings: list[dict] = []
     bad = pd.Series(False, index=frame.index)
@@ -193,26 +223,15 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         )
     frame["approx"] = approx.astype("boolean")
 
-    ids = list(catalog.indicators().index)
-    schema = pa.DataFrameSchema(
-        {
-            "region": pa.Column("string", nullable=False),
-            "year": pa.Column("Int64", pa.Check.in_range(MIN_YEAR, max_year()), nullable=False),
-            "indicator": pa.Column("string", pa.Check.isin(ids), nullable=True),
-            "value": pa.Column("Float64", nullable=False),
-            "unit": pa.Column("string", nullable=True),
-            "approx": pa.Column("boolean", nullable=True),
-            "source": pa.Column("string", nullable=True),
-        },
-        strict=False,
-    )
     try:
-        schema.validate(frame[~bad], lazy=True)
+        TidyTable.validate(frame[~bad], lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.dropna(subset=["index"])
-        for case in cases.itertuples(index=False):
-            i = int(case.index)
+        for case in exc.failure_cases.itertuples(index=False):
             zh, en = _schema_message(str(case.column), str(case.check), case.failure_case)
+            if pd.isna(case.index):  # a failure of the whole table, not of a cell: not expected after coercion
+                findings.append(_finding(ERROR, None, None, None, None, "schema", zh, en))
+                continue
+            i = int(case.index)
             findings.append(_row_finding(frame, i, ERROR, "schema", zh, en))
             bad.iloc[i] = True
     frame["_ok"] = ~bad.to_numpy()
@@ -220,11 +239,13 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 
 
 def _schema_message(column: str, check_name: str, case: object) -> tuple[str, str]:
+    """The messages of one failure of :class:`TidyTable`, by the name of the check that failed."""
     if check_name == "not_nullable":
         return f"{column} 列缺少值", f"{column} is missing"
-    if check_name.startswith("in_range"):
-        return (f"年度 {case} 超出范围 {MIN_YEAR}–{max_year()}", f"year {case} outside {MIN_YEAR}–{max_year()}")
-    if check_name.startswith("isin"):
+    if check_name == "year_range":
+        last = tidy.max_year()  # the limit TidyTable checked against
+        return f"年度 {case} 超出范围 {MIN_YEAR}–{last}", f"year {case} outside {MIN_YEAR}–{last}"
+    if check_name == "catalog_id":
         return f"指标编号 {case} 不在指标目录中", f"indicator id {case} is not in the catalog"
     return f"{column} 列不符合要求（{check_name}）：{case}", f"{column} fails {check_name}: {case}"
 
