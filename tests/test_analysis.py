@@ -77,6 +77,18 @@ def test_load_table_reads_csv_and_refuses_other_files(tmp_path) -> None:
         analysis.load_table(tmp_path / "table.txt")
 
 
+def test_load_table_gives_the_tidy_contract(tmp_path) -> None:
+    from fazhi_analysis.table.tidy import TidyTable
+
+    table = gold_table()
+    table.astype({"region": "str", "value": "float64"}).to_parquet(tmp_path / "table.parquet", index=False)
+    table.drop(columns=["label", "section"]).to_csv(tmp_path / "table.csv", index=False)
+    for name in ("table.parquet", "table.csv"):
+        loaded = analysis.load_table(tmp_path / name)
+        pd.testing.assert_frame_equal(TidyTable.validate(loaded), loaded)
+        assert loaded[["region", "year", "value"]].equals(table[["region", "year", "value"]]), name
+
+
 def test_findings_reuse_what_build_wrote_unless_it_is_older_than_the_table(tmp_path) -> None:
     import os
 
