@@ -13,27 +13,23 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import sheet_layout
-from fazhi_analysis.ingest.decode import REPORT_SUFFIXES, read_report_text
+from fazhi_analysis.ingest.decode import read_report_text
+from fazhi_analysis.ingest.discover import (
+    report_files,
+    sidecar,
+    sidecar_path,
+    sidecar_region_year,
+    spreadsheet_files,
+)
 from fazhi_analysis.ingest.extract import detect_region_year, extract_text
 from fazhi_analysis.table import tidy
 from fazhi_analysis.table.write import write_table
 
 TABLE_STEM = "indicators"
-SIDECAR_SUFFIX = ".meta.yaml"
-
-
-def report_files(raw_dir: Path) -> list[Path]:
-    """Report texts under ``raw_dir`` (recursively), in a stable order."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith((".", "~$"))
-    )
 
 
 def identify(path: Path, text: str) -> tuple[str, int]:
@@ -43,20 +39,15 @@ def identify(path: Path, text: str) -> tuple[str, int]:
         InputError: when neither can be found, naming the file and how to fix it.
     """
     region, year = detect_region_year(text)
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    meta = {}
-    if sidecar.is_file():
-        try:
-            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
+    meta = sidecar(path)
     region = region or meta.get("region") or sheet_layout.region_in(path.stem)
     year = year or meta.get("year") or sheet_layout.year_in(path.stem)
     if not region or not year:
         missing = "、".join(x for x, v in (("地区 region", region), ("年度 year", year)) if not v)
+        name = sidecar_path(path).name
         raise InputError(
             f"{path}: 无法确定{missing} / cannot tell the region or year; "
-            f"请在 {sidecar.name} 中写明 / add a sidecar {sidecar.name} with 'region: …' and 'year: …'"
+            f"请在 {name} 中写明 / add a sidecar {name} with 'region: …' and 'year: …'"
         )
     return str(region), int(year)
 
@@ -76,29 +67,6 @@ def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
     return tidy.conform(figures)
 
 
-def spreadsheet_files(raw_dir: Path) -> list[Path]:
-    """Departments' spreadsheets (CSV, XLSX) under ``raw_dir`` (recursively), in a stable order."""
-    from fazhi_analysis.ingest.sheets import SUFFIXES
-
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
-    )
-
-
-def _sidecar_meta(path: Path) -> tuple[str | None, int | None]:
-    """(region, year) from ``<file>.meta.yaml`` when present."""
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        return None, None
-    try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{sidecar}: 旁注文件格式错误 / invalid YAML ({exc})") from None
-    return meta.get("region"), (int(meta["year"]) if meta.get("year") else None)
-
-
 def build_checked(
     raw_dir: Path | None = None, processed_dir: Path | None = None, *, quiet: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -116,7 +84,7 @@ def build_checked(
         cleaned = clean.clean_files(
             tables,
             root=raw_dir,
-            defaults={p: _sidecar_meta(p) for p in tables},
+            defaults={p: sidecar_region_year(p) for p in tables},
             progress=None if quiet else clean.print_progress,
         )
         if not quiet:

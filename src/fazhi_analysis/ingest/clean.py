@@ -55,6 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.discover import expand_paths
 from fazhi_analysis.ingest.match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
 from fazhi_analysis.ingest.sheet_layout import (
     HEADER_SCAN_ROWS,
@@ -75,7 +76,7 @@ from fazhi_analysis.ingest.sheet_layout import (
     unit_like,
     year_in,
 )
-from fazhi_analysis.ingest.sheets import SUFFIXES, Sheet, column_letter, read_sheets
+from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import MISSING, parse_values
 
@@ -229,30 +230,6 @@ def harmonize_regions(table: pd.DataFrame, known: Iterable[str]) -> pd.DataFrame
     if mapping:
         out["region"] = out["region"].replace(mapping)
     return out
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the spreadsheets inside given folders (recursively, sorted).
-
-    Raises:
-        InputError: no path given, or a folder holds no spreadsheet.
-    """
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$"))
-            )
-            if not found:
-                raise InputError(f"{path}: 文件夹中没有 CSV/XLSX 表格 / no CSV or XLSX files in the folder")
-            files.extend(found)
-        else:
-            files.append(path)
-    if not files:
-        raise InputError("没有指定输入文件 / no input files given")
-    return files
 
 
 def clean_sheets(

@@ -1,0 +1,93 @@
+"""Which files are inputs (report texts, departments' spreadsheets), and what a file's sidecar says of it.
+
+An input is a file whose suffix says what it is (:data:`~fazhi_analysis.ingest.decode.REPORT_SUFFIXES`,
+:data:`~fazhi_analysis.ingest.sheets.SUFFIXES`); hidden files (``.name``) and the lock files an office
+program leaves beside an open document (``~$name``) are not. Folders are searched recursively, and
+files come in a stable (sorted) order.
+
+A sidecar ``<file>.meta.yaml`` beside an input gives its region and year when the input does not
+(``region: 达坂城区``, ``year: 2024``).
+
+Example:
+    >>> spreadsheet_files(Path("data/raw"))       # doctest: +SKIP
+    [PosixPath('data/raw/dept.xlsx')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+import yaml
+
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.decode import REPORT_SUFFIXES
+from fazhi_analysis.ingest.sheets import SUFFIXES as SPREADSHEET_SUFFIXES
+
+SIDECAR_SUFFIX = ".meta.yaml"
+_NOT_INPUTS = (".", "~$")  # name prefixes of hidden files and office lock files
+
+
+def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
+    """The input files under ``folder`` (recursively) with one of ``suffixes``, sorted."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(_NOT_INPUTS)
+    )
+
+
+def report_files(folder: Path) -> list[Path]:
+    """Report texts (``.txt``, ``.docx`` …) under ``folder`` (recursively), in a stable order."""
+    return files_under(folder, REPORT_SUFFIXES)
+
+
+def spreadsheet_files(folder: Path) -> list[Path]:
+    """Departments' spreadsheets (CSV, XLSX) under ``folder`` (recursively), in a stable order."""
+    return files_under(folder, SPREADSHEET_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the spreadsheets inside given folders (recursively, sorted).
+
+    Raises:
+        InputError: no path given, or a folder holds no spreadsheet.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = spreadsheet_files(path)
+            if not found:
+                raise InputError(f"{path}: 文件夹中没有 CSV/XLSX 表格 / no CSV or XLSX files in the folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    if not files:
+        raise InputError("没有指定输入文件 / no input files given")
+    return files
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the sidecar of ``path`` is: ``<file>.meta.yaml`` beside it."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def sidecar(path: Path) -> dict:
+    """What the sidecar of ``path`` says (an empty mapping when there is none, or it is empty).
+
+    Raises:
+        InputError: the sidecar is not valid YAML.
+    """
+    found = sidecar_path(path)
+    if not found.is_file():
+        return {}
+    try:
+        return yaml.safe_load(found.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{found}: 旁注文件格式错误 / invalid YAML ({exc})") from None
+
+
+def sidecar_region_year(path: Path) -> tuple[str | None, int | None]:
+    """(region, year) from the sidecar of ``path``; None for what it does not give."""
+    meta = sidecar(path)
+    return meta.get("region"), (int(meta["year"]) if meta.get("year") else None)
