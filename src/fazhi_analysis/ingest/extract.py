@@ -26,14 +26,15 @@ import pyarrow as pa
 import yaml
 
 from fazhi_analysis.ingest.decode import read_report_text
+from fazhi_analysis.ingest.sentence import CLAUSE_MARKS, FULL_STOPS, bounds, delimiters
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.numbers import CN_NUMERAL, chinese_to_number, parse_values
 
 FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"]
 # Full-width digits and signs folded one character to one character, so offsets stay valid.
 _FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
-_SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = _SENTENCE_END + "，,；;：:"
+_SENTENCE_END = FULL_STOPS + "\n"  # a report's line (a heading, a paragraph) ends its sentence
+_CLAUSE_END = _SENTENCE_END + CLAUSE_MARKS
 _LIST_MARK = "、"  # ends a figure's clause, but does not start one: 以调解、和解等方式结案170件
 _CN_DIGIT = "一二两三四五六七八九"
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
@@ -187,19 +188,6 @@ class _Quoted:
     def __contains__(self, pos: int) -> bool:
         k = bisect.bisect_right(self.starts, pos) - 1
         return k >= 0 and pos < self.ends[k] - 1
-
-
-def _delimiters(text: str, quoted: _Quoted, ends: str) -> list[int]:
-    """Positions of the delimiters ``ends`` outside quotes (、 inside “双随机、一公开” does not split)."""
-    return [
-        m.start() for m in re.finditer(f"[{re.escape(ends)}]", text) if m.group() == "\n" or m.start() not in quoted
-    ]
-
-
-def _bounds(delimiters: list[int], pos: int, length: int) -> tuple[int, int]:
-    """Start and end of the span around ``pos`` between two delimiters."""
-    k = bisect.bisect_left(delimiters, pos)
-    return (delimiters[k - 1] + 1 if k else 0), (delimiters[k] if k < len(delimiters) else length)
 
 
 # --- candidate figures -----------------------------------------------------------------------
@@ -446,9 +434,9 @@ def extract_text(text: str) -> pd.DataFrame:
     heads = _heading_rows(text)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
     head_starts, head_titles = [row["start"] for row in lines], [row["title"] for row in lines]
-    sentence_ends = _delimiters(folded, quoted, _SENTENCE_END)
-    clause_ends = _delimiters(folded, quoted, _CLAUSE_END)
-    item_ends = _delimiters(folded, quoted, _CLAUSE_END + _LIST_MARK)
+    sentence_ends = delimiters(folded, _SENTENCE_END, quoted)
+    clause_ends = delimiters(folded, _CLAUSE_END, quoted)
+    item_ends = delimiters(folded, _CLAUSE_END + _LIST_MARK, quoted)
     raws = [text[f["start"] : f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
     values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
@@ -461,8 +449,8 @@ def extract_text(text: str) -> pd.DataFrame:
         if values[i] is pd.NA:
             continue
         start, end = figure["start"], figure["end"]
-        s0, s1 = _bounds(sentence_ends, start, len(text))
-        c0, c1 = _bounds(clause_ends, start, len(text))[0], _bounds(item_ends, start, len(text))[1]
+        s0, s1 = bounds(sentence_ends, start, len(text))
+        c0, c1 = bounds(clause_ends, start, len(text))[0], bounds(item_ends, start, len(text))[1]
         before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
         after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
         unit = figure_units[i]
@@ -504,7 +492,7 @@ def extract_text(text: str) -> pd.DataFrame:
                 "raw": raws[i],
                 "start": start,
                 "end": end,
-                "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in "。！？!?")].strip(),
+                "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in FULL_STOPS)].strip(),
             }
         )
     return _typed(rows)

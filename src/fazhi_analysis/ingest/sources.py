@@ -16,9 +16,10 @@ import pandas as pd
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.decode import read_report_text
+from fazhi_analysis.ingest.sentence import FULL_STOPS, SEMICOLONS, bounds, delimiters
 
 _TEXT_SOURCE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+)$")
-_SENTENCE_END = "。！？；!?;"
+_SENTENCE_END = FULL_STOPS + SEMICOLONS  # shown alone, a source's sentence is cut short at a semicolon too
 
 
 @lru_cache(maxsize=32)
@@ -46,10 +47,9 @@ def sentence_of(source: object, raw_dir: Path | None = None) -> str | None:
     if not 1 <= line_no <= len(lines) or column >= len(lines[line_no - 1]):
         return None
     line = lines[line_no - 1]
-    start = max((line.rfind(mark, 0, column) for mark in _SENTENCE_END), default=-1) + 1
-    ends = [i for i in (line.find(mark, column) for mark in _SENTENCE_END) if i >= 0]
-    end = min(ends) + 1 if ends else len(line)
-    return line[start:end].strip()
+    at = column if column >= 0 else len(line) + column  # column 0 (before the line) counts from its end
+    start, end = bounds(delimiters(line, _SENTENCE_END), at, len(line))
+    return line[start : end + 1].strip()  # with the mark that ends it
 
 
 def sentences(sources: pd.Series, raw_dir: Path | None = None) -> pd.Series:
