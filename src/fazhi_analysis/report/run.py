@@ -17,15 +17,17 @@ Example:
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import papermill
 from traitlets.config import Config
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import project
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
 from fazhi_analysis.report.export import ReportHTMLExporter
@@ -75,33 +77,42 @@ def kernel_config(sockets: Path) -> Config:
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
-def _execute(notebook: Path, executed: Path, failed: Path, parameters: dict, cwd: Path) -> object:
-    """Run ``notebook`` into ``executed`` with papermill, the kernel in ``cwd``; a failed run is kept as ``failed``.
+def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, cwd: Path) -> tuple[Any, Path]:
+    """Run ``notebook`` with papermill into the private folder ``scratch``, the kernel in ``cwd``.
+
+    Returns the executed notebook and its file in ``scratch``. The notebook reads the table itself:
+    its :class:`InputError` (no table, no such region or year) is raised here as it is.
 
     Raises:
-        ReportError: A cell failed, or the notebook could not run at all.
+        InputError: The notebook found the input wrong (exit 2); nothing is written.
+        ReportError: A cell failed (the executed notebook is kept as ``failed``), or the notebook could
+            not run at all.
     """
+    executed = scratch / f"{STEM}.ipynb"
     try:
-        with tempfile.TemporaryDirectory(prefix="fazhi-kernel-", ignore_cleanup_errors=True) as sockets:
-            return papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(cwd),
-                config=kernel_config(Path(sockets)),
-            )
+        nb = papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,  # written once, at the end
+            cwd=str(cwd),
+            config=kernel_config(scratch),
+        )
     except Exception as exc:  # papermill's own errors and the kernel's alike
+        if getattr(exc, "ename", None) == InputError.__name__:
+            raise InputError(exc.evalue) from None
         if executed.is_file() and executed.stat().st_size:
             failed.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(executed, failed)
+            shutil.move(executed, failed)
             raise ReportError(
                 f"报告笔记本执行出错，已保存为 {failed}；原有报告未改动 / a cell failed, executed notebook kept "
                 f"as {failed}; the previous report is untouched: {_cell_error(exc)}"
             ) from exc
         raise ReportError(f"报告笔记本无法执行 / the notebook could not run: {_cell_error(exc)}") from exc
+    return nb, executed
 
 
 def run_report(
@@ -141,7 +152,6 @@ def run_report(
     notebook = Path(notebook or notebook_of(here)).resolve()
     if not notebook.is_file():
         raise InputError(f"{notebook}: 找不到报告笔记本 / report notebook not found")
-    analysis.select(analysis.load_table(data_path), region, year)  # unknown region or year: exit 2 before any work
     chromium, no_chromium = None, None
     if "pdf" in wanted:
         try:
@@ -157,9 +167,9 @@ def run_report(
         "compare_year": None if compare_year is None else int(compare_year),
     }
     with ExitStack() as stack:
-        target.mkdir(parents=True, exist_ok=True)
-        executed = stack.enter_context(atomic_path(target / f"{STEM}.ipynb"))
-        nb = _execute(notebook, executed, failed, parameters, cwd=here.root)
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-report-")))
+        nb, executed = _execute(notebook, scratch, failed, parameters, cwd=here.root)
+        shutil.move(executed, stack.enter_context(atomic_path(target / f"{STEM}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
         nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
         html, _ = ReportHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
@@ -167,7 +177,7 @@ def run_report(
             page = stack.enter_context(atomic_path(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
         else:  # printed to PDF only, never published
-            page = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-html-"))) / f"{STEM}.html"
+            page = scratch / f"{STEM}.html"
         page.write_text(html, encoding="utf-8")
         if chromium is not None:
             pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{STEM}.pdf")), chromium=chromium)
