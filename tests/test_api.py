@@ -15,6 +15,7 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_importing_the_package_loads_no_stage() -> None:
-    code = "import sys, fazhi_analysis; print(sorted(m for m in ('pandas', 'matplotlib', 'papermill') if m in sys.modules))"
+    stages = ("pandas", "matplotlib", "papermill")
+    code = f"import sys, fazhi_analysis; print(sorted(m for m in {stages!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
