@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fazhi_analysis.table.numbers import chinese_to_number, parse_value, parse_values
+from fazhi_analysis.table.numbers import alternation, chinese_to_number, parse_value, parse_values
 
 CASES = [
     ("1547.16万元", 15471600.0, "元", False),
@@ -96,3 +96,7 @@ def test_empty_series() -> None:
 )
 def test_chinese_to_number(text: str, value: int) -> None:
     assert chinese_to_number(text) == value
+
+
+def test_alternation_is_longest_first_and_escaped() -> None:
+    assert alternation(["约", "大约", "a+b"]) == r"(?:a\+b|大约|约)"

@@ -60,6 +60,26 @@ def test_format_number_has_no_trailing_zeros_or_separators() -> None:
     ]
 
 
+def test_format_number_without_decimals_keeps_every_digit() -> None:
+    values = (12.0, 12.5, 0.1 + 0.2, 1e20, -0.0, 7, "3.50")
+    assert [format_number(v, None) for v in values] == [
+        "12",
+        "12.5",
+        "0.30000000000000004",
+        "100000000000000000000",
+        "0",
+        "7",
+        "3.50",
+    ]
+
+
+def test_approximate_markers_are_written_back_as_the_source_wrote_them() -> None:
+    assert format_figure(300, "人", True, "大约300人") == "约300人"
+    assert format_figure(300, "人", True, "超过300人") == "超过300人"
+    assert format_figure(30, "人", True, "将近三十人") == "将近三十人"
+    assert format_figure(300, "人", True, "300人左右") == "300人左右"
+
+
 @pytest.mark.parametrize(
     ("current", "prior", "unit", "approx", "expected"),
     [

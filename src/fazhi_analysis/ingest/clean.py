@@ -69,7 +69,6 @@ from fazhi_analysis.ingest.sheet_layout import (
     find_header,
     guess_name_column,
     has_figures,
-    num_text,
     plain_text,
     region_in,
     unit_factor,
@@ -79,6 +78,7 @@ from fazhi_analysis.ingest.sheet_layout import (
 from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import MISSING, parse_values
+from fazhi_analysis.table.wording import format_number
 
 REASONS: dict[str, tuple[str, str]] = {
     "unknown_indicator": ("无法对应指标", "unknown indicator"),
@@ -556,7 +556,7 @@ def _text_codes(block: np.ndarray, col: int | None) -> tuple[np.ndarray, list[st
     if col is None:
         return np.full(len(block), -1, dtype=np.int64), []
     codes, uniques = pd.factorize(block[:, col])
-    texts = [(u.strip() or None) if isinstance(u, str) else num_text(u) for u in uniques]
+    texts = [(u.strip() or None) if isinstance(u, str) else format_number(u, None) for u in uniques]
     kept = [t for t in texts if t is not None]
     position = {t: k for k, t in enumerate(dict.fromkeys(kept))}
     remap = np.array([position[t] if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
@@ -681,7 +681,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         numbers = np.fromiter((type(v) is not str for v in flat), dtype=bool, count=n)
         texts = flat.copy()
-        texts[numbers] = [num_text(v) for v in flat[numbers]]
+        texts[numbers] = [format_number(v, None) for v in flat[numbers]]
         raw = pa.array(texts, type=pa.string())
     encoded = pc.dictionary_encode(raw)
     codes = encoded.indices.to_numpy(zero_copy_only=False)
@@ -883,9 +883,11 @@ def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
                 )
             )
         else:
-            listing = "；".join(f"{s} 为 {num_text(v)}{u}" for s, v, u in zip(group["source"], values, group["unit"]))
+            listing = "；".join(
+                f"{s} 为 {format_number(v, None)}{u}" for s, v, u in zip(group["source"], values, group["unit"])
+            )
             listing_en = "; ".join(
-                f"{num_text(v)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"])
+                f"{format_number(v, None)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"])
             )
             rejected.append(
                 group.assign(

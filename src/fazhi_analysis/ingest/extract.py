@@ -28,7 +28,16 @@ import yaml
 from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.ingest.sentence import CLAUSE_MARKS, FULL_STOPS, bounds, delimiters
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.numbers import CN_NUMERAL, chinese_to_number, parse_values
+from fazhi_analysis.table.numbers import (
+    APPROX_MARKS,
+    APPROX_PREFIXES,
+    CN_NUMERAL,
+    MULTIPLIERS,
+    RANGE_SEPARATORS,
+    alternation,
+    chinese_to_number,
+    parse_values,
+)
 
 FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"]
 # Full-width digits and signs folded one character to one character, so offsets stay valid.
@@ -37,6 +46,10 @@ _SENTENCE_END = FULL_STOPS + "\n"  # a report's line (a heading, a paragraph) en
 _CLAUSE_END = _SENTENCE_END + CLAUSE_MARKS
 _LIST_MARK = "、"  # ends a figure's clause, but does not start one: 以调解、和解等方式结案170件
 _CN_DIGIT = "一二两三四五六七八九"
+_FIGURE_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不足"))  # 大约: the figure starts at 约
+_FIGURE_SUFFIXES = ("以上", "左右", "有余", "多")  # of APPROX_SUFFIXES, those that close a figure in a sentence
+_RANGE = f"[{re.escape(RANGE_SEPARATORS)}－～]"  # the full-width forms too, for the unfolded text
+_RANGE_RE = re.compile(rf"\d{_RANGE}")
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
 AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
 
@@ -55,33 +68,29 @@ class _Rules:
     strip_re: re.Pattern[str]  # filler words opening a label
 
 
-def _alternation(words: list[str]) -> str:
-    """A regex group matching any of ``words``, longest first."""
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
-
-
 @cache
 def _rules() -> _Rules:
     with Path(__file__).with_name("extract_rules.yaml").open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     num = r"\d+(?:,\d{3})*(?:\.\d+)?"
     cn = rf"[{CN_NUMERAL}]+"
+    mark = alternation(APPROX_MARKS)
     figure = (
-        r"(?P<pre>不少于|不低于|至少|超过|将近|接近|多达|约|近|超|逾)?(?P<pct>百分之)?"
-        rf"(?P<num>{num}|{cn})(?:(?P<sep>至|到|~|-|—|－|～)(?P<num2>{num}|{cn}))?"
-        r"(?P<apx1>余|多)?(?P<mult>万亿|千万|百万|万|亿|千)?(?P<apx2>余|多)?"
-        rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{_alternation(raw['units'])[3:-1]})?"
-        r"(?P<post>以上|左右|有余|多)?"
+        rf"(?P<pre>{alternation(_FIGURE_PREFIXES)})?(?P<pct>百分之)?"
+        rf"(?P<num>{num}|{cn})(?:(?P<sep>{_RANGE})(?P<num2>{num}|{cn}))?"
+        rf"(?P<apx1>{mark})?(?P<mult>{alternation(MULTIPLIERS)})?(?P<apx2>{mark})?"
+        rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{alternation(raw['units'])})?"
+        rf"(?P<post>{alternation(_FIGURE_SUFFIXES)})?"
     )
     return _Rules(
         figure_re=re.compile(figure),
-        skip_after_re=re.compile(rf"[ \u3000]?{_alternation(raw['skip_units'])}"),
+        skip_after_re=re.compile(rf"[ \u3000]?{alternation(raw['skip_units'])}"),
         slogans=tuple(raw["slogans"]),
         rank_words=tuple(raw["rank_words"]),
-        change_re=re.compile(rf"(?P<word>{_alternation(raw['change_words'])})了?$"),
-        lead_re=re.compile(rf"(?<=.){_alternation(raw['lead_words'])}$"),
-        object_verbs_re=re.compile(_alternation(raw["object_verbs"])),
-        strip_re=re.compile(rf"^{_alternation(raw['label_strip'])}+"),
+        change_re=re.compile(rf"(?P<word>{alternation(raw['change_words'])})了?$"),
+        lead_re=re.compile(rf"(?<=.){alternation(raw['lead_words'])}$"),
+        object_verbs_re=re.compile(alternation(raw["object_verbs"])),
+        strip_re=re.compile(rf"^{alternation(raw['label_strip'])}+"),
     )
 
 
@@ -459,7 +468,7 @@ def extract_text(text: str) -> pd.DataFrame:
             not figure["rank"]
             and not rules.change_re.search(before)
             and "分别" not in folded[s0:start][-40:]
-            and not re.search(r"\d(?:至|到|~|-|—|－|～)", raws[i])
+            and not _RANGE_RE.search(raws[i])
         )
         indicator = None
         if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator

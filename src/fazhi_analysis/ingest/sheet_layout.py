@@ -356,10 +356,3 @@ def year_in(text: object) -> int | None:
         return None
     match = _YEAR_ANY.search(plain_text(text))
     return int(match.group(1)) if match else None
-
-
-def num_text(value: object) -> str:
-    """A number as a person writes it: 12.0 → ``'12'``, 12.5 → ``'12.5'``."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

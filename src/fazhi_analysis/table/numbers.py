@@ -18,6 +18,7 @@ Rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pandas as pd
@@ -47,6 +48,7 @@ MISSING_MARKERS = [
 APPROX_PREFIXES = ("约", "近", "超", "逾", "大约", "将近", "接近", "超过", "不少于", "不低于", "不足", "至少", "多达")
 PLAIN_PREFIXES = ("达", "达到", "共", "共计", "计", "累计", "合计", "为")
 APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下", "有余")
+APPROX_MARKS = ("余", "多")  # inside a figure, after the number or its 万/亿: 130余份, 2.8万余人次
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
 RANGE_SEPARATORS = "至到~-—"
 MISSING = "missing"
@@ -55,6 +57,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+CN_NUMBER = rf"[{CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?"  # a regex: 一千四百二十一, 三点五
 
 
 def chinese_to_number(text: str) -> float:
@@ -93,24 +96,25 @@ def _chinese_integer(text: str) -> int:
     return total + section + (digit or 0)
 
 
-def _alternation(words: tuple[str, ...] | list[str]) -> str:
-    return "|".join(sorted(words, key=len, reverse=True))
+def alternation(words: Iterable[str]) -> str:
+    """A regex group matching any of ``words`` (escaped), longest first: ``(?:将近|约|近)``."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-_CN_NUM = rf"[{CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?"
-_PREFIX = rf"(?P<pre>{_alternation(APPROX_PREFIXES + PLAIN_PREFIXES)})?"
+_MARK = alternation(APPROX_MARKS)
+_PREFIX = rf"(?P<pre>{alternation(APPROX_PREFIXES + PLAIN_PREFIXES)})?"
 # What follows a number: a range, 余/多, a multiplier, the unit and a trailing approx word. The
 # unit is lazy so that a trailing 以上 or 左右 is not swallowed by it.
 _TAIL = (
-    rf"(?:[{RANGE_SEPARATORS}](?P<num2>[0-9]+(?:\.[0-9]+)?|{_CN_NUM}))?(?P<apx1>余|多)?"
-    rf"(?P<mult>{_alternation(list(MULTIPLIERS))})?(?P<apx2>余|多)?(?P<unit>[^0-9]*?)"
-    rf"(?P<post>{_alternation(APPROX_SUFFIXES)})?$"
+    rf"(?:[{RANGE_SEPARATORS}](?P<num2>[0-9]+(?:\.[0-9]+)?|{CN_NUMBER}))?(?P<apx1>{_MARK})?"
+    rf"(?P<mult>{alternation(MULTIPLIERS)})?(?P<apx2>{_MARK})?(?P<unit>[^0-9]*?)"
+    rf"(?P<post>{alternation(APPROX_SUFFIXES)})?$"
 )
 # The Arrow pass: prefix, Arabic number, tail. Few groups keep RE2 fast.
 SPLIT_PATTERN = r"^(?P<head>[^0-9]*)(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?P<tail>.*)$"
 HEAD_RE = re.compile(rf"^{_PREFIX}(?P<sign>[+-])?$")
 TAIL_RE = re.compile(_TAIL)
-CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{_CN_NUM}){_TAIL}")
+CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{CN_NUMBER}){_TAIL}")
 # Characters that NFKC changes in figures: full-width forms, ideographic space, enclosed numbers.
 _COMPAT_CHARS = r"[\x{3000}\x{2150}-\x{218F}\x{2460}-\x{24FF}\x{3300}-\x{33FF}\x{FF00}-\x{FFEF}]"
 

@@ -20,17 +20,21 @@ import re
 
 import pandas as pd
 
+from fazhi_analysis.table.numbers import APPROX_MARKS, APPROX_PREFIXES, CN_NUMBER, MULTIPLIERS, alternation
+
+# The markers written back as the source wrote them. 大约 is written as its 约; 不足 and 多达 are not
+# written back (the figure then reads with 余, as an approximate figure without a marker does).
+_WRITTEN_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不足", "多达"))
+_WRITTEN_SUFFIXES = ("以上", "左右")  # of numbers.APPROX_SUFFIXES, those written after the unit
+_MAGNITUDES = {m: MULTIPLIERS[m] for m in ("万", "亿", "万亿")}
 _DIGITS = r"\d[\d,，.]*"
-_MAGNITUDE_RE = re.compile(_DIGITS + r"\s*(万亿|亿|万)")
-_PREFIX_RE = re.compile(r"(约|近|将近|接近|超过|超|逾|不少于|不低于|至少)\s*" + r"\d")
-_INNER_RE = re.compile(_DIGITS + r"\s*(?:万亿|亿|万)?\s*(余|多)")
-_OUTER_RE = re.compile(r"(以上|左右)")
-_MAGNITUDES = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+_MAGNITUDE_RE = re.compile(_DIGITS + rf"\s*({alternation(_MAGNITUDES)})")
+_PREFIX_RE = re.compile(rf"({alternation(_WRITTEN_PREFIXES)})\s*\d")
+_INNER_RE = re.compile(_DIGITS + rf"\s*{alternation(_MAGNITUDES)}?\s*({alternation(APPROX_MARKS)})")
+_OUTER_RE = re.compile(f"({alternation(_WRITTEN_SUFFIXES)})")
 # A figure written in Chinese numerals (五类, 约三十人, 两万余人次, 百分之九十八): kept as the source wrote it.
-_CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _CHINESE_RE = re.compile(
-    r"(?:(?:约|近|将近|接近|超过|超|逾|不少于|不低于|至少)\s*)?(?:百分之)?"
-    rf"[{_CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?(?:余|多)?"
+    rf"(?:{alternation(_WRITTEN_PREFIXES)}\s*)?(?:百分之)?{CN_NUMBER}(?:{alternation(APPROX_MARKS)})?"
 )
 NA_TEXT = "—"
 
@@ -39,8 +43,15 @@ def _is_na(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def format_number(value: float, decimals: int = 2) -> str:
-    """A number without thousands separators and without trailing zeros: ``1547.16``, ``98``, ``2.8``."""
+def format_number(value: float, decimals: int | None = 2) -> str:
+    """A number without thousands separators and without trailing zeros: ``1547.16``, ``98``, ``2.8``.
+
+    Rounded to ``decimals``; with None, every digit the value holds, as Python writes it (``12.0`` →
+    ``12``, ``0.1 + 0.2`` → ``0.30000000000000004``; a value that is not a float as ``str`` writes it):
+    a spreadsheet cell's own figure, quoted back.
+    """
+    if decimals is None:
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     text = f"{value:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
