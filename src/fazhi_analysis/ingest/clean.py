@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,7 @@ from fazhi_analysis.ingest.sheet_layout import (
     NOTE,
     NUMBER,
     TOTAL,
+    Columns,
     cell_kinds,
     clean_region,
     column_roles,
@@ -258,9 +260,9 @@ def clean_sheets(
         if got is None:
             skipped.append(sheet.where)
             continue
-        kept.append(got[0])
-        rejected.append(got[1])
-        distinct.append(got[2])
+        kept.append(got.kept)
+        rejected.append(got.rejects)
+        distinct.append(got.distinct)
     if sheets and len(skipped) == len(sheets):
         files = sorted({str(s.file) for s in sheets})
         raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
@@ -288,15 +290,175 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- one sheet --------------------------------------------------------------------------------
+#
+# A sheet is cleaned in stages, each handing the next a small named value: the layout (header,
+# column roles, the region and year the sheet tells), the roles the columns are used in, the kinds
+# of the data rows, the rows' indicators and keys, the cells read, their keys and figures, and last
+# the tidy rows and rejects. Per-row and per-column facts are worked out once (labels, matches,
+# units, regions, years) and carried to the cells as integer codes.
+
+
+class _SheetRows(NamedTuple):
+    """What one sheet gives: tidy rows (with ``_order`` and ``_key``), rejects, and whether no key can repeat."""
+
+    kept: pd.DataFrame
+    rejects: pd.DataFrame
+    distinct: bool
+
+
+class _Layout(NamedTuple):
+    """Where a sheet's data starts, what its header says of each column, and what the sheet as a whole tells."""
+
+    first: int  # the first row under the header
+    cols: Columns
+    context: str  # the sheet name and the text above the header: context for matching labels
+    region: str | None
+    year: int | None
+
+
+class _Roles(NamedTuple):
+    """What the columns are used for, once guesses have filled what the header does not say."""
+
+    role: list[str]  # per column: name, id, unit, region, year, value, indicator, total, unknown …
+    names: list[int]  # columns of indicator names: the last labels the rows, the others are context (类别)
+    ids: list[int]
+    values: list[int]  # columns whose cells are the figures read
+    rejects: list[int]  # total and unknown columns: their figures are rejected
+    transposed: bool  # indicators as columns, a row per region or year
+    label: int | None  # the column whose text labels each row
+
+
+class _Rows(NamedTuple):
+    """Per data row: its label, what kind of row it is, and the group row above it."""
+
+    present: np.ndarray  # non-empty cells of the data block
+    label: np.ndarray  # code of the row's label into ``label_texts`` (-1: none)
+    label_texts: list[str]
+    total: np.ndarray  # total rows (合计): their figures are rejected
+    skip: np.ndarray  # note rows and repeated headers: not read
+    has_values: np.ndarray  # rows with a cell in a value column
+    group: np.ndarray  # label code of the group row above (-1: none)
+    context: list[tuple[np.ndarray, list[str]]]  # the group and the other name columns, as codes and texts
+
+
+class _Matches(NamedTuple):
+    """Per row: its indicator (a catalog position, -1 for none) and, when it has none, why."""
+
+    ind: np.ndarray
+    note: np.ndarray
+
+
+class _Codes(NamedTuple):
+    """The string tables of a sheet; ``regions`` is shared by all sheets, so that region codes make one key."""
+
+    regions: _Interner
+    units: _Interner
+    texts: _Interner
+
+
+class _RowKeys(NamedTuple):
+    """Per row, as codes: the declared unit, the region, the year (0: none) and the label."""
+
+    unit: np.ndarray
+    region: np.ndarray
+    year: np.ndarray
+    label: np.ndarray
+
+
+class _ColumnKeys(NamedTuple):
+    """Per column, as codes: indicator, year (0: none), relative year, region, unit, header text and role."""
+
+    ind: np.ndarray
+    year: np.ndarray
+    rel: np.ndarray  # -1 for 上年, 0 for 本年, _NO_REL for neither
+    region: np.ndarray
+    unit: np.ndarray
+    text: np.ndarray
+    role: np.ndarray
+
+
+class _Cells(NamedTuple):
+    """The cells read: row (in the data block) and column of each, parsed, and whether the column is unknown."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    parsed: dict[str, np.ndarray]
+    in_unknown: np.ndarray
+
+
+class _Keys(NamedTuple):
+    """Per cell: its indicator (catalog position, -1: none), region code (-1: none) and year (0 or less: none)."""
+
+    ind: np.ndarray
+    region: np.ndarray
+    year: np.ndarray
+
+
+class _Figures(NamedTuple):
+    """Per cell: the value in the base unit, the unit code, and whether the indicator accepts that unit."""
+
+    value: np.ndarray
+    unit: np.ndarray
+    unit_ok: np.ndarray
+
+
+class _Placed(NamedTuple):
+    """Per cell: its source (``file#sheet!C4``, Arrow) and its place in reading order."""
+
+    source: pa.Array
+    order: np.ndarray
 
 
 def _clean_sheet(
     sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float, regions: _Interner
-):
+) -> _SheetRows | None:
     """Tidy rows and rejected cells of one sheet, and whether its layout rules out repeated keys.
 
-    Returns None for a sheet without figures. Per-row and per-column facts are worked out once
-    (labels, matches, units, regions, years) and carried to the cells as integer codes.
+    Returns None for a sheet without figures.
+    """
+    layout = _find_layout(sheet, region=region, year=year, threshold=threshold)
+    if layout is None:
+        return None
+    roles = _assign_roles(sheet, layout)
+    rows = _classify_rows(sheet, layout, roles)
+    codes = _Codes(regions, _Interner(), _Interner())
+    matches = _match_rows(sheet, layout, roles, rows, threshold)
+    row_keys = _row_keys(sheet.filled[layout.first :], roles, rows, codes)
+    columns = _column_keys(layout.cols, roles, codes)
+    sheet_region = codes.regions.code(layout.region)
+    cells = _read_cells(sheet, layout, roles, rows, columns, codes.units)
+    if cells is None:
+        return _SheetRows(_candidates_frame(0), _rejects_frame(0), True)
+    keys = _cell_keys(cells, matches, row_keys, columns, roles.transposed, sheet_region, layout.year)
+    figures = _figures(cells, keys, row_keys, columns, codes.units)
+    reason = _reason_codes(cells, keys, figures, columns, rows)
+    rows_abs = cells.rows + layout.first
+    placed = _Placed(_sources(sheet, rows_abs, cells.cols), _order_key(order, rows_abs, cells.cols))
+    ok = reason < 0
+    label = columns.text[cells.cols] if roles.transposed else row_keys.label[cells.rows]
+    kept = _kept_rows(cells, keys, figures, placed, label, ok, codes)
+    if roles.transposed:
+        notes = np.array([layout.cols.indicator_note[c] for c in cells.cols[~ok]], dtype=object)
+    else:
+        notes = matches.note[cells.rows[~ok]]
+    rejects = _rejected_rows(cells, keys, figures, placed, reason, notes, row_keys.label[cells.rows], columns, codes)
+    row_side = {
+        "region": np.where(row_keys.region >= 0, row_keys.region, sheet_region),
+        "year": np.where(row_keys.year > 0, row_keys.year, layout.year or 0),
+        "ind": matches.ind,
+    }
+    col_side = {"region": columns.region, "year": columns.year, "ind": columns.ind}
+    distinct = _keys_distinct(cells.rows[ok], cells.cols[ok], roles.transposed, row_side, col_side, columns.rel)
+    return _SheetRows(kept, rejects, distinct)
+
+
+def _find_layout(sheet: Sheet, *, region: str | None, year: int | None, threshold: float) -> _Layout | None:
+    """The header and column roles of a sheet, and the region and year it tells; None for a sheet without figures.
+
+    Region and year: those given, else the sheet name's, the title rows', the file name's.
+
+    Raises:
+        InputError: the sheet has figures but no header row.
     """
     values, filled = sheet.values, sheet.filled
     if values.size == 0:
@@ -314,238 +476,292 @@ def _clean_sheet(
     h0, h1 = header
     preamble = " ".join(str(v) for v in filled[:h0].ravel() if isinstance(v, str))
     cols = column_roles(filled[h0 : h1 + 1], threshold)
-    n_cols = values.shape[1]
-    data = np.arange(h1 + 1, len(values))
-    sheet_region = region or region_in(sheet.name) or region_in(preamble) or region_in(Path(sheet.label).stem)
-    sheet_year = year or year_in(sheet.name) or year_in(preamble) or year_in(Path(sheet.label).stem)
+    stem = Path(sheet.label).stem
+    return _Layout(
+        first=h1 + 1,
+        cols=cols,
+        context=" ".join(x for x in (sheet.name or "", preamble) if x),
+        region=region or region_in(sheet.name) or region_in(preamble) or region_in(stem),
+        year=year or year_in(sheet.name) or year_in(preamble) or year_in(stem),
+    )
 
-    name_cols = [c for c in range(n_cols) if cols.role[c] == "name"]
-    id_cols = [c for c in range(n_cols) if cols.role[c] == "id"]
-    indicator_cols = [c for c in range(n_cols) if cols.role[c] == "indicator"]
+
+def _assign_roles(sheet: Sheet, layout: _Layout) -> _Roles:
+    """Name, id, value and reject columns; a name or value column the header does not name is guessed.
+
+    Raises:
+        InputError: no column of indicator names.
+    """
+    role = list(layout.cols.role)
+    columns = range(len(role))
+    name_cols = [c for c in columns if role[c] == "name"]
+    id_cols = [c for c in columns if role[c] == "id"]
+    indicator_cols = [c for c in columns if role[c] == "indicator"]
     transposed = not name_cols and not id_cols and bool(indicator_cols)
     if not name_cols and not id_cols and not transposed:
-        guess = guess_name_column(filled[h1 + 1 : h1 + 201], cols)
+        guess = guess_name_column(sheet.filled[layout.first : layout.first + 200], layout.cols)
         if guess is None:
             raise InputError(f"{sheet.path_where}: 找不到指标名称列 / no column of indicator names found")
         name_cols = [guess]
-        cols.role[guess] = "name"
+        role[guess] = "name"
     if transposed:
         value_cols = indicator_cols
+        key_cols = [c for c in columns if role[c] in ("region", "year")]
+        label = key_cols[0] if key_cols else None
     else:
-        value_cols = [c for c in range(n_cols) if cols.role[c] == "value"]
-        for c in indicator_cols:
-            cols.role[c] = "unknown"
-        if not value_cols:
-            sample = values[h1 + 1 : h1 + 2001]
-            unknown = [c for c in range(n_cols) if cols.role[c] == "unknown" and has_figures(sample[:, c])]
-            if len(unknown) == 1:
-                cols.role[unknown[0]] = "value"
-                value_cols = unknown
-    reject_cols = [c for c in range(n_cols) if cols.role[c] in ("total", "unknown")]
-    context_prefix = " ".join(x for x in (sheet.name or "", preamble) if x)
+        value_cols = _value_columns(sheet.values[layout.first : layout.first + 2000], role, indicator_cols)
+        label = name_cols[-1] if name_cols else None
+    reject_cols = [c for c in columns if role[c] in ("total", "unknown")]
+    return _Roles(role, name_cols, id_cols, value_cols, reject_cols, transposed, label)
 
-    # Row labels and types, computed once per distinct label.
-    block_filled = filled[h1 + 1 :]  # views, not copies
-    block_values = values[h1 + 1 :]
+
+def _value_columns(sample: np.ndarray, role: list[str], indicator_cols: list[int]) -> list[int]:
+    """The value columns of a sheet with a row per indicator (updates ``role``).
+
+    Headers that name an indicator are unknown columns here; without a value column, the one
+    unknown column holding figures (in ``sample``, the first data rows) is it.
+    """
+    columns = range(len(role))
+    value_cols = [c for c in columns if role[c] == "value"]
+    for c in indicator_cols:
+        role[c] = "unknown"
+    if not value_cols:
+        unknown = [c for c in columns if role[c] == "unknown" and has_figures(sample[:, c])]
+        if len(unknown) == 1:
+            role[unknown[0]] = "value"
+            value_cols = unknown
+    return value_cols
+
+
+def _classify_rows(sheet: Sheet, layout: _Layout, roles: _Roles) -> _Rows:
+    """Label and kind (note, total, repeated header, group) of each data row, worked out once per distinct label."""
+    block_filled = sheet.filled[layout.first :]  # views, not copies
+    block_values = sheet.values[layout.first :]
     present = pd.notna(block_values)
-    n = len(data)
-    label_col = name_cols[-1] if name_cols else None
-    if transposed:
-        key_cols = [c for c in range(n_cols) if cols.role[c] in ("region", "year")]
-        label_col = key_cols[0] if key_cols else None
-    lab_codes, lab_texts = _text_codes(block_filled, label_col)
+    n = len(block_values)
+    lab_codes, lab_texts = _text_codes(block_filled, roles.label)
     row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
-    first = _first_text(block_filled, present if block_filled is block_values or filled is values else None)
+    first = _first_text(block_filled, present if sheet.filled is sheet.values else None)
     is_note = _map_unique(first, lambda t: bool(NOTE.match(plain_text(t))), False).astype(bool) & row_nonempty
     norm = [normalize_label(t) for t in lab_texts]
     is_total = _per_code(lab_codes, [bool(TOTAL.match(t)) for t in norm], False, bool)
     is_repeat_header = _per_code(
         lab_codes, [t in ("指标名称", "指标", "名称", "项目", "指标编号") for t in norm], False, bool
     )
-    has_values = present[:, value_cols].any(axis=1) if value_cols else np.zeros(n, bool)
+    has_values = present[:, roles.values].any(axis=1) if roles.values else np.zeros(n, bool)
     is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
     last_group = np.maximum.accumulate(np.where(is_group, np.arange(n), -1)) if n else np.zeros(0, np.int64)
     group_codes = np.where(last_group >= 0, lab_codes[np.maximum(last_group, 0)], -1)
-    context_parts = [(group_codes, lab_texts)] + [_text_codes(block_filled, c) for c in name_cols[:-1]]  # 类别 too
-    skip_row = is_note | is_repeat_header
+    context = [(group_codes, lab_texts)] + [_text_codes(block_filled, c) for c in roles.names[:-1]]  # 类别 too
+    return _Rows(present, lab_codes, lab_texts, is_total, is_note | is_repeat_header, has_values, group_codes, context)
 
-    # Row metadata as integer codes (-1: none).
-    ids, id_index, kinds_of, base_unit_of, section_of, accepted_of = _catalog_arrays()
-    units, texts = _Interner(), _Interner()
+
+def _match_rows(sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, threshold: float) -> _Matches:
+    """Each row's indicator: by its id, else by its label in context (once per distinct label and context)."""
+    n = len(rows.label)
     row_ind = np.full(n, -1, dtype=np.int32)
     row_note = np.full(n, "", dtype=object)
-    if not transposed:
-        id_codes, id_texts = _text_codes(block_filled, id_cols[0] if id_cols else None)
-        row_ind = _per_code(id_codes, [id_index.get(t, -1) for t in id_texts], -1, np.int32)
-        need = (row_ind < 0) & has_values & ~skip_row & ~is_total
-        if need.any():
-            # Match once per distinct (label, context) combination.
-            key = lab_codes.astype(np.int64) + 1
-            for codes, texts_ in context_parts:
-                key = key * (len(texts_) + 1) + (codes + 1)
-            pair_codes, _ = pd.factorize(key[need])
-            _, first_of_pair = np.unique(pair_codes, return_index=True)
-            rows_need = np.flatnonzero(need)
-            found = []
-            for r in rows_need[first_of_pair]:
-                label = lab_texts[lab_codes[r]] if lab_codes[r] >= 0 else ""
-                context = " ".join([context_prefix, *(t[c[r]] for c, t in context_parts if c[r] >= 0)]).strip()
-                got = match_one(label, context, float(threshold))
-                if got[0] is None and group_codes[r] >= 0 and label:
-                    # 收到申请 under 行政复议: try the group's words with the label's.
-                    joined = normalize_label(lab_texts[group_codes[r]]) + normalize_label(label)
-                    retry = match_one(joined, context, float(threshold))
-                    got = retry if retry[0] is not None else got
-                found.append(got)
-            row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[
-                pair_codes
-            ]
-            row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
-        bad_ids = (id_codes >= 0) & (row_ind < 0) & has_values
-        row_note[bad_ids] = [
-            f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]
-        ]
-    unit_col = next((c for c in range(n_cols) if cols.role[c] == "unit"), None)
-    unit_codes, unit_texts = _text_codes(block_filled, unit_col)
+    if roles.transposed:
+        return _Matches(row_ind, row_note)
+    id_index = _catalog_arrays()[1]
+    id_codes, id_texts = _text_codes(sheet.filled[layout.first :], roles.ids[0] if roles.ids else None)
+    row_ind = _per_code(id_codes, [id_index.get(t, -1) for t in id_texts], -1, np.int32)
+    need = (row_ind < 0) & rows.has_values & ~rows.skip & ~rows.total
+    if need.any():
+        # Match once per distinct (label, context) combination.
+        key = rows.label.astype(np.int64) + 1
+        for codes, texts in rows.context:
+            key = key * (len(texts) + 1) + (codes + 1)
+        pair_codes, _ = pd.factorize(key[need])
+        _, first_of_pair = np.unique(pair_codes, return_index=True)
+        found = [_match_row(rows, r, layout.context, threshold) for r in np.flatnonzero(need)[first_of_pair]]
+        row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
+        row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
+    bad_ids = (id_codes >= 0) & (row_ind < 0) & rows.has_values
+    row_note[bad_ids] = [
+        f"指标编号“{id_texts[i]}”不在目录中 / unknown indicator id '{id_texts[i]}'" for i in id_codes[bad_ids]
+    ]
+    return _Matches(row_ind, row_note)
+
+
+def _match_row(rows: _Rows, r: int, context_prefix: str, threshold: float) -> tuple[str | None, float, str]:
+    """:func:`match_one` for row ``r``: its label in its context, else its group's words with its own."""
+    label = rows.label_texts[rows.label[r]] if rows.label[r] >= 0 else ""
+    context = " ".join([context_prefix, *(t[c[r]] for c, t in rows.context if c[r] >= 0)]).strip()
+    got = match_one(label, context, float(threshold))
+    if got[0] is None and rows.group[r] >= 0 and label:
+        # 收到申请 under 行政复议: try the group's words with the label's.
+        joined = normalize_label(rows.label_texts[rows.group[r]]) + normalize_label(label)
+        retry = match_one(joined, context, float(threshold))
+        got = retry if retry[0] is not None else got
+    return got
+
+
+def _row_keys(block: np.ndarray, roles: _Roles, rows: _Rows, codes: _Codes) -> _RowKeys:
+    """Each row's declared unit (unit column, else the label's ``（万元）``), region, year and label, as codes."""
+    units, role = codes.units, roles.role
+    unit_codes, unit_texts = _text_codes(block, _first_column(role, "unit"))
     from_unit_col = _per_code(unit_codes, [units.code(unit_like(t)) for t in unit_texts], -1, np.int64)
-    from_label = _per_code(lab_codes, [units.code(unit_like(trailing_unit(t))) for t in lab_texts], -1, np.int64)
-    row_unit_code = np.where(unit_codes >= 0, from_unit_col, from_label)
-    region_col = next((c for c in range(n_cols) if cols.role[c] == "region"), None)
-    year_col = next((c for c in range(n_cols) if cols.role[c] == "year"), None)
-    region_codes, region_texts = _text_codes(block_filled, region_col)
-    row_region = _per_code(region_codes, [regions.code(clean_region(t)) for t in region_texts], -1, np.int64)
-    year_codes, year_texts = _text_codes(block_filled, year_col)
-    row_year = _per_code(year_codes, [year_in(t) or 0 for t in year_texts], 0, np.int64)
-    row_label = _per_code(lab_codes, [texts.code(t) for t in lab_texts], -1, np.int64)
+    from_label = _per_code(
+        rows.label, [units.code(unit_like(trailing_unit(t))) for t in rows.label_texts], -1, np.int64
+    )
+    region_codes, region_texts = _text_codes(block, _first_column(role, "region"))
+    year_codes, year_texts = _text_codes(block, _first_column(role, "year"))
+    return _RowKeys(
+        unit=np.where(unit_codes >= 0, from_unit_col, from_label),
+        region=_per_code(region_codes, [codes.regions.code(clean_region(t)) for t in region_texts], -1, np.int64),
+        year=_per_code(year_codes, [year_in(t) or 0 for t in year_texts], 0, np.int64),
+        label=_per_code(rows.label, [codes.texts.code(t) for t in rows.label_texts], -1, np.int64),
+    )
 
-    # Column metadata as codes.
-    col_ind = np.array([id_index.get(i, -1) if i else -1 for i in cols.indicator], dtype=np.int32)
-    col_year = np.array([y or 0 for y in cols.year], dtype=np.int64)
-    col_rel = np.array([_NO_REL if r is None else r for r in cols.rel], dtype=np.int64)
-    col_region = regions.codes(np.array(cols.region, dtype=object))
-    col_unit = units.codes(np.array(cols.unit, dtype=object))
-    col_text = texts.codes(np.array(cols.text, dtype=object))
-    col_role = np.array(cols.role, dtype=object)
-    sheet_region_code = regions.code(sheet_region)
 
-    # Cells: every non-empty cell of a value, total or unknown column, in rows that are not notes.
-    cell_cols = np.array(sorted(value_cols + reject_cols), dtype=int)
-    if n == 0 or len(cell_cols) == 0:
-        return _candidates_frame(0), _rejects_frame(0), True
-    mask = present[:, cell_cols]
-    mask[skip_row] = False
+def _first_column(role: list[str], wanted: str) -> int | None:
+    """The first column of role ``wanted``, if any."""
+    return next((c for c in range(len(role)) if role[c] == wanted), None)
+
+
+def _column_keys(cols: Columns, roles: _Roles, codes: _Codes) -> _ColumnKeys:
+    """What each column's header says (indicator, year, region, unit), as codes."""
+    id_index = _catalog_arrays()[1]
+    return _ColumnKeys(
+        ind=np.array([id_index.get(i, -1) if i else -1 for i in cols.indicator], dtype=np.int32),
+        year=np.array([y or 0 for y in cols.year], dtype=np.int64),
+        rel=np.array([_NO_REL if r is None else r for r in cols.rel], dtype=np.int64),
+        region=codes.regions.codes(np.array(cols.region, dtype=object)),
+        unit=codes.units.codes(np.array(cols.unit, dtype=object)),
+        text=codes.texts.codes(np.array(cols.text, dtype=object)),
+        role=np.array(roles.role, dtype=object),
+    )
+
+
+def _read_cells(
+    sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, columns: _ColumnKeys, units: _Interner
+) -> _Cells | None:
+    """Every non-empty cell of a value, total or unknown column outside note rows, parsed; None if there is none.
+
+    Text in a column not understood is not a figure: such cells are left out.
+    """
+    cell_cols = np.array(sorted(roles.values + roles.rejects), dtype=int)
+    if len(rows.label) == 0 or len(cell_cols) == 0:
+        return None
+    mask = rows.present[:, cell_cols]
+    mask[rows.skip] = False
     ri, cj = np.nonzero(mask)
     ci = cell_cols[cj]
-    percent = sheet.percent[h1 + 1 :][ri, ci] if sheet.percent is not None else None
-    parsed = _parse_cells(block_values[ri, ci], percent, units)
-    in_unknown = (col_role == "unknown")[ci]
-    keep = ~in_unknown | parsed["figure"]  # text in columns we do not understand is not a figure
+    percent = sheet.percent[layout.first :][ri, ci] if sheet.percent is not None else None
+    parsed = _parse_cells(sheet.values[layout.first :][ri, ci], percent, units)
+    in_unknown = (columns.role == "unknown")[ci]
+    keep = ~in_unknown | parsed["figure"]
     if not keep.all():
         ri, ci = ri[keep], ci[keep]
         parsed = {k: (v.filter(pa.array(keep)) if isinstance(v, pa.Array) else v[keep]) for k, v in parsed.items()}
         in_unknown = in_unknown[keep]
+    return _Cells(ri, ci, parsed, in_unknown)
 
-    ind = col_ind[ci] if transposed else row_ind[ri]
-    region_code = col_region[ci]
-    region_code = np.where(region_code >= 0, region_code, row_region[ri])
-    region_code = np.where(region_code >= 0, region_code, sheet_region_code)
-    base_year = np.where(row_year[ri] > 0, row_year[ri], sheet_year or 0)
-    rel = col_rel[ci]
-    year_value = np.where(
-        col_year[ci] > 0, col_year[ci], np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year)
-    )
-    declared = np.where(row_unit_code[ri] >= 0, row_unit_code[ri], col_unit[ci])
-    value, unit_code = _apply_units(parsed, declared, ind, units)
-    accepted = _accepted_matrix(units)
-    unit_ok = accepted[ind, unit_code]
 
-    reason_code = np.select(
-        [
-            in_unknown,
-            (col_role == "total")[ci],
-            is_total[ri],
-            parsed["reason"] == _R_MISSING,
-            parsed["reason"] == _R_BAD,
-            ind < 0,
-            region_code < 0,
-            year_value <= 0,
-            ~unit_ok,
-        ],
-        [
-            _REASON_CODE[r]
-            for r in (
-                "unknown_column",
-                "total",
-                "total",
-                "missing",
-                "unparsable",
-                "unknown_indicator",
-                "no_region",
-                "no_year",
-                "unit",
-            )
-        ],
-        default=-1,
-    )
-    rows_abs = data[ri]
-    sources = _sources(sheet, rows_abs, ci)
-    label_code = col_text[ci] if transposed else row_label[ri]
-    order_key = _order_key(order, rows_abs, ci)
-    raw = parsed["raw"]
+def _cell_keys(
+    cells: _Cells,
+    matches: _Matches,
+    row_keys: _RowKeys,
+    columns: _ColumnKeys,
+    transposed: bool,
+    sheet_region: int,
+    sheet_year: int | None,
+) -> _Keys:
+    """Indicator, region and year of each cell: its column's, else its row's, else the sheet's."""
+    ri, ci = cells.rows, cells.cols
+    ind = columns.ind[ci] if transposed else matches.ind[ri]
+    region = columns.region[ci]
+    region = np.where(region >= 0, region, row_keys.region[ri])
+    region = np.where(region >= 0, region, sheet_region)
+    base_year = np.where(row_keys.year[ri] > 0, row_keys.year[ri], sheet_year or 0)
+    rel = columns.rel[ci]
+    relative = np.where(rel != _NO_REL, np.where(base_year > 0, base_year + rel, 0), base_year)
+    year = np.where(columns.year[ci] > 0, columns.year[ci], relative)
+    return _Keys(ind, region, year)
 
-    ok = reason_code < 0
-    kept_ind = ind[ok]
+
+def _figures(cells: _Cells, keys: _Keys, row_keys: _RowKeys, columns: _ColumnKeys, units: _Interner) -> _Figures:
+    """Each cell's value and unit with the row's or column's declared unit applied, and whether the unit fits."""
+    declared = np.where(row_keys.unit[cells.rows] >= 0, row_keys.unit[cells.rows], columns.unit[cells.cols])
+    value, unit = _apply_units(cells.parsed, declared, keys.ind, units)
+    return _Figures(value, unit, _accepted_matrix(units)[keys.ind, unit])
+
+
+def _reason_codes(cells: _Cells, keys: _Keys, figures: _Figures, columns: _ColumnKeys, rows: _Rows) -> np.ndarray:
+    """Why each cell is rejected, as a position in :data:`REASONS` (the first that applies); -1 for a kept cell."""
+    parsed = cells.parsed
+    why = {
+        "unknown_column": cells.in_unknown,
+        "total": (columns.role == "total")[cells.cols] | rows.total[cells.rows],
+        "missing": parsed["reason"] == _R_MISSING,
+        "unparsable": parsed["reason"] == _R_BAD,
+        "unknown_indicator": keys.ind < 0,
+        "no_region": keys.region < 0,
+        "no_year": keys.year <= 0,
+        "unit": ~figures.unit_ok,
+    }
+    return np.select(list(why.values()), [_REASON_CODE[r] for r in why], default=-1)
+
+
+def _kept_rows(
+    cells: _Cells, keys: _Keys, figures: _Figures, placed: _Placed, label: np.ndarray, ok: np.ndarray, codes: _Codes
+) -> pd.DataFrame:
+    """The tidy rows of the kept cells, with ``_order`` and the dedupe ``_key``."""
+    kept_ind, year, value = keys.ind[ok], keys.year[ok], figures.value[ok]
     kept = pd.DataFrame(
         {
-            "region": regions.strings(region_code[ok]),
-            "year": pd.arrays.IntegerArray(year_value[ok], year_value[ok] <= 0),
-            "indicator": _Interner.of(ids).strings(kept_ind),
-            "value": pd.arrays.FloatingArray(value[ok], np.isnan(value[ok])),
-            "unit": units.strings(unit_code[ok]),
-            "approx": pd.arrays.BooleanArray(parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
-            "source": _arrow_strings(sources.filter(pa.array(ok))),
-            "raw": _arrow_strings(raw.filter(pa.array(ok))),
-            "label": texts.strings(label_code[ok]),
+            "region": codes.regions.strings(keys.region[ok]),
+            "year": pd.arrays.IntegerArray(year, year <= 0),
+            "indicator": _Interner.of(_catalog_arrays()[0]).strings(kept_ind),
+            "value": pd.arrays.FloatingArray(value, np.isnan(value)),
+            "unit": codes.units.strings(figures.unit[ok]),
+            "approx": pd.arrays.BooleanArray(cells.parsed["approx"][ok], np.zeros(int(ok.sum()), bool)),
+            "source": _arrow_strings(placed.source.filter(pa.array(ok))),
+            "raw": _arrow_strings(cells.parsed["raw"].filter(pa.array(ok))),
+            "label": codes.texts.strings(label[ok]),
             "section": _section_strings(kept_ind),
         }
     )
-    kept = tidy.conform(kept).assign(_order=order_key[ok], _key=_dedupe_key(region_code[ok], year_value[ok], kept_ind))
-    bad = ~ok
+    return tidy.conform(kept).assign(_order=placed.order[ok], _key=_dedupe_key(keys.region[ok], year, kept_ind))
+
+
+def _rejected_rows(
+    cells: _Cells,
+    keys: _Keys,
+    figures: _Figures,
+    placed: _Placed,
+    reason_code: np.ndarray,
+    notes: np.ndarray,
+    label: np.ndarray,
+    columns: _ColumnKeys,
+    codes: _Codes,
+) -> pd.DataFrame:
+    """The rejects table of the rejected cells, with messages; ``notes`` say why rejected rows match no indicator."""
+    ids, accepted_of = _catalog_arrays()[0], _catalog_arrays()[5]
+    bad = reason_code >= 0
     reason = np.array(list(REASONS), dtype=object)[reason_code[bad]]
-    bad_ind = ind[bad]
-    bad_unit = units.strings(unit_code[bad]).to_numpy(object, na_value="")
-    bad_raw = raw.filter(pa.array(bad)).to_pylist()
-    bad_column = texts.strings(col_text[ci[bad]]).to_numpy(object, na_value="")
-    note = row_note[ri[bad]] if not transposed else np.array([cols.indicator_note[c] for c in ci[bad]], dtype=object)
-    detail = _details(
-        reason, bad_raw, note, bad_unit, [ids[i] if i >= 0 else None for i in bad_ind], accepted_of, bad_column
+    bad_ind, year = keys.ind[bad], keys.year[bad]
+    bad_unit = codes.units.strings(figures.unit[bad]).to_numpy(object, na_value="")
+    bad_raw = cells.parsed["raw"].filter(pa.array(bad)).to_pylist()
+    bad_column = codes.texts.strings(columns.text[cells.cols[bad]]).to_numpy(object, na_value="")
+    indicators = [ids[i] if i >= 0 else None for i in bad_ind]
+    message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column)
+    rejects = pd.DataFrame(
+        {
+            "source": _arrow_strings(placed.source.filter(pa.array(bad))),
+            "region": codes.regions.strings(keys.region[bad]),
+            "year": pd.arrays.IntegerArray(year, year <= 0),
+            "indicator": _Interner.of(ids).strings(bad_ind),
+            "label": codes.texts.strings(label[bad]),
+            "column": bad_column,
+            "raw": bad_raw,
+            "reason": reason,
+            "message_zh": message_zh,
+            "message_en": message_en,
+        }
     )
-    rejects = (
-        pd.DataFrame(
-            {
-                "source": _arrow_strings(sources.filter(pa.array(bad))),
-                "region": regions.strings(region_code[bad]),
-                "year": pd.arrays.IntegerArray(year_value[bad], year_value[bad] <= 0),
-                "indicator": _Interner.of(ids).strings(bad_ind),
-                "label": texts.strings(row_label[ri[bad]]),
-                "column": bad_column,
-                "raw": bad_raw,
-                "reason": reason,
-                "message_zh": detail[0],
-                "message_en": detail[1],
-            }
-        )
-        .astype(REJECT_DTYPES)
-        .assign(_order=order_key[bad])
-    )
-    row_side = {
-        "region": np.where(row_region >= 0, row_region, sheet_region_code),
-        "year": np.where(row_year > 0, row_year, sheet_year or 0),
-        "ind": row_ind,
-    }
-    col_side = {"region": col_region, "year": col_year, "ind": col_ind}
-    distinct = _keys_distinct(ri[ok], ci[ok], transposed, row_side, col_side, col_rel)
-    return kept, rejects, distinct
+    return rejects.astype(REJECT_DTYPES).assign(_order=placed.order[bad])
 
 
 # --- pieces -----------------------------------------------------------------------------------
