@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -442,69 +443,106 @@ def extract_text(text: str) -> pd.DataFrame:
         return _empty_figures()
     heads = _heading_rows(text)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
-    head_starts, head_titles = [row["start"] for row in lines], [row["title"] for row in lines]
-    sentence_ends = delimiters(folded, _SENTENCE_END, quoted)
-    clause_ends = delimiters(folded, _CLAUSE_END, quoted)
-    item_ends = delimiters(folded, _CLAUSE_END + _LIST_MARK, quoted)
+    doc = _Document(
+        text,
+        folded,
+        [row["start"] for row in lines],
+        [row["title"] for row in lines],
+        delimiters(folded, _SENTENCE_END, quoted),
+        delimiters(folded, _CLAUSE_END, quoted),
+        delimiters(folded, _CLAUSE_END + _LIST_MARK, quoted),
+    )
+    figures = _parse_found(text, found, heads)
+    present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
+    rows = [_figure_row(i, doc, figures, present, rules) for i in range(len(found))]
+    return _typed([row for row in rows if row is not None])
+
+
+class _Document(NamedTuple):
+    """A report's text as figures are read from it: folded once, its headings and delimiters found once."""
+
+    text: str
+    folded: str  # full-width digits and signs folded (same offsets)
+    head_starts: list[int]  # the heading lines (not 一是 items), in text order
+    head_titles: list[str]
+    sentence_ends: list[int]  # delimiter positions outside quotes
+    clause_ends: list[int]
+    item_ends: list[int]  # clause ends and 、
+
+
+class _Found(NamedTuple):
+    """The candidate figures of a text: span (start, end, rank), start, raw text, value, unit, approx, section."""
+
+    spans: list[dict]
+    starts: list[int]
+    raws: list[str]
+    values: list
+    units: list  # as written; a rank without one is counted in 位
+    approx: list
+    sections: list[str | None]
+
+
+def _parse_found(text: str, found: list[dict], heads: list[dict]) -> _Found:
+    """Value, unit and approx of each candidate (a rank's 第 dropped), and the section it stands in."""
     raws = [text[f["start"] : f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
-    values, units, approx = parsed["value"].tolist(), parsed["unit"].tolist(), parsed["approx"].tolist()
-    figure_starts = [f["start"] for f in found]
-    figure_units = [u or "位" if f["rank"] else u for f, u in zip(found, units)]
-    sections = _section_at(heads, [f["start"] for f in found])
-    rows = []
-    present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
-    for i, figure in enumerate(found):
-        if values[i] is pd.NA:
-            continue
-        start, end = figure["start"], figure["end"]
-        s0, s1 = bounds(sentence_ends, start, len(text))
-        c0, c1 = bounds(clause_ends, start, len(text))[0], bounds(item_ends, start, len(text))[1]
-        before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
-        after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
-        unit = figure_units[i]
-        label = _label(before, after, rules)
-        level = (
-            not figure["rank"]
-            and not rules.change_re.search(before)
-            and "分别" not in folded[s0:start][-40:]
-            and not _RANGE_RE.search(raws[i])
+    units = [u or "位" if f["rank"] else u for f, u in zip(found, parsed["unit"].tolist())]
+    starts = [f["start"] for f in found]
+    sections = _section_at(heads, starts)
+    return _Found(found, starts, raws, parsed["value"].tolist(), units, parsed["approx"].tolist(), sections)
+
+
+def _figure_row(
+    i: int, doc: _Document, figures: _Found, present: dict[tuple[int, int], frozenset[str]], rules: _Rules
+) -> dict | None:
+    """The row of figure ``i``: its label, indicator and sentence; None when its text does not parse."""
+    if figures.values[i] is pd.NA:
+        return None
+    text, folded, found = doc.text, doc.folded, figures.spans
+    start, end = found[i]["start"], found[i]["end"]
+    s0, s1 = bounds(doc.sentence_ends, start, len(text))
+    c0, c1 = bounds(doc.clause_ends, start, len(text))[0], bounds(doc.item_ends, start, len(text))[1]
+    before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
+    after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
+    label = _label(before, after, rules)
+    level = (
+        not found[i]["rank"]
+        and not rules.change_re.search(before)
+        and "分别" not in folded[s0:start][-40:]
+        and not _RANGE_RE.search(figures.raws[i])
+    )
+    indicator = None
+    if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
+        k = bisect.bisect_right(doc.head_starts, start)
+        ctx = _Context(
+            start,
+            end,
+            figures.units[i],
+            (s0, s1),
+            (c0, c1),
+            after,
+            " ".join(doc.head_titles[max(0, k - 2) : k]),
+            figures.sections[i],
+            len(label) >= 2,
+            figures.starts,
+            figures.units,
         )
-        indicator = None
-        if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
-            k = bisect.bisect_right(head_starts, start)
-            ctx = _Context(
-                start,
-                end,
-                unit,
-                (s0, s1),
-                (c0, c1),
-                after,
-                " ".join(head_titles[max(0, k - 2) : k]),
-                sections[i],
-                len(label) >= 2,
-                figure_starts,
-                figure_units,
-            )
-            if (s0, s1) not in present:
-                sentence = folded[s0:s1]
-                present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
-            indicator = _map(ctx, folded, present[(s0, s1)])
-        rows.append(
-            {
-                "indicator": indicator,
-                "label": label,
-                "section": _section_of()[indicator] if indicator else sections[i],
-                "value": values[i],
-                "unit": unit,
-                "approx": bool(approx[i]),
-                "raw": raws[i],
-                "start": start,
-                "end": end,
-                "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in FULL_STOPS)].strip(),
-            }
-        )
-    return _typed(rows)
+        if (s0, s1) not in present:
+            sentence = folded[s0:s1]
+            present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
+        indicator = _map(ctx, folded, present[(s0, s1)])
+    return {
+        "indicator": indicator,
+        "label": label,
+        "section": _section_of()[indicator] if indicator else figures.sections[i],
+        "value": figures.values[i],
+        "unit": figures.units[i],
+        "approx": bool(figures.approx[i]),
+        "raw": figures.raws[i],
+        "start": start,
+        "end": end,
+        "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in FULL_STOPS)].strip(),
+    }
 
 
 _FIGURE_DTYPES = {
