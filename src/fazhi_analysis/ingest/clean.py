@@ -266,10 +266,10 @@ def clean_sheets(
     if sheets and len(skipped) == len(sheets):
         files = sorted({str(s.file) for s in sheets})
         raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
-    candidates = pd.concat(kept, ignore_index=True) if kept else _candidates_frame()
-    rejects = pd.concat(rejected, ignore_index=True) if rejected else _rejects_frame(0)
+    candidates = pd.concat(kept, ignore_index=True) if kept else _no_candidates()
+    rejects = pd.concat(rejected, ignore_index=True) if rejected else _no_rejects()
     if len(kept) == 1 and distinct[0]:  # one sheet whose layout cannot repeat a key: nothing to resolve
-        table, more = candidates.drop(columns="_key"), _rejects_frame(0)
+        table, more = candidates.drop(columns="_key"), _no_rejects()
     else:
         table, more = _resolve_duplicates(candidates)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
@@ -428,7 +428,7 @@ def _clean_sheet(
     sheet_region = codes.regions.code(layout.region)
     cells = _read_cells(sheet, layout, roles, rows, columns, codes.units)
     if cells is None:
-        return _SheetRows(_candidates_frame(0), _rejects_frame(0), True)
+        return _SheetRows(_no_candidates(), _no_rejects(), True)
     keys = _cell_keys(cells, matches, row_keys, columns, roles.transposed, sheet_region, layout.year)
     figures = _figures(cells, keys, row_keys, columns, codes.units)
     reason = _reason_codes(cells, keys, figures, columns, rows)
@@ -747,21 +747,19 @@ def _rejected_rows(
     bad_column = codes.texts.strings(columns.text[cells.cols[bad]]).to_numpy(object, na_value="")
     indicators = [ids[i] if i >= 0 else None for i in bad_ind]
     message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column)
-    rejects = pd.DataFrame(
-        {
-            "source": _arrow_strings(placed.source.filter(pa.array(bad))),
-            "region": codes.regions.strings(keys.region[bad]),
-            "year": pd.arrays.IntegerArray(year, year <= 0),
-            "indicator": _Interner.of(ids).strings(bad_ind),
-            "label": codes.texts.strings(label[bad]),
-            "column": bad_column,
-            "raw": bad_raw,
-            "reason": reason,
-            "message_zh": message_zh,
-            "message_en": message_en,
-        }
-    )
-    return rejects.astype(REJECT_DTYPES).assign(_order=placed.order[bad])
+    table = {
+        "source": _arrow_strings(placed.source.filter(pa.array(bad))),
+        "region": codes.regions.strings(keys.region[bad]),
+        "year": pd.arrays.IntegerArray(year, year <= 0),
+        "indicator": _Interner.of(ids).strings(bad_ind),
+        "label": codes.texts.strings(label[bad]),
+        "column": bad_column,
+        "raw": bad_raw,
+        "reason": reason,
+        "message_zh": message_zh,
+        "message_en": message_en,
+    }
+    return _rejects_table(table, placed.order[bad])
 
 
 # --- pieces -----------------------------------------------------------------------------------
@@ -1017,13 +1015,19 @@ def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tupl
     return zh, en
 
 
-def _candidates_frame(n: int = 0) -> pd.DataFrame:
+def _no_candidates() -> pd.DataFrame:
+    """An empty table of candidate rows (tidy columns, ``_order`` and ``_key``)."""
     return tidy.empty().assign(_order=np.zeros(0, np.int64), _key=np.zeros(0, np.int64))
 
 
-def _rejects_frame(n: int = 0) -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
-    return frame.astype(REJECT_DTYPES).assign(_order=np.zeros(0, np.int64))
+def _rejects_table(columns: Mapping[str, object], order: np.ndarray) -> pd.DataFrame:
+    """A rejects table (:data:`REJECT_COLUMNS`, typed) from its columns, with ``_order``."""
+    return pd.DataFrame(columns).astype(REJECT_DTYPES).assign(_order=order)
+
+
+def _no_rejects() -> pd.DataFrame:
+    """An empty rejects table, with ``_order``."""
+    return _rejects_table({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS}, np.zeros(0, np.int64))
 
 
 def _keys_distinct(
@@ -1075,64 +1079,48 @@ def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.nda
 def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one row per region, year, indicator; reject repeats as duplicate, disagreements as conflict."""
     if candidates.empty:
-        return candidates, _rejects_frame(0)
+        return candidates, _no_rejects()
     key = candidates.pop("_key").to_numpy(np.int64)
     dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if not dup.any():
-        return candidates, _rejects_frame(0)
+        return candidates, _no_rejects()
     multi = candidates[dup].assign(_key=key[dup], _approx=candidates["approx"][dup].fillna(False).astype(bool))
     multi = multi.sort_values(["_key", "_approx", "_order"], kind="stable")
     rejected = []
     keep_index = []
     for _, group in multi.groupby("_key", sort=False):
-        values = group["value"].astype(float)
-        high, low = values.max(), values.min()
-        if high - low <= 1e-9 * max(abs(high), abs(low), 1.0):
-            first = group.iloc[0]
-            keep_index.append(group.index[0])
-            rest = group.iloc[1:]
-            rejected.append(
-                rest.assign(
-                    reason="duplicate",
-                    message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
-                    message_en=f"duplicate of {first['source']} (same region, year and indicator)",
-                )
-            )
-        else:
-            listing = "；".join(
-                f"{s} 为 {format_number(v, None)}{u}" for s, v, u in zip(group["source"], values, group["unit"])
-            )
-            listing_en = "; ".join(
-                f"{format_number(v, None)}{u} in {s}" for s, v, u in zip(group["source"], values, group["unit"])
-            )
-            rejected.append(
-                group.assign(
-                    reason="conflict",
-                    message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
-                    message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
-                )
-            )
+        keep, bad = _judge_repeats(group)
+        if keep is not None:
+            keep_index.append(keep)
+        rejected.append(bad)
     table = candidates[~dup | candidates.index.isin(keep_index)]
     bad = pd.concat(rejected)
-    rejects = (
-        pd.DataFrame(
-            {
-                "source": bad["source"],
-                "region": bad["region"],
-                "year": bad["year"],
-                "indicator": bad["indicator"],
-                "label": bad["label"],
-                "column": pd.NA,
-                "raw": bad["raw"],
-                "reason": bad["reason"],
-                "message_zh": bad["message_zh"],
-                "message_en": bad["message_en"],
-            }
+    columns = {c: pd.NA if c == "column" else bad[c] for c in REJECT_COLUMNS}
+    return table, _rejects_table(columns, bad["_order"].to_numpy(np.int64))
+
+
+def _judge_repeats(group: pd.DataFrame) -> tuple[object | None, pd.DataFrame]:
+    """The row to keep of rows sharing a key (None when they disagree), and the others with reason and messages.
+
+    ``group`` is sorted best first (exact before approximate, then reading order).
+    """
+    values = group["value"].astype(float)
+    high, low = values.max(), values.min()
+    if high - low <= 1e-9 * max(abs(high), abs(low), 1.0):
+        first = group.iloc[0]
+        return group.index[0], group.iloc[1:].assign(
+            reason="duplicate",
+            message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
+            message_en=f"duplicate of {first['source']} (same region, year and indicator)",
         )
-        .astype(REJECT_DTYPES)
-        .assign(_order=bad["_order"].to_numpy(np.int64))
+    figures = [(s, f"{format_number(v, None)}{u}") for s, v, u in zip(group["source"], values, group["unit"])]
+    listing = "；".join(f"{s} 为 {figure}" for s, figure in figures)
+    listing_en = "; ".join(f"{figure} in {s}" for s, figure in figures)
+    return None, group.assign(
+        reason="conflict",
+        message_zh=f"同一地区、年度、指标的数值不一致：{listing}",
+        message_en=f"conflicting values for the same region, year and indicator: {listing_en}",
     )
-    return table, rejects
 
 
 def print_progress(line: str) -> None:
