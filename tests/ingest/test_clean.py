@@ -546,3 +546,10 @@ def test_cli_stdout_csv_and_rejects_listed_on_stderr(capsys):
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == ",".join(tidy.TIDY_COLUMNS)
     assert "拒收 / rejected misspelt.csv#C6" in err and "--rejects FILE" in err
+
+
+def test_sheet_source_names_a_cell_as_clean_does():
+    sheet = _grid([["指标名称", "数值"], ["行政应诉案件", "2"]], name="应诉", label="dept.xlsx")
+    result = clean.clean_sheets([sheet], region="甲区", year=2024)
+    assert result.table["source"].tolist() == [sheet.source(1, 1)] == ["dept.xlsx#应诉!B2"]
+    assert _grid([["x"]]).source(0, 27) == "grid.csv#AB1"

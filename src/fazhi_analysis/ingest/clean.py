@@ -835,10 +835,11 @@ class _Interner:
         missing = codes < 0
         indices = pa.array(np.where(missing, 0, codes), mask=missing) if missing.any() else pa.array(codes)
         taken = pc.take(items, indices)
-        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=pa.string())), dtype="string")
+        return _arrow_strings(taken)
 
 
 def _arrow_strings(array: pa.Array) -> pd.Series:
+    """A pandas string column backed by the Arrow string array ``array`` (no copy)."""
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array], type=pa.string())), dtype="string")
 
 
@@ -899,9 +900,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
         raw = pa.array(texts, type=pa.string())
     encoded = pc.dictionary_encode(raw)
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    uniques = pd.Series(
-        pd.arrays.ArrowStringArray(pa.chunked_array([encoded.dictionary], type=pa.string())), dtype="string"
-    )
+    uniques = _arrow_strings(encoded.dictionary)
     parsed = parse_values(uniques)
     why = parsed["reason"]
     reason_u = np.where(why.isna(), _R_OK, np.where((why == MISSING).fillna(False).to_numpy(bool), _R_MISSING, _R_BAD))
@@ -966,7 +965,7 @@ def _apply_units(
 
 def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> pa.Array:
     """``file#sheet!A1`` for each cell, as an Arrow string array."""
-    prefix = f"{sheet.label}#" if sheet.name is None else f"{sheet.label}#{sheet.name}!"
+    prefix = sheet.source_prefix
     if len(rows) == 0:
         return pa.array([], type=pa.string())
     heads = pa.array([prefix + column_letter(c) for c in range(int(cols.max()) + 1)], type=pa.string())

@@ -34,6 +34,7 @@ from fazhi_analysis.table.numbers import (
     APPROX_PREFIXES,
     CN_NUMERAL,
     MULTIPLIERS,
+    PANDAS_TYPES,
     RANGE_SEPARATORS,
     alternation,
     chinese_to_number,
@@ -566,21 +567,11 @@ def _empty_figures() -> pd.DataFrame:
 def _typed(rows: list[dict]) -> pd.DataFrame:
     """The figures table from row dicts, with its dtypes (built through Arrow in one conversion)."""
     table = pa.Table.from_pylist(rows, schema=_FIGURE_SCHEMA)
-    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+    return table.to_pandas(types_mapper=PANDAS_TYPES.get)
 
 
-_FIGURE_SCHEMA = pa.schema(
-    [
-        (name, {"string": pa.string(), "Float64": pa.float64(), "boolean": pa.bool_(), "Int64": pa.int64()}[dtype])
-        for name, dtype in _FIGURE_DTYPES.items()
-    ]
-)
-_ARROW_TO_PANDAS = {
-    pa.string(): pd.StringDtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-    pa.int64(): pd.Int64Dtype(),
-}
+_ARROW_TYPES = {str(dtype): arrow for arrow, dtype in PANDAS_TYPES.items()}  # "Float64" → float64 …
+_FIGURE_SCHEMA = pa.schema([(name, _ARROW_TYPES[dtype]) for name, dtype in _FIGURE_DTYPES.items()])
 
 
 @cache

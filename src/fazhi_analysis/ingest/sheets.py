@@ -68,10 +68,14 @@ class Sheet:
         """``path`` or ``path#sheet`` for error messages (the full path, so the user can find it)."""
         return str(self.file) if self.name is None else f"{self.file}#{self.name}"
 
+    @property
+    def source_prefix(self) -> str:
+        """What the source of each cell starts with: ``dept.xlsx#复议!`` or ``dept.csv#``."""
+        return f"{self.label}#" if self.name is None else f"{self.label}#{self.name}!"
+
     def source(self, row: int, col: int) -> str:
         """The source of a cell: ``dept.xlsx#复议!D7`` or ``dept.csv#D7`` (0-based row and column)."""
-        ref = f"{column_letter(col)}{row + 1}"
-        return f"{self.label}#{ref}" if self.name is None else f"{self.label}#{self.name}!{ref}"
+        return f"{self.source_prefix}{column_letter(col)}{row + 1}"
 
 
 def column_letter(col: int) -> str:

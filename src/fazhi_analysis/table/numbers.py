@@ -237,12 +237,18 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
     for name in ("value", "unit", "approx"):
         columns[name] = pc.if_else(missing, pa.scalar(None, columns[name].type), columns[name])
     columns["reason"] = pc.if_else(missing, pa.scalar(MISSING), columns["reason"])
-    result = pa.table(columns).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    result = pa.table(columns).to_pandas(types_mapper=PANDAS_TYPES.get)
     result.index = values.index
     return result
 
 
-_PANDAS_TYPES = {pa.float64(): pd.Float64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype()}
+# Arrow types → the nullable pandas dtypes of tables built through Arrow (here and in extraction).
+PANDAS_TYPES = {
+    pa.float64(): pd.Float64Dtype(),
+    pa.string(): pd.StringDtype(),
+    pa.bool_(): pd.BooleanDtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
 
 
 def parse_value(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
