@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from report_data import figure_text, mentions
 
-from fazhi_analysis.table.wording import format_change, format_figure, format_number
+from fazhi_analysis.table.wording import format_change, format_figure, format_number, plain_figure
 
 
 @pytest.mark.parametrize("mention", [m for m in mentions() if m["indicator"]], ids=lambda m: m["raw"])
@@ -71,6 +71,13 @@ def test_format_number_without_decimals_keeps_every_digit() -> None:
         "7",
         "3.50",
     ]
+
+
+def test_plain_figure_keeps_every_digit_for_messages() -> None:
+    assert plain_figure(15471600.0, "元") == "15471600元"
+    assert plain_figure(130, "份", True) == "130余份"
+    assert plain_figure(98.5, "%", True) == "98.5%"
+    assert plain_figure(1234567.5, None, None) == "1234567.5"
 
 
 def test_approximate_markers_are_written_back_as_the_source_wrote_them() -> None:

@@ -80,7 +80,7 @@ from fazhi_analysis.ingest.sheet_layout import (
 from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import MISSING, parse_values
-from fazhi_analysis.table.wording import format_number
+from fazhi_analysis.table.wording import format_number, plain_figure
 
 REASONS: dict[str, tuple[str, str]] = {
     "unknown_indicator": ("无法对应指标", "unknown indicator"),
@@ -1112,7 +1112,7 @@ def _judge_repeats(group: pd.DataFrame) -> tuple[object | None, pd.DataFrame]:
             message_zh=f"与 {first['source']} 重复（同一地区、年度、指标）",
             message_en=f"duplicate of {first['source']} (same region, year and indicator)",
         )
-    figures = [(s, f"{format_number(v, None)}{u}") for s, v, u in zip(group["source"], values, group["unit"])]
+    figures = [(s, plain_figure(v, u)) for s, v, u in zip(group["source"], values, group["unit"])]
     listing = "；".join(f"{s} 为 {figure}" for s, figure in figures)
     listing_en = "; ".join(f"{figure} in {s}" for s, figure in figures)
     return None, group.assign(

@@ -58,6 +58,16 @@ def format_number(value: float, decimals: int | None = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def plain_figure(value: float, unit: object = "", approx: object = False) -> str:
+    """A figure for messages, every digit kept and no 万/亿: ``15471600元``, ``130余份``, ``98.5%``.
+
+    An approximate figure gets 余 before its unit, except a rate (``98%``).
+    """
+    unit = "" if _is_na(unit) else str(unit)
+    mark = "余" if not _is_na(approx) and bool(approx) and unit != "%" else ""
+    return f"{format_number(float(value), None)}{mark}{unit}"
+
+
 def _magnitude(value: float, unit: str, raw: str | None) -> str:
     """The multiplier to write: the one the source used, else 亿/万 for large amounts and round counts."""
     if raw:
