@@ -23,6 +23,7 @@ from fazhi_analysis.ingest.discover import (
     sidecar,
     sidecar_path,
     sidecar_region_year,
+    source_name,
     spreadsheet_files,
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_text
@@ -57,7 +58,7 @@ def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
     text = read_report_text(path)
     region, year = identify(path, text)
     figures = extract_text(text)
-    rel = path.relative_to(raw_dir).as_posix()
+    rel = source_name(path, raw_dir)
     starts = figures["start"].astype("int64")
     line_starts = pd.Series([0] + [m.end() for m in re.finditer("\n", text)])
     line = line_starts.searchsorted(starts, side="right")

@@ -49,3 +49,8 @@ def test_sidecar_gives_region_and_year(tmp_path):
     _touch(tmp_path / "r.txt.meta.yaml", "region: [unclosed\n")
     with pytest.raises(InputError, match="invalid YAML"):
         discover.sidecar_region_year(report)
+
+
+def test_sources_name_a_file_under_the_root_or_by_its_name(tmp_path):
+    assert discover.source_name(tmp_path / "sub" / "a.csv", tmp_path) == "sub/a.csv"
+    assert discover.source_name(tmp_path / "sub" / "a.csv") == "a.csv"

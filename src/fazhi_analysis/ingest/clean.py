@@ -56,7 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.discover import expand_paths
+from fazhi_analysis.ingest.discover import expand_paths, source_name
 from fazhi_analysis.ingest.match import DEFAULT_THRESHOLD, match_one, normalize_label, trailing_unit
 from fazhi_analysis.ingest.sheet_layout import (
     HEADER_SCAN_ROWS,
@@ -171,7 +171,7 @@ def clean_files(
     files = expand_paths(paths)
     sheets: list[Sheet] = []
     for number, path in enumerate(files, 1):
-        label = Path(path).relative_to(root).as_posix() if root else Path(path).name
+        label = source_name(path, root)
         if progress:
             progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
         read = read_sheets(path, label=label)

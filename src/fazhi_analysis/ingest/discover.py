@@ -67,6 +67,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def source_name(path: str | Path, root: str | Path | None = None) -> str:
+    """How sources name an input file: its path under ``root`` (``sub/dept.xlsx``), else its name."""
+    return Path(path).relative_to(root).as_posix() if root else Path(path).name
+
+
 def sidecar_path(path: Path) -> Path:
     """Where the sidecar of ``path`` is: ``<file>.meta.yaml`` beside it."""
     return path.with_name(path.name + SIDECAR_SUFFIX)
