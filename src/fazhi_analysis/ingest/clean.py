@@ -808,17 +808,20 @@ class _Interner:
     """Strings ↔ small integer codes (-1 for none), so that per-cell work is integer work."""
 
     def __init__(self) -> None:
+        """An empty table."""
         self.items: list[str] = []
         self.index: dict[str, int] = {}
 
     @classmethod
     def of(cls, items: Sequence[str]) -> _Interner:
+        """A table holding ``items``, coded in their order."""
         interner = cls()
         for item in items:
             interner.code(item)
         return interner
 
     def code(self, item: object) -> int:
+        """The code of ``item``, added when new; -1 for a missing value."""
         if item is None or (not isinstance(item, str) and pd.isna(item)):
             return -1
         if item not in self.index:
@@ -827,6 +830,7 @@ class _Interner:
         return self.index[item]
 
     def codes(self, values: np.ndarray) -> np.ndarray:
+        """:meth:`code` of each value (once per distinct value), as int64."""
         return _map_unique(values, self.code, -1).astype(np.int64)
 
     def strings(self, codes: np.ndarray) -> pd.Series:
@@ -973,10 +977,19 @@ def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> pa.Array:
 
 
 def _order_key(sheet_order: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """One int64 per cell that sorts in reading order: sheet, row, column."""
     return (np.int64(sheet_order) << 40) + (rows.astype(np.int64) << 16) + cols.astype(np.int64)
 
 
-def _details(reason, raw, match_note, unit, indicator, accepted, column) -> tuple[np.ndarray, np.ndarray]:
+def _details(
+    reason: np.ndarray,
+    raw: list[str | None],
+    match_note: np.ndarray,
+    unit: np.ndarray,
+    indicator: list[str | None],
+    accepted: Mapping[str, tuple[str, ...]],
+    column: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Chinese and English messages of rejected cells (formatted per reason, vectorized)."""
     zh = np.empty(len(reason), dtype=object)
     en = np.empty(len(reason), dtype=object)

@@ -76,6 +76,7 @@ def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
 
 
 def _strict(path: Path, data: bytes, encoding: str) -> str:
+    """``data`` decoded as ``encoding``; an error naming the first bad byte when it does not decode."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -85,6 +86,7 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
 
 
 def _read_docx(path: Path) -> str:
+    """The paragraphs of a ``.docx`` file, a line each."""
     import docx  # imported here: python-docx is only needed for .docx input
     from docx.opc.exceptions import PackageNotFoundError
 

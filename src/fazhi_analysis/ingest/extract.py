@@ -72,6 +72,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
+    """The rules of extract_rules.yaml, compiled once."""
     with Path(__file__).with_name("extract_rules.yaml").open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     num = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -176,6 +177,7 @@ def _heading_sections(levels: list[int], titles: list[str]) -> list[str | None]:
 
 @cache
 def _section_keywords() -> dict[str, tuple[str, ...]]:
+    """Catalog section id → the keywords of its headings."""
     return catalog.sections()["keywords"].to_dict()
 
 
@@ -192,11 +194,13 @@ class _Quoted:
     """The spans of a text inside quotes, book-title marks or brackets (“八五”, 《纲要》, 〔2021〕)."""
 
     def __init__(self, text: str) -> None:
+        """The quoted spans of ``text``."""
         spans = [m.span() for m in _QUOTED_RE.finditer(text)]
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
 
     def __contains__(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside quotes (the closing mark is outside)."""
         k = bisect.bisect_right(self.starts, pos) - 1
         return k >= 0 and pos < self.ends[k] - 1
 
@@ -257,6 +261,7 @@ def _valid_chinese(match: re.Match[str], text: str, rules: _Rules) -> bool:
 
 
 def _is_year_range(match: re.Match[str]) -> bool:
+    """Whether a matched range is one of years (2021—2025), not a figure."""
     nums = [match["num"], match["num2"] or ""]
     return all(n.isdigit() and len(n) == 4 and 1900 <= int(n) <= 2100 for n in nums if n) and bool(match["num2"])
 
@@ -389,6 +394,7 @@ def _alias_index() -> dict[str, dict[str, list[_Indicator]]]:
 
 @cache
 def _all_aliases() -> tuple[str, ...]:
+    """Every alias of the catalog, once."""
     return tuple({alias for by_alias in _alias_index().values() for alias in by_alias})
 
 
@@ -561,6 +567,7 @@ _FIGURE_DTYPES = {
 
 
 def _empty_figures() -> pd.DataFrame:
+    """The figures table without rows."""
     return _typed([])
 
 
@@ -576,6 +583,7 @@ _FIGURE_SCHEMA = pa.schema([(name, _ARROW_TYPES[dtype]) for name, dtype in _FIGU
 
 @cache
 def _section_of() -> dict[str, str]:
+    """Catalog indicator id → its section id."""
     return catalog.indicators()["section"].to_dict()
 
 

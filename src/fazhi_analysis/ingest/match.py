@@ -90,6 +90,7 @@ def _choices() -> tuple[dict[str, list[tuple[str, bool]]], list[str], list[list[
 
 
 def _variants(label: str) -> list[str]:
+    """A label and its forms without a filler prefix (全年) or suffix (数量), to look up exactly."""
     out = [label]
     for prefix in _PREFIXES:
         if label.startswith(prefix) and len(label) > len(prefix) + 1:
@@ -102,6 +103,7 @@ def _variants(label: str) -> list[str]:
 
 
 def _allowed(ind: str, is_name: bool, label: str, context: str) -> bool:
+    """Whether an indicator may match a label: not excluded, no count for a rate (…率), in context if by alias."""
     info = catalog.indicators().loc[ind]
     if not is_name and any(word in label for word in info["exclude"]):
         return False

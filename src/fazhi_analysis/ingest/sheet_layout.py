@@ -184,6 +184,7 @@ def plain_text(value: object) -> str:
 
 
 def _headerish(value: object, kind: int, threshold: float) -> bool:
+    """Whether a cell reads like a column header: a year, a role word, a region or an indicator name."""
     if kind == YEAR:
         return True
     text = plain_text(value)
@@ -195,6 +196,7 @@ def _headerish(value: object, kind: int, threshold: float) -> bool:
 
 
 def _role_word(text: str) -> str | None:
+    """The column role a header word names (id, unit, region, name …), if any."""
     for role, pattern in _ROLE_WORDS:
         if pattern.match(text):
             return role
@@ -202,6 +204,7 @@ def _role_word(text: str) -> str | None:
 
 
 def _strip_unit(text: str) -> str:
+    """``text`` without parenthesized parts: ``数值（万元）`` → ``数值``."""
     return re.sub(r"[（(][^（）()]*[)）]", "", text)
 
 
@@ -257,6 +260,7 @@ def column_roles(header: np.ndarray, threshold: float) -> Columns:
 
 
 def _unit_after_colon(text: str) -> str | None:
+    """The unit of a header such as ``单位：万元``, if any."""
     match = re.search(r"单位[:：]([^\s,，;；)）]{1,6})", text)
     return match.group(1) if match else None
 
@@ -274,6 +278,7 @@ def unit_like(text: str | None) -> str | None:
 
 @cache
 def _known_units() -> frozenset[str]:
+    """Every unit the catalog accepts, and %."""
     units = {"%"}
     for accepted in catalog.indicators()["units"]:
         units.update(accepted)
@@ -319,6 +324,7 @@ def figure_mask(parsed: pd.DataFrame) -> np.ndarray:
 
 
 def _parses(text: str) -> bool:
+    """Whether ``text`` parses as a figure."""
     return bool(figure_mask(parse_values(pd.Series([text], dtype=object)))[0])
 
 

@@ -123,6 +123,7 @@ def read_sheets(path: str | Path, *, label: str | None = None) -> list[Sheet]:
 
 
 def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
+    """The grid of a CSV or TSV file (encoding and delimiter found from the bytes)."""
     text = decode(path, data, guess=True).lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{path}: 文件为空 / empty file")
@@ -146,6 +147,7 @@ def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
 
 
 def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
+    """The grids of every worksheet of an XLSX workbook (old, encrypted and corrupt files refused)."""
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in data:
             raise InputError(

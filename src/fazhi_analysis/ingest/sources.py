@@ -24,6 +24,7 @@ _SENTENCE_END = FULL_STOPS + SEMICOLONS  # shown alone, a source's sentence is c
 
 @lru_cache(maxsize=32)
 def _lines(path: Path) -> tuple[str, ...]:
+    """The lines of a report text (the last 32 files read are kept)."""
     return tuple(read_report_text(path).split("\n"))
 
 

@@ -18,7 +18,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import pandas as pd
@@ -74,6 +74,7 @@ def chinese_to_number(text: str) -> float:
 
 
 def _chinese_integer(text: str) -> int:
+    """Value of a Chinese integer numeral, digit by digit (二〇二四) or with units (一千四百二十一)."""
     if not text or any(ch not in CN_NUMERAL for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
     if all(ch in CN_DIGITS for ch in text) and len(text) > 1:
@@ -169,7 +170,7 @@ def _parse_other(text: str) -> tuple[float | None, str | None, bool | None, str 
     return value * factor, "%" if match["pct"] else unit, approx or match["pre"] in APPROX_PREFIXES, None
 
 
-def _lookup(strings: pa.Array, parse) -> tuple[list, pa.Array]:
+def _lookup(strings: pa.Array, parse: Callable[[str], tuple]) -> tuple[list, pa.Array]:
     """Parse each distinct string of ``strings`` once: (parsed rows of the distinct values, codes)."""
     encoded = pc.dictionary_encode(pc.fill_null(strings, ""))
     return [parse(s) for s in encoded.dictionary.to_pylist()], encoded.indices

@@ -40,6 +40,7 @@ NA_TEXT = "—"
 
 
 def _is_na(value: object) -> bool:
+    """Whether a cell is missing: None, NA or NaN."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
