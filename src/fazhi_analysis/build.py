@@ -139,7 +139,7 @@ def build(
     if extra is not None:  # spreadsheet rows (see build_checked), regions spelt as the reports spell them
         from fazhi_analysis.ingest.clean import harmonize_regions
 
-        known = pd.concat([f["region"] for f in frames]) if frames else pd.Series([], dtype="string")
+        known = pd.concat([f["region"] for f in frames]) if frames else pd.Series([], dtype=tidy.TIDY_DTYPES["region"])
         frames.append(tidy.conform(harmonize_regions(extra, known.dropna().unique())))
     table = tidy.sort(pd.concat(frames, ignore_index=True))
     write_table(table, processed_dir / TABLE_STEM)

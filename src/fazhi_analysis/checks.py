@@ -41,6 +41,7 @@ from pandera.typing import Series
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
+from fazhi_analysis.table.wording import plain_figure
 
 ERROR, WARNING = "error", "warning"
 RULES = (
@@ -296,10 +297,12 @@ def _duplicates_and_conflicts(mapped: pd.DataFrame) -> list[dict]:
         values = group["value"].astype(float).tolist()
         approx = group["approx"].fillna(False).astype(bool).tolist()
         listing_zh = "，".join(
-            f"{s} 为 {_fmt(v, u, a)}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
+            f"{s} 为 {plain_figure(v, u, a)}"
+            for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
         )
         listing_en = ", ".join(
-            f"{_fmt(v, u, a)} in {s}" for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
+            f"{plain_figure(v, u, a)} in {s}"
+            for s, v, u, a in zip(group["source"].fillna("?"), values, group["unit"], approx)
         )
         if not _agree(values, approx):
             findings.append(
@@ -351,7 +354,7 @@ def _ranges(mapped: pd.DataFrame) -> list[dict]:
     ]
     for mask, rule, zh, en in rules:
         for row in mapped[mask.fillna(False).to_numpy(dtype=bool)].itertuples(index=False):
-            v = _fmt(row.value, row.unit, False)
+            v = plain_figure(row.value, row.unit, False)
             findings.append(
                 _finding(
                     ERROR,
@@ -397,8 +400,9 @@ def _relations(best: pd.DataFrame) -> list[dict]:
                     _sources(row.source_l, row.source_r),
                     "relation",
                     f"应满足 {_name(rel.left)} {symbol} {_name(rel.right)}，"
-                    f"实际为 {_fmt(row.value_l, row.unit_l, False)} 与 {_fmt(row.value_r, row.unit_r, False)}",
-                    f"expected {rel.left} {rel.op} {rel.right}, got {_num(row.value_l)} and {_num(row.value_r)}",
+                    f"实际为 {plain_figure(row.value_l, row.unit_l)} 与 {plain_figure(row.value_r, row.unit_r)}",
+                    f"expected {rel.left} {rel.op} {rel.right}, "
+                    f"got {plain_figure(row.value_l)} and {plain_figure(row.value_r)}",
                 )
             )
     return findings
@@ -472,10 +476,10 @@ def _outliers(best: pd.DataFrame, threshold: float) -> list[dict]:
                 _sources(row.source, row.source_prev),
                 "outlier",
                 f"{_name(row.indicator)}同比变化 {change:+.1f}%（{row.year - 1}年 "
-                f"{_fmt(row.value_prev, row.unit_prev, row.approx_prev)} → {row.year}年 "
-                f"{_fmt(row.value, row.unit, row.approx)}），请核实",
+                f"{plain_figure(row.value_prev, row.unit_prev, row.approx_prev)} → {row.year}年 "
+                f"{plain_figure(row.value, row.unit, row.approx)}），请核实",
                 f"{row.indicator} changed {change:+.1f}% year over year "
-                f"({_num(row.value_prev)} → {_num(row.value)}); please check",
+                f"({plain_figure(row.value_prev)} → {plain_figure(row.value)}); please check",
             )
         )
     return findings
@@ -543,18 +547,3 @@ def _section_members() -> dict[str, tuple[str, ...]]:
 def _name(indicator: str) -> str:
     names = _names()
     return f"{names[indicator]}（{indicator}）" if indicator in names else str(indicator)
-
-
-def _num(value: float) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
-
-
-def _fmt(value: float, unit: object, approx: object) -> str:
-    unit = "" if unit is None or pd.isna(unit) else str(unit)
-    mark = (
-        "余"
-        if (approx is True or (approx is not None and not pd.isna(approx) and bool(approx))) and unit != "%"
-        else ""
-    )
-    return f"{_num(value)}{mark}{unit}"

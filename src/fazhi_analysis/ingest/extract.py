@@ -28,7 +28,7 @@ import yaml
 
 from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.ingest.sentence import CLAUSE_MARKS, FULL_STOPS, bounds, delimiters
-from fazhi_analysis.table import catalog
+from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import (
     APPROX_MARKS,
     APPROX_PREFIXES,
@@ -552,17 +552,12 @@ def _figure_row(
     }
 
 
+# The tidy table's dtypes (its contract, table.tidy), plus where the figure stands in the text.
 _FIGURE_DTYPES = {
-    "indicator": "string",
-    "label": "string",
-    "section": "string",
-    "value": "Float64",
-    "unit": "string",
-    "approx": "boolean",
-    "raw": "string",
+    **{c: tidy.TIDY_DTYPES[c] for c in ("indicator", "label", "section", "value", "unit", "approx", "raw")},
     "start": "Int64",
     "end": "Int64",
-    "sentence": "string",
+    "sentence": tidy.TIDY_DTYPES["raw"],
 }
 
 
@@ -624,6 +619,6 @@ def extract_file(path: str | Path, region: str | None = None, year: int | None =
     text = read_report_text(path)
     figures = extract_text(text)
     found_region, found_year = detect_region_year(text)
-    figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype="Int64"))
-    figures.insert(0, "region", pd.array([region or found_region] * len(figures), dtype="string"))
+    figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype=tidy.TIDY_DTYPES["year"]))
+    figures.insert(0, "region", pd.array([region or found_region] * len(figures), dtype=tidy.TIDY_DTYPES["region"]))
     return figures
