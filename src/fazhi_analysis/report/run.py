@@ -5,8 +5,10 @@ written to temporary files first and renamed only when all asked formats succeed
 never half-overwrites a good report. When a cell fails, the executed notebook is kept as
 ``annual_report.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
-Stock tools only: papermill starts and stops its own Jupyter kernel, nbconvert renders the page
-(:mod:`fazhi_analysis.report.export`), and one Chromium call prints it (:mod:`fazhi_analysis.report.pdf`).
+Stock tools only: jupyter_client's ``KernelManager`` starts the kernel (IPC sockets where the system
+has them), papermill runs the notebook in it, nbconvert renders the page
+(:mod:`fazhi_analysis.report.export`) and one Chromium call prints it (:mod:`fazhi_analysis.report.pdf`).
+The kernel is started first and boots while papermill and nbconvert load here.
 
 Example:
     >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
@@ -19,18 +21,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import papermill
+from jupyter_client.manager import KernelManager
 from traitlets.config import Config
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
-from fazhi_analysis.report.export import ReportHTMLExporter
 from fazhi_analysis.table.write import atomic_path
 
 NOTEBOOK_NAME = "annual_report.ipynb"
@@ -77,8 +78,23 @@ def kernel_config(sockets: Path) -> Config:
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
-def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, cwd: Path) -> tuple[Any, Path]:
-    """Run ``notebook`` with papermill into the private folder ``scratch``, the kernel in ``cwd``.
+@contextmanager
+def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
+    """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``scratch``; shut down on exit.
+
+    Started first, so that it boots while the rest of the report is prepared; papermill then runs the
+    notebook in it (its ``km`` argument).
+    """
+    manager = KernelManager(kernel_name=KERNEL, config=kernel_config(scratch))
+    manager.start_kernel(cwd=str(cwd))
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, kernel: KernelManager) -> tuple[Any, Path]:
+    """Run ``notebook`` with papermill in ``kernel``, into the private folder ``scratch``.
 
     Returns the executed notebook and its file in ``scratch``. The notebook reads the table itself:
     its :class:`InputError` (no table, no such region or year) is raised here as it is.
@@ -88,6 +104,8 @@ def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, cwd:
         ReportError: A cell failed (the executed notebook is kept as ``failed``), or the notebook could
             not run at all.
     """
+    import papermill  # loaded while the kernel boots (see run_report)
+
     executed = scratch / f"{STEM}.ipynb"
     try:
         nb = papermill.execute_notebook(
@@ -98,8 +116,7 @@ def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, cwd:
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,  # written once, at the end
-            cwd=str(cwd),
-            config=kernel_config(scratch),
+            km=kernel,
         )
     except Exception as exc:  # papermill's own errors and the kernel's alike
         if getattr(exc, "ename", None) == InputError.__name__:
@@ -168,11 +185,20 @@ def run_report(
     }
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-report-")))
-        nb, executed = _execute(notebook, scratch, failed, parameters, cwd=here.root)
+        with started_kernel(scratch, cwd=here.root) as kernel:
+            # While the kernel boots, this process loads papermill and nbconvert and readies the page
+            # template (an empty notebook rendered once): about half a second that is not waited for later.
+            import nbformat
+
+            from fazhi_analysis.report.export import ReportHTMLExporter
+
+            exporter = ReportHTMLExporter()
+            exporter.from_notebook_node(nbformat.v4.new_notebook())
+            nb, executed = _execute(notebook, scratch, failed, parameters, kernel)
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{STEM}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
         nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
-        html, _ = ReportHTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
+        html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
         if "html" in wanted or no_chromium is not None:  # without Chromium the HTML is the fallback
             page = stack.enter_context(atomic_path(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
