@@ -7,6 +7,7 @@ page, a PDF with selectable Chinese text; and the failure paths.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -244,3 +245,23 @@ def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path, mo
     page = (folder / "annual_report.html").read_text(encoding="utf-8")
     assert "<th>2023年</th><th>同比</th>" in page
     assert "收到行政复议申请11件（同比增加3件、增长37.5%）" in page
+
+
+def test_report_runs_in_this_interpreter_whatever_python3_kernel_is_installed(tmp_path) -> None:
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "another Python",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    data = tmp_path / "prior.parquet"
+    with_prior_year().to_parquet(data)
+    args = ("report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--formats", "html")
+    result = run_fazhi(*args, "--output-dir", str(tmp_path / "out"), env={"JUPYTER_PATH": str(tmp_path / "jupyter")})
+    assert result.returncode == 0, result.stderr

@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from traitlets.config import Config
 
@@ -83,9 +84,12 @@ def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
     """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``scratch``; shut down on exit.
 
     Started first, so that it boots while the rest of the report is prepared; papermill then runs the
-    notebook in it (its ``km`` argument).
+    notebook in it (its ``km`` argument). The kernel is ipykernel's own spec, this interpreter: no
+    ``python3`` kernel spec installed elsewhere on the machine (another Python, without this package)
+    can take its place.
     """
-    manager = KernelManager(kernel_name=KERNEL, config=kernel_config(scratch))
+    native_only = KernelSpecManager(kernel_dirs=[])
+    manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(scratch))
     manager.start_kernel(cwd=str(cwd))
     try:
         yield manager
