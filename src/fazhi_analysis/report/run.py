@@ -189,16 +189,17 @@ def run_report(
     }
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-report-")))
-        with started_kernel(scratch, cwd=here.root) as kernel:
-            # While the kernel boots, this process loads papermill and nbconvert and readies the page
-            # template (an empty notebook rendered once): about half a second that is not waited for later.
-            import nbformat
+        kernel = stack.enter_context(started_kernel(scratch, cwd=here.root))
+        # While the kernel boots, this process loads papermill and nbconvert and readies the page
+        # template (an empty notebook rendered once): about half a second that is not waited for later.
+        import nbformat
 
-            from fazhi_analysis.report.export import ReportHTMLExporter
+        from fazhi_analysis.report.export import ReportHTMLExporter
 
-            exporter = ReportHTMLExporter()
-            exporter.from_notebook_node(nbformat.v4.new_notebook())
-            nb, executed = _execute(notebook, scratch, failed, parameters, kernel)
+        exporter = ReportHTMLExporter()
+        exporter.from_notebook_node(nbformat.v4.new_notebook())
+        nb, executed = _execute(notebook, scratch, failed, parameters, kernel)
+        kernel.request_shutdown()  # the kernel ends while the page is exported and printed
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{STEM}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
         nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
