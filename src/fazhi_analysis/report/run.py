@@ -8,7 +8,8 @@ never half-overwrites a good report. When a cell fails, the executed notebook is
 Stock tools only: jupyter_client's ``KernelManager`` starts the kernel (IPC sockets where the system
 has them), papermill runs the notebook in it, nbconvert renders the page
 (:mod:`fazhi_analysis.report.export`) and one Chromium call prints it (:mod:`fazhi_analysis.report.pdf`).
-The kernel is started first and boots while papermill and nbconvert load here.
+The kernel is started first and boots, importing the report's libraries, while papermill and
+nbconvert load here.
 
 Example:
     >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
@@ -40,6 +41,9 @@ BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
 FORMATS = ("html", "pdf")
 STEM = "annual_report"
 KERNEL = "python3"
+# What the report notebook imports, imported by the kernel as it starts (IPython's exec_lines), while
+# this process loads papermill and nbconvert: neither then waits for the other.
+PRELOAD = "import fazhi_analysis.analysis, fazhi_analysis.report.charts, fazhi_analysis.report.narrative"
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -83,14 +87,14 @@ def kernel_config(sockets: Path) -> Config:
 def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
     """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``scratch``; shut down on exit.
 
-    Started first, so that it boots while the rest of the report is prepared; papermill then runs the
-    notebook in it (its ``km`` argument). The kernel is ipykernel's own spec, this interpreter: no
-    ``python3`` kernel spec installed elsewhere on the machine (another Python, without this package)
-    can take its place.
+    Started first, so that it boots and imports the report's libraries (:data:`PRELOAD`) while the
+    rest of the report is prepared; papermill then runs the notebook in it (its ``km`` argument).
+    The kernel is ipykernel's own spec, this interpreter: no ``python3`` kernel spec installed
+    elsewhere on the machine (another Python, without this package) can take its place.
     """
     native_only = KernelSpecManager(kernel_dirs=[])
     manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(scratch))
-    manager.start_kernel(cwd=str(cwd))
+    manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
     try:
         yield manager
     finally:
