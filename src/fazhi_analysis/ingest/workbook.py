@@ -7,6 +7,9 @@ warning can be overridden, so that ``130余`` or ``—`` can still be typed. The
 the columns are wide enough to read. :func:`fazhi_analysis.ingest.clean.clean_files` reads a filled
 template back without loss: ids, values, units, region and year.
 
+Every text cell (the catalog's ids, names and units, a project's own among them, and the titles holding
+the region) goes through :func:`fazhi_analysis.table.write.defuse`, so that no text can start a formula.
+
 Example:
     >>> write_template("填报表.xlsx", region="达坂城区", year=2024)   # doctest: +SKIP
 """
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.write import atomic_path
+from fazhi_analysis.table.write import atomic_path, defuse
 
 if TYPE_CHECKING:  # openpyxl is imported when a template is written
     import pandas as pd
@@ -114,13 +117,13 @@ def _write_head(ws: Worksheet, title: str, header: list[str], styles: _Styles) -
     from openpyxl.styles import Alignment, Font
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    ws.cell(1, 1, defuse(title)).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADER))
-    note = ws.cell(2, 1, INSTRUCTIONS)
+    note = ws.cell(2, 1, defuse(INSTRUCTIONS))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
     for col, text in enumerate(header, 1):
-        cell = ws.cell(HEADER_ROW, col, text)
+        cell = ws.cell(HEADER_ROW, col, defuse(text))
         cell.font, cell.fill, cell.border = Font(bold=True), styles.head_fill, styles.border
         cell.alignment = Alignment(horizontal="center", vertical="center")
 
@@ -128,7 +131,7 @@ def _write_head(ws: Worksheet, title: str, header: list[str], styles: _Styles) -
 def _write_indicator(ws: Worksheet, r: int, ind: str, row: pd.Series, styles: _Styles) -> None:
     """Row ``r`` of a sheet: an indicator's id, name and unit, and its two value cells with their number check."""
     for col, text in enumerate([ind, row["name"], row["unit"]], 1):
-        ws.cell(r, col, text).border = styles.border
+        ws.cell(r, col, defuse(text)).border = styles.border
     for col in (4, 5):
         cell = ws.cell(r, col)
         cell.border, cell.fill = styles.border, styles.input_fill

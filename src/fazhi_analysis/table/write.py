@@ -1,4 +1,9 @@
-"""Write tables safely: to stdout or files, as JSON, CSV or Parquet, never half-overwriting a good file."""
+"""Write tables safely: to stdout or files, as JSON, CSV, XLSX or Parquet, never half-overwriting a good file.
+
+Text from the inputs is data: in a CSV or XLSX file, written for people to open in Excel, a text cell
+that could start a formula is escaped (:func:`defuse`); Parquet and JSON, written for programs, keep
+every value exact.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,43 @@ from fazhi_analysis.errors import InputError
 
 if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
     import pandas as pd  # the report pipeline uses atomic_path without loading pandas
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """``value`` safe for a spreadsheet cell: text that could start a formula gets a leading ``'``.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (:data:`FORMULA_STARTS`)
+    is what Excel and LibreOffice read as a formula (``=HYPERLINK(…)``, ``+1+1法律援助案件``,
+    ``@SUM(1)``) when a CSV or XLSX file is opened; OWASP's advice against this "CSV injection" is to
+    prefix such a cell with a single quote, which makes it text. Everything else is returned as it is:
+    other text, missing values and numbers (a negative number is a number, not text, and stays one).
+    Every CSV and XLSX writer of the package passes its text cells through this function (see
+    :func:`defused`); Parquet and JSON output is not escaped.
+
+    Example:
+        >>> defuse("=HYPERLINK(A1)"), defuse("-3"), defuse(-3.0), defuse("达坂城区")
+        ("'=HYPERLINK(A1)", "'-3", -3.0, '达坂城区')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def defused(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells went through :func:`defuse`; numeric and boolean columns are untouched.
+
+    Text columns keep their dtype; in an ``object`` column only the ``str`` cells change.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for name, column in frame.items():
+        if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+            out[name] = column.map(defuse, na_action="ignore").astype(column.dtype)
+    return out
 
 
 @contextlib.contextmanager
@@ -42,6 +84,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None:
     """Write ``frame`` as a JSON array (one object per row), CSV or Parquet to ``out`` or stdout.
 
+    CSV text cells that could start a formula are escaped (:func:`defuse`); JSON and Parquet are exact.
+
     Raises:
         InputError: Parquet asked for without an output file.
     """
@@ -55,12 +99,12 @@ def write_records(frame: pd.DataFrame, fmt: str, out: str | Path | None) -> None
         records = [{key: _json_scalar(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
         text = json.dumps(records, ensure_ascii=False, indent=1)
     else:
-        text = frame.to_csv(index=False)
+        text = _csv_text(frame)
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     with atomic_path(out) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8", newline="")
 
 
 def _json_scalar(value: object) -> object:
@@ -76,23 +120,42 @@ def _json_scalar(value: object) -> object:
     return value
 
 
+def _csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text for people: text cells through :func:`defuse`, lines ending in CRLF (RFC 4180).
+
+    CRLF, not LF: Python's CSV writer quotes a field holding a character of the line ending only, so a
+    carriage return in a cell would otherwise be written bare, and split the row when read back.
+    """
+    return defused(frame).to_csv(index=False, lineterminator="\r\n")
+
+
 def _write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically."""
+    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically; formulas defused."""
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        tmp.write_bytes(_csv_text(frame).encode("utf-8-sig"))
+
+
+def _write_xlsx(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write an XLSX file (one sheet, a frozen header row), atomically; formulas defused, numbers as numbers."""
+    import pandas as pd
+
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        defused(frame).to_excel(writer, index=False, sheet_name="table", freeze_panes=(1, 0))
 
 
 def write_file(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` to ``path`` as Parquet, JSON or CSV, chosen by the suffix (CSV otherwise)."""
+    """Write ``frame`` to ``path`` as Parquet, JSON, XLSX or CSV, chosen by the suffix (CSV otherwise)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".parquet", ".json"):
         write_records(frame, fmt=suffix[1:], out=path)
+    elif suffix == ".xlsx":
+        _write_xlsx(frame, path)
     else:
         _write_csv(frame, path)
 
 
 def write_table(frame: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
-    """Write ``frame`` to ``stem.parquet`` and ``stem.csv`` (UTF-8 with BOM, so Excel reads Chinese)."""
+    """Write ``frame`` to ``stem.parquet`` (exact) and ``stem.csv`` (for people: see :func:`_write_csv`)."""
     parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
     with atomic_path(parquet) as tmp:
         frame.to_parquet(tmp, index=False)
