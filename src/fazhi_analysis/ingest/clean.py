@@ -150,6 +150,9 @@ def clean_files(
     root: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
+    max_cells: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    max_text_bytes: int | None = None,
 ) -> CleanResult:
     """Clean CSV/XLSX files (folders are searched for them) into one tidy table and its rejects.
 
@@ -160,9 +163,12 @@ def clean_files(
         root: sources name files relative to this folder (default: the file name only).
         progress: called with one line per file read (e.g. ``print`` to stderr).
         defaults: per-file (region, year) used instead of ``region``/``year`` (e.g. from sidecars).
+        max_cells, max_unzipped_bytes, max_text_bytes: limits of each file (cells of a workbook,
+            decompressed bytes of an XLSX, bytes of a CSV); None for the defaults of
+            :func:`fazhi_analysis.ingest.sheets.read_sheets`.
 
     Raises:
-        InputError: a file is missing, empty, unreadable, of another type, or has no header row.
+        InputError: a file is missing, empty, unreadable, of another type, beyond a limit, or has no header row.
 
     Example:
         >>> r = clean_files(["tests/fixtures/clean/long_wanyuan.csv"])   # doctest: +SKIP
@@ -174,7 +180,13 @@ def clean_files(
         label = source_name(path, root)
         if progress:
             progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
-        read = read_sheets(path, label=label)
+        read = read_sheets(
+            path,
+            label=label,
+            max_cells=max_cells,
+            max_unzipped_bytes=max_unzipped_bytes,
+            max_text_bytes=max_text_bytes,
+        )
         sheets.extend(read)
     result = clean_sheets(sheets, region=region, year=year, threshold=threshold, defaults=defaults)
     result.files = len(files)
@@ -695,7 +707,7 @@ def _reason_codes(cells: _Cells, keys: _Keys, figures: _Figures, columns: _Colum
         "unknown_column": cells.in_unknown,
         "total": (columns.role == "total")[cells.cols] | rows.total[cells.rows],
         "missing": parsed["reason"] == _R_MISSING,
-        "unparsable": parsed["reason"] == _R_BAD,
+        "unparsable": (parsed["reason"] == _R_BAD) | ~np.isfinite(figures.value),  # inf, or 1e308 in 万元
         "unknown_indicator": keys.ind < 0,
         "no_region": keys.region < 0,
         "no_year": keys.year <= 0,
@@ -939,6 +951,14 @@ def _apply_units(
     parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final value and unit code of each cell; see the module docstring for the order of priority."""
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e308 in 万元 becomes inf, rejected as unparsable
+        return _scaled(parsed, declared, ind, units)
+
+
+def _scaled(
+    parsed: dict[str, np.ndarray], declared: np.ndarray, ind: np.ndarray, units: _Interner
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_apply_units`, with numpy's overflow warnings left to the caller."""
     _, _, kinds_of, base_unit_of, _, _ = _catalog_arrays()
     empty, percent = units.code(""), units.code("%")
     factors = np.ones(len(units.items) + 1)

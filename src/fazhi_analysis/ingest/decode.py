@@ -1,11 +1,17 @@
 """Read a report's text from ``.txt`` (UTF-8 or UTF-16 with BOM, UTF-8, GB18030/GBK) or ``.docx``; decode text bytes.
 
 Every failure is an :class:`~fazhi_analysis.errors.InputError` naming the file and the reason.
+
+Inputs are bounded before they are read: a report text may hold at most :data:`MAX_TEXT_BYTES`
+bytes (the file, or the text of a ``.docx``), and a zip container (``.docx``, ``.xlsx``) may
+decompress to at most :data:`MAX_UNZIPPED_BYTES` in all (:func:`check_archive`, :class:`Budget`).
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from fazhi_analysis.errors import InputError
@@ -13,30 +19,95 @@ from fazhi_analysis.errors import InputError
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 DOCX_SUFFIXES = (".docx",)
 REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES
+MAX_TEXT_BYTES = 50 * 1024**2  # a report text (a long annual report is well under 1 MB)
+MAX_UNZIPPED_BYTES = 200 * 1024**2  # all members of a .docx or .xlsx, decompressed
+_CHUNK = 1024**2
 
 
-def read_report_text(path: str | Path) -> str:
+def read_report_text(
+    path: str | Path, *, max_text_bytes: int | None = None, max_unzipped_bytes: int | None = None
+) -> str:
     """The decoded text of a report file, with ``\\r\\n`` folded to ``\\n``.
 
+    Args:
+        path: a ``.txt`` (or ``.text``, ``.md``) or ``.docx`` file.
+        max_text_bytes: the largest text accepted, in bytes (default :data:`MAX_TEXT_BYTES`).
+        max_unzipped_bytes: the largest decompressed size of a ``.docx`` (default :data:`MAX_UNZIPPED_BYTES`).
+
     Raises:
-        InputError: missing path, a folder, an empty or binary file, undecodable bytes.
+        InputError: missing path, a folder, an empty, binary or too large file, undecodable bytes.
     """
     path = Path(path)
+    max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
     if not path.exists():
         raise InputError(f"{path}: 文件不存在 / file not found")
     if path.is_dir():
         raise InputError(f"{path}: 是文件夹而非文件 / is a directory, not a file")
+    is_docx = path.suffix.lower() in DOCX_SUFFIXES
+    size = path.stat().st_size
+    if not is_docx:
+        check_size(path, size, max_text, "文本", "text")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: 文件为空 / file is empty")
-    if path.suffix.lower() in DOCX_SUFFIXES or data[:4] == b"PK\x03\x04":
-        text = _read_docx(path)
+    if is_docx or data[:4] == b"PK\x03\x04":
+        text = _read_docx(path, data, max_unzipped_bytes)
+        check_size(path, len(text.encode("utf-8")), max_text, "文本", "text")
     else:
         text = decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path}: 文件没有文字内容 / file has no text")
     return text
+
+
+def too_large(
+    where: object, what_zh: str, what_en: str, size: int | str, limit: int, size_en: str | None = None
+) -> InputError:
+    """The error for an input beyond a limit: one bilingual line naming it, its size and the limit."""
+    return InputError(
+        f"{where}: {what_zh}过大（{size}，上限 {limit}），为防止耗尽内存已拒绝读取 / "
+        f"{what_en} too large ({size if size_en is None else size_en}, the limit is {limit}): "
+        "refused so as not to exhaust memory"
+    )
+
+
+def check_size(where: object, size: int, limit: int, what_zh: str, what_en: str) -> None:
+    """Raise :func:`too_large` (in bytes) when ``size`` exceeds ``limit``."""
+    if size > limit:
+        raise too_large(where, what_zh + "字节数", what_en + " size in bytes", size, limit)
+
+
+def check_archive(path: Path, archive: zipfile.ZipFile, limit: int | None = None) -> Budget:
+    """Refuse a zip whose members declare more than ``limit`` bytes in all; a :class:`Budget` for reading them.
+
+    ``zipfile`` never inflates a member beyond the size it declares (more is a corrupt file), so the
+    declared sizes bound what any reader gets; the budget guards the reads made here as well.
+    """
+    limit = MAX_UNZIPPED_BYTES if limit is None else limit
+    declared = sum(info.file_size for info in archive.infolist())
+    check_size(path, declared, limit, "解压后", "decompressed")
+    return Budget(path, limit)
+
+
+class Budget:
+    """Decompressed bytes still allowed from one archive; reading more raises :class:`InputError`."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        """A budget of ``limit`` bytes for the archive at ``path``."""
+        self.path, self.limit, self.used = path, limit, 0
+
+    def chunks(self, archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+        """The decompressed bytes of member ``name``, a chunk at a time, counted against the budget."""
+        with archive.open(name) as member:
+            while chunk := member.read(_CHUNK):
+                self.used += len(chunk)
+                check_size(self.path, self.used, self.limit, "解压后", "decompressed")
+                yield chunk
+
+    def read(self, archive: zipfile.ZipFile, name: str) -> bytes:
+        """The whole decompressed member ``name`` (for small parts: workbook.xml, relationships)."""
+        return b"".join(self.chunks(archive, name))
 
 
 def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
@@ -85,13 +156,15 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
         ) from exc
 
 
-def _read_docx(path: Path) -> str:
-    """The paragraphs of a ``.docx`` file, a line each."""
+def _read_docx(path: Path, data: bytes, max_unzipped_bytes: int | None) -> str:
+    """The paragraphs of a ``.docx`` file, a line each (its decompressed size checked first)."""
     import docx  # imported here: python-docx is only needed for .docx input
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(path, archive, max_unzipped_bytes)
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"{path}: 不是有效的 .docx 文件 / not a valid .docx file ({exc})") from None
     return "\n".join(paragraph.text for paragraph in document.paragraphs)

@@ -608,15 +608,24 @@ def detect_region_year(text: str) -> tuple[str | None, int | None]:
     return region, int(match["year"])
 
 
-def extract_file(path: str | Path, region: str | None = None, year: int | None = None) -> pd.DataFrame:
+def extract_file(
+    path: str | Path,
+    region: str | None = None,
+    year: int | None = None,
+    *,
+    max_text_bytes: int | None = None,
+    max_unzipped_bytes: int | None = None,
+) -> pd.DataFrame:
     """Figures of a report file (see :func:`extract_text`), with region and year columns.
 
-    Region and year default to those the report states about itself.
+    Region and year default to those the report states about itself. ``max_text_bytes`` and
+    ``max_unzipped_bytes`` bound the text and a ``.docx``'s decompressed size (None: the defaults of
+    :func:`fazhi_analysis.ingest.decode.read_report_text`).
 
     Raises:
-        InputError: the file is missing, empty, binary or undecodable.
+        InputError: the file is missing, empty, binary, undecodable or too large.
     """
-    text = read_report_text(path)
+    text = read_report_text(path, max_text_bytes=max_text_bytes, max_unzipped_bytes=max_unzipped_bytes)
     figures = extract_text(text)
     found_region, found_year = detect_region_year(text)
     figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype=tidy.TIDY_DTYPES["year"]))

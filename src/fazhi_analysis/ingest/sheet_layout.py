@@ -164,18 +164,53 @@ def find_header(block: np.ndarray, kinds: np.ndarray, threshold: float) -> tuple
         if all(isinstance(v, str) and (_KEY_VALUE.match(plain_text(v)) or NOTE.match(plain_text(v))) for v in row):
             continue  # 填报单位：…  填报日期：… is metadata, not a header
         end = r
-        while end + 1 < len(block) and end - r + 1 < _MAX_HEADER_ROWS and not has_number[end + 1]:
-            nxt = [(v, k) for v, k in zip(block[end + 1], kinds[end + 1]) if v is not None]
-            if (
-                nxt
-                and any(k == YEAR or _REGION.match(plain_text(v)) for v, k in nxt)
-                and not any(_role_word(plain_text(v)) == "name" for v, _ in nxt if str(v) not in map(str, block[end]))
-            ):
-                end += 1
-            else:
-                break
+        labels = [_label_role(v) for v in block[r]]
+        while (
+            end + 1 < len(block)
+            and end - r + 1 < _MAX_HEADER_ROWS
+            and _continues_header(block[end], block[end + 1], kinds[end + 1], labels)
+        ):
+            end += 1
         return r, end
     return None
+
+
+_LABEL_ROLES = ("id", "seq", "unit", "note", "region", "year", "name")  # columns whose cells label rows
+
+
+def _label_role(value: object) -> str | None:
+    """The role a header cell gives its column when the column labels the rows (指标名称, 单位, 地区 …)."""
+    if value is None:
+        return None
+    role = _role_word(_strip_unit(plain_text(value)))
+    return role if role in _LABEL_ROLES else None
+
+
+def _continues_header(above: np.ndarray, row: np.ndarray, kinds: np.ndarray, labels: list[str | None]) -> bool:
+    """Whether ``row`` adds to the header rows above it (merged headers: years or regions under a group).
+
+    Decided from the structure alone, never from whether the row holds a figure: each cell that is
+    not a repeat of the one above (a merged header is filled with its top-left value) must be a
+    header word (a year, a region, 本年/上年, 数值) standing in a column that does not label the
+    rows, and at least one must be a year or a region. A data row fails: its label stands under
+    指标名称, its unit under 单位, and a value or a missing marker (``—``) is no header word.
+    """
+    adds_key = False
+    for top, value, kind, label in zip(above, row, kinds, labels):
+        if value is None or (top is not None and str(value) == str(top)):
+            continue
+        if label is not None:
+            return False
+        text = plain_text(value)
+        year = kind == YEAR and (isinstance(value, str) or float(value).is_integer())
+        region = isinstance(value, str) and _REGION.match(text) is not None
+        word = isinstance(value, str) and bool(
+            _CURRENT.search(text) or _PREVIOUS.search(text) or _GENERIC_VALUE.match(_strip_unit(text))
+        )
+        if not (year or region or word):
+            return False
+        adds_key = adds_key or year or region
+    return adds_key
 
 
 def plain_text(value: object) -> str:

@@ -12,6 +12,13 @@ from (``dept.xlsx#复议!D7``). Nothing is interpreted here beyond decoding:
 Bad input — a missing or empty file, a wrong extension, a corrupt, password-protected or old
 ``.xls`` workbook, undecodable bytes — raises :class:`~fazhi_analysis.errors.InputError` naming the file.
 
+So that no file can exhaust memory or time, sizes are checked before anything is allocated or
+inflated: a workbook's members may decompress to :data:`~fazhi_analysis.ingest.decode.MAX_UNZIPPED_BYTES`
+in all (declared sizes first, then counted as the worksheets stream); a workbook (or CSV file) may
+hold :data:`MAX_CELLS` cells in all, counted three ways: the ``<dimension ref=…>`` each sheet
+declares, the ``<c>`` cells streamed before openpyxl reads them, and the grid (rows × columns) about
+to be allocated; a CSV file may be :data:`~fazhi_analysis.ingest.decode.MAX_TEXT_BYTES` long.
+
 Example:
     >>> [s.name for s in read_sheets("dept.xlsx")]   # doctest: +SKIP
     ['复议', '应诉']
@@ -21,21 +28,38 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import decode
+from fazhi_analysis.ingest.decode import (
+    MAX_TEXT_BYTES,
+    MAX_UNZIPPED_BYTES,
+    Budget,
+    check_archive,
+    check_size,
+    decode,
+    too_large,
+)
 
 CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+MAX_CELLS = 2_000_000  # cells of one workbook or CSV file (a department's table holds a few thousand)
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c r="A1" …>, <x:c …>
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']*)[\"']")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_REF = re.compile(r"\$?([A-Za-z]{1,3})?\$?([0-9]{1,7})?$")
+_CARRY = 64  # bytes kept between chunks, so that a tag cut by a chunk's end is found whole
 
 
 @dataclass(frozen=True)
@@ -88,17 +112,31 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def read_sheets(path: str | Path, *, label: str | None = None) -> list[Sheet]:
+def read_sheets(
+    path: str | Path,
+    *,
+    label: str | None = None,
+    max_cells: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    max_text_bytes: int | None = None,
+) -> list[Sheet]:
     """Read every sheet of a CSV or XLSX file into grids.
 
     Args:
         path: the file.
         label: how sources name the file (default: the file name).
+        max_cells: the most cells a workbook or CSV file may hold (default :data:`MAX_CELLS`).
+        max_unzipped_bytes: the most bytes an XLSX may decompress to
+            (default :data:`~fazhi_analysis.ingest.decode.MAX_UNZIPPED_BYTES`).
+        max_text_bytes: the largest CSV file, in bytes (default :data:`~fazhi_analysis.ingest.decode.MAX_TEXT_BYTES`).
 
     Raises:
-        InputError: the file is missing, empty, of another type, corrupt, encrypted or undecodable.
+        InputError: the file is missing, empty, of another type, corrupt, encrypted, undecodable,
+            or beyond a limit.
     """
     path = Path(path)
+    max_cells = MAX_CELLS if max_cells is None else max_cells
+    max_unzipped = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
     label = label or path.name
     if not path.exists():
         raise InputError(f"{path}: 文件不存在 / no such file")
@@ -114,15 +152,25 @@ def read_sheets(path: str | Path, *, label: str | None = None) -> list[Sheet]:
             f"{path}: 不支持的文件类型 {suffix or '（无扩展名）'}，应为 {'、'.join(SUFFIXES)} / "
             f"unsupported file type, expected one of {', '.join(SUFFIXES)}"
         )
+    if suffix in CSV_SUFFIXES:
+        max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
+        check_size(path, path.stat().st_size, max_text, "文件", "file")
+    else:
+        check_size(path, path.stat().st_size, max_unzipped, "文件", "file")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: 文件为空 / empty file")
     if suffix in CSV_SUFFIXES:
-        return [_read_csv(path, label, data)]
-    return _read_xlsx(path, label, data)
+        return [_read_csv(path, label, data, max_cells)]
+    return _read_xlsx(path, label, data, max_cells, max_unzipped)
 
 
-def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
+def _too_many_cells(where: object, cells: int | str, limit: int, cells_en: str | None = None) -> InputError:
+    """The error for a sheet or file beyond :data:`MAX_CELLS`."""
+    return too_large(where, "单元格数", "cell count", cells, limit, cells_en)
+
+
+def _read_csv(path: Path, label: str, data: bytes, max_cells: int = MAX_CELLS) -> Sheet:
     """The grid of a CSV or TSV file (encoding and delimiter found from the bytes)."""
     text = decode(path, data, guess=True).lstrip("\ufeff")
     if not text.strip():
@@ -132,11 +180,18 @@ def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|，")
     except csv.Error:
         dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    rows, cells = [], 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            cells += len(row)
+            if cells > max_cells:
+                raise _too_many_cells(path, f"{cells} 个以上", max_cells, f"{cells} or more")
+            rows.append(row)
     except csv.Error as exc:
         raise InputError(f"{path}: CSV 格式错误 / malformed CSV: {exc}") from exc
     width = max((len(r) for r in rows), default=0)
+    if len(rows) * width > max_cells:  # ragged rows: the grid is rows × the widest row
+        raise _too_many_cells(path, f"{len(rows)} 行 × {width} 列", max_cells, f"{len(rows)} rows × {width} columns")
     grid = np.full((len(rows), width), None, dtype=object)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
@@ -146,8 +201,10 @@ def _read_csv(path: Path, label: str, data: bytes) -> Sheet:
     return Sheet(path, label, None, grid, grid, None)
 
 
-def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
-    """The grids of every worksheet of an XLSX workbook (old, encrypted and corrupt files refused)."""
+def _read_xlsx(
+    path: Path, label: str, data: bytes, max_cells: int = MAX_CELLS, max_unzipped: int = MAX_UNZIPPED_BYTES
+) -> list[Sheet]:
+    """The grids of every worksheet of an XLSX workbook (old, encrypted, corrupt and too large files refused)."""
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in data:
             raise InputError(
@@ -160,6 +217,7 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(f"{path}: 文件已损坏或不是 .xlsx 工作簿 / corrupt file or not an .xlsx workbook")
+    has_formulas = _check_workbook(path, data, max_cells, max_unzipped)
     import openpyxl
 
     try:
@@ -171,10 +229,16 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
             f"{path}: 无法打开工作簿，文件可能已损坏 / "
             f"cannot open the workbook, the file may be corrupt: {type(exc).__name__}: {exc}"
         ) from exc
-    formulas = _uncached_formulas(path, data) if _has_formulas(data) else {}
+    formulas = _uncached_formulas(path, data) if has_formulas else {}
     sheets = []
+    grid_cells = 0
     for ws in book.worksheets:
         n_rows, n_cols = ws.max_row or 0, ws.max_column or 0
+        grid_cells += n_rows * n_cols
+        if grid_cells > max_cells:  # a stray cell at XFD1048576 would ask for a 17-billion-cell grid
+            raise _too_many_cells(
+                f"{path}#{ws.title}", f"{n_rows} 行 × {n_cols} 列", max_cells, f"{n_rows} rows × {n_cols} columns"
+            )
         values = np.full((n_rows, n_cols), None, dtype=object)
         percent = np.zeros((n_rows, n_cols), dtype=bool)
         if n_rows and n_cols:
@@ -204,15 +268,118 @@ def _read_xlsx(path: Path, label: str, data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the workbook holds a formula (``<f>`` element)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = archive.read(name)
-                if b"<f>" in xml or b"<f " in xml:
-                    return True
-    return False
+def _check_workbook(path: Path, data: bytes, max_cells: int, max_unzipped: int) -> bool:
+    """Refuse a workbook beyond the limits before openpyxl inflates it; whether any worksheet holds a formula.
+
+    The members' declared sizes are summed first; then each worksheet is streamed a chunk at a time
+    (the bytes counted against the same limit): its declared ``<dimension>`` and its ``<c>`` cells
+    are counted, and reading stops as soon as the workbook passes ``max_cells``.
+
+    Raises:
+        InputError: a limit is exceeded, or the zip is corrupt.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            budget = check_archive(path, archive, max_unzipped)
+            names = _sheet_names(archive, budget)
+            declared = streamed = 0
+            formulas = False
+            for member in sorted(n for n in archive.namelist() if _is_worksheet(n)):
+                where = f"{path}#{names.get(member, member)}"
+                scan = _scan_worksheet(archive, member, budget, (max_cells - streamed, max_cells), where)
+                declared += scan[0]
+                if declared > max_cells:
+                    raise _too_many_cells(
+                        where, f"声明范围 {scan[3]} 共 {scan[0]} 个", max_cells, f"declared range {scan[3]}: {scan[0]}"
+                    )
+                streamed += scan[1]
+                formulas = formulas or scan[2]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise InputError(
+            f"{path}: 无法打开工作簿，文件可能已损坏 / "
+            f"cannot open the workbook, the file may be corrupt: {type(exc).__name__}: {exc}"
+        ) from exc
+    return formulas
+
+
+def _is_worksheet(name: str) -> bool:
+    """Whether a zip member is a worksheet's XML."""
+    return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
+
+
+def _scan_worksheet(
+    archive: zipfile.ZipFile, member: str, budget: Budget, allowance: tuple[int, int], where: str
+) -> tuple[int, int, bool, str]:
+    """Cells a worksheet declares (rows × columns of its dimension), cells it holds, whether it has formulas, its ref.
+
+    Stops with :class:`InputError` once more cells have streamed than ``allowance`` (the cells still
+    allowed in the workbook, and the workbook's limit for the message) leaves.
+    """
+    allowed, limit = allowance
+    declared, ref, cells, formulas = 0, "", 0, False
+    looking = True  # the dimension comes before the sheet's data
+    buffer = b""
+    for chunk in budget.chunks(archive, member):
+        buffer += chunk
+        if looking:
+            found = _DIMENSION.search(buffer)
+            if found:
+                ref = found.group(1).decode("ascii", "replace")
+                declared, looking = _ref_cells(ref), False
+            elif _SHEET_DATA.search(buffer):
+                looking = False
+        cut = max(0, len(buffer) - _CARRY)
+        cells += len(_CELL_TAG.findall(buffer)) - len(_CELL_TAG.findall(buffer, cut))
+        formulas = formulas or _FORMULA_TAG.search(buffer, 0, len(buffer)) is not None
+        if cells > allowed:
+            break
+        buffer = buffer[cut:]
+    else:
+        cells += len(_CELL_TAG.findall(buffer))
+    if cells > allowed:
+        raise _too_many_cells(where, f"{cells} 个以上", limit, f"{cells} or more")
+    return declared, cells, formulas, ref
+
+
+def _ref_cells(ref: str) -> int:
+    """Rows × columns of the grid from A1 to the end of a range: ``A1:XFD1048576`` → 17179869184."""
+    end = ref.split(":")[-1].strip()
+    match = _REF.match(end)
+    if not match:
+        return 0
+    letters, digits = match.groups()
+    col = 0
+    for ch in (letters or "A").upper():
+        col = col * 26 + ord(ch) - 64
+    return col * int(digits or 1)
+
+
+def _sheet_names(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
+    """Worksheet member → sheet name, from workbook.xml and its relationships (empty when they do not say)."""
+    try:
+        book = budget.read(archive, "xl/workbook.xml").decode("utf-8", "replace")
+        rels = budget.read(archive, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]*)"', tag), re.search(r'\bTarget="([^"]*)"', tag)
+        if rid and target:
+            path = target.group(1).lstrip("/")
+            targets[rid.group(1)] = path if path.startswith("xl/") else "xl/" + path
+    names = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\b(?:\w+:)?id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            names[targets[rid.group(1)]] = _xml_text(name.group(1))
+    return names
+
+
+def _xml_text(text: str) -> str:
+    """An XML attribute's text with the five predefined entities replaced."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _uncached_formulas(path: Path, data: bytes) -> dict[str, dict[tuple[int, int], str]]:
