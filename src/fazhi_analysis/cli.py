@@ -2,7 +2,7 @@
 
 Output for machines goes to stdout; progress and messages go to stderr. A
 :class:`~fazhi_analysis.errors.FazhiError` becomes one line on stderr and its exit code
-(2 for bad input, 1 for failed checks); it never shows a traceback.
+(2 for bad input, 1 for failed checks, 3 for an output or system failure); it never shows a traceback.
 
 Every command works on a project folder (:mod:`fazhi_analysis.project`): ``--project DIR``, else
 ``$FAZHI_ROOT``, else the working directory or the nearest folder above it holding ``data/raw/``.
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fazhi_analysis import __version__, project
-from fazhi_analysis.errors import FazhiError
+from fazhi_analysis.errors import FazhiError, OutputError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -456,12 +459,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.project is not None:
         # The environment carries the project to everything that looks it up, the report's kernel included.
         os.environ[project.ROOT_ENV] = str(args.project.resolve())
-    try:
-        code = args.handler(args)
-    except FazhiError as exc:
-        print(f"fazhi: {exc}", file=sys.stderr)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        print("已中断 / interrupted", file=sys.stderr)
-        return 130
+    with _terminate_as_interrupt():
+        try:
+            code = args.handler(args)
+        except FazhiError as exc:
+            print(f"fazhi: {exc}", file=sys.stderr)
+            code = exc.exit_code
+        except OSError as exc:  # a folder that cannot be written, a full disk: not the input's fault
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"fazhi: {where}写入或系统错误 / output or system failure: {exc.strerror or exc}", file=sys.stderr)
+            code = OutputError.exit_code
+        except KeyboardInterrupt:
+            print("已中断 / interrupted", file=sys.stderr)
+            return 130
     return code
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does, so that its kernel, Chromium and temporary
+    files are cleaned up on the way out (``kill`` and a closed terminal leave nothing behind)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (e.g. fazhi run from a notebook's worker)
+        return
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

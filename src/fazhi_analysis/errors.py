@@ -1,4 +1,8 @@
-"""One error family carrying a user-facing message; the CLI maps each class to an exit code."""
+"""One error family carrying a user-facing message; the CLI maps each class to an exit code.
+
+Exit codes: 0 success, 1 failed checks or report, 2 bad input (:class:`InputError`), 3 an output or
+system failure (:class:`OutputError`, and any ``OSError`` the command line meets), 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +33,9 @@ class ReportError(FazhiError):
     """Executing or exporting a report failed; the previous good report is left untouched."""
 
     exit_code = 1
+
+
+class OutputError(FazhiError):
+    """An output or system failure: a folder that cannot be written, a full disk, a killed helper process."""
+
+    exit_code = 3

@@ -94,11 +94,23 @@ def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
     """
     native_only = KernelSpecManager(kernel_dirs=[])
     manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(scratch))
-    manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
-    try:
+    try:  # the kernel is shut down even when its start is interrupted (Ctrl-C, SIGTERM)
+        manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
         yield manager
     finally:
+        _stop(manager)
+
+
+def _stop(manager: KernelManager) -> None:
+    """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
+    try:
         manager.shutdown_kernel(now=True)
+    except Exception:  # jupyter_client's state is half made: its own shutdown cannot run
+        process = getattr(manager.provisioner, "process", None)
+        if process is not None:
+            process.kill()
+            process.wait()
+        manager.cleanup_connection_file()
 
 
 def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, kernel: KernelManager) -> tuple[Any, Path]:
