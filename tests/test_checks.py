@@ -184,6 +184,68 @@ def test_a_row_failing_two_rules_of_the_contract_gives_two_findings():
     ]
 
 
+UNSAFE_REGIONS = [
+    ("../../../tmp/x", 'has a ".." path component'),
+    ("/tmp/x", "contains a path separator (/ or \\)"),
+    ("甲区\\乙区", "contains a path separator (/ or \\)"),
+    ("..", 'cannot be ".."'),
+    (".", 'cannot be "."'),
+    ("甲区\n", "contains a control or invisible character"),
+    ("甲\t区", "contains a control or invisible character"),
+    ("甲\x00区", "contains a control or invisible character"),
+    (" 甲区", "has leading or trailing whitespace"),
+    ("甲区 ", "has leading or trailing whitespace"),
+    ("区" * 65, "is 65 characters long, more than 64"),
+]
+
+
+@pytest.mark.parametrize(("region", "reason"), UNSAFE_REGIONS, ids=[repr(r)[:16] for r, _ in UNSAFE_REGIONS])
+def test_a_region_that_cannot_name_a_folder_is_an_error(region, reason):
+    table = _table([(region, 2024, "disputes.litigation_cases", 5.0, "件", False, "a.xlsx#表1!C3")])
+    findings = checks.check(table)
+    assert findings["rule"].tolist() == ["region_name"]  # the row is set aside: no completeness warning
+    finding = findings.iloc[0]
+    assert (finding["level"], finding["region"], finding["year"]) == ("error", region, 2024)
+    assert finding["source"] == "a.xlsx#表1!C3"
+    escaped = repr(region)
+    assert finding["message_en"] == f"{escaped} 2024: the region cannot name a folder: {reason} (source: a.xlsx#表1!C3)"
+    assert finding["message_zh"].startswith(f"{escaped} 2024年：地区名称不能用作文件夹名：")
+    assert finding["message_zh"].endswith("（来源：a.xlsx#表1!C3）")
+    assert "\n" not in finding["message_zh"] + finding["message_en"]
+    assert checks.has_errors(findings)
+    pd.testing.assert_frame_equal(checks.FindingsTable.validate(findings), findings)
+
+
+@pytest.mark.parametrize("region", ["达坂城区", "乙{year}区", '"甲"区', "甲 区", "区" * 64])
+def test_regions_with_braces_quotes_or_inner_spaces_are_fine(region):
+    table = _table([(region, 2024, "disputes.litigation_cases", 5.0, "件", False, "a.xlsx#表1!C3")])
+    findings = checks.check(table)
+    assert "region_name" not in findings["rule"].tolist() and not checks.has_errors(findings)
+    assert findings["message_en"].str.startswith(f"{region} 2024: ").all()
+
+
+def test_the_region_name_rule_is_part_of_the_tidy_contract():
+    table = _table([("../x", 2024, "disputes.litigation_cases", 5.0, "件", False, "a.csv#!B2")])
+    with pytest.raises(Exception, match="region_name"):
+        tidy.TidyTable.validate(table)
+    tidy.TidyTable.validate(table.assign(region=pd.array(["甲区"], dtype="string")))
+
+
+def test_a_blank_region_is_missing_not_misnamed():
+    table = _table([("  ", 2024, "disputes.litigation_cases", 5.0, "件", False, "a.csv#!B2")])
+    findings = checks.check(table)
+    assert findings["rule"].tolist() == ["schema"] and "region is missing" in findings["message_en"].item()
+
+
+def test_validate_finds_an_unsafe_region_in_a_csv(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    table = _table([("../../../tmp/x", 2024, "disputes.litigation_cases", 5.0, "件", False, "a.xlsx#表1!C3")])
+    table.to_csv(path, index=False, encoding="utf-8-sig")
+    assert main(["validate", str(path), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert [(f["rule"], f["region"]) for f in findings] == [("region_name", "../../../tmp/x")]
+
+
 def test_findings_keep_their_contract():
     assert checks.FINDING_COLUMNS == list(checks.FindingsTable.to_schema().columns)
     bad = _seed()

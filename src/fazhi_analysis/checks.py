@@ -5,6 +5,10 @@ Rules (``rule`` column of the findings):
 * ``schema`` (error): a missing column, a cell of the wrong type, a missing region, year or value,
   a year outside :data:`MIN_YEAR` … this year + 1, an indicator id that is not in the catalog —
   the contract :class:`~fazhi_analysis.table.tidy.TidyTable`, validated lazily, one finding a failure.
+* ``region_name`` (error): a region that cannot name a folder — a path separator (``/``, ``\\``),
+  ``.``, ``..`` or a ``..`` component, a control character (newline, tab, NUL …), leading or trailing
+  whitespace, more than 64 characters (:func:`fazhi_analysis.table.names.safe_region`; also part of
+  the contract). The messages show such a region escaped (``'甲区\\n'``).
 * ``unit`` (error): the written unit is not one the catalog accepts for the indicator.
 * ``duplicate`` (warning): the same region, year and indicator given twice by one file, same value.
 * ``conflict`` (error): rows of the same region, year and indicator disagree — typically a
@@ -39,13 +43,14 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table import catalog, names, tidy
 from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
 from fazhi_analysis.table.wording import plain_figure
 
 ERROR, WARNING = "error", "warning"
 RULES = (
     "schema",
+    "region_name",
     "unit",
     "duplicate",
     "conflict",
@@ -212,7 +217,9 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         frame[column] = numeric
     frame["year"] = frame["year"].astype("Float64").round().astype("Int64")
     frame["value"] = frame["value"].astype("Float64")
-    for column in ("region", "indicator", "unit", "source", "raw", "label", "section"):
+    region = frame["region"].astype("string")  # not stripped: a space around a region is a region_name error
+    frame["region"] = region.mask(region.str.strip() == "")
+    for column in ("indicator", "unit", "source", "raw", "label", "section"):
         frame[column] = frame[column].astype("string").str.strip().replace("", pd.NA)
     approx = frame["approx"]
     if approx.dtype == object or pd.api.types.is_string_dtype(approx):
@@ -229,11 +236,12 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples(index=False):
             zh, en = _schema_message(str(case.column), str(case.check), case.failure_case)
+            rule = "region_name" if case.check == "region_name" else "schema"
             if pd.isna(case.index):  # a failure of the whole table, not of a cell: not expected after coercion
-                findings.append(_finding(ERROR, None, None, None, None, "schema", zh, en))
+                findings.append(_finding(ERROR, None, None, None, None, rule, zh, en))
                 continue
             i = int(case.index)
-            findings.append(_row_finding(frame, i, ERROR, "schema", zh, en))
+            findings.append(_row_finding(frame, i, ERROR, rule, zh, en))
             bad.iloc[i] = True
     frame["_ok"] = ~bad.to_numpy()
     return frame, findings
@@ -246,6 +254,9 @@ def _schema_message(column: str, check_name: str, case: object) -> tuple[str, st
     if check_name == "year_range":
         last = tidy.max_year()  # the limit TidyTable checked against
         return f"年度 {case} 超出范围 {MIN_YEAR}–{last}", f"year {case} outside {MIN_YEAR}–{last}"
+    if check_name == "region_name":
+        zh, en = names.region_problem(case) or ("", "")
+        return f"地区名称不能用作文件夹名：{zh}", f"the region cannot name a folder: {en}"  # the region leads
     if check_name == "catalog_id":
         return f"指标编号 {case} 不在指标目录中", f"indicator id {case} is not in the catalog"
     return f"{column} 列不符合要求（{check_name}）：{case}", f"{column} fails {check_name}: {case}"
@@ -493,8 +504,9 @@ def _finding(level, region, year, indicator, source, rule, zh, en) -> dict:
     year = None if year is None or pd.isna(year) else int(year)
     indicator = None if indicator is None or pd.isna(indicator) else str(indicator)
     source = None if source is None or pd.isna(source) else str(source)
-    where_zh = " ".join(x for x in (region, f"{year}年" if year is not None else None) if x) or "（未知地区年度）"
-    where_en = " ".join(x for x in (region, str(year) if year is not None else None) if x) or "(unknown region/year)"
+    shown = None if region is None else names.shown(region)  # an unsafe region escaped: '甲区\n'
+    where_zh = " ".join(x for x in (shown, f"{year}年" if year is not None else None) if x) or "（未知地区年度）"
+    where_en = " ".join(x for x in (shown, str(year) if year is not None else None) if x) or "(unknown region/year)"
     tail_zh = f"（来源：{source}）" if source else ""
     tail_en = f" (source: {source})" if source else ""
     return {

@@ -20,6 +20,7 @@ from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.names import safe_region
 
 MIN_YEAR = 2000
 
@@ -68,7 +69,9 @@ class NAFloat64(_Exact, _pa_dtypes.Float):
 class TidyTable(pa.DataFrameModel):
     """The tidy table's contract: exactly these columns, in this order, of these nullable dtypes.
 
-    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a value are required; an
+    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a value are required; the region is
+    a safe name, one that can name a folder (:func:`fazhi_analysis.table.names.safe_region`: no path
+    separator, no ``..``, no control character, no leading or trailing space, at most 64 characters); an
     indicator, when given, is an id of the catalog (:func:`fazhi_analysis.table.catalog.indicators`).
     :func:`conform` gives any frame the columns and dtypes; ``TidyTable.validate`` then checks the
     values too (``lazy=True`` collects every failure; :func:`fazhi_analysis.checks.check` turns
@@ -97,6 +100,11 @@ class TidyTable(pa.DataFrameModel):
     raw: Series[NAString] = pa.Field(nullable=True)
     label: Series[NAString] = pa.Field(nullable=True)
     section: Series[NAString] = pa.Field(nullable=True)
+
+    @pa.check("region", name="region_name")
+    def _region_name(cls, region: Series[NAString]) -> Series[bool]:
+        """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong."""
+        return region.map(lambda name: safe_region(name) is None).astype(bool)
 
     @pa.check("year", name="year_range")
     def _year_range(cls, year: Series[pd.Int64Dtype]) -> Series[bool]:
