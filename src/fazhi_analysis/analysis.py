@@ -14,7 +14,7 @@ import pandas as pd
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table import catalog, manifest, tidy
 
 COMPARISON_COLUMNS = [
     "region",
@@ -166,17 +166,18 @@ def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.Da
     """The validation findings of ``table`` (``checks.check``), or None when validation is unavailable.
 
     ``fazhi build`` writes the same findings beside the table (``findings.parquet``); when
-    ``table_path`` is given and that file is at least as new as the table, it is read instead of
-    validating again. Otherwise (no file, an older one, or one that cannot be read) they are computed.
+    ``table_path`` is given and the build's manifest vouches for both files
+    (:func:`fazhi_analysis.table.manifest.same_build`), they are read instead of validating again.
+    Otherwise (no findings file, one of another build, one that cannot be read) they are computed.
     """
     if table_path is not None:
         path = _resolve(table_path)
         saved = path.with_name("findings.parquet")
-        try:
-            if saved.stat().st_mtime_ns >= path.stat().st_mtime_ns:
+        if manifest.same_build(path, saved):
+            try:
                 return pd.read_parquet(saved)
-        except Exception:  # missing, unreadable or not a table: validate afresh
-            pass
+            except Exception:  # unreadable after all: validate afresh
+                pass
     try:
         from fazhi_analysis import checks
     except ImportError:  # the validation module or its dependencies are not installed

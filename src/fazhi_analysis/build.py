@@ -27,7 +27,7 @@ from fazhi_analysis.ingest.discover import (
     spreadsheet_files,
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_text
-from fazhi_analysis.table import tidy
+from fazhi_analysis.table import manifest, tidy
 from fazhi_analysis.table.write import write_table
 
 TABLE_STEM = "indicators"
@@ -73,7 +73,8 @@ def build_checked(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
-    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table.
+    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table, then ``manifest.json``
+    naming all six files of this build (:mod:`fazhi_analysis.table.manifest`).
     """
     from fazhi_analysis import checks
     from fazhi_analysis.ingest import clean
@@ -93,8 +94,10 @@ def build_checked(
     table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None)
     rejects = cleaned.rejects if cleaned else clean.clean_sheets([]).rejects
     findings = checks.check(table)
-    write_table(findings, processed_dir / "findings")
-    write_table(rejects, processed_dir / "rejects")
+    stem = processed_dir / TABLE_STEM
+    written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
+    written += [*write_table(findings, processed_dir / "findings"), *write_table(rejects, processed_dir / "rejects")]
+    manifest.write(processed_dir, written)  # last: it says these six files are one build
     return table, findings, rejects
 
 
