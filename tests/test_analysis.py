@@ -8,6 +8,7 @@ from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import manifest
 
 
 def test_compare_puts_prior_values_and_changes_beside_this_year() -> None:
@@ -89,9 +90,7 @@ def test_load_table_gives_the_tidy_contract(tmp_path) -> None:
         assert loaded[["region", "year", "value"]].equals(table[["region", "year", "value"]]), name
 
 
-def test_findings_reuse_what_build_wrote_unless_it_is_older_than_the_table(tmp_path) -> None:
-    import os
-
+def test_findings_reuse_what_build_wrote_unless_it_is_of_another_build(tmp_path) -> None:
     table = gold_table()
     path = tmp_path / "indicators.parquet"
     table.to_parquet(path, index=False)
@@ -100,7 +99,8 @@ def test_findings_reuse_what_build_wrote_unless_it_is_older_than_the_table(tmp_p
     assert analysis.findings(table, path).equals(computed)  # no findings.parquet: validated afresh
     saved = computed.iloc[:1]
     saved.to_parquet(tmp_path / "findings.parquet", index=False)
+    assert analysis.findings(table, path).equals(computed)  # no manifest says they belong together
+    manifest.write(tmp_path, [path, tmp_path / "findings.parquet"])
     assert analysis.findings(table, path).reset_index(drop=True).equals(saved.reset_index(drop=True))
-    table_time = path.stat().st_mtime_ns
-    os.utime(tmp_path / "findings.parquet", ns=(table_time - 10**9, table_time - 10**9))  # built before the table
+    table.head(5).to_parquet(path, index=False)  # a newer table than the build that wrote the findings
     assert analysis.findings(table, path).equals(computed)

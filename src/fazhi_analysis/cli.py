@@ -230,7 +230,8 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "错误 / errors (exit 1): 类型与缺失值 types and missing values (schema), 年度 year 2000…next year,\n"
             "  单位不在目录中 unit not accepted (unit), 来源间数值不一致 conflicting values (conflict),\n"
             "  目录关系如 结案≤收到 catalog relations (relation), 比率超出0–100 (rate_range),\n"
-            "  计数非整数或为负 counts not whole / negative (count_whole, negative).\n"
+            "  计数非整数或为负 counts not whole / negative (count_whole, negative),\n"
+            "  地区名称不能用作文件夹名 region cannot name a folder (region_name).\n"
             "警告 / warnings (exit 0): 同一文件重复 (duplicate), 板块指标不全 (completeness),\n"
             "  同比异常变化 year-over-year outliers (outlier, see --threshold)."
         ),
@@ -371,7 +372,9 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="CSV/XLSX 文件或文件夹 / CSV or XLSX files or folders")
     p.add_argument(
-        "-o", "--output", help="整洁表输出文件 .csv/.parquet/.json，缺省为标准输出 / tidy table file (default: stdout)"
+        "-o",
+        "--output",
+        help="整洁表输出文件 .csv/.xlsx/.parquet/.json，缺省为标准输出 / tidy table file (default: stdout)",
     )
     p.add_argument(
         "--rejects", metavar="OUT", help="拒收清单输出文件 .csv/.parquet/.json / file for the rejected cells"

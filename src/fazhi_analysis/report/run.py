@@ -34,6 +34,7 @@ from traitlets.config import Config
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
+from fazhi_analysis.table import names
 from fazhi_analysis.table.write import atomic_path
 
 NOTEBOOK_NAME = "annual_report.ipynb"
@@ -60,8 +61,19 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def report_dir(region: str, year: int, output_dir: str | Path | None = None) -> Path:
-    """``<output_dir>/<region>/<year>``; ``output_dir`` defaults to the project's ``reports/``."""
-    return Path(output_dir or project.find().reports) / region / str(int(year))
+    """``<output_dir>/<region>/<year>``; ``output_dir`` defaults to the project's ``reports/``.
+
+    Raises:
+        InputError: ``region`` is not a safe folder name (:func:`fazhi_analysis.table.names.safe_region`),
+            or the folder would lie outside ``output_dir``.
+    """
+    if problem := names.safe_region(region):
+        raise InputError(f"地区名称不能用作文件夹 {names.shown(region)}：{problem} / unsafe region name")
+    root = Path(output_dir or project.find().reports)
+    target = root / region / str(int(year))
+    if not names.inside(root, target):
+        raise InputError(f"{target}: 报告文件夹不在 {root} 之内 / the report folder would lie outside {root}")
+    return target
 
 
 def notebook_of(here: project.Project) -> Path:
@@ -231,6 +243,18 @@ def run_report(
             written["pdf"] = target / f"{STEM}.pdf"
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
     failed.unlink(missing_ok=True)
+    stale = _remove_stale(target, written)
     if no_chromium is not None:
-        raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}")
+        raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
     return written
+
+
+def _remove_stale(target: Path, written: dict[str, Path]) -> str:
+    """Remove the HTML or PDF of an earlier run that this run did not write (it no longer matches the report).
+
+    Returns a note for the message (empty when nothing was removed).
+    """
+    removed = [path for fmt in FORMATS if fmt not in written and (path := target / f"{STEM}.{fmt}").is_file()]
+    for path in removed:
+        path.unlink()
+    return "".join(f"\n已删除旧的 / removed the earlier run's {path}" for path in removed)

@@ -23,6 +23,7 @@ import yaml
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import write
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude", "nouns"]
@@ -149,7 +150,7 @@ def to_table(fmt: str = "table") -> str:
     frame = indicators().reset_index()[["id", "section", "name", "unit", "kind", "aliases"]]
     frame["aliases"] = frame["aliases"].map("、".join)
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return write.defused(frame).to_csv(index=False)  # a project's catalog text is data
     if fmt == "json":
         full = indicators().reset_index()
         for field in LIST_FIELDS:
