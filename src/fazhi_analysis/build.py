@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis import project
+from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import sheet_layout
 from fazhi_analysis.ingest.decode import read_report_text
@@ -80,6 +80,7 @@ def build_checked(
     from fazhi_analysis.ingest import clean
 
     raw_dir, processed_dir = _folders(raw_dir, processed_dir)
+    scratch.sweep(processed_dir)  # temporary files a killed build left
     tables = spreadsheet_files(raw_dir) if raw_dir.is_dir() else []
     cleaned = None
     if tables:

@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
+from fazhi_analysis import scratch
 from fazhi_analysis.report.pdf import print_pdf
 
 TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
@@ -77,7 +77,7 @@ class ChromiumPDFExporter(ReportHTMLExporter):
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[bytes, dict]:
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
-        with tempfile.TemporaryDirectory(prefix="fazhi-pdf-") as tmp:
+        with scratch.temporary_folder("pdf") as tmp:
             page = Path(tmp) / "report.html"
             page.write_text(html, encoding="utf-8")
             data = print_pdf(page, Path(tmp) / "report.pdf").read_bytes()

@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
+from fazhi_analysis import scratch
 from fazhi_analysis.errors import ReportError
 
 CANDIDATES = (
@@ -99,7 +99,7 @@ def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: fl
     chromium = chromium or find_chromium()
     pdf = Path(pdf)
     pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="fazhi-chromium-", ignore_cleanup_errors=True) as profile:
+    with scratch.temporary_folder("chromium") as profile:
         try:
             done = subprocess.run(
                 command(chromium, html, pdf, Path(profile)),

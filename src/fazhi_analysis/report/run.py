@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -31,7 +30,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from traitlets.config import Config
 
-from fazhi_analysis import project
+from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
 from fazhi_analysis.table import names
@@ -96,8 +95,8 @@ def kernel_config(sockets: Path) -> Config:
 
 
 @contextmanager
-def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
-    """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``scratch``; shut down on exit.
+def started_kernel(work: Path, cwd: Path) -> Iterator[KernelManager]:
+    """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``work``; shut down on exit.
 
     Started first, so that it boots and imports the report's libraries (:data:`PRELOAD`) while the
     rest of the report is prepared; papermill then runs the notebook in it (its ``km`` argument).
@@ -105,7 +104,7 @@ def started_kernel(scratch: Path, cwd: Path) -> Iterator[KernelManager]:
     elsewhere on the machine (another Python, without this package) can take its place.
     """
     native_only = KernelSpecManager(kernel_dirs=[])
-    manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(scratch))
+    manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(work))
     try:  # the kernel is shut down even when its start is interrupted (Ctrl-C, SIGTERM)
         manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
         yield manager
@@ -125,10 +124,10 @@ def _stop(manager: KernelManager) -> None:
         manager.cleanup_connection_file()
 
 
-def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, kernel: KernelManager) -> tuple[Any, Path]:
-    """Run ``notebook`` with papermill in ``kernel``, into the private folder ``scratch``.
+def _execute(notebook: Path, work: Path, failed: Path, parameters: dict, kernel: KernelManager) -> tuple[Any, Path]:
+    """Run ``notebook`` with papermill in ``kernel``, into the private folder ``work``.
 
-    Returns the executed notebook and its file in ``scratch``. The notebook reads the table itself:
+    Returns the executed notebook and its file in ``work``. The notebook reads the table itself:
     its :class:`InputError` (no table, no such region or year) is raised here as it is.
 
     Raises:
@@ -138,7 +137,7 @@ def _execute(notebook: Path, scratch: Path, failed: Path, parameters: dict, kern
     """
     import papermill  # loaded while the kernel boots (see run_report)
 
-    executed = scratch / f"{STEM}.ipynb"
+    executed = work / f"{STEM}.ipynb"
     try:
         nb = papermill.execute_notebook(
             str(notebook),
@@ -215,9 +214,12 @@ def run_report(
         "data_path": str(data_path),
         "compare_year": None if compare_year is None else int(compare_year),
     }
+    scratch.sweep()  # what killed runs left in the temporary folder
+    if target.is_dir():
+        scratch.sweep(target)
     with ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fazhi-report-")))
-        kernel = stack.enter_context(started_kernel(scratch, cwd=here.root))
+        work = Path(stack.enter_context(scratch.temporary_folder("report")))
+        kernel = stack.enter_context(started_kernel(work, cwd=here.root))
         # While the kernel boots, this process loads papermill and nbconvert and readies the page
         # template (an empty notebook rendered once): about half a second that is not waited for later.
         import nbformat
@@ -226,7 +228,7 @@ def run_report(
 
         exporter = ReportHTMLExporter()
         exporter.from_notebook_node(nbformat.v4.new_notebook())
-        nb, executed = _execute(notebook, scratch, failed, parameters, kernel)
+        nb, executed = _execute(notebook, work, failed, parameters, kernel)
         kernel.request_shutdown()  # the kernel ends while the page is exported and printed
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{STEM}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
@@ -236,7 +238,7 @@ def run_report(
             page = stack.enter_context(atomic_path(target / f"{STEM}.html"))
             written["html"] = target / f"{STEM}.html"
         else:  # printed to PDF only, never published
-            page = scratch / f"{STEM}.html"
+            page = work / f"{STEM}.html"
         page.write_text(html, encoding="utf-8")
         if chromium is not None:
             pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{STEM}.pdf")), chromium=chromium)

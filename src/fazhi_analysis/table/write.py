@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fazhi_analysis import scratch
 from fazhi_analysis.errors import InputError
 
 if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
@@ -64,13 +65,16 @@ def defused(frame: pd.DataFrame) -> pd.DataFrame:
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
-    The temporary name keeps the suffix last (``.report.x1y2.tmp.html``): tools such as papermill
+    The temporary name carries this process id and keeps the suffix last (``.report.<pid>-x1y2.tmp.html``,
+    see :mod:`fazhi_analysis.scratch`, whose sweep removes a killed run's): tools such as papermill
     and Chromium go by it. On an exception the temporary file is removed and ``target`` is left
     as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=scratch.file_prefix(target.stem), suffix=f".tmp{target.suffix}", dir=target.parent
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     try:
