@@ -272,3 +272,44 @@ def test_merged_multi_row_headers_still_join():
     assert result.table["region"].tolist() == ["甲区", "乙区", "乙区"]
     assert result.table["year"].tolist() == [2024, 2023, 2024]
     assert result.rejects["source"].tolist() == ["table#C3"]
+
+
+# --- extraction time is linear in the text's length ------------------------------------------
+
+_PARAGRAPH = (
+    "一、推进依法行政\n（一）行政复议\n全年收到行政复议申请11件，结案5件。一是开展法治培训17次，参训1200人次；"
+    "二是召开5次常务会议。三是办理行政应诉案件3件。\n1.执法监督\n检查执法案卷130余份，整改率达98%。\n"
+)
+
+
+def _timed_extract(text: str, runs: int) -> tuple[float, int]:
+    """Seconds to extract ``text`` (best of ``runs``) and the number of figures."""
+    best, count = float("inf"), 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        count = len(extract.extract_text(text))
+        best = min(best, time.perf_counter() - start)
+    return best, count
+
+
+@pytest.mark.parametrize(
+    ("run_on", "size", "runs"), [(False, 200_000, 1), (True, 50_000, 2)], ids=["paragraphs", "one_line"]
+)
+def test_extraction_time_is_linear(run_on, size, runs):
+    """200 KB against 1.6 MB of report; and a run-on line (no full stop, no line break), 50 against 400 KB."""
+    paragraph = _PARAGRAPH.replace("\n", "").replace("。", "，") if run_on else _PARAGRAPH
+    repeats = size // len(paragraph.encode("utf-8"))
+    extract.extract_text(paragraph)  # warm up: catalog and rules loaded once
+    small, small_figures = _timed_extract(paragraph * repeats, 2)
+    large, large_figures = _timed_extract(paragraph * (8 * repeats), runs)
+    assert large_figures == 8 * small_figures
+    assert large <= 10 * small, f"8× the text took {large / small:.1f}× the time ({small:.2f} s → {large:.2f} s)"
+
+
+def test_headings_do_not_copy_the_rest_of_the_text():
+    text = "一、依法行政\n" + "一是开展法治培训17次，" * 50_000
+    start = time.perf_counter()
+    rows = extract.headings(text)
+    assert time.perf_counter() - start < QUICK
+    assert rows["level"].tolist()[:2] == [1, extract.ITEM_LEVEL]
+    assert (rows["title"].str.len() <= extract.WINDOW).all()

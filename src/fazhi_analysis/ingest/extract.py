@@ -52,6 +52,7 @@ _FIGURE_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不�
 _FIGURE_SUFFIXES = ("以上", "左右", "有余", "多")  # of APPROX_SUFFIXES, those that close a figure in a sentence
 _RANGE = f"[{re.escape(RANGE_SEPARATORS)}－～]"  # the full-width forms too, for the unfolded text
 _RANGE_RE = re.compile(rf"\d{_RANGE}")
+WINDOW = 500  # characters either side of a figure its sentence may reach (a report's longest are ~150)
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
 AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
 
@@ -99,16 +100,18 @@ def _rules() -> _Rules:
 
 # --- structure -------------------------------------------------------------------------------
 
-_HEADING_RES = [
-    (1, re.compile(r"^[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+[、.．])")),
-    (2, re.compile(r"^[ \t\u3000]*(?P<marker>[(（][一二三四五六七八九十]+[)）])")),
-    (3, re.compile(r"^[ \t\u3000]*(?P<marker>\d{1,2}[、.．](?!\d))")),
-    (4, re.compile(r"^[ \t\u3000]*(?P<marker>[(（]\d{1,2}[)）])")),
+_HEADING_RES = [  # matched at a line's start (pattern.match with a position: no ^)
+    (1, re.compile(r"[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+[、.．])")),
+    (2, re.compile(r"[ \t\u3000]*(?P<marker>[(（][一二三四五六七八九十]+[)）])")),
+    (3, re.compile(r"[ \t\u3000]*(?P<marker>\d{1,2}[、.．](?!\d))")),
+    (4, re.compile(r"[ \t\u3000]*(?P<marker>[(（]\d{1,2}[)）])")),
 ]
 
 
 ITEM_LEVEL = 5
 _ITEM_RE = re.compile(r"(?:^|(?<=[。；;！？\n]))[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+是|首先|其次|再次|最后)")
+_ITEM_END = re.compile(r"[。！？；;\n]")  # an item's title ends at its first sentence or clause end
+_TITLE_END = re.compile(r"[。！？\n]")  # a heading's title ends at its line's first full stop
 
 
 def headings(text: str) -> pd.DataFrame:
@@ -116,9 +119,10 @@ def headings(text: str) -> pd.DataFrame:
 
     Returns:
         One row per heading or item in text order. Columns level (1 = ``一、``, 2 = ``(一)``,
-        3 = ``1.``, 4 = ``(1)``, 5 = ``一是`` items), marker, title (up to the first 。 or ；),
-        start, end (offsets of the heading line, or of the item's first sentence) and section
-        (catalog section id matched from the title and its parents; items take their heading's).
+        3 = ``1.``, 4 = ``(1)``, 5 = ``一是`` items), marker, title (up to the first 。 or ；, at most
+        :data:`WINDOW` characters), start, end (offsets of the heading line, or of the item's first
+        sentence) and section (catalog section id matched from the title and its parents; items take
+        their heading's).
     """
     return pd.DataFrame(_heading_rows(text), columns=["level", "marker", "title", "start", "end", "section"])
 
@@ -127,24 +131,23 @@ def _heading_rows(text: str) -> list[dict]:
     """The rows of :func:`headings`, as dicts in text order."""
     rows = []
     offset = 0
-    for line in text.split("\n"):
+    length = len(text)
+    while offset <= length:  # line by line, by offsets: no line and no rest of the text is copied
+        line_end = text.find("\n", offset)
+        line_end = length if line_end < 0 else line_end
         for level, pattern in _HEADING_RES:
-            match = pattern.match(line)
+            match = pattern.match(text, offset, line_end)
             if match:
-                title = re.split(r"[。！？]", line[match.end() :], maxsplit=1)[0].strip()
+                stop = _TITLE_END.search(text, match.end(), min(line_end, match.end() + WINDOW))
+                title = text[match.end() : stop.start() if stop else min(line_end, match.end() + WINDOW)].strip()
                 rows.append(
-                    {
-                        "level": level,
-                        "marker": match["marker"],
-                        "title": title,
-                        "start": offset,
-                        "end": offset + len(line),
-                    }
+                    {"level": level, "marker": match["marker"], "title": title, "start": offset, "end": line_end}
                 )
                 break
-        offset += len(line) + 1
+        offset = line_end + 1
     for match in _ITEM_RE.finditer(text):
-        title = re.split(r"[。！？；;\n]", text[match.end() :], maxsplit=1)[0]
+        stop = _ITEM_END.search(text, match.end(), match.end() + WINDOW)
+        title = text[match.end() : stop.start() if stop else min(length, match.end() + WINDOW)]
         rows.append(
             {
                 "level": ITEM_LEVEL,
@@ -507,15 +510,18 @@ def _figure_row(
         return None
     text, folded, found = doc.text, doc.folded, figures.spans
     start, end = found[i]["start"], found[i]["end"]
-    s0, s1 = bounds(doc.sentence_ends, start, len(text))
+    whole = bounds(doc.sentence_ends, start, len(text))
+    # A run-on line (no full stop, no line break) is read only near each figure: linear time.
+    s0, s1 = max(whole[0], start - WINDOW), min(whole[1], end + WINDOW)
     c0, c1 = bounds(doc.clause_ends, start, len(text))[0], bounds(doc.item_ends, start, len(text))[1]
+    c0, c1 = max(c0, start - WINDOW), min(c1, end + WINDOW)
     before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
     after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
     label = _label(before, after, rules)
     level = (
         not found[i]["rank"]
         and not rules.change_re.search(before)
-        and "分别" not in folded[s0:start][-40:]
+        and "分别" not in folded[max(s0, start - 40) : start]
         and not _RANGE_RE.search(figures.raws[i])
     )
     indicator = None
@@ -534,10 +540,10 @@ def _figure_row(
             figures.starts,
             figures.units,
         )
-        if (s0, s1) not in present:
-            sentence = folded[s0:s1]
-            present[(s0, s1)] = frozenset(a for a in _all_aliases() if a in sentence)
-        indicator = _map(ctx, folded, present[(s0, s1)])
+        if whole not in present:  # once per sentence; the window's aliases are among them
+            sentence = folded[whole[0] : whole[1]]
+            present[whole] = frozenset(a for a in _all_aliases() if a in sentence)
+        indicator = _map(ctx, folded, present[whole])
     return {
         "indicator": indicator,
         "label": label,
