@@ -313,3 +313,10 @@ def test_headings_do_not_copy_the_rest_of_the_text():
     assert time.perf_counter() - start < QUICK
     assert rows["level"].tolist()[:2] == [1, extract.ITEM_LEVEL]
     assert (rows["title"].str.len() <= extract.WINDOW).all()
+
+
+def test_a_figure_whose_unit_did_not_parse_after_an_alias():
+    """A candidate whose unit does not parse (NA) beside an alias used to raise in the alias scoring."""
+    figures = extract.extract_text("召开5次常务会议百分之九十八一、依法行政\n不足300人")
+    assert figures["value"].tolist() == [5.0, 300.0]
+    assert figures["unit"].tolist() == ["次", "人"]

@@ -496,7 +496,9 @@ def _parse_found(text: str, found: list[dict], heads: list[dict]) -> _Found:
     """Value, unit and approx of each candidate (a rank's 第 dropped), and the section it stands in."""
     raws = [text[f["start"] : f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
-    units = [u or "位" if f["rank"] else u for f, u in zip(found, parsed["unit"].tolist())]
+    # A candidate that does not parse has no unit (None, not NA: units are compared with ==).
+    written = [None if u is pd.NA else u for u in parsed["unit"].tolist()]
+    units = [u or "位" if f["rank"] else u for f, u in zip(found, written)]
     starts = [f["start"] for f in found]
     sections = _section_at(heads, starts)
     return _Found(found, starts, raws, parsed["value"].tolist(), units, parsed["approx"].tolist(), sections)

@@ -51,6 +51,7 @@ APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下
 APPROX_MARKS = ("余", "多")  # inside a figure, after the number or its 万/亿: 130余份, 2.8万余人次
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
 RANGE_SEPARATORS = "至到~-—"
+_DASHES = "\u2010\u2011\u2012\u2013"  # ‐ ‑ ‒ –: dashes a range may be written with in a cell
 MISSING = "missing"
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -107,7 +108,7 @@ _PREFIX = rf"(?P<pre>{alternation(APPROX_PREFIXES + PLAIN_PREFIXES)})?"
 # What follows a number: a range, 余/多, a multiplier, the unit and a trailing approx word. The
 # unit is lazy so that a trailing 以上 or 左右 is not swallowed by it.
 _TAIL = (
-    rf"(?:[{RANGE_SEPARATORS}](?P<num2>[0-9]+(?:\.[0-9]+)?|{CN_NUMBER}))?(?P<apx1>{_MARK})?"
+    rf"(?:[{re.escape(RANGE_SEPARATORS + _DASHES)}](?P<num2>[0-9]+(?:\.[0-9]+)?|{CN_NUMBER}))?(?P<apx1>{_MARK})?"
     rf"(?P<mult>{alternation(MULTIPLIERS)})?(?P<apx2>{_MARK})?(?P<unit>[^0-9]*?)"
     rf"(?P<post>{alternation(APPROX_SUFFIXES)})?$"
 )
