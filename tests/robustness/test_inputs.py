@@ -320,3 +320,25 @@ def test_a_figure_whose_unit_did_not_parse_after_an_alias():
     figures = extract.extract_text("召开5次常务会议百分之九十八一、依法行政\n不足300人")
     assert figures["value"].tolist() == [5.0, 300.0]
     assert figures["unit"].tolist() == ["次", "人"]
+
+
+@pytest.mark.parametrize("period", ["1-6月", "1至6月", "1~6月"])
+def test_a_part_year_header_is_a_header_not_a_range_figure(period):
+    grid = pd.DataFrame([["指标名称", period, "2024年"], ["行政复议结案", "2", "5"], ["行政应诉案件", "1", "3"]])
+    result = clean.clean_frame(grid, region="甲区")
+    assert result.table["source"].tolist() == ["table#C2", "table#C3"]
+    assert result.rejects["reason"].tolist() == ["unknown_column", "unknown_column"]
+
+
+def test_the_command_refuses_a_bomb_with_exit_2(tmp_path, capsys):
+    from fazhi_analysis.cli import main
+
+    path = _workbook(tmp_path / "dim.xlsx", _ROWS)
+    _patch_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+    assert main(["clean", str(path), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "dim.xlsx" in err and "Traceback" not in err

@@ -40,6 +40,9 @@ _YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:年度?)?(?:[（(][^）)]*[）)])
 _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年|-\d{1,2}月)")  # 2024年完成, 2024年1-6月: headers, not figures
 
 
+_PERIOD = re.compile(r"^\d{1,2}(?:月份?)?[-—–~至到]\d{1,2}月份?$")  # 1-6月, 1至6月: a header, not a range figure
+
+
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)(?:年度?)?")
 
 
@@ -140,6 +143,8 @@ def cell_kinds(block: np.ndarray) -> np.ndarray:
             norm = unicodedata.normalize("NFKC", text).replace(" ", "")
             if _YEAR_LABEL.match(norm) or _YEAR_LEAD.match(norm):
                 kind = YEAR
+            elif _PERIOD.match(norm):
+                kind = TEXT
             elif is_figure:
                 kind = NUMBER
             elif not pd.isna(reason) and reason == MISSING:
