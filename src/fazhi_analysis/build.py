@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,7 @@ from fazhi_analysis.table import manifest, tidy
 from fazhi_analysis.table.write import write_table
 
 TABLE_STEM = "indicators"
+TEXT_LIMITS = ("max_text_bytes", "max_unzipped_bytes")  # the limits that apply to a report text
 
 
 def identify(path: Path, text: str) -> tuple[str, int]:
@@ -53,9 +55,13 @@ def identify(path: Path, text: str) -> tuple[str, int]:
     return str(region), int(year)
 
 
-def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
-    """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure."""
-    text = read_report_text(path)
+def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure.
+
+    ``limits`` may hold ``max_text_bytes`` and ``max_unzipped_bytes`` (see :func:`read_report_text`).
+    """
+    limits = limits or {}
+    text = read_report_text(path, **{k: v for k, v in limits.items() if k in TEXT_LIMITS})
     region, year = identify(path, text)
     figures = extract_text(text)
     rel = source_name(path, raw_dir)
@@ -69,12 +75,18 @@ def report_table(path: Path, raw_dir: Path) -> pd.DataFrame:
 
 
 def build_checked(
-    raw_dir: Path | None = None, processed_dir: Path | None = None, *, quiet: bool = False
+    raw_dir: Path | None = None,
+    processed_dir: Path | None = None,
+    *,
+    quiet: bool = False,
+    limits: Mapping[str, int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
     Writes ``findings`` and ``rejects`` (parquet and csv) beside the table, then ``manifest.json``
-    naming all six files of this build (:mod:`fazhi_analysis.table.manifest`).
+    naming all six files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
+    one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
+    :func:`fazhi_analysis.ingest.clean.clean_files`).
     """
     from fazhi_analysis import checks
     from fazhi_analysis.ingest import clean
@@ -89,10 +101,11 @@ def build_checked(
             root=raw_dir,
             defaults={p: sidecar_region_year(p) for p in tables},
             progress=None if quiet else clean.print_progress,
+            **(limits or {}),
         )
         if not quiet:
             print(cleaned.summary(), file=sys.stderr)
-    table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None)
+    table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None, limits=limits)
     rejects = cleaned.rejects if cleaned else clean.clean_sheets([]).rejects
     findings = checks.check(table)
     stem = processed_dir / TABLE_STEM
@@ -114,6 +127,7 @@ def build(
     *,
     quiet: bool = False,
     extra: pd.DataFrame | None = None,
+    limits: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
@@ -132,7 +146,7 @@ def build(
         raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx）/ no report files found")
     frames = []
     for number, path in enumerate(files, 1):
-        frame = report_table(path, raw_dir)
+        frame = report_table(path, raw_dir, limits)
         frames.append(frame)
         if not quiet:
             mapped = int(frame["indicator"].notna().sum())

@@ -46,7 +46,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from fazhi_analysis.ingest import extract
     from fazhi_analysis.table import write
 
-    figures = extract.extract_file(args.path, region=args.region, year=args.year)
+    figures = extract.extract_file(args.path, region=args.region, year=args.year, **_limits(args))
     write.write_records(figures, fmt=args.format, out=args.output)
     print(
         f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped",
@@ -59,7 +59,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from fazhi_analysis import build, checks
 
     processed = args.processed or project.find().processed
-    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed)
+    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed, limits=_limits(args))
     print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
@@ -129,6 +129,42 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
     p.add_argument("folder", type=Path, help="项目文件夹（不存在则新建）/ the project folder (made if missing)")
 
 
+def _add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
+    """Flags that cap what one input file may cost (a workbook's cells, its unzipped size, a text's size)."""
+    from fazhi_analysis.ingest import decode, sheets
+
+    if cells:
+        p.add_argument(
+            "--max-cells",
+            type=int,
+            metavar="N",
+            help=f"一个表格文件最多的单元格数 / most cells of one workbook or CSV (default: {sheets.MAX_CELLS:,})",
+        )
+    p.add_argument(
+        "--max-unzipped-mb",
+        type=int,
+        metavar="MB",
+        help=f".xlsx/.docx 解压后最大体积 / largest unzipped .xlsx/.docx "
+        f"(default: {decode.MAX_UNZIPPED_BYTES >> 20} MB)",
+    )
+    p.add_argument(
+        "--max-text-mb",
+        type=int,
+        metavar="MB",
+        help=f"报告文本或 CSV 的最大体积 / largest report text or CSV (default: {decode.MAX_TEXT_BYTES >> 20} MB)",
+    )
+
+
+def _limits(args: argparse.Namespace) -> dict[str, int]:
+    """The limits given on the command line, as the keyword arguments of the readers."""
+    given = {
+        "max_cells": getattr(args, "max_cells", None),
+        "max_unzipped_bytes": args.max_unzipped_mb and args.max_unzipped_mb << 20,
+        "max_text_bytes": args.max_text_mb and args.max_text_mb << 20,
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
 def _add_catalog(sub: argparse._SubParsersAction) -> None:
     p = _command(
         sub,
@@ -172,6 +208,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout; required for parquet)"
     )
+    _add_limits(p, cells=False)
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
@@ -194,6 +231,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--raw", type=Path, help="输入文件夹 / input folder (default: PROJECT/data/raw)")
     p.add_argument("--processed", type=Path, help="输出文件夹 / output folder (default: PROJECT/data/processed)")
+    _add_limits(p)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -315,7 +353,12 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from fazhi_analysis.table import write
 
     result = clean.clean_files(
-        args.paths, region=args.region, year=args.year, threshold=args.threshold, progress=clean.print_progress
+        args.paths,
+        region=args.region,
+        year=args.year,
+        threshold=args.threshold,
+        progress=clean.print_progress,
+        **_limits(args),
     )
     if args.output:
         write.write_file(result.table, args.output)
@@ -391,6 +434,7 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
         help="指标名称模糊匹配阈值 0–100 / fuzzy matching threshold for indicator names (default: 80)",
     )
     p.add_argument("--strict", action="store_true", help="有拒收时退出码为 1 / exit 1 when any cell is rejected")
+    _add_limits(p)
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
