@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import openpyxl
+import pytest
 from conftest import FIXTURES, ROOT, run_fazhi
+from test_inputs import _ROWS, _patch_member, _workbook, _zeros_member
+
+from fazhi_analysis.ingest import sheets
+
+SHEET = "xl/worksheets/sheet1.xml"
 
 
 def test_clean_refuses_a_table_beyond_max_cells(tmp_path) -> None:
@@ -27,3 +40,46 @@ def test_build_refuses_a_report_text_beyond_max_text_mb(tmp_path) -> None:
 def test_extract_takes_the_text_limit(tmp_path) -> None:
     seed = ROOT / "data" / "raw" / "dabancheng_2024_report.txt"
     assert run_fazhi("extract", str(seed), "--max-text-mb", "0").returncode == 2
+
+
+def _bombs(folder: Path) -> list[Path]:
+    """The four kinds of memory bomb, each a small file: declared size, stray cell, streamed cells, zip."""
+    dim = _workbook(folder / "dim.xlsx", _ROWS)
+    _patch_member(dim, SHEET, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml))
+    book = openpyxl.Workbook()
+    for row in _ROWS:
+        book.active.append(row)
+    book.active["XFD1048576"] = 1
+    book.save(folder / "stray.xlsx")
+    stray = _patch_member(
+        folder / "stray.xlsx", SHEET, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', xml)
+    )
+    many = _workbook(folder / "many.xlsx", _ROWS)
+    rows = (b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>") * (sheets.MAX_CELLS // 1000 + 10)
+    _patch_member(
+        many,
+        SHEET,
+        lambda xml: re.sub(
+            rb"<sheetData>.*</sheetData>|<sheetData/>", b"<sheetData>" + rows + b"</sheetData>", xml, flags=re.S
+        ),
+    )
+    inflating = _zeros_member(folder / "zip.xlsx", _workbook(folder / "base.xlsx", _ROWS), 256 * 1024**2)
+    return [dim, stray, many, inflating]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="address-space limits (ulimit -v) are POSIX")
+def test_each_memory_bomb_is_refused_within_60_s_under_3_gb_of_address_space(tmp_path) -> None:
+    import resource
+
+    def three_gb() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3_000_000 * 1024, 3_000_000 * 1024))
+
+    for bomb in _bombs(tmp_path):
+        command = [sys.executable, "-m", "fazhi_analysis", "clean", str(bomb), "--region", "甲区", "--year", "2024"]
+        started = time.monotonic()
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, preexec_fn=three_gb, stdin=subprocess.DEVNULL
+        )
+        assert done.returncode == 2, (bomb.name, done.stderr[-500:])
+        assert bomb.name in done.stderr and "Traceback" not in done.stderr
+        assert time.monotonic() - started < 60
