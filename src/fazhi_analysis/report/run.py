@@ -104,7 +104,12 @@ def started_kernel(work: Path, cwd: Path) -> Iterator[KernelManager]:
     elsewhere on the machine (another Python, without this package) can take its place.
     """
     native_only = KernelSpecManager(kernel_dirs=[])
-    manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=native_only, config=kernel_config(work))
+    manager = KernelManager(
+        kernel_name=KERNEL,
+        kernel_spec_manager=native_only,
+        connection_file=str(work / "kernel.json"),  # with the sockets: removed with the folder, whatever happens
+        config=kernel_config(work),
+    )
     try:  # the kernel is shut down even when its start is interrupted (Ctrl-C, SIGTERM)
         manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
         yield manager
