@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -88,3 +89,26 @@ def with_prior_year() -> pd.DataFrame:
     prior["raw"] = pd.NA
     prior["source"] = "made_up_2023.txt"
     return tidy.conform(pd.concat([current, prior], ignore_index=True))
+
+
+def report_cli(
+    tmp_path: Path,
+    table: pd.DataFrame | None = None,
+    *,
+    region: str = REGION,
+    formats: str = "html",
+    out: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run ``fazhi report`` on ``table`` (default: :func:`with_prior_year`) saved in ``tmp_path``.
+
+    Returns the finished command and the folder the report goes to (``out/<region>/<year>``, ``out``
+    defaulting to ``tmp_path/out``).
+    """
+    from conftest import run_fazhi
+
+    data = tmp_path / "table.parquet"
+    (with_prior_year() if table is None else table).to_parquet(data)
+    out = out or tmp_path / "out"
+    args = ("report", "--region", region, "--year", str(YEAR), "--data", str(data), "--formats", formats)
+    return run_fazhi(*args, "--output-dir", str(out), cwd=tmp_path, env=env), out / region / str(YEAR)

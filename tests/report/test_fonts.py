@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_fazhi
 from matplotlib import font_manager
-from report_data import REGION, YEAR, with_prior_year
+from report_data import REGION, YEAR, report_cli, with_prior_year
 
 from fazhi_analysis import analysis
 from fazhi_analysis.report import charts, fonts
@@ -72,12 +71,9 @@ def stale_cache(tmp_path_factory) -> Path:
 
 @pytest.mark.system
 def test_report_with_a_stale_font_cache_draws_every_chart_in_the_font(stale_cache, tmp_path) -> None:
-    data = tmp_path / "prior.parquet"
-    with_prior_year().to_parquet(data)
-    args = ("report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--formats", "html")
-    result = run_fazhi(*args, "--output-dir", str(tmp_path / "out"), env={"MPLCONFIGDIR": str(stale_cache)})
+    result, folder = report_cli(tmp_path, env={"MPLCONFIGDIR": str(stale_cache)})
     assert result.returncode == 0, result.stderr
-    executed = json.loads((tmp_path / "out" / REGION / str(YEAR) / "annual_report.ipynb").read_text(encoding="utf-8"))
+    executed = json.loads((folder / "annual_report.ipynb").read_text(encoding="utf-8"))
     streams = [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
     assert not [o for o in streams if o["name"] == "stderr"], "warnings in the executed notebook"
     svgs = [
@@ -91,12 +87,8 @@ def test_report_with_a_stale_font_cache_draws_every_chart_in_the_font(stale_cach
 
 @pytest.mark.system
 def test_report_without_the_font_exits_1_naming_it(stale_cache, tmp_path) -> None:
-    data = tmp_path / "prior.parquet"
-    with_prior_year().to_parquet(data)
-    args = ("report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--formats", "html")
-    env = {"MPLCONFIGDIR": str(stale_cache), fonts.FILES_ENV: ""}
-    result = run_fazhi(*args, "--output-dir", str(tmp_path / "out"), env=env)
+    result, folder = report_cli(tmp_path, env={"MPLCONFIGDIR": str(stale_cache), fonts.FILES_ENV: ""})
     assert result.returncode == 1
     assert f"找不到图表所需的中文字体 {fonts.FONT}" in result.stderr and "fonts-noto-cjk" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (tmp_path / "out" / REGION / str(YEAR) / "annual_report.html").exists()
+    assert not (folder / "annual_report.html").exists()

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT, run_fazhi
-from report_data import REGION, YEAR, figure_text, mentions, with_prior_year
+from report_data import REGION, YEAR, figure_text, mentions, report_cli
 
 from fazhi_analysis import build
 from fazhi_analysis.errors import ReportError
@@ -223,24 +223,12 @@ def test_cell_error_keeps_failed_notebook_and_the_good_report(built, tmp_path) -
     failed.unlink()
 
 
-def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path, monkeypatch) -> None:
-    data = tmp_path / "prior.parquet"
-    with_prior_year().to_parquet(data)
-    monkeypatch.setenv("FAZHI_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    result = run_fazhi(
-        "report",
-        "--region",
-        REGION,
-        "--year",
-        str(YEAR),
-        "--data",
-        str(data),
-        "--output-dir",
-        str(tmp_path / "reports"),
+def test_missing_chromium_still_writes_html_and_says_how_to_install(tmp_path) -> None:
+    result, folder = report_cli(
+        tmp_path, formats="html,pdf", env={"FAZHI_CHROMIUM": str(tmp_path / "no-such-chromium")}
     )
     assert result.returncode == 1
     assert "apt-get install chromium-headless-shell" in result.stderr and "Traceback" not in result.stderr
-    folder = tmp_path / "reports" / REGION / str(YEAR)
     assert sorted(p.name for p in folder.iterdir()) == ["annual_report.html", "annual_report.ipynb"]
     page = (folder / "annual_report.html").read_text(encoding="utf-8")
     assert "<th>2023年</th><th>同比</th>" in page
@@ -260,8 +248,5 @@ def test_report_runs_in_this_interpreter_whatever_python3_kernel_is_installed(tm
         ),
         encoding="utf-8",
     )
-    data = tmp_path / "prior.parquet"
-    with_prior_year().to_parquet(data)
-    args = ("report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--formats", "html")
-    result = run_fazhi(*args, "--output-dir", str(tmp_path / "out"), env={"JUPYTER_PATH": str(tmp_path / "jupyter")})
+    result, _ = report_cli(tmp_path, env={"JUPYTER_PATH": str(tmp_path / "jupyter")})
     assert result.returncode == 0, result.stderr

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import run_fazhi
-from report_data import REGION, YEAR, with_prior_year
+from report_data import REGION, YEAR, report_cli, with_prior_year
 
 
 @pytest.fixture
@@ -57,21 +56,9 @@ def test_a_stopped_report_leaves_no_process_and_no_temporary_folder(tmp_path, ta
     assert not (tmp_path / "out" / REGION / str(YEAR) / "annual_report.html").exists()
 
 
-def test_an_output_folder_that_cannot_be_made_is_exit_3_naming_it(tmp_path, table) -> None:
+def test_an_output_folder_that_cannot_be_made_is_exit_3_naming_it(tmp_path) -> None:
     blocker = tmp_path / "reports"
     blocker.write_text("a file where the reports folder should be", encoding="utf-8")
-    result = run_fazhi(
-        "report",
-        "--region",
-        REGION,
-        "--year",
-        str(YEAR),
-        "--data",
-        str(table),
-        "--formats",
-        "html",
-        "--output-dir",
-        str(blocker),
-    )
+    result, _ = report_cli(tmp_path, out=blocker)
     assert result.returncode == 3, result.stderr
     assert str(blocker) in result.stderr and "Traceback" not in result.stderr
