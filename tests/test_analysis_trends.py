@@ -1,0 +1,91 @@
+"""Trends over years and comparison between regions, on a small example table worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fazhi_analysis import analysis
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import tidy
+
+APPS = "disputes.reconsideration_applications"
+CLOSED = "disputes.reconsideration_closed"
+LOST = "disputes.litigation_lost"
+LOSS_RATE = "disputes.litigation_loss_rate"
+CASES = "disputes.litigation_cases"
+
+
+def _table(rows: list[tuple[str, int, str, float, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
+    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
+    return tidy.conform(frame)
+
+
+EXAMPLE = _table(
+    [
+        ("示例区甲", 2021, APPS, 10, "件"), ("示例区甲", 2022, APPS, 12, "件"), ("示例区甲", 2023, APPS, 15, "件"),
+        ("示例区甲", 2024, APPS, 18, "件"),
+        ("示例区甲", 2022, LOSS_RATE, 5, "%"), ("示例区甲", 2024, LOSS_RATE, 3, "%"),
+        ("示例区甲", 2022, CLOSED, 30, "件"), ("示例区甲", 2023, CLOSED, 20, "件"),
+        ("示例区甲", 2024, CLOSED, 10, "件"),
+        ("示例区甲", 2023, LOST, 0, "件"), ("示例区甲", 2024, LOST, 2, "件"),
+        ("示例区甲", 2022, CASES, 5, "件"), ("示例区甲", 2023, CASES, 7, "件"), ("示例区甲", 2024, CASES, 6, "件"),
+        ("示例区乙", 2024, APPS, 10, "件"), ("示例区丙", 2024, APPS, 18, "件"), ("示例区丁", 2024, CLOSED, 3, "件"),
+        ("示例区戊", 2024, APPS, 4, "件"), ("示例区乙", 2023, APPS, 99, "件"),
+    ]
+)  # fmt: skip
+
+
+def test_trend_changes_from_the_year_before() -> None:
+    apps = analysis.trend(EXAMPLE, "示例区甲", [APPS]).set_index("year")
+    assert apps["value"].tolist() == [10, 12, 15, 18]
+    assert apps["change"].tolist()[1:] == [2, 3, 3] and pd.isna(apps.loc[2021, "change"])
+    assert apps["change_pct"].round(2).tolist()[1:] == [20.0, 25.0, 20.0]
+    assert set(apps["direction"]) == {analysis.RISING}
+
+
+def test_a_missing_year_is_a_gap_not_a_zero() -> None:
+    rate = analysis.trend(EXAMPLE, "示例区甲", [LOSS_RATE]).set_index("year")
+    assert rate.index.tolist() == [2022, 2024]  # 2023 is not invented
+    assert pd.isna(rate.loc[2024, "change"]) and pd.isna(rate.loc[2024, "change_pct"])
+    assert rate["direction"].isna().all()  # three years are needed for a direction
+
+
+@pytest.mark.parametrize(("indicator", "direction"), [(CLOSED, analysis.FALLING), (CASES, analysis.MIXED)])
+def test_direction_over_the_last_three_years(indicator, direction) -> None:
+    assert set(analysis.trend(EXAMPLE, "示例区甲", [indicator])["direction"]) == {direction}
+
+
+def test_change_from_zero_has_no_percentage_and_rates_change_in_points() -> None:
+    lost = analysis.trend(EXAMPLE, "示例区甲", [LOST]).set_index("year")
+    assert lost.loc[2024, "change"] == 2 and pd.isna(lost.loc[2024, "change_pct"])
+    closed = analysis.trend(EXAMPLE, "示例区甲", [CLOSED]).set_index("year")
+    assert round(closed.loc[2023, "change_pct"], 2) == -33.33
+
+
+def test_trend_of_an_unknown_region_names_what_there_is() -> None:
+    with pytest.raises(InputError, match="示例区甲"):
+        analysis.trend(EXAMPLE, "不存在区")
+
+
+def test_peers_rank_ties_and_quartiles_among_the_regions_that_reported() -> None:
+    apps = analysis.peers(EXAMPLE, 2024, APPS).set_index("region")
+    assert apps.loc[["示例区甲", "示例区丙", "示例区乙", "示例区戊"], "rank"].tolist() == [1, 1, 3, 4]
+    assert set(apps["n_reporting"]) == {4}
+    assert apps["median"].iloc[0] == 14 and apps["q1"].iloc[0] == 8.5 and apps["q3"].iloc[0] == 18
+    assert apps.loc[["示例区甲", "示例区乙", "示例区戊"], "from_median"].tolist() == [4, -4, -10]
+
+
+def test_a_region_that_did_not_report_is_listed_never_ranked() -> None:
+    apps = analysis.peers(EXAMPLE, 2024, APPS).set_index("region")
+    assert not apps.loc["示例区丁", "reported"] and pd.isna(apps.loc["示例区丁", "rank"])
+    assert pd.isna(apps.loc["示例区丁", "value"]) and apps.index[-1] == "示例区丁"
+
+
+def test_peers_among_chosen_regions_and_all_indicators() -> None:
+    chosen = analysis.peers(EXAMPLE, 2024, regions=["示例区甲", "示例区乙"])
+    apps = chosen[chosen["indicator"] == APPS].set_index("region")
+    assert apps["rank"].tolist() == [1, 2] and apps["median"].iloc[0] == 14
+    assert set(chosen["indicator"]) == {APPS, LOSS_RATE, CLOSED, LOST, CASES}
+    assert chosen.groupby("indicator")["region"].count().eq(2).all()
