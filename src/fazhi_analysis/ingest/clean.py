@@ -18,7 +18,8 @@ How a sheet is read:
   ``行政复议收到申请`` when it does not match alone); total rows (合计, 总计, 小计) are
   rejected, since a total of mixed indicators is not an indicator.
 * **Indicator names** are matched to the catalog by :mod:`fazhi_analysis.ingest.match` (ids, names,
-  aliases, then fuzzy matching above a threshold).
+  aliases, then fuzzy matching above a threshold), with the unit of the row's figures: ``行政诉讼败诉``
+  with ``件`` is the count (行政诉讼败诉案件), with ``%`` the rate.
 * **Values** go through :func:`fazhi_analysis.table.numbers.parse_values` (``1,234``, ``12余``,
   ``3.5万``, ``百分之九十八``, ``—``). Units, by priority: written in the cell; the unit column
   or the label's ``（万元）``; the column header's ``（万元）``; else the catalog's base unit.
@@ -434,13 +435,14 @@ def _clean_sheet(
     roles = _assign_roles(sheet, layout)
     rows = _classify_rows(sheet, layout, roles)
     codes = _Codes(regions, _Interner(), _Interner())
-    matches = _match_rows(sheet, layout, roles, rows, threshold)
     row_keys = _row_keys(sheet.filled[layout.first :], roles, rows, codes)
     columns = _column_keys(layout.cols, roles, codes)
     sheet_region = codes.regions.code(layout.region)
     cells = _read_cells(sheet, layout, roles, rows, columns, codes.units)
     if cells is None:
         return _SheetRows(_no_candidates(), _no_rejects(), True)
+    row_units = _row_units(cells, row_keys, columns, len(rows.label), codes.units)
+    matches = _match_rows(sheet, layout, roles, rows, threshold, row_units)
     keys = _cell_keys(cells, matches, row_keys, columns, roles.transposed, sheet_region, layout.year)
     figures = _figures(cells, keys, row_keys, columns, codes.units)
     reason = _reason_codes(cells, keys, figures, columns, rows)
@@ -568,8 +570,36 @@ def _classify_rows(sheet: Sheet, layout: _Layout, roles: _Roles) -> _Rows:
     return _Rows(present, lab_codes, lab_texts, is_total, is_note | is_repeat_header, has_values, group_codes, context)
 
 
-def _match_rows(sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, threshold: float) -> _Matches:
-    """Each row's indicator: by its id, else by its label in context (once per distinct label and context)."""
+def _row_units(cells: _Cells, row_keys: _RowKeys, columns: _ColumnKeys, n: int, units: _Interner) -> list[str | None]:
+    """Per row, the base unit its figures are written in (元 for 万元, %), when they agree on one; else None.
+
+    A cell's unit: its own (``3件``), else the row's (unit column, the label's ``（件）``), else its
+    column header's, else ``%`` for Excel's percent format. Only value columns count.
+    """
+    parsed = cells.parsed
+    empty, percent = units.code(""), units.code("%")
+    declared = np.where(row_keys.unit[cells.rows] >= 0, row_keys.unit[cells.rows], columns.unit[cells.cols])
+    unit = np.where(parsed["unit"] != empty, parsed["unit"], declared)
+    unit = np.where((unit < 0) & parsed["percent"], percent, unit)
+    use = (unit >= 0) & (unit != empty) & (columns.role == "value")[cells.cols] & (parsed["reason"] == _R_OK)
+    bases = _Interner()
+    base_of = np.array([bases.code(unit_factor(t)[1] or None) for t in units.items] + [-1], dtype=np.int64)
+    base = np.where(use, base_of[unit], -1)
+    low = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(n, -1, dtype=np.int64)
+    where = base >= 0
+    np.minimum.at(low, cells.rows[where], base[where])
+    np.maximum.at(high, cells.rows[where], base[where])
+    return [bases.items[h] if h >= 0 and h == lo else None for lo, h in zip(low.tolist(), high.tolist())]
+
+
+def _match_rows(
+    sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, threshold: float, units: list[str | None]
+) -> _Matches:
+    """Each row's indicator: by its id, else by its label in context and unit (once per distinct combination).
+
+    ``units``: per row, the base unit of its figures when known (see :func:`_row_units`).
+    """
     n = len(rows.label)
     row_ind = np.full(n, -1, dtype=np.int32)
     row_note = np.full(n, "", dtype=object)
@@ -580,13 +610,14 @@ def _match_rows(sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, thres
     row_ind = _per_code(id_codes, [id_index.get(t, -1) for t in id_texts], -1, np.int32)
     need = (row_ind < 0) & rows.has_values & ~rows.skip & ~rows.total
     if need.any():
-        # Match once per distinct (label, context) combination.
+        # Match once per distinct (label, context, unit) combination.
+        unit_codes, unit_texts = pd.factorize(np.array(units, dtype=object))
         key = rows.label.astype(np.int64) + 1
-        for codes, texts in rows.context:
+        for codes, texts in [*rows.context, (unit_codes, unit_texts)]:
             key = key * (len(texts) + 1) + (codes + 1)
         pair_codes, _ = pd.factorize(key[need])
         _, first_of_pair = np.unique(pair_codes, return_index=True)
-        found = [_match_row(rows, r, layout.context, threshold) for r in np.flatnonzero(need)[first_of_pair]]
+        found = [_match_row(rows, r, layout.context, threshold, units[r]) for r in np.flatnonzero(need)[first_of_pair]]
         row_ind[need] = np.array([id_index.get(f[0], -1) if f[0] else -1 for f in found], dtype=np.int32)[pair_codes]
         row_note[need] = np.array([f[2] for f in found], dtype=object)[pair_codes]
     bad_ids = (id_codes >= 0) & (row_ind < 0) & rows.has_values
@@ -596,15 +627,17 @@ def _match_rows(sheet: Sheet, layout: _Layout, roles: _Roles, rows: _Rows, thres
     return _Matches(row_ind, row_note)
 
 
-def _match_row(rows: _Rows, r: int, context_prefix: str, threshold: float) -> tuple[str | None, float, str]:
+def _match_row(
+    rows: _Rows, r: int, context_prefix: str, threshold: float, unit: str | None
+) -> tuple[str | None, float, str]:
     """:func:`match_one` for row ``r``: its label in its context, else its group's words with its own."""
     label = rows.label_texts[rows.label[r]] if rows.label[r] >= 0 else ""
     context = " ".join([context_prefix, *(t[c[r]] for c, t in rows.context if c[r] >= 0)]).strip()
-    got = match_one(label, context, float(threshold))
+    got = match_one(label, context, float(threshold), unit)
     if got[0] is None and rows.group[r] >= 0 and label:
         # 收到申请 under 行政复议: try the group's words with the label's.
         joined = normalize_label(rows.label_texts[rows.group[r]]) + normalize_label(label)
-        retry = match_one(joined, context, float(threshold))
+        retry = match_one(joined, context, float(threshold), unit)
         got = retry if retry[0] is not None else got
     return got
 

@@ -15,6 +15,13 @@ reached through an alias and none of its ``context`` words appears in the label 
 :data:`AMBIGUITY_MARGIN` of each other are ambiguous: the label stays unmatched, since a wrong
 id is worse than none.
 
+The unit the figure is written in, when known, decides between a count and its rate: when the
+match does not accept it, the candidates of the unit's kind (rates for ``%``, the others for other
+units) are preferred, among those scoring within :data:`AMBIGUITY_MARGIN` of the best and the
+counts a rate is of (``行政诉讼败诉`` is nearest to ``行政诉讼败诉率``, but ``件`` makes it
+``行政诉讼败诉案件``), if one of them accepts the unit. Otherwise the match stands (and the figure is
+rejected for its unit); the unit does not tell one count from another.
+
 Example:
     >>> match_labels(pd.Series(["收到行政复义申请", "罚没金额（万元）"]))["indicator"].tolist()
     ['disputes.reconsideration_applications', 'enforcement.penalty_amount']
@@ -54,6 +61,8 @@ _SUFFIXES = (
     "数",
 )
 _PREFIXES = ("全年", "本年", "本年度", "年度", "当年", "累计", "共计", "其中")
+_GLOSS = re.compile(r"[（(][^（）()]*[)）]$")  # a name's trailing explanation: 纠错(撤销/变更/…)
+_COUNT_NOUNS = ("案件", "件数", "数量", "数")  # what a count's name may add to its rate's: 败诉案件 / 败诉率
 
 
 def normalize_label(text: object) -> str:
@@ -115,12 +124,45 @@ def _allowed(ind: str, is_name: bool, label: str, context: str) -> bool:
 
 
 @cache
-def match_one(label: str, context: str = "", threshold: float = DEFAULT_THRESHOLD) -> tuple[str | None, float, str]:
+def _counts_of_rates() -> dict[str, list[tuple[str, bool]]]:
+    """Names and aliases of indicators that are not rates, without a gloss or a count noun → [(id, is_name)].
+
+    ``行政诉讼败诉案件`` → ``行政诉讼败诉``, ``行政复议纠错(撤销/变更/…)`` → ``行政复议纠错``: the rate
+    ``行政诉讼败诉率`` without its ``率``.
+    """
+    info = catalog.indicators()
+    table: dict[str, list[tuple[str, bool]]] = {}
+    for ind, row in info[info["kind"] != "rate"].iterrows():
+        for text, is_name in [(row["name"], True), *[(a, False) for a in row["aliases"]]]:
+            key = _GLOSS.sub("", normalize_label(text))
+            for noun in _COUNT_NOUNS:
+                if key.endswith(noun) and len(key) > len(noun) + 1:
+                    key = key[: -len(noun)]
+                    break
+            if key and (ind, is_name) not in table.setdefault(key, []):
+                table[key].append((ind, is_name))
+    return table
+
+
+def _accepts(ind: str, unit: str) -> bool:
+    """Whether the catalog accepts ``unit`` (a base unit: 元, 件, %) for indicator ``ind``."""
+    return unit in catalog.indicators().loc[ind, "units"]
+
+
+@cache
+def match_one(
+    label: str, context: str = "", threshold: float = DEFAULT_THRESHOLD, unit: str | None = None
+) -> tuple[str | None, float, str]:
     """Match one raw label; returns (indicator id or None, score 0–100, note on how or why not).
+
+    ``unit``, when given, is the base unit of the label's figures (``元`` for ``万元``, ``%``, ``件``):
+    a match that does not accept it gives way to a near candidate that does (see the module docstring).
 
     Example:
         >>> match_one("行政处罚案件数")[0]
         'enforcement.penalty_cases'
+        >>> match_one("行政诉讼败诉", unit="件")[0], match_one("行政诉讼败诉", unit="%")[0]
+        ('disputes.litigation_lost', 'disputes.litigation_loss_rate')
     """
     from rapidfuzz import fuzz, process
 
@@ -144,6 +186,42 @@ def match_one(label: str, context: str = "", threshold: float = DEFAULT_THRESHOL
     if not scored:
         return None, 0.0, f"指标目录中没有与“{norm}”相近的指标 / no catalog indicator like '{norm}'"
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
+    found = _pick(norm, ranked, context)
+    if unit and (found[0] is None or not _accepts(found[0], unit)):
+        fitting = _fitting(norm, ranked, context, unit)
+        if fitting:
+            got, score, note = _pick(norm, fitting, context)
+            if got is not None and _accepts(got, unit):
+                return got, score, f"{note}（按单位 / by unit）"
+    return found
+
+
+def _fitting(
+    norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str, unit: str
+) -> list[tuple[str, tuple[float, bool, str]]]:
+    """Candidates of the unit's kind (rates for ``%``, the others for other units), when one accepts ``unit``.
+
+    They are those within the ambiguity margin of the best, and the counts of near rates
+    (:func:`_counts_of_rates`). The unit tells a rate from a count, not one count from another: two
+    counts stay ambiguous.
+    """
+    best_score = ranked[0][1][0]
+    near = {ind: got for ind, got in ranked if got[0] >= best_score - AMBIGUITY_MARGIN}
+    variants = _variants(norm)
+    kinds = catalog.indicators()["kind"]
+    for ind, (score, _, key) in list(near.items()):
+        if kinds[ind] == "rate" and key.endswith("率") and key[:-1] in variants:
+            for count, is_name in _counts_of_rates().get(key[:-1], []):
+                if count not in near and _accepts(count, unit) and _allowed(count, is_name, norm, context):
+                    near[count] = (score, is_name, key[:-1])
+    out = {ind: got for ind, got in near.items() if (kinds[ind] == "rate") == (unit == "%")}
+    if not any(_accepts(ind, unit) for ind in out):
+        return []
+    return sorted(out.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
+
+
+def _pick(norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str) -> tuple[str | None, float, str]:
+    """The best of ranked candidates, unless another scores within the margin (then by section, else none)."""
     best_id, (best_score, best_is_name, best_key) = ranked[0]
     rivals = [
         ind

@@ -284,7 +284,7 @@ def column_roles(header: np.ndarray, threshold: float) -> Columns:
         elif _REGION.match(rest):
             role, region = "value", rest
         else:
-            found, _, why = match_one(text, "", threshold)
+            found, _, why = match_one(text, "", threshold, unit_factor(unit)[1] if unit else None)
             if found:
                 role, indicator = "indicator", found
             note = why
