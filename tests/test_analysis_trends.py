@@ -89,3 +89,29 @@ def test_peers_among_chosen_regions_and_all_indicators() -> None:
     assert apps["rank"].tolist() == [1, 2] and apps["median"].iloc[0] == 14
     assert set(chosen["indicator"]) == {APPS, LOSS_RATE, CLOSED, LOST, CASES}
     assert chosen.groupby("indicator")["region"].count().eq(2).all()
+
+
+def test_highlights_rank_the_largest_changes_records_and_standing() -> None:
+    found = analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=None)
+    assert found["kind"].tolist() == ["fall", "rise", "record", "record", "top"]
+    assert found["text"].tolist() == [
+        "行政复议结案同比减少10件、下降50%",  # 20 → 10: the largest change comes first
+        "收到行政复议申请同比增加3件、增长20%",
+        "收到行政复议申请为4年来最高",
+        "行政复议结案为3年来最低",
+        "收到行政复议申请在4个地区中居首",
+    ]
+    # Below the noise floor: 败诉 0 → 2 件 and 应诉 7 → 6 件 are not said; the rate has no prior year.
+    assert not found["indicator"].isin([LOST, CASES, LOSS_RATE]).any()
+
+
+def test_highlights_last_place_and_what_stopped_being_reported() -> None:
+    table = pd.concat([EXAMPLE, _table([("示例区戊", 2023, CLOSED, 8, "件"), ("示例区戊", 2023, APPS, 4, "件")])])
+    found = analysis.highlights(tidy.conform(table), "示例区戊", 2024, limit=None)
+    assert found["text"].tolist() == ["收到行政复议申请在4个地区中居末", "行政复议结案上年有数据，本年未报告"]
+    assert analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=2)["kind"].tolist() == ["fall", "rise"]
+
+
+def test_highlights_of_a_region_year_not_held_name_what_is() -> None:
+    with pytest.raises(InputError, match="示例区甲: 2021"):
+        analysis.highlights(EXAMPLE, "示例区甲", 2020)
