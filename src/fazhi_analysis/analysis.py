@@ -230,7 +230,9 @@ def trend(table: pd.DataFrame, region: str, indicators: list[str] | None = None)
         raise InputError(
             f"没有 {region} 的数据 / no data for region {region!r}. 可用 / available: {_available_text(table)}"
         )
-    figures = _figures(rows).sort_values(["indicator", "year"], kind="stable")
+    figures = _figures(rows)  # in catalog order
+    figures["_order"] = figures.groupby("indicator", sort=False).ngroup()
+    figures = figures.sort_values(["_order", "year"], kind="stable")
     by = figures.groupby("indicator", sort=False)
     before = by["value"].shift(1).where(by["year"].diff() == 1)
     figures["change"] = (figures["value"] - before).astype("Float64")
@@ -238,9 +240,7 @@ def trend(table: pd.DataFrame, region: str, indicators: list[str] | None = None)
     figures["change_pct"] = pct.where(figures["unit"] != "%").astype("Float64")
     directions = {key: _direction(group["value"], group["year"]) for key, group in by}
     figures["direction"] = figures["indicator"].map(directions).astype("string")
-    order = _with_catalog(figures.drop_duplicates("indicator"))["indicator"].tolist()
-    figures["_order"] = figures["indicator"].map({ind: i for i, ind in enumerate(order)})
-    return figures.sort_values(["_order", "year"], kind="stable").reindex(columns=TREND_COLUMNS).reset_index(drop=True)
+    return figures.reindex(columns=TREND_COLUMNS).reset_index(drop=True)
 
 
 def peers(
@@ -296,7 +296,8 @@ def highlights(table: pd.DataFrame, region: str, year: int, *, limit: int | None
         InputError: No data for ``region`` in ``year``.
     """
     select(table, region, year)
-    kinds = [_changes(table, region, year), _records(table, region, year), _ranks(table, region, year)]
+    held = trend(table, region)
+    kinds = [_changes(held, year), _records(held, year), _ranks(table, region, year)]
     kinds.append(_missing(table, region, year))
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
     order = {"rise": 0, "fall": 0, "record": 1, "top": 2, "bottom": 2, "missing": 3}  # rises and falls ranked together
@@ -305,12 +306,11 @@ def highlights(table: pd.DataFrame, region: str, year: int, *, limit: int | None
     return found if limit is None else found.head(limit)
 
 
-def _changes(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
-    """Rises and falls from the year before that clear the noise floor."""
+def _changes(held: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rises and falls from the year before that clear the noise floor, from the region's :func:`trend`."""
     from fazhi_analysis.table.wording import format_change
 
-    rows = trend(table, region)
-    rows = rows[(rows["year"] == int(year)) & rows["change"].notna()]
+    rows = held[(held["year"] == int(year)) & held["change"].notna()]
     rate = rows["unit"] == "%"
     big = (rate & (rows["change"].abs() >= MIN_RATE_CHANGE)) | (~rate & (rows["change"].abs() >= MIN_COUNT_CHANGE))
     rows = rows[big & (rate | rows["change_pct"].notna())]
@@ -328,11 +328,10 @@ def _changes(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def _records(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
-    """Figures of ``year`` that are the highest or lowest of three or more years held."""
-    rows = trend(table, region)
+def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Figures of ``year`` that are the highest or lowest of three or more years held (the region's :func:`trend`)."""
     found = []
-    for indicator, group in rows.groupby("indicator", sort=False):
+    for indicator, group in held.groupby("indicator", sort=False):
         now = group[group["year"] == int(year)]
         others = group[group["year"] != int(year)]["value"]
         if now.empty or len(others) < 2 or others.isna().all():
