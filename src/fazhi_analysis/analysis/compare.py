@@ -1,0 +1,185 @@
+"""Loading the tidy table and comparing one region and year with a comparison year.
+
+Example:
+    >>> from fazhi_analysis import analysis
+    >>> comp = analysis.compare(table, "达坂城区", 2024)          # doctest: +SKIP
+    >>> comp.loc[comp["indicator"] == "disputes.reconsideration_applications", "change"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from fazhi_analysis import project
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog, manifest, tidy
+
+COMPARISON_COLUMNS = [
+    "region",
+    "year",
+    "indicator",
+    "section",
+    "name",
+    "label",
+    "kind",
+    "value",
+    "unit",
+    "approx",
+    "raw",
+    "source",
+    "prior_year",
+    "prior_value",
+    "prior_unit",
+    "prior_approx",
+    "prior_raw",
+    "change",
+    "change_pct",
+]
+
+
+def _resolve(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = project.find().root / path  # the notebook's default, relative to the project, wherever it runs
+    return path
+
+
+def load_table(path: str | Path) -> pd.DataFrame:
+    """Read a tidy table (parquet or csv) and conform it to the tidy columns and dtypes.
+
+    Raises:
+        InputError: The file is missing, not .parquet or .csv, or cannot be read as a table.
+    """
+    path = _resolve(path)
+    if not path.is_file():
+        raise InputError(f"{path}: 找不到数据表，请先运行 `fazhi build` / table not found, run `fazhi build` first")
+    frame = tidy.read(path)
+    missing = [c for c in ("region", "year", "value", "unit") if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path}: 缺少列 / missing columns: {', '.join(missing)}")
+    return tidy.conform(frame)
+
+
+def available(table: pd.DataFrame) -> pd.DataFrame:
+    """Region and year pairs present in ``table`` with their number of figures, sorted."""
+    counts = table.groupby(["region", "year"], dropna=True).size().rename("figures").reset_index()
+    return counts.sort_values(["region", "year"]).reset_index(drop=True)
+
+
+def _available_text(table: pd.DataFrame) -> str:
+    pairs = available(table)
+    if pairs.empty:
+        return "（数据表为空 / the table is empty）"
+    by_region = pairs.groupby("region")["year"].apply(lambda ys: "、".join(str(y) for y in ys))
+    return "；".join(f"{region}: {years}" for region, years in by_region.items())
+
+
+def select(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """The rows of one region and year.
+
+    Raises:
+        InputError: No row has this region and year; the message lists what is available.
+    """
+    rows = table[(table["region"] == region) & (table["year"] == int(year))]
+    if rows.empty:
+        raise InputError(
+            f"没有 {region} {year} 年的数据 / no data for region {region!r}, year {year}. "
+            f"可用 / available: {_available_text(table)}"
+        )
+    return rows.reset_index(drop=True)
+
+
+def _with_catalog(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mapped rows with catalog section, name, kind and order, in catalog order."""
+    cat = catalog.indicators()
+    sections = catalog.sections()
+    mapped = rows[rows["indicator"].notna() & rows["indicator"].isin(cat.index)].copy()
+    ids = mapped["indicator"].astype(str)
+    mapped["section"] = ids.map(cat["section"]).astype("string")
+    mapped["name"] = ids.map(cat["name"]).astype("string")
+    mapped["kind"] = ids.map(cat["kind"]).astype("string")
+    mapped["_section_order"] = mapped["section"].map(sections["order"])
+    mapped["_order"] = ids.map(pd.Series(range(len(cat)), index=cat.index))
+    return mapped.sort_values(["_section_order", "_order"], kind="stable").drop(columns=["_section_order", "_order"])
+
+
+def compare(table: pd.DataFrame, region: str, year: int, compare_year: int | None = None) -> pd.DataFrame:
+    """Mapped figures of ``region`` in ``year`` beside the same indicators in ``compare_year``.
+
+    Args:
+        table: A tidy table.
+        region: The region, as written in the table.
+        year: The report year.
+        compare_year: The comparison year; default ``year - 1``.
+
+    Returns:
+        One row per mapped figure of ``year`` in catalog order, with catalog ``name`` and ``kind``,
+        the prior figure (``prior_*``, NA when absent), ``change`` (same unit; percent points for
+        rates) and ``change_pct`` (NA for rates and when the prior value is 0 or missing).
+
+    Raises:
+        InputError: No data for ``region`` in ``year``.
+    """
+    compare_year = int(year) - 1 if compare_year is None else int(compare_year)
+    current = _with_catalog(select(table, region, year))
+    prior_rows = table[(table["region"] == region) & (table["year"] == compare_year) & table["indicator"].notna()]
+    prior = (
+        prior_rows.drop_duplicates("indicator", keep="first")
+        .set_index("indicator")[["value", "unit", "approx", "raw"]]
+        .add_prefix("prior_")
+    )
+    out = current.join(prior, on="indicator")
+    out["prior_year"] = pd.array([compare_year if pd.notna(v) else pd.NA for v in out["prior_value"]], dtype="Int64")
+    out["change"] = (out["value"] - out["prior_value"]).astype("Float64")
+    pct = (out["change"] / out["prior_value"].where(out["prior_value"] != 0) * 100).astype("Float64")
+    out["change_pct"] = pct.where(out["unit"] != "%")
+    return out.reindex(columns=COMPARISON_COLUMNS).reset_index(drop=True)
+
+
+def has_prior(comparison: pd.DataFrame) -> bool:
+    """Whether any figure of the comparison has a prior-year value."""
+    return bool(comparison["prior_value"].notna().any())
+
+
+def sections_with_data(comparison: pd.DataFrame) -> list[str]:
+    """Section ids of the comparison in report order."""
+    present = set(comparison["section"].dropna())
+    return [sid for sid in catalog.sections().index if sid in present]
+
+
+def unmapped(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """Figures of ``region`` in ``year`` that have no catalog indicator (or an unknown id)."""
+    rows = select(table, region, year)
+    known = rows["indicator"].isin(catalog.indicators().index) & rows["indicator"].notna()
+    return rows[~known.fillna(False)].reset_index(drop=True)
+
+
+def approximate(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """Figures of ``region`` in ``year`` given as approximate (余/多/约…)."""
+    rows = select(table, region, year)
+    return rows[rows["approx"].fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.DataFrame | None:
+    """The validation findings of ``table`` (``checks.check``), or None when validation is unavailable.
+
+    ``fazhi build`` writes the same findings beside the table (``findings.parquet``); when
+    ``table_path`` is given and the build's manifest vouches for both files
+    (:func:`fazhi_analysis.table.manifest.same_build`), they are read instead of validating again.
+    Otherwise (no findings file, one of another build, one that cannot be read) they are computed.
+    """
+    if table_path is not None:
+        path = _resolve(table_path)
+        saved = path.with_name("findings.parquet")
+        if manifest.same_build(path, saved):
+            try:
+                return pd.read_parquet(saved)
+            except Exception:  # unreadable after all: validate afresh
+                pass
+    try:
+        from fazhi_analysis import checks
+    except ImportError:  # the validation module or its dependencies are not installed
+        return None
+    return checks.check(table)
