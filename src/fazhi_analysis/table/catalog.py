@@ -4,7 +4,7 @@ The catalog is package data (``catalog.yaml`` beside this module); the ids are a
 by the tidy table, the fill-in template, the narrative and outside tools. A project's own
 ``catalog.yaml`` (:attr:`fazhi_analysis.project.Project.catalog`) extends it: new indicators,
 sections and relations are added; for an id the bundled catalog has, the fields given replace the
-bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``, ``nouns``, a
+bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``, ``nouns``, ``not_nouns``, a
 section's ``keywords``), which are extended.
 
 Example:
@@ -26,8 +26,8 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import write
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
-INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude", "nouns"]
-LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns")
+INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude", "nouns", "not_nouns"]
+LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
 REQUIRED = {"indicators": ("id", "section", "name", "unit", "kind"), "sections": ("id", "order", "title")}
 
