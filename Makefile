@@ -7,7 +7,7 @@ REGION ?= 达坂城区
 YEAR   ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps data report test lint check-install bench clean
+.PHONY: help install system-deps data report test lint check-install bench clean examples
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ check-install: system-deps $(STAMP) ## Build the wheel, install it in a fresh vi
 bench: $(STAMP) ## Run the benchmarks in benchmarks/ (on demand, not part of the tests)
 	$(BIN)/python -m pip install -q cn2an
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+examples: $(STAMP) ## Regenerate the fictitious example data in data/examples/raw/ (fixed seed)
+	$(BIN)/python data/examples/make_examples.py
 
 clean: ## Remove derived data and reports (data/raw/ is never touched)
 	rm -rf data/processed/* reports/*
