@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
+import pytest
 from conftest import FIXTURES
 
+from fazhi_analysis import project
+from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 
 
@@ -48,3 +54,67 @@ def test_relations_reference_catalog_ids() -> None:
 def test_indicators_returns_a_copy() -> None:
     catalog.indicators().drop(columns="unit")
     assert "unit" in catalog.indicators().columns
+
+
+def test_derived_rates_name_a_rate_in_percent_and_two_counts() -> None:
+    derived = catalog.derived()
+    ours = catalog.indicators()
+    assert list(derived.columns) == ["numerator", "denominator", "scale", "note"]
+    assert derived.loc["disputes.reconsideration_correction_rate", "numerator"] == "disputes.reconsideration_corrected"
+    assert derived.loc["disputes.litigation_loss_rate", "denominator"] == "disputes.litigation_cases"
+    assert (ours.loc[derived.index, "unit"] == "%").all() and (ours.loc[derived.index, "kind"] == "rate").all()
+    for role in ("numerator", "denominator"):
+        assert (ours.loc[derived[role], "kind"] == "count").all()
+    assert (derived["scale"] == 100).all() and derived["note"].str.len().gt(0).all()
+
+
+@pytest.fixture
+def local_catalog(tmp_path, monkeypatch) -> Path:
+    """A project's catalog.yaml (the project found through FAZHI_ROOT), to be written by the test."""
+    monkeypatch.setenv(project.ROOT_ENV, str(tmp_path))
+    return tmp_path / "catalog.yaml"
+
+
+def test_a_project_adds_and_overrides_derived_rates(local_catalog) -> None:
+    local_catalog.write_text(
+        "derived:\n"
+        "  - {id: disputes.litigation_loss_rate, note: 本地口径}\n"
+        "  - {id: disputes.head_appearance_rate, numerator: disputes.head_appearances,\n"
+        "     denominator: disputes.litigation_cases, scale: 100, note: 出庭人次占应诉案件的比例}\n",
+        encoding="utf-8",
+    )
+    derived = catalog.derived()
+    assert derived.loc["disputes.litigation_loss_rate", "note"] == "本地口径"
+    assert derived.loc["disputes.litigation_loss_rate", "numerator"] == "disputes.litigation_lost"  # kept
+    assert derived.loc["disputes.head_appearance_rate", "denominator"] == "disputes.litigation_cases"
+    assert len(derived) == 3
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{id: disputes.litigation_cases, numerator: disputes.litigation_lost, denominator: disputes.litigation_cases,"
+         " scale: 100}", "rate indicator in %"),
+        ("{id: disputes.head_appearance_rate, numerator: disputes.head_appearances, denominator: no.such, scale: 100}",
+         "denominator no.such"),
+        ("{id: disputes.head_appearance_rate, numerator: functions.online_service_rate,"
+         " denominator: disputes.litigation_cases, scale: 100}", "numerator functions.online_service_rate"),
+        ("{id: disputes.litigation_loss_rate, scale: 0}", "scale 0"),
+        ("{id: disputes.litigation_loss_rate, scale: hundred}", "scale 'hundred'"),
+        ("{id: disputes.head_appearance_rate, numerator: disputes.head_appearances}", "missing fields"),
+    ],
+)  # fmt: skip
+def test_a_bad_derived_entry_names_the_file_and_the_entry(local_catalog, entry, message) -> None:
+    local_catalog.write_text(f"derived:\n  - {{id: disputes.litigation_loss_rate}}\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        catalog.derived()
+    assert str(local_catalog) in str(err.value)
+    if "missing" not in message:
+        assert "第 2 项" in str(err.value)  # the project's entry, by its number
+
+
+def test_a_project_count_that_becomes_an_amount_breaks_the_rate_on_it(local_catalog) -> None:
+    local_catalog.write_text("indicators:\n  - {id: disputes.litigation_lost, kind: amount}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="numerator disputes.litigation_lost") as err:
+        catalog.indicators()
+    assert str(local_catalog) in str(err.value) and "disputes.litigation_loss_rate" in str(err.value)

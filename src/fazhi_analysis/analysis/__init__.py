@@ -1,4 +1,4 @@
-"""Analysis of the tidy table: compare a year with the last, trends over years, peers, highlights.
+"""Analysis of the tidy table: compare a year with the last, trends over years, peers, rates, highlights.
 
 Tidy DataFrames in, tidy DataFrames out, for notebooks and the report alike.
 
@@ -27,10 +27,12 @@ from fazhi_analysis.analysis.highlights import (
     MIN_RATE_CHANGE,
     highlights,
 )
+from fazhi_analysis.analysis.rates import RATE_COLUMNS, rates, with_rates
 from fazhi_analysis.analysis.trends import FALLING, FLAT, MIXED, PEER_COLUMNS, RISING, TREND_COLUMNS, peers, trend
 
 __all__ = [
     "COMPARISON_COLUMNS", "FALLING", "FLAT", "HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_PEERS", "MIN_RATE_CHANGE",
-    "MIXED", "PEER_COLUMNS", "RISING", "TREND_COLUMNS", "approximate", "available", "compare", "findings",
-    "has_prior", "highlights", "load_table", "peers", "sections_with_data", "select", "trend", "unmapped",
+    "MIXED", "PEER_COLUMNS", "RATE_COLUMNS", "RISING", "TREND_COLUMNS", "approximate", "available", "compare",
+    "findings", "has_prior", "highlights", "load_table", "peers", "rates", "sections_with_data", "select", "trend",
+    "unmapped", "with_rates",
 ]  # fmt: skip

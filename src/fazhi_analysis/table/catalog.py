@@ -1,11 +1,15 @@
-"""The indicator catalog: sections, indicators (ids, units, aliases) and relations between them.
+"""The indicator catalog: sections, indicators (ids, units, aliases), relations and derived rates.
 
 The catalog is package data (``catalog.yaml`` beside this module); the ids are a contract shared
 by the tidy table, the fill-in template, the narrative and outside tools. A project's own
 ``catalog.yaml`` (:attr:`fazhi_analysis.project.Project.catalog`) extends it: new indicators,
-sections and relations are added; for an id the bundled catalog has, the fields given replace the
-bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``, ``nouns``, ``not_nouns``, a
-section's ``keywords``), which are extended.
+sections, relations and derived rates are added; for an id the bundled catalog has, the fields given
+replace the bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``, ``nouns``,
+``not_nouns``, a section's ``keywords``), which are extended.
+
+A derived rate (:func:`derived`) is a rate indicator computed from two counts of one region and year:
+``numerator / denominator * scale``. Each entry is validated when the catalog loads: the rate must be
+a catalog indicator in %, numerator and denominator count indicators, scale a positive number.
 
 Example:
     >>> from fazhi_analysis.table import catalog
@@ -26,10 +30,18 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import write
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
-INDICATOR_COLUMNS = ["section", "name", "unit", "kind", "units", "aliases", "context", "exclude", "nouns", "not_nouns"]
+INDICATOR_COLUMNS = [
+    "section", "name", "unit", "kind", "better", "units", "aliases", "context", "exclude", "nouns", "not_nouns",
+]  # fmt: skip
 LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
-REQUIRED = {"indicators": ("id", "section", "name", "unit", "kind"), "sections": ("id", "order", "title")}
+REQUIRED = {
+    "indicators": ("id", "section", "name", "unit", "kind"),
+    "sections": ("id", "order", "title"),
+    "derived": ("id", "numerator", "denominator", "scale"),
+}
+DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
+KEYS = ("sections", "indicators", "relations", "derived")
 
 
 def _read_yaml(path: Path) -> dict:
@@ -70,20 +82,50 @@ def _merge_entries(base: list[dict], extra: list[dict], kind: str, path: Path) -
 @cache
 def _load_from(extra: Path | None) -> dict:
     data = _read_yaml(CATALOG_FILE)
+    data["derived"] = data.get("derived") or []
     if extra is None:
+        _check_derived(data, CATALOG_FILE, [])
         return data
     local = _read_yaml(extra)
-    unknown = sorted(set(local) - {"sections", "indicators", "relations"})
+    unknown = sorted(set(local) - set(KEYS))
     if unknown:
         raise InputError(f"{extra}: 未知的键 / unknown keys: {', '.join(unknown)}")
-    for kind in ("sections", "indicators"):
+    for kind in ("sections", "indicators", "derived"):
         data[kind] = _merge_entries(data[kind], local.get(kind) or [], kind, extra)
     data["relations"] = [*data["relations"], *(local.get("relations") or [])]
     sections = {s["id"] for s in data["sections"]}
     for entry in data["indicators"]:
         if entry["section"] not in sections:
             raise InputError(f"{extra}: {entry['id']} 的方面未知 / unknown section: {entry['section']}")
+    _check_derived(data, extra, local.get("derived") or [])
     return data
+
+
+def _check_derived(data: dict, path: Path, local: list) -> None:
+    """Each derived rate: a catalog rate in %, two count indicators, a positive scale.
+
+    ``path`` is the file that made the catalog (the project's when it has one: the bundled catalog is
+    valid alone); ``local`` its own ``derived`` entries, whose number the message gives.
+
+    Raises:
+        InputError: Naming the file, the entry and every problem of it.
+    """
+    kinds = {entry["id"]: (entry.get("kind"), entry.get("unit")) for entry in data["indicators"]}
+    numbers = {e.get("id"): n for n, e in enumerate(local, start=1) if isinstance(e, dict)}
+    for entry in data["derived"]:
+        n = numbers.get(entry["id"])
+        where = f"{path}: derived {entry['id']}" + (f"（第 {n} 项 / entry {n}）" if n else "")
+        problems = []
+        if kinds.get(entry["id"]) != ("rate", "%"):
+            problems.append("id 应为目录中单位为 % 的比率指标 / id must be a rate indicator in %")
+        for role in ("numerator", "denominator"):
+            if kinds.get(str(entry[role]), (None,))[0] != "count":
+                problems.append(f"{role} {entry[role]} 应为目录中的计数指标 / must be a count indicator")
+        scale = entry["scale"]
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
+            problems.append(f"scale {scale!r} 应为正数 / must be a positive number")
+        if problems:
+            raise InputError(f"{where}：{'；'.join(problems)}")
 
 
 def _extra() -> Path | None:
@@ -133,6 +175,26 @@ def indicators() -> pd.DataFrame:
 def sections() -> pd.DataFrame:
     """The report sections in report order, indexed by id: order, title, keywords."""
     return _sections().copy()
+
+
+def derived() -> pd.DataFrame:
+    """Rates computed from two counts, indexed by the rate's id: numerator, denominator, scale, note.
+
+    Example:
+        >>> from fazhi_analysis.table import catalog
+        >>> catalog.derived().loc["disputes.reconsideration_correction_rate", "denominator"]
+        'disputes.reconsideration_closed'
+    """
+    return _derived_from(_extra()).copy()
+
+
+@cache
+def _derived_from(extra: Path | None) -> pd.DataFrame:
+    frame = pd.DataFrame(_load_from(extra)["derived"]).reindex(columns=["id", *DERIVED_COLUMNS])
+    frame = frame.astype({"id": "string", "numerator": "string", "denominator": "string", "note": "string"})
+    frame["scale"] = frame["scale"].astype(float)
+    frame["note"] = frame["note"].fillna("")
+    return frame.set_index("id")
 
 
 def relations() -> pd.DataFrame:
