@@ -17,7 +17,7 @@ import pandas as pd
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import sheet_layout
+from fazhi_analysis.ingest import parts, sheet_layout
 from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.ingest.discover import (
     report_files,
@@ -74,6 +74,17 @@ def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = N
     return tidy.conform(figures)
 
 
+def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The parts of one report text (主要举措和成效, 存在的不足 …), ``source`` = ``file:first_line-last_line``.
+
+    See :func:`fazhi_analysis.ingest.parts.parts_table`; ``limits`` as for :func:`report_table`.
+    """
+    limits = limits or {}
+    text = read_report_text(path, **{k: v for k, v in limits.items() if k in TEXT_LIMITS})
+    region, year = identify(path, text)
+    return parts.parts_table(text, region, year, source_name(path, raw_dir))
+
+
 def build_checked(
     raw_dir: Path | None = None,
     processed_dir: Path | None = None,
@@ -83,8 +94,9 @@ def build_checked(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
-    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table, then ``manifest.json``
-    naming all six files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
+    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table (and the ``parts`` that
+    :func:`build` wrote), then ``manifest.json`` naming all eight files of this build
+    (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
     one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
     :func:`fazhi_analysis.ingest.clean.clean_files`).
     """
@@ -110,6 +122,7 @@ def build_checked(
     findings = checks.check(table)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
+    written += [(processed_dir / parts.PARTS_STEM).with_suffix(ext) for ext in (".parquet", ".csv")]
     written += [*write_table(findings, processed_dir / "findings"), *write_table(rejects, processed_dir / "rejects")]
     manifest.write(processed_dir, written)  # last: it says these six files are one build
     return table, findings, rejects
@@ -131,6 +144,9 @@ def build(
 ) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
+    Also writes ``parts.parquet`` and ``.csv``: the parts of every report text under its own headings
+    (:func:`report_parts_table`; no rows when no text has them).
+
     The folders default to the working project's ``data/raw`` and ``data/processed``.
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
@@ -144,10 +160,11 @@ def build(
     files = report_files(raw_dir)
     if not files and extra is None:
         raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx）/ no report files found")
-    frames = []
+    frames, part_frames = [], [parts.empty_table()]
     for number, path in enumerate(files, 1):
         frame = report_table(path, raw_dir, limits)
         frames.append(frame)
+        part_frames.append(report_parts_table(path, raw_dir, limits))
         if not quiet:
             mapped = int(frame["indicator"].notna().sum())
             print(
@@ -161,4 +178,5 @@ def build(
         frames.append(tidy.conform(harmonize_regions(extra, known.dropna().unique())))
     table = tidy.sort(pd.concat(frames, ignore_index=True))
     write_table(table, processed_dir / TABLE_STEM)
+    write_table(pd.concat(part_frames, ignore_index=True), processed_dir / parts.PARTS_STEM)
     return table

@@ -1,0 +1,168 @@
+"""The parts of a report text under its own top-level headings: 主要举措和成效, 存在的不足, 下一年度安排 ….
+
+An annual 法治政府建设情况报告 is written in parts (``一、2024年法治政府建设主要举措和成效``, ``二、存在的不足``,
+``三、2025年工作安排`` …). :func:`report_parts` finds them from the headings described in ``parts.yaml``;
+:func:`load_parts` reads the parts a ``fazhi build`` wrote beside its tidy table.
+
+Example:
+    >>> text = "甲区2024年法治政府建设情况报告\\n一、主要举措和成效\\n办结5件。\\n二、存在的不足\\n人手少。\\n"
+    >>> report_parts(text)[["part", "heading", "line_start", "line_end", "text"]].values.tolist()
+    [['achievements', '一、主要举措和成效', 3, 3, '办结5件。'], ['shortcomings', '二、存在的不足', 5, 5, '人手少。']]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from fazhi_analysis.table import manifest
+
+PARTS_STEM = "parts"
+COLUMNS = ("part", "title", "heading", "start", "end", "line_start", "line_end", "text")
+TABLE_COLUMNS = ("region", "year", "part", "title", "heading", "text", "source")  # parts.parquet / parts.csv
+PLAIN = "plain"  # an unnumbered heading, trusted only when no numbered heading names a part
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules of ``parts.yaml``: numbering styles, part patterns and the shape of a heading."""
+
+    numbering: dict[str, re.Pattern[str]]
+    parts: tuple[tuple[str, str, re.Pattern[str]], ...]  # (id, title, any of its patterns)
+    max_chars: int
+    never_in_heading: str
+    not_plain: re.Pattern[str]
+
+
+@cache
+def rules() -> Rules:
+    """The bundled rules (read once)."""
+    raw = yaml.safe_load(resources.files("fazhi_analysis.ingest").joinpath("parts.yaml").read_text(encoding="utf-8"))
+    return Rules(
+        numbering={name: re.compile(pattern) for name, pattern in raw["numbering"].items()},
+        parts=tuple((p["id"], p["title"], re.compile("|".join(p["patterns"]))) for p in raw["parts"]),
+        max_chars=int(raw["max_heading_chars"]),
+        never_in_heading=raw["never_in_heading"],
+        not_plain=re.compile("|".join(raw["not_plain"])),
+    )
+
+
+def part_titles() -> dict[str, str]:
+    """Every part id with its Chinese title, in the order of ``parts.yaml``.
+
+    Example:
+        >>> part_titles()["shortcomings"]
+        '存在的不足和原因'
+    """
+    return {part: title for part, title, _ in rules().parts}
+
+
+def heading_part(line: str) -> tuple[str, str] | None:
+    """The numbering style and part id of a heading line, None when the line is no part heading.
+
+    Example:
+        >>> heading_part("三、2025年工作安排"), heading_part("（二）补齐短板"), heading_part("存在的不足。")
+        (('chinese', 'plans'), None, None)
+    """
+    line = line.strip()
+    if not line or len(line) > rules().max_chars or any(mark in line for mark in rules().never_in_heading):
+        return None
+    style, words = PLAIN, line
+    for name, numbered in rules().numbering.items():
+        if found := numbered.match(line):
+            style, words = name, line[found.end() :]
+            break
+    if style == PLAIN and (rules().not_plain.search(line) or not line[0].isalpha()):
+        return None
+    part = next((part for part, _, pattern in rules().parts if pattern.search(words)), None)
+    return (style, part) if part else None
+
+
+def _headings(lines: list[str]) -> list[tuple[int, str]]:
+    """(line index, part id) of the part headings: those of the strongest numbering style naming a part."""
+    found = [(i, *hp) for i, line in enumerate(lines) if (hp := heading_part(line))]
+    styles = [*rules().numbering, PLAIN]
+    style = next((s for s in styles if any(f[1] == s for f in found)), None)
+    return [(i, part) for i, s, part in found if s == style]
+
+
+def report_parts(text: str) -> pd.DataFrame:
+    """The parts of a report text, one row each in the order written; empty when it has no part heading.
+
+    Columns: ``part`` (id from ``parts.yaml``), ``title`` (its Chinese title), ``heading`` (the line
+    as written), ``start``/``end`` (the body's character span, ``text[start:end]``, without the
+    blank space around it), ``line_start``/``line_end`` (1-based lines of the body; both the heading's
+    own line when the body is empty) and ``text`` (the body). A part runs to the next part heading
+    or the end of the text; what stands before the first heading (title, preamble) is no part.
+    """
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    heads = _headings(lines)
+    titles, rows = part_titles(), []
+    for k, (i, part) in enumerate(heads):
+        start = min(offsets[i + 1], len(text))
+        end = offsets[heads[k + 1][0]] if k + 1 < len(heads) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        first, last = _line_of(offsets, start), _line_of(offsets, end - 1)
+        if start == end:
+            first = last = i + 1
+        rows.append((part, titles[part], lines[i].strip(), start, end, first, last, text[start:end]))
+    return _frame(rows)
+
+
+def _line_of(offsets: list[int], position: int) -> int:
+    """The 1-based line holding character ``position``."""
+    return max(1, next((n for n, at in enumerate(offsets) if at > position), len(offsets)))
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    """The rows of :func:`report_parts` as a frame with its dtypes (also when empty)."""
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    text_columns = ["part", "title", "heading", "text"]
+    return frame.astype({**dict.fromkeys(text_columns, "string"), **dict.fromkeys(COLUMNS[3:7], "int64")})
+
+
+def parts_table(text: str, region: str, year: int, source_file: str) -> pd.DataFrame:
+    """The rows of ``parts.parquet`` for one report: region, year, part, title, heading, text, source.
+
+    ``source`` is ``file:line_start-line_end`` of the body.
+    """
+    parts = report_parts(text)
+    parts.insert(0, "year", pd.array([year] * len(parts), dtype="Int64"))
+    parts.insert(0, "region", pd.array([region] * len(parts), dtype="string"))
+    parts["source"] = pd.array(
+        [f"{source_file}:{a}-{b}" for a, b in zip(parts["line_start"], parts["line_end"])], dtype="string"
+    )
+    return parts[list(TABLE_COLUMNS)]
+
+
+def empty_table() -> pd.DataFrame:
+    """A ``parts.parquet`` frame without rows."""
+    return parts_table("", "", 0, "")
+
+
+def load_parts(table_path: str | Path) -> pd.DataFrame:
+    """The parts ``fazhi build`` wrote beside the tidy table at ``table_path``, trusted only as one build with it.
+
+    Returns an empty frame with the columns when the parts file is missing, or when the manifest
+    does not vouch for it and the table as written by the same build (a killed or older build).
+
+    Example:
+        >>> load_parts("data/processed/indicators.parquet")   # doctest: +SKIP
+    """
+    table_path = Path(table_path)
+    path = table_path.with_name(f"{PARTS_STEM}.parquet")
+    if not path.is_file() or not manifest.same_build(table_path, path):
+        return empty_table()
+    return pd.read_parquet(path)
