@@ -69,3 +69,19 @@ def run_fazhi(
         timeout=600,
         env=None if env is None else {**os.environ, **env},
     )
+
+
+EXAMPLES_RAW = ROOT / "data" / "examples" / "raw"
+
+
+@pytest.fixture(scope="session")
+def example_table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tidy table of the generated example data (data/examples/raw/, 示例区甲…戊 2021–2024), built once.
+
+    Returns the path of its ``indicators.parquet``; ``parts``, ``findings`` and the manifest lie beside it.
+    """
+    from fazhi_analysis import build
+
+    processed = tmp_path_factory.mktemp("examples") / "processed"
+    build.build_checked(raw_dir=EXAMPLES_RAW, processed_dir=processed, quiet=True)
+    return processed / "indicators.parquet"
