@@ -284,6 +284,55 @@ def test_outliers_respect_threshold():
         checks.check(table, outlier_threshold=0)
 
 
+def test_a_reported_rate_its_counts_contradict_is_a_warning_naming_both_figures():
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_lost", 9.0, "件", False, "dept.xlsx#表1!C3"),
+            ("甲区", 2024, "disputes.litigation_cases", 12.0, "件", False, "dept.xlsx#表1!C2"),
+            ("甲区", 2024, "disputes.litigation_loss_rate", 50.0, "%", False, "report.txt:3:5"),
+            ("乙区", 2024, "disputes.reconsideration_corrected", 1.0, "件", False, "b.txt:1:1"),
+            ("乙区", 2024, "disputes.reconsideration_closed", 3.0, "件", False, "b.txt:1:5"),
+            ("乙区", 2024, "disputes.reconsideration_correction_rate", 33.3, "%", False, "b.txt:1:9"),
+        ]
+    )
+    findings = checks.check(table)
+    mismatch = findings[findings["rule"] == "rate_mismatch"]  # 1 ÷ 3 = 33.33…% rounds to 33.3%: no finding for 乙区
+    assert mismatch[["level", "region", "indicator"]].values.tolist() == [
+        ["warning", "甲区", "disputes.litigation_loss_rate"]
+    ]
+    zh = mismatch["message_zh"].item()
+    assert "报告为 50%（来源：report.txt:3:5）" in zh
+    assert "行政诉讼败诉案件（disputes.litigation_lost） 9件 ÷ 行政应诉案件（disputes.litigation_cases） 12件" in zh
+    assert "计算为 75%（来源：dept.xlsx#表1!C3; dept.xlsx#表1!C2），相差 25 个百分点" in zh
+    assert "±0.5 个百分点" in zh and "beyond the ±0.5 of rounding" in mismatch["message_en"].item()
+    assert mismatch["source"].item() == "report.txt:3:5; dept.xlsx#表1!C3; dept.xlsx#表1!C2"
+    assert not checks.has_errors(findings)
+
+
+def test_no_rate_mismatch_without_both_rates_or_from_a_zero_denominator():
+    table = _table(
+        [
+            ("甲区", 2024, "disputes.litigation_lost", 0.0, "件", False, "a.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 0.0, "件", False, "a.txt"),
+            ("甲区", 2024, "disputes.litigation_loss_rate", 10.0, "%", False, "a.txt"),
+            ("乙区", 2024, "disputes.reconsideration_corrected", 2.0, "件", False, "b.txt"),
+            ("乙区", 2024, "disputes.reconsideration_correction_rate", 90.0, "%", False, "b.txt"),
+        ]
+    )
+    assert "rate_mismatch" not in checks.check(table)["rule"].tolist()
+
+
+def test_an_approximate_count_widens_the_rate_agreement():
+    rows = [
+        ("甲区", 2024, "disputes.litigation_lost", 1.0, "件", False, "a.txt"),
+        ("甲区", 2024, "disputes.litigation_cases", 9.0, "件", False, "a.txt"),  # 11.11…%
+        ("甲区", 2024, "disputes.litigation_loss_rate", 10.5, "%", False, "a.txt"),  # 0.61 points off
+    ]
+    assert "rate_mismatch" in checks.check(_table(rows))["rule"].tolist()
+    rows[1] = (*rows[1][:5], True, "a.txt")  # 9余件: 10 % of 11.11… = 1.11 points allowed
+    assert "rate_mismatch" not in checks.check(_table(rows))["rule"].tolist()
+
+
 def test_findings_are_deterministic_errors_first():
     table = _seed()
     shuffled = table.sample(frac=1, random_state=3)

@@ -19,6 +19,9 @@ Rules (``rule`` column of the findings):
 * ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
 * ``completeness`` (warning): a section of a region-year lacks some of its catalog indicators (one
   finding per such section), or has none at all (one finding listing those sections).
+* ``rate_mismatch`` (warning): a rate the table reports differs from the one its two counts give
+  (the catalog's ``derived`` rates, :func:`fazhi_analysis.analysis.rates.rates`) by more than the
+  rounding of the reported rate to the decimals it is written with (wider when a figure is approximate).
 * ``outlier`` (warning): a value changed from the previous year by more than ``outlier_threshold``
   (the larger of the two years exceeds ``1 + outlier_threshold`` times the smaller). A fall to 0 is
   flagged; a rise from 0 is not (there is no ratio to judge it by).
@@ -45,7 +48,7 @@ from pandera.typing import Series
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, names, tidy
 from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
-from fazhi_analysis.table.wording import plain_figure
+from fazhi_analysis.table.wording import format_number, plain_figure
 
 ERROR, WARNING = "error", "warning"
 RULES = (
@@ -59,6 +62,7 @@ RULES = (
     "count_whole",
     "negative",
     "completeness",
+    "rate_mismatch",
     "outlier",
 )
 APPROX_TOLERANCE = 0.10
@@ -142,6 +146,7 @@ def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THR
     best = representative(mapped)
     findings += _relations(best)
     findings += _completeness(good)
+    findings += _rate_mismatches(best)
     findings += _outliers(best, outlier_threshold)
     return _finish(findings)
 
@@ -465,6 +470,43 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
                 )
             )
     return findings
+
+
+def _rate_mismatches(best: pd.DataFrame) -> list[dict]:
+    """Reported rates that their counts contradict beyond rounding (:func:`~fazhi_analysis.analysis.rates.rates`)."""
+    from fazhi_analysis.analysis.rates import rates  # analysis reads the table this module checks
+
+    found = rates(best)
+    findings = []
+    for row in found[(found["agrees"] == False).fillna(False)].itertuples(index=False):  # noqa: E712
+        reported = plain_figure(row.reported, "%", row.reported_approx)
+        computed = f"{format_number(row.computed, 2)}%"
+        gap, allowed = format_number(abs(row.reported - row.computed), 2), format_number(row.tolerance, 6)
+        counts_zh = f"{_count(row, 'numerator')} ÷ {_count(row, 'denominator')}"
+        inputs = _sources(row.numerator_source, row.denominator_source)
+        findings.append(
+            _finding(
+                WARNING,
+                row.region,
+                row.year,
+                row.indicator,
+                _sources(row.reported_source, row.numerator_source, row.denominator_source),
+                "rate_mismatch",
+                f"{_name(row.indicator)}报告为 {reported}（来源：{row.reported_source}），"
+                f"按 {counts_zh} 计算为 {computed}（来源：{inputs}），相差 {gap} 个百分点，"
+                f"超出四舍五入允许的 ±{allowed} 个百分点",
+                f"{row.indicator} is reported as {reported} ({row.reported_source}) but {row.numerator} "
+                f"{plain_figure(row.numerator_value)} / {row.denominator} {plain_figure(row.denominator_value)} "
+                f"gives {computed} ({inputs}): {gap} points apart, beyond the ±{allowed} of rounding",
+            )
+        )
+    return findings
+
+
+def _count(row: tuple, role: str) -> str:
+    """A count of a rate's row by its role (numerator, denominator): ``行政复议结案（disputes.…） 12件``."""
+    value, unit, approx = (getattr(row, f"{role}_{field}") for field in ("value", "unit", "approx"))
+    return f"{_name(getattr(row, role))} {plain_figure(value, unit, approx)}"
 
 
 def _outliers(best: pd.DataFrame, threshold: float) -> list[dict]:

@@ -28,9 +28,10 @@ from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import format_number, plain_figure
 
 RATE_COLUMNS = [
-    "region", "year", "indicator", "name", "numerator", "numerator_value", "numerator_unit", "denominator",
-    "denominator_value", "denominator_unit", "computed", "reported", "value", "unit", "origin", "approx", "agrees",
-    "tolerance", "note", "formula", "numerator_source", "denominator_source", "reported_source", "reported_raw",
+    "region", "year", "indicator", "name", "numerator", "numerator_value", "numerator_unit", "numerator_approx",
+    "denominator", "denominator_value", "denominator_unit", "denominator_approx", "computed", "reported",
+    "reported_approx", "value", "unit", "origin", "approx", "agrees", "tolerance", "note", "formula",
+    "numerator_source", "denominator_source", "reported_source", "reported_raw",
 ]  # fmt: skip
 REPORTED, COMPUTED = "reported", "computed"
 APPROX_TOLERANCE = 0.10  # as the conflict rule of checks allows between an approximate figure and an exact one
@@ -47,12 +48,12 @@ def rates(table: pd.DataFrame) -> pd.DataFrame:
     inf); a row with neither a computed nor a reported rate has ``value`` and ``origin`` NA.
 
     Returns:
-        One row per region, year and rate (columns :data:`RATE_COLUMNS`): the counts' ids, values, units
-        and sources, ``computed`` (numerator ÷ denominator × scale, in %), ``reported`` (NA when the table
-        has none), ``value`` (the reported rate if any, else the computed one), ``origin`` ('reported' or
+        One row per region, year and rate (columns :data:`RATE_COLUMNS`): the counts' ids, values, units,
+        approx flags and sources, ``computed`` (numerator ÷ denominator × scale, in %), ``reported`` (NA
+        when the table has none), ``value`` (the reported rate if any, else the computed one), ``origin`` ('reported' or
         'computed'), ``approx`` (any of the figures approximate), ``agrees`` (NA unless both rates exist),
-        the rounding ``tolerance`` used, the catalog ``note`` and ``formula`` ("行政复议纠错率 = 行政复议纠错
-        3件 ÷ 行政复议结案 12件"; NA without a computed rate).
+        ``tolerance`` (the gap allowed between them, NA unless both exist), the catalog ``note`` and
+        ``formula`` ("行政复议纠错率 = 行政复议纠错 3件 ÷ 行政复议结案 12件"; NA without a computed rate).
 
     Example:
         >>> rates(table).loc[0, ["computed", "reported", "agrees"]]  # doctest: +SKIP
@@ -74,8 +75,9 @@ def rates(table: pd.DataFrame) -> pd.DataFrame:
     )
     flags = out[["numerator_approx", "denominator_approx", "reported_approx"]].astype("boolean").fillna(False)
     out["approx"] = flags.any(axis=1).astype("boolean")
-    out["tolerance"] = _rounding(out["reported"], out["reported_raw"])
-    out["agrees"] = _agrees(out)
+    out["tolerance"] = _allowed(out)
+    gap = (out["reported"] - out["computed"]).abs()
+    out["agrees"] = (gap <= out["tolerance"] + 1e-9).astype("boolean").where(out["computed"].notna())
     out["unit"] = pd.Series("%", index=out.index, dtype="string")
     names = catalog.indicators()["name"]
     out["name"] = out["indicator"].map(names).astype("string")
@@ -111,13 +113,13 @@ def _rounding(reported: pd.Series, raw: pd.Series) -> pd.Series:
     return (0.5 * 10.0 ** (-decimals)).where(reported.notna()).astype("Float64")
 
 
-def _agrees(out: pd.DataFrame) -> pd.Series:
-    """Whether the reported rate is the computed one rounded (wider when a figure is approximate), NA unless both."""
-    gap = (out["reported"] - out["computed"]).abs()
+def _allowed(out: pd.DataFrame) -> pd.Series:
+    """The gap allowed between reported and computed rate: the reported one's rounding, or when a figure is
+    approximate :data:`APPROX_TOLERANCE` of the larger rate if that is wider; NA unless both rates exist."""
     larger = np.maximum(out["reported"].abs(), out["computed"].abs())
-    allowed = out["tolerance"].where(~out["approx"], np.maximum(out["tolerance"], APPROX_TOLERANCE * larger))
-    agrees = (gap <= allowed + 1e-9).astype("boolean")
-    return agrees.where(out["reported"].notna() & out["computed"].notna())
+    rounding = _rounding(out["reported"], out["reported_raw"])
+    allowed = rounding.where(~out["approx"], np.maximum(rounding, APPROX_TOLERANCE * larger)).astype("Float64")
+    return allowed.where(out["computed"].notna())
 
 
 def _formula(out: pd.DataFrame, names: pd.Series) -> pd.Series:
