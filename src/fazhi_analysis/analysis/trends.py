@@ -86,20 +86,19 @@ def peers(
     figures = _figures(rows[rows["region"].isin(compared)])
     if indicator is not None:
         figures = figures[figures["indicator"] == indicator]
-    frames = [_peer_rows(group, compared) for _, group in figures.groupby("indicator", sort=False)]
-    if not frames:
+    if figures.empty:
         return pd.DataFrame(columns=PEER_COLUMNS)
-    return pd.concat(frames, ignore_index=True).reindex(columns=PEER_COLUMNS)
-
-
-def _peer_rows(group: pd.DataFrame, compared: list[str]) -> pd.DataFrame:
-    """The rows of one indicator: every compared region, reported or not, with rank and quartiles."""
-    out = group.set_index("region").reindex(compared).reset_index()
-    out["indicator"], out["name"] = group["indicator"].iloc[0], group["name"].iloc[0]
+    ids = figures["indicator"].unique()  # catalog order
+    grid = pd.MultiIndex.from_product([ids, compared], names=["indicator", "region"])
+    out = figures.set_index(["indicator", "region"]).drop(columns="name").reindex(grid).reset_index()
+    out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
     out["reported"] = out["value"].notna()
-    out["rank"] = out["value"].rank(method="min", ascending=False).astype("Int64")
-    reported = out["value"].dropna().astype(float)
-    out["n_reporting"] = len(reported)
-    out["median"], out["q1"], out["q3"] = reported.median(), reported.quantile(0.25), reported.quantile(0.75)
+    values = out["value"].astype(float)
+    by = values.groupby(out["indicator"], sort=False)
+    out["rank"] = by.rank(method="min", ascending=False).astype("Int64")
+    out["n_reporting"] = by.transform("count")
+    out["median"], out["q1"], out["q3"] = (by.transform("quantile", q) for q in (0.5, 0.25, 0.75))
     out["from_median"] = (out["value"] - out["median"]).astype("Float64")
-    return out.sort_values(["rank", "region"], na_position="last", kind="stable")
+    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(ids)})
+    out = out.sort_values(["_order", "rank", "region"], na_position="last", kind="stable")
+    return out.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
