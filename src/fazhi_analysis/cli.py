@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fazhi_analysis import __version__, project
-from fazhi_analysis.errors import FazhiError, OutputError
+from fazhi_analysis.errors import FazhiError, InputError, OutputError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -302,15 +302,26 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 def _cmd_report(args: argparse.Namespace) -> int:
     from fazhi_analysis.report import run
 
-    print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
-    paths = run.run_report(
-        args.region,
-        args.year,
-        formats=args.formats,
-        output_dir=args.output_dir,
-        data_path=args.data,
-        compare_year=args.compare_year,
-    )
+    if args.overview:
+        if args.region is not None or args.compare_year is not None:
+            raise InputError(
+                "--overview 汇总全部地区，不能与 --region 或 --compare-year 同用 / "
+                "--overview covers every region: do not give --region or --compare-year with it"
+            )
+        print(f"生成各地区概览 / building the regional overview: {args.year} …", file=sys.stderr)
+        paths = run.run_overview(args.year, formats=args.formats, output_dir=args.output_dir, data_path=args.data)
+    elif args.region is None:
+        raise InputError("请指定 --region 地区，或用 --overview 生成各地区概览 / give --region, or --overview")
+    else:
+        print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
+        paths = run.run_report(
+            args.region,
+            args.year,
+            formats=args.formats,
+            output_dir=args.output_dir,
+            data_path=args.data,
+            compare_year=args.compare_year,
+        )
     for fmt in ("html", "pdf"):
         if fmt in paths:
             print(paths[fmt])
@@ -322,11 +333,14 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         sub,
         "report",
         _cmd_report,
-        help="生成年度报告（HTML 和 PDF）/ build the annual report (HTML and PDF)",
+        help="生成年度报告或各地区概览（HTML 和 PDF）/ build the annual report or the regional overview",
         description=(
             "用 papermill 执行年度报告笔记本（项目的 notebooks/annual_report.ipynb，缺省为内置的），\n"
             "导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
             "Run the annual-report notebook with papermill and export it to HTML and PDF (via the system Chromium).\n"
+            "--overview：一个年度全部地区的概览（覆盖、排名、关注点、离群值），\n"
+            "导出为 reports/overview/<年度>/regional_overview.{ipynb,html,pdf}。\n"
+            "--overview: every region of a year side by side (coverage, rankings, highlights, outliers).\n"
             "成功时在标准输出打印 HTML 和 PDF 的路径 / prints the HTML and PDF paths on stdout.\n"
             "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
             "On failure the previous report is untouched; a cell error keeps annual_report.failed.ipynb."
@@ -335,10 +349,14 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
             "  fazhi report --region 达坂城区 --year 2024\n"
             "  fazhi report --region 达坂城区 --year 2024 --formats html\n"
             "  fazhi report --region 达坂城区 --year 2024 --compare-year 2022 --output-dir /tmp/reports\n"
+            "  fazhi report --overview --year 2024                # 各地区概览 / the regional overview\n"
             "  jupyter nbconvert --to fazhi_pdf reports/达坂城区/2024/annual_report.ipynb   # 仅导出 / export only"
         ),
     )
-    p.add_argument("--region", required=True, help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
+    p.add_argument("--region", help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
+    p.add_argument(
+        "--overview", action="store_true", help="生成该年度各地区概览 / build the overview of every region of the year"
+    )
     p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
     p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")

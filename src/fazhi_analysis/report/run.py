@@ -1,9 +1,12 @@
-"""The annual report in one call: run the notebook with papermill, export HTML, print PDF, publish safely.
+"""The reports in one call: run a notebook with papermill, export HTML, print PDF, publish safely.
 
-Outputs go to ``<output_dir>/<region>/<year>/annual_report.{ipynb,html,pdf}``. Everything is
-written to temporary files first and renamed only when all asked formats succeeded, so a failure
-never half-overwrites a good report. When a cell fails, the executed notebook is kept as
-``annual_report.failed.ipynb`` beside the report and :class:`ReportError` is raised.
+Two reports: the annual report of one region (:func:`run_report`, ``annual_report.ipynb``, outputs in
+``<output_dir>/<region>/<year>/annual_report.{ipynb,html,pdf}``) and the overview of every region of a
+year (:func:`run_overview`, ``regional_overview.ipynb``, outputs in
+``<output_dir>/overview/<year>/regional_overview.{ipynb,html,pdf}``); both go through :func:`publish`.
+Everything is written to temporary files first and renamed only when all asked formats succeeded, so
+a failure never half-overwrites a good report. When a cell fails, the executed notebook is kept as
+``<stem>.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
 Stock tools only: jupyter_client's ``KernelManager`` starts the kernel (IPC sockets where the system
 has them), papermill runs the notebook in it, nbconvert renders the page
@@ -23,6 +26,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +42,36 @@ from fazhi_analysis.table.write import atomic_path
 
 NOTEBOOK_NAME = "annual_report.ipynb"
 BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
+OVERVIEW_NAME = "regional_overview.ipynb"
+OVERVIEW_DIR = "overview"  # <output_dir>/overview/<year>/
 FORMATS = ("html", "pdf")
 STEM = "annual_report"
 KERNEL = "python3"
 # What the report notebook imports, imported by the kernel as it starts (IPython's exec_lines), while
 # this process loads papermill and nbconvert: neither then waits for the other.
 PRELOAD = "import fazhi_analysis.analysis, fazhi_analysis.report.charts, fazhi_analysis.report.narrative"
+OVERVIEW_PRELOAD = "import fazhi_analysis.report.overview, fazhi_analysis.report.downloads"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to run and publish: which notebook, with which parameters, into which files.
+
+    Attributes:
+        notebook: The parameterized notebook.
+        target: The folder of the outputs (``<target>/<stem>.{ipynb,html,pdf}``).
+        stem: The outputs' file name without suffix (``annual_report``, ``regional_overview``).
+        parameters: papermill's parameters.
+        title: The page's ``<title>`` and the PDF's title.
+        preload: What the kernel imports as it starts (see :func:`started_kernel`).
+    """
+
+    notebook: Path
+    target: Path
+    stem: str
+    parameters: dict[str, Any]
+    title: str
+    preload: str = PRELOAD
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -75,10 +103,15 @@ def report_dir(region: str, year: int, output_dir: str | Path | None = None) -> 
     return target
 
 
-def notebook_of(here: project.Project) -> Path:
-    """The project's own ``notebooks/annual_report.ipynb`` if it has one, else the bundled notebook."""
-    local = here.notebooks / NOTEBOOK_NAME
-    return local if local.is_file() else BUNDLED_NOTEBOOK
+def overview_dir(year: int, output_dir: str | Path | None = None) -> Path:
+    """``<output_dir>/overview/<year>``; ``output_dir`` defaults to the project's ``reports/``."""
+    return Path(output_dir or project.find().reports) / OVERVIEW_DIR / str(int(year))
+
+
+def notebook_of(here: project.Project, name: str = NOTEBOOK_NAME) -> Path:
+    """The project's own ``notebooks/<name>`` if it has one, else the bundled notebook of that name."""
+    local = here.notebooks / name
+    return local if local.is_file() else Path(__file__).with_name(name)
 
 
 def _cell_error(exc: Exception) -> str:
@@ -95,7 +128,7 @@ def kernel_config(sockets: Path) -> Config:
 
 
 @contextmanager
-def started_kernel(work: Path, cwd: Path) -> Iterator[KernelManager]:
+def started_kernel(work: Path, cwd: Path, preload: str = PRELOAD) -> Iterator[KernelManager]:
     """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``work``; shut down on exit.
 
     Started first, so that it boots and imports the report's libraries (:data:`PRELOAD`) while the
@@ -111,7 +144,7 @@ def started_kernel(work: Path, cwd: Path) -> Iterator[KernelManager]:
         config=kernel_config(work),
     )
     try:  # the kernel is shut down even when its start is interrupted (Ctrl-C, SIGTERM)
-        manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={PRELOAD}"])
+        manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={preload}"])
         yield manager
     finally:
         _stop(manager)
@@ -129,8 +162,8 @@ def _stop(manager: KernelManager) -> None:
         manager.cleanup_connection_file()
 
 
-def _execute(notebook: Path, work: Path, failed: Path, parameters: dict, kernel: KernelManager) -> tuple[Any, Path]:
-    """Run ``notebook`` with papermill in ``kernel``, into the private folder ``work``.
+def _execute(job: Job, work: Path, failed: Path, kernel: KernelManager) -> tuple[Any, Path]:
+    """Run the job's notebook with papermill in ``kernel``, into the private folder ``work``.
 
     Returns the executed notebook and its file in ``work``. The notebook reads the table itself:
     its :class:`InputError` (no table, no such region or year) is raised here as it is.
@@ -142,12 +175,12 @@ def _execute(notebook: Path, work: Path, failed: Path, parameters: dict, kernel:
     """
     import papermill  # loaded while the kernel boots (see run_report)
 
-    executed = work / f"{STEM}.ipynb"
+    executed = work / f"{job.stem}.ipynb"
     try:
         nb = papermill.execute_notebook(
-            str(notebook),
+            str(job.notebook),
             str(executed),
-            parameters=parameters,
+            parameters=job.parameters,
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
@@ -199,32 +232,94 @@ def run_report(
             export failed; the previous report is left untouched. If only Chromium is missing, the
             HTML is published and the error says how to install Chromium.
     """
-    wanted = parse_formats(formats)
     here = project.find()
-    data_path = Path(data_path or here.table).resolve()
-    notebook = Path(notebook or notebook_of(here)).resolve()
-    if not notebook.is_file():
-        raise InputError(f"{notebook}: 找不到报告笔记本 / report notebook not found")
+    target = report_dir(region, year, output_dir)
+    job = Job(
+        notebook=Path(notebook or notebook_of(here)).resolve(),
+        target=target,
+        stem=STEM,
+        parameters={
+            "region": region,
+            "year": int(year),
+            "data_path": str(Path(data_path or here.table).resolve()),
+            "compare_year": None if compare_year is None else int(compare_year),
+        },
+        title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
+    )
+    return publish(job, formats, here)
+
+
+def run_overview(
+    year: int,
+    *,
+    formats: str | Iterable[str] = FORMATS,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    notebook: str | Path | None = None,
+) -> dict[str, Path]:
+    """Execute the regional overview notebook for one year (every region side by side) and export it.
+
+    Args:
+        year: The year; every region with figures in it appears.
+        formats: As for :func:`run_report`.
+        output_dir: Root of the reports (default: the project's ``reports/``); the files go to
+            ``<output_dir>/overview/<year>/regional_overview.{ipynb,html,pdf}``.
+        data_path: The tidy table (default: the project's).
+        notebook: The parameterized notebook (default: the project's ``notebooks/regional_overview.ipynb``,
+            else the bundled one).
+
+    Returns:
+        The written paths by format.
+
+    Raises:
+        InputError: Unknown format, missing table, or no figure in ``year`` (the message lists the
+            years the table holds); exit 2.
+        ReportError: As for :func:`run_report`.
+
+    Example:
+        >>> run_overview(2024)["html"]          # doctest: +SKIP
+        PosixPath('reports/overview/2024/regional_overview.html')
+    """
+    here = project.find()
+    job = Job(
+        notebook=Path(notebook or notebook_of(here, OVERVIEW_NAME)).resolve(),
+        target=overview_dir(year, output_dir),
+        stem=Path(OVERVIEW_NAME).stem,
+        parameters={"year": int(year), "data_path": str(Path(data_path or here.table).resolve())},
+        title=f"{int(year)}年度各地区法治政府建设数据概览",
+        preload=OVERVIEW_PRELOAD,
+    )
+    return publish(job, formats, here)
+
+
+def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> dict[str, Path]:
+    """Run ``job`` in a fresh kernel, export its page and PDF and publish them together (see the module).
+
+    Returns:
+        The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
+
+    Raises:
+        InputError: Unknown format, missing notebook, or the notebook found the input wrong.
+        ReportError: A cell failed (kept as ``<stem>.failed.ipynb``) or the export failed; the previous
+            report is untouched. If only Chromium is missing, the HTML is published and the error says so.
+    """
+    wanted = parse_formats(formats)
+    if not job.notebook.is_file():
+        raise InputError(f"{job.notebook}: 找不到报告笔记本 / report notebook not found")
     chromium, no_chromium = None, None
     if "pdf" in wanted:
         try:
             chromium = pdf.find_chromium()
         except pdf.ChromiumNotFound as exc:
             no_chromium = exc
-    target = report_dir(region, year, output_dir)
-    failed = target / f"{STEM}.failed.ipynb"
-    parameters = {
-        "region": region,
-        "year": int(year),
-        "data_path": str(data_path),
-        "compare_year": None if compare_year is None else int(compare_year),
-    }
+    target, stem = job.target, job.stem
+    failed = target / f"{stem}.failed.ipynb"
     scratch.sweep()  # what killed runs left in the temporary folder
     if target.is_dir():
         scratch.sweep(target)
     with ExitStack() as stack:
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
-        kernel = stack.enter_context(started_kernel(work, cwd=here.root))
+        kernel = stack.enter_context(started_kernel(work, cwd=here.root, preload=job.preload))
         # While the kernel boots, this process loads papermill and nbconvert and readies the page
         # template (an empty notebook rendered once): about half a second that is not waited for later.
         import nbformat
@@ -233,35 +328,35 @@ def run_report(
 
         exporter = ReportHTMLExporter()
         exporter.from_notebook_node(nbformat.v4.new_notebook())
-        nb, executed = _execute(notebook, work, failed, parameters, kernel)
+        nb, executed = _execute(job, work, failed, kernel)
         kernel.request_shutdown()  # the kernel ends while the page is exported and printed
-        shutil.move(executed, stack.enter_context(atomic_path(target / f"{STEM}.ipynb")))
-        written: dict[str, Path] = {"ipynb": target / f"{STEM}.ipynb"}
-        nb.metadata["title"] = f"{region}{int(year)}年度法治政府建设情况报告（数据分析）"  # <title>, PDF title
-        html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"{region}{year}"}})
+        shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.ipynb")))
+        written: dict[str, Path] = {"ipynb": target / f"{stem}.ipynb"}
+        nb.metadata["title"] = job.title  # <title>, PDF title
+        html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": job.title}})
         if "html" in wanted or no_chromium is not None:  # without Chromium the HTML is the fallback
-            page = stack.enter_context(atomic_path(target / f"{STEM}.html"))
-            written["html"] = target / f"{STEM}.html"
+            page = stack.enter_context(atomic_path(target / f"{stem}.html"))
+            written["html"] = target / f"{stem}.html"
         else:  # printed to PDF only, never published
-            page = work / f"{STEM}.html"
+            page = work / f"{stem}.html"
         page.write_text(html, encoding="utf-8")
         if chromium is not None:
-            pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{STEM}.pdf")), chromium=chromium)
-            written["pdf"] = target / f"{STEM}.pdf"
+            pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")), chromium=chromium)
+            written["pdf"] = target / f"{stem}.pdf"
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
     failed.unlink(missing_ok=True)
-    stale = _remove_stale(target, written)
+    stale = _remove_stale(target, written, stem)
     if no_chromium is not None:
         raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
     return written
 
 
-def _remove_stale(target: Path, written: dict[str, Path]) -> str:
+def _remove_stale(target: Path, written: dict[str, Path], stem: str = STEM) -> str:
     """Remove the HTML or PDF of an earlier run that this run did not write (it no longer matches the report).
 
     Returns a note for the message (empty when nothing was removed).
     """
-    removed = [path for fmt in FORMATS if fmt not in written and (path := target / f"{STEM}.{fmt}").is_file()]
+    removed = [path for fmt in FORMATS if fmt not in written and (path := target / f"{stem}.{fmt}").is_file()]
     for path in removed:
         path.unlink()
     return "".join(f"\n已删除旧的 / removed the earlier run's {path}" for path in removed)

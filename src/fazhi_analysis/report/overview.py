@@ -1,0 +1,336 @@
+"""The regional overview of a year: every region side by side, for ``fazhi report --overview --year Y``.
+
+Pure functions over the tidy table, each returning a frame, an :class:`~fazhi_analysis.report.narrative.Html`
+fragment or a :class:`~fazhi_analysis.report.charts.Svg` chart that the notebook ``regional_overview.ipynb``
+displays: which region reported which indicator (:func:`coverage`), each key indicator and rate
+ranked between regions (:func:`ranking`, :func:`ranking_chart`, one dot per region that reported),
+the highlights of each region (:func:`fazhi_analysis.analysis.highlights`) and the figures far from
+the other regions' (:func:`outliers`). Settings and wording live in ``templates/narrative/``
+(``overview_year.yaml`` and ``overview_year_*.html.j2``); a project's own copies win.
+
+Example:
+    >>> overview.coverage(table, 2024)                                   # doctest: +SKIP
+    >>> overview.ranking_chart(overview.ranking(table, 2024, "disputes.litigation_cases"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+import yaml
+from markupsafe import Markup
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from fazhi_analysis import analysis, project
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.report import charts
+from fazhi_analysis.report.narrative import Html
+from fazhi_analysis.table import catalog
+from fazhi_analysis.table.wording import format_number
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
+SETTINGS = "overview_year.yaml"
+AMOUNT_SCALE = 1e4  # amounts are shown in 万元, as the annual report's charts show them
+DOT_ROW_IN = 0.28
+DOT_COLOR = "#b22222"  # the report's red
+
+
+def template_dirs() -> list[Path]:
+    """Where the overview's templates and settings are looked up: the project's ``templates/narrative/`` first."""
+    return [project.find().templates / "narrative", TEMPLATE_DIR]
+
+
+def settings() -> dict[str, Any]:
+    """The overview's settings (``overview_year.yaml``): the project's copy if it has one, else the bundled one.
+
+    Raises:
+        InputError: A key indicator that the catalog does not know (the message names the file).
+    """
+    path = next(folder / SETTINGS for folder in template_dirs() if (folder / SETTINGS).is_file())
+    with path.open(encoding="utf-8") as fh:
+        loaded = yaml.safe_load(fh) or {}
+    unknown = [i for i in loaded.get("key_indicators", []) if i not in catalog.indicators().index]
+    if unknown:
+        raise InputError(f"{path}: key_indicators 中有目录外的指标 / unknown indicators: {', '.join(unknown)}")
+    return loaded
+
+
+def _render(template: str, **context: Any) -> Html:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dirs()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Html(env.get_template(template).render(**context))
+
+
+def regions_of(table: pd.DataFrame, year: int) -> list[str]:
+    """Every region with at least one figure in ``year``, sorted.
+
+    Raises:
+        InputError: The table holds nothing for ``year``; the message lists the years it holds.
+
+    Example:
+        >>> regions_of(table, 2024)                  # doctest: +SKIP
+        ['示例区丁', '示例区丙', '示例区乙', '示例区戊', '示例区甲']
+    """
+    regions = table.loc[table["year"] == int(year), "region"].dropna().unique()
+    if not len(regions):
+        held = "、".join(str(int(y)) for y in sorted(table["year"].dropna().unique())) or "（无 / none）"
+        raise InputError(
+            f"数据表中没有{int(year)}年的数据 / no data for year {int(year)}; 可用年度 / available years: {held}"
+        )
+    return sorted(str(r) for r in regions)
+
+
+def coverage(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Which region reported which indicator in ``year``: True where it did.
+
+    Rows are the indicators that at least one region reported (catalog ids, catalog order); columns
+    are every region of the year (:func:`regions_of`), including a region none of whose figures is
+    mapped to the catalog (a column of False).
+    """
+    regions = regions_of(table, year)
+    rows = table[(table["year"] == int(year)) & table["indicator"].isin(catalog.indicators().index)]
+    order = [i for i in catalog.indicators().index if i in set(rows["indicator"])]
+    marks = pd.crosstab(rows["indicator"], rows["region"]).gt(0)
+    return marks.reindex(index=order, columns=regions, fill_value=False).rename_axis(
+        index="indicator", columns="region"
+    )
+
+
+def ranked_indicators(table: pd.DataFrame, year: int) -> list[str]:
+    """The indicators ranked in the overview: the key counts of the settings, then every rate, each only
+    when at least ``min_ranked`` regions reported it in ``year``."""
+    config = settings()
+    reported = coverage(table, year).sum(axis=1)
+    rates = [i for i, kind in catalog.indicators()["kind"].items() if kind == "rate"]
+    wanted = list(dict.fromkeys(list(config["key_indicators"]) + rates))
+    return [i for i in wanted if reported.get(i, 0) >= int(config["min_ranked"])]
+
+
+def ranking(table: pd.DataFrame, year: int, indicator: str) -> pd.DataFrame:
+    """One indicator among every region of ``year`` (:func:`fazhi_analysis.analysis.peers`), highest first.
+
+    Regions that did not report it are listed last with ``reported`` False and no rank.
+    """
+    return analysis.peers(table, year, indicator, regions=regions_of(table, year)).reset_index(drop=True)
+
+
+def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_peers: int | None = None) -> pd.DataFrame:
+    """Figures far from the other regions': beyond ``factor`` interquartile ranges outside the quartiles.
+
+    For each indicator that at least ``min_peers`` regions reported in ``year``, Q1 and Q3 are the
+    quartiles of their values (linear interpolation, as :func:`fazhi_analysis.analysis.peers` computes
+    them) and IQR = Q3 − Q1. A value above Q3 + factor·IQR is ``high``, below Q1 − factor·IQR ``low``
+    (Tukey's fences). When IQR is 0, every value that differs from the others is outside them.
+
+    Args:
+        factor: Default ``outlier_iqr`` of the settings (1.5).
+        min_peers: Default ``min_outlier_peers`` of the settings (4).
+
+    Returns:
+        One row per outlier: the :data:`~fazhi_analysis.analysis.PEER_COLUMNS` plus ``low``, ``high``
+        (the fences) and ``side`` (``high`` or ``low``), in catalog order, farthest first.
+
+    Example (values 10, 12, 14, 16, 40: Q1 12, Q3 16, IQR 4, fences 6 and 22, so 40 is high):
+        >>> outliers(table, 2024)[["region", "value", "side"]]      # doctest: +SKIP
+    """
+    config = settings()
+    factor = float(config["outlier_iqr"] if factor is None else factor)
+    min_peers = int(config["min_outlier_peers"] if min_peers is None else min_peers)
+    rows = analysis.peers(table, year)
+    rows = rows[rows["reported"] & (rows["n_reporting"] >= min_peers)].copy()
+    spread = (rows["q3"] - rows["q1"]).astype(float)
+    rows["low"], rows["high"] = rows["q1"] - factor * spread, rows["q3"] + factor * spread
+    value = rows["value"].astype(float)
+    rows["side"] = pd.Series(pd.NA, index=rows.index, dtype="string")
+    rows.loc[value > rows["high"], "side"] = "high"
+    rows.loc[value < rows["low"], "side"] = "low"
+    found = rows[rows["side"].notna()].copy()
+    found["_far"] = (found["value"] - found["median"]).abs().astype(float)
+    found["_order"] = found["indicator"].map({i: n for n, i in enumerate(catalog.indicators().index)})
+    found = found.sort_values(["_order", "_far"], ascending=[True, False], kind="stable")
+    return found.drop(columns=["_far", "_order"]).reset_index(drop=True)
+
+
+def _scale(indicator: str) -> tuple[float, str]:
+    """Divisor and unit of an indicator as the overview shows it: amounts in 万元, others in the base unit."""
+    entry = catalog.indicators().loc[indicator]
+    return (AMOUNT_SCALE, f"万{entry['unit']}") if entry["kind"] == "amount" else (1.0, str(entry["unit"]))
+
+
+def _shown(value: object, indicator: str) -> str:
+    """A value in the overview's unit, without the unit: ``12.5`` for 125000 元 shown in 万元."""
+    return "—" if pd.isna(value) else format_number(float(value) / _scale(indicator)[0])
+
+
+def ranking_figure(ranked: pd.DataFrame) -> Figure:
+    """The dot plot of one :func:`ranking`: one row and one dot per region that reported, highest on top.
+
+    A linear axis from 0 in the indicator's one unit (its label), the value beside each dot and the
+    median as a dashed line; the caption above the chart names the indicator. Call it inside the
+    report's style (:func:`ranking_chart` does).
+
+    Raises:
+        ValueError: Fewer than two regions reported (a one-dot ranking compares nothing).
+    """
+    shown = ranked[ranked["reported"]].sort_values("value", ascending=False, kind="stable")
+    if len(shown) < 2:
+        raise ValueError("a ranking needs at least two regions that reported")
+    indicator = str(shown["indicator"].iloc[0])
+    scale, unit = _scale(indicator)
+    values = shown["value"].to_numpy(dtype=float) / scale
+    positions = list(range(len(shown)))[::-1]
+    height = max(len(shown), 2) * DOT_ROW_IN
+    fig = Figure(figsize=(charts.WIDTH_IN, height + 0.75))
+    ax = fig.add_axes((0.22, 0.4 / (height + 0.75), 0.68, height / (height + 0.75)))
+    ax.hlines(positions, 0, values, color="#e0e0e0", linewidth=0.8)
+    ax.scatter(values, positions, s=28, color=DOT_COLOR, zorder=3)
+    median = float(shown["median"].iloc[0]) / scale
+    ax.axvline(median, color="#666666", linestyle="--", linewidth=0.7)
+    ax.text(median, 1.0, f"中位数 {format_number(median)}", transform=ax.get_xaxis_transform(), ha="center",
+            va="bottom", fontsize=7.5, color="#666666")  # fmt: skip
+    top = max(float(values.max()), 1e-9)
+    for p, v in zip(positions, values):
+        ax.text(v + top * 0.02, p, format_number(v), va="center", fontsize=8, color="#333333")
+    ax.set_yticks(positions, [str(r) for r in shown["region"]])
+    ax.set_ylim(-0.6, len(shown) - 0.4)
+    ax.set_xlim(0, top * 1.15)
+    if catalog.indicators().loc[indicator, "kind"] == "count":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(unit, loc="right", fontsize=8, color="#555555")
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return fig
+
+
+def ranking_chart(ranked: pd.DataFrame) -> charts.Svg:
+    """:func:`ranking_figure` in the report's house style, as an inline SVG with its description."""
+    with charts._house_style():
+        svg = charts.to_svg(ranking_figure(ranked))
+    svg.alt = f"{ranked['name'].iloc[0]}：各地区排名点图"
+    return svg
+
+
+def title(table: pd.DataFrame, year: int) -> Html:
+    """The overview's title and lead, naming every region of the year."""
+    rows = table[table["year"] == int(year)]
+    return _render(
+        "overview_year_title.html.j2",
+        year=int(year),
+        regions=regions_of(table, year),
+        n_figures=len(rows),
+        n_indicators=len(coverage(table, year)),
+    )
+
+
+def coverage_table(table: pd.DataFrame, year: int) -> Html:
+    """The :func:`coverage` matrix as a sortable table: an indicator a row, a region a column."""
+    marks = coverage(table, year)
+    names, sections = catalog.indicators()["name"], catalog.indicators()["section"]
+    rows = [
+        {
+            "name": names[indicator],
+            "section": catalog.section_title(sections[indicator]),
+            "marks": [bool(m) for m in marks.loc[indicator]],
+            "count": int(marks.loc[indicator].sum()),
+        }
+        for indicator in marks.index
+    ]
+    totals = [int(n) for n in marks.sum(axis=0)]
+    return _render(
+        "overview_year_coverage.html.j2", year=int(year), regions=list(marks.columns), rows=rows, totals=totals
+    )
+
+
+def rankings_heading(table: pd.DataFrame, year: int) -> Html:
+    """The heading of the rankings and how to read them (or why there are none)."""
+    return _render(
+        "overview_year_rankings.html.j2",
+        year=int(year),
+        count=len(ranked_indicators(table, year)),
+        min_ranked=int(settings()["min_ranked"]),
+    )
+
+
+def ranking_block(ranked: pd.DataFrame) -> Html:
+    """One ranked indicator as a whole: its caption, median, the regions not ranked and the dot plot.
+
+    One block, kept on one page in print. The chart is :func:`ranking_chart` (matplotlib's SVG, its
+    text escaped); the names and regions around it are escaped by the template.
+    """
+    indicator = str(ranked["indicator"].iloc[0])
+    reported = ranked[ranked["reported"]]
+    chart = ranking_chart(ranked) if len(reported) >= 2 else None
+    return _render(
+        "overview_year_ranking.html.j2",
+        anchor=f"rank-{indicator.replace('.', '-')}",
+        name=ranked["name"].iloc[0],
+        unit=_scale(indicator)[1],
+        n_reporting=len(reported),
+        median=_shown(reported["value"].median(), indicator),
+        missing=[str(r) for r in ranked.loc[~ranked["reported"], "region"]],
+        chart=Markup(chart) if chart is not None else None,
+        alt=chart.alt if chart is not None else "",
+    )
+
+
+def highlights(table: pd.DataFrame, year: int) -> Html:
+    """The highlights of every region of ``year`` (:func:`fazhi_analysis.analysis.highlights`), region by region."""
+    config = settings()
+    kinds = config["highlight_kinds"]
+    regions = []
+    for region in regions_of(table, year):
+        found = analysis.highlights(table, region, year, limit=int(config["highlights_per_region"]))
+        items = [{"kind": kinds.get(k, k), "text": t} for k, t in zip(found["kind"], found["text"])]
+        regions.append({"region": region, "found": items})
+    return _render("overview_year_highlights.html.j2", year=int(year), regions=regions)
+
+
+def outliers_table(table: pd.DataFrame, year: int) -> Html:
+    """The :func:`outliers` of ``year`` as a sortable table, with the rule in a sentence above it."""
+    config = settings()
+    found = outliers(table, year)
+    rows = [
+        {
+            "name": row.name,
+            "region": row.region,
+            "value": float(row.value),
+            "figure": f"{_shown(row.value, row.indicator)}{_scale(row.indicator)[1]}",
+            "median": _shown(row.median, row.indicator),
+            "q1": _shown(row.q1, row.indicator),
+            "q3": _shown(row.q3, row.indicator),
+            "side": config["outlier_sides"].get(row.side, row.side),
+        }
+        for row in found.itertuples()
+    ]
+    return _render(
+        "overview_year_outliers.html.j2",
+        year=int(year),
+        factor=format_number(float(config["outlier_iqr"])),
+        min_peers=int(config["min_outlier_peers"]),
+        rows=rows,
+    )
+
+
+def figures(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The figures the overview ranks, one row per region and indicator, with Chinese column names.
+
+    Columns: 地区, 指标编号, 指标, 数值, 单位 (the base unit: amounts in 元), 名次, 报告地区数; a region
+    that did not report an indicator has no value and no rank. This is the frame readers download.
+    """
+    frames = [ranking(table, year, indicator) for indicator in ranked_indicators(table, year)]
+    if not frames:
+        return pd.DataFrame(columns=["地区", "指标编号", "指标", "数值", "单位", "名次", "报告地区数"])
+    rows = pd.concat(frames, ignore_index=True)
+    rows["unit"] = rows["indicator"].map(catalog.indicators()["unit"])
+    columns = {"region": "地区", "indicator": "指标编号", "name": "指标", "value": "数值", "unit": "单位"}
+    columns |= {"rank": "名次", "n_reporting": "报告地区数"}
+    return rows[list(columns)].rename(columns=columns)

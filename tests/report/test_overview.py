@@ -1,0 +1,243 @@
+"""The regional overview of a year: coverage, rankings, outliers, highlights, and ``fazhi report --overview``.
+
+The example table is small and worked out by hand (five regions of 2024 and one with an unmapped figure only):
+
+    收到行政复议申请  甲 10, 乙 12, 丙 14, 丁 16, 戊 40   Q1 12, Q3 16, IQR 4, fences 6 and 22: 戊 is high
+    行政应诉案件      甲 1, 乙 50, 丙 52, 丁 54, 戊 56    Q1 50, Q3 54, IQR 4, fences 44 and 60: 甲 is low
+    行政诉讼败诉率    甲 3 %, 乙 5 %                       two regions: ranked, too few for quartiles
+    行政复议结案      丙 8                                 one region: neither ranked nor examined
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import run_fazhi
+from matplotlib.collections import PathCollection
+
+from fazhi_analysis import project
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.report import charts, overview
+from fazhi_analysis.table import tidy
+
+APPS = "disputes.reconsideration_applications"
+CASES = "disputes.litigation_cases"
+LOSS_RATE = "disputes.litigation_loss_rate"
+CLOSED = "disputes.reconsideration_closed"
+JIA, YI, BING, DING, WU, JI = (f"示例区{c}" for c in "甲乙丙丁戊己")
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
+    frame["approx"], frame["source"], frame["label"] = False, "示例.xlsx#表1!A1", "示例"
+    return tidy.conform(frame)
+
+
+EXAMPLE = _table(
+    [
+        (JIA, 2024, APPS, 10, "件"), (YI, 2024, APPS, 12, "件"), (BING, 2024, APPS, 14, "件"),
+        (DING, 2024, APPS, 16, "件"), (WU, 2024, APPS, 40, "件"),
+        (JIA, 2024, CASES, 1, "件"), (YI, 2024, CASES, 50, "件"), (BING, 2024, CASES, 52, "件"),
+        (DING, 2024, CASES, 54, "件"), (WU, 2024, CASES, 56, "件"),
+        (JIA, 2024, LOSS_RATE, 3, "%"), (YI, 2024, LOSS_RATE, 5, "%"),
+        (BING, 2024, CLOSED, 8, "件"),
+        (JI, 2024, None, 5, "类"),
+        (JIA, 2023, APPS, 5, "件"), (JIA, 2022, CASES, 9, "件"),
+    ]
+)  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _bundled_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test in an empty project: the bundled settings and templates apply."""
+    monkeypatch.setenv(project.ROOT_ENV, str(tmp_path))
+
+
+def test_every_region_of_the_year_and_a_missing_year_lists_the_years_held() -> None:
+    assert overview.regions_of(EXAMPLE, 2024) == sorted([JIA, YI, BING, DING, WU, JI])
+    with pytest.raises(InputError, match="2019.*可用年度 / available years: 2022、2023、2024"):
+        overview.regions_of(EXAMPLE, 2019)
+
+
+def test_coverage_marks_who_reported_what_for_indicators_any_region_reported() -> None:
+    marks = overview.coverage(EXAMPLE, 2024)
+    assert marks.index.tolist() == [APPS, CLOSED, CASES, LOSS_RATE]  # catalog order, unreported ones left out
+    assert marks.columns.tolist() == sorted([JIA, YI, BING, DING, WU, JI])
+    assert marks.columns.tolist() == [DING, BING, YI, JI, WU, JIA]  # sorted as text
+    assert marks.loc[APPS].tolist() == [True, True, True, False, True, True]
+    assert marks.loc[CLOSED].tolist() == [False, True, False, False, False, False]
+    assert marks.loc[LOSS_RATE].tolist() == [False, False, True, False, False, True]
+    assert not marks[JI].any()  # a region whose figures are all unmapped is still a column
+    assert overview.coverage(EXAMPLE, 2023).loc[APPS].tolist() == [True]
+
+
+def test_outliers_beyond_one_and_a_half_iqr_worked_by_hand() -> None:
+    found = overview.outliers(EXAMPLE, 2024)
+    assert list(zip(found["indicator"], found["region"], found["side"])) == [(APPS, WU, "high"), (CASES, JIA, "low")]
+    apps = found.iloc[0]
+    assert (apps["q1"], apps["q3"], apps["low"], apps["high"]) == (12, 16, 6, 22)
+    cases = found.iloc[1]
+    assert (cases["q1"], cases["q3"], cases["low"], cases["high"]) == (50, 54, 44, 60)
+    # Factor 6: 戊's 40 lies on the high fence 16 + 6 × 4 (on it is not beyond it); 甲's 1 is below 50 − 24.
+    assert overview.outliers(EXAMPLE, 2024, factor=6)["region"].tolist() == [JIA]
+    # Factor 12.25: the low fence is 50 − 49 = 1, and 甲's 1 lies on it.
+    assert overview.outliers(EXAMPLE, 2024, factor=12.25).empty
+    # Fewer regions than min_peers: no quartiles looked at.
+    assert overview.outliers(EXAMPLE, 2024, min_peers=6).empty
+
+
+def test_an_iqr_of_zero_makes_any_different_value_an_outlier() -> None:
+    flat = _table([(r, 2024, APPS, v, "件") for r, v in zip([JIA, YI, BING, DING, WU], [5, 5, 5, 5, 6])])
+    found = overview.outliers(flat, 2024)
+    assert found[["region", "side", "low", "high"]].values.tolist() == [[WU, "high", 5, 5]]
+
+
+def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -> None:
+    assert overview.ranked_indicators(EXAMPLE, 2024) == [APPS, CASES, LOSS_RATE]  # 结案: one region only
+    assert overview.ranked_indicators(EXAMPLE, 2023) == []
+
+
+def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> None:
+    ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
+    assert ranked["reported"].tolist() == [True, True, False, False, False, False]
+    with charts._house_style():
+        fig = overview.ranking_figure(ranked)
+    (ax,) = fig.axes
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    xy = dots.get_offsets()
+    assert len(xy) == 2 and sorted(xy[:, 0].tolist()) == [3, 5]
+    assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
+    labels = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    assert set(labels) == {JIA, YI} and labels[YI] > labels[JIA]  # the highest on top
+    assert ax.get_xlabel() == "%"  # one unit per chart
+    single = overview.ranking(EXAMPLE, 2024, CLOSED)
+    with pytest.raises(ValueError, match="at least two"):
+        overview.ranking_figure(single)
+
+
+def test_regions_that_did_not_report_are_listed_not_ranked() -> None:
+    ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
+    assert ranked.loc[~ranked["reported"], "rank"].isna().all()
+    block = overview.ranking_block(ranked)
+    assert f"未报告、不参与排名：{DING}、{BING}、{JI}、{WU}。" in block
+    assert "2个地区报告，中位数4。" in block
+    svg = block[block.index("<svg") :]
+    for region in (DING, BING, JI, WU):
+        assert region not in svg
+    assert "<svg" not in overview.ranking_block(overview.ranking(EXAMPLE, 2024, CLOSED))  # no one-dot chart
+
+
+def test_highlights_and_coverage_show_every_region() -> None:
+    page = overview.highlights(EXAMPLE, 2024) + overview.coverage_table(EXAMPLE, 2024)
+    for region in (JIA, YI, BING, DING, WU, JI):
+        assert f"<h3>{region}</h3>" in page and f"<th>{region}</th>" in page
+    assert '<span class="kind">上升</span>收到行政复议申请同比增加5件、增长100%' in page
+    assert '<span class="kind">居末</span>行政应诉案件在5个地区中居末' in page
+
+
+def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
+    html = overview.outliers_table(EXAMPLE, 2024)
+    assert "至少有4个地区报告" in html and "1.5倍四分位距" in html
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"num\" data-sort=\"([\d.]+)\">", html)
+    assert rows == [("收到行政复议申请", WU, "40.0"), ("行政应诉案件", JIA, "1.0")]
+    assert "偏高" in html and "偏低" in html
+
+
+def test_region_names_are_escaped_everywhere() -> None:
+    hostile = "<script>alert(1)</script>区"
+    table = EXAMPLE.assign(region=EXAMPLE["region"].replace(JIA, hostile))
+    ranked = overview.ranking(table, 2024, LOSS_RATE)
+    for html in (
+        overview.title(table, 2024),
+        overview.coverage_table(table, 2024),
+        overview.highlights(table, 2024),
+        overview.outliers_table(table, 2024),
+        overview.ranking_block(ranked),
+    ):
+        assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_project_settings_file_with_an_unknown_indicator_is_refused(tmp_path: Path) -> None:
+    own = tmp_path / "templates" / "narrative"
+    own.mkdir(parents=True)
+    (own / "overview_year.yaml").write_text("key_indicators: [no.such_indicator]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"overview_year\.yaml.*no\.such_indicator"):
+        overview.settings()
+
+
+def test_download_frame_holds_the_ranked_figures_with_chinese_columns() -> None:
+    frame = overview.figures(EXAMPLE, 2024)
+    assert frame.columns.tolist() == ["地区", "指标编号", "指标", "数值", "单位", "名次", "报告地区数"]
+    apps = frame[frame["指标编号"] == APPS]
+    assert apps["地区"].tolist()[:2] == [WU, DING] and apps["名次"].tolist()[:2] == [1, 2]
+    assert set(frame["指标编号"]) == {APPS, CASES, LOSS_RATE}
+
+
+# --- fazhi report --overview, end to end -------------------------------------------------------
+
+
+def _overview_cli(tmp_path: Path, year: str, *extra: str, table: pd.DataFrame = EXAMPLE):
+    data = tmp_path / "table.parquet"
+    table.to_parquet(data)
+    out = tmp_path / "out"
+    args = ("report", "--overview", "--year", year, "--data", str(data), "--output-dir", str(out), *extra)
+    return run_fazhi(*args, cwd=tmp_path), out / "overview" / year
+
+
+def test_cli_overview_writes_every_region_and_asks_nothing_of_the_network(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>区"
+    table = EXAMPLE.assign(region=EXAMPLE["region"].replace(BING, hostile))
+    result, folder = _overview_cli(tmp_path, "2024", "--formats", "html", table=table)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(folder / "regional_overview.html")
+    html = (folder / "regional_overview.html").read_text(encoding="utf-8")
+    assert (folder / "regional_overview.ipynb").is_file() and not (folder / "regional_overview.pdf").exists()
+    for region in (JIA, YI, DING, WU, JI):
+        assert region in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;区" in html and "<script>alert" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert "<link" not in html and "@import" not in html
+    assert html.count("<script>") == 1 and "Tablesort" in html  # the vendored sorter, inlined
+    assert 'class="download" download="2024年各地区主要指标.csv" href="data:text/csv;charset=utf-8;base64,' in html
+    assert (
+        '<table class="figures coverage sortable">' in html
+        and "<title>2024年度各地区法治政府建设数据概览</title>" in html
+    )
+    assert "disputes.reconsideration_correction_rate" not in html  # ids stay out of the page; names are shown
+
+
+def test_cli_overview_of_a_missing_year_exits_2_listing_the_years(tmp_path: Path) -> None:
+    result, folder = _overview_cli(tmp_path, "2019")
+    assert result.returncode == 2
+    assert "2019" in result.stderr and "可用年度 / available years: 2022、2023、2024" in result.stderr
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("report", "--year", "2024"), "--region"),
+        (("report", "--overview", "--region", JIA, "--year", "2024"), "--overview"),
+        (("report", "--overview", "--year", "2024", "--compare-year", "2023"), "--compare-year"),
+    ],
+)
+def test_cli_overview_and_region_go_alone(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    result = run_fazhi(*args, cwd=tmp_path)
+    assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.system
+def test_cli_overview_prints_a_pdf_with_every_region(tmp_path: Path) -> None:
+    import subprocess
+
+    result, folder = _overview_cli(tmp_path, "2024")
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", str(folder / "regional_overview.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for region in (JIA, YI, BING, DING, WU, JI):
+        assert region in text
+    assert "下载本概览" not in text  # the download link is for the screen only
