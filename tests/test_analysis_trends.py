@@ -93,16 +93,24 @@ def test_peers_among_chosen_regions_and_all_indicators() -> None:
 
 def test_highlights_rank_the_largest_changes_records_and_standing() -> None:
     found = analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=None)
-    assert found["kind"].tolist() == ["fall", "rise", "record", "record", "top"]
+    assert found["kind"].tolist() == ["fall", "rise", "rise", "record", "record", "top"]
     assert found["text"].tolist() == [
         "行政复议结案同比减少10件、下降50%",  # 20 → 10: the largest change comes first
         "收到行政复议申请同比增加3件、增长20%",
+        "行政诉讼败诉率同比提高3个百分点",  # 2023 computed: 败诉 0 ÷ 应诉 7 = 0 %; 2024 reported 3 %
         "收到行政复议申请为4年来最高",
         "行政复议结案为3年来最低",
         "收到行政复议申请在4个地区中居首",
     ]
-    # Below the noise floor: 败诉 0 → 2 件 and 应诉 7 → 6 件 are not said; the rate has no prior year.
-    assert not found["indicator"].isin([LOST, CASES, LOSS_RATE]).any()
+    # Below the noise floor: 败诉 0 → 2 件 and 应诉 7 → 6 件 are not said; 3 % is no record between 5 % and 0 %.
+    assert not found["indicator"].isin([LOST, CASES]).any()
+    assert found.loc[found["indicator"] == LOSS_RATE, "score"].tolist() == [3.0]  # points, below 20 % and 50 %
+
+
+def test_highlights_without_computed_rates_would_not_see_the_rate_rise() -> None:
+    reported_only = EXAMPLE[~((EXAMPLE["indicator"] == LOST) & (EXAMPLE["year"] == 2023))]  # no 2023 rate then
+    found = analysis.highlights(tidy.conform(reported_only), "示例区甲", 2024, limit=None)
+    assert LOSS_RATE not in found["indicator"].tolist()
 
 
 def test_highlights_last_place_and_what_stopped_being_reported() -> None:

@@ -12,6 +12,8 @@ def test_every_public_name_resolves() -> None:
     for name in fazhi_analysis.__all__:
         assert getattr(fazhi_analysis, name) is not None, name
     assert callable(fazhi_analysis.run_report) and callable(fazhi_analysis.clean_files)
+    for name in ("rates", "with_rates", "targets", "against_targets"):
+        assert callable(getattr(fazhi_analysis, name)) and name in fazhi_analysis.__all__, name
 
 
 def test_importing_the_package_loads_no_stage() -> None:

@@ -138,6 +138,8 @@ def test_build_writes_the_tidy_table_deterministically(tmp_path: Path) -> None:
         "raw",
         "label",
         "section",
+        "confidence",
+        "reason",
     ]
     assert len(table) == 71 and set(table["region"]) == {"达坂城区"} and set(table["year"]) == {2024}
     first = table.iloc[0]

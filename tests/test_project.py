@@ -35,6 +35,7 @@ def test_init_makes_the_folders_and_editable_copies_and_keeps_what_exists(tmp_pa
         "templates/narrative/phrases.yaml",
         "templates/narrative/chapter.html.j2",
         "catalog.yaml",
+        "targets.yaml",
     ):
         assert root / part in created and (root / part).exists()
     (root / "templates" / "narrative" / "phrases.yaml").write_text("edited", encoding="utf-8")

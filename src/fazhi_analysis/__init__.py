@@ -5,7 +5,8 @@ The data flow, one subpackage or module a stage:
 * :mod:`fazhi_analysis.ingest` — report texts and departments' spreadsheets in (decode, extract, clean);
 * :mod:`fazhi_analysis.table` — the tidy table: its contract, the indicator catalog, numbers and their wording;
 * :mod:`fazhi_analysis.checks` — the rules a table keeps; :mod:`fazhi_analysis.build` — raw inputs to a checked table;
-* :mod:`fazhi_analysis.analysis` — selections, year-over-year comparison, trends, peers, highlights;
+* :mod:`fazhi_analysis.analysis` — selections, year-over-year comparison, trends, peers, derived rates,
+  targets, highlights;
 * :mod:`fazhi_analysis.report` — the notebook run, narrative, charts, HTML and PDF.
 
 The names below are the public API; they load their stage on first use, so ``import fazhi_analysis``
@@ -30,6 +31,10 @@ _API = {
     "trend": "fazhi_analysis.analysis",
     "peers": "fazhi_analysis.analysis",
     "highlights": "fazhi_analysis.analysis",
+    "rates": "fazhi_analysis.analysis",
+    "with_rates": "fazhi_analysis.analysis",
+    "targets": "fazhi_analysis.analysis",
+    "against_targets": "fazhi_analysis.analysis",
     "clean_files": "fazhi_analysis.ingest.clean",
     "clean_frame": "fazhi_analysis.ingest.clean",
     "extract_text": "fazhi_analysis.ingest.extract",

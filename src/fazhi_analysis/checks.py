@@ -224,8 +224,9 @@ def _schema(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     frame["value"] = frame["value"].astype("Float64")
     region = frame["region"].astype("string")  # not stripped: a space around a region is a region_name error
     frame["region"] = region.mask(region.str.strip() == "")
-    for column in ("indicator", "unit", "source", "raw", "label", "section"):
+    for column in ("indicator", "unit", "source", "raw", "label", "section", "reason"):
         frame[column] = frame[column].astype("string").str.strip().replace("", pd.NA)
+    frame["confidence"] = pd.to_numeric(frame["confidence"], errors="coerce").astype("Float64")
     approx = frame["approx"]
     if approx.dtype == object or pd.api.types.is_string_dtype(approx):
         approx = (

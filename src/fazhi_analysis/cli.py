@@ -46,10 +46,15 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from fazhi_analysis.ingest import extract
     from fazhi_analysis.table import write
 
-    figures = extract.extract_file(args.path, region=args.region, year=args.year, **_limits(args))
+    threshold = extract.DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    figures = extract.extract_file(
+        args.path, region=args.region, year=args.year, min_confidence=threshold, **_limits(args)
+    )
     write.write_records(figures, fmt=args.format, out=args.output)
+    low = figures["reason"].str.startswith("abstain:low").sum()
     print(
-        f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped",
+        f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped, "
+        f"{low} 个低于置信度 {threshold} / below the confidence threshold",
         file=sys.stderr,
     )
     return 0
@@ -190,13 +195,17 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
         description=(
             "从一份报告（.txt UTF-8/GBK 或 .docx）中找出每个数字，换算到基本单位，并对应到指标目录。\n"
             "Find every figure of a report, fold 万/亿 into the value and map it to a catalog indicator.\n\n"
-            "JSON records: indicator, label, section, value, unit, approx, raw, start, end, sentence\n"
-            "(start/end: character offsets of raw in the decoded text, end exclusive)."
+            "JSON records: indicator, label, section, value, unit, approx, raw, start, end, sentence,\n"
+            "confidence, reason (start/end: character offsets of raw in the decoded text, end exclusive;\n"
+            "confidence 0–1: how sure the indicator is; reason: why it was chosen or left empty, e.g.\n"
+            "alias+noun+section, abstain:subset(其中)). 置信度低于 --min-confidence 的指标留空，数字保留。\n"
+            "Ids less sure than --min-confidence are left empty; figures are never dropped."
         ),
         examples=(
             "  fazhi extract data/raw/dabancheng_2024_report.txt\n"
             "  fazhi extract report.docx --format csv -o figures.csv\n"
-            "  fazhi extract report.txt --region 达坂城区 --year 2024 --format parquet -o figures.parquet"
+            "  fazhi extract report.txt --region 达坂城区 --year 2024 --format parquet -o figures.parquet\n"
+            "  fazhi extract report.txt --min-confidence 0   # every id the mapper chose / 保留全部候选指标"
         ),
     )
     p.add_argument("path", help="报告文件 / report file (.txt or .docx)")
@@ -208,7 +217,25 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout; required for parquet)"
     )
+    p.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        metavar="X",
+        help="置信度低于 X（0–1）的指标留空，缺省与 fazhi build 相同 / leave ids less sure than X empty "
+        "(default: the threshold fazhi build uses, extract.DEFAULT_MIN_CONFIDENCE)",
+    )
     _add_limits(p, cells=False)
+
+
+def _confidence(text: str) -> float:
+    """A --min-confidence value: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的数 / expected a number from 0 to 1: {text!r}")
+    return value
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
@@ -225,6 +252,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
             "报告文本的地区和年度优先取报告正文，其次取旁注文件 <name>.meta.yaml，最后取文件名。\n"
             "Region and year of a text: the report's own words win, then a <name>.meta.yaml sidecar,\n"
             "then the file name.\n"
+            "报告文本中置信度低于 0.3 的指标留空（reason 为 abstain:low(…)，见 fazhi extract --min-confidence）。\n"
+            "Ids of report texts less sure than 0.3 are left empty (reason abstain:low(…)).\n"
             "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",

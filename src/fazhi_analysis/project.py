@@ -4,8 +4,8 @@ A project is a folder holding ``data/raw/`` (``fazhi init DIR`` makes one). Its 
 from, in order: an explicit folder (``--project``), ``$FAZHI_ROOT``, the working directory or the
 nearest folder above it that holds ``data/raw/``, else the working directory itself. Never from
 where the package is installed. Files the project may add to change the bundled defaults:
-``catalog.yaml`` (extra or changed indicators), ``templates/narrative/`` (wording) and
-``notebooks/annual_report.ipynb`` (the report notebook).
+``catalog.yaml`` (extra or changed indicators), ``targets.yaml`` (targets the figures are held
+against), ``templates/narrative/`` (wording) and ``notebooks/annual_report.ipynb`` (the report notebook).
 
 Example:
     >>> project = Project(Path("/srv/fazhi"))
@@ -33,6 +33,17 @@ CATALOG_EXAMPLE = """\
 #   - {id: disputes.reconsideration_applications, aliases: [复议申请件数]}
 #   - {id: disputes.legal_aid_hotline_calls, section: disputes, name: 法律援助热线接听, unit: 次, kind: count,
 #      aliases: [热线接听, 12348热线]}
+"""
+TARGETS_EXAMPLE = """\
+# 本项目的工作目标 / targets this project holds its figures against (fazhi_analysis.analysis.against_targets).
+# 每项写 indicator（指标编号）、comparison（>=、<=、>、<、==）、value（指标基本单位的数值，比率为百分点）、
+# source（提出目标的文件，必填）；region、year 可选（不写则适用于所有地区、年度），note 可选。
+# Each entry: indicator, comparison, value (in the indicator's base unit; rates in percent points),
+# source (the document that states the target; required), optional region, year and note. Example:
+#
+# targets:
+#   - {indicator: disputes.head_appearance_rate, comparison: ">=", value: 100, region: 示例区甲,
+#      source: 《示例区法治政府建设年度工作要点》（示例区人民政府，2024年）, note: 示例，请改为实际文件}
 """
 
 
@@ -73,6 +84,11 @@ class Project:
         return self.root / "catalog.yaml"
 
     @property
+    def targets(self) -> Path:
+        """``targets.yaml``: the project's targets (indicator, comparison, value, source), see ``analysis.targets``."""
+        return self.root / "targets.yaml"
+
+    @property
     def templates(self) -> Path:
         """Wording templates that win over the bundled ones (``templates/narrative/…``)."""
         return self.root / "templates"
@@ -100,8 +116,8 @@ def init(root: str | Path) -> list[Path]:
     """Make a project folder at ``root`` and return what was created (existing files are kept as they are).
 
     It holds ``data/raw/`` (inputs), ``data/processed/``, ``reports/``, an editable copy of the report
-    notebook (``notebooks/annual_report.ipynb``) and of the wording (``templates/narrative/``), and a
-    commented ``catalog.yaml`` for the project's own indicators and aliases.
+    notebook (``notebooks/annual_report.ipynb``) and of the wording (``templates/narrative/``), a
+    commented ``catalog.yaml`` for the project's own indicators and aliases and a commented ``targets.yaml``.
     """
     here = Project(Path(root).resolve())
     created = [folder for folder in (here.raw, here.processed, here.reports, here.notebooks) if not folder.is_dir()]
@@ -117,7 +133,8 @@ def init(root: str | Path) -> list[Path]:
             with resources.as_file(source) as path:
                 shutil.copyfile(path, target)
             created.append(target)
-    if not here.catalog.exists():
-        here.catalog.write_text(CATALOG_EXAMPLE, encoding="utf-8")
-        created.append(here.catalog)
+    for path, text in ((here.catalog, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+            created.append(path)
     return created

@@ -12,7 +12,20 @@ import fazhi_analysis
 from fazhi_analysis.table import tidy
 from fazhi_analysis.table.tidy import TidyTable
 
-COLUMNS = ["region", "year", "indicator", "value", "unit", "approx", "source", "raw", "label", "section"]
+COLUMNS = [
+    "region",
+    "year",
+    "indicator",
+    "value",
+    "unit",
+    "approx",
+    "source",
+    "raw",
+    "label",
+    "section",
+    "confidence",
+    "reason",
+]
 
 
 @pytest.fixture
@@ -49,6 +62,8 @@ def test_columns_and_dtypes_are_read_off_the_model() -> None:
         "raw": "string",
         "label": "string",
         "section": "string",
+        "confidence": "Float64",
+        "reason": "string",
     }
 
 
@@ -140,3 +155,17 @@ def test_nullable_columns_and_next_year_pass(table: pd.DataFrame) -> None:
 def test_year_limit_is_read_when_validating(table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tidy, "max_year", lambda: 2023)
     assert _error(table).schema.name == "year"
+
+
+def test_confidence_and_reason_are_optional(table: pd.DataFrame) -> None:
+    """A table written before the two columns existed (or by another producer) still validates."""
+    older = table.drop(columns=["confidence", "reason"])
+    assert list(TidyTable.validate(older).columns) == COLUMNS[:-2]
+    assert table["confidence"].isna().all() and table["reason"].isna().all()  # conform adds them empty
+
+
+def test_confidence_lies_between_0_and_1(table: pd.DataFrame) -> None:
+    sure = table.assign(confidence=pd.array([0.0, 1.0] + [0.5] * (len(table) - 2), dtype="Float64"))
+    assert TidyTable.validate(sure)["confidence"].max() == 1.0
+    bad = table.assign(confidence=pd.array([1.5] + [0.5] * (len(table) - 1), dtype="Float64"))
+    assert "confidence" in str(_error(bad))

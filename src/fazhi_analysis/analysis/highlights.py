@@ -1,4 +1,4 @@
-"""The few things worth saying about a region and year: changes, records, ranks, what went missing.
+"""The few things worth saying about a region and year: targets missed, changes, records, ranks, what went missing.
 
 Example:
     >>> from fazhi_analysis import analysis
@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from fazhi_analysis.analysis.compare import select
+from fazhi_analysis.analysis.rates import with_rates
+from fazhi_analysis.analysis.targets import against_targets
 from fazhi_analysis.analysis.trends import _figures, peers, trend
 from fazhi_analysis.table.wording import format_change
 
@@ -19,27 +21,60 @@ MIN_RATE_CHANGE = 1.0  # percent points
 MIN_PEERS = 3  # a rank among fewer regions says little
 
 
-def highlights(table: pd.DataFrame, region: str, year: int, *, limit: int | None = 10) -> pd.DataFrame:
+def highlights(
+    table: pd.DataFrame, region: str, year: int, *, limit: int | None = 10, targets: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The few things worth saying about ``region`` in ``year``, most telling first.
 
-    Kinds, in this order: ``rise`` and ``fall`` together (the largest changes from the year before, by
-    percentage, or by points for rates; counts must move by :data:`MIN_COUNT_CHANGE` or more and
-    rates by :data:`MIN_RATE_CHANGE` points), ``record`` (the highest or lowest of three or more
-    years held), ``top`` and ``bottom`` (first or last among :data:`MIN_PEERS` or more regions that
-    reported), and ``missing`` (reported the year before, not this year). ``text`` says it in Chinese.
+    Kinds, in this order: ``target`` (a target missed, :func:`~fazhi_analysis.analysis.against_targets`;
+    the largest shortfall, relative to the target, first), ``rise`` and ``fall`` together (the largest
+    changes from the year before, by percentage, or by points for rates; counts must move by
+    :data:`MIN_COUNT_CHANGE` or more and rates by :data:`MIN_RATE_CHANGE` points), ``record`` (the
+    highest or lowest of three or more years held), ``top`` and ``bottom`` (first or last among
+    :data:`MIN_PEERS` or more regions that reported), and ``missing`` (reported the year before, not
+    this year). Changes, records and ranks cover computed rates too (:func:`~fazhi_analysis.analysis.with_rates`);
+    ``missing`` only what was reported. ``text`` says it in Chinese.
+
+    Args:
+        targets: Targets as :func:`~fazhi_analysis.analysis.targets` returns them; default the bundled and
+            the working project's.
 
     Raises:
-        InputError: No data for ``region`` in ``year``.
+        InputError: No data for ``region`` in ``year``; a bad targets file.
     """
     select(table, region, year)
-    held = trend(table, region)
-    kinds = [_changes(held, year), _records(held, year), _ranks(table, region, year)]
-    kinds.append(_missing(table, region, year))
+    full = with_rates(table)
+    held = trend(full, region)
+    kinds = [_missed(table, region, year, targets), _changes(held, year), _records(held, year)]
+    kinds += [_ranks(full, region, year), _missing(table, region, year)]
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
-    order = {"rise": 0, "fall": 0, "record": 1, "top": 2, "bottom": 2, "missing": 3}  # rises and falls ranked together
+    order = {
+        "target": 0,
+        "rise": 1,
+        "fall": 1,
+        "record": 2,
+        "top": 3,
+        "bottom": 3,
+        "missing": 4,
+    }  # rises, falls together
     found = found.assign(_order=found["kind"].map(order)).sort_values(["_order", "score"], ascending=[True, False])
     found = found.reindex(columns=HIGHLIGHT_COLUMNS).reset_index(drop=True)
     return found if limit is None else found.head(limit)
+
+
+def _missed(table: pd.DataFrame, region: str, year: int, targets: pd.DataFrame | None) -> pd.DataFrame:
+    """Targets the figure of ``year`` misses; score: the shortfall in percent of the target (its size when 0)."""
+    rows = against_targets(table, region, year, targets)
+    rows = rows[(rows["met"] == False).fillna(False)]  # noqa: E712  (NA: no figure, nothing to say here)
+    target = rows["target"].astype(float).abs()
+    shortfall = rows["gap"].astype(float).abs()
+    return pd.DataFrame(
+        {
+            "kind": "target", "indicator": rows["indicator"], "name": rows["name"], "value": rows["value"],
+            "unit": rows["unit"], "score": (shortfall / target * 100).where(target > 0, shortfall),
+            "text": rows["text"],
+        }
+    )  # fmt: skip
 
 
 def _changes(held: pd.DataFrame, year: int) -> pd.DataFrame:

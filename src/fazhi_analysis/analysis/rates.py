@@ -34,6 +34,7 @@ RATE_COLUMNS = [
     "numerator_source", "denominator_source", "reported_source", "reported_raw",
 ]  # fmt: skip
 REPORTED, COMPUTED = "reported", "computed"
+COMPUTED_SOURCE = "计算："  # how the source of a computed rate's tidy row begins
 APPROX_TOLERANCE = 0.10  # as the conflict rule of checks allows between an approximate figure and an exact one
 MAX_DECIMALS = 6
 _FIELDS = ["value", "unit", "approx", "source", "raw"]
@@ -148,7 +149,7 @@ def computed_rows(table: pd.DataFrame) -> pd.DataFrame:
         {
             "region": found["region"], "year": found["year"], "indicator": found["indicator"],
             "value": found["computed"], "unit": "%", "approx": found["approx"],
-            "source": "计算：" + found["numerator"] + " ÷ " + found["denominator"], "raw": raw,
+            "source": COMPUTED_SOURCE + found["numerator"] + " ÷ " + found["denominator"], "raw": raw,
             "label": found["name"], "section": found["indicator"].map(catalog.indicators()["section"]),
         }
     )  # fmt: skip

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +42,20 @@ from fazhi_analysis.table.numbers import (
     parse_values,
 )
 
-FIGURE_COLUMNS = ["indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"]
+FIGURE_COLUMNS = [
+    "indicator",
+    "label",
+    "section",
+    "value",
+    "unit",
+    "approx",
+    "raw",
+    "start",
+    "end",
+    "sentence",
+    "confidence",
+    "reason",
+]
 # Full-width digits and signs folded one character to one character, so offsets stay valid.
 _FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
 _SENTENCE_END = FULL_STOPS + "\n"  # a report's line (a heading, a paragraph) ends its sentence
@@ -55,6 +69,22 @@ _RANGE_RE = re.compile(rf"\d{_RANGE}")
 WINDOW = 500  # characters either side of a figure its sentence may reach (a report's longest are ~150)
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
 AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
+CONFIDENCE_SCALE = 6.0  # a score this high gives a confidence of 1 - 1/e ≈ 0.63 before the margin
+DEFAULT_MIN_CONFIDENCE = 0.3  # ids less sure than this are left empty (fazhi extract, fazhi build)
+
+
+@dataclass(frozen=True)
+class _Signal:
+    """One signal of extract_rules.yaml (``signals``): the figure is not a level of this report's own."""
+
+    key: str
+    where: str  # adjacent, clause or sentence
+    pattern: re.Pattern[str]
+    ids: tuple[str, ...]  # id prefixes ruled out; empty: all
+    levels: tuple[str, ...]  # region suffixes of the reports it holds in; empty: all
+    part: bool  # a part of a whole: only indicators not naming the whole are ruled out
+    reset: re.Pattern[str] | None  # words after the match that end the signal
+    anchored: bool  # the pattern must match at the window's start
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,7 @@ class _Rules:
     lead_re: re.Pattern[str]  # a verb or function word ending the text before a number
     object_verbs_re: re.Pattern[str]
     strip_re: re.Pattern[str]  # filler words opening a label
+    signals: tuple[_Signal, ...]
 
 
 @cache
@@ -95,6 +126,21 @@ def _rules() -> _Rules:
         lead_re=re.compile(rf"(?<=.){alternation(raw['lead_words'])}$"),
         object_verbs_re=re.compile(alternation(raw["object_verbs"])),
         strip_re=re.compile(rf"^{alternation(raw['label_strip'])}+"),
+        signals=tuple(_signal(entry) for entry in raw["signals"]),
+    )
+
+
+def _signal(entry: dict) -> _Signal:
+    """A signal of the rules file, its pattern compiled."""
+    return _Signal(
+        entry["key"],
+        entry["where"],
+        re.compile(entry["pattern"]),
+        tuple(entry.get("ids", ())),
+        tuple(entry.get("levels", ())),
+        bool(entry.get("part", False)),
+        re.compile(entry["reset"]) if entry.get("reset") else None,
+        bool(entry.get("anchored", False)),
     )
 
 
@@ -328,6 +374,23 @@ class _Indicator:
     context: tuple[str, ...]
     exclude: tuple[str, ...]
     nouns: tuple[str, ...]
+    not_nouns: tuple[str, ...]
+
+
+class _Hit(NamedTuple):
+    """A signal found before a figure: the signal, the words that matched and where they start."""
+
+    signal: _Signal
+    words: str
+    start: int
+
+
+class Mapping(NamedTuple):
+    """A figure's mapping: the catalog id or None, how sure (0–1) and why (``alias+noun``, ``abstain:subset(其中)``)."""
+
+    indicator: str | None
+    confidence: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -345,6 +408,8 @@ class _Context:
     own_words: bool
     others: list[int]  # starts of all figures of the text, sorted
     other_units: list[str]  # and their units
+    label: str = ""  # what the figure counts (see _label)
+    hits: tuple[_Hit, ...] = ()  # signals found before the figure
 
 
 @cache
@@ -353,7 +418,7 @@ def _indicators_by_unit() -> dict[str, tuple[_Indicator, ...]]:
     table = catalog.indicators()
     by_unit: dict[str, list[_Indicator]] = {}
     for ind_id, row in zip(table.index, table.itertuples()):
-        indicator = _Indicator(ind_id, row.section, row.aliases, row.context, row.exclude, row.nouns)
+        indicator = _Indicator(ind_id, row.section, row.aliases, row.context, row.exclude, row.nouns, row.not_nouns)
         for unit in row.units:
             by_unit.setdefault(unit, []).append(indicator)
     return {unit: tuple(group) for unit, group in by_unit.items()}
@@ -401,49 +466,127 @@ def _all_aliases() -> tuple[str, ...]:
     return tuple({alias for by_alias in _alias_index().values() for alias in by_alias})
 
 
-def _map(ctx: _Context, text: str, present: frozenset[str]) -> str | None:
-    """The catalog id of a figure, or None when no indicator is clearly meant.
+def _map(ctx: _Context, text: str, present: frozenset[str]) -> Mapping:
+    """The catalog id of a figure with its confidence and reason; no id when none is clearly meant.
 
-    ``present`` holds the catalog aliases that occur in the figure's sentence.
+    ``present`` holds the catalog aliases that occur in the figure's sentence. An indicator whose
+    ``not_nouns`` name what the figure counts, or that a signal before the figure rules out, does not
+    take it; when such an indicator fits better than every other, the figure keeps no id.
     """
+    scores, ruled_out = _scores(ctx, text, present)
+    excluded = scores.pop("", None)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1][0], reverse=True)
+    best = ranked[0][1][0] if ranked else 0.0
+    if ruled_out and max(score for score, _ in ruled_out.values()) >= best:
+        _, why = max(ruled_out.values(), key=lambda sw: sw[0])
+        return Mapping(None, 0.0, f"abstain:{why}")
+    if not ranked:
+        return Mapping(None, 0.0, f"abstain:{excluded[1] if excluded else 'no_alias'}")
+    runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    confidence = round((1 - math.exp(-best / CONFIDENCE_SCALE)) * (1 - runner_up / best / 2), 3)
+    if best < MIN_SCORE:
+        return Mapping(None, confidence, "abstain:weak")
+    if runner_up > best * AMBIGUITY:
+        return Mapping(None, confidence, "abstain:ambiguous")  # two fit about equally well: leave it to the analyst
+    return Mapping(ranked[0][0], confidence, ranked[0][1][1])
+
+
+def _scores(
+    ctx: _Context, text: str, present: frozenset[str]
+) -> tuple[dict[str, tuple[float, str]], dict[str, tuple[float, str]]]:
+    """Score and reason of each indicator that may take the figure, and of those ruled out (with why)."""
     sentence = text[ctx.sentence[0] : ctx.sentence[1]]
     clause = text[ctx.clause[0] : ctx.clause[1]]
     counted_noun = _counted_noun(ctx.after)
-    scores: dict[str, float] = {}
     alias_scores: dict[_Indicator, float] = {}
     for alias, indicators in _alias_index().get(ctx.unit, {}).items():
         if alias in present:
             weight = _alias_score(alias, text, ctx)
             for ind in indicators:
                 alias_scores[ind] = max(alias_scores.get(ind, 0.0), weight)
+    scores: dict[str, tuple[float, str]] = {}
+    ruled_out: dict[str, tuple[float, str]] = {}
     for ind, score in alias_scores.items():
         if score <= 0:
             continue
-        if any(word in clause for word in ind.exclude):
+        excluded = next((word for word in ind.exclude if word in clause), None)
+        if excluded:  # the clause names another figure: no say over the others
+            scores.setdefault("", (0.0, f"exclude({excluded})"))
             continue
         if ind.context and not any(word in sentence or word in ctx.heading for word in ind.context):
             continue
+        reason = "alias"
         if ind.nouns and counted_noun:
             # 6家执法单位 / 10个案卷: the noun after the number says what is counted.
-            score *= 2 if any(noun in ctx.after[:8] for noun in ind.nouns) else 0.3
+            noun = any(noun in ctx.after[:8] for noun in ind.nouns)
+            score *= 2 if noun else 0.3
+            reason += "+noun" if noun else ""
         if ctx.section is not None:
             score *= 1.5 if ind.section == ctx.section else 0.5
-        scores[ind.id] = score
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-    if not ranked or ranked[0][1] < MIN_SCORE:
-        return None
-    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] * AMBIGUITY:
-        return None  # two indicators fit about equally well: leave it to the analyst
-    return ranked[0][0]
+            reason += "+section" if ind.section == ctx.section else ""
+        why = _ruled_out(ind, ctx, text)
+        if why:
+            ruled_out[ind.id] = (score, why)
+        else:
+            scores[ind.id] = (score, reason)
+    return scores, ruled_out
 
 
-def extract_text(text: str) -> pd.DataFrame:
+def _ruled_out(ind: _Indicator, ctx: _Context, text: str) -> str | None:
+    """Why ``ind`` may not take the figure (``not_noun(工作站)``, ``subset(其中)``), or None."""
+    noun = next((word for word in ind.not_nouns if word in ctx.label), None)
+    if noun:
+        return f"not_noun({noun})"
+    for hit in ctx.hits:
+        signal = hit.signal
+        if signal.ids and not ind.id.startswith(signal.ids):
+            continue
+        if signal.part and not any(alias in text[ctx.sentence[0] : hit.start] for alias in ind.aliases):
+            continue  # a part the catalog counts of its own: 收到申请74件，其中受理68件
+        words = hit.words.strip()
+        return f"{signal.key}({words if len(words) <= 8 else '…' + words[-7:]})"
+    return None
+
+
+def _signal_hits(doc: _Document, start: int, windows: dict[str, int]) -> tuple[_Hit, ...]:
+    """The signals of the rules found in the text before a figure (windows: where → its first offset)."""
+    hits = []
+    for signal in _rules().signals:
+        if signal.levels and not (doc.region and doc.region.endswith(signal.levels)):
+            continue
+        lo = windows[signal.where]
+        first = signal.pattern.match(doc.folded, lo, start) if signal.anchored else None
+        for match in [first] if signal.anchored else signal.pattern.finditer(doc.folded, lo, start):
+            if match is None:
+                continue
+            year = match.groupdict().get("year")
+            if year and doc.year and int(year) == doc.year:
+                continue  # 2024年以来 in the 2024 report: this year
+            if signal.reset and signal.reset.search(doc.folded, match.end(), start):
+                continue  # 全省…，全县收到…: the report's own body speaks again
+            hits.append(_Hit(signal, match.group(), match.start()))
+            break
+    return tuple(hits)
+
+
+def extract_text(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> pd.DataFrame:
     """Every figure of a report's text, mapped to the catalog where the context is clear.
+
+    Args:
+        text: The report's text.
+        min_confidence: Ids less sure than this are left empty (the figure, its confidence and
+            the reason, prefixed ``abstain:low``, are kept); 0 keeps every id the mapper chose.
 
     Returns:
         One row per figure in text order, columns ``FIGURE_COLUMNS``: indicator (id or NA),
         label, section, value (base unit), unit (as written, 万/亿 folded in), approx, raw,
-        start, end (offsets of raw in ``text``, end exclusive) and sentence.
+        start, end (offsets of raw in ``text``, end exclusive), sentence, confidence (0–1: how
+        sure the id is; 0 when a signal or a counted noun rules it out) and reason.
+
+    Example:
+        >>> row = extract_text("(五)行政复议\\n审结行政复议案件88件，其中以调解方式结案19件。").iloc[1]
+        >>> row["indicator"] is pd.NA, row["reason"]
+        (True, 'abstain:manner(以调解方式)')
     """
     rules = _rules()
     folded = text.translate(_FOLD)
@@ -453,9 +596,12 @@ def extract_text(text: str) -> pd.DataFrame:
         return _empty_figures()
     heads = _heading_rows(text)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
+    region, year = detect_region_year(text)
     doc = _Document(
         text,
         folded,
+        region,
+        year,
         [row["start"] for row in lines],
         [row["title"] for row in lines],
         delimiters(folded, _SENTENCE_END, quoted),
@@ -465,7 +611,14 @@ def extract_text(text: str) -> pd.DataFrame:
     figures = _parse_found(text, found, heads)
     present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
     rows = [_figure_row(i, doc, figures, present, rules) for i in range(len(found))]
-    return _typed([row for row in rows if row is not None])
+    return _typed([_thresholded(row, min_confidence) for row in rows if row is not None])
+
+
+def _thresholded(row: dict, min_confidence: float) -> dict:
+    """The row with its id left empty when less sure than ``min_confidence`` (reason ``abstain:low(…)``)."""
+    if row["indicator"] is None or row["confidence"] >= min_confidence:
+        return row
+    return {**row, "indicator": None, "section": row["own_section"], "reason": f"abstain:low({row['reason']})"}
 
 
 class _Document(NamedTuple):
@@ -473,6 +626,8 @@ class _Document(NamedTuple):
 
     text: str
     folded: str  # full-width digits and signs folded (same offsets)
+    region: str | None  # the report's own region and year (detect_region_year), for signals
+    year: int | None
     head_starts: list[int]  # the heading lines (not 一是 items), in text order
     head_titles: list[str]
     sentence_ends: list[int]  # delimiter positions outside quotes
@@ -517,18 +672,14 @@ def _figure_row(
     s0, s1 = max(whole[0], start - WINDOW), min(whole[1], end + WINDOW)
     c0, c1 = bounds(doc.clause_ends, start, len(text))[0], bounds(doc.item_ends, start, len(text))[1]
     c0, c1 = max(c0, start - WINDOW), min(c1, end + WINDOW)
-    before = folded[max(c0, found[i - 1]["end"] if i else 0) : start]
+    adjacent = max(c0, found[i - 1]["end"] if i else 0)
+    before = folded[adjacent:start]
     after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
     label = _label(before, after, rules)
-    level = (
-        not found[i]["rank"]
-        and not rules.change_re.search(before)
-        and "分别" not in folded[max(s0, start - 40) : start]
-        and not _RANGE_RE.search(figures.raws[i])
-    )
-    indicator = None
-    if level:  # ranks, changes, ranges and 分别为 lists are not levels of one indicator
+    mapping = _not_a_level(found[i]["rank"], before, folded[max(s0, start - 40) : start], figures.raws[i], rules)
+    if mapping is None:
         k = bisect.bisect_right(doc.head_starts, start)
+        hits = _signal_hits(doc, start, {"adjacent": adjacent, "clause": c0, "sentence": s0})
         ctx = _Context(
             start,
             end,
@@ -541,15 +692,18 @@ def _figure_row(
             len(label) >= 2,
             figures.starts,
             figures.units,
+            label,
+            hits,
         )
         if whole not in present:  # once per sentence; the window's aliases are among them
             sentence = folded[whole[0] : whole[1]]
             present[whole] = frozenset(a for a in _all_aliases() if a in sentence)
-        indicator = _map(ctx, folded, present[whole])
+        mapping = _map(ctx, folded, present[whole])
     return {
-        "indicator": indicator,
+        "indicator": mapping.indicator,
         "label": label,
-        "section": _section_of()[indicator] if indicator else figures.sections[i],
+        "section": _section_of()[mapping.indicator] if mapping.indicator else figures.sections[i],
+        "own_section": figures.sections[i],  # the heading's, should the id be dropped (not a column)
         "value": figures.values[i],
         "unit": figures.units[i],
         "approx": bool(figures.approx[i]),
@@ -557,7 +711,23 @@ def _figure_row(
         "start": start,
         "end": end,
         "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in FULL_STOPS)].strip(),
+        "confidence": mapping.confidence,
+        "reason": mapping.reason,
     }
+
+
+def _not_a_level(rank: bool, before: str, near: str, raw: str, rules: _Rules) -> Mapping | None:
+    """The abstention of a rank, a change, a 分别 list or a range: not a level of one indicator; else None."""
+    change = rules.change_re.search(before)
+    if rank:
+        return Mapping(None, 0.0, "abstain:rank")
+    if change:
+        return Mapping(None, 0.0, f"abstain:change({change['word']})")
+    if "分别" in near:
+        return Mapping(None, 0.0, "abstain:each(分别)")
+    if _RANGE_RE.search(raw):
+        return Mapping(None, 0.0, "abstain:range")
+    return None
 
 
 # The tidy table's dtypes (its contract, table.tidy), plus where the figure stands in the text.
@@ -566,6 +736,8 @@ _FIGURE_DTYPES = {
     "start": "Int64",
     "end": "Int64",
     "sentence": tidy.TIDY_DTYPES["raw"],
+    "confidence": "Float64",
+    "reason": tidy.TIDY_DTYPES["raw"],
 }
 
 
@@ -623,8 +795,9 @@ def extract_file(
     *,
     max_text_bytes: int | None = None,
     max_unzipped_bytes: int | None = None,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> pd.DataFrame:
-    """Figures of a report file (see :func:`extract_text`), with region and year columns.
+    """Figures of a report file (see :func:`extract_text`, also for ``min_confidence``), with region and year columns.
 
     Region and year default to those the report states about itself. ``max_text_bytes`` and
     ``max_unzipped_bytes`` bound the text and a ``.docx``'s decompressed size (None: the defaults of
@@ -634,7 +807,7 @@ def extract_file(
         InputError: the file is missing, empty, binary, undecodable or too large.
     """
     text = read_report_text(path, max_text_bytes=max_text_bytes, max_unzipped_bytes=max_unzipped_bytes)
-    figures = extract_text(text)
+    figures = extract_text(text, min_confidence)
     found_region, found_year = detect_region_year(text)
     figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype=tidy.TIDY_DTYPES["year"]))
     figures.insert(0, "region", pd.array([region or found_region] * len(figures), dtype=tidy.TIDY_DTYPES["region"]))

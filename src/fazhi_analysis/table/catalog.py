@@ -44,17 +44,29 @@ DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
 KEYS = ("sections", "indicators", "relations", "derived")
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(
+    path: Path, what: tuple[str, str] = ("指标目录", "catalog"), keys: str = "sections/indicators/relations"
+) -> dict:
+    """A YAML file of the package or a project as a mapping (empty for a file of comments only).
+
+    Args:
+        path: The file.
+        what: What the file is, in Chinese and English, for the messages (``("目标文件", "targets file")``).
+        keys: The keys the mapping should hold, for the message when it is not one.
+
+    Raises:
+        InputError: The file cannot be read or parsed, or is not a mapping; the message names it.
+    """
     try:
         with path.open(encoding="utf-8") as fh:
             # libyaml's loader when PyYAML has it: the pure-Python one takes ~0.2 s over the catalog.
             data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: 指标目录无法读取 / catalog unreadable: {exc}") from exc
+        raise InputError(f"{path}: {what[0]}无法读取 / {what[1]} unreadable: {exc}") from exc
     if data is None:  # a file of comments only, as `fazhi init` writes it
         return {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: 指标目录应为 sections/indicators/relations 的映射 / catalog must be a mapping")
+        raise InputError(f"{path}: {what[0]}应为 {keys} 的映射 / {what[1]} must be a mapping")
     return data
 
 
@@ -81,12 +93,12 @@ def _merge_entries(base: list[dict], extra: list[dict], kind: str, path: Path) -
 
 @cache
 def _load_from(extra: Path | None) -> dict:
-    data = _read_yaml(CATALOG_FILE)
+    data = read_yaml(CATALOG_FILE)
     data["derived"] = data.get("derived") or []
     if extra is None:
         _check_derived(data, CATALOG_FILE, [])
         return data
-    local = _read_yaml(extra)
+    local = read_yaml(extra)
     unknown = sorted(set(local) - set(KEYS))
     if unknown:
         raise InputError(f"{extra}: 未知的键 / unknown keys: {', '.join(unknown)}")

@@ -1,7 +1,9 @@
 """The tidy indicator table every module reads or writes: one row per figure.
 
 Columns: region, year, indicator (catalog id or NA), value (base unit), unit, approx,
-source (file and place), raw (original text), label (what is counted), section (catalog id).
+source (file and place), raw (original text), label (what is counted), section (catalog id),
+confidence (0–1, how sure a report text's mapping is) and reason (``alias+noun``,
+``abstain:subset(其中)``); the last two are optional and empty for spreadsheet rows.
 
 The contract is :class:`TidyTable`, written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
 are read off it.
@@ -100,6 +102,9 @@ class TidyTable(pa.DataFrameModel):
     raw: Series[NAString] = pa.Field(nullable=True)
     label: Series[NAString] = pa.Field(nullable=True)
     section: Series[NAString] = pa.Field(nullable=True)
+    # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
+    confidence: Series[NAFloat64] = pa.Field(nullable=True, required=False, ge=0, le=1)
+    reason: Series[NAString] = pa.Field(nullable=True, required=False)
 
     @pa.check("region", name="region_name")
     def _region_name(cls, region: Series[NAString]) -> Series[bool]:
