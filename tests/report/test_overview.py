@@ -89,10 +89,18 @@ def test_outliers_beyond_one_and_a_half_iqr_worked_by_hand() -> None:
     assert overview.outliers(EXAMPLE, 2024, min_peers=6).empty
 
 
-def test_an_iqr_of_zero_makes_any_different_value_an_outlier() -> None:
-    flat = _table([(r, 2024, APPS, v, "件") for r, v in zip([JIA, YI, BING, DING, WU], [5, 5, 5, 5, 6])])
-    found = overview.outliers(flat, 2024)
-    assert found[["region", "side", "low", "high"]].values.tolist() == [[WU, "high", 5, 5]]
+def test_an_outlier_also_lies_the_noise_floor_from_the_median() -> None:
+    regions = [JIA, YI, BING, DING, WU]
+    near = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 7])])
+    assert overview.outliers(near, 2024).empty  # beyond the fences (IQR 0), but 7 − 5 < 3
+    far = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 8])])
+    assert far_rows(far) == [[WU, "high", 5, 5]]  # 8 − 5 = 3
+    rates = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(regions, [2, 2, 2, 2, 3])])
+    assert far_rows(rates) == [[WU, "high", 2, 2]]  # a rate needs 1 point
+
+
+def far_rows(table: pd.DataFrame) -> list:
+    return overview.outliers(table, 2024)[["region", "side", "low", "high"]].values.tolist()
 
 
 def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -> None:

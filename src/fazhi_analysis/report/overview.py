@@ -129,7 +129,9 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
     For each indicator that at least ``min_peers`` regions reported in ``year``, Q1 and Q3 are the
     quartiles of their values (linear interpolation, as :func:`fazhi_analysis.analysis.peers` computes
     them) and IQR = Q3 − Q1. A value above Q3 + factor·IQR is ``high``, below Q1 − factor·IQR ``low``
-    (Tukey's fences). When IQR is 0, every value that differs from the others is outside them.
+    (Tukey's fences). Small counts bunch up (IQR 0 when most regions report 3), so a figure must also
+    lie at least the highlights' noise floor from the median: :data:`~fazhi_analysis.analysis.MIN_COUNT_CHANGE`
+    for counts and amounts, :data:`~fazhi_analysis.analysis.MIN_RATE_CHANGE` points for rates.
 
     Args:
         factor: Default ``outlier_iqr`` of the settings (1.5).
@@ -150,9 +152,11 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
     spread = (rows["q3"] - rows["q1"]).astype(float)
     rows["low"], rows["high"] = rows["q1"] - factor * spread, rows["q3"] + factor * spread
     value = rows["value"].astype(float)
+    floor = rows["unit"].eq("%").map({True: analysis.MIN_RATE_CHANGE, False: analysis.MIN_COUNT_CHANGE})
+    far = (value - rows["median"].astype(float)).abs() >= floor.astype(float)
     rows["side"] = pd.Series(pd.NA, index=rows.index, dtype="string")
-    rows.loc[value > rows["high"], "side"] = "high"
-    rows.loc[value < rows["low"], "side"] = "low"
+    rows.loc[far & (value > rows["high"]), "side"] = "high"
+    rows.loc[far & (value < rows["low"]), "side"] = "low"
     found = rows[rows["side"].notna()].copy()
     found["_far"] = (found["value"] - found["median"]).abs().astype(float)
     found["_order"] = found["indicator"].map({i: n for n, i in enumerate(catalog.indicators().index)})
@@ -316,6 +320,8 @@ def outliers_table(table: pd.DataFrame, year: int) -> Html:
         year=int(year),
         factor=format_number(float(config["outlier_iqr"])),
         min_peers=int(config["min_outlier_peers"]),
+        count_floor=format_number(analysis.MIN_COUNT_CHANGE),
+        rate_floor=format_number(analysis.MIN_RATE_CHANGE),
         rows=rows,
     )
 
