@@ -55,14 +55,18 @@ def identify(path: Path, text: str) -> tuple[str, int]:
     return str(region), int(year)
 
 
+def _read_identified(path: Path, limits: Mapping[str, int] | None) -> tuple[str, str, int]:
+    """The text of a report (within the text ``limits``) with its region and year (:func:`identify`)."""
+    text = read_report_text(path, **{k: v for k, v in (limits or {}).items() if k in TEXT_LIMITS})
+    return (text, *identify(path, text))
+
+
 def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
     """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure.
 
     ``limits`` may hold ``max_text_bytes`` and ``max_unzipped_bytes`` (see :func:`read_report_text`).
     """
-    limits = limits or {}
-    text = read_report_text(path, **{k: v for k, v in limits.items() if k in TEXT_LIMITS})
-    region, year = identify(path, text)
+    text, region, year = _read_identified(path, limits)
     figures = extract_text(text)
     rel = source_name(path, raw_dir)
     starts = figures["start"].astype("int64")
@@ -79,9 +83,7 @@ def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | No
 
     See :func:`fazhi_analysis.ingest.parts.parts_table`; ``limits`` as for :func:`report_table`.
     """
-    limits = limits or {}
-    text = read_report_text(path, **{k: v for k, v in limits.items() if k in TEXT_LIMITS})
-    region, year = identify(path, text)
+    text, region, year = _read_identified(path, limits)
     return parts.parts_table(text, region, year, source_name(path, raw_dir))
 
 
