@@ -91,6 +91,37 @@ def with_prior_year() -> pd.DataFrame:
     return tidy.conform(pd.concat([current, prior], ignore_index=True))
 
 
+PEERS = {"示例区甲": 20.0, "示例区乙": 5.0, "示例区丙": 9.0}  # 收到行政复议申请 of three made-up peers, 2024
+
+
+def _rows(region: str, year: int, figures: dict[str, tuple[float, str]], source: str) -> pd.DataFrame:
+    sections = catalog.indicators()["section"]
+    return pd.DataFrame(
+        [
+            {"region": region, "year": year, "indicator": i, "value": v, "unit": u, "approx": False,
+             "source": source, "raw": pd.NA, "label": pd.NA, "section": sections[i]}
+            for i, (v, u) in figures.items()
+        ]
+    )  # fmt: skip
+
+
+def with_years_and_peers() -> pd.DataFrame:
+    """The gold table with made-up 2022 and 2023 of 达坂城区 and three made-up peers in 2024.
+
+    收到行政复议申请 rises 6 → 8 → 11 (连续增长); 行政复议结案 3 → 4 → 5; 行政复议纠错 1 in 2024, so the
+    纠错率 is computed as 1 ÷ 5 = 20%; among the four regions of 2024, 达坂城区's 11 applications rank 2nd
+    (20, 11, 9, 5; median 10).
+    """
+    apps, closed = "disputes.reconsideration_applications", "disputes.reconsideration_closed"
+    corrected = "disputes.reconsideration_corrected"
+    frames = [gold_table(), _rows(REGION, YEAR, {corrected: (1.0, "件")}, "made_up_2024.xlsx#表1!B3")]
+    for year, (a, c) in {2022: (6.0, 3.0), 2023: (8.0, 4.0)}.items():
+        frames.append(_rows(REGION, year, {apps: (a, "件"), closed: (c, "件")}, f"made_up_{year}.txt:1:1"))
+    for region, a in PEERS.items():
+        frames.append(_rows(region, YEAR, {apps: (a, "件"), closed: (a - 2, "件")}, f"{region}.txt:1:1"))
+    return tidy.conform(pd.concat(frames, ignore_index=True))
+
+
 def report_cli(
     tmp_path: Path,
     table: pd.DataFrame | None = None,

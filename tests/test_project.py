@@ -8,9 +8,9 @@ import pytest
 from conftest import run_fazhi
 from report_data import REGION, YEAR, with_prior_year
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import narrative
+from fazhi_analysis.report import facts, narrative
 from fazhi_analysis.table import catalog
 
 
@@ -92,10 +92,10 @@ def test_bad_project_catalog_names_the_file(made, text, message) -> None:
 def test_project_wording_wins_over_the_bundled(made) -> None:
     chapter = made / "templates" / "narrative" / "chapter.html.j2"
     chapter.write_text("<section>本地模板 {{ heading }}</section>", encoding="utf-8")
-    comparison = analysis.compare(with_prior_year(), REGION, YEAR)
-    assert narrative.chapter(comparison, "disputes").startswith("<section>本地模板 ")
+    found = facts.gather(with_prior_year(), REGION, YEAR)
+    assert narrative.chapter(found, "disputes").startswith("<section>本地模板 ")
     chapter.unlink()  # a file the project lacks comes from the package
-    assert "<table" in narrative.chapter(comparison, "disputes")
+    assert "<table" in narrative.chapter(found, "disputes")
 
 
 def test_cli_init_then_build_in_the_new_project(tmp_path) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import matplotlib.style
+import pandas as pd
 import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from report_data import REGION, YEAR, gold_table, with_prior_year
+from report_data import REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, fonts
+from fazhi_analysis.report import charts, facts, fonts
 
 
 @pytest.fixture(autouse=True)
@@ -38,19 +41,59 @@ def test_missing_glyph_would_fail_the_tests() -> None:
             charts.to_svg(fig)
 
 
-@pytest.mark.parametrize("table", [gold_table(), with_prior_year()], ids=["no-prior", "prior"])
+def _texts(svg: str) -> list[str]:
+    """The texts of an SVG chart (svg.fonttype none keeps them as text)."""
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]+)</text>", svg)]
+
+
+@pytest.mark.parametrize(
+    "table", [gold_table(), with_prior_year(), with_years_and_peers()], ids=["seed", "prior", "years-peers"]
+)
 def test_every_chapter_chart_and_the_overview_render(table) -> None:
-    comp = analysis.compare(table, REGION, YEAR)
-    svgs = [charts.section_chart(comp, s) for s in analysis.sections_with_data(comp)] + [charts.overview_chart(comp)]
-    for svg in svgs:
+    found = facts.gather(table, REGION, YEAR)
+    svgs = [svg for s in analysis.sections_with_data(found.comparison) for svg in charts.chapter_charts(found, s)]
+    svgs.append(charts.changes_chart(found))
+    for svg in filter(None, svgs):
         root = ET.fromstring(svg)
         assert root.tag.endswith("svg")
         assert svg._repr_svg_()[1]["alt"]
-    assert charts.section_chart(comp, "oversight") == ""
+    assert charts.chapter_charts(found, "oversight") == []
+
+
+def test_the_trend_chart_draws_every_year_held_and_labels_each_value() -> None:
+    svg = charts.trend_chart(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    texts = _texts(svg)
+    assert {"2022", "2023", "2024"} <= set(texts)
+    assert {"6件", "8件", "11件"} <= set(texts) and "收到行政复议申请（件）" in texts
+
+
+def test_the_peer_chart_places_each_reporting_region_and_names_the_others() -> None:
+    svg = charts.peer_chart(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    texts = _texts(svg)
+    assert {"示例区甲", "示例区乙", "示例区丙", REGION, "20件", "11件", "9件", "5件"} <= set(texts)
+
+
+def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
+    found = facts.gather(gold_table(), REGION, YEAR)
+    assert charts.trend_chart(found, "disputes") == "" and charts.peer_chart(found, "disputes") == ""
+    svg = charts.figures_chart(found, "disputes")  # 件 ×6, 次, %, 元: only 件 has two or more
+    assert "单位：件" in _texts(svg) and "单位：次" not in _texts(svg) and "单位：%" not in _texts(svg)
+    assert "set_xscale" not in Path(charts.__file__).read_text(encoding="utf-8")
+
+
+def test_changes_are_coloured_where_the_catalog_says_which_direction_is_good(monkeypatch) -> None:
+    table = with_prior_year()
+    found = facts.gather(table, REGION, YEAR)
+    better = pd.Series({"disputes.reconsideration_applications": "lower"})
+    monkeypatch.setattr(charts, "_better", lambda i: better.get(i))
+    assert charts._tone("disputes.reconsideration_applications", 3.0) == charts.BAD
+    assert charts._tone("disputes.reconsideration_applications", -3.0) == charts.GOOD
+    assert charts._tone("disputes.reconsideration_closed", 3.0) == charts.NEUTRAL
+    assert charts.BAD[1:].lower() in charts.changes_chart(found).lower()
 
 
 def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
     from IPython.core.formatters import PlainTextFormatter
 
-    svg = charts.section_chart(analysis.compare(gold_table(), REGION, YEAR), "disputes")
+    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
     assert PlainTextFormatter()(svg) == f"<图表 / chart: {svg.alt}>"

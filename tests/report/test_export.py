@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from pathlib import Path
@@ -11,8 +12,7 @@ import pandas as pd
 import pytest
 from report_data import REGION, YEAR, with_prior_year
 
-from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, pdf
+from fazhi_analysis.report import charts, facts, pdf
 from fazhi_analysis.report.export import ReportHTMLExporter
 
 pytestmark = pytest.mark.system
@@ -35,10 +35,10 @@ def _page(paragraphs: int, chart: charts.Svg) -> nbformat.NotebookNode:
 
 def _tall_chart() -> charts.Svg:
     """A chapter chart of some 80 bars: taller than an A4 page at full width."""
-    comparison = analysis.compare(with_prior_year(), REGION, YEAR)
-    rows = comparison[comparison["section"] == "enforcement"]
-    many = pd.concat([rows.assign(name=rows["name"] + f"（{i}）") for i in range(4)], ignore_index=True)
-    return charts.section_chart(many, "enforcement")
+    found = facts.gather(with_prior_year(), REGION, YEAR)
+    rows = found.comparison[found.comparison["section"] == "enforcement"]
+    many = pd.concat([rows.assign(name=rows["name"] + f"（{i}）", unit="件") for i in range(4)], ignore_index=True)
+    return charts.figures_chart(dataclasses.replace(found, comparison=many), "enforcement")
 
 
 def test_a_chart_taller_than_a_page_is_never_cut_by_a_page_break(tmp_path: Path) -> None:

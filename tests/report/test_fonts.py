@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import subprocess
 import sys
@@ -12,8 +13,7 @@ import pytest
 from matplotlib import font_manager
 from report_data import REGION, YEAR, report_cli, with_prior_year
 
-from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, fonts
+from fazhi_analysis.report import charts, facts, fonts
 
 # A matplotlib font cache written before the CJK fonts were installed: every other font, none of Noto CJK.
 STALE_CACHE = """
@@ -53,10 +53,11 @@ def test_a_manager_that_lacks_the_font_gets_it_from_the_font_files() -> None:
 
 @pytest.mark.system
 def test_a_character_missing_from_the_font_fails_the_chart() -> None:
-    comparison = analysis.compare(with_prior_year(), REGION, YEAR)
+    found = facts.gather(with_prior_year(), REGION, YEAR)
+    comparison = found.comparison.copy()
     comparison.loc[comparison["section"] == "disputes", "name"] = "行政复议\U0001f600"
     with pytest.raises(fonts.FontError, match="missing"):
-        charts.section_chart(comparison, "disputes")
+        charts.figures_chart(dataclasses.replace(found, comparison=comparison), "disputes")
 
 
 @pytest.fixture(scope="module")

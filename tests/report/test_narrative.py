@@ -6,7 +6,7 @@ import pandas as pd
 from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
-from fazhi_analysis.report import narrative
+from fazhi_analysis.report import facts, narrative
 from fazhi_analysis.table import tidy
 
 
@@ -33,11 +33,22 @@ def test_continuing_phrases_never_start_a_sentence() -> None:
             assert not sentence.startswith(("受教育", "覆盖群众", "参加师生", "受众", "结案"))
 
 
+def test_unchanged_figures_are_said_once_not_one_by_one() -> None:
+    table = with_prior_year()
+    for indicator in ("disputes.reconsideration_closed", "disputes.head_appearance_rate"):
+        rows = table["indicator"].eq(indicator).fillna(False)
+        now = table.loc[rows & (table["year"] == YEAR), "value"].iloc[0]
+        table.loc[rows & (table["year"] == 2023), "value"] = now
+    prose = narrative.section_prose(analysis.compare(table, REGION, YEAR), "disputes")
+    assert prose.count("与上年持平") == 1
+    assert prose.endswith("行政复议结案、行政机关负责人出庭应诉率与上年持平。")
+    assert "结案5件（" not in prose
+
+
 def test_chapter_table_without_prior_year_has_no_empty_columns() -> None:
-    comp = analysis.compare(gold_table(), REGION, YEAR)
-    html = narrative.chapter(comp, "study")
+    html = narrative.chapter(facts.gather(gold_table(), REGION, YEAR), "study")
     assert '<h2 id="chapter-study">一、深入学习贯彻习近平法治思想</h2>' in html
-    assert "<th>2024年</th></tr>" in html and "2023年" not in html
+    assert '<th class="year">2024年</th></tr>' in html and "2023年" not in html and "位次" not in html
     assert '<td class="num">1547.16万元</td>' in html
 
 
@@ -45,31 +56,32 @@ def test_chapter_table_writes_chinese_numerals_as_the_source() -> None:
     table = gold_table()
     first = table.index[table["indicator"] == "disputes.reconsideration_applications"][0]
     table.loc[first, "raw"] = "十一件"
-    html = narrative.chapter(analysis.compare(table, REGION, YEAR), "disputes")
+    html = narrative.chapter(facts.gather(table, REGION, YEAR), "disputes")
     assert '<td class="num">十一件</td>' in html and '<td class="num">11件</td>' not in html
 
 
 def test_chapter_table_with_prior_year() -> None:
-    comp = analysis.compare(with_prior_year(), REGION, YEAR)
-    html = narrative.chapter(comp, "disputes")
-    assert "<th>2023年</th><th>同比</th>" in html
-    assert '<td class="num">11件</td><td class="num">8件</td><td>同比增加3件、增长37.5%</td>' in html
+    html = narrative.chapter(facts.gather(with_prior_year(), REGION, YEAR), "disputes")
+    assert '<th class="year">2023年</th><th class="year">2024年</th><th>同比</th>' in html
+    assert '<td class="num">8件</td><td class="num">11件</td><td>同比增加3件、增长37.5%</td>' in html
 
 
-def test_overview_says_once_that_there_is_no_comparison() -> None:
-    table = gold_table()
-    html = narrative.overview(analysis.compare(table, REGION, YEAR), table, REGION, YEAR)
-    assert html.count("不作同比分析") == 1
+def test_overview_says_once_what_could_not_be_compared() -> None:
+    html = narrative.overview(facts.gather(gold_table(), REGION, YEAR))
+    assert html.count("不作同比分析") == 1 and html.count("不作历年趋势分析") == 1
+    assert html.count("不作地区间比较") == 1
     assert "数据71项，其中70项对应指标目录，分属6个方面；约数（“余”“多”“约”等）8项" in html
 
 
-def test_title_has_a_table_of_contents_linking_every_chapter() -> None:
-    comp = analysis.compare(gold_table(), REGION, YEAR)
-    html = narrative.title(comp, REGION, YEAR)
+def test_title_names_the_sources_and_links_every_chapter() -> None:
+    found = facts.gather(gold_table(), REGION, YEAR)
+    html = narrative.title(found)
     assert "达坂城区2024年度法治政府建设情况报告（数据分析）" in html
-    for section in analysis.sections_with_data(comp):
+    assert "根据报告文本 dabancheng_2024_report.txt整理" in html
+    for section in analysis.sections_with_data(found.comparison):
         assert f'href="#chapter-{section}"' in html
     assert 'href="#appendix-quality"' in html and 'href="#appendix-sources"' in html
+    assert 'href="#own-words"' not in html
 
 
 def test_quality_appendix_lists_approximate_unmapped_and_findings() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
 import pytest
 from report_data import REGION, YEAR, report_cli, with_prior_year
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.discover import sidecar_region_year
-from fazhi_analysis.report import narrative
+from fazhi_analysis.report import facts, narrative
 from fazhi_analysis.table import catalog
 
 HOSTILE = '"); import os; os.system("touch pwned") #<script>alert(1)</script>{{ 7*7 }}'
@@ -17,15 +20,19 @@ HOSTILE = '"); import os; os.system("touch pwned") #<script>alert(1)</script>{{ 
 def test_hostile_labels_and_regions_are_escaped_in_every_part_of_the_page() -> None:
     table = with_prior_year()
     table["label"] = HOSTILE
-    comparison = analysis.compare(table, REGION, YEAR)
-    title = narrative.title(comparison, REGION + "<b>", YEAR)
+    found = facts.gather(table, REGION, YEAR)
+    title = narrative.title(dataclasses.replace(found, region=REGION + "<b>"))
     assert "<b>" not in title and "&lt;b&gt;" in title
+    parts = pd.DataFrame({"region": [REGION], "year": [YEAR], "part": ["shortcomings"], "title": ["不足"],
+                          "heading": [HOSTILE], "text": [HOSTILE], "source": [HOSTILE]})  # fmt: skip
     for page in (
         narrative.sources_appendix(table, REGION, YEAR),
         narrative.quality_appendix(table, REGION, YEAR, None),
+        narrative.own_words(found, parts),
     ):
         assert "<script>" not in page and "&lt;script&gt;" in page
         assert "{{ 7*7 }}" in page  # the label is text, never a template
+    assert "<script>" not in narrative.chapter(found, "disputes")
 
 
 def test_yaml_tags_are_refused_in_a_project_catalog_and_a_sidecar(tmp_path, monkeypatch) -> None:

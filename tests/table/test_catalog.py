@@ -118,3 +118,12 @@ def test_a_project_count_that_becomes_an_amount_breaks_the_rate_on_it(local_cata
     with pytest.raises(InputError, match="numerator disputes.litigation_lost") as err:
         catalog.indicators()
     assert str(local_catalog) in str(err.value) and "disputes.litigation_loss_rate" in str(err.value)
+
+
+def test_better_is_higher_or_lower(tmp_path, monkeypatch) -> None:
+    assert catalog.indicators().at["disputes.litigation_loss_rate", "better"] == "lower"
+    assert catalog.indicators().at["disputes.head_appearance_rate", "better"] == "higher"
+    local = tmp_path / "catalog.yaml"
+    local.write_text("indicators:\n  - {id: disputes.litigation_cases, better: more}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="better"):
+        catalog._load_from(local)

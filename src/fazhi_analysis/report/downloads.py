@@ -20,7 +20,7 @@ import re
 import pandas as pd
 from markupsafe import escape
 
-from fazhi_analysis.report.narrative import Html
+from fazhi_analysis.report.wording import Html
 from fazhi_analysis.table.write import defused
 
 MEDIA_TYPE = "text/csv;charset=utf-8"

@@ -13,74 +13,25 @@ Example:
 
 from __future__ import annotations
 
-from functools import cache
+import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
-import yaml
 from markupsafe import Markup, escape
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import analysis
 from fazhi_analysis.ingest import sources
+from fazhi_analysis.report import facts as facts_module
+from fazhi_analysis.report import reading
+from fazhi_analysis.report.downloads import figures_link
+from fazhi_analysis.report.facts import Facts
+from fazhi_analysis.report.wording import Html, phrases, render, text_template
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_change, format_figure
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
 CHINESE_ORDINALS = "一二三四五六七八九十"
 LEVELS_ZH = {"error": "错误", "warning": "警告"}
-
-
-class Html(str):
-    """An HTML fragment; Jupyter displays it as HTML."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """The plain-text stand-in (``text/plain``): a short note, not the markup again."""
-        printer.text(f"<HTML 片段 / fragment: {len(self)} 字符 / chars>")
-
-
-def template_dirs() -> list[Path]:
-    """Where wording templates are looked up: the working project's first, then the bundled ones."""
-    local = project.find().templates / "narrative"
-    return [local, TEMPLATE_DIR] if local.is_dir() else [TEMPLATE_DIR]
-
-
-def _env() -> jinja2.Environment:
-    return _env_of(tuple(template_dirs()))
-
-
-@cache
-def _env_of(folders: tuple[Path, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def _phrases() -> dict[str, Any]:
-    return _phrases_in(next(d / "phrases.yaml" for d in template_dirs() if (d / "phrases.yaml").is_file()))
-
-
-@cache
-def _phrases_in(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-@cache
-def _text_template(source: str) -> jinja2.Template:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(source)
-
-
-def _render(name: str, **context: Any) -> Html:
-    return Html(_env().get_template(name).render(**context))
 
 
 def chapter_heading(section: str, number: int) -> str:
@@ -101,117 +52,193 @@ def change_of(row: pd.Series | dict) -> str:
 
 def phrase(row: pd.Series | dict, region: str = "", year: int | str = "") -> str:
     """One indicator's phrase from ``phrases.yaml``: ``收到行政复议申请11件``."""
-    config = _phrases()
+    config = phrases()
     source = config["indicators"].get(row["indicator"]) or config["default"].get(
         row["kind"], config["default"]["count"]
     )
     name = row["name"] if pd.notna(row["name"]) else row["label"]
-    return _text_template(source).render(figure=figure_of(row), name=name, label=row["label"], region=region, year=year)
+    return text_template(source).render(figure=figure_of(row), name=name, label=row["label"], region=region, year=year)
+
+
+def _unchanged_note(rows: pd.DataFrame) -> str:
+    """One sentence for every figure equal to the comparison year's: said once, not per figure."""
+    same = rows[rows["change"] == 0]
+    if same.empty:
+        return ""
+    names = "、".join(str(n) for n in same["name"])
+    return text_template(phrases()["reading"]["unchanged"]).render(names=names, n=len(same))
 
 
 def section_prose(comparison: pd.DataFrame, section: str) -> str:
-    """The paragraph of one chapter: the section's lead, then every figure, a few per sentence."""
+    """The paragraph of one chapter: the section's lead, then every figure, a few per sentence.
+
+    A figure's change from the comparison year follows it in brackets; figures equal to the
+    comparison year's are named once at the end (``…与上年持平``), not one by one.
+    """
     rows = comparison[comparison["section"] == section]
     if rows.empty:
         return ""
-    config = _phrases()
+    config = phrases()
     region, year = rows["region"].iloc[0], int(rows["year"].iloc[0])
     size = int(config.get("phrases_per_sentence", 4))
     continues = set(config.get("continues") or ())
     sentences: list[list[str]] = []
     for _, row in rows.iterrows():
         text = phrase(row, region, year)
-        if change := change_of(row):
+        if (change := change_of(row)) and row["change"] != 0:
             text += f"（{change}）"
         if sentences and (len(sentences[-1]) < size or row["indicator"] in continues):
             sentences[-1].append(text)
         else:
             sentences.append([text])
     sentences = ["，".join(parts) + "。" for parts in sentences]
-    lead = _text_template(config["sections"].get(section, "{{ year }}年，{{ region }}")).render(
-        region=region, year=year
-    )
-    return lead + "".join(sentences)
+    lead = text_template(config["sections"].get(section, "{{ year }}年，{{ region }}")).render(region=region, year=year)
+    return lead + "".join(sentences) + _unchanged_note(rows)
 
 
-def _chapters(comparison: pd.DataFrame) -> list[tuple[str, str, str]]:
+def _chapters(facts: Facts) -> list[tuple[str, str, str]]:
     """(section, anchor, heading) of every chapter with data, numbered in report order."""
     return [
         (sid, f"chapter-{sid}", chapter_heading(sid, i))
-        for i, sid in enumerate(analysis.sections_with_data(comparison), start=1)
+        for i, sid in enumerate(analysis.sections_with_data(facts.comparison), start=1)
     ]
 
 
-def title(comparison: pd.DataFrame, region: str, year: int) -> Html:
-    """The report title and its table of contents."""
-    chapters = [("overview", "概　述")] + [(anchor, heading) for _, anchor, heading in _chapters(comparison)]
+def _sources_text(facts: Facts) -> str:
+    """The files the figures come from, named for a reader: ``报告文本 a.txt、报表 b.xlsx``."""
+    return "、".join(f"{facts_module.source_kind(f)} {f}" for f in facts.sources) or "数据表"
+
+
+def title(facts: Facts, parts: pd.DataFrame | None = None) -> Html:
+    """The report title, its sources, and the table of contents."""
+    chapters = [("overview", "概　述")] + [(anchor, heading) for _, anchor, heading in _chapters(facts)]
+    if parts is not None and len(own_parts(parts, facts)):
+        chapters.append(("own-words", "附：报告原文中的不足与安排"))
     chapters += [("appendix-quality", "附录一　数据质量说明"), ("appendix-sources", "附录二　数据来源")]
-    return _render("title.html.j2", region=region, year=year, chapters=chapters)
+    return render(
+        "title.html.j2", region=facts.region, year=facts.year, chapters=chapters, sources=_sources_text(facts)
+    )
 
 
-def overview(
-    comparison: pd.DataFrame, table: pd.DataFrame, region: str, year: int, compare_year: int | None = None
-) -> Html:
-    """The overview: how many figures, the comparison in one sentence, and a key figure per section."""
-    compare_year = int(year) - 1 if compare_year is None else int(compare_year)
-    rows = analysis.select(table, region, year)
-    change = comparison["change"]
+def comparability(facts: Facts) -> list[str]:
+    """What the report could not compare, each said once: no comparison year, no earlier years, no peers."""
+    reading = phrases()["reading"]
+    notes = []
+    if not facts.has_prior:
+        notes.append(reading["no_prior"])
+    if len(facts.years) < 3:
+        notes.append(reading["few_years"])
+    if facts.n_peers < analysis.MIN_PEERS:
+        notes.append(reading["no_peers"])
+    context = {"region": facts.region, "year": facts.year, "compare_year": facts.compare_year,
+               "years": len(facts.years), "peers": facts.n_peers - 1, "min_peers": analysis.MIN_PEERS}  # fmt: skip
+    return [text_template(note).render(**context) for note in notes]
+
+
+def overview(facts: Facts) -> Html:
+    """The overview: the highlights first, what could not be compared, how many figures, a key figure per section."""
+    rows = analysis.select(facts.table, facts.region, facts.year)
+    rows = rows[~rows["source"].astype(str).str.startswith("计算")]
+    change = facts.comparison["change"]
     counts = {
         "total": len(rows),
-        "mapped": len(comparison),
-        "sections": len(analysis.sections_with_data(comparison)),
+        "mapped": int(rows["indicator"].isin(facts.comparison["indicator"]).sum()),
+        "sections": len(analysis.sections_with_data(facts.comparison)),
         "approx": int(rows["approx"].fillna(False).astype(bool).sum()),
-        "unmapped": len(analysis.unmapped(table, region, year)),
+        "unmapped": len(analysis.unmapped(facts.table, facts.region, facts.year)),
         "compared": int(change.notna().sum()),
         "up": int((change > 0).sum()),
         "down": int((change < 0).sum()),
         "same": int((change == 0).sum()),
+        "computed": int(facts.comparison["source"].astype(str).str.startswith("计算").sum()),
     }
     key_figures = []
-    for sid in analysis.sections_with_data(comparison):
-        first = comparison[comparison["section"] == sid].iloc[0]
+    for sid in analysis.sections_with_data(facts.comparison):
+        first = facts.comparison[facts.comparison["section"] == sid].iloc[0]
         key_figures.append({"figure": figure_of(first), "name": first["name"], "change": change_of(first)})
-    return _render(
+    return render(
         "overview.html.j2",
-        region=region,
-        year=year,
-        compare_year=compare_year,
-        has_prior=analysis.has_prior(comparison),
+        region=facts.region,
+        year=facts.year,
+        compare_year=facts.compare_year,
+        has_prior=facts.has_prior,
         counts=counts,
+        highlights=facts.highlights["text"].astype(str).tolist(),
+        notes=comparability(facts),
         key_figures=key_figures,
     )
 
 
-def chapter(comparison: pd.DataFrame, section: str) -> Html:
-    """One chapter: numbered heading, prose, and the table of its figures (with prior year when any)."""
-    numbered = {sid: (anchor, heading, i) for i, (sid, anchor, heading) in enumerate(_chapters(comparison), start=1)}
+DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "value": "数值（基本单位）", "unit": "单位",
+                    "figure": "原文写法", "prior_value": "上年数值", "source": "来源"}  # fmt: skip
+
+
+def figures_download(facts: Facts) -> Html:
+    """A link to the figures the report shows, as a CSV inside the page (indicator names, no ids)."""
+    rows = facts.comparison.assign(
+        section=facts.comparison["section"].map(catalog.sections()["title"]),
+        figure=[figure_of(r) for _, r in facts.comparison.iterrows()],
+        source=facts.comparison["source"].str.replace(r"^计算：.*", "按报告数据计算", regex=True),
+    )
+    frame = rows[list(DOWNLOAD_COLUMNS)].rename(columns=DOWNLOAD_COLUMNS)
+    label = f"下载本报告数据（CSV，{len(frame)}项）"
+    return figures_link(frame, f"{facts.region}_{facts.year}_数据.csv", label)
+
+
+def chapter(facts: Facts, section: str) -> Html:
+    """One chapter: numbered heading, prose, what the figures say, and the table of the years held."""
+    numbered = {sid: (anchor, heading, i) for i, (sid, anchor, heading) in enumerate(_chapters(facts), start=1)}
     if section not in numbered:
         return Html("")
     anchor, heading, number = numbered[section]
-    rows = comparison[comparison["section"] == section]
-    has_prior = analysis.has_prior(comparison)
-    table_rows = [
-        {
-            "name": row["name"],
-            "figure": figure_of(row),
-            "prior": format_figure(row["prior_value"], row["prior_unit"], row["prior_approx"], row["prior_raw"]),
-            "change": change_of(row) or "—",
-        }
-        for _, row in rows.iterrows()
-    ]
-    prior_years = comparison["prior_year"].dropna()
-    return _render(
+    years, rows = reading.table_years(facts), reading.table_rows(facts, section)
+    return render(
         "chapter.html.j2",
         anchor=anchor,
         heading=heading,
         title=catalog.section_title(section),
-        prose=section_prose(comparison, section),
-        rows=table_rows,
-        year=int(rows["year"].iloc[0]),
-        compare_year=int(prior_years.iloc[0]) if len(prior_years) else "",
-        has_prior=has_prior,
+        prose=section_prose(facts.comparison, section),
+        reading=reading.sentences(facts, section),
+        rows=rows,
+        years=years,
+        has_prior=facts.has_prior,
+        has_rank=facts.n_peers >= analysis.MIN_PEERS,
+        n_peers=facts.n_peers,
         table_number=number,
     )
+
+
+OWN_PARTS = ("shortcomings", "plans")  # the parts of a report text quoted beside the figures
+
+
+def own_parts(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """The region-year's stated shortcomings and plans (parts of its report text), in that order."""
+    mine = parts[(parts["region"] == facts.region) & (parts["year"] == facts.year) & parts["part"].isin(OWN_PARTS)]
+    return mine.assign(_order=mine["part"].map(OWN_PARTS.index)).sort_values("_order", kind="stable")
+
+
+def _related(text: str, facts: Facts) -> list[tuple[str, str]]:
+    """The chapters whose section keywords the text mentions, as (anchor, heading)."""
+    keywords = catalog.sections()["keywords"]
+    return [(anchor, heading) for sid, anchor, heading in _chapters(facts) if any(k in text for k in keywords[sid])]
+
+
+def own_words(facts: Facts, parts: pd.DataFrame) -> Html:
+    """The region's own words: its stated shortcomings and plans quoted, with their source and related chapters.
+
+    Args:
+        parts: The report texts' parts (:func:`fazhi_analysis.ingest.parts.load_parts`).
+    """
+    quoted = [
+        {
+            "title": row["heading"] or row["title"],
+            "paragraphs": [p.strip() for p in str(row["text"]).splitlines() if p.strip()],
+            "source": f"{facts_module.source_kind(str(row['source']))} {row['source']}",
+            "related": _related(str(row["text"]), facts),
+        }
+        for _, row in own_parts(parts, facts).iterrows()
+    ]
+    return render("own_words.html.j2", region=facts.region, year=facts.year, parts=quoted) if quoted else Html("")
 
 
 def _names(frame: pd.DataFrame) -> pd.Series:
@@ -223,6 +250,27 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.assign(name=_names(frame), figure=[figure_of(r) for _, r in frame.iterrows()])
     out = out.astype(object).where(out.notna(), "")
     return out.to_dict("records")
+
+
+_ID_IN_TEXT = re.compile(r"（?\b([a-z_]+\.[a-z_]+)\b）?")
+
+
+def without_ids(text: object) -> str:
+    """A message for readers: an indicator id in brackets is dropped, a bare one becomes its name.
+
+    Example:
+        >>> without_ids("行政诉讼败诉案件（disputes.litigation_lost）同比变化 -66.7%")
+        '行政诉讼败诉案件同比变化 -66.7%'
+    """
+    names = catalog.indicators()["name"]
+
+    def name_of(match: re.Match[str]) -> str:
+        if match.group(1) not in names.index:
+            return match.group(0)
+        bracketed = match.group(0).startswith("（") and match.group(0).endswith("）")
+        return "" if bracketed else str(names[match.group(1)])
+
+    return _ID_IN_TEXT.sub(name_of, str(text)) if isinstance(text, str) else ""
 
 
 def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.DataFrame | None) -> Html:
@@ -241,9 +289,10 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
         found = mine.assign(
             level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
             name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]),
+            message_zh=mine["message_zh"].map(without_ids),
         )
         found = found.astype(object).where(found.notna(), "").to_dict("records")
-    return _render(
+    return render(
         "quality.html.j2",
         approx_rows=_records(analysis.approximate(table, region, year)),
         unmapped_rows=_records(unmapped),
@@ -275,4 +324,4 @@ def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path 
     records = _records(rows)
     for record in records:
         record["sentence"] = _highlight(record["sentence"], record["raw"])
-    return _render("sources.html.j2", rows=records)
+    return render("sources.html.j2", rows=records)

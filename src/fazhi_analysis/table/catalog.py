@@ -91,12 +91,16 @@ def _merge_entries(base: list[dict], extra: list[dict], kind: str, path: Path) -
     return list(merged.values())
 
 
+BETTER = (None, "higher", "lower")  # which direction of an indicator is good, where the catalog says
+
+
 @cache
 def _load_from(extra: Path | None) -> dict:
     data = read_yaml(CATALOG_FILE)
     data["derived"] = data.get("derived") or []
     if extra is None:
         _check_derived(data, CATALOG_FILE, [])
+        _check_better(data["indicators"], CATALOG_FILE)
         return data
     local = read_yaml(extra)
     unknown = sorted(set(local) - set(KEYS))
@@ -110,7 +114,22 @@ def _load_from(extra: Path | None) -> dict:
         if entry["section"] not in sections:
             raise InputError(f"{extra}: {entry['id']} 的方面未知 / unknown section: {entry['section']}")
     _check_derived(data, extra, local.get("derived") or [])
+    _check_better(data["indicators"], extra)
     return data
+
+
+def _check_better(entries: list[dict], path: Path) -> None:
+    """Every ``better`` is higher, lower or absent.
+
+    Raises:
+        InputError: Naming the file, the indicator and the value.
+    """
+    for entry in entries:
+        if entry.get("better") not in BETTER:
+            raise InputError(
+                f"{path}: {entry['id']} 的 better 应为 higher 或 lower / better must be higher or lower: "
+                f"{entry['better']!r}"
+            )
 
 
 def _check_derived(data: dict, path: Path, local: list) -> None:

@@ -1,0 +1,134 @@
+"""What the annual report says about one region and year, gathered once from the tidy table.
+
+The report's chapters, charts and overview read the same few analyses: this year beside the
+comparison year, every year held, the peers of the year, the highlights, the report's own parts.
+:func:`gather` computes them once; the notebook passes the result to :mod:`narrative` and
+:mod:`charts`.
+
+Example:
+    >>> from fazhi_analysis.report import facts
+    >>> f = facts.gather(table, "达坂城区", 2024)          # doctest: +SKIP
+    >>> f.has_prior, f.n_peers                              # doctest: +SKIP
+    (False, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from fazhi_analysis import analysis
+from fazhi_analysis.table import catalog
+
+KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The analyses behind one annual report. Frames are read-only by convention."""
+
+    region: str
+    year: int
+    compare_year: int
+    table: pd.DataFrame  # the tidy table, with the derived rates the report computes
+    comparison: pd.DataFrame  # analysis.compare of region, year, compare_year
+    history: pd.DataFrame  # analysis.trend of region: every year held
+    peers: pd.DataFrame  # analysis.peers of year: every region of the year
+    highlights: pd.DataFrame  # analysis.highlights of region, year
+    rates: pd.DataFrame  # analysis.rates of region, year, with each rate's section
+    targets: pd.DataFrame  # analysis.against_targets of region, year, with each indicator's section
+    sources: tuple[str, ...]  # the files the region-year's figures come from
+
+    @property
+    def names(self) -> pd.Series:
+        """Catalog names by indicator id: what a reader sees instead of an id."""
+        return catalog.indicators()["name"]
+
+    @property
+    def has_prior(self) -> bool:
+        """Whether any figure has a value in the comparison year."""
+        return analysis.has_prior(self.comparison)
+
+    @property
+    def years(self) -> list[int]:
+        """The years held for the region, oldest first."""
+        return sorted(int(y) for y in self.history["year"].dropna().unique())
+
+    @property
+    def regions(self) -> list[str]:
+        """The regions that reported any mapped figure in the report year."""
+        return sorted(str(r) for r in self.peers["region"].dropna().unique()) if len(self.peers) else [self.region]
+
+    @property
+    def n_peers(self) -> int:
+        """How many regions the report year holds (the region included)."""
+        return len(self.regions)
+
+    def key_indicators(self, section: str, *, over_years: bool) -> list[str]:
+        """Up to :data:`KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.
+
+        ``over_years``: those held in two or more years (for a trend); else those reported by
+        three or more regions this year, the region among them (for a comparison with peers).
+        """
+        mine = self.comparison.loc[self.comparison["section"] == section, "indicator"].tolist()
+        if over_years:
+            counts = self.history.groupby("indicator")["year"].nunique()
+        else:
+            counts = self.peers[self.peers["reported"]].groupby("indicator")["region"].nunique()
+        enough = 2 if over_years else analysis.MIN_PEERS
+        return [i for i in mine if counts.get(i, 0) >= enough][:KEY_PER_SECTION]
+
+
+def gather(
+    table: pd.DataFrame, region: str, year: int, compare_year: int | None = None, targets: pd.DataFrame | None = None
+) -> Facts:
+    """The analyses of ``region`` in ``year`` that the report needs.
+
+    ``targets`` as :func:`fazhi_analysis.analysis.targets` gives them; default: the project's ``targets.yaml``.
+
+    Raises:
+        InputError: No data for ``region`` in ``year`` (the message lists what is available).
+    """
+    year = int(year)
+    compare_year = year - 1 if compare_year is None else int(compare_year)
+    rates = analysis.rates(table)  # of the table as given: a rate computed below is not a reported one
+    table = analysis.with_rates(table)
+    rows = analysis.select(table, region, year)
+    sections = catalog.indicators()["section"]
+    rates = rates[(rates["region"] == region) & (rates["year"] == year)]
+    against = analysis.against_targets(table, region, year, targets)
+    return Facts(
+        region=region,
+        year=year,
+        compare_year=compare_year,
+        table=table,
+        comparison=analysis.compare(table, region, year, compare_year),
+        history=analysis.trend(table, region),
+        peers=analysis.peers(table, year),
+        highlights=_varied(analysis.highlights(table, region, year, limit=None, targets=targets)),
+        rates=rates.assign(section=rates["indicator"].map(sections)),
+        targets=against.assign(section=against["indicator"].map(sections)),
+        sources=_source_files(rows["source"]),
+    )
+
+
+HIGHLIGHTS_PER_KIND = 4  # the overview's highlights: at most this many changes, records, ranks, …
+
+
+def _varied(found: pd.DataFrame) -> pd.DataFrame:
+    """The highlights in their order, at most :data:`HIGHLIGHTS_PER_KIND` of each kind (rises and falls as one)."""
+    kinds = found["kind"].replace({"fall": "rise", "bottom": "top"})
+    return found[found.groupby(kinds, sort=False).cumcount() < HIGHLIGHTS_PER_KIND].reset_index(drop=True)
+
+
+def _source_files(sources: pd.Series) -> tuple[str, ...]:
+    """The distinct files of ``file:line:col`` and ``file#sheet!cell`` sources, in order of appearance."""
+    files = sources.dropna().astype(str).str.replace(r"(#.*|:\d+(:\d+)?)$", "", regex=True)
+    return tuple(dict.fromkeys(f for f in files if f and not f.startswith("计算")))
+
+
+def source_kind(path: str) -> str:
+    """``报告文本`` for a report text, ``报表`` for a spreadsheet (by the file's suffix)."""
+    return "报表" if Path(path).suffix.lower() in {".xlsx", ".xls", ".xlsm", ".csv", ".ods"} else "报告文本"

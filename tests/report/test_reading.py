@@ -1,0 +1,122 @@
+"""What the report says beyond the figures: trends, ranks, computed rates, the region's own words."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+from report_data import REGION, YEAR, gold_table, with_years_and_peers
+
+from fazhi_analysis import analysis
+from fazhi_analysis.report import facts, narrative, reading
+
+APPS = "disputes.reconsideration_applications"
+
+
+def test_gather_holds_the_years_and_the_peers() -> None:
+    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    assert found.years == [2022, 2023, 2024]
+    assert set(found.regions) == {"示例区甲", "示例区乙", "示例区丙", REGION}
+    assert found.n_peers == 4 and found.has_prior
+    assert found.key_indicators("disputes", over_years=True)[:2] == [APPS, "disputes.reconsideration_closed"]
+    assert APPS in found.key_indicators("disputes", over_years=False)
+    assert found.sources[0] == "dabancheng_2024_report.txt"
+
+
+def test_a_rise_over_three_years_is_said_with_its_three_values() -> None:
+    sentences = reading.sentences(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    assert "收到行政复议申请连续三年增长（2022年6件、2023年8件、2024年11件）。" in sentences
+
+
+def test_no_trend_is_claimed_through_a_missing_year() -> None:
+    table = with_years_and_peers()
+    table = table[~((table["year"] == 2023) & (table["region"] == REGION))]
+    sentences = reading.sentences(facts.gather(table, REGION, YEAR), "disputes")
+    assert not any("连续三年" in s for s in sentences)
+
+
+def test_the_rank_column_and_the_first_and_last_places() -> None:
+    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    rows = {row["name"]: row for row in reading.table_rows(found, "disputes")}
+    assert rows["收到行政复议申请"]["rank"] == "2/4"  # 20, 11, 9, 5
+    assert rows["收到行政复议申请"]["cells"] == ["6件", "8件", "11件"]
+    assert rows["行政应诉案件"]["rank"] == "—"  # no peer reported it
+    table = with_years_and_peers()
+    table.loc[(table["region"] == "示例区甲") & (table["indicator"] == APPS), "value"] = 3.0
+    sentences = reading.sentences(facts.gather(table, REGION, YEAR), "disputes")
+    assert any(s.startswith("与同年报告同项数据的其他地区相比，达坂城区的收到行政复议申请居首位") for s in sentences)
+
+
+def test_a_rate_computed_from_its_counts_is_said_with_its_inputs() -> None:
+    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    assert "按报告数据计算：行政复议纠错率 = 行政复议纠错 1件 ÷ 行政复议结案 5件 = 20%。" in reading.sentences(
+        found, "disputes"
+    )
+
+
+def test_a_reported_rate_its_counts_contradict_is_flagged() -> None:
+    table = with_years_and_peers()
+    extra = table[(table["region"] == REGION) & (table["indicator"] == APPS) & (table["year"] == YEAR)].copy()
+    extra = extra.assign(indicator="disputes.reconsideration_correction_rate", value=50.0, unit="%", raw="50%")
+    found = facts.gather(pd.concat([table, extra], ignore_index=True), REGION, YEAR)
+    sentences = reading.sentences(found, "disputes")
+    assert any(s.startswith("报告所写行政复议纠错率为50%，而按报告数据计算") and "为20%" in s for s in sentences)
+
+
+def test_a_missed_target_is_said_in_its_chapter(tmp_path) -> None:
+    goals = tmp_path / "targets.yaml"
+    goals.write_text(
+        "targets:\n"
+        "  - {indicator: disputes.reconsideration_correction_rate, comparison: '<=', value: 15, source: 某市工作要点}\n"
+        "  - {indicator: disputes.head_appearance_rate, comparison: '>=', value: 90, source: 某市工作要点}\n",
+        encoding="utf-8",
+    )
+    found = facts.gather(with_years_and_peers(), REGION, YEAR, targets=analysis.targets(goals))
+    missed = [s for s in reading.sentences(found, "disputes") if "某市工作要点" in s]
+    assert len(missed) == 1 and "行政复议纠错率" in missed[0]  # 20% computed > 15%; 出庭应诉率 100% ≥ 90% is met
+
+
+def test_the_chapter_shows_years_rank_and_what_the_figures_say() -> None:
+    html = narrative.chapter(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    years = "".join(f'<th class="year">{y}年</th>' for y in (2022, 2023, 2024))
+    assert f"{years}<th>同比</th><th>位次（报告地区数）</th>" in html
+    assert '<p class="reading">' in html and "连续三年增长" in html
+
+
+def test_the_overview_opens_with_the_highlights() -> None:
+    html = narrative.overview(facts.gather(with_years_and_peers(), REGION, YEAR))
+    assert html.index("值得关注") < html.index("本报告整理")
+    assert "<li>收到行政复议申请" in html
+    assert "不作同比分析" not in html and "不作地区间比较" not in html
+
+
+def _parts(text: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"region": [REGION, REGION, "别的区"], "year": [YEAR] * 3, "part": ["shortcomings", "plans", "shortcomings"],
+         "title": ["存在的不足和原因", "下一年度主要安排", "存在的不足和原因"],
+         "heading": ["二、存在的不足", "三、2025年工作安排", "二、存在的问题"],
+         "text": [text, "一是加强行政复议。", "别人的"],
+         "source": ["r.txt:33-37", "r.txt:38-43", "x.txt:1-2"]}
+    )  # fmt: skip
+
+
+def test_own_words_are_quoted_escaped_with_their_source_and_related_chapters() -> None:
+    found = facts.gather(gold_table(), REGION, YEAR)
+    html = narrative.own_words(found, _parts("一是执法人员<script>alert(1)</script>不足。\n二是普法形式单一。"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<h3>二、存在的不足</h3>" in html and "<h3>三、2025年工作安排</h3>" in html
+    assert html.index("二、存在的不足") < html.index("三、2025年工作安排")
+    assert "来源：报告文本 r.txt:33-37" in html and "别人的" not in html
+    assert 'href="#chapter-enforcement"' in html and 'href="#chapter-legal_education"' in html
+    assert 'href="#own-words"' in narrative.title(found, _parts("不足"))
+
+
+def test_no_own_words_without_parts() -> None:
+    found = facts.gather(gold_table(), REGION, YEAR)
+    assert narrative.own_words(found, _parts("x").iloc[:0]) == ""
+
+
+def test_the_figures_of_a_chapter_are_the_facts_comparison() -> None:
+    found = facts.gather(gold_table(), REGION, YEAR)
+    fewer = dataclasses.replace(found, comparison=found.comparison.iloc[:3])
+    assert len(reading.table_rows(fewer, "study")) == 3
