@@ -483,12 +483,30 @@ def _map(ctx: _Context, text: str, present: frozenset[str]) -> Mapping:
     if not ranked:
         return Mapping(None, 0.0, f"abstain:{excluded[1] if excluded else 'no_alias'}")
     runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    confidence = round((1 - math.exp(-best / CONFIDENCE_SCALE)) * (1 - runner_up / best / 2), 3)
+    confidence = round(_strength(best) * (1 - runner_up / best / 2), 3)
     if best < MIN_SCORE:
         return Mapping(None, confidence, "abstain:weak")
     if runner_up > best * AMBIGUITY:
         return Mapping(None, confidence, "abstain:ambiguous")  # two fit about equally well: leave it to the analyst
     return Mapping(ranked[0][0], confidence, ranked[0][1][1])
+
+
+def _strength(score: float) -> float:
+    """A score as a number from 0 to 1 (:data:`CONFIDENCE_SCALE` gives 0.63), before the runner-up's margin."""
+    return 1 - math.exp(-score / CONFIDENCE_SCALE)
+
+
+def _ranked(ctx: _Context, text: str, present: frozenset[str], top: int) -> list[tuple[str, float, str]]:
+    """The ``top`` indicators the mapper scored for a figure, best first: (id, strength 0–1, reason).
+
+    Indicators a signal or a counted noun ruled out are among them, their reason prefixed ``abstain:``.
+    """
+    scores, ruled_out = _scores(ctx, text, present)
+    scores.pop("", None)
+    found = [(ind, score, why) for ind, (score, why) in scores.items()]
+    found += [(ind, score, f"abstain:{why}") for ind, (score, why) in ruled_out.items()]
+    found.sort(key=lambda c: (-c[1], c[0]))
+    return [(ind, round(_strength(score), 3), why) for ind, score, why in found[:top] if score > 0]
 
 
 def _scores(
@@ -588,12 +606,40 @@ def extract_text(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> p
         >>> row["indicator"] is pd.NA, row["reason"]
         (True, 'abstain:manner(以调解方式)')
     """
+    return _typed(_rows(text, min_confidence))
+
+
+def extract_candidates(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE, top: int = 3) -> pd.DataFrame:
+    """:func:`extract_text` with a ``candidates`` column: the ids the mapper weighed for each figure.
+
+    Args:
+        text, min_confidence: as for :func:`extract_text`.
+        top: how many candidates to keep per figure.
+
+    Returns:
+        The figures of :func:`extract_text`; ``candidates`` holds a list of (id, strength 0–1,
+        reason) tuples, best first (ids a signal ruled out too, reason ``abstain:…``), empty when no
+        alias was near or the figure is not a level (a rank, a change, a range).
+
+    Example:
+        >>> row = extract_candidates("(五)行政复议\\n全年收到行政复议申请11件。").iloc[0]
+        >>> row["candidates"][0][0], row["candidates"][0][1] > 0.5
+        ('disputes.reconsideration_applications', True)
+    """
+    rows = _rows(text, min_confidence, top)
+    figures = _typed(rows)
+    figures["candidates"] = pd.Series([row["candidates"] for row in rows], dtype=object)
+    return figures
+
+
+def _rows(text: str, min_confidence: float, top: int = 0) -> list[dict]:
+    """The rows of :func:`extract_text` as dicts; with ``top``, each holds its ``candidates`` (:func:`_ranked`)."""
     rules = _rules()
     folded = text.translate(_FOLD)
     quoted = _Quoted(folded)
     found = _candidates(folded, quoted)
     if not found:
-        return _empty_figures()
+        return []
     heads = _heading_rows(text)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
     region, year = detect_region_year(text)
@@ -610,8 +656,8 @@ def extract_text(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> p
     )
     figures = _parse_found(text, found, heads)
     present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
-    rows = [_figure_row(i, doc, figures, present, rules) for i in range(len(found))]
-    return _typed([_thresholded(row, min_confidence) for row in rows if row is not None])
+    rows = [_figure_row(i, doc, figures, present, rules, top) for i in range(len(found))]
+    return [_thresholded(row, min_confidence) for row in rows if row is not None]
 
 
 def _thresholded(row: dict, min_confidence: float) -> dict:
@@ -660,9 +706,12 @@ def _parse_found(text: str, found: list[dict], heads: list[dict]) -> _Found:
 
 
 def _figure_row(
-    i: int, doc: _Document, figures: _Found, present: dict[tuple[int, int], frozenset[str]], rules: _Rules
+    i: int, doc: _Document, figures: _Found, present: dict[tuple[int, int], frozenset[str]], rules: _Rules, top: int = 0
 ) -> dict | None:
-    """The row of figure ``i``: its label, indicator and sentence; None when its text does not parse."""
+    """The row of figure ``i``: its label, indicator and sentence; None when its text does not parse.
+
+    With ``top`` > 0 the row also holds ``candidates``, the best ids the mapper weighed (:func:`_ranked`).
+    """
     if figures.values[i] is pd.NA:
         return None
     text, folded, found = doc.text, doc.folded, figures.spans
@@ -677,6 +726,7 @@ def _figure_row(
     after = folded[end : min(c1, found[i + 1]["start"] if i + 1 < len(found) else len(text))]
     label = _label(before, after, rules)
     mapping = _not_a_level(found[i]["rank"], before, folded[max(s0, start - 40) : start], figures.raws[i], rules)
+    candidates: list[tuple[str, float, str]] = []
     if mapping is None:
         k = bisect.bisect_right(doc.head_starts, start)
         hits = _signal_hits(doc, start, {"adjacent": adjacent, "clause": c0, "sentence": s0})
@@ -699,6 +749,7 @@ def _figure_row(
             sentence = folded[whole[0] : whole[1]]
             present[whole] = frozenset(a for a in _all_aliases() if a in sentence)
         mapping = _map(ctx, folded, present[whole])
+        candidates = _ranked(ctx, folded, present[whole], top) if top else []
     return {
         "indicator": mapping.indicator,
         "label": label,
@@ -713,6 +764,7 @@ def _figure_row(
         "sentence": text[s0 : s1 + (s1 < len(text) and text[s1] in FULL_STOPS)].strip(),
         "confidence": mapping.confidence,
         "reason": mapping.reason,
+        "candidates": candidates,  # not a column of extract_text (see extract_candidates)
     }
 
 
@@ -739,11 +791,6 @@ _FIGURE_DTYPES = {
     "confidence": "Float64",
     "reason": tidy.TIDY_DTYPES["raw"],
 }
-
-
-def _empty_figures() -> pd.DataFrame:
-    """The figures table without rows."""
-    return _typed([])
 
 
 def _typed(rows: list[dict]) -> pd.DataFrame:
