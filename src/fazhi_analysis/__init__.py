@@ -42,6 +42,7 @@ _API = {
     "check": "fazhi_analysis.checks",
     "build_checked": "fazhi_analysis.build",
     "run_report": "fazhi_analysis.report.run",
+    "to_docx": "fazhi_analysis.report.docx",
     "format_figure": "fazhi_analysis.table.wording",
     "TidyTable": "fazhi_analysis.table.tidy",
     "FazhiError": "fazhi_analysis.errors",

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,9 @@ NOTEBOOK_NAME = "annual_report.ipynb"
 BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
 OVERVIEW_NAME = "regional_overview.ipynb"
 OVERVIEW_DIR = "overview"  # <output_dir>/overview/<year>/
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf")  # the default formats
+DOCX = "docx"  # the Word draft (report.docx), on request: fazhi report --formats html,pdf,docx
+ALL_FORMATS = (*FORMATS, DOCX)
 STEM = "annual_report"
 KERNEL = "python3"
 # What the report notebook imports, imported by the kernel as it starts (IPython's exec_lines), while
@@ -64,6 +67,7 @@ class Job:
         parameters: papermill's parameters.
         title: The page's ``<title>`` and the PDF's title.
         preload: What the kernel imports as it starts (see :func:`started_kernel`).
+        draft: Writes the report's Word draft to the path it is given (``docx``); None: the report has none.
     """
 
     notebook: Path
@@ -72,19 +76,21 @@ class Job:
     parameters: dict[str, Any]
     title: str
     preload: str = PRELOAD
+    draft: Callable[[Path], object] | None = None
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """``"html,pdf"`` → ``("html", "pdf")``; the executed notebook is always kept as well.
+    """``"html,pdf"`` → ``("html", "pdf")``; ``docx`` asks for the Word draft; the executed notebook is always kept.
 
     Raises:
         InputError: An unknown format.
     """
     items = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
-    unknown = [f for f in items if f not in FORMATS + ("ipynb",)]
+    unknown = [f for f in items if f not in (*ALL_FORMATS, "ipynb")]
     if unknown or not items:
-        raise InputError(f"未知格式 / unknown format: {', '.join(unknown) or '(none)'}; 可选 / choose from: html,pdf")
-    return tuple(f for f in FORMATS if f in items)
+        choices = ",".join(ALL_FORMATS)
+        raise InputError(f"未知格式 / unknown format: {', '.join(unknown) or '(none)'}; 可选 / choose from: {choices}")
+    return tuple(f for f in ALL_FORMATS if f in items)
 
 
 def report_dir(region: str, year: int, output_dir: str | Path | None = None) -> Path:
@@ -216,7 +222,8 @@ def run_report(
     Args:
         region: Region as written in the tidy table (``达坂城区``).
         year: Report year.
-        formats: ``html``, ``pdf`` or both (a list or ``"html,pdf"``); the executed ``ipynb`` is always kept.
+        formats: ``html``, ``pdf``, ``docx`` (the Word draft) or several (a list or ``"html,pdf"``); the executed
+            ``ipynb`` is always kept. An earlier run's ``.docx`` is never removed: people edit the draft in place.
         output_dir: Root of the reports (default: the project's ``reports/``); the files go to
             ``<output_dir>/<region>/<year>/``.
         data_path: The tidy table, parquet or csv (default: the project's ``data/processed/indicators.parquet``).
@@ -234,6 +241,7 @@ def run_report(
     """
     here = project.find()
     target = report_dir(region, year, output_dir)
+    table_path = Path(data_path or here.table).resolve()
     job = Job(
         notebook=Path(notebook or notebook_of(here)).resolve(),
         target=target,
@@ -241,10 +249,11 @@ def run_report(
         parameters={
             "region": region,
             "year": int(year),
-            "data_path": str(Path(data_path or here.table).resolve()),
+            "data_path": str(table_path),
             "compare_year": None if compare_year is None else int(compare_year),
         },
         title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
+        draft=partial(_word_draft, region, int(year), table_path, compare_year),
     )
     return publish(job, formats, here)
 
@@ -343,12 +352,22 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
         if chromium is not None:
             pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")), chromium=chromium)
             written["pdf"] = target / f"{stem}.pdf"
+        if DOCX in wanted and job.draft is not None:  # a report without a Word draft (the overview) skips it
+            job.draft(stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
+            written[DOCX] = target / f"{stem}.{DOCX}"
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
     failed.unlink(missing_ok=True)
     stale = _remove_stale(target, written, stem)
     if no_chromium is not None:
         raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
     return written
+
+
+def _word_draft(region: str, year: int, table_path: Path, compare_year: int | None, path: Path) -> Path:
+    """The Word draft of the annual report (:func:`fazhi_analysis.report.docx.table_to_docx`) at ``path``."""
+    from fazhi_analysis.report.docx import table_to_docx
+
+    return table_to_docx(table_path, region, year, path, compare_year=compare_year)
 
 
 def _remove_stale(target: Path, written: dict[str, Path], stem: str = STEM) -> str:
