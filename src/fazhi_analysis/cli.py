@@ -91,6 +91,7 @@ def _command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(handler=handler, **defaults)
+    _add_verbosity(parser)
     parser.add_argument(
         "--project",
         type=Path,
@@ -99,6 +100,30 @@ def _command(
         "(default: $FAZHI_ROOT, else the working directory or the nearest parent holding data/raw/)",
     )
     return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    """``-v`` (repeatable: each stage's timing, each job) and ``-q`` (errors only), read by :func:`_setup_logging`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v", "--verbose", action="count", default=0, help="更多信息，含各步耗时 / more detail, with stage timings"
+    )
+    group.add_argument("-q", "--quiet", action="count", default=0, help="只显示错误 / errors only")
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    """The package's log to stderr: warnings by default, INFO at -v, DEBUG at -vv, errors only at -q."""
+    import logging
+
+    loudness = getattr(args, "verbose", 0) - getattr(args, "quiet", 0)
+    level = logging.ERROR if loudness < 0 else (logging.WARNING, logging.INFO, logging.DEBUG)[min(loudness, 2)]
+    logger = logging.getLogger("fazhi_analysis")
+    logger.setLevel(level)
+    if not any(getattr(h, "fazhi", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.fazhi = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -395,6 +420,65 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from fazhi_analysis.report import batch
+
+    result = batch.run_batch(
+        args.regions,
+        args.years,
+        overview=args.overview,
+        workers=args.workers,
+        formats=args.formats,
+        force=args.force,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        output_dir=args.output_dir,
+        data_path=args.data,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        print(batch.summary(result), file=sys.stderr)
+    print(result.index)
+    return result.exit_code
+
+
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "batch",
+        _cmd_batch,
+        help="批量生成全部地区、年度的报告 / render every region and year in one run",
+        description=(
+            "为数据表中的每个（地区，年度）生成年度报告（可加 --overview 生成各年度概览），多个进程并行；\n"
+            "输入未变的报告跳过（--force 全部重做）。写出 reports/manifest.csv/.json 和 reports/index.html\n"
+            "（自包含的索引页：状态、地区×年度覆盖表、各报告要点）。某份报告失败不影响其他报告，结束时退出码为 1。\n"
+            "Render the annual report of every (region, year) of the table, side by side; unchanged ones are\n"
+            "skipped unless --force. Writes the manifest and a self-contained index page. A failed report does\n"
+            "not stop the others; the batch exits 1 at the end. Ctrl-C keeps what finished.\n"
+            "--executor dask：在 dask.distributed 上运行（无 --scheduler 时为本机 LocalCluster）/ run on dask."
+        ),
+        examples=(
+            "  fazhi batch                                     # 全部地区和年度 / everything\n"
+            "  fazhi batch --years 2024 --overview --workers 4\n"
+            "  fazhi batch --regions 达坂城区 天山区 --formats html --force\n"
+            "  fazhi batch --executor dask --scheduler tcp://10.0.0.5:8786\n"
+            "退出码 / exit codes: 0 完成 done, 1 有报告失败 a report failed, 2 输入有误 bad input, 130 中断 interrupted"
+        ),
+    )
+    p.add_argument("--regions", nargs="+", metavar="R", help="只生成这些地区 / only these regions")
+    p.add_argument("--years", nargs="+", type=int, metavar="Y", help="只生成这些年度 / only these years")
+    p.add_argument("--overview", action="store_true", help="同时生成各年度概览 / also each year's overview")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="并行进程数 / worker processes (default: 2)")
+    p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
+    p.add_argument("--force", action="store_true", help="输入未变也重新生成 / render even unchanged reports")
+    p.add_argument("--executor", choices=["local", "dask"], default="local", help="执行器 / executor (default: local)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="dask 调度器地址 / a dask scheduler (tcp://host:8786)")
+    p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
+    p.add_argument(
+        "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
+    )
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
     from fazhi_analysis.ingest import clean
     from fazhi_analysis.table import write
@@ -521,6 +605,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_build,
     _add_validate,
     _add_report,
+    _add_batch,
     _add_clean,
     _add_template,
 ]
@@ -550,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return 2
+    _setup_logging(args)
     if args.project is not None:
         # The environment carries the project to everything that looks it up, the report's kernel included.
         os.environ[project.ROOT_ENV] = str(args.project.resolve())

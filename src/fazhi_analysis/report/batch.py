@@ -1,0 +1,517 @@
+"""Every report of a table in one call: plan the jobs, skip the unchanged ones, run the rest side by side.
+
+A job is one annual report (region, year) or one year's overview. Each runs the very function
+``fazhi report`` runs (:func:`fazhi_analysis.report.run.run_report` / ``run_overview``) in a worker: a
+process pool (spawn start method) on this machine, or dask.distributed workers (a ``LocalCluster`` or
+an existing scheduler). A failed job does not stop the others; its error goes to the manifest.
+
+The cache: a job is skipped, unless ``force``, when the hash of its inputs equals the one stored beside
+its report (``<stem>.inputs.sha256``) and its files exist. The inputs are the rows it reads (every row
+of its region and every row of its year, the parts and findings among them), its notebook, the
+templates, the catalog and wording files, the project's ``catalog.yaml``, ``targets.yaml`` and
+templates, and the package (version and code).
+
+Example:
+    >>> result = run_batch(years=[2024], workers=2, formats="html")     # doctest: +SKIP
+    >>> result.counts                                                   # doctest: +SKIP
+    {'done': 5, 'skipped': 0, 'failed': 0, 'cancelled': 0}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fazhi_analysis import __version__, project
+from fazhi_analysis.errors import FazhiError, InputError
+from fazhi_analysis.report import index, run
+from fazhi_analysis.table.write import atomic_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parents[1]
+EXECUTORS = ("local", "dask")
+HASH_SUFFIX = ".inputs.sha256"
+SIDE_TABLES = ("parts.parquet", "findings.parquet")  # read by the notebooks beside the table
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One report of a batch: ``kind`` ``report`` (a region's year) or ``overview`` (a year, ``region`` None)."""
+
+    kind: str
+    region: str | None
+    year: int
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.kind, self.region or "", self.year)
+
+    @property
+    def stem(self) -> str:
+        return run.STEM if self.kind == "report" else Path(run.OVERVIEW_NAME).stem
+
+    def folder(self, output_dir: Path) -> Path:
+        """The job's report folder below ``output_dir``."""
+        if self.kind == "report":
+            return run.report_dir(str(self.region), self.year, output_dir)
+        return run.overview_dir(self.year, output_dir)
+
+    def label(self) -> str:
+        return f"{self.region} {self.year}" if self.kind == "report" else f"概览 / overview {self.year}"
+
+
+@dataclass
+class Outcome:
+    """What became of one job: ``status`` done, skipped, failed or cancelled; paths relative to the batch folder."""
+
+    job: BatchJob
+    status: str
+    input_hash: str = ""
+    seconds: float = 0.0
+    paths: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    worker: int | None = None
+    peak_mb: float | None = None
+
+
+@dataclass
+class BatchResult:
+    """The outcomes of a batch and the manifest and index it wrote."""
+
+    outcomes: list[Outcome]
+    manifest: Path
+    index: Path
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: sum(o.status == status for o in self.outcomes) for status in index.STATUSES}
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any job failed, else 0."""
+        return 1 if self.counts["failed"] else 0
+
+
+def plan(
+    table: pd.DataFrame,
+    regions: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    overview: bool = False,
+) -> list[BatchJob]:
+    """The jobs of ``table``: every (region, year) it holds, narrowed to ``regions`` and ``years``, then the overviews.
+
+    Raises:
+        InputError: A region or year asked for that the table does not hold (the message lists what it holds).
+
+    Example:
+        >>> import pandas as pd
+        >>> t = pd.DataFrame({"region": ["甲", "甲", "乙"], "year": [2023, 2024, 2024]})
+        >>> [j.label() for j in plan(t, years=[2024], overview=True)]
+        ['乙 2024', '甲 2024', '概览 / overview 2024']
+    """
+    pairs = table[["region", "year"]].dropna().drop_duplicates()
+    pairs = sorted((str(r), int(y)) for r, y in pairs.itertuples(index=False))
+    held_regions, held_years = sorted({r for r, _ in pairs}), sorted({y for _, y in pairs})
+    wanted_regions = _asked(regions, held_regions, "地区 / region")
+    wanted_years = _asked(None if years is None else [int(y) for y in years], held_years, "年度 / year")
+    jobs = [BatchJob("report", r, y) for r, y in pairs if r in wanted_regions and y in wanted_years]
+    if overview:
+        jobs += [BatchJob("overview", None, y) for y in held_years if y in wanted_years]
+    return jobs
+
+
+def _asked(asked: Iterable[Any] | None, held: list[Any], what: str) -> set[Any]:
+    if asked is None:
+        return set(held)
+    asked = list(asked)
+    if unknown := [a for a in asked if a not in held]:
+        raise InputError(
+            f"数据表中没有该{what}: {', '.join(map(str, unknown))}；已有 / the table holds: {', '.join(map(str, held))}"
+        )
+    return set(asked)
+
+
+def _digest_files(paths: Iterable[Path], root: Path) -> str:
+    """SHA-256 over the names (relative to ``root``) and contents of ``paths``, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def shared_inputs(here: project.Project, notebook: Path) -> str:
+    """The hash of what every job of one notebook reads besides the table's rows.
+
+    That is the notebook, the package's version, its templates, chart style, catalog and wording files,
+    and the project's ``catalog.yaml``, ``targets.yaml`` and ``templates/``. The package's code is not
+    hashed (its version stands for it): after changing the code in place, run with ``force``.
+    """
+    package = [*(PACKAGE / "report" / "templates").rglob("*"), *PACKAGE.glob("report/*.mplstyle")]
+    package += PACKAGE.glob("table/*.yaml")
+    own = [here.catalog, here.targets, *(here.templates.rglob("*") if here.templates.is_dir() else [])]
+    parts = [__version__, _digest_files(package, PACKAGE), _digest_files(own, here.root), notebook.read_bytes().hex()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def rows_of(job: BatchJob, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` a job compares with: all rows of its region and of its year.
+
+    An overview reads every row of the regions that report in its year.
+    """
+    if job.kind == "report":
+        return frame[(frame["region"] == job.region).fillna(False) | (frame["year"] == job.year).fillna(False)]
+    regions = frame.loc[(frame["year"] == job.year).fillna(False), "region"].dropna().unique()
+    return frame[frame["region"].isin(regions).fillna(False)]
+
+
+def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str) -> str:
+    """The job's cache key: its rows of each frame (table, parts, findings) and the ``shared`` inputs' hash."""
+    digest = hashlib.sha256(f"{shared}\n{job.key}\n".encode())
+    for name in sorted(frames):
+        frame = frames[name]
+        if {"region", "year"} <= set(frame.columns):
+            digest.update(f"{name}\n".encode() + rows_of(job, frame).to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def _side_frames(data_path: Path) -> dict[str, pd.DataFrame]:
+    """The table and the side tables beside it (those that exist and can be read)."""
+    import pandas as pd
+
+    from fazhi_analysis import analysis
+
+    frames = {"table": analysis.load_table(data_path)}
+    for name in SIDE_TABLES:
+        path = data_path.with_name(name)
+        if data_path.suffix == ".parquet" and path.is_file():
+            try:
+                frames[name] = pd.read_parquet(path)
+            except Exception:  # an unreadable side table: the notebook will not use it either
+                log.warning("%s: 无法读取，不计入缓存 / unreadable, left out of the cache key", path)
+    return frames
+
+
+def render_job(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one job in a worker (a top-level function of plain data, so that spawn and dask can send it).
+
+    Args:
+        spec: ``kind``, ``region``, ``year``, ``formats``, ``output_dir``, ``data_path``, ``project``.
+
+    Returns:
+        ``status`` (done, failed, cancelled), ``seconds``, ``paths`` (absolute, by format), ``error``,
+        ``worker`` (its process id) and ``peak_mb`` (the worker's and its children's largest resident size).
+    """
+    os.environ[project.ROOT_ENV] = spec["project"]  # the worker, and the kernel it starts, work in the project
+    start = time.perf_counter()
+    out: dict[str, Any] = {"status": "done", "paths": {}, "error": ""}
+    interruptible = _interruptible(True)
+    try:
+        if spec["kind"] == "report":
+            paths = run.run_report(
+                spec["region"], spec["year"], formats=spec["formats"], output_dir=spec["output_dir"],
+                data_path=spec["data_path"],
+            )  # fmt: skip
+        else:
+            paths = run.run_overview(
+                spec["year"], formats=spec["formats"], output_dir=spec["output_dir"], data_path=spec["data_path"]
+            )
+        out["paths"] = {fmt: str(p) for fmt, p in paths.items()}
+    except KeyboardInterrupt:
+        out.update(status="cancelled", error="已中断 / interrupted")
+    except FazhiError as exc:
+        out.update(status="failed", error=str(exc))
+    except Exception as exc:  # a bug in one report must not stop the batch: it is reported as that job's error
+        out.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        if interruptible:
+            _interruptible(False)
+    out.update(seconds=time.perf_counter() - start, worker=os.getpid(), peak_mb=_peak_mb())
+    return out
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)  # kilobytes on Linux
+
+
+def _interruptible(on: bool) -> bool:
+    """In a pool worker's main thread: let SIGINT stop the job (``on``) or ignore it between jobs."""
+    if os.environ.get("FAZHI_BATCH_WORKER") != "1" or threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGINT, signal.default_int_handler if on else signal.SIG_IGN)
+    return True
+
+
+def _worker_init() -> None:
+    """A pool worker: its own session (the terminal's Ctrl-C reaches the batch only), SIGINT ignored between jobs."""
+    os.environ["FAZHI_BATCH_WORKER"] = "1"
+    if hasattr(os, "setsid"):
+        os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+Done = Callable[[dict[str, Any], dict[str, Any]], None]
+
+
+def run_local(specs: list[dict[str, Any]], workers: int, on_done: Done) -> None:
+    """Run ``specs`` on a spawn process pool of ``workers``, at most one job per worker in flight.
+
+    On Ctrl-C (KeyboardInterrupt) the pending jobs are not started, the running ones are asked to stop
+    (SIGINT: each cleans its kernel and temporary files up), reported as cancelled, and the interrupt re-raised.
+    """
+    context = multiprocessing.get_context("spawn")  # a forked pool hangs after kernel clients ran here
+    pending = deque(specs)
+    running: dict[Future, dict[str, Any]] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+        try:
+            while pending or running:
+                while pending and len(running) < workers:
+                    spec = pending.popleft()
+                    running[pool.submit(render_job, spec)] = spec
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    on_done(running.pop(future), _result(future))
+        except KeyboardInterrupt:
+            _stop_workers(pool, running, on_done)
+            raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor, running: dict[Future, dict[str, Any]], on_done: Done) -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the cleanup below takes seconds: let it finish
+    try:
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                os.kill(pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+        for future in list(running):
+            on_done(running.pop(future), _result(future))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _result(future: Any) -> dict[str, Any]:
+    """A finished future's outcome; a worker that died (or a cancelled future) becomes that job's error."""
+    try:
+        return future.result()
+    except BaseException as exc:  # BrokenProcessPool, a lost dask worker, CancelledError
+        return {"status": "cancelled" if "Cancel" in type(exc).__name__ else "failed", "error": f"{exc!r}"}
+
+
+def run_dask(specs: list[dict[str, Any]], workers: int, scheduler: str | None, on_done: Done) -> None:
+    """Run ``specs`` on dask.distributed: ``Client(scheduler)``, else a LocalCluster of ``workers`` processes.
+
+    Raises:
+        InputError: dask.distributed is not installed.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("--executor dask 需要 dask.distributed / needs: pip install 'distributed'") from None
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        if scheduler:
+            client = stack.enter_context(Client(scheduler))
+        else:
+            cluster = stack.enter_context(
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            )
+            client = stack.enter_context(Client(cluster))
+        futures = {client.submit(render_job, spec, pure=False): spec for spec in specs}
+        try:
+            for future in as_completed(list(futures)):
+                on_done(futures.pop(future), _result(future))
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
+
+
+def run_batch(
+    regions: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    *,
+    overview: bool = False,
+    workers: int = 2,
+    formats: str | Iterable[str] = run.FORMATS,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    progress: bool = True,
+) -> BatchResult:
+    """Render every (region, year) of the table (or those asked) and the overviews, then write the manifest and index.
+
+    Args:
+        regions, years: Narrow the batch (default: everything the table holds).
+        overview: Also render each year's regional overview.
+        workers: Worker processes (local pool, or LocalCluster workers).
+        formats: As for :func:`~fazhi_analysis.report.run.run_report`.
+        force: Render even the jobs whose inputs did not change.
+        executor: ``local`` (process pool) or ``dask``.
+        scheduler: A dask scheduler's address (``tcp://host:8786``); default: a LocalCluster.
+        output_dir: The batch folder (default: the project's ``reports/``).
+        data_path: The tidy table (default: the project's).
+        progress: Show a progress bar (only when stderr is a terminal).
+
+    Returns:
+        The outcomes, the manifest and the index; ``exit_code`` is 1 when a job failed.
+
+    Raises:
+        InputError: Unknown executor, format, region or year, or no table (nothing is run).
+        KeyboardInterrupt: After the manifest and index of what finished were written.
+    """
+    if executor not in EXECUTORS:
+        raise InputError(f"未知执行器 / unknown executor: {executor}; 可选 / choose from: {', '.join(EXECUTORS)}")
+    wanted = run.parse_formats(formats)
+    here = project.find()
+    out = Path(output_dir or here.reports).resolve()
+    data = Path(data_path or here.table).resolve()
+    if not data.is_file():
+        raise InputError(
+            f"{data}: 找不到整洁指标表，请先运行 fazhi build / tidy table not found: run fazhi build first"
+        )
+    frames = _side_frames(data)
+    jobs = plan(frames["table"], regions, years, overview)
+    books = {"report": run.notebook_of(here), "overview": run.notebook_of(here, run.OVERVIEW_NAME)}
+    shared = {kind: shared_inputs(here, path) for kind, path in books.items()}
+    tracker = _Tracker(out, len(jobs), progress)
+    specs = []
+    for job in jobs:
+        key = input_hash(job, frames, shared[job.kind])
+        if not force and _unchanged(job, out, key, wanted):
+            tracker.add(Outcome(job, "skipped", key, paths=_existing(job, out)))
+            continue
+        tracker.add(Outcome(job, "cancelled", key))  # until a worker says otherwise
+        specs.append(
+            {"kind": job.kind, "region": job.region, "year": job.year, "formats": list(wanted), "key": key,
+             "output_dir": str(out), "data_path": str(data), "project": str(here.root)}
+        )  # fmt: skip
+    try:
+        if specs and executor == "local":
+            run_local(specs, max(1, workers), tracker.finished)
+        elif specs:
+            run_dask(specs, max(1, workers), scheduler, tracker.finished)
+    finally:
+        tracker.close()
+        manifest, page = index.write_batch(out, tracker.rows(), frames["table"])
+    return BatchResult(tracker.outcomes, manifest, page)
+
+
+def summary(result: BatchResult) -> str:
+    """The batch's closing lines: the counts, each failed job with its error, the index.
+
+    Example:
+        >>> job = BatchJob("report", "甲", 2024)
+        >>> print(summary(BatchResult([Outcome(job, "failed", error="无数据")], Path("m.csv"), Path("index.html"))))
+        完成 0，跳过 0，失败 1，取消 0 / done 0, skipped 0, failed 1, cancelled 0
+          失败 / failed: 甲 2024: 无数据
+        索引 / index: index.html
+    """
+    c = result.counts
+    lines = [
+        f"完成 {c['done']}，跳过 {c['skipped']}，失败 {c['failed']}，取消 {c['cancelled']} / "
+        f"done {c['done']}, skipped {c['skipped']}, failed {c['failed']}, cancelled {c['cancelled']}"
+    ]
+    lines += [f"  失败 / failed: {o.job.label()}: {o.error}" for o in result.outcomes if o.status == "failed"]
+    lines.append(f"索引 / index: {result.index}")
+    return "\n".join(lines)
+
+
+def _colon(text: str) -> str:
+    return f": {text}" if text else ""
+
+
+def _hash_file(job: BatchJob, out: Path) -> Path:
+    return job.folder(out) / f"{job.stem}{HASH_SUFFIX}"
+
+
+def _unchanged(job: BatchJob, out: Path, key: str, wanted: tuple[str, ...]) -> bool:
+    stored = _hash_file(job, out)
+    folder = job.folder(out)
+    have = all((folder / f"{job.stem}.{fmt}").is_file() for fmt in wanted)
+    return have and stored.is_file() and stored.read_text(encoding="utf-8").strip() == key
+
+
+def _existing(job: BatchJob, out: Path) -> dict[str, str]:
+    """The job's report files present in ``out``, relative to it, by format."""
+    folder = job.folder(out)
+    return {
+        fmt: (folder / f"{job.stem}.{fmt}").relative_to(out).as_posix()
+        for fmt in ("ipynb", *run.FORMATS)
+        if (folder / f"{job.stem}.{fmt}").is_file()
+    }
+
+
+class _Tracker:
+    """The batch's bookkeeping in the parent: outcomes, the stored hashes, the progress bar and the log."""
+
+    def __init__(self, out: Path, total: int, progress: bool) -> None:
+        from tqdm import tqdm
+
+        self.out = out
+        self.outcomes: list[Outcome] = []
+        self._by_key: dict[tuple[str, str, int], Outcome] = {}
+        show = progress and sys.stderr.isatty()
+        self.bar = tqdm(total=total, disable=not show, file=sys.stderr, unit="份", dynamic_ncols=True)
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        self._by_key[outcome.job.key] = outcome
+        if outcome.status == "skipped":
+            log.info("跳过（输入未变）/ skipped (inputs unchanged): %s", outcome.job.label())
+            self._tick()
+
+    def finished(self, spec: dict[str, Any], result: dict[str, Any]) -> None:
+        """Record a worker's result; a done job's input hash is stored beside its report."""
+        outcome = self._by_key[(spec["kind"], spec["region"] or "", spec["year"])]
+        outcome.status = result.get("status", "failed")
+        outcome.error = result.get("error", "")
+        outcome.seconds = float(result.get("seconds", 0.0))
+        outcome.worker, outcome.peak_mb = result.get("worker"), result.get("peak_mb")
+        outcome.paths = _existing(outcome.job, self.out)
+        if outcome.status == "done":
+            with atomic_path(_hash_file(outcome.job, self.out)) as tmp:
+                tmp.write_text(outcome.input_hash + "\n", encoding="utf-8")
+        level = logging.WARNING if outcome.status == "failed" else logging.INFO
+        log.log(level, "%s %s (%.1f s)%s", outcome.status, outcome.job.label(), outcome.seconds, _colon(outcome.error))
+        self._tick()
+
+    def _tick(self) -> None:
+        counts = {s: sum(o.status == s for o in self.outcomes) for s in ("done", "skipped", "failed")}
+        self.bar.set_postfix(counts, refresh=False)
+        self.bar.update(1)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The manifest rows of this run's jobs."""
+        for o in self.outcomes:
+            if o.status == "cancelled":  # an earlier run's report, if any, still stands
+                o.paths = _existing(o.job, self.out)
+        return [
+            {"region": o.job.region or "", "year": o.job.year, "kind": o.job.kind, "status": o.status,
+             "seconds": round(o.seconds, 2), "input_hash": o.input_hash, **{f: o.paths.get(f, "") for f in index.FILES},
+             "error": o.error}
+            for o in self.outcomes
+        ]  # fmt: skip
+
+    def close(self) -> None:
+        self.bar.close()
