@@ -40,6 +40,7 @@ _API = {
     "extract_text": "fazhi_analysis.ingest.extract",
     "extract_file": "fazhi_analysis.ingest.extract",
     "check": "fazhi_analysis.checks",
+    "check_draft": "fazhi_analysis.checks",
     "build_checked": "fazhi_analysis.build",
     "run_report": "fazhi_analysis.report.run",
     "to_docx": "fazhi_analysis.report.docx",

@@ -602,3 +602,6 @@ def _section_members() -> dict[str, tuple[str, ...]]:
 def _name(indicator: str) -> str:
     names = _names()
     return f"{names[indicator]}（{indicator}）" if indicator in names else str(indicator)
+
+
+from fazhi_analysis.draft import check_draft  # noqa: E402, F401  (a draft report's check: draft.py)

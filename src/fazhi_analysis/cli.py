@@ -376,7 +376,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             data_path=args.data,
             compare_year=args.compare_year,
         )
-    for fmt in ("html", "pdf"):
+    for fmt in ("html", "pdf", "docx"):
         if fmt in paths:
             print(paths[fmt])
     return 0
@@ -412,7 +412,11 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         "--overview", action="store_true", help="生成该年度各地区概览 / build the overview of every region of the year"
     )
     p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
-    p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
+    p.add_argument(
+        "--formats",
+        default="html,pdf",
+        help="输出格式 / output formats: html,pdf,docx (default: html,pdf; docx: 公文格式 Word 初稿 / Word draft)",
+    )
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
     p.add_argument(
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
@@ -598,6 +602,57 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx / output file")
 
 
+def _cmd_check_draft(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from fazhi_analysis import draft
+    from fazhi_analysis.analysis import load_table
+
+    data = args.data or project.find().table
+    table = load_table(data) if args.data or Path(data).is_file() else None
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        raise InputError(f"--today {args.today}: 日期应为 YYYY-MM-DD / not a date") from None
+    findings = draft.check_draft(args.path, region=args.region, year=args.year, table=table, previous=args.previous,
+                                 level=args.level, today=today)  # fmt: skip
+    draft.write(findings, args.format, args.out)
+    return 1 if draft.has_errors(findings) else 0
+
+
+def _add_check_draft(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "check-draft",
+        _cmd_check_draft,
+        help="检查年度报告草稿 / check a draft annual report",
+        description=(
+            "检查报告草稿（.docx、.txt）：《法治政府建设与责任落实督察工作规定》要求的各部分（按标题查找）、\n"
+            "标题中的地区和年度、标题年份、与部门报表不一致的数据、目录关系（结案≤收到）、与计数不符的比率、\n"
+            "上年报告而本稿未见的指标、报送期限（deadlines.yaml）。每条意见注明所在标题和行。\n"
+            "Check a draft report: the required parts, title, years, figures against the departments' tables,\n"
+            "relations and rates, indicators dropped since last year, the deadline; each finding with heading and line."
+        ),
+        examples=(
+            "  fazhi check-draft 草稿.docx\n"
+            "  fazhi check-draft 草稿.docx --previous data/raw/dabancheng_2023_report.txt --level department\n"
+            "  fazhi check-draft 草稿.txt --format xlsx --out 意见.xlsx\n"
+            "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 缺少必备部分或数据冲突 a required part\n"
+            "  missing or a figure in conflict, 2 输入有误 bad input"
+        ),
+    )
+    p.add_argument("path", type=Path, help="报告草稿 .docx 或 .txt / the draft")
+    p.add_argument("--region", help="地区，缺省取自草稿 / region (default: the draft's own words)")
+    p.add_argument("--year", type=int, help="报告年度，缺省取自草稿 / report year (default: the draft's own words)")
+    p.add_argument("--previous", type=Path, help="上年报告或整洁表 / last year's report text or tidy table")
+    p.add_argument("--level", choices=["county", "city", "province", "department"], default="county",
+                   help="报告主体级别，决定报送期限 / level, for its deadline (default: county)")  # fmt: skip
+    p.add_argument("--data", type=Path, help="整洁指标表 / tidy table (default: the project's, when built)")
+    p.add_argument("--format", choices=["text", "json", "xlsx"], default="text", help="输出格式 / output format")
+    p.add_argument("--out", type=Path, help="输出文件，缺省为标准输出 / output file (default: stdout; xlsx needs it)")
+    p.add_argument("--today", help="按此日期判断期限 YYYY-MM-DD / the date for the deadline (default: today)")
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_init,
     _add_catalog,
@@ -605,6 +660,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_build,
     _add_validate,
     _add_report,
+    _add_check_draft,
     _add_batch,
     _add_clean,
     _add_template,

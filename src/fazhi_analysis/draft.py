@@ -1,0 +1,404 @@
+"""Check a draft annual report before it is sent on: its parts, title, years, figures and deadline.
+
+The office that collects the districts' 法治政府建设情况报告 checks each draft for what the 2019
+《法治政府建设与责任落实督察工作规定》 asks of it, five parts (:data:`REQUIRED_PARTS`, found by their headings
+with :func:`fazhi_analysis.ingest.parts.report_parts`); a title naming the region and the year; headings in
+the right years (``2024年…主要举措`` and ``2025年…安排`` for report year 2024); figures that agree with the
+departments' tables, keep the catalog's relations (结案 ≤ 收到) and whose rates match their counts
+(:func:`fazhi_analysis.checks.check` on the draft's own figures); the indicators reported the year before
+still reported; and the deadline of its level (``deadlines.yaml``).
+
+Each finding says where it is (heading and line of the draft). Errors (a required part missing, a figure
+in conflict) make :func:`has_errors` true; warnings and notes do not.
+
+Example:
+    >>> found = check_draft("草稿.docx", table=table, today=date(2025, 3, 20))     # doctest: +SKIP
+    >>> found[["level", "line", "message_zh"]].head(1).values.tolist()             # doctest: +SKIP
+    [['error', 0, '缺少“党政主要负责人履行推进法治建设第一责任人职责情况”部分']]
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from fazhi_analysis import analysis, project
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import decode, parts
+from fazhi_analysis.ingest.extract import detect_region_year, extract_text, headings
+from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table.wording import format_figure
+from fazhi_analysis.table.write import atomic_path, write_file, write_records
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+LEVELS_ZH = {ERROR: "错误", WARNING: "警告", NOTE: "提示"}
+REQUIRED_PARTS = ("achievements", "shortcomings", "leadership", "plans")  # 其他需要报告的情况 is a warning
+OPTIONAL_PARTS = ("other",)
+LEVELS = ("county", "city", "province", "department")
+DEADLINES_FILE = "deadlines.yaml"
+TABLE_SUFFIXES = (".parquet", ".csv")
+FIGURE_RULES = {"relation": ERROR, "rate_range": ERROR, "conflict": ERROR, "rate_mismatch": WARNING, "unit": WARNING}
+COLUMNS = ("level", "rule", "heading", "line", "message_zh", "message_en")
+COLUMNS_ZH = {
+    "level": "级别",
+    "rule": "规则",
+    "heading": "所在标题",
+    "line": "行",
+    "message_zh": "意见",
+    "message_en": "note",
+}
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_ID_IN_BRACKETS = re.compile(r"（[a-z_]+\.[a-z_]+）")
+_NUMBER = re.compile(r"\d+(?:\.(\d+))?")
+
+
+def check_draft(
+    draft: str | Path,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    table: pd.DataFrame | None = None,
+    previous: str | Path | pd.DataFrame | None = None,
+    level: str = "county",
+    today: date | None = None,
+    deadlines: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The findings of a draft report (.docx, .txt, or what :func:`decode.read_report_text` reads), errors first.
+
+    Args:
+        draft: The draft's file.
+        region, year: Default: the draft's own words (``达坂城区人民政府2024年度…``).
+        table: A tidy table: the departments' figures of the region and year (sources ``file#sheet!cell``)
+            to agree with, and last year's indicators when ``previous`` is None.
+        previous: Last year's report (a text file) or tidy table (.parquet/.csv), or a tidy table frame.
+        level: ``county``, ``city``, ``province`` or ``department`` (its deadline).
+        today: The date the deadline is compared with (default: today).
+        deadlines: Level → ``MM-DD``; default :func:`load_deadlines`.
+
+    Returns:
+        Columns ``level`` (error, warning, note), ``rule``, ``heading``, ``line`` (0: the whole draft),
+        ``message_zh``, ``message_en``.
+
+    Raises:
+        InputError: An unreadable draft or previous file, an unknown level, or no region or year.
+    """
+    path = Path(draft)
+    text = decode.read_report_text(path)
+    found_region, found_year = detect_region_year(text)
+    region, year = region or found_region, int(year or found_year or 0)
+    if not region or not year:
+        raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
+    if level not in LEVELS:
+        raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
+    draft_figures = figures_of(text, region, year, path.name)
+    at = Locator(text)
+    findings = [
+        *part_findings(text, at),
+        *title_findings(text, region, year),
+        *year_findings(text, year, at),
+        *figure_findings(draft_figures, at),
+        *table_findings(draft_figures, table, at),
+        *previous_findings(draft_figures, _previous_table(previous, table), region, year),
+        deadline_finding(year, level, today or date.today(), deadlines or load_deadlines()),
+    ]
+    return _frame(findings)
+
+
+def has_errors(findings: pd.DataFrame) -> bool:
+    """Whether a finding is an error (a required part missing, a figure in conflict): exit 1."""
+    return bool((findings["level"] == ERROR).any())
+
+
+def _finding(level: str, rule: str, heading: str, line: int, zh: str, en: str) -> dict:
+    return {"level": level, "rule": rule, "heading": heading, "line": int(line), "message_zh": zh, "message_en": en}
+
+
+def _frame(findings: list[dict]) -> pd.DataFrame:
+    order = {ERROR: 0, WARNING: 1, NOTE: 2}
+    frame = pd.DataFrame(findings, columns=list(COLUMNS))
+    frame = frame.assign(_o=frame["level"].map(order)).sort_values(["_o", "line"], kind="stable").drop(columns="_o")
+    return frame.astype({"line": "int64"}).reset_index(drop=True)
+
+
+class Locator:
+    """Line and heading of a position in the draft: the nearest 一、 or （一） heading above it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        heads = headings(text)
+        heads = heads[heads["level"] <= 2]
+        self.starts = heads["start"].astype(int).tolist()
+        self.titles = [f"{m}{t}" for m, t in zip(heads["marker"], heads["title"])]
+
+    def line(self, position: int) -> int:
+        """The 1-based line of character ``position``."""
+        return self.text.count("\n", 0, position) + 1
+
+    def heading(self, position: int) -> str:
+        """The heading the position lies under ('' before the first)."""
+        before = [t for s, t in zip(self.starts, self.titles) if s <= position]
+        return before[-1] if before else ""
+
+
+# ---------------------------------------------------------------- parts, title, years
+
+
+def part_findings(text: str, at: Locator) -> list[dict]:
+    """A required part without its heading is an error; 其他需要报告的情况 missing is a warning."""
+    found = set(parts.report_parts(text)["part"])
+    titles = parts.part_titles()
+    out = []
+    for part in (*REQUIRED_PARTS, *OPTIONAL_PARTS):
+        if part in found:
+            continue
+        required = part in REQUIRED_PARTS
+        out.append(
+            _finding(
+                ERROR if required else WARNING,
+                "part_missing",
+                "",
+                0,
+                f"缺少“{titles[part]}”部分（未找到其标题）"
+                + ("" if required else "；规定列有此项，无其他情况可注明“无”"),
+                f"no heading of the part '{titles[part]}'" + ("" if required else " (listed by the regulation)"),
+            )
+        )
+    return out
+
+
+def title_findings(text: str, region: str, year: int) -> list[dict]:
+    """The first line should be the title and name the region and the year."""
+    lines = text.split("\n")
+    number = next((i for i, line in enumerate(lines, 1) if line.strip()), 1)
+    title = lines[number - 1].strip()
+    out = []
+    if len(title) > parts.rules().max_chars or any(mark in title for mark in "。：:"):
+        out.append(_finding(WARNING, "title", "", number, f"首行不是单独的标题：“{title[:30]}…”",
+                            "the first line is not a title of its own"))  # fmt: skip
+    missing = [w for w, ok in (("地区", region in title), ("年度", f"{year}年" in title)) if not ok]
+    if missing:
+        out.append(_finding(WARNING, "title", "", number, f"标题未写明{'和'.join(missing)}（应为{region}、{year}年）",
+                            f"the title does not name the {' and '.join(missing)}"))  # fmt: skip
+    return out
+
+
+def year_findings(text: str, year: int, at: Locator) -> list[dict]:
+    """A 主要举措 heading in another year than the report year, a 安排 heading not in the next year."""
+    expected = {"achievements": year, "plans": year + 1}
+    out = []
+    for row in parts.report_parts(text).itertuples():
+        written = [int(y) for y in _YEAR.findall(row.heading)]
+        want = expected.get(row.part)
+        if want is None or not written or want in written:
+            continue
+        line = text.count("\n", 0, row.start) or 1  # the heading's own line, just above the body
+        zh, en = f"标题年份为{written[0]}年，应为{want}年", f"the heading says {written[0]}, expected {want}"
+        out.append(_finding(WARNING, "year", row.heading, line, zh, en))
+    return out
+
+
+# ---------------------------------------------------------------- figures
+
+
+def figures_of(text: str, region: str, year: int, name: str) -> pd.DataFrame:
+    """The draft's figures as a tidy table, ``source`` = ``name:line:column``, ``start`` kept."""
+    figures = extract_text(text)
+    line_starts = pd.Series([0] + [m.end() for m in re.finditer("\n", text)])
+    starts = figures["start"].astype("int64")
+    lines = line_starts.searchsorted(starts, side="right")
+    columns = starts.to_numpy() - line_starts.to_numpy()[lines - 1] + 1
+    figures["source"] = [f"{name}:{ln}:{col}" for ln, col in zip(lines, columns)]
+    figures["region"], figures["year"] = region, year
+    return tidy.conform(figures).assign(start=starts.to_numpy())
+
+
+def _position(source: object, text: str) -> int:
+    """The character position of a ``file:line:column`` source (0 when it names none)."""
+    found = re.search(r":(\d+):(\d+)", str(source))
+    if not found:
+        return 0
+    line, column = int(found.group(1)), int(found.group(2))
+    offsets = [0] + [m.end() for m in re.finditer("\n", text)]
+    return offsets[min(line, len(offsets)) - 1] + column - 1
+
+
+def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
+    """The draft's figures checked alone (:func:`checks.check`): relations, rates, one value per indicator."""
+    from fazhi_analysis import checks  # checks exposes check_draft: imported here, not at the top
+
+    found = checks.check(figures)
+    found = found[found["rule"].isin(FIGURE_RULES)]
+    out = []
+    for row in found.itertuples():
+        where = _position(str(row.source).split(";")[0].split("、")[0], at.text)
+        zh = _ID_IN_BRACKETS.sub("", str(row.message_zh))  # the reader sees names, not ids
+        out.append(_finding(FIGURE_RULES[row.rule], row.rule, at.heading(where), at.line(where) if where else 0,
+                            zh, row.message_en))  # fmt: skip
+    return out
+
+
+def _tolerance(value: float, raw: object, approx: bool) -> float:
+    """Half a unit of the draft's last written digit, in base units (``1547万元`` → 5000 元); 10 % when approximate."""
+    from fazhi_analysis.checks import APPROX_TOLERANCE
+
+    number = _NUMBER.search(str(raw)) if isinstance(raw, str) else None
+    tolerance = 1e-9 * max(abs(value), 1.0)
+    if number and float(number.group(0)):
+        decimals = len(number.group(1) or "")
+        tolerance = max(tolerance, 0.5 * 10**-decimals * abs(value / float(number.group(0))))
+    return max(tolerance, APPROX_TOLERANCE * abs(value)) if approx else tolerance
+
+
+def table_findings(figures: pd.DataFrame, table: pd.DataFrame | None, at: Locator) -> list[dict]:
+    """Figures of the draft that disagree, beyond rounding, with the departments' tables (spreadsheet rows)."""
+    if table is None or figures.empty:
+        return []
+    region, year = figures["region"].iloc[0], int(figures["year"].iloc[0])
+    theirs = analysis.select(table, region, year)
+    theirs = theirs[theirs["source"].astype(str).str.contains("#", regex=False) & theirs["indicator"].notna()]
+    out = []
+    names = catalog.indicators()["name"]
+    for row in figures[figures["indicator"].notna()].itertuples():
+        for other in theirs[theirs["indicator"] == row.indicator].itertuples():
+            approx = bool(row.approx is True or other.approx is True)
+            if abs(float(row.value) - float(other.value)) <= _tolerance(float(row.value), row.raw, approx):
+                continue
+            mine = format_figure(row.value, row.unit, row.approx, row.raw)
+            given = format_figure(other.value, other.unit, other.approx)
+            name, where = names.get(row.indicator, row.label), int(row.start)
+            zh = f"{name}：草稿写{mine}，部门报表为{given}（{other.source}）"
+            en = f"{row.indicator}: the draft says {row.value:g}, the table {other.value:g} ({other.source})"
+            out.append(_finding(ERROR, "table_conflict", at.heading(where), at.line(where), zh, en))
+    return out
+
+
+def _previous_table(previous: str | Path | pd.DataFrame | None, table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Last year's figures: a tidy table given or read, a report text extracted, else ``table``."""
+    if previous is None:
+        return table
+    if isinstance(previous, pd.DataFrame):
+        return previous
+    path = Path(previous)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return analysis.load_table(path)
+    text = decode.read_report_text(path)
+    region, year = detect_region_year(text)
+    if not year:
+        raise InputError(f"{path}: 无法确定上年报告的年度 / cannot tell the year of the previous report")
+    return figures_of(text, str(region or ""), int(year), path.name).assign(_any_region=True)
+
+
+def previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, region: str, year: int) -> list[dict]:
+    """Indicators reported the year before and not in the draft: one warning each, in catalog order."""
+    if previous is None or previous.empty:
+        return []
+    same_region = previous["region"] == region
+    if "_any_region" in previous.columns:  # a report text given as last year's: its region is the draft's
+        same_region = pd.Series(True, index=previous.index)
+    before = previous[same_region & (previous["year"] == year - 1) & previous["indicator"].notna()]
+    now = set(figures["indicator"].dropna())
+    names = catalog.indicators()["name"]
+    gone = [i for i in names.index if i in set(before["indicator"]) and i not in now]
+    return [
+        _finding(
+            WARNING, "dropped", "", 0, f"上年报告了“{names[i]}”，本稿未见", f"{i} was reported in {year - 1}, not now"
+        )
+        for i in gone
+    ]
+
+
+# ---------------------------------------------------------------- deadline
+
+
+def load_deadlines(root: str | Path | None = None) -> dict[str, str]:
+    """The deadlines by level: the bundled ``deadlines.yaml``, entries of the project's own file winning.
+
+    Raises:
+        InputError: A file that is no mapping, or a date that is not ``MM-DD``.
+    """
+    bundled = resources.files("fazhi_analysis").joinpath(DEADLINES_FILE).read_text(encoding="utf-8")
+    found = dict(yaml.safe_load(bundled))
+    own = project.find(root).root / DEADLINES_FILE
+    if own.is_file():
+        loaded = yaml.safe_load(own.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise InputError(f"{own}: 应为“级别: 月-日”的映射 / must map level to MM-DD")
+        found.update(loaded)
+    for level, day in found.items():
+        if not re.fullmatch(r"\d\d-\d\d", str(day)) or not _valid(str(day)):
+            raise InputError(
+                f"{own if own.is_file() else DEADLINES_FILE}: {level} 的日期 {day!r} 应为 MM-DD / not MM-DD"
+            )
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def _valid(day: str) -> bool:
+    try:
+        date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day
+    except ValueError:
+        return False
+    return True
+
+
+def deadline_finding(year: int, level: str, today: date, deadlines: dict[str, str]) -> dict:
+    """The deadline of the report of ``year`` at ``level`` (in ``year + 1``): a warning when passed, else a note."""
+    day = deadlines.get(level, deadlines.get("county", "04-01"))
+    due = date(year + 1, int(day[:2]), min(int(day[3:]), 28 if day[:2] == "02" else 31))
+    left = (due - today).days
+    if left < 0:
+        return _finding(WARNING, "deadline", "", 0, f"已过报送期限 {due:%Y年%m月%d日}（{-left}天）",
+                        f"the deadline {due:%Y-%m-%d} passed {-left} days ago")  # fmt: skip
+    return _finding(
+        NOTE, "deadline", "", 0, f"报送期限 {due:%Y年%m月%d日}，还有{left}天", f"due {due:%Y-%m-%d}, {left} days left"
+    )
+
+
+# ---------------------------------------------------------------- output
+
+
+def as_text(findings: pd.DataFrame) -> str:
+    """One line per finding: ``错误 第34行（二、存在的不足）：…``; a closing count.
+
+    Example:
+        >>> f = _frame([_finding(ERROR, "part_missing", "", 0, "缺少“存在的不足和原因”部分", "")])
+        >>> print(as_text(f))
+        错误 全文：缺少“存在的不足和原因”部分
+        错误 1，警告 0，提示 0
+    """
+    lines = []
+    for row in findings.itertuples():
+        where = f"第{row.line}行" if row.line else "全文"
+        where += f"（{row.heading}）" if row.heading else ""
+        lines.append(f"{LEVELS_ZH[row.level]} {where}：{row.message_zh}")
+    counts = findings["level"].value_counts()
+    lines.append("，".join(f"{LEVELS_ZH[k]} {int(counts.get(k, 0))}" for k in (ERROR, WARNING, NOTE)))
+    return "\n".join(lines)
+
+
+def write(findings: pd.DataFrame, fmt: str, out: str | Path | None) -> None:
+    """Write the findings as ``text`` or ``json`` (to ``out`` or stdout), or ``xlsx`` (``out`` required; cells defused).
+
+    Raises:
+        InputError: An unknown format, or xlsx without ``out``.
+    """
+    if fmt == "json":
+        write_records(findings, "json", out)
+    elif fmt == "xlsx":
+        if out is None:
+            raise InputError("xlsx 格式需要 --out 输出文件 / --format xlsx needs --out FILE")
+        shown = findings.assign(level=findings["level"].map(LEVELS_ZH)).rename(columns=COLUMNS_ZH)
+        write_file(shown, Path(out).with_suffix(".xlsx"))
+    elif fmt == "text":
+        text = as_text(findings) + "\n"
+        if out is None:
+            print(text, end="")
+        else:
+            with atomic_path(out) as tmp:
+                tmp.write_text(text, encoding="utf-8")
+    else:
+        raise InputError(f"未知格式 / unknown format: {fmt}; 可选 / choose from: text,json,xlsx")
