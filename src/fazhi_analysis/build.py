@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import parts, sheet_layout
-from fazhi_analysis.ingest.decode import read_report_text
+from fazhi_analysis.ingest import parts, review, sheet_layout
+from fazhi_analysis.ingest.decode import DOCX_SUFFIXES, read_docx_tables, read_report_text
 from fazhi_analysis.ingest.discover import (
     report_files,
     sidecar,
@@ -27,7 +27,7 @@ from fazhi_analysis.ingest.discover import (
     source_name,
     spreadsheet_files,
 )
-from fazhi_analysis.ingest.extract import detect_region_year, extract_text
+from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
 from fazhi_analysis.table import manifest, tidy
 from fazhi_analysis.table.write import write_table
 
@@ -41,10 +41,7 @@ def identify(path: Path, text: str) -> tuple[str, int]:
     Raises:
         InputError: when neither can be found, naming the file and how to fix it.
     """
-    region, year = detect_region_year(text)
-    meta = sidecar(path)
-    region = region or meta.get("region") or sheet_layout.region_in(path.stem)
-    year = year or meta.get("year") or sheet_layout.year_in(path.stem)
+    region, year = _identity(path, text)
     if not region or not year:
         missing = "、".join(x for x, v in (("地区 region", region), ("年度 year", year)) if not v)
         name = sidecar_path(path).name
@@ -55,10 +52,91 @@ def identify(path: Path, text: str) -> tuple[str, int]:
     return str(region), int(year)
 
 
+def _identity(path: Path, text: str) -> tuple[str | None, int | None]:
+    """Region and year as :func:`identify` finds them, None for what is not found."""
+    region, year = detect_region_year(text)
+    meta = sidecar(path)
+    region = region or meta.get("region") or sheet_layout.region_in(path.stem)
+    year = year or meta.get("year") or sheet_layout.year_in(path.stem)
+    return (str(region) if region else None), (int(year) if year else None)
+
+
 def _read_identified(path: Path, limits: Mapping[str, int] | None) -> tuple[str, str, int]:
     """The text of a report (within the text ``limits``) with its region and year (:func:`identify`)."""
-    text = read_report_text(path, **{k: v for k, v in (limits or {}).items() if k in TEXT_LIMITS})
+    text = read_report_text(path, **_text_limits(limits))
     return (text, *identify(path, text))
+
+
+def _report_texts(
+    files: list[Path], raw_dir: Path, limits: Mapping[str, int] | None
+) -> Iterator[tuple[Path, str, str, str, int]]:
+    """(path, source name, text, region, year) of each report file; a ``.docx`` of tables only is passed over.
+
+    Raises:
+        InputError: a file is unreadable or its region or year cannot be told (:func:`identify`).
+    """
+    for path in files:
+        text = read_report_text(path, **_text_limits(limits), allow_empty=path.suffix.lower() in DOCX_SUFFIXES)
+        if text.strip():  # else its tables are read by _docx_tables
+            yield (path, source_name(path, raw_dir), text, *identify(path, text))
+
+
+def review_sheet(
+    raw_dir: Path | None = None,
+    out: Path | None = None,
+    *,
+    below: float = review.REVIEW_BELOW,
+    limits: Mapping[str, int] | None = None,
+) -> tuple[Path, int]:
+    """Write the review sheet of the report texts under ``raw_dir`` (:mod:`fazhi_analysis.ingest.review`).
+
+    Figures are read as :func:`build` reads them; overrides already in ``raw_dir`` fill the 指标编号 column.
+
+    Args:
+        raw_dir: the inputs (default: the project's ``data/raw``).
+        out: the xlsx to write (default: the project's ``reports/review.xlsx``).
+        below: mapped figures less sure than this are reviewed too.
+        limits: as for :func:`build_checked`.
+
+    Returns:
+        The file written and the number of figures in it.
+
+    Raises:
+        InputError: no report text, an unreadable input or overrides file.
+    """
+    raw_dir = Path(raw_dir or project.find().raw)
+    files = report_files(raw_dir) if raw_dir.is_dir() else []
+    frames = [
+        located(extract_candidates(text), text, rel).assign(region=region, year=year)
+        for _, rel, text, region, year in _report_texts(files, raw_dir, limits)
+    ]
+    if not frames:
+        raise InputError(f"{raw_dir}: 没有报告文本（.txt/.docx/.pdf/.html）/ no report texts found")
+    found = review.find_overrides(raw_dir)
+    table = review.review_table(
+        pd.concat(frames, ignore_index=True), review.read_overrides(found) if found else None, below
+    )
+    out = Path(out or project.find().reports / "review.xlsx")
+    return review.write_review(table, out), len(table)
+
+
+def _text_limits(limits: Mapping[str, int] | None) -> dict[str, int]:
+    """The limits of ``limits`` that apply to a report text."""
+    return {k: v for k, v in (limits or {}).items() if k in TEXT_LIMITS}
+
+
+def located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
+    """``figures`` of ``text`` with ``source`` = ``rel:line:column`` of each (1-based), from their ``start``.
+
+    Example:
+        >>> located(extract_text("一\\n收到申请11件。"), "一\\n收到申请11件。", "a.txt")["source"].tolist()
+        ['a.txt:2:5']
+    """
+    starts = figures["start"].astype("int64")
+    line_starts = pd.Series([0] + [m.end() for m in re.finditer("\n", text)])
+    line = line_starts.searchsorted(starts, side="right")
+    column = starts.to_numpy() - line_starts.to_numpy()[line - 1] + 1
+    return figures.assign(source=[f"{rel}:{ln}:{col}" for ln, col in zip(line, column)])
 
 
 def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
@@ -67,15 +145,12 @@ def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = N
     ``limits`` may hold ``max_text_bytes`` and ``max_unzipped_bytes`` (see :func:`read_report_text`).
     """
     text, region, year = _read_identified(path, limits)
-    figures = extract_text(text)
-    rel = source_name(path, raw_dir)
-    starts = figures["start"].astype("int64")
-    line_starts = pd.Series([0] + [m.end() for m in re.finditer("\n", text)])
-    line = line_starts.searchsorted(starts, side="right")
-    column = starts.to_numpy() - line_starts.to_numpy()[line - 1] + 1
-    figures["source"] = [f"{rel}:{ln}:{col}" for ln, col in zip(line, column)]
-    figures["region"], figures["year"] = region, year
-    return tidy.conform(figures)
+    return _figures_table(text, region, year, source_name(path, raw_dir))
+
+
+def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
+    """The tidy rows of a report's text (sources named after ``rel``)."""
+    return tidy.conform(located(extract_text(text), text, rel).assign(region=region, year=year))
 
 
 def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
@@ -119,15 +194,58 @@ def build_checked(
         )
         if not quiet:
             print(cleaned.summary(), file=sys.stderr)
-    table = build(raw_dir, processed_dir, quiet=quiet, extra=cleaned.table if cleaned else None, limits=limits)
-    rejects = cleaned.rejects if cleaned else clean.clean_sheets([]).rejects
-    findings = checks.check(table)
+    docx_rows, docx_rejects, docx_notes = _docx_tables(raw_dir, limits)
+    extra = [t for t in (cleaned.table if cleaned else None, docx_rows) if t is not None]
+    table, notes = _build(
+        raw_dir, processed_dir, quiet=quiet, extra=pd.concat(extra, ignore_index=True) if extra else None, limits=limits
+    )
+    rejects = pd.concat(
+        [cleaned.rejects if cleaned else clean.clean_sheets([]).rejects, *docx_rejects], ignore_index=True
+    )
+    findings = pd.concat([checks.check(table), docx_notes, notes], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
     written += [(processed_dir / parts.PARTS_STEM).with_suffix(ext) for ext in (".parquet", ".csv")]
     written += [*write_table(findings, processed_dir / "findings"), *write_table(rejects, processed_dir / "rejects")]
     manifest.write(processed_dir, written)  # last: it says these six files are one build
     return table, findings, rejects
+
+
+def _docx_tables(
+    raw_dir: Path, limits: Mapping[str, int] | None
+) -> tuple[pd.DataFrame | None, list[pd.DataFrame], pd.DataFrame]:
+    """The rows of the tables inside the ``.docx`` reports (sources ``report.docx#表1!B3``), their rejected cells,
+    and a warning (rule ``docx_table``) for each table with figures that the spreadsheet cleaner cannot read.
+
+    Each table is cleaned as a sheet of its own, its region and year defaulting to the report's
+    (:func:`identify`, not required here: a table may name them). A table without numbers is no table of figures.
+    """
+    from fazhi_analysis.checks import FINDING_COLUMNS, FINDING_DTYPES, WARNING
+    from fazhi_analysis.ingest import clean
+
+    rows, rejects, notes = [], [], []
+    docx = [p for p in (report_files(raw_dir) if raw_dir.is_dir() else []) if p.suffix.lower() in DOCX_SUFFIXES]
+    for path in docx:
+        sheets = read_docx_tables(path, label=source_name(path, raw_dir), **_text_limits(limits))
+        sheets = [s for s in sheets if (sheet_layout.cell_kinds(s.filled) == sheet_layout.NUMBER).any()]
+        if not sheets:
+            continue
+        text = read_report_text(path, **_text_limits(limits), allow_empty=True)
+        defaults = {path: _identity(path, text)}
+        for sheet in sheets:
+            try:
+                result = clean.clean_sheets([sheet], defaults=defaults)
+            except InputError as exc:
+                zh, en = str(exc).split(" / ", 1) if " / " in str(exc) else (str(exc), str(exc))
+                notes.append(
+                    {"level": WARNING, "source": sheet.where, "rule": "docx_table"}
+                    | {"message_zh": f"{zh}（此表未读入）", "message_en": f"{en} (table not read)"}
+                )
+                continue
+            rows.append(result.table)
+            rejects.append(result.rejects)
+    found = pd.DataFrame(notes, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
+    return (pd.concat(rows, ignore_index=True) if rows else None), rejects, found
 
 
 def _folders(raw_dir: Path | None, processed_dir: Path | None) -> tuple[Path, Path]:
@@ -153,20 +271,43 @@ def build(
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
 
+    The analysts' overrides (``overrides.xlsx`` or ``.csv`` in ``raw_dir``, :mod:`fazhi_analysis.ingest.review`)
+    win over the automatic mapping; an override whose figure is gone is a warning of :func:`build_checked`'s
+    findings (printed here unless ``quiet``).
+
     Raises:
-        InputError: ``raw_dir`` is missing or holds no input, or an input is unreadable.
+        InputError: ``raw_dir`` is missing or holds no input, an input is unreadable, an override names
+            an unknown id.
     """
+    table, notes = _build(raw_dir, processed_dir, quiet=quiet, extra=extra, limits=limits)
+    if not quiet:
+        for message in notes["message_zh"]:
+            print(f"  [warning] {message}", file=sys.stderr)
+    return table
+
+
+def _build(
+    raw_dir: Path | None,
+    processed_dir: Path | None,
+    *,
+    quiet: bool,
+    extra: pd.DataFrame | None,
+    limits: Mapping[str, int] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What :func:`build` does; returns the table and the findings of the overrides (rule ``override``)."""
     raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
     files = report_files(raw_dir)
     if not files and extra is None:
-        raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx）/ no report files found")
+        raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx/.pdf/.html）/ no report files found")
+    overrides_file = review.find_overrides(raw_dir)
+    overrides = review.read_overrides(overrides_file) if overrides_file else None  # read first: a bad one stops early
     frames, part_frames = [], [parts.empty_table()]
-    for number, path in enumerate(files, 1):
-        frame = report_table(path, raw_dir, limits)
+    for number, (path, rel, text, region, year) in enumerate(_report_texts(files, raw_dir, limits), 1):
+        frame = _figures_table(text, region, year, rel)
         frames.append(frame)
-        part_frames.append(report_parts_table(path, raw_dir, limits))
+        part_frames.append(parts.parts_table(text, region, year, rel))
         if not quiet:
             mapped = int(frame["indicator"].notna().sum())
             print(
@@ -178,7 +319,11 @@ def build(
 
         known = pd.concat([f["region"] for f in frames]) if frames else pd.Series([], dtype=tidy.TIDY_DTYPES["region"])
         frames.append(tidy.conform(harmonize_regions(extra, known.dropna().unique())))
-    table = tidy.sort(pd.concat(frames, ignore_index=True))
+    table = tidy.conform(pd.concat(frames, ignore_index=True)) if frames else tidy.empty()
+    notes = review.findings([], "")
+    if overrides is not None:
+        table, notes = review.apply_overrides(table, overrides, source_name(overrides_file, raw_dir))
+    table = tidy.sort(table)
     write_table(table, processed_dir / TABLE_STEM)
     write_table(pd.concat(part_frames, ignore_index=True), processed_dir / parts.PARTS_STEM)
-    return table
+    return table, notes

@@ -64,6 +64,8 @@ RULES = (
     "completeness",
     "rate_mismatch",
     "outlier",
+    "override",  # written by fazhi build (ingest.review): an analyst's override whose figure is gone
+    "docx_table",  # written by fazhi build: a .docx table with figures but no header row, not read
 )
 APPROX_TOLERANCE = 0.10
 DEFAULT_OUTLIER_THRESHOLD = 1.0

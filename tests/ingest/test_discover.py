@@ -23,6 +23,7 @@ def test_inputs_are_found_recursively_in_order_without_hidden_and_lock_files(tmp
     assert [p.relative_to(tmp_path).as_posix() for p in discover.report_files(tmp_path)] == [
         "a.DOCX",
         "b.txt",
+        "f.pdf",
         "sub/c.md",
     ]
     assert [p.relative_to(tmp_path).as_posix() for p in discover.spreadsheet_files(tmp_path)] == ["d.csv", "sub/e.XLSX"]

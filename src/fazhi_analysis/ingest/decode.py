@@ -1,64 +1,103 @@
-"""Read a report's text from ``.txt`` (UTF-8 or UTF-16 with BOM, UTF-8, GB18030/GBK) or ``.docx``; decode text bytes.
+"""Read a report's text from ``.txt`` (UTF-8 or UTF-16 with BOM, UTF-8, GB18030/GBK), ``.docx``, ``.pdf`` or a saved
+web page (``.html``/``.htm``, see :mod:`~fazhi_analysis.ingest.formats`); decode text bytes.
 
 Every failure is an :class:`~fazhi_analysis.errors.InputError` naming the file and the reason.
 
 Inputs are bounded before they are read: a report text may hold at most :data:`MAX_TEXT_BYTES`
-bytes (the file, or the text of a ``.docx``), and a zip container (``.docx``, ``.xlsx``) may
-decompress to at most :data:`MAX_UNZIPPED_BYTES` in all (:func:`check_archive`, :class:`Budget`).
+bytes (the file, the text of a ``.docx`` or a PDF, a web page), and a zip container (``.docx``, ``.xlsx``) may
+decompress to at most :data:`MAX_UNZIPPED_BYTES` in all (:func:`check_archive`, :class:`Budget`); a PDF file
+(compressed streams and images too) may be at most that large.
 """
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import formats
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 DOCX_SUFFIXES = (".docx",)
-REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES
+REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + formats.PDF_SUFFIXES + formats.HTML_SUFFIXES
 MAX_TEXT_BYTES = 50 * 1024**2  # a report text (a long annual report is well under 1 MB)
 MAX_UNZIPPED_BYTES = 200 * 1024**2  # all members of a .docx or .xlsx, decompressed
 _CHUNK = 1024**2
 
 
 def read_report_text(
-    path: str | Path, *, max_text_bytes: int | None = None, max_unzipped_bytes: int | None = None
+    path: str | Path,
+    *,
+    max_text_bytes: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    allow_empty: bool = False,
 ) -> str:
     """The decoded text of a report file, with ``\\r\\n`` folded to ``\\n``.
 
     Args:
-        path: a ``.txt`` (or ``.text``, ``.md``) or ``.docx`` file.
+        path: a ``.txt`` (or ``.text``, ``.md``), ``.docx``, ``.pdf``, ``.html`` or ``.htm`` file.
         max_text_bytes: the largest text accepted, in bytes (default :data:`MAX_TEXT_BYTES`).
-        max_unzipped_bytes: the largest decompressed size of a ``.docx`` (default :data:`MAX_UNZIPPED_BYTES`).
+        max_unzipped_bytes: the largest decompressed size of a ``.docx``, and the largest PDF file
+            (default :data:`MAX_UNZIPPED_BYTES`).
+        allow_empty: return ``""`` for a file without text (a ``.docx`` that holds only tables) instead of raising.
 
     Raises:
-        InputError: missing path, a folder, an empty, binary or too large file, undecodable bytes.
+        InputError: missing path, a folder, an empty, binary or too large file, undecodable bytes,
+            a PDF without a text layer (a scan).
     """
     path = Path(path)
     max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
+    max_container = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
+    suffix = path.suffix.lower()
+    data = _read_input(path, max_container if suffix in DOCX_SUFFIXES + formats.PDF_SUFFIXES else max_text)
+    if suffix in formats.PDF_SUFFIXES:
+        text = formats.pdf_text(path, data, max_text)
+    elif suffix in DOCX_SUFFIXES or data[:4] == b"PK\x03\x04":
+        text = _read_docx(path, data, max_unzipped_bytes)
+    elif suffix in formats.HTML_SUFFIXES:
+        text = formats.html_text(data, path)
+    else:
+        text = decode(path, data)
+    check_size(path, len(text.encode("utf-8")), max_text, "文本", "text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip() and not allow_empty:
+        raise InputError(f"{path}: 文件没有文字内容 / file has no text")
+    return text
+
+
+def _read_input(path: Path, limit: int) -> bytes:
+    """The bytes of an input file of at most ``limit`` bytes.
+
+    Raises:
+        InputError: missing, a folder, too large or empty.
+    """
     if not path.exists():
         raise InputError(f"{path}: 文件不存在 / file not found")
     if path.is_dir():
         raise InputError(f"{path}: 是文件夹而非文件 / is a directory, not a file")
-    is_docx = path.suffix.lower() in DOCX_SUFFIXES
-    size = path.stat().st_size
-    if not is_docx:
-        check_size(path, size, max_text, "文本", "text")
+    check_size(path, path.stat().st_size, limit, "文件", "file")
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: 文件为空 / file is empty")
-    if is_docx or data[:4] == b"PK\x03\x04":
-        text = _read_docx(path, data, max_unzipped_bytes)
-        check_size(path, len(text.encode("utf-8")), max_text, "文本", "text")
-    else:
-        text = decode(path, data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"{path}: 文件没有文字内容 / file has no text")
-    return text
+    return data
+
+
+def read_docx_tables(path: str | Path, *, label: str | None = None, max_unzipped_bytes: int | None = None) -> list:
+    """The tables of a ``.docx`` as sheets ``表1``, ``表2`` … for the spreadsheet cleaner (:func:`formats.docx_sheets`).
+
+    Args:
+        path: the ``.docx`` file.
+        label: how sources name the file (default: its name); a cell's source reads ``label#表1!B3``.
+        max_unzipped_bytes: as for :func:`read_report_text`.
+
+    Raises:
+        InputError: as for :func:`read_report_text`.
+    """
+    path = Path(path)
+    limit = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
+    document = formats.open_docx(path, _read_input(path, limit), max_unzipped_bytes)
+    return formats.docx_sheets(path, document, label or path.name)
 
 
 def too_large(
@@ -157,14 +196,6 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
 
 
 def _read_docx(path: Path, data: bytes, max_unzipped_bytes: int | None) -> str:
-    """The paragraphs of a ``.docx`` file, a line each (its decompressed size checked first)."""
-    import docx  # imported here: python-docx is only needed for .docx input
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            check_archive(path, archive, max_unzipped_bytes)
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: 不是有效的 .docx 文件 / not a valid .docx file ({exc})") from None
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    """The paragraphs of a ``.docx`` file, a line each (its tables: :func:`read_docx_tables`)."""
+    document = formats.open_docx(path, data, max_unzipped_bytes)
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)  # type: ignore[attr-defined]

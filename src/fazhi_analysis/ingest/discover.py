@@ -3,7 +3,9 @@
 An input is a file whose suffix says what it is (:data:`~fazhi_analysis.ingest.decode.REPORT_SUFFIXES`,
 :data:`~fazhi_analysis.ingest.sheets.SUFFIXES`); hidden files (``.name``) and the lock files an office
 program leaves beside an open document (``~$name``) are not. Folders are searched recursively, and
-files come in a stable (sorted) order.
+files come in a stable (sorted) order. Report texts are ``.txt``/``.md``, ``.docx``, ``.pdf`` and saved web
+pages (``.html``/``.htm``). The analysts' overrides (``overrides.xlsx``/``overrides.csv`` at the top of
+the folder, see :mod:`fazhi_analysis.ingest.review`) are not departments' spreadsheets.
 
 A sidecar ``<file>.meta.yaml`` beside an input gives its region and year when the input does not
 (``region: 达坂城区``, ``year: 2024``).
@@ -26,6 +28,7 @@ from fazhi_analysis.ingest.sheets import SUFFIXES as SPREADSHEET_SUFFIXES
 
 SIDECAR_SUFFIX = ".meta.yaml"
 _NOT_INPUTS = (".", "~$")  # name prefixes of hidden files and office lock files
+OVERRIDE_NAMES = ("overrides.xlsx", "overrides.csv")  # the review loop's file in data/raw/, not a table
 
 
 def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
@@ -38,13 +41,14 @@ def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
 
 
 def report_files(folder: Path) -> list[Path]:
-    """Report texts (``.txt``, ``.docx`` …) under ``folder`` (recursively), in a stable order."""
+    """Report texts (``.txt``, ``.docx``, ``.pdf``, ``.html`` …) under ``folder`` (recursively), in a stable order."""
     return files_under(folder, REPORT_SUFFIXES)
 
 
 def spreadsheet_files(folder: Path) -> list[Path]:
-    """Departments' spreadsheets (CSV, XLSX) under ``folder`` (recursively), in a stable order."""
-    return files_under(folder, SPREADSHEET_SUFFIXES)
+    """Departments' spreadsheets (CSV, XLSX) under ``folder`` (recursively), in a stable order; no overrides file."""
+    overrides = {folder / name for name in OVERRIDE_NAMES}
+    return [path for path in files_under(folder, SPREADSHEET_SUFFIXES) if path not in overrides]
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
