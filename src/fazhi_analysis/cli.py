@@ -218,7 +218,8 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
         _cmd_extract,
         help="从报告文本中提取数字 / extract the figures of a report's text",
         description=(
-            "从一份报告（.txt UTF-8/GBK 或 .docx）中找出每个数字，换算到基本单位，并对应到指标目录。\n"
+            "从一份报告（.txt UTF-8/GBK、.docx、.pdf 文字层或另存的网页 .html）中找出每个数字，\n"
+            "换算到基本单位，并对应到指标目录。\n"
             "Find every figure of a report, fold 万/亿 into the value and map it to a catalog indicator.\n\n"
             "JSON records: indicator, label, section, value, unit, approx, raw, start, end, sentence,\n"
             "confidence, reason (start/end: character offsets of raw in the decoded text, end exclusive;\n"
@@ -233,7 +234,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
             "  fazhi extract report.txt --min-confidence 0   # every id the mapper chose / 保留全部候选指标"
         ),
     )
-    p.add_argument("path", help="报告文件 / report file (.txt or .docx)")
+    p.add_argument("path", help="报告文件 / report file (.txt, .docx, .pdf, .html)")
     p.add_argument("--region", help="地区，缺省时从报告正文识别 / region (default: detected from the text)")
     p.add_argument("--year", type=int, help="年度，缺省时从报告正文识别 / year (default: detected from the text)")
     p.add_argument(
@@ -270,7 +271,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
         _cmd_build,
         help="由 data/raw/ 生成整洁指标表 / build the tidy table from data/raw/",
         description=(
-            "读取 data/raw/ 下的报告文本（.txt/.docx）和部门表格（.csv/.xlsx），合并、校验，生成\n"
+            "读取 data/raw/ 下的报告（.txt/.docx/.pdf/.html，.docx 中的表格按表格读）和部门表格（.csv/.xlsx），\n"
+            "合并、校验，生成 "
             "data/processed/indicators.{parquet,csv}，以及 findings（校验结果）和 rejects（拒收单元格）。\n"
             "Read the report texts and the departments' tables under data/raw/, merge and check them, and write\n"
             "the tidy table plus the findings and rejects (parquet and csv). Same inputs, byte-identical outputs.\n"
@@ -286,6 +288,55 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--raw", type=Path, help="输入文件夹 / input folder (default: PROJECT/data/raw)")
     p.add_argument("--processed", type=Path, help="输出文件夹 / output folder (default: PROJECT/data/processed)")
     _add_limits(p)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from fazhi_analysis import build
+
+    path, rows = build.review_sheet(raw_dir=args.raw, out=args.output, below=args.below, limits=_limits(args))
+    print(f"{rows} 个待复核数字 / figures to review → {path}", file=sys.stderr)
+    print(path)
+    return 0
+
+
+def _add_review(sub: argparse._SubParsersAction) -> None:
+    from fazhi_analysis.ingest import review
+
+    p = _command(
+        sub,
+        "review",
+        _cmd_review,
+        help="导出待复核的数字，供人工指定指标 / write the figures to review to an xlsx",
+        description=(
+            "把报告文本中未对应指标或置信度低于 --below 的数字写入 Excel：句子、数字、数值、单位、来源、\n"
+            "当前指标及置信度和理由、候选指标及得分，以及空白的“指标编号”列（可从指标目录中选择）。\n"
+            "填好后另存为 data/raw/overrides.xlsx（或同样列的 overrides.csv），fazhi build 会以它为准：\n"
+            "填指标编号即指定指标，填 - 或 无 表示不对应任何指标；以“来源”（文件:行:列）为键。\n"
+            "报告文本改动后来源对不上的行不会被套用，并在 findings 中给出警告。\n"
+            "Write the figures without an indicator, or less sure than --below, to an xlsx with an empty 指标编号\n"
+            "column. Saved as data/raw/overrides.xlsx (or .csv), fazhi build applies it over the automatic\n"
+            "mapping (an id, or - / 无 for none), keyed by the source file:line:column; a row whose figure is\n"
+            "gone after the text changed is not applied and is reported as a warning finding."
+        ),
+        examples=(
+            "  fazhi review                      # → reports/review.xlsx\n"
+            "  cp reports/review.xlsx data/raw/overrides.xlsx   # 填好“指标编号”后 / after filling 指标编号\n"
+            "  fazhi build"
+        ),
+    )
+    p.add_argument("--raw", type=Path, help="输入文件夹 / input folder (default: PROJECT/data/raw)")
+    p.add_argument(
+        "-o", "--output", type=Path, help="输出文件 .xlsx / output file (default: PROJECT/reports/review.xlsx)"
+    )
+    p.add_argument(
+        "--below",
+        type=_confidence,
+        default=review.REVIEW_BELOW,
+        metavar="X",
+        help=f"已对应但置信度低于 X 的数字也列出 / also list mapped figures less sure than X "
+        f"(default: {review.REVIEW_BELOW})",
+    )
+    _add_limits(p, cells=False)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -658,6 +709,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_catalog,
     _add_extract,
     _add_build,
+    _add_review,
     _add_validate,
     _add_report,
     _add_check_draft,

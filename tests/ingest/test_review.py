@@ -168,3 +168,10 @@ def test_both_override_files_are_refused_and_neither_is_a_department_table(raw):
     (raw / "overrides.xlsx").write_bytes(b"")
     with pytest.raises(InputError, match="keep one"):
         review.find_overrides(raw)
+
+
+def test_fazhi_review_writes_the_sheet_into_the_project(raw, tmp_path):
+    done = run_fazhi("review", "--project", str(tmp_path), "--below", "0.7")
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == tmp_path / "reports" / "review.xlsx"
+    assert "2 个待复核数字" in done.stderr and len(_rows(tmp_path / "reports" / "review.xlsx")) == 2
