@@ -43,6 +43,7 @@ _API = {
     "check_draft": "fazhi_analysis.checks",
     "build_checked": "fazhi_analysis.build",
     "run_report": "fazhi_analysis.report.run",
+    "run_batch": "fazhi_analysis.report.batch",
     "to_docx": "fazhi_analysis.report.docx",
     "format_figure": "fazhi_analysis.table.wording",
     "TidyTable": "fazhi_analysis.table.tidy",

@@ -192,15 +192,16 @@ def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str) -> s
 
 
 def _side_frames(data_path: Path) -> dict[str, pd.DataFrame]:
-    """The table and the side tables beside it (those that exist and can be read)."""
+    """The table and the side tables the notebooks read beside it: those of the table's own build (as they do)."""
     import pandas as pd
 
     from fazhi_analysis import analysis
+    from fazhi_analysis.table import manifest
 
     frames = {"table": analysis.load_table(data_path)}
     for name in SIDE_TABLES:
         path = data_path.with_name(name)
-        if data_path.suffix == ".parquet" and path.is_file():
+        if path.is_file() and manifest.same_build(data_path, path):
             try:
                 frames[name] = pd.read_parquet(path)
             except Exception:  # an unreadable side table: the notebook will not use it either
@@ -398,6 +399,11 @@ def run_batch(
     specs = []
     for job in jobs:
         key = input_hash(job, frames, shared[job.kind])
+        try:
+            job.folder(out)
+        except InputError as exc:  # a region that cannot name a folder: this job fails, the others run
+            tracker.add(Outcome(job, "failed", key, error=str(exc)))
+            continue
         if not force and _unchanged(job, out, key, wanted):
             tracker.add(Outcome(job, "skipped", key, paths=_existing(job, out)))
             continue
@@ -448,7 +454,8 @@ def _hash_file(job: BatchJob, out: Path) -> Path:
 def _unchanged(job: BatchJob, out: Path, key: str, wanted: tuple[str, ...]) -> bool:
     stored = _hash_file(job, out)
     folder = job.folder(out)
-    have = all((folder / f"{job.stem}.{fmt}").is_file() for fmt in wanted)
+    kinds = [fmt for fmt in wanted if job.kind == "report" or fmt != "docx"]  # an overview has no Word draft
+    have = all((folder / f"{job.stem}.{fmt}").is_file() for fmt in kinds)
     return have and stored.is_file() and stored.read_text(encoding="utf-8").strip() == key
 
 
@@ -457,7 +464,7 @@ def _existing(job: BatchJob, out: Path) -> dict[str, str]:
     folder = job.folder(out)
     return {
         fmt: (folder / f"{job.stem}.{fmt}").relative_to(out).as_posix()
-        for fmt in ("ipynb", *run.FORMATS)
+        for fmt in index.FILES
         if (folder / f"{job.stem}.{fmt}").is_file()
     }
 
@@ -479,6 +486,9 @@ class _Tracker:
         self._by_key[outcome.job.key] = outcome
         if outcome.status == "skipped":
             log.info("跳过（输入未变）/ skipped (inputs unchanged): %s", outcome.job.label())
+            self._tick()
+        elif outcome.status == "failed":
+            log.warning("failed %s: %s", outcome.job.label(), outcome.error)
             self._tick()
 
     def finished(self, spec: dict[str, Any], result: dict[str, Any]) -> None:

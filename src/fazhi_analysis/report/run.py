@@ -22,8 +22,10 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
 from fazhi_analysis.table import names
 from fazhi_analysis.table.write import atomic_path
+
+log = logging.getLogger(__name__)
 
 NOTEBOOK_NAME = "annual_report.ipynb"
 BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
@@ -326,6 +330,7 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
     scratch.sweep()  # what killed runs left in the temporary folder
     if target.is_dir():
         scratch.sweep(target)
+    clock = StageClock(f"{target.name} {stem}" if job.stem != STEM else f"{target.parent.name} {target.name}")
     with ExitStack() as stack:
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
         kernel = stack.enter_context(started_kernel(work, cwd=here.root, preload=job.preload))
@@ -337,7 +342,9 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
 
         exporter = ReportHTMLExporter()
         exporter.from_notebook_node(nbformat.v4.new_notebook())
+        clock.lap("start")
         nb, executed = _execute(job, work, failed, kernel)
+        clock.lap("execute", extra_cpu=_kernel_cpu(kernel))
         kernel.request_shutdown()  # the kernel ends while the page is exported and printed
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{stem}.ipynb"}
@@ -349,18 +356,62 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
         else:  # printed to PDF only, never published
             page = work / f"{stem}.html"
         page.write_text(html, encoding="utf-8")
+        clock.lap("html")
         if chromium is not None:
             pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")), chromium=chromium)
             written["pdf"] = target / f"{stem}.pdf"
+            clock.lap("pdf")
         if DOCX in wanted and job.draft is not None:  # a report without a Word draft (the overview) skips it
             job.draft(stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
             written[DOCX] = target / f"{stem}.{DOCX}"
+            clock.lap("docx")
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
     failed.unlink(missing_ok=True)
     stale = _remove_stale(target, written, stem)
     if no_chromium is not None:
         raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
     return written
+
+
+class StageClock:
+    """Wall and CPU seconds of each stage of a report, logged at INFO (``fazhi -v``).
+
+    CPU counts this process, its children once they ended (Chromium), and ``extra_cpu`` (the kernel,
+    measured before it ends).
+
+    Example:
+        >>> clock = StageClock("达坂城区 2024")
+        >>> clock.lap("start")["wall"] >= 0
+        True
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name, self.last = name, self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float]:
+        t = os.times()
+        return time.perf_counter(), t.user + t.system + t.children_user + t.children_system
+
+    def lap(self, stage: str, extra_cpu: float = 0.0) -> dict[str, float]:
+        """Log the time since the last lap as ``stage``; returns ``{"wall": …, "cpu": …}``."""
+        now = self._now()
+        spent = {"wall": now[0] - self.last[0], "cpu": now[1] - self.last[1] + extra_cpu}
+        self.last = now
+        log.info("耗时 / timing %s %s: %.2f s (CPU %.2f s)", self.name, stage, spent["wall"], spent["cpu"])
+        return spent
+
+
+def _kernel_cpu(kernel: KernelManager) -> float:
+    """The CPU seconds the kernel's process used so far (0 when it cannot be read)."""
+    import psutil
+
+    process = getattr(kernel.provisioner, "process", None)
+    try:
+        times = psutil.Process(process.pid).cpu_times()
+    except (AttributeError, psutil.Error):
+        return 0.0
+    return times.user + times.system
 
 
 def _word_draft(region: str, year: int, table_path: Path, compare_year: int | None, path: Path) -> Path:
