@@ -97,3 +97,11 @@ def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
 
     svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
     assert PlainTextFormatter()(svg) == f"<图表 / chart: {svg.alt}>"
+
+
+def test_a_chart_is_drawn_again_as_png_at_the_print_resolution() -> None:
+    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
+    png = charts.to_png(svg, dpi=100)
+    assert png.startswith(b"\x89PNG")
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width in pixels
+    assert width == round(svg.figure.get_size_inches()[0] * 100)

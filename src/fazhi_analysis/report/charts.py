@@ -45,6 +45,7 @@ class Svg(str):
     """An SVG image with a description (``alt``); Jupyter displays it inline."""
 
     alt: str = "图表"
+    figure: Figure | None = None  # the matplotlib figure it was drawn from, for :func:`to_png`
 
     def _repr_svg_(self) -> tuple[str, dict[str, str]]:
         return str(self), {"alt": self.alt}
@@ -75,11 +76,24 @@ def _wrap(name: str) -> str:
 
 
 def to_svg(fig: Figure) -> Svg:
-    """The figure as an SVG string without the XML prolog (ready to inline in HTML)."""
+    """The figure as an SVG string without the XML prolog (ready to inline in HTML).
+
+    The figure stays with it (``svg.figure``), so that :func:`to_png` can draw it again for print.
+    """
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return Svg(text[text.index("<svg") :])
+    svg = Svg(text[text.index("<svg") :])
+    svg.figure = fig
+    return svg
+
+
+def to_png(svg: Svg, dpi: int) -> bytes:
+    """The chart of ``svg`` as PNG at ``dpi`` (for a Word draft), drawn from its figure in the house style."""
+    buffer = io.BytesIO()
+    with _house_style():
+        svg.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _rows(names: list[str]) -> list[float]:

@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import io
-import threading
 from pathlib import Path
 
 import docx
@@ -389,31 +388,14 @@ def _other_figures(doc: Document, facts: Facts) -> None:
 
 # ---------------------------------------------------------------- charts as PNG
 
-_CAPTURE = threading.Lock()  # charts.to_svg is swapped for one call at a time
-
 
 def chart_pngs(facts: Facts, section: str) -> list[tuple[bytes, str, float]]:
     """The chapter's charts (:func:`charts.chapter_charts`) as PNG at :data:`docx_style.CHART_DPI`.
 
-    The chart functions return SVG; each figure is also rendered to PNG as it is made, by wrapping
-    ``charts.to_svg`` for the call (matplotlib draws the same figure twice, once per format).
-
     Returns:
         (PNG bytes, the chart's description, its width in inches) per chart, in order.
     """
-    captured: list[tuple[bytes, float]] = []
-    with _CAPTURE:
-        original = charts.to_svg
-
-        def both(fig):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=S.CHART_DPI, metadata={"Software": None})
-            captured.append((buffer.getvalue(), float(fig.get_size_inches()[0])))
-            return original(fig)
-
-        charts.to_svg = both
-        try:
-            svgs = charts.chapter_charts(facts, section)
-        finally:
-            charts.to_svg = original
-    return [(png, svg.alt, width) for (png, width), svg in zip(captured, svgs)]
+    return [
+        (charts.to_png(svg, S.CHART_DPI), svg.alt, float(svg.figure.get_size_inches()[0]))
+        for svg in charts.chapter_charts(facts, section)
+    ]
