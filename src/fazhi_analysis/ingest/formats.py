@@ -12,7 +12,7 @@
   ``表1``, ``表2`` …) for the spreadsheet cleaner: sources read ``report.docx#表1!B3``.
 
 Example:
-    >>> html_text(b"<nav>首页</nav><article><p>收到申请11件。</p></article>", Path("a.html"))
+    >>> html_text("<nav>首页</nav><article><p>收到申请11件。</p></article>".encode(), Path("a.html"))
     '收到申请11件。'
 """
 
