@@ -1,0 +1,160 @@
+"""Benchmark: 12 reports (HTML + PDF) by hand, by a loop of ``fazhi report``, by ``fazhi batch`` and cached.
+
+The example data (``data/examples/raw``) build into 11 region-years of 示例区甲…戊; the 12th job is the
+2024 regional overview. One run, the four ways one after the other on the same table, each into its own
+folder:
+
+1. the hand-typed loop, per report: ``papermill`` → ``jupyter nbconvert --to html --no-input`` →
+   ``chromium --headless --print-to-pdf`` (CPU seconds by stage are measured here);
+2. a serial loop of ``fazhi report`` (and ``fazhi report --overview``);
+3. ``fazhi batch --overview --workers 2`` (peak resident memory of each worker with its kernels and
+   Chromium, sampled every 0.2 s);
+4. the same batch again, every report cached.
+
+Goals: batch ≥ 5× the hand loop and ≥ 1.7× the serial loop; the cached run ≤ 5 % of the first.
+Measured once on the 2-core machine, shared with other work: hand 136.4 s, serial 95.9 s, batch 66.2 s
+(2.06× and 1.45×), cached 1.2 s (1.7 %), peak 0.93–0.95 GB a worker. The goals against the hand and serial
+loops are bounded by CPU: a report costs about 6.6 CPU seconds by hand (papermill 5.3 — kernel start,
+imports, analysis and charts —, nbconvert 1.1, Chromium 0.25), so 2 cores cannot go beyond 2× a serial
+loop, and 5× the hand loop would need under 4.5 CPU seconds a report.
+
+    .venv/bin/python benchmarks/bench_batch.py [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+FAZHI = [sys.executable, "-m", "fazhi_analysis"]
+NOTEBOOKS = ROOT / "src" / "fazhi_analysis" / "report"
+OVERVIEW_YEAR = 2024
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], stage: str, cpu: dict[str, float]) -> None:
+    """Run ``command`` (it must succeed) and add its CPU seconds to ``cpu[stage]``."""
+    before = children_cpu()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    cpu[stage] = cpu.get(stage, 0.0) + children_cpu() - before
+
+
+def jobs(table: Path) -> list[tuple[str | None, int]]:
+    frame = pd.read_parquet(table)
+    pairs = sorted({(str(r), int(y)) for r, y in zip(frame["region"], frame["year"])})
+    return [*pairs, (None, OVERVIEW_YEAR)]
+
+
+def hand_loop(table: Path, out: Path, chromium: str) -> tuple[float, dict[str, float]]:
+    """papermill, nbconvert and Chromium by hand for every job; returns wall seconds and CPU by stage."""
+    cpu: dict[str, float] = {}
+    start = time.perf_counter()
+    for region, year in jobs(table):
+        folder = out / (region or "overview") / str(year)
+        folder.mkdir(parents=True)
+        book = NOTEBOOKS / ("annual_report.ipynb" if region else "regional_overview.ipynb")
+        executed = folder / book.name
+        params = ["-p", "year", str(year), "-p", "data_path", str(table)] + (["-p", "region", region] if region else [])
+        timed([str(BIN / "papermill"), str(book), str(executed), *params, "--no-progress-bar"], "papermill", cpu)
+        timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], "nbconvert", cpu)
+        page = executed.with_suffix(".html")
+        pdf = f"--print-to-pdf={executed.with_suffix('.pdf')}"
+        timed([chromium, "--headless", "--no-sandbox", "--disable-gpu", pdf, page.as_uri()], "chromium", cpu)
+    return time.perf_counter() - start, cpu
+
+
+def serial_loop(table: Path, out: Path) -> float:
+    start = time.perf_counter()
+    for region, year in jobs(table):
+        which = ["--region", region] if region else ["--overview"]
+        command = [*FAZHI, "report", *which, "--year", str(year), "--data", str(table), "--output-dir", str(out)]
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, float]]:
+    """``fazhi batch``; returns wall seconds and the peak RSS (MB) of each worker's process tree."""
+    command = [*FAZHI, "batch", "--overview", "--workers", str(workers), "--data", str(table), "--output-dir", str(out)]
+    peaks: dict[int, float] = {}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    sampler = threading.Thread(target=_sample, args=(process.pid, peaks), daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    wall = time.perf_counter() - start
+    if process.returncode:
+        raise SystemExit(f"fazhi batch failed ({process.returncode}): {err.decode()}")
+    sampler.join(timeout=2)
+    return wall, peaks
+
+
+def _sample(pid: int, peaks: dict[int, float]) -> None:
+    """Every 0.2 s, the resident memory of each child of ``pid`` with its own descendants (kernels, Chromium)."""
+    try:
+        parent = psutil.Process(pid)
+        while parent.is_running() and parent.status() != psutil.STATUS_ZOMBIE:
+            for child in parent.children():
+                try:
+                    if "spawn_main" not in " ".join(child.cmdline()):  # the pool's workers, not its resource tracker
+                        continue
+                    rss = sum(p.memory_info().rss for p in [child, *child.children(recursive=True)])
+                except psutil.Error:
+                    continue
+                peaks[child.pid] = max(peaks.get(child.pid, 0.0), rss / 2**20)
+            time.sleep(0.2)
+    except psutil.Error:
+        return
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    from fazhi_analysis.report import pdf
+
+    chromium = str(pdf.find_chromium())
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        subprocess.run([*FAZHI, "build", "--raw", str(ROOT / "data/examples/raw"), "--processed", str(work / "data")],
+                       check=True, capture_output=True, cwd=ROOT)  # fmt: skip
+        table = work / "data" / "indicators.parquet"
+        n = len(jobs(table))
+        hand, cpu = hand_loop(table, work / "hand", chromium)
+        serial = serial_loop(table, work / "serial")
+        first, peaks = batch(table, work / "batch", args.workers)
+        cached, _ = batch(table, work / "batch", args.workers)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{n} reports (HTML + PDF), {os.cpu_count()} CPUs, {args.workers} workers")
+    print(f"  hand-typed loop   {hand:7.1f} s  ({hand / n:.2f} s a report)")
+    print(f"  fazhi report loop {serial:7.1f} s  ({serial / n:.2f} s a report)")
+    print(f"  fazhi batch       {first:7.1f} s  ({first / n:.2f} s a report)")
+    print(f"  batch, cached     {cached:7.1f} s")
+    print(f"  batch vs hand:    {hand / first:.2f}×  (goal ≥ 5×)")
+    print(f"  batch vs serial:  {serial / first:.2f}×  (goal ≥ 1.7×)")
+    print(f"  cached / first:   {cached / first:.1%}  (goal ≤ 5 %)")
+    print("  CPU seconds a report, hand loop: " + ", ".join(f"{k} {v / n:.2f}" for k, v in cpu.items()))
+    print("  peak memory a worker (with its kernel and Chromium): " + ", ".join(f"{v:.0f} MB" for v in peaks.values()))
+
+
+if __name__ == "__main__":
+    main()
