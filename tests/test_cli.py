@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SEED, run_fazhi
 
+from fazhi_analysis.table.tidy import TIDY_COLUMNS
+
 RECORD_KEYS = {"indicator", "label", "section", "value", "unit", "approx", "raw", "start", "end", "sentence"}
 
 
@@ -127,20 +129,7 @@ def test_build_writes_the_tidy_table_deterministically(tmp_path: Path) -> None:
     (raw / SEED.name).write_bytes(SEED.read_bytes())
     assert run_fazhi("build", "--raw", str(raw), "--processed", str(out)).returncode == 0
     table = pd.read_parquet(out / "indicators.parquet")
-    assert table.columns.tolist() == [
-        "region",
-        "year",
-        "indicator",
-        "value",
-        "unit",
-        "approx",
-        "source",
-        "raw",
-        "label",
-        "section",
-        "confidence",
-        "reason",
-    ]
+    assert table.columns.tolist() == TIDY_COLUMNS  # the contract's columns, in its order
     assert len(table) == 71 and set(table["region"]) == {"达坂城区"} and set(table["year"]) == {2024}
     first = table.iloc[0]
     assert first["source"] == f"{SEED.name}:5:56" and first["raw"] == "17次"
