@@ -114,6 +114,18 @@ def test_with_rates_adds_only_the_computed_rates_as_tidy_rows() -> None:
     assert len(analysis.with_rates(table)) == len(table)  # applied twice, nothing more
 
 
+def test_asking_again_gives_the_same_rates_and_a_changed_table_new_ones() -> None:
+    first = analysis.with_rates(EXAMPLE)
+    first.loc[first.index[-1], "value"] = -1.0  # the caller's copy: the kept result is not touched
+    again = analysis.with_rates(EXAMPLE)
+    assert again.iloc[-1]["value"] != -1.0
+    changed = EXAMPLE.copy()
+    changed.loc[0, "value"] = 6.0  # 示例区甲's first 纠错: 6 ÷ 12
+    rate = analysis.with_rates(changed)
+    assert _rate(rate, "示例区甲", CORRECTION_RATE)["value"] == 50.0
+    assert _rate(again, "示例区甲", CORRECTION_RATE)["value"] == 25.0
+
+
 def test_a_computed_rate_from_an_approximate_count_is_approximate_in_the_table() -> None:
     table = analysis.with_rates(_table([("示例区甲", 2024, LOST, 1, "件", True), ("示例区甲", 2024, CASES, 8, "件")]))
     row = table.iloc[-1]

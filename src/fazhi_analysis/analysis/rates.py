@@ -161,12 +161,27 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
 
     The added rows keep the tidy contract (:class:`~fazhi_analysis.table.tidy.TidyTable`); their
     ``source`` names the counts (``计算：disputes.reconsideration_corrected ÷ disputes.reconsideration_closed``)
-    and ``raw`` their values (``3÷12``). Applied twice, it adds nothing more.
+    and ``raw`` their values (``3÷12``). Applied twice, it adds nothing more. The last few results are
+    kept by the table's content (and the catalog's derived rates), so asking again costs a hash.
 
     Example:
         >>> with_rates(table).tail(1)[["indicator", "value", "source", "raw"]]  # doctest: +SKIP
     """
-    added = computed_rows(table)
-    if added.empty:
-        return tidy.conform(table)
-    return pd.concat([tidy.conform(table), added], ignore_index=True)
+    key = _fingerprint(table)
+    if key not in _DONE:
+        added = computed_rows(table)
+        done = tidy.conform(table) if added.empty else pd.concat([tidy.conform(table), added], ignore_index=True)
+        while len(_DONE) >= MEMO_SIZE:
+            _DONE.pop(next(iter(_DONE)))  # the oldest first
+        _DONE[key] = done
+    return _DONE[key].copy()
+
+
+MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
+_DONE: dict[tuple, pd.DataFrame] = {}
+
+
+def _fingerprint(table: pd.DataFrame) -> tuple:
+    """What the result of :func:`with_rates` depends on: the table's content and the catalog's derived rates."""
+    content = int(pd.util.hash_pandas_object(table, index=True).sum()) if len(table) else 0
+    return content, tuple(table.columns), tuple(map(str, table.dtypes)), catalog.derived().to_json()
