@@ -161,3 +161,31 @@ def test_build_without_region_names_the_file_and_the_fix(tmp_path: Path) -> None
 def test_module_entry_point_matches_console_script() -> None:
     assert (ROOT / "src" / "fazhi_analysis" / "__main__.py").is_file()
     assert run_fazhi("--version").stdout.startswith("fazhi ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "verbose", "quiet"),
+    [
+        (["report", "--year", "2024"], 0, 0),
+        (["-v", "report", "--year", "2024"], 1, 0),
+        (["report", "-vv", "--year", "2024"], 2, 0),
+        (["-q", "validate"], 0, 1),
+        (["validate", "-q"], 0, 1),
+    ],
+)
+def test_verbosity_before_or_after_the_command(argv: list[str], verbose: int, quiet: int) -> None:
+    import logging
+
+    from fazhi_analysis import cli
+
+    args = cli.make_parser().parse_args(argv)
+    assert (args.verbose, args.quiet) == (verbose, quiet)
+    logger = logging.getLogger("fazhi_analysis")
+    level, handlers = logger.level, list(logger.handlers)
+    try:
+        cli._setup_logging(args)
+        expected = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[verbose]
+        assert logger.level == expected
+    finally:  # the logger is the process's: leave it as it was for the other tests
+        logger.setLevel(level)
+        logger.handlers[:] = handlers

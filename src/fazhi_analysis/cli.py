@@ -102,13 +102,16 @@ def _command(
     return parser
 
 
-def _add_verbosity(parser: argparse.ArgumentParser) -> None:
-    """``-v`` (repeatable: each stage's timing, each job) and ``-q`` (errors only), read by :func:`_setup_logging`."""
+def _add_verbosity(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """``-v`` (repeatable: each stage's timing, each job) and ``-q`` (errors only), read by :func:`_setup_logging`.
+
+    Both before the command (``fazhi -v report``, where they default to 0) and after it (``fazhi report -v``,
+    where a missing flag leaves the value given before the command).
+    """
     group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "-v", "--verbose", action="count", default=0, help="更多信息，含各步耗时 / more detail, with stage timings"
-    )
-    group.add_argument("-q", "--quiet", action="count", default=0, help="只显示错误 / errors only")
+    more = "更多信息，含各步耗时 / more detail, with stage timings"
+    group.add_argument("-v", "--verbose", action="count", default=default, help=more)
+    group.add_argument("-q", "--quiet", action="count", default=default, help="只显示错误 / errors only")
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
@@ -730,6 +733,7 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=MAIN_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_verbosity(parser, default=0)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
