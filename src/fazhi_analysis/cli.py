@@ -29,6 +29,10 @@ MAIN_EPILOG = """\
   fazhi init 我的项目 && cd 我的项目             # 新建项目文件夹 / a new project folder
   fazhi build                                  # data/raw/ → data/processed/indicators.parquet
   fazhi report --region 达坂城区 --year 2024     # → reports/达坂城区/2024/annual_report.html/.pdf
+  fazhi report --overview --year 2024          # 各地区概览 / all regions of a year
+  fazhi batch --workers 2                      # 全部地区和年度 / every region and year, with an index
+  fazhi review                                 # → reports/review.xlsx；填好存为 data/raw/overrides.xlsx 再 build
+  fazhi check-draft 草稿.docx --region 达坂城区 --year 2024   # 检查报告草稿 / check a draft
   fazhi extract data/raw/dabancheng_2024_report.txt --format csv
 
 'fazhi COMMAND --help' 查看各命令的用法和示例 / shows each command's options and examples.
@@ -731,6 +735,7 @@ def make_parser() -> argparse.ArgumentParser:
             "Tidy, check, analyse and report the figures of 法治政府建设情况报告."
         ),
         epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_verbosity(parser, default=0)
