@@ -70,6 +70,7 @@ WINDOW = 500  # characters either side of a figure its sentence may reach (a rep
 MIN_SCORE = 2.0  # below this, no alias stands close enough to the number
 AMBIGUITY = 0.8  # a runner-up this close to the best leaves the figure unmapped
 CONFIDENCE_SCALE = 6.0  # a score this high gives a confidence of 1 - 1/e ≈ 0.63 before the margin
+WHOLE_LOOKBACK = 60  # characters before a sentence that opens with 其中 where its whole may stand (…186件。其中，…)
 DEFAULT_MIN_CONFIDENCE = 0.3  # ids less sure than this are left empty (fazhi extract, fazhi build)
 
 
@@ -559,7 +560,8 @@ def _ruled_out(ind: _Indicator, ctx: _Context, text: str) -> str | None:
         signal = hit.signal
         if signal.ids and not ind.id.startswith(signal.ids):
             continue
-        if signal.part and not any(alias in text[ctx.sentence[0] : hit.start] for alias in ind.aliases):
+        whole = text[max(0, ctx.sentence[0] - WHOLE_LOOKBACK) : hit.start]
+        if signal.part and not any(alias in whole for alias in ind.aliases):
             continue  # a part the catalog counts of its own: 收到申请74件，其中受理68件
         words = hit.words.strip()
         return f"{signal.key}({words if len(words) <= 8 else '…' + words[-7:]})"
