@@ -86,6 +86,7 @@ class _Signal:
     part: bool  # a part of a whole: only indicators not naming the whole are ruled out
     reset: re.Pattern[str] | None  # words after the match that end the signal
     anchored: bool  # the pattern must match at the window's start
+    named_after: str  # a mark (等) after which an indicator's own alias means the count is its own
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _signal(entry: dict) -> _Signal:
         bool(entry.get("part", False)),
         re.compile(entry["reset"]) if entry.get("reset") else None,
         bool(entry.get("anchored", False)),
+        str(entry.get("named_after", "")),
     )
 
 
@@ -564,6 +566,10 @@ def _ruled_out(ind: _Indicator, ctx: _Context, text: str) -> str | None:
         if signal.part and not any(alias in whole for alias in ind.aliases):
             continue  # a part the catalog counts of its own: 收到申请74件，其中受理68件
         words = hit.words.strip()
+        if signal.named_after and signal.named_after in words:
+            named = words.rsplit(signal.named_after, 1)[1]
+            if any(alias in named for alias in ind.aliases):
+                continue  # 以X为主题等普法活动22场次: the count of the activities it names, this indicator's own
         return f"{signal.key}({words if len(words) <= 8 else '…' + words[-7:]})"
     return None
 
