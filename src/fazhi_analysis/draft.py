@@ -53,7 +53,6 @@ COLUMNS_ZH = {
     "message_en": "note",
 }
 _YEAR = re.compile(r"(20\d\d)\s*年")
-_ID_IN_BRACKETS = re.compile(r"（[a-z_]+\.[a-z_]+）")
 _NUMBER = re.compile(r"\d+(?:\.(\d+))?")
 
 
@@ -236,7 +235,7 @@ def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
     out = []
     for row in found.itertuples():
         where = _position(str(row.source).split(";")[0].split("、")[0], at.text)
-        zh = _ID_IN_BRACKETS.sub("", str(row.message_zh))  # the reader sees names, not ids
+        zh = catalog.without_ids(str(row.message_zh))  # the reader sees names, not ids
         out.append(_finding(FIGURE_RULES[row.rule], row.rule, at.heading(where), at.line(where) if where else 0,
                             zh, row.message_en))  # fmt: skip
     return out

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -252,27 +251,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out.to_dict("records")
 
 
-_ID_IN_TEXT = re.compile(r"（?\b([a-z_]+\.[a-z_]+)\b）?")
-
-
-def without_ids(text: object) -> str:
-    """A message for readers: an indicator id in brackets is dropped, a bare one becomes its name.
-
-    Example:
-        >>> without_ids("行政诉讼败诉案件（disputes.litigation_lost）同比变化 -66.7%")
-        '行政诉讼败诉案件同比变化 -66.7%'
-    """
-    names = catalog.indicators()["name"]
-
-    def name_of(match: re.Match[str]) -> str:
-        if match.group(1) not in names.index:
-            return match.group(0)
-        bracketed = match.group(0).startswith("（") and match.group(0).endswith("）")
-        return "" if bracketed else str(names[match.group(1)])
-
-    return _ID_IN_TEXT.sub(name_of, str(text)) if isinstance(text, str) else ""
-
-
 def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.DataFrame | None) -> Html:
     """Appendix 1: approximate figures, unmapped figures and validation findings of one region-year.
 
@@ -289,7 +267,7 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
         found = mine.assign(
             level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
             name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]),
-            message_zh=mine["message_zh"].map(without_ids),
+            message_zh=mine["message_zh"].map(catalog.without_ids),
         )
         found = found.astype(object).where(found.notna(), "").to_dict("records")
     return render(

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -236,6 +237,27 @@ def relations() -> pd.DataFrame:
 def section_title(section_id: str) -> str:
     """The Chinese title of a section id."""
     return str(_sections().at[section_id, "title"])
+
+
+_ID_IN_TEXT = re.compile(r"（?\b([a-z_]+\.[a-z_]+)\b）?")
+
+
+def without_ids(text: object) -> str:
+    """A message for readers: a catalog id in brackets is dropped, a bare one becomes its name.
+
+    Example:
+        >>> without_ids("行政诉讼败诉案件（disputes.litigation_lost）同比变化 -66.7%")
+        '行政诉讼败诉案件同比变化 -66.7%'
+    """
+    names = _indicators()["name"]
+
+    def name_of(match: re.Match[str]) -> str:
+        if match.group(1) not in names.index:
+            return match.group(0)
+        bracketed = match.group(0).startswith("（") and match.group(0).endswith("）")
+        return "" if bracketed else str(names[match.group(1)])
+
+    return _ID_IN_TEXT.sub(name_of, text) if isinstance(text, str) else ""
 
 
 def to_table(fmt: str = "table") -> str:
