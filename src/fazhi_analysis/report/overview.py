@@ -15,33 +15,24 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 import yaml
 from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import charts
-from fazhi_analysis.report.narrative import Html
+from fazhi_analysis.report import charts, wording
+from fazhi_analysis.report.wording import Html, render
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_number
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
 SETTINGS = "overview_year.yaml"
 AMOUNT_SCALE = 1e4  # amounts are shown in 万元, as the annual report's charts show them
 DOT_ROW_IN = 0.28
-DOT_COLOR = "#b22222"  # the report's red
-
-
-def template_dirs() -> list[Path]:
-    """Where the overview's templates and settings are looked up: the project's ``templates/narrative/`` first."""
-    return [project.find().templates / "narrative", TEMPLATE_DIR]
 
 
 def settings() -> dict[str, Any]:
@@ -50,24 +41,13 @@ def settings() -> dict[str, Any]:
     Raises:
         InputError: A key indicator that the catalog does not know (the message names the file).
     """
-    path = next(folder / SETTINGS for folder in template_dirs() if (folder / SETTINGS).is_file())
+    path = next(folder / SETTINGS for folder in wording.template_dirs() if (folder / SETTINGS).is_file())
     with path.open(encoding="utf-8") as fh:
         loaded = yaml.safe_load(fh) or {}
     unknown = [i for i in loaded.get("key_indicators", []) if i not in catalog.indicators().index]
     if unknown:
         raise InputError(f"{path}: key_indicators 中有目录外的指标 / unknown indicators: {', '.join(unknown)}")
     return loaded
-
-
-def _render(template: str, **context: Any) -> Html:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dirs()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return Html(env.get_template(template).render(**context))
 
 
 def regions_of(table: pd.DataFrame, year: int) -> list[str]:
@@ -196,7 +176,7 @@ def ranking_figure(ranked: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(charts.WIDTH_IN, height + 0.75))
     ax = fig.add_axes((0.22, 0.4 / (height + 0.75), 0.68, height / (height + 0.75)))
     ax.hlines(positions, 0, values, color="#e0e0e0", linewidth=0.8)
-    ax.scatter(values, positions, s=28, color=DOT_COLOR, zorder=3)
+    ax.scatter(values, positions, s=28, color=charts.ACCENT, zorder=3)
     median = float(shown["median"].iloc[0]) / scale
     ax.axvline(median, color="#666666", linestyle="--", linewidth=0.7)
     ax.text(median, 1.0, f"中位数 {format_number(median)}", transform=ax.get_xaxis_transform(), ha="center",
@@ -226,7 +206,7 @@ def ranking_chart(ranked: pd.DataFrame) -> charts.Svg:
 def title(table: pd.DataFrame, year: int) -> Html:
     """The overview's title and lead, naming every region of the year."""
     rows = table[table["year"] == int(year)]
-    return _render(
+    return render(
         "overview_year_title.html.j2",
         year=int(year),
         regions=regions_of(table, year),
@@ -249,14 +229,14 @@ def coverage_table(table: pd.DataFrame, year: int) -> Html:
         for indicator in marks.index
     ]
     totals = [int(n) for n in marks.sum(axis=0)]
-    return _render(
+    return render(
         "overview_year_coverage.html.j2", year=int(year), regions=list(marks.columns), rows=rows, totals=totals
     )
 
 
 def rankings_heading(table: pd.DataFrame, year: int) -> Html:
     """The heading of the rankings and how to read them (or why there are none)."""
-    return _render(
+    return render(
         "overview_year_rankings.html.j2",
         year=int(year),
         count=len(ranked_indicators(table, year)),
@@ -273,7 +253,7 @@ def ranking_block(ranked: pd.DataFrame) -> Html:
     indicator = str(ranked["indicator"].iloc[0])
     reported = ranked[ranked["reported"]]
     chart = ranking_chart(ranked) if len(reported) >= 2 else None
-    return _render(
+    return render(
         "overview_year_ranking.html.j2",
         anchor=f"rank-{indicator.replace('.', '-')}",
         name=ranked["name"].iloc[0],
@@ -295,7 +275,7 @@ def highlights(table: pd.DataFrame, year: int) -> Html:
         found = analysis.highlights(table, region, year, limit=int(config["highlights_per_region"]))
         items = [{"kind": kinds.get(k, k), "text": t} for k, t in zip(found["kind"], found["text"])]
         regions.append({"region": region, "found": items})
-    return _render("overview_year_highlights.html.j2", year=int(year), regions=regions)
+    return render("overview_year_highlights.html.j2", year=int(year), regions=regions)
 
 
 def outliers_table(table: pd.DataFrame, year: int) -> Html:
@@ -315,7 +295,7 @@ def outliers_table(table: pd.DataFrame, year: int) -> Html:
         }
         for row in found.itertuples()
     ]
-    return _render(
+    return render(
         "overview_year_outliers.html.j2",
         year=int(year),
         factor=format_number(float(config["outlier_iqr"])),

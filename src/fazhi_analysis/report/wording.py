@@ -73,6 +73,6 @@ def text_template(source: str) -> jinja2.Template:
     return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(source)
 
 
-def render(name: str, **context: Any) -> Html:
+def render(name: str, /, **context: Any) -> Html:
     """The HTML template ``name`` rendered with ``context``, every value escaped."""
     return Html(_env().get_template(name).render(**context))
