@@ -262,19 +262,13 @@ def _font_table(doc: Document) -> None:
 
 def _title(doc: Document, facts: Facts) -> None:
     doc.add_paragraph(f"{facts.region}{facts.year}年度法治政府建设情况报告（数据分析）", style=S.STYLE_TITLE)
-    doc.add_paragraph(f"根据{narrative._sources_text(facts)}整理", style=S.STYLE_NOTE)
+    doc.add_paragraph(f"根据{narrative.sources_text(facts)}整理", style=S.STYLE_NOTE)
     doc.add_paragraph("", style=S.STYLE_BODY)  # 标题与正文之间空一行
-
-
-def _numbered(number: int, title: str) -> str:
-    """``一、概述`` for 1; past ten the number in digits."""
-    ordinals = narrative.CHINESE_ORDINALS
-    return f"{ordinals[number - 1] if number <= len(ordinals) else number}、{title}"
 
 
 def _overview(doc: Document, facts: Facts, number: int) -> int:
     """一、概述: the highlights and what could not be compared. Returns the next heading number."""
-    doc.add_paragraph(_numbered(number, "概述"), style=S.STYLE_HEADING_1)
+    doc.add_paragraph(narrative.numbered(number, "概述"), style=S.STYLE_HEADING_1)
     highlights = [_sentence(t) for t in facts.highlights["text"].dropna().astype(str)]
     for text in ("".join(highlights), "".join(_sentence(n) for n in narrative.comparability(facts))):
         if text:
@@ -291,7 +285,7 @@ def _sentence(text: str) -> str:
 def _chapter(doc: Document, facts: Facts, section: str, number: int) -> int:
     """One chapter: heading, prose, what the figures say, its table and charts. Returns the next number."""
     title = catalog.section_title(section)
-    doc.add_paragraph(_numbered(number, title), style=S.STYLE_HEADING_1)
+    doc.add_paragraph(narrative.numbered(number, title), style=S.STYLE_HEADING_1)
     doc.add_paragraph(narrative.section_prose(facts.comparison, section), style=S.STYLE_BODY)
     if said := reading.sentences(facts, section):
         doc.add_paragraph("".join(said), style=S.STYLE_BODY)
@@ -351,7 +345,7 @@ def _own_words(doc: Document, facts: Facts, parts: pd.DataFrame, number: int) ->
     mine = narrative.own_parts(parts, facts)
     if mine.empty:
         return number
-    doc.add_paragraph(_numbered(number, OWN_WORDS_TITLE), style=S.STYLE_HEADING_1)
+    doc.add_paragraph(narrative.numbered(number, OWN_WORDS_TITLE), style=S.STYLE_HEADING_1)
     doc.add_paragraph(
         f"以下照录{facts.region}{facts.year}年度报告原文的有关部分，供对照各章数据阅读。", style=S.STYLE_BODY
     )

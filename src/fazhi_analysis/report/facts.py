@@ -42,11 +42,6 @@ class Facts:
     sources: tuple[str, ...]  # the files the region-year's figures come from
 
     @property
-    def names(self) -> pd.Series:
-        """Catalog names by indicator id: what a reader sees instead of an id."""
-        return catalog.indicators()["name"]
-
-    @property
     def has_prior(self) -> bool:
         """Whether any figure has a value in the comparison year."""
         return analysis.has_prior(self.comparison)

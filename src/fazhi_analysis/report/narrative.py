@@ -33,9 +33,14 @@ CHINESE_ORDINALS = "一二三四五六七八九十"
 LEVELS_ZH = {"error": "错误", "warning": "警告"}
 
 
+def numbered(number: int, title: str) -> str:
+    """``一、概述`` for 1; past ten the number in digits."""
+    return f"{CHINESE_ORDINALS[number - 1] if number <= len(CHINESE_ORDINALS) else number}、{title}"
+
+
 def chapter_heading(section: str, number: int) -> str:
     """``一、深入学习贯彻习近平法治思想`` for section ``study`` as chapter 1."""
-    return f"{CHINESE_ORDINALS[number - 1] if number <= 10 else number}、{catalog.section_title(section)}"
+    return numbered(number, catalog.section_title(section))
 
 
 def figure_of(row: pd.Series | dict) -> str:
@@ -103,7 +108,7 @@ def _chapters(facts: Facts) -> list[tuple[str, str, str]]:
     ]
 
 
-def _sources_text(facts: Facts) -> str:
+def sources_text(facts: Facts) -> str:
     """The files the figures come from, named for a reader: ``报告文本 a.txt、报表 b.xlsx``."""
     return "、".join(f"{facts_module.source_kind(f)} {f}" for f in facts.sources) or "数据表"
 
@@ -114,9 +119,7 @@ def title(facts: Facts, parts: pd.DataFrame | None = None) -> Html:
     if parts is not None and len(own_parts(parts, facts)):
         chapters.append(("own-words", "附：报告原文中的不足与安排"))
     chapters += [("appendix-quality", "附录一　数据质量说明"), ("appendix-sources", "附录二　数据来源")]
-    return render(
-        "title.html.j2", region=facts.region, year=facts.year, chapters=chapters, sources=_sources_text(facts)
-    )
+    return render("title.html.j2", region=facts.region, year=facts.year, chapters=chapters, sources=sources_text(facts))
 
 
 def comparability(facts: Facts) -> list[str]:
