@@ -274,7 +274,7 @@ def test_merged_multi_row_headers_still_join():
     assert result.rejects["source"].tolist() == ["table#C3"]
 
 
-# --- extraction time is linear in the text's length ------------------------------------------
+# --- extraction reads every repeat of a long text (its time: benchmarks/bench_extract_linear.py) --------
 
 _PARAGRAPH = (
     "一、推进依法行政\n（一）行政复议\n全年收到行政复议申请11件，结案5件。一是开展法治培训17次，参训1200人次；"
@@ -282,28 +282,13 @@ _PARAGRAPH = (
 )
 
 
-def _timed_extract(text: str, runs: int) -> tuple[float, int]:
-    """Seconds to extract ``text`` (best of ``runs``) and the number of figures."""
-    best, count = float("inf"), 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        count = len(extract.extract_text(text))
-        best = min(best, time.perf_counter() - start)
-    return best, count
-
-
-@pytest.mark.parametrize(
-    ("run_on", "size", "runs"), [(False, 200_000, 1), (True, 50_000, 2)], ids=["paragraphs", "one_line"]
-)
-def test_extraction_time_is_linear(run_on, size, runs):
-    """200 KB against 1.6 MB of report; and a run-on line (no full stop, no line break), 50 against 400 KB."""
+@pytest.mark.parametrize("run_on", [False, True], ids=["paragraphs", "one_line"])
+def test_a_long_text_gives_every_repeat_s_figures(run_on):
+    """8× the text gives 8× the figures, also as one run-on line (no full stop, no line break)."""
     paragraph = _PARAGRAPH.replace("\n", "").replace("。", "，") if run_on else _PARAGRAPH
-    repeats = size // len(paragraph.encode("utf-8"))
-    extract.extract_text(paragraph)  # warm up: catalog and rules loaded once
-    small, small_figures = _timed_extract(paragraph * repeats, 2)
-    large, large_figures = _timed_extract(paragraph * (8 * repeats), runs)
-    assert large_figures == 8 * small_figures
-    assert large <= 10 * small, f"8× the text took {large / small:.1f}× the time ({small:.2f} s → {large:.2f} s)"
+    once = len(extract.extract_text(paragraph * 50))
+    assert once > 0
+    assert len(extract.extract_text(paragraph * 400)) == 8 * once
 
 
 def test_headings_do_not_copy_the_rest_of_the_text():
