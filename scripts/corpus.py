@@ -3,17 +3,26 @@
 Usage::
 
     python scripts/corpus.py check data/corpus/labels/writer/a001_county.json …   # a labeller's own check
-    python scripts/corpus.py settle          # writer vs second labels → disagreements.csv and gold/ (agreed)
+    python scripts/corpus.py settle          # writer vs second labels → disagreements.csv, gold/<doc>.json
+
 
 A label file lists a document's figures in order (``data/corpus/GUIDE.md``, section 4). ``check`` finds each
 mention in the document, searching forward from the previous one, and says what is wrong, one line a
 problem: a quote not in the text, a raw not in its quote, a value or unit that does not read as the raw
 says, an id that is not in the catalog, a period, scope or why outside the guide's words.
+
+``settle`` places both labellings of every document that has two, pairs their mentions by overlapping
+spans, and writes ``disagreements.csv``: one row a field on which they differ (or a figure only one of them
+lists), with the writer's and the second labeller's answer and the columns ``decision`` and ``reason``,
+which a third person fills in by the guide. Rows already decided keep their decision when ``settle`` runs
+again. ``gold/<doc>.json`` holds every mention both agree on, and the decided ones; a document with an
+undecided row gets no gold file.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import sys
@@ -101,13 +110,146 @@ def check_file(label_path: Path, ids: set[str]) -> list[str]:
     return [f"{label_path.name}: {p}" for p in problems]
 
 
+COMPARED = ("value", "unit", "approx", "indicator", "period", "scope")
+DISAGREEMENT_COLUMNS = ["document", "offset", "raw", "field", "writer", "second", "decision", "reason"]
+
+
+def placed(doc: Path, label_path: Path) -> list[dict]:
+    """The mentions of one label file with their ``offset`` in the document (unplaceable ones dropped)."""
+    mentions = json.loads(label_path.read_text(encoding="utf-8"))["mentions"]
+    offsets, _ = place(doc.read_text(encoding="utf-8"), mentions)
+    return [{**m, "offset": at} for m, at in zip(mentions, offsets) if at is not None]
+
+
+def pair(first: list[dict], second: list[dict]) -> list[tuple[dict | None, dict | None]]:
+    """Mentions of two labellings paired by overlapping spans, in text order; unpaired ones alone."""
+    pairs, used = [], set()
+    for m in first:
+        lo, hi = m["offset"], m["offset"] + len(m["raw"])
+        match = next(
+            (
+                i
+                for i, o in enumerate(second)
+                if i not in used and o["offset"] < hi and o["offset"] + len(o["raw"]) > lo
+            ),
+            None,
+        )
+        if match is None:
+            pairs.append((m, None))
+        else:
+            used.add(match)
+            pairs.append((m, second[match]))
+    pairs += [(None, o) for i, o in enumerate(second) if i not in used]
+    return sorted(pairs, key=lambda p: (p[0] or p[1])["offset"])
+
+
+def _text(value: object) -> str:
+    return "null" if value is None else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+def differences(document: str, pairs: list[tuple[dict | None, dict | None]]) -> list[dict]:
+    """Disagreement rows of one document: a figure listed once, or a compared field that differs."""
+    rows = []
+    for a, b in pairs:
+        m = a or b
+        base = {"document": document, "offset": m["offset"], "raw": m["raw"], "decision": "", "reason": ""}
+        if a is None or b is None:
+            rows.append(
+                {
+                    **base,
+                    "field": "figure",
+                    "writer": "listed" if a else "absent",
+                    "second": "listed" if b else "absent",
+                }
+            )
+            continue
+        for field in COMPARED:
+            if a.get(field) != b.get(field):
+                rows.append({**base, "field": field, "writer": _text(a.get(field)), "second": _text(b.get(field))})
+    return rows
+
+
+def _decided(path: Path) -> dict[tuple[str, str, str], dict]:
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {(r["document"], r["offset"], r["field"]): r for r in csv.DictReader(f) if r["decision"]}
+
+
+def _decide(value: str) -> object:
+    """A decision as written in the CSV: null, a JSON literal (numbers, true/false) or plain text."""
+    if value == "null":
+        return None
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def gold_mentions(pairs: list[tuple[dict | None, dict | None]], decided: dict, document: str) -> list[dict] | None:
+    """The settled mentions of a document, or None while one of its disagreements is undecided."""
+    out = []
+    for a, b in pairs:
+        m = dict(a or b)
+        key = (document, str(m["offset"]))
+        if a is None or b is None:
+            row = decided.get((*key, "figure"))
+            if row is None:
+                return None
+            if row["decision"] != "keep":
+                continue
+        else:
+            for field in COMPARED:
+                if a.get(field) != b.get(field):
+                    row = decided.get((*key, field))
+                    if row is None:
+                        return None
+                    m[field] = _decide(row["decision"])
+        out.append(
+            {k: m.get(k) for k in ("raw", "offset", "value", "unit", "approx", "indicator", "period", "scope", "why")}
+        )
+    return out
+
+
+def settle() -> int:
+    """Write disagreements.csv (keeping decisions) and the gold file of every fully settled document."""
+    out_path = CORPUS / "disagreements.csv"
+    decided = _decided(out_path)
+    rows, settled = [], 0
+    (CORPUS / "gold").mkdir(exist_ok=True)
+    for second_path in sorted((CORPUS / "labels" / "second").glob("*.json")):
+        writer_path = CORPUS / "labels" / "writer" / second_path.name
+        doc = CORPUS / "docs" / second_path.with_suffix(".txt").name
+        if not writer_path.is_file() or not doc.is_file():
+            continue
+        pairs = pair(placed(doc, writer_path), placed(doc, second_path))
+        for row in differences(doc.name, pairs):
+            rows.append(decided.get((row["document"], str(row["offset"]), row["field"]), row))
+        mentions = gold_mentions(pairs, decided, doc.name)
+        if mentions is not None:
+            gold = {"document": doc.name, "mentions": mentions}
+            text = json.dumps(gold, ensure_ascii=False, indent=1) + "\n"
+            (CORPUS / "gold" / second_path.name).write_text(text, encoding="utf-8")
+            settled += 1
+    with out_path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, DISAGREEMENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    open_rows = sum(not r["decision"] for r in rows)
+    print(f"{settled} document(s) settled; {len(rows)} disagreement(s), {open_rows} undecided → {out_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``check FILE…``: print every problem, exit 1 when there is one."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check label files against their documents and the guide")
     check.add_argument("files", nargs="+", type=Path)
+    sub.add_parser("settle", help="pair writer and second labels; write disagreements.csv and gold/")
     args = parser.parse_args(argv)
+    if args.command == "settle":
+        return settle()
     ids = catalog_ids()
     problems = [p for f in args.files for p in check_file(f, ids)]
     print("\n".join(problems) if problems else f"{len(args.files)} file(s): no problem")
