@@ -47,27 +47,34 @@ def catalog_ids() -> set[str]:
     return {entry["id"] for entry in yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["indicators"]}
 
 
+def _find_after(text: str, quote: str, raw: str, after: int) -> int:
+    """Offset of ``raw`` in the first occurrence of ``quote`` that puts it after offset ``after``; -1 if none."""
+    inner = quote.find(raw)
+    at = text.find(quote, max(0, after - inner + 1))
+    return -1 if at < 0 else at + inner
+
+
 def place(text: str, mentions: list[dict]) -> tuple[list[int | None], list[str]]:
-    """Offsets of each mention's raw in ``text`` (searching forward through the quotes), and the problems."""
+    """Offsets of each mention's raw in ``text`` (each after the one before), and the problems.
+
+    A quote may reach back over the mention before (``受理41件，审结39件`` for ``39件``); its raw must come later.
+    """
     offsets: list[int | None] = []
-    problems, cursor = [], 0
+    problems, last = [], -1
     for n, m in enumerate(mentions, start=1):
         quote, raw = str(m.get("quote", "")), str(m.get("raw", ""))
-        at = text.find(quote, cursor) if quote else -1
-        if at < 0:
-            at = text.find(quote) if quote else -1
-            if at < 0:
-                problems.append(f"#{n} {raw!r}: quote {quote!r} is not in the text")
-                offsets.append(None)
-                continue
-            problems.append(f"#{n} {raw!r}: quote {quote!r} appears only before the previous mention (order?)")
-        inner = quote.find(raw)
-        if not raw or inner < 0:
+        if not raw or raw not in quote:
             problems.append(f"#{n}: raw {raw!r} is not in its quote {quote!r}")
             offsets.append(None)
             continue
-        offsets.append(at + inner)
-        cursor = at + inner + len(raw)
+        at = _find_after(text, quote, raw, last)
+        if at < 0:
+            where = "is not in the text" if quote not in text else "puts its raw only before the previous mention's"
+            problems.append(f"#{n} {raw!r}: quote {quote!r} {where} (order?)")
+            offsets.append(None)
+            continue
+        offsets.append(at)
+        last = at
     return offsets, problems
 
 
