@@ -16,7 +16,9 @@ spans, and writes ``disagreements.csv``: one row a field on which they differ (o
 lists), with the writer's and the second labeller's answer and the columns ``decision`` and ``reason``,
 which a third person fills in by the guide. Rows already decided keep their decision when ``settle`` runs
 again. ``gold/<doc>.json`` holds every mention both agree on, and the decided ones; a document with an
-undecided row gets no gold file.
+undecided row gets no gold file. One kind of row is decided by rule, not by hand: 本级 against 全域 (both
+take an id, the difference is only whose figure the text says it is): 全域 when the figure's sentence names the
+whole region (全县, 全区, 全市, 全省, 全旗, 各级…), else 本级.
 """
 
 from __future__ import annotations
@@ -176,6 +178,23 @@ def differences(document: str, pairs: list[tuple[dict | None, dict | None]]) -> 
     return rows
 
 
+_WHOLE_REGION = re.compile(r"全[县区市省旗州盟]|各级|全系统")
+_SENTENCE_MARKS = "。；！？\n"
+
+
+def whole_region_scope(row: dict, text: str) -> dict:
+    """``row`` decided when it is a 本级/全域 scope disagreement (see the module's docstring); else unchanged."""
+    if row["decision"] or row["field"] != "scope" or {row["writer"], row["second"]} != {"本级", "全域"}:
+        return row
+    at = int(row["offset"])
+    start = max(text.rfind(mark, 0, at) for mark in _SENTENCE_MARKS) + 1
+    ends = [e for e in (text.find(mark, at) for mark in _SENTENCE_MARKS) if e >= 0]
+    sentence = text[start : min(ends, default=len(text))]
+    whole = _WHOLE_REGION.search(sentence)
+    reason = f"rule: the sentence names {whole.group()}" if whole else "rule: the sentence names no whole region"
+    return {**row, "decision": "全域" if whole else "本级", "reason": reason}
+
+
 def _decided(path: Path) -> dict[tuple[str, str, str], dict]:
     if not path.is_file():
         return {}
@@ -230,8 +249,11 @@ def settle() -> int:
         if not writer_path.is_file() or not doc.is_file():
             continue
         pairs = pair(placed(doc, writer_path), placed(doc, second_path))
+        text = doc.read_text(encoding="utf-8")
         for row in differences(doc.name, pairs):
-            rows.append(decided.get((row["document"], str(row["offset"]), row["field"]), row))
+            row = whole_region_scope(decided.get((row["document"], str(row["offset"]), row["field"]), row), text)
+            decided.setdefault((row["document"], str(row["offset"]), row["field"]), row) if row["decision"] else None
+            rows.append(row)
         mentions = gold_mentions(pairs, decided, doc.name)
         if mentions is not None:
             gold = {"document": doc.name, "mentions": mentions}
