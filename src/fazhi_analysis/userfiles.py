@@ -206,8 +206,14 @@ def violations(error: pydantic.ValidationError) -> str:
 def _entry(loc: tuple) -> str:
     """Where in the document: ``parts[2].patterns``, ``weird（键名 / the key）``, or the whole file."""
     shown = {"[key]": "（键名 / the key）"}
-    text = "".join(f"[{part}]" if isinstance(part, int) else shown.get(part, f".{part}") for part in loc)
+    text = "".join(f"[{part}]" if isinstance(part, int) else shown.get(part, f".{_printable(part)}") for part in loc)
     return text.lstrip(".") or "（整个文件 / the whole file）"
+
+
+def _printable(key: object) -> str:
+    """A key as it can stand in a one-line message: control characters escaped (``'a\\nb'`` → ``a\\nb``)."""
+    text = str(key)
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 # pydantic error type → what the entry should be, in Chinese and English
