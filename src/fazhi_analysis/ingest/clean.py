@@ -80,7 +80,7 @@ from fazhi_analysis.ingest.sheet_layout import (
 )
 from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
 from fazhi_analysis.table import catalog, tidy
-from fazhi_analysis.table.numbers import MISSING, parse_values
+from fazhi_analysis.table.numbers import MISSING, TOO_LARGE, abbreviated, parse_values
 from fazhi_analysis.table.wording import format_number, plain_figure
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -812,7 +812,8 @@ def _rejected_rows(
     bad_raw = cells.parsed["raw"].filter(pa.array(bad)).to_pylist()
     bad_column = codes.texts.strings(columns.text[cells.cols[bad]]).to_numpy(object, na_value="")
     indicators = [ids[i] if i >= 0 else None for i in bad_ind]
-    message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column)
+    huge = cells.parsed["huge"][bad] | np.isinf(figures.value[bad])  # 400 digits, or 1e308 in 万元
+    message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column, huge)
     table = {
         "source": _arrow_strings(placed.source.filter(pa.array(bad))),
         "region": codes.regions.strings(keys.region[bad]),
@@ -955,7 +956,8 @@ _REASON_CODE = {r: k for k, r in enumerate(REASONS)}
 
 
 def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
-    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure.
+    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure,
+    and whether the number is too large to represent.
 
     Strings are parsed once per distinct string (Arrow dictionary encoding); Excel numbers are taken as they are.
     """
@@ -980,11 +982,12 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
     reason = reason_u.astype(np.int8)[codes]
     has_mult = uniques.str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool, na_value=False)[codes]
     figure = figure_mask(parsed)[codes]
+    huge = (why == TOO_LARGE).to_numpy(bool, na_value=False)[codes]
     pct = np.zeros(n, dtype=bool)
     if numbers is not None and numbers.any():
         value[numbers] = flat[numbers].astype(float)
         unit[numbers] = units.code("")
-        approx[numbers] = has_mult[numbers] = False
+        approx[numbers] = has_mult[numbers] = huge[numbers] = False
         reason[numbers] = _R_OK
         figure[numbers] = True
         if percent is not None:
@@ -998,6 +1001,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
         "has_mult": has_mult,
         "percent": pct,
         "figure": figure,
+        "huge": huge,
     }
 
 
@@ -1063,6 +1067,7 @@ def _details(
     indicator: list[str | None],
     accepted: Mapping[str, tuple[str, ...]],
     column: np.ndarray,
+    huge: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chinese and English messages of rejected cells (formatted per reason, vectorized)."""
     zh = np.empty(len(reason), dtype=object)
@@ -1085,6 +1090,9 @@ def _details(
         where = reason == r
         zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
         en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
+    for i in np.flatnonzero((reason == "unparsable") & huge):
+        zh[i] = f"“{abbreviated(raw[i])}”数值过大，无法表示"
+        en[i] = f"'{abbreviated(raw[i])}' is too large to represent"
     for i in np.flatnonzero((reason == "unparsable") & raw.str.startswith("=").to_numpy(bool)):
         zh[i] = f"公式“{raw[i]}”没有计算结果，请在 Excel 中打开并保存后再读取"
         en[i] = f"formula '{raw[i]}' has no cached value: open and save the workbook in Excel, then read it again"

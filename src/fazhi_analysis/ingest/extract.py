@@ -39,6 +39,7 @@ from fazhi_analysis.table.numbers import (
     PANDAS_TYPES,
     RANGE_SEPARATORS,
     TOO_LARGE,
+    abbreviated,
     alternation,
     chinese_to_number,
     parse_values,
@@ -728,10 +729,9 @@ def _parse_found(text: str, found: list[dict], heads: list[dict]) -> _Found:
 def _too_large(text: str, start: int, raw: str) -> InputError:
     """The error for a figure beyond a float, at ``line:column`` (the caller names the file)."""
     line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-    shown = raw if len(raw) <= 24 else f"{raw[:20]}…（共 {len(raw)} 字）"
     return InputError(
-        f"{line}:{column}: 数字“{shown}”过大，无法表示，请核对原文 / the figure at line {line}, column {column} "
-        "is too large to represent: check the text"
+        f"{line}:{column}: 数字“{abbreviated(raw)}”过大，无法表示，请核对原文 / "
+        f"the figure at line {line}, column {column} is too large to represent: check the text"
     )
 
 

@@ -261,6 +261,16 @@ PANDAS_TYPES = {
 }
 
 
+def abbreviated(text: str, keep: int = 20) -> str:
+    """``text`` for a message: as it is, or its first ``keep`` characters and its length when much longer.
+
+    Example:
+        >>> abbreviated("9" * 400)
+        '99999999999999999999…（共 400 字）'
+    """
+    return text if len(text) <= keep + 4 else f"{text[:keep]}…（共 {len(text)} 字）"
+
+
 def parse_value(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
     """Parse a single string; see :func:`parse_values`. Returns (value, unit, approx, reason)."""
     row = parse_values(pd.Series([text], dtype="string")).iloc[0]
