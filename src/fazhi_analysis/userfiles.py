@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -173,13 +174,19 @@ def parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None
             (one line: the file, then each entry with the type it should have).
     """
     try:
-        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader: no Python object is ever built
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: an int of more than 4300 digits
         raise InputError(f"{where}: YAML 格式错误 / invalid YAML: {_yaml_problem(exc)}") from None
     try:
-        return pydantic.TypeAdapter(schema).validate_python(if_empty if data is None else data)
+        return _adapter(schema).validate_python(if_empty if data is None else data)
     except pydantic.ValidationError as exc:
         raise InputError(f"{where}: {violations(exc)}") from None
+
+
+@cache
+def _adapter(schema: Any) -> pydantic.TypeAdapter:
+    """The validator of ``schema``, built once (a file per input may be checked against it)."""
+    return pydantic.TypeAdapter(schema)
 
 
 def load_yaml(path: str | Path, schema: Any, *, if_empty: object = None, limit: int = MAX_YAML_BYTES) -> Any:
