@@ -29,14 +29,15 @@ def _figures(frame: pd.DataFrame) -> list[list]:
 # --- saved web pages --------------------------------------------------------------------------
 
 
-def _wechat_page(text: str) -> bytes:
+WECHAT_PARAGRAPHS = [
+    '<section style="margin:0 8px"><section data-role="paragraph"><p><span leaf="">{}</span></p></section></section>',
+    '<section style="line-height:1.75em"><span leaf="">{}</span></section>',
+]
+
+
+def _wechat_page(text: str, paragraph: str) -> bytes:
     """The seed as a WeChat article is saved: every paragraph in sections of its own, the text in spans."""
-    body = "".join(
-        f'<section style="margin:0 8px"><section data-role="paragraph"><p><span leaf="">{html.escape(line)}</span>'
-        "</p></section></section>"
-        for line in text.splitlines()
-        if line.strip()
-    )
+    body = "".join(paragraph.format(html.escape(line)) for line in text.splitlines() if line.strip())
     return (
         '<html><head><meta charset="utf-8"><title>法治政府建设情况报告</title></head><body>'
         '<div id="page-content"><div class="rich_media_area_primary"><h1 class="rich_media_title">报告</h1>'
@@ -46,9 +47,10 @@ def _wechat_page(text: str) -> bytes:
     ).encode()
 
 
-def test_a_wechat_page_gives_all_71_figures_of_the_seed(tmp_path, seed_text, gold):
+@pytest.mark.parametrize("paragraph", WECHAT_PARAGRAPHS, ids=["section-section-p-span", "section-span"])
+def test_a_wechat_page_gives_all_71_figures_of_the_seed(tmp_path, seed_text, gold, paragraph):
     page = tmp_path / "wechat.html"
-    page.write_bytes(_wechat_page(seed_text))
+    page.write_bytes(_wechat_page(seed_text, paragraph))
     figures = extract.extract_file(page)
     assert len(figures) == 71 == len(gold["mentions"])
     assert _figures(figures) == _figures(extract.extract_text(seed_text))
