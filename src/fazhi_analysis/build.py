@@ -149,8 +149,16 @@ def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = N
 
 
 def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
-    """The tidy rows of a report's text (sources named after ``rel``)."""
-    return tidy.conform(located(extract_text(text), text, rel).assign(region=region, year=year))
+    """The tidy rows of a report's text (sources named after ``rel``).
+
+    Raises:
+        InputError: a figure too large to represent, at ``rel:line:column``.
+    """
+    try:
+        figures = extract_text(text)
+    except InputError as exc:
+        raise InputError(f"{rel}:{exc}") from None
+    return tidy.conform(located(figures, text, rel).assign(region=region, year=year))
 
 
 def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
@@ -190,6 +198,7 @@ def build_checked(
             root=raw_dir,
             defaults={p: sidecar_region_year(p) for p in tables},
             progress=None if quiet else clean.print_progress,
+            keep_conflicts=True,  # every disagreement reaches the table's conflict check
             **(limits or {}),
         )
         if not quiet:
@@ -234,7 +243,7 @@ def _docx_tables(
         defaults = {path: _identity(path, text)}
         for sheet in sheets:
             try:
-                result = clean.clean_sheets([sheet], defaults=defaults)
+                result = clean.clean_sheets([sheet], defaults=defaults, keep_conflicts=True)
             except InputError as exc:
                 zh, en = str(exc).split(" / ", 1) if " / " in str(exc) else (str(exc), str(exc))
                 notes.append(

@@ -12,8 +12,8 @@ Rules (``rule`` column of the findings):
 * ``unit`` (error): the written unit is not one the catalog accepts for the indicator.
 * ``duplicate`` (warning): the same region, year and indicator given twice by one file, same value.
 * ``conflict`` (error): rows of the same region, year and indicator disagree — typically a
-  department's table and a report text. Values agree when equal, or, when one of them is
-  approximate (余/多/约 …), when they differ by at most :data:`APPROX_TOLERANCE` of the larger.
+  department's table and a report text, or two tables. Every two values must agree: equal, or, when
+  one of the two is approximate (余/多/约 …), differing by at most :data:`APPROX_TOLERANCE` of the larger.
 * ``relation`` (error): a catalog relation fails (e.g. 结案 ≤ 收到).
 * ``rate_range`` (error): a rate outside 0–100 (rates are in percent points).
 * ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
@@ -299,11 +299,18 @@ def origin(source: pd.Series) -> pd.Series:
 
 
 def _agree(values: list[float], approx: list[bool]) -> bool:
-    high, low = max(values), min(values)
-    tolerance = max(1e-9 * max(abs(high), abs(low)), 1e-9)
-    if any(approx):
-        tolerance = max(tolerance, APPROX_TOLERANCE * max(abs(high), abs(low)))
-    return high - low <= tolerance
+    """Whether every two values agree: equal, or within :data:`APPROX_TOLERANCE` when either is approximate.
+
+    Pair by pair, so that an approximate figure between two exact ones that differ does not hide their conflict.
+    """
+    for i, (a, a_approx) in enumerate(zip(values, approx)):
+        for b, b_approx in zip(values[i + 1 :], approx[i + 1 :]):
+            tolerance = max(1e-9 * max(abs(a), abs(b)), 1e-9)
+            if a_approx or b_approx:
+                tolerance = max(tolerance, APPROX_TOLERANCE * max(abs(a), abs(b)))
+            if abs(a - b) > tolerance:
+                return False
+    return True
 
 
 def _duplicates_and_conflicts(mapped: pd.DataFrame) -> list[dict]:

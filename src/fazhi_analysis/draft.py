@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from importlib import resources
 from pathlib import Path
+from typing import Annotated, Literal, get_args
 
 import pandas as pd
-import yaml
+import pydantic
 
 from fazhi_analysis import analysis, project
 from fazhi_analysis.errors import InputError
@@ -34,12 +34,14 @@ from fazhi_analysis.ingest.extract import detect_region_year, extract_text, head
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.wording import format_figure
 from fazhi_analysis.table.write import atomic_path, write_file, write_records
+from fazhi_analysis.userfiles import load_yaml
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 LEVELS_ZH = {ERROR: "错误", WARNING: "警告", NOTE: "提示"}
 REQUIRED_PARTS = ("achievements", "shortcomings", "leadership", "plans")  # 其他需要报告的情况 is a warning
 OPTIONAL_PARTS = ("other",)
-LEVELS = ("county", "city", "province", "department")
+Level = Literal["county", "city", "province", "department"]
+LEVELS = get_args(Level)
 DEADLINES_FILE = "deadlines.yaml"
 TABLE_SUFFIXES = (".parquet", ".csv")
 FIGURE_RULES = {"relation": ERROR, "rate_range": ERROR, "conflict": ERROR, "rate_mismatch": WARNING, "unit": WARNING}
@@ -317,31 +319,31 @@ def previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, regi
 def load_deadlines(root: str | Path | None = None) -> dict[str, str]:
     """The deadlines by level: the bundled ``deadlines.yaml``, entries of the project's own file winning.
 
+    Both are read with :func:`fazhi_analysis.userfiles.load_yaml` against :data:`Deadlines`.
+
     Raises:
-        InputError: A file that is no mapping, or a date that is not ``MM-DD``.
+        InputError: A file that is no mapping of a level to ``MM-DD`` (one line naming the file, the
+            entry and what it should be).
     """
-    bundled = resources.files("fazhi_analysis").joinpath(DEADLINES_FILE).read_text(encoding="utf-8")
-    found = dict(yaml.safe_load(bundled))
+    found = load_yaml(Path(__file__).with_name(DEADLINES_FILE), Deadlines)
     own = project.find(root).root / DEADLINES_FILE
-    if own.is_file():
-        loaded = yaml.safe_load(own.read_text(encoding="utf-8")) or {}
-        if not isinstance(loaded, dict):
-            raise InputError(f"{own}: 应为“级别: 月-日”的映射 / must map level to MM-DD")
-        found.update(loaded)
-    for level, day in found.items():
-        if not re.fullmatch(r"\d\d-\d\d", str(day)) or not _valid(str(day)):
-            raise InputError(
-                f"{own if own.is_file() else DEADLINES_FILE}: {level} 的日期 {day!r} 应为 MM-DD / not MM-DD"
-            )
-    return {str(k): str(v) for k, v in found.items()}
+    if own.exists():
+        found.update(load_yaml(own, Deadlines, if_empty={}))
+    return found
 
 
-def _valid(day: str) -> bool:
+def _month_day(day: str) -> str:
+    """``day`` when it is a day of the year written ``MM-DD`` (02-29 included)."""
     try:
-        date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day
+        if re.fullmatch(r"\d\d-\d\d", day):
+            date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day
+            return day
     except ValueError:
-        return False
-    return True
+        pass
+    raise ValueError("应为 MM-DD 格式的日期，如 04-01 / expected a day written MM-DD, e.g. 04-01")
+
+
+Deadlines = dict[Level, Annotated[str, pydantic.Strict(), pydantic.AfterValidator(_month_day)]]  # deadlines.yaml
 
 
 def deadline_finding(year: int, level: str, today: date, deadlines: dict[str, str]) -> dict:

@@ -45,7 +45,7 @@ def test_sidecar_gives_region_and_year(tmp_path):
     assert discover.sidecar_region_year(report) == (None, None)
     _touch(tmp_path / "r.txt.meta.yaml", "region: 甲区\nyear: '2024'\n")
     assert discover.sidecar_path(report) == tmp_path / "r.txt.meta.yaml"
-    assert discover.sidecar(report) == {"region": "甲区", "year": "2024"}
+    assert discover.sidecar(report) == {"region": "甲区", "year": 2024}
     assert discover.sidecar_region_year(report) == ("甲区", 2024)
     _touch(tmp_path / "r.txt.meta.yaml", "region: [unclosed\n")
     with pytest.raises(InputError, match="invalid YAML"):

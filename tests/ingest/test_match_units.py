@@ -26,19 +26,20 @@ def _rejects(result: clean.CleanResult) -> list[tuple]:
     [
         ("行政复议纠错", "件", CORRECTED),
         ("行政复议纠错", "%", CORRECTION_RATE),
-        ("行政复议纠错", None, CORRECTION_RATE),  # no unit: as before
+        ("行政复议纠错", None, CORRECTED),  # no unit: a label without 率 is the count (issue 18)
         ("行政复议纠错", "元", CORRECTION_RATE),  # no candidate takes 元: as before, rejected for its unit
         ("行政复议纠错件数", "件", CORRECTED),
         ("行政诉讼败诉", "件", LOST),
         ("行政诉讼败诉", "起", LOST),
         ("行政诉讼败诉", "%", LOSS_RATE),
-        ("行政诉讼败诉", None, LOSS_RATE),
+        ("行政诉讼败诉", None, LOST),
+        ("行政诉讼败诉率", None, LOSS_RATE),
         ("行政诉讼败诉（件）", "件", LOST),
         ("行政诉讼败诉率", "件", LOSS_RATE),  # a label ending in 率 is never a count
         ("行政复议纠错率", "%", CORRECTION_RATE),
-        ("负责人出庭", "人次", "disputes.head_appearances"),  # ambiguous without a unit
+        ("负责人出庭", "人次", "disputes.head_appearances"),
         ("负责人出庭", "%", "disputes.head_appearance_rate"),
-        ("负责人出庭", None, None),
+        ("负责人出庭", None, "disputes.head_appearances"),  # no 率: the count
         ("负责人出庭", "元", None),
         ("专项检查", "次", None),  # the unit tells a rate from a count, not one count from another
     ],
@@ -84,9 +85,9 @@ def test_unit_in_the_label_in_the_cell_and_in_the_header():
     assert _rows(clean.clean_frame(columns, year=2024)) == [[LOST, 2.0, "件"], [LOSS_RATE, 20.0, "%"]]
 
 
-def test_without_a_unit_a_rate_stays_a_rate():
-    grid = pd.DataFrame([["指标名称", "2024年"], ["行政复议纠错", "0.4"]])
-    assert _rows(clean.clean_frame(grid, region="甲区")) == [[CORRECTION_RATE, 40.0, "%"]]
+def test_without_a_unit_the_label_tells_the_count_from_the_rate():
+    grid = pd.DataFrame([["指标名称", "2024年"], ["行政复议纠错", "3"], ["行政复议纠错率", "0.4"]])
+    assert _rows(clean.clean_frame(grid, region="甲区")) == [[CORRECTED, 3.0, "件"], [CORRECTION_RATE, 40.0, "%"]]
 
 
 def test_an_unrelated_unit_is_still_rejected():
@@ -96,11 +97,11 @@ def test_an_unrelated_unit_is_still_rejected():
     assert _rejects(result) == [(CORRECTION_RATE, "5", "unit"), (LOSS_RATE, "2", "unit")]
 
 
-def test_rows_with_different_units_in_two_year_columns_keep_todays_match():
+def test_rows_with_different_units_in_two_year_columns_follow_the_label():
     grid = pd.DataFrame([["指标名称", "2023年", "2024年"], ["行政诉讼败诉", "3件", "10%"]])
     result = clean.clean_frame(grid, region="甲区")
-    assert _rows(result) == [[LOSS_RATE, 10.0, "%"]]
-    assert _rejects(result) == [(LOSS_RATE, "3件", "unit")]
+    assert _rows(result) == [[LOST, 3.0, "件"]]
+    assert _rejects(result) == [(LOST, "10%", "unit")]
 
 
 def test_cli_clean_maps_counts_and_rates(tmp_path, capsys):

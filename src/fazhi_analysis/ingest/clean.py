@@ -80,7 +80,7 @@ from fazhi_analysis.ingest.sheet_layout import (
 )
 from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
 from fazhi_analysis.table import catalog, tidy
-from fazhi_analysis.table.numbers import MISSING, parse_values
+from fazhi_analysis.table.numbers import MISSING, TOO_LARGE, abbreviated, parse_values
 from fazhi_analysis.table.wording import format_number, plain_figure
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -121,6 +121,7 @@ class CleanResult:
     files: int = 0
     sheets: int = 0
     skipped: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)  # hidden sheets, not read
 
     @property
     def cells(self) -> int:
@@ -138,8 +139,15 @@ class CleanResult:
             f"拒收 {len(self.rejects)} 个"
             + (f"（{parts_zh}）" if parts_zh else "")
             + f" / {self.files} files, {self.sheets} sheets: {self.cells} value cells → {len(self.table)} tidy rows, "
-            f"{len(self.rejects)} rejected" + (f" ({parts_en})" if parts_en else "")
+            f"{len(self.rejects)} rejected" + (f" ({parts_en})" if parts_en else "") + _hidden_note(self.hidden)
         )
+
+
+def _hidden_note(hidden: Sequence[str]) -> str:
+    """What a summary says of hidden sheets: that they were not read, and which."""
+    if not hidden:
+        return ""
+    return f"；隐藏的工作表未读 / hidden sheets not read: {'、'.join(hidden)}"
 
 
 def clean_files(
@@ -154,6 +162,7 @@ def clean_files(
     max_cells: int | None = None,
     max_unzipped_bytes: int | None = None,
     max_text_bytes: int | None = None,
+    keep_conflicts: bool = False,
 ) -> CleanResult:
     """Clean CSV/XLSX files (folders are searched for them) into one tidy table and its rejects.
 
@@ -167,6 +176,7 @@ def clean_files(
         max_cells, max_unzipped_bytes, max_text_bytes: limits of each file (cells of a workbook,
             decompressed bytes of an XLSX, bytes of a CSV); None for the defaults of
             :func:`fazhi_analysis.ingest.sheets.read_sheets`.
+        keep_conflicts: as for :func:`clean_sheets`.
 
     Raises:
         InputError: a file is missing, empty, unreadable, of another type, beyond a limit, or has no header row.
@@ -189,7 +199,9 @@ def clean_files(
             max_text_bytes=max_text_bytes,
         )
         sheets.extend(read)
-    result = clean_sheets(sheets, region=region, year=year, threshold=threshold, defaults=defaults)
+    result = clean_sheets(
+        sheets, region=region, year=year, threshold=threshold, defaults=defaults, keep_conflicts=keep_conflicts
+    )
     result.files = len(files)
     return result
 
@@ -254,8 +266,13 @@ def clean_sheets(
     year: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
+    keep_conflicts: bool = False,
 ) -> CleanResult:
-    """Clean grids already read (see :func:`fazhi_analysis.ingest.sheets.read_sheets`).
+    """Clean grids already read (see :func:`fazhi_analysis.ingest.sheets.read_sheets`); hidden sheets are not read.
+
+    Cells repeating one region, year and indicator: an equal repeat is rejected as ``duplicate``;
+    differing values are all rejected as ``conflict``, or, with ``keep_conflicts``, all kept, so that
+    the table's conflict check names every source (``fazhi build``).
 
     Raises:
         InputError: a sheet with figures has no recognizable header, or no sheet holds any figure.
@@ -263,9 +280,12 @@ def clean_sheets(
     if not 0 <= threshold <= 100:
         raise InputError(f"匹配阈值应在 0–100 之间 / the matching threshold must be within 0–100: {threshold}")
     kept, rejected, skipped = [], [], []
+    hidden = [sheet.where for sheet in sheets if sheet.hidden]
     regions = _Interner()  # shared by all sheets, so that region codes make one key
     distinct: list[bool] = []
     for order, sheet in enumerate(sheets):
+        if sheet.hidden:
+            continue
         sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
         got = _clean_sheet(
             sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold, regions=regions
@@ -276,22 +296,23 @@ def clean_sheets(
         kept.append(got.kept)
         rejected.append(got.rejects)
         distinct.append(got.distinct)
-    if sheets and len(skipped) == len(sheets):
+    if sheets and len(skipped) + len(hidden) == len(sheets):
         files = sorted({str(s.file) for s in sheets})
-        raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found")
+        raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found{_hidden_note(hidden)}")
     candidates = pd.concat(kept, ignore_index=True) if kept else _no_candidates()
     rejects = pd.concat(rejected, ignore_index=True) if rejected else _no_rejects()
     if len(kept) == 1 and distinct[0]:  # one sheet whose layout cannot repeat a key: nothing to resolve
         table, more = candidates.drop(columns="_key"), _no_rejects()
     else:
-        table, more = _resolve_duplicates(candidates)
+        table, more = _resolve_duplicates(candidates, keep_conflicts)
     rejects = pd.concat([rejects, more], ignore_index=True) if len(more) else rejects
     return CleanResult(
         _in_order(table),
         _in_order(rejects),
         files=len({s.file for s in sheets}),
-        sheets=len(sheets) - len(skipped),
+        sheets=len(sheets) - len(skipped) - len(hidden),
         skipped=skipped,
+        hidden=hidden,
     )
 
 
@@ -791,7 +812,8 @@ def _rejected_rows(
     bad_raw = cells.parsed["raw"].filter(pa.array(bad)).to_pylist()
     bad_column = codes.texts.strings(columns.text[cells.cols[bad]]).to_numpy(object, na_value="")
     indicators = [ids[i] if i >= 0 else None for i in bad_ind]
-    message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column)
+    huge = cells.parsed["huge"][bad] | np.isinf(figures.value[bad])  # 400 digits, or 1e308 in 万元
+    message_zh, message_en = _details(reason, bad_raw, notes, bad_unit, indicators, accepted_of, bad_column, huge)
     table = {
         "source": _arrow_strings(placed.source.filter(pa.array(bad))),
         "region": codes.regions.strings(keys.region[bad]),
@@ -934,7 +956,8 @@ _REASON_CODE = {r: k for k, r in enumerate(REASONS)}
 
 
 def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner) -> dict[str, np.ndarray]:
-    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure.
+    """Per cell: value, unit code, approx, reason code, raw text (Arrow), has-multiplier, percent format, figure,
+    and whether the number is too large to represent.
 
     Strings are parsed once per distinct string (Arrow dictionary encoding); Excel numbers are taken as they are.
     """
@@ -959,11 +982,12 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
     reason = reason_u.astype(np.int8)[codes]
     has_mult = uniques.str.contains(_MULT_IN_CELL.pattern, regex=True).to_numpy(bool, na_value=False)[codes]
     figure = figure_mask(parsed)[codes]
+    huge = (why == TOO_LARGE).to_numpy(bool, na_value=False)[codes]
     pct = np.zeros(n, dtype=bool)
     if numbers is not None and numbers.any():
         value[numbers] = flat[numbers].astype(float)
         unit[numbers] = units.code("")
-        approx[numbers] = has_mult[numbers] = False
+        approx[numbers] = has_mult[numbers] = huge[numbers] = False
         reason[numbers] = _R_OK
         figure[numbers] = True
         if percent is not None:
@@ -977,6 +1001,7 @@ def _parse_cells(flat: np.ndarray, percent: np.ndarray | None, units: _Interner)
         "has_mult": has_mult,
         "percent": pct,
         "figure": figure,
+        "huge": huge,
     }
 
 
@@ -1042,6 +1067,7 @@ def _details(
     indicator: list[str | None],
     accepted: Mapping[str, tuple[str, ...]],
     column: np.ndarray,
+    huge: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Chinese and English messages of rejected cells (formatted per reason, vectorized)."""
     zh = np.empty(len(reason), dtype=object)
@@ -1064,6 +1090,9 @@ def _details(
         where = reason == r
         zh[where] = (z_fmt.split("{}")[0] + raw[where] + z_fmt.split("{}")[1]).to_numpy(object)
         en[where] = (e_fmt.split("{}")[0] + raw[where] + e_fmt.split("{}")[1]).to_numpy(object)
+    for i in np.flatnonzero((reason == "unparsable") & huge):
+        zh[i] = f"“{abbreviated(raw[i])}”数值过大，无法表示"
+        en[i] = f"'{abbreviated(raw[i])}' is too large to represent"
     for i in np.flatnonzero((reason == "unparsable") & raw.str.startswith("=").to_numpy(bool)):
         zh[i] = f"公式“{raw[i]}”没有计算结果，请在 Excel 中打开并保存后再读取"
         en[i] = f"formula '{raw[i]}' has no cached value: open and save the workbook in Excel, then read it again"
@@ -1141,8 +1170,8 @@ def _dedupe_key(region: np.ndarray, year: np.ndarray, ind: np.ndarray) -> np.nda
     return (region.astype(np.int64) << 32) + ((year.astype(np.int64) & 0xFFFF) << 16) + ind.astype(np.int64)
 
 
-def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep one row per region, year, indicator; reject repeats as duplicate, disagreements as conflict."""
+def _resolve_duplicates(candidates: pd.DataFrame, keep_conflicts: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per region, year, indicator: repeats rejected as duplicate, disagreements as conflict (or all kept)."""
     if candidates.empty:
         return candidates, _no_rejects()
     key = candidates.pop("_key").to_numpy(np.int64)
@@ -1155,10 +1184,15 @@ def _resolve_duplicates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     keep_index = []
     for _, group in multi.groupby("_key", sort=False):
         keep, bad = _judge_repeats(group)
+        if keep is None and keep_conflicts:
+            keep_index.extend(group.index)
+            continue
         if keep is not None:
             keep_index.append(keep)
         rejected.append(bad)
     table = candidates[~dup | candidates.index.isin(keep_index)]
+    if not rejected:
+        return table, _no_rejects()
     bad = pd.concat(rejected)
     columns = {c: pd.NA if c == "column" else bad[c] for c in REJECT_COLUMNS}
     return table, _rejects_table(columns, bad["_order"].to_numpy(np.int64))

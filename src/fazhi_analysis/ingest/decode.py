@@ -1,7 +1,10 @@
-"""Read a report's text from ``.txt`` (UTF-8 or UTF-16 with BOM, UTF-8, GB18030/GBK), ``.docx``, ``.pdf`` or a saved
-web page (``.html``/``.htm``, see :mod:`~fazhi_analysis.ingest.formats`); decode text bytes.
+"""Read a report's text from ``.txt`` (UTF-8, UTF-16 or UTF-32 with BOM, UTF-8, GB18030/GBK), ``.docx``, ``.pdf``
+or a saved web page (``.html``/``.htm``; see :mod:`~fazhi_analysis.ingest.formats`, :mod:`~fazhi_analysis.ingest.pdf`);
+decode text bytes.
 
-Every failure is an :class:`~fazhi_analysis.errors.InputError` naming the file and the reason.
+Every failure is an :class:`~fazhi_analysis.errors.InputError` naming the file and the reason. Only
+regular files are read (:func:`fazhi_analysis.userfiles.read_file`): a folder, FIFO, device or socket
+is refused before it is opened.
 
 Inputs are bounded before they are read: a report text may hold at most :data:`MAX_TEXT_BYTES`
 bytes (the file, the text of a ``.docx`` or a PDF, a web page), and a zip container (``.docx``, ``.xlsx``) may
@@ -12,18 +15,27 @@ decompress to at most :data:`MAX_UNZIPPED_BYTES` in all (:func:`check_archive`, 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import formats
+from fazhi_analysis.ingest import formats, pdf
+from fazhi_analysis.userfiles import check_size, read_file
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 DOCX_SUFFIXES = (".docx",)
-REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + formats.PDF_SUFFIXES + formats.HTML_SUFFIXES
+REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + pdf.PDF_SUFFIXES + formats.HTML_SUFFIXES
 MAX_TEXT_BYTES = 50 * 1024**2  # a report text (a long annual report is well under 1 MB)
 MAX_UNZIPPED_BYTES = 200 * 1024**2  # all members of a .docx or .xlsx, decompressed
 _CHUNK = 1024**2
+_DOCTYPE = b"<!DOCTYPE"
+_BOMS = (  # byte order marks, longest first: UTF-32 LE's begins with UTF-16 LE's
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
 
 
 def read_report_text(
@@ -43,16 +55,17 @@ def read_report_text(
         allow_empty: return ``""`` for a file without text (a ``.docx`` that holds only tables) instead of raising.
 
     Raises:
-        InputError: missing path, a folder, an empty, binary or too large file, undecodable bytes,
-            a PDF without a text layer (a scan).
+        InputError: missing path, not a regular file (a folder, FIFO, device), an empty, binary,
+            unreadable or too large file, undecodable bytes, an entity bomb, a PDF stream beyond the
+            memory cap, a PDF without a text layer (a scan).
     """
     path = Path(path)
     max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
     max_container = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
     suffix = path.suffix.lower()
-    data = _read_input(path, max_container if suffix in DOCX_SUFFIXES + formats.PDF_SUFFIXES else max_text)
-    if suffix in formats.PDF_SUFFIXES:
-        text = formats.pdf_text(path, data, max_text)
+    data = read_file(path, max_container if suffix in DOCX_SUFFIXES + pdf.PDF_SUFFIXES else max_text)
+    if suffix in pdf.PDF_SUFFIXES:
+        text = pdf.pdf_text(path, data, max_text)
     elif suffix in DOCX_SUFFIXES or data[:4] == b"PK\x03\x04":
         text = _read_docx(path, data, max_unzipped_bytes)
     elif suffix in formats.HTML_SUFFIXES:
@@ -64,23 +77,6 @@ def read_report_text(
     if not text.strip() and not allow_empty:
         raise InputError(f"{path}: 文件没有文字内容 / file has no text")
     return text
-
-
-def _read_input(path: Path, limit: int) -> bytes:
-    """The bytes of an input file of at most ``limit`` bytes.
-
-    Raises:
-        InputError: missing, a folder, too large or empty.
-    """
-    if not path.exists():
-        raise InputError(f"{path}: 文件不存在 / file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: 是文件夹而非文件 / is a directory, not a file")
-    check_size(path, path.stat().st_size, limit, "文件", "file")
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError(f"{path}: 文件为空 / file is empty")
-    return data
 
 
 def read_docx_tables(path: str | Path, *, label: str | None = None, max_unzipped_bytes: int | None = None) -> list:
@@ -96,25 +92,8 @@ def read_docx_tables(path: str | Path, *, label: str | None = None, max_unzipped
     """
     path = Path(path)
     limit = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
-    document = formats.open_docx(path, _read_input(path, limit), max_unzipped_bytes)
+    document = formats.open_docx(path, read_file(path, limit), max_unzipped_bytes)
     return formats.docx_sheets(path, document, label or path.name)
-
-
-def too_large(
-    where: object, what_zh: str, what_en: str, size: int | str, limit: int, size_en: str | None = None
-) -> InputError:
-    """The error for an input beyond a limit: one bilingual line naming it, its size and the limit."""
-    return InputError(
-        f"{where}: {what_zh}过大（{size}，上限 {limit}），为防止耗尽内存已拒绝读取 / "
-        f"{what_en} too large ({size if size_en is None else size_en}, the limit is {limit}): "
-        "refused so as not to exhaust memory"
-    )
-
-
-def check_size(where: object, size: int, limit: int, what_zh: str, what_en: str) -> None:
-    """Raise :func:`too_large` (in bytes) when ``size`` exceeds ``limit``."""
-    if size > limit:
-        raise too_large(where, what_zh + "字节数", what_en + " size in bytes", size, limit)
 
 
 def check_archive(path: Path, archive: zipfile.ZipFile, limit: int | None = None) -> Budget:
@@ -149,8 +128,39 @@ class Budget:
         return b"".join(self.chunks(archive, name))
 
 
+def refuse_dtd(path: Path, archive: zipfile.ZipFile, budget: Budget, members: Iterable[str]) -> None:
+    """Refuse an Office file one of whose ``members`` declares a DTD, before any XML parser reads it.
+
+    Office Open XML forbids DTDs (ECMA-376 part 2, M1.17), and an entity-expansion bomb needs one.
+
+    Raises:
+        InputError: naming the file and the member.
+    """
+    for member in members:
+        if has_dtd(budget.chunks(archive, member)):
+            raise dtd_refused(path, member)
+
+
+def has_dtd(chunks: Iterable[bytes]) -> bool:
+    """Whether XML given as byte chunks holds ``<!DOCTYPE`` (also across two chunks)."""
+    carry = b""
+    for chunk in chunks:
+        if _DOCTYPE in carry + chunk:
+            return True
+        carry = chunk[-len(_DOCTYPE) :]
+    return False
+
+
+def dtd_refused(path: object, member: str) -> InputError:
+    """The error for an Office file whose part declares a DTD."""
+    return InputError(
+        f"{path}: 文件内部 {member} 声明了 DTD（Office 文件不应有，可能是实体扩展炸弹），已拒绝读取 / "
+        f"part {member} declares a DTD, which Office files never do (an entity-expansion bomb?): refused"
+    )
+
+
 def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
-    """Decode text bytes: by their BOM (UTF-8, UTF-16), else strict UTF-8, else GB18030 (a superset of GBK).
+    """Decode text bytes: by their BOM (UTF-8, UTF-16, UTF-32), else strict UTF-8, else GB18030 (a superset of GBK).
 
     Args:
         path: Named in errors.
@@ -161,10 +171,9 @@ def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
     Raises:
         InputError: Binary data (NUL bytes), invalid bytes after a BOM, or no encoding fits.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(path, data[3:], "utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(path, data, "utf-16")
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return _strict(path, data, codec, name)
     if (nul := data.find(b"\x00")) >= 0:
         raise InputError(f"{path}: 二进制文件，不是文本 / binary file, not text (NUL byte at {nul})")
     error: UnicodeDecodeError | None = None
@@ -185,17 +194,16 @@ def decode(path: Path, data: bytes, *, guess: bool = False) -> str:
     )
 
 
-def _strict(path: Path, data: bytes, encoding: str) -> str:
-    """``data`` decoded as ``encoding``; an error naming the first bad byte when it does not decode."""
+def _strict(path: Path, data: bytes, codec: str, name: str) -> str:
+    """``data`` decoded with ``codec`` (BOM dropped); an error naming ``name`` and the first bad byte."""
     try:
-        return data.decode(encoding)
+        return data.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: 文件不是有效的 {encoding} 文本（第 {exc.start} 字节）/ invalid {encoding} at byte {exc.start}"
-        ) from exc
+            f"{path}: 文件不是有效的 {name} 文本（第 {exc.start} 字节）/ invalid {name} at byte {exc.start}"
+        ) from None
 
 
 def _read_docx(path: Path, data: bytes, max_unzipped_bytes: int | None) -> str:
-    """The paragraphs of a ``.docx`` file, a line each (its tables: :func:`read_docx_tables`)."""
-    document = formats.open_docx(path, data, max_unzipped_bytes)
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)  # type: ignore[attr-defined]
+    """The paragraphs of a ``.docx`` file as it prints, a line each (its tables: :func:`read_docx_tables`)."""
+    return "\n".join(formats.docx_lines(formats.open_docx(path, data, max_unzipped_bytes)))

@@ -8,7 +8,11 @@ pages (``.html``/``.htm``). The analysts' overrides (``overrides.xlsx``/``overri
 the folder, see :mod:`fazhi_analysis.ingest.review`) are not departments' spreadsheets.
 
 A sidecar ``<file>.meta.yaml`` beside an input gives its region and year when the input does not
-(``region: 达坂城区``, ``year: 2024``).
+(``region: 达坂城区``, ``year: 2024``); it is read with :func:`fazhi_analysis.userfiles.load_yaml` and
+checked against :class:`Sidecar`.
+
+A file with an input's suffix that is not a regular file (a FIFO, a device, a dangling link) is listed
+too, so that reading it refuses it by name instead of passing it over.
 
 Example:
     >>> spreadsheet_files(Path("data/raw"))       # doctest: +SKIP
@@ -19,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+import pydantic
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.decode import REPORT_SUFFIXES
 from fazhi_analysis.ingest.sheets import SUFFIXES as SPREADSHEET_SUFFIXES
+from fazhi_analysis.userfiles import Text, Year, load_yaml
 
 SIDECAR_SUFFIX = ".meta.yaml"
 _NOT_INPUTS = (".", "~$")  # name prefixes of hidden files and office lock files
@@ -32,11 +38,11 @@ OVERRIDE_NAMES = ("overrides.xlsx", "overrides.csv")  # the review loop's file i
 
 
 def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
-    """The input files under ``folder`` (recursively) with one of ``suffixes``, sorted."""
+    """The input files under ``folder`` (recursively) with one of ``suffixes``, sorted (every one but folders)."""
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(_NOT_INPUTS)
+        if not p.is_dir() and p.suffix.lower() in suffixes and not p.name.startswith(_NOT_INPUTS)
     )
 
 
@@ -81,22 +87,29 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
+class Sidecar(pydantic.BaseModel):
+    """What a sidecar may say of its input: ``region`` (text) and ``year`` (an integer, 1949–2100)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+
+    region: Annotated[Text, pydantic.StringConstraints(max_length=64)] | None = None
+    year: Year | None = None
+
+
 def sidecar(path: Path) -> dict:
     """What the sidecar of ``path`` says (an empty mapping when there is none, or it is empty).
 
     Raises:
-        InputError: the sidecar is not valid YAML.
+        InputError: the sidecar is not a regular file, not valid YAML, or breaks :class:`Sidecar`
+            (one line naming the file, the entry and the type expected).
     """
     found = sidecar_path(path)
-    if not found.is_file():
+    if not found.exists():
         return {}
-    try:
-        return yaml.safe_load(found.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{found}: 旁注文件格式错误 / invalid YAML ({exc})") from None
+    return load_yaml(found, Sidecar, if_empty={}).model_dump(exclude_none=True)
 
 
 def sidecar_region_year(path: Path) -> tuple[str | None, int | None]:
     """(region, year) from the sidecar of ``path``; None for what it does not give."""
     meta = sidecar(path)
-    return meta.get("region"), (int(meta["year"]) if meta.get("year") else None)
+    return meta.get("region"), meta.get("year")

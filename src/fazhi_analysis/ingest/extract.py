@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
+from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.ingest.sentence import CLAUSE_MARKS, FULL_STOPS, bounds, delimiters
 from fazhi_analysis.table import catalog, tidy
@@ -37,6 +38,8 @@ from fazhi_analysis.table.numbers import (
     MULTIPLIERS,
     PANDAS_TYPES,
     RANGE_SEPARATORS,
+    TOO_LARGE,
+    abbreviated,
     alternation,
     chinese_to_number,
     parse_values,
@@ -609,6 +612,9 @@ def extract_text(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> p
         start, end (offsets of raw in ``text``, end exclusive), sentence, confidence (0–1: how
         sure the id is; 0 when a signal or a counted noun rules it out) and reason.
 
+    Raises:
+        InputError: a figure too large to represent (``line:column: …``; no ``inf`` is ever a value).
+
     Example:
         >>> row = extract_text("(五)行政复议\\n审结行政复议案件88件，其中以调解方式结案19件。").iloc[1]
         >>> row["indicator"] is pd.NA, row["reason"]
@@ -702,15 +708,31 @@ class _Found(NamedTuple):
 
 
 def _parse_found(text: str, found: list[dict], heads: list[dict]) -> _Found:
-    """Value, unit and approx of each candidate (a rank's 第 dropped), and the section it stands in."""
+    """Value, unit and approx of each candidate (a rank's 第 dropped), and the section it stands in.
+
+    Raises:
+        InputError: a figure too large for a float (:data:`~fazhi_analysis.table.numbers.TOO_LARGE`).
+    """
     raws = [text[f["start"] : f["end"]] for f in found]
     parsed = parse_values(pd.Series(raws).str.removeprefix("第"))
+    if (huge := parsed["reason"].eq(TOO_LARGE).fillna(False).to_numpy(bool)).any():
+        first = int(huge.argmax())
+        raise _too_large(text, found[first]["start"], raws[first])
     # A candidate that does not parse has no unit (None, not NA: units are compared with ==).
     written = [None if u is pd.NA else u for u in parsed["unit"].tolist()]
     units = [u or "位" if f["rank"] else u for f, u in zip(found, written)]
     starts = [f["start"] for f in found]
     sections = _section_at(heads, starts)
     return _Found(found, starts, raws, parsed["value"].tolist(), units, parsed["approx"].tolist(), sections)
+
+
+def _too_large(text: str, start: int, raw: str) -> InputError:
+    """The error for a figure beyond a float, at ``line:column`` (the caller names the file)."""
+    line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+    return InputError(
+        f"{line}:{column}: 数字“{abbreviated(raw)}”过大，无法表示，请核对原文 / "
+        f"the figure at line {line}, column {column} is too large to represent: check the text"
+    )
 
 
 def _figure_row(
@@ -820,9 +842,11 @@ def _section_of() -> dict[str, str]:
 # --- region and year -------------------------------------------------------------------------
 
 _TITLE_RE = re.compile(
-    r"(?P<region>[\u4e00-\u9fff]{2,20}?)(?:人民政府|政府)?(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?(?:的)?"
+    r"(?P<region>[\u4e00-\u9fff]{2,20}?)(?:人民政府|政府)?(?:关于)?\s*"
+    r"(?P<year>(?:19|20)\d{2}|[一二][九〇零○][一二三四五六七八九〇零○]{2})\s*年度?(?:的)?"
     r"(?:法治政府建设|依法行政)"
 )
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")  # 二〇二四 → 2024
 _REGION_SUFFIX = "区县市旗州盟镇乡"
 # Words before a region's name in a title: 现将…, 关于…, and a party committee (中共××区委) before the government.
 _LEAD_RE = re.compile(r"^(?:.*委)?(?:现将|关于|按照|根据|中共|将|我|对|是)*")
@@ -832,7 +856,12 @@ def detect_region_year(text: str) -> tuple[str | None, int | None]:
     """Region and year from a report's own words, e.g. ``达坂城区人民政府2024年度法治政府建设``.
 
     The region is returned only when it reads as one (ends in 区, 县, 市, 旗 …); a year alone
-    is returned when the title names none (``我县2023年法治政府建设``).
+    is returned when the title names none (``我县2023年法治政府建设``). A year may be written in
+    Chinese digits, as official titles often are.
+
+    Example:
+        >>> detect_region_year("达坂城区人民政府二〇二四年度法治政府建设情况报告")
+        ('达坂城区', 2024)
     """
     head = text[:2000]
     match = _TITLE_RE.search(head)
@@ -840,7 +869,7 @@ def detect_region_year(text: str) -> tuple[str | None, int | None]:
         return None, None
     region = _LEAD_RE.sub("", match["region"])
     region = region if len(region) >= 2 and region[-1] in _REGION_SUFFIX else None
-    return region, int(match["year"])
+    return region, int(match["year"].translate(_YEAR_DIGITS))
 
 
 def extract_file(
@@ -859,10 +888,14 @@ def extract_file(
     :func:`fazhi_analysis.ingest.decode.read_report_text`).
 
     Raises:
-        InputError: the file is missing, empty, binary, undecodable or too large.
+        InputError: the file is missing, not a regular file, empty, binary, undecodable or too large, or
+            holds a figure too large to represent.
     """
     text = read_report_text(path, max_text_bytes=max_text_bytes, max_unzipped_bytes=max_unzipped_bytes)
-    figures = extract_text(text, min_confidence)
+    try:
+        figures = extract_text(text, min_confidence)
+    except InputError as exc:
+        raise InputError(f"{path}:{exc}") from None
     found_region, found_year = detect_region_year(text)
     figures.insert(0, "year", pd.array([year or found_year] * len(figures), dtype=tidy.TIDY_DTYPES["year"]))
     figures.insert(0, "region", pd.array([region or found_region] * len(figures), dtype=tidy.TIDY_DTYPES["region"]))

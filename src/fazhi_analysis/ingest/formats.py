@@ -1,15 +1,19 @@
-"""Read the text of published reports in other formats: PDF (its text layer), saved web pages, and ``.docx`` tables.
+"""Read the text of published reports in other formats: saved web pages, and ``.docx`` paragraphs and tables.
 
-* A **PDF**'s text layer is read with pypdfium2 (PDFium, the engine of Chrome's PDF viewer). Lines a
-  paragraph was wrapped into are joined again (a line that reaches the right edge of the text goes
-  on), so that a sentence is one line as in a ``.txt``. A PDF without text (a scan) is an
-  :class:`~fazhi_analysis.errors.InputError` that suggests OCR.
+(A PDF's text layer: :mod:`~fazhi_analysis.ingest.pdf`.)
+
 * A **web page** saved as ``.html``/``.htm`` is parsed with lxml; navigation, header, footer, aside,
   scripts and forms are dropped, and the article body is kept: ``<article>``, else ``<main>``, else
-  the element whose paragraphs hold the most text (a readability-style rule). Block elements
-  (``<p>``, ``<div>``, ``<li>``, ``<br>`` …) end a line.
-* The **tables of a .docx** become sheets (:class:`~fazhi_analysis.ingest.sheets.Sheet`, named
-  ``表1``, ``表2`` …) for the spreadsheet cleaner: sources read ``report.docx#表1!B3``.
+  the element whose paragraphs hold the most text (a readability-style rule; a paragraph wrapped in
+  elements of its own, as a WeChat page wraps each in ``<section>``, counts for the element that
+  holds it with the others). Block elements (``<p>``, ``<div>``, ``<li>``, ``<br>`` …) end a line. A
+  page whose DOCTYPE declares entities (an entity-expansion bomb) is refused.
+* A **.docx** is read as it would print: text in tracked insertions and moves is kept, tracked
+  deletions are dropped, as are rows deleted from tables. A part that declares a DTD (which Office
+  files never do; an entity-expansion bomb needs one) is refused before it is parsed.
+* The **tables of a .docx**, nested ones included (in document order), become sheets
+  (:class:`~fazhi_analysis.ingest.sheets.Sheet`, named ``表1``, ``表2`` …) for the spreadsheet cleaner:
+  sources read ``report.docx#表1!B3``.
 
 Example:
     >>> html_text("<nav>首页</nav><article><p>收到申请11件。</p></article>".encode(), Path("a.html"))
@@ -20,7 +24,6 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,97 +34,22 @@ from fazhi_analysis.errors import InputError
 if TYPE_CHECKING:
     from fazhi_analysis.ingest.sheets import Sheet
 
-PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm")
-WRAP_SLACK = 2.5  # a line ending within this many character heights of the text's right edge was wrapped
-_FULL_STOP_END = tuple("。！？；：!?;:")
-_LINE_START_MARK = re.compile(
-    r"[ \u3000]*(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、．.](?!\d))"
-)
 _SKIP_TAGS = {"nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
 _BLOCK_TAGS = {
     *("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "br", "hr"),
     *("h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "dl", "center", "body"),
+    *("nav", "header", "footer", "aside", "form", "figure", "figcaption", "address", "caption"),
 }
 _NOT_ARTICLE = re.compile(r"nav|menu|breadcrumb|header|footer|sidebar|share|comment|copyright", re.I)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
-
-
-# --- PDF -------------------------------------------------------------------------------------
-
-
-def pdf_text(path: Path, data: bytes, max_text_bytes: int) -> str:
-    """The text layer of a PDF, one paragraph a line (wrapped lines joined).
-
-    Raises:
-        InputError: not a PDF, encrypted, too much text, or no text at all (a scanned PDF: OCR it first).
-    """
-    import pypdfium2 as pdfium  # imported here: only PDF input needs it
-
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"{path}: 不是有效的 PDF 文件或已加密 / not a valid PDF, or encrypted ({exc})") from None
-    try:
-        pages, size = [], 0
-        for page in document:
-            lines = _page_lines(page)
-            size += sum(len(text.encode("utf-8")) + 1 for text, _, _ in lines)
-            if size > max_text_bytes:
-                from fazhi_analysis.ingest.decode import check_size
-
-                check_size(path, size, max_text_bytes, "文本", "text")
-            pages.append(lines)
-    finally:
-        document.close()
-    lines = [line for page in pages for line in page]
-    if not any(text.strip() for text, _, _ in lines):
-        raise InputError(
-            f"{path}: PDF 没有文字层（可能是扫描件），请先做文字识别（OCR，如 ocrmypdf）再放入 / "
-            "the PDF has no text layer (a scanned document?): run OCR on it first (e.g. ocrmypdf)"
-        )
-    return _join_wrapped(lines)
-
-
-def _page_lines(page: object) -> list[tuple[str, float, float]]:
-    """The lines of a page's text layer: (text, right edge of its last character, that character's height)."""
-    textpage = page.get_textpage()  # type: ignore[attr-defined]
-    try:
-        text = textpage.get_text_range()
-        exact = textpage.count_chars() == len(text)  # the offsets of the text are the character indices
-        lines, pos = [], 0
-        for line in text.replace("\r\n", "\n").split("\n") if exact else text.splitlines():
-            stripped = line.rstrip()
-            right = height = 0.0
-            if exact and stripped:
-                left, bottom, right, top = textpage.get_charbox(pos + len(stripped) - 1)
-                height = top - bottom
-            lines.append((stripped, right, height))
-            pos += len(line) + 2
-        return lines
-    finally:
-        textpage.close()
-
-
-def _join_wrapped(lines: list[tuple[str, float, float]]) -> str:
-    """The lines of a PDF's text, each wrapped line joined to the next (see :data:`WRAP_SLACK`)."""
-    edge = max((right for _, right, _ in lines), default=0.0)
-    heights = [height for text, _, height in lines if text and height > 0]
-    slack = WRAP_SLACK * (statistics.median(heights) if heights else 0.0)
-    out: list[str] = []
-    joining = False
-    for text, right, _ in lines:
-        if not text:
-            joining = False
-            continue
-        starts_anew = out and out[-1].endswith(_FULL_STOP_END) and _LINE_START_MARK.match(text)
-        if joining and not starts_anew:
-            out[-1] += text.lstrip()
-        else:
-            out.append(text)
-        joining = slack > 0 and right >= edge - slack
-    return "\n".join(out)
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[", re.I)  # <!DOCTYPE html [ <!ENTITY …> ]>
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What may stand between a paragraph and a run it prints: insertions, moves here, links, fields, controls.
+_PRINTED_CONTAINERS = {_W + tag for tag in ("ins", "moveTo", "hyperlink", "smartTag", "fldSimple", "sdt",
+                                            "sdtContent", "customXml", "dir", "bdo")}  # fmt: skip
+_RUN_TEXT = {_W + "t": None, _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 
 # --- web pages -------------------------------------------------------------------------------
@@ -131,15 +59,21 @@ def html_text(data: bytes, path: Path) -> str:
     """The article text of a saved web page, one block (paragraph, heading, list item) a line.
 
     Raises:
-        InputError: the page cannot be parsed or holds no text.
+        InputError: the page cannot be parsed, or its DOCTYPE declares entities.
     """
     import lxml.etree
     import lxml.html  # imported here: only web pages need it
 
     from fazhi_analysis.ingest.decode import decode
 
+    page = _html_unicode(data, path, decode)
+    if _INTERNAL_SUBSET.search(page):
+        raise InputError(
+            f"{path}: 网页的 DOCTYPE 声明了实体（可能是实体扩展炸弹），已拒绝读取 / "
+            "the page's DOCTYPE declares entities (an entity-expansion bomb?): refused"
+        )
     try:
-        root = lxml.html.document_fromstring(_html_unicode(data, path, decode))
+        root = lxml.html.document_fromstring(page)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(f"{path}: 无法解析网页 / cannot parse the web page ({exc})") from None
     return _block_text(_article(root))
@@ -148,7 +82,7 @@ def html_text(data: bytes, path: Path) -> str:
 def _html_unicode(data: bytes, path: Path, decode: object) -> str:
     """The page's text: its declared charset (``<meta charset=gbk>``) first, else as a report text is decoded."""
     declared = _META_CHARSET.search(data[:4096])
-    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         try:
             return data.decode(declared.group(1).decode("ascii").lower().replace("gb2312", "gb18030"))
         except (LookupError, UnicodeDecodeError):
@@ -157,20 +91,62 @@ def _html_unicode(data: bytes, path: Path, decode: object) -> str:
 
 
 def _article(root: object) -> object:
-    """The element holding the article: ``<article>``, ``<main>``, else the one whose paragraphs hold most text."""
+    """The element holding the article: ``<article>``, ``<main>``, else the one whose paragraphs hold most text.
+
+    A paragraph's text counts for the element holding it with other text: a paragraph wrapped in
+    elements of its own (``<section><section><span>…``) counts for the element holding the wrappers.
+    """
     for query in ("//article", "//main", "//*[@role='main']"):
         found = [el for el in root.xpath(query) if not _skipped(el)]  # type: ignore[attr-defined]
         if found:
             return max(found, key=lambda el: len(el.text_content()))
+    total, own = _text_sizes(root)
     scores: dict[object, int] = {}
-    for block in root.iter("p", "div", "td", "section"):  # type: ignore[attr-defined]
-        parent = block.getparent()
-        if parent is None or _skipped(block):
-            continue
-        own = len("".join(t for t in [block.text, *(c.tail for c in block)] if t).strip())
-        scores[parent] = scores.get(parent, 0) + own
+    for block, size in own.items():
+        unit = block
+        while (parent := unit.getparent()) is not None and total[parent] == total[unit]:
+            unit = parent  # a wrapper adding no text of its own
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + size
     body = root.find("body")  # type: ignore[attr-defined]
     return max(scores, key=scores.get) if scores else (body if body is not None else root)
+
+
+def _text_sizes(root: object) -> tuple[dict[object, int], dict[object, int]]:
+    """Visible characters (no spaces) under each element, and those of each block outside the blocks it holds.
+
+    One pass; navigation, scripts and the like count for nothing.
+    """
+    import lxml.etree
+
+    total: dict[object, int] = {}
+    inline: dict[object, int] = {}
+    own: dict[object, int] = {}
+    skipped: set[object] = set()
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _SKIP_TAGS or _not_article(el):
+                walker.skip_subtree()
+                skipped.add(el)
+            continue
+        if el in skipped or not tag:
+            total[el] = inline[el] = 0
+            continue
+        text = _visible(el.text)
+        children = list(el)
+        tails = sum(_visible(c.tail) for c in children)
+        total[el] = text + tails + sum(total[c] for c in children)
+        inline[el] = text + tails + sum(inline[c] for c in children if c.tag not in _BLOCK_TAGS)
+        if tag in _BLOCK_TAGS and inline[el]:
+            own[el] = inline[el]
+    return total, own
+
+
+def _visible(text: str | None) -> int:
+    """Characters of ``text`` other than spaces."""
+    return len("".join(text.split())) if text else 0
 
 
 def _skipped(element: object) -> bool:
@@ -188,7 +164,10 @@ def _not_article(element: object) -> bool:
 
 
 def _block_text(element: object) -> str:
-    """The text of an element, block elements a line each, navigation and scripts left out (iteratively)."""
+    """The text of an element, block elements a line each, navigation and scripts left out (iteratively).
+
+    A skipped element's subtree is not walked, but its end still is: its tail is read there, once.
+    """
     import lxml.etree
 
     parts: list[str] = []
@@ -196,12 +175,11 @@ def _block_text(element: object) -> str:
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
+            parts.append("\n" if tag in _BLOCK_TAGS else "")
             if tag in _SKIP_TAGS or (el is not element and _not_article(el)):
                 walker.skip_subtree()
-                parts.append(_SPACES.sub(" ", el.tail or ""))
-                continue
-            parts.append("\n" if tag in _BLOCK_TAGS else "")
-            parts.append(_SPACES.sub(" ", el.text or "") if tag else "")
+            else:
+                parts.append(_SPACES.sub(" ", el.text or "") if tag else "")
         else:
             parts.append("\n" if tag in _BLOCK_TAGS else "")
             if el is not element:
@@ -210,23 +188,68 @@ def _block_text(element: object) -> str:
     return "\n".join(line for line in lines if line)
 
 
-# --- tables of a .docx -----------------------------------------------------------------------
+# --- .docx -----------------------------------------------------------------------------------
+
+
+def docx_lines(document: object) -> list[str]:
+    """The paragraphs of a parsed ``.docx`` body as it prints, content controls' too (tables: :func:`docx_sheets`)."""
+    lines: list[str] = []
+    pending = list(reversed(document.element.body))  # type: ignore[attr-defined]
+    while pending:
+        el = pending.pop()
+        if el.tag == _W + "p":
+            lines.append(paragraph_text(el))
+        elif el.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            pending.extend(reversed(el))
+    return lines
+
+
+def paragraph_text(paragraph: object) -> str:
+    """The text of a ``w:p`` as it prints: inserted and moved-here runs kept, deleted and moved-away runs dropped.
+
+    Runs inside other paragraphs it holds (a text box's) are not its text.
+    """
+    parts: list[str] = []
+    for run in paragraph.iter(_W + "r"):  # type: ignore[attr-defined]
+        if not _printed(run, paragraph):
+            continue
+        for child in run:
+            if child.tag in _RUN_TEXT:
+                parts.append(child.text or "" if _RUN_TEXT[child.tag] is None else _RUN_TEXT[child.tag])
+    return "".join(parts)
+
+
+def _printed(run: object, paragraph: object) -> bool:
+    """Whether every element between ``paragraph`` and ``run`` lets the run print (no deletion, no other paragraph)."""
+    for above in run.iterancestors():  # type: ignore[attr-defined]
+        if above is paragraph:
+            return True
+        if above.tag not in _PRINTED_CONTAINERS:
+            return False
+    return False
 
 
 def docx_sheets(path: Path, document: object, label: str) -> list[Sheet]:
-    """The tables of a parsed ``.docx`` as sheets ``表1``, ``表2`` … (a merged cell at its top-left in ``values``)."""
+    """The tables of a parsed ``.docx``, nested ones too, as sheets ``表1``, ``表2`` … in document order.
+
+    A merged cell is at its top-left in ``values``; rows deleted with tracked changes are left out; a
+    table inside a cell is a sheet of its own, not part of the cell's text.
+    """
+    from docx.table import Table
+
     from fazhi_analysis.ingest.sheets import Sheet
 
+    body = document.element.body  # type: ignore[attr-defined]
     sheets = []
-    for number, table in enumerate(document.tables, 1):  # type: ignore[attr-defined]
-        rows = [row.cells for row in table.rows]
+    for number, element in enumerate(body.iter(_W + "tbl"), 1):
+        rows = [row.cells for row in Table(element, document).rows if row._tr.find(f"{_W}trPr/{_W}del") is None]
         width = max((len(cells) for cells in rows), default=0)
         filled = np.full((len(rows), width), None, dtype=object)
         values = np.full((len(rows), width), None, dtype=object)
         seen: set[int] = set()
         for i, cells in enumerate(rows):
             for j, cell in enumerate(cells):
-                text = cell.text.strip() or None
+                text = "\n".join(paragraph_text(p) for p in cell._tc.iterchildren(_W + "p")).strip() or None
                 filled[i, j] = text
                 if id(cell._tc) not in seen:  # a merged cell repeats its top-left one
                     seen.add(id(cell._tc))
@@ -236,21 +259,22 @@ def docx_sheets(path: Path, document: object, label: str) -> list[Sheet]:
 
 
 def open_docx(path: Path, data: bytes, max_unzipped_bytes: int | None) -> object:
-    """The parsed ``.docx`` (its decompressed size checked first).
+    """The parsed ``.docx`` (its decompressed size checked first, and its parts for a DTD).
 
     Raises:
-        InputError: not a valid ``.docx`` or beyond the decompressed limit.
+        InputError: not a valid ``.docx``, beyond the decompressed limit, or a part declares a DTD.
     """
     import zipfile
 
     import docx  # imported here: python-docx is only needed for .docx input
+    import lxml.etree
     from docx.opc.exceptions import PackageNotFoundError
 
-    from fazhi_analysis.ingest.decode import check_archive
+    from fazhi_analysis.ingest.decode import check_archive, refuse_dtd
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            check_archive(path, archive, max_unzipped_bytes)
+            refuse_dtd(path, archive, check_archive(path, archive, max_unzipped_bytes), archive.namelist())
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, lxml.etree.XMLSyntaxError) as exc:
         raise InputError(f"{path}: 不是有效的 .docx 文件 / not a valid .docx file ({exc})") from None

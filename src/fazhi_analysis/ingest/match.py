@@ -20,7 +20,9 @@ match does not accept it, the candidates of the unit's kind (rates for ``%``, th
 units) are preferred, among those scoring within :data:`AMBIGUITY_MARGIN` of the best and the
 counts a rate is of (``行政诉讼败诉`` is nearest to ``行政诉讼败诉率``, but ``件`` makes it
 ``行政诉讼败诉案件``), if one of them accepts the unit. Otherwise the match stands (and the figure is
-rejected for its unit); the unit does not tell one count from another.
+rejected for its unit); the unit does not tell one count from another. With no unit known, the
+label tells: a label without a word of rates (:data:`RATE_WORDS`: 率, 比例 …) is a count
+(``行政复议纠错`` is the count of corrections, not 行政复议纠错率), when a count is among those candidates.
 
 Example:
     >>> match_labels(pd.Series(["收到行政复义申请", "罚没金额（万元）"]))["indicator"].tolist()
@@ -63,6 +65,7 @@ _SUFFIXES = (
 _PREFIXES = ("全年", "本年", "本年度", "年度", "当年", "累计", "共计", "其中")
 _GLOSS = re.compile(r"[（(][^（）()]*[)）]$")  # a name's trailing explanation: 纠错(撤销/变更/…)
 _COUNT_NOUNS = ("案件", "件数", "数量", "数")  # what a count's name may add to its rate's: 败诉案件 / 败诉率
+RATE_WORDS = ("率", "比例", "比重", "占比", "百分", "满意度", "覆盖")  # a label naming a rate holds one
 
 
 def normalize_label(text: object) -> str:
@@ -156,13 +159,17 @@ def match_one(
     """Match one raw label; returns (indicator id or None, score 0–100, note on how or why not).
 
     ``unit``, when given, is the base unit of the label's figures (``元`` for ``万元``, ``%``, ``件``):
-    a match that does not accept it gives way to a near candidate that does (see the module docstring).
+    a match that does not accept it gives way to a near candidate that does; with no unit, a label
+    without 率 prefers a near count to a rate (see the module docstring).
 
     Example:
         >>> match_one("行政处罚案件数")[0]
         'enforcement.penalty_cases'
         >>> match_one("行政诉讼败诉", unit="件")[0], match_one("行政诉讼败诉", unit="%")[0]
         ('disputes.litigation_lost', 'disputes.litigation_loss_rate')
+        >>> match_one("行政复议纠错")[0]
+        'disputes.reconsideration_corrected'
+
     """
     from rapidfuzz import fuzz, process
 
@@ -187,19 +194,29 @@ def match_one(
         return None, 0.0, f"指标目录中没有与“{norm}”相近的指标 / no catalog indicator like '{norm}'"
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
     found = _pick(norm, ranked, context)
-    if unit and (found[0] is None or not _accepts(found[0], unit)):
-        fitting = _fitting(norm, ranked, context, unit)
+    rate = (unit == "%") if unit else (None if any(word in norm for word in RATE_WORDS) else False)
+    if rate is not None and (found[0] is None or not _fits(found[0], unit, rate)):
+        fitting = _fitting(norm, ranked, context, unit, rate)
         if fitting:
             got, score, note = _pick(norm, fitting, context)
-            if got is not None and _accepts(got, unit):
-                return got, score, f"{note}（按单位 / by unit）"
+            if got is not None and _fits(got, unit, rate):
+                return (
+                    got,
+                    score,
+                    f"{note}（按单位 / by unit）" if unit else f"{note}（名称无“率” / no 率 in the label）",
+                )
     return found
 
 
+def _fits(ind: str, unit: str | None, rate: bool) -> bool:
+    """Whether an indicator takes ``unit`` (a base unit), or, with no unit known, is of the kind wanted."""
+    return _accepts(ind, unit) if unit else (catalog.indicators().loc[ind, "kind"] == "rate") == rate
+
+
 def _fitting(
-    norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str, unit: str
+    norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str, unit: str | None, rate: bool
 ) -> list[tuple[str, tuple[float, bool, str]]]:
-    """Candidates of the unit's kind (rates for ``%``, the others for other units), when one accepts ``unit``.
+    """Candidates of the kind wanted (``rate`` or not), when one of them fits (:func:`_fits`).
 
     They are those within the ambiguity margin of the best, and the counts of near rates
     (:func:`_counts_of_rates`). The unit tells a rate from a count, not one count from another: two
@@ -212,10 +229,10 @@ def _fitting(
     for ind, (score, _, key) in list(near.items()):
         if kinds[ind] == "rate" and key.endswith("率") and key[:-1] in variants:
             for count, is_name in _counts_of_rates().get(key[:-1], []):
-                if count not in near and _accepts(count, unit) and _allowed(count, is_name, norm, context):
+                if count not in near and _fits(count, unit, rate) and _allowed(count, is_name, norm, context):
                     near[count] = (score, is_name, key[:-1])
-    out = {ind: got for ind, got in near.items() if (kinds[ind] == "rate") == (unit == "%")}
-    if not any(_accepts(ind, unit) for ind in out):
+    out = {ind: got for ind, got in near.items() if (kinds[ind] == "rate") == rate}
+    if not any(_fits(ind, unit, rate) for ind in out):
         return []
     return sorted(out.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
-import yaml
+import pydantic
 
 from fazhi_analysis.table import manifest
+from fazhi_analysis.userfiles import Text, load_yaml
 
 PARTS_STEM = "parts"
 COLUMNS = ("part", "title", "heading", "start", "end", "line_start", "line_end", "text")
@@ -40,17 +41,60 @@ class Rules:
     not_plain: re.Pattern[str]
 
 
+def _pattern(text: str) -> str:
+    """``text`` when it compiles as a regular expression."""
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"不是有效的正则表达式 / not a valid regular expression ({exc})") from None
+    return text
+
+
+Pattern = Annotated[str, pydantic.AfterValidator(_pattern)]
+
+
+class PartRule(pydantic.BaseModel):
+    """One part of ``parts.yaml``: its id, Chinese title and the patterns one of which its heading holds."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+
+    id: Text
+    title: Text
+    patterns: Annotated[list[Pattern], pydantic.Field(min_length=1)]
+
+
+class PartsFile(pydantic.BaseModel):
+    """The schema of ``parts.yaml`` (see the file for what each entry means)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+
+    numbering: Annotated[dict[str, Pattern], pydantic.Field(min_length=1)]
+    max_heading_chars: pydantic.PositiveInt
+    never_in_heading: str
+    not_plain: Annotated[list[Pattern], pydantic.Field(min_length=1)]
+    parts: Annotated[list[PartRule], pydantic.Field(min_length=1)]
+
+
+def load_rules(path: str | Path) -> Rules:
+    """The rules of a ``parts.yaml``, checked against :class:`PartsFile` and compiled.
+
+    Raises:
+        InputError: the file breaks the schema (one line naming the file, the entry and the type expected).
+    """
+    raw = load_yaml(path, PartsFile)
+    return Rules(
+        numbering={name: re.compile(pattern) for name, pattern in raw.numbering.items()},
+        parts=tuple((p.id, p.title, re.compile("|".join(p.patterns))) for p in raw.parts),
+        max_chars=raw.max_heading_chars,
+        never_in_heading=raw.never_in_heading,
+        not_plain=re.compile("|".join(raw.not_plain)),
+    )
+
+
 @cache
 def rules() -> Rules:
     """The bundled rules (read once)."""
-    raw = yaml.safe_load(resources.files("fazhi_analysis.ingest").joinpath("parts.yaml").read_text(encoding="utf-8"))
-    return Rules(
-        numbering={name: re.compile(pattern) for name, pattern in raw["numbering"].items()},
-        parts=tuple((p["id"], p["title"], re.compile("|".join(p["patterns"]))) for p in raw["parts"]),
-        max_chars=int(raw["max_heading_chars"]),
-        never_in_heading=raw["never_in_heading"],
-        not_plain=re.compile("|".join(raw["not_plain"])),
-    )
+    return load_rules(Path(__file__).with_name("parts.yaml"))
 
 
 def part_titles() -> dict[str, str]:

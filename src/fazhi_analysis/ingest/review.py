@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import MAX_TEXT_BYTES, MAX_UNZIPPED_BYTES, check_archive, check_size, decode
+from fazhi_analysis.ingest.decode import MAX_TEXT_BYTES, decode
+from fazhi_analysis.ingest.sheets import read_sheets
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.write import FORMULA_STARTS, atomic_path, defused
+from fazhi_analysis.userfiles import read_file
 
 REVIEW_BELOW = 0.5  # a mapped figure less sure than this is reviewed too
 NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
@@ -149,7 +150,7 @@ def find_overrides(raw_dir: Path) -> Path | None:
     """
     from fazhi_analysis.ingest.discover import OVERRIDE_NAMES
 
-    found = [raw_dir / name for name in OVERRIDE_NAMES if (raw_dir / name).is_file()]
+    found = [raw_dir / name for name in OVERRIDE_NAMES if (raw_dir / name).exists()]  # a FIFO is refused by name
     if len(found) > 1:
         raise InputError(
             f"{raw_dir}: 同时存在 {' 和 '.join(p.name for p in found)}，请只保留一个 / "
@@ -215,34 +216,20 @@ def _cell(cells: list, i: int) -> str | None:
 
 
 def _read_grid(path: Path) -> list[list]:
-    """The rows of the first sheet of an xlsx file, or of a csv file (bounded like any input).
+    """The rows of the review sheet of an xlsx file (else its first sheet), or of a csv file, bounded like any input.
 
     Raises:
-        InputError: missing, of another type, too large, or unreadable.
+        InputError: missing, not a regular file, of another type, too large, or unreadable.
     """
-    if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 / file not found")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        check_size(path, path.stat().st_size, MAX_TEXT_BYTES, "文件", "file")
-        text = decode(path, path.read_bytes(), guess=True).lstrip("\ufeff")
+        text = decode(path, read_file(path, MAX_TEXT_BYTES), guess=True).lstrip("\ufeff")
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
     if suffix != ".xlsx":
         raise InputError(f"{path}: 应为 .xlsx 或 .csv / expected .xlsx or .csv")
-    from openpyxl import load_workbook
-
-    data = path.read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            check_archive(path, archive, MAX_UNZIPPED_BYTES)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: 不是有效的 .xlsx 文件 / not a valid .xlsx file ({exc})") from None
-    try:
-        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    sheets = read_sheets(path)
+    sheet = next((s for s in sheets if s.name == SHEET), sheets[0])
+    return sheet.values.tolist()
 
 
 def apply_overrides(table: pd.DataFrame, overrides: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:

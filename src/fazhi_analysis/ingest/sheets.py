@@ -3,14 +3,16 @@
 A grid keeps every cell where it stands, so that later steps can name the cell a figure came
 from (``dept.xlsx#复议!D7``). Nothing is interpreted here beyond decoding:
 
-* CSV: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK, else what charset-normalizer
+* CSV: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, GB18030/GBK, else what charset-normalizer
   detects; the delimiter (``,`` ``\\t`` ``;`` ``|``) is sniffed.
-* XLSX/XLSM: every worksheet; cached values of formulas; merged ranges are kept at their top-left
-  cell in ``values`` and copied over the whole range in ``filled`` (for headers and labels); cells
-  formatted as percentages are marked in ``percent`` (Excel stores 98% as 0.98).
+* XLSX/XLSM: every worksheet, hidden and very hidden ones marked ``hidden``; cached values of formulas;
+  merged ranges are kept at their top-left cell in ``values`` and copied over the whole range in
+  ``filled`` (for headers and labels); cells formatted as percentages are marked in ``percent``
+  (Excel stores 98% as 0.98).
 
-Bad input — a missing or empty file, a wrong extension, a corrupt, password-protected or old
-``.xls`` workbook, undecodable bytes — raises :class:`~fazhi_analysis.errors.InputError` naming the file.
+Bad input — a missing or empty file, not a regular file (a folder, FIFO, device), a wrong extension, a
+corrupt, password-protected or old ``.xls`` workbook, a part declaring a DTD, undecodable bytes —
+raises :class:`~fazhi_analysis.errors.InputError` naming the file.
 
 So that no file can exhaust memory or time, sizes are checked before anything is allocated or
 inflated: a workbook's members may decompress to :data:`~fazhi_analysis.ingest.decode.MAX_UNZIPPED_BYTES`
@@ -43,10 +45,12 @@ from fazhi_analysis.ingest.decode import (
     MAX_UNZIPPED_BYTES,
     Budget,
     check_archive,
-    check_size,
     decode,
-    too_large,
+    dtd_refused,
+    has_dtd,
+    refuse_dtd,
 )
+from fazhi_analysis.userfiles import check_regular, read_file, too_large
 
 CSV_SUFFIXES = (".csv", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -73,6 +77,7 @@ class Sheet:
         values: 2-D object array of str, int, float or None (merged ranges only at the top-left).
         filled: like ``values`` with merged ranges filled by their top-left value.
         percent: 2-D bool array, True where Excel formats the cell as a percentage; None for CSV.
+        hidden: the sheet is hidden or very hidden in Excel (not data a reader of the workbook sees).
     """
 
     file: Path
@@ -81,6 +86,7 @@ class Sheet:
     values: np.ndarray
     filled: np.ndarray
     percent: np.ndarray | None
+    hidden: bool = False
 
     @property
     def where(self) -> str:
@@ -138,10 +144,7 @@ def read_sheets(
     max_cells = MAX_CELLS if max_cells is None else max_cells
     max_unzipped = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
     label = label or path.name
-    if not path.exists():
-        raise InputError(f"{path}: 文件不存在 / no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: 不是文件 / not a file")
+    check_regular(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError(
@@ -152,14 +155,8 @@ def read_sheets(
             f"{path}: 不支持的文件类型 {suffix or '（无扩展名）'}，应为 {'、'.join(SUFFIXES)} / "
             f"unsupported file type, expected one of {', '.join(SUFFIXES)}"
         )
-    if suffix in CSV_SUFFIXES:
-        max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
-        check_size(path, path.stat().st_size, max_text, "文件", "file")
-    else:
-        check_size(path, path.stat().st_size, max_unzipped, "文件", "file")
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError(f"{path}: 文件为空 / empty file")
+    max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
+    data = read_file(path, max_text if suffix in CSV_SUFFIXES else max_unzipped)
     if suffix in CSV_SUFFIXES:
         return [_read_csv(path, label, data, max_cells)]
     return _read_xlsx(path, label, data, max_cells, max_unzipped)
@@ -264,14 +261,15 @@ def _read_xlsx(
             r0, c0, r1, c1 = merged.min_row - 1, merged.min_col - 1, merged.max_row, merged.max_col
             if r0 < n_rows and c0 < n_cols:
                 filled[r0:r1, c0:c1] = values[r0, c0]
-        sheets.append(Sheet(path, label, ws.title, values, filled, percent))
+        sheets.append(Sheet(path, label, ws.title, values, filled, percent, ws.sheet_state != "visible"))
     return sheets
 
 
 def _check_workbook(path: Path, data: bytes, max_cells: int, max_unzipped: int) -> bool:
     """Refuse a workbook beyond the limits before openpyxl inflates it; whether any worksheet holds a formula.
 
-    The members' declared sizes are summed first; then each worksheet is streamed a chunk at a time
+    The members' declared sizes are summed first; no member may declare a DTD (an entity-expansion
+    bomb needs one; Office files never have one); then each worksheet is streamed a chunk at a time
     (the bytes counted against the same limit): its declared ``<dimension>`` and its ``<c>`` cells
     are counted, and reading stops as soon as the workbook passes ``max_cells``.
 
@@ -281,6 +279,7 @@ def _check_workbook(path: Path, data: bytes, max_cells: int, max_unzipped: int) 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             budget = check_archive(path, archive, max_unzipped)
+            refuse_dtd(path, archive, budget, [n for n in archive.namelist() if not _is_worksheet(n)])
             names = _sheet_names(archive, budget)
             declared = streamed = 0
             formulas = False
@@ -313,7 +312,7 @@ def _scan_worksheet(
     """Cells a worksheet declares (rows × columns of its dimension), cells it holds, whether it has formulas, its ref.
 
     Stops with :class:`InputError` once more cells have streamed than ``allowance`` (the cells still
-    allowed in the workbook, and the workbook's limit for the message) leaves.
+    allowed in the workbook, and the workbook's limit for the message) leaves, or at a DTD.
     """
     allowed, limit = allowance
     declared, ref, cells, formulas = 0, "", 0, False
@@ -321,6 +320,8 @@ def _scan_worksheet(
     buffer = b""
     for chunk in budget.chunks(archive, member):
         buffer += chunk
+        if has_dtd((buffer,)):
+            raise dtd_refused(where, member)
         if looking:
             found = _DIMENSION.search(buffer)
             if found:

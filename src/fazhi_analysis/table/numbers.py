@@ -13,6 +13,8 @@ Rules:
     * Parenthesised and slashed units are joined: ``场(次)`` → 场次, ``人/次`` → 人次.
     * Missing markers (``—``, ``-``, ``无``, ``/``, empty) give NA with reason ``missing``.
     * A string that is not a figure gives NA and a reason; it never raises.
+    * A number too large for a float (``1`` followed by 400 digits) gives NA and the reason
+      :data:`TOO_LARGE`: no value is ever ``inf`` or ``NaN``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7,
 RANGE_SEPARATORS = "至到~-—"
 _DASHES = "\u2010\u2011\u2012\u2013"  # ‐ ‑ ‒ –: dashes a range may be written with in a cell
 MISSING = "missing"
+TOO_LARGE = "too large / 数值过大，无法表示"
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -167,6 +170,8 @@ def _parse_other(text: str) -> tuple[float | None, str | None, bool | None, str 
         value = chinese_to_number(match["num"])
     except (ValueError, KeyError):
         return None, None, None, f"bad Chinese numeral / 中文数字无法解析: {match['num']}"
+    except OverflowError:
+        return None, None, None, TOO_LARGE
     factor, unit, approx = _read_tail(match)
     return value * factor, "%" if match["pct"] else unit, approx or match["pre"] in APPROX_PREFIXES, None
 
@@ -195,7 +200,7 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
     Returns:
         A DataFrame on the same index with columns value (Float64), unit (string),
         approx (boolean) and reason (string: NA when parsed, ``missing`` for a missing
-        marker, else why the string is not a figure).
+        marker, :data:`TOO_LARGE` beyond a float, else why the string is not a figure).
 
     Example:
         >>> parse_values(pd.Series(["1547.16万元", "130余份", "百分之九十八"]))["value"].tolist()
@@ -236,9 +241,12 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
         for (name, column), parsed in zip(columns.items(), zip(*others)):
             replacement = pa.array(parsed, type=column.type).take(codes)
             columns[name] = pc.replace_with_mask(column, unmatched, replacement)
+    huge = pc.fill_null(pc.invert(pc.is_finite(columns["value"])), False)  # beyond a float: inf, never data
     for name in ("value", "unit", "approx"):
-        columns[name] = pc.if_else(missing, pa.scalar(None, columns[name].type), columns[name])
-    columns["reason"] = pc.if_else(missing, pa.scalar(MISSING), columns["reason"])
+        columns[name] = pc.if_else(pc.or_(missing, huge), pa.scalar(None, columns[name].type), columns[name])
+    columns["reason"] = pc.if_else(
+        missing, pa.scalar(MISSING), pc.if_else(huge, pa.scalar(TOO_LARGE), columns["reason"])
+    )
     result = pa.table(columns).to_pandas(types_mapper=PANDAS_TYPES.get)
     result.index = values.index
     return result
@@ -251,6 +259,16 @@ PANDAS_TYPES = {
     pa.bool_(): pd.BooleanDtype(),
     pa.int64(): pd.Int64Dtype(),
 }
+
+
+def abbreviated(text: str, keep: int = 20) -> str:
+    """``text`` for a message: as it is, or its first ``keep`` characters and its length when much longer.
+
+    Example:
+        >>> abbreviated("9" * 400)
+        '99999999999999999999…（共 400 字）'
+    """
+    return text if len(text) <= keep + 4 else f"{text[:keep]}…（共 {len(text)} 字）"
 
 
 def parse_value(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
