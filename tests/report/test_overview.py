@@ -21,7 +21,7 @@ from matplotlib.collections import PathCollection
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.report import charts, overview
-from fazhi_analysis.table import tidy
+from fazhi_analysis.table import regions, tidy
 
 APPS = "disputes.reconsideration_applications"
 CASES = "disputes.litigation_cases"
@@ -252,3 +252,23 @@ def test_cli_overview_prints_a_pdf_with_every_region(tmp_path: Path) -> None:
     for region in (JIA, YI, BING, DING, WU, JI):
         assert region in text
     assert "下载本概览" not in text  # the download link is for the screen only
+
+
+def test_regions_are_ranked_within_their_peer_groups_a_city_apart() -> None:
+    listed = pd.DataFrame(
+        {"region": [JIA, YI, BING, DING, WU], "level": ["县", "县", "县", "县", "市"],
+         "parent": ["示例市"] * 4 + ["示例省"], "population": pd.NA, "group": pd.NA, "source": "regions.csv"}
+    ).astype(regions.DTYPES)  # fmt: skip
+    groups = overview.peer_groups(EXAMPLE, 2024, region_table=listed)
+    assert groups == [
+        ("同属示例市的区县", sorted([JIA, YI, BING, DING])),
+        ("地区", [JI]),  # its level unknown: compared with no other
+        ("同属示例省的市（州、盟）", [WU]),  # the city, kept apart
+    ]
+    ranked = overview.ranking(EXAMPLE, 2024, APPS, groups[0][1])
+    assert WU not in set(ranked["region"]) and ranked["median"].iloc[0] == 13  # 10, 12, 14, 16 without the city's 40
+    heading = overview.rankings_heading(EXAMPLE, 2024, groups)
+    assert "各地区只与同组地区排名，分为3组" in heading
+    assert "同属示例市的区县：" in overview.group_heading(*groups[0], len(groups))
+    frame = overview.figures(EXAMPLE, 2024, groups)
+    assert set(frame.loc[frame["指标编号"] == APPS, "比较范围"]) == {"同属示例市的区县"}

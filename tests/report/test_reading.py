@@ -8,7 +8,8 @@ import pandas as pd
 from report_data import PEERS, REGION, YEAR, gold_table, with_years_and_peers
 
 from fazhi_analysis import analysis
-from fazhi_analysis.report import facts, narrative, reading
+from fazhi_analysis.report import charts, facts, narrative, reading
+from fazhi_analysis.table import catalog, tidy
 
 APPS = "disputes.reconsideration_applications"
 
@@ -125,3 +126,45 @@ def test_the_figures_of_a_chapter_are_the_facts_comparison() -> None:
     found = facts.gather(gold_table(), REGION, YEAR)
     fewer = dataclasses.replace(found, comparison=found.comparison.iloc[:3])
     assert len(reading.table_rows(fewer, "study")) == 3
+
+
+def test_da_is_said_only_of_a_rate_where_higher_is_better() -> None:
+    rates = catalog.indicators()[catalog.indicators()["kind"] == "rate"]
+    for indicator, entry in rates.iterrows():
+        row = {"indicator": indicator, "kind": "rate", "name": entry["name"], "label": pd.NA, "value": 12.5,
+               "unit": "%", "approx": False, "raw": pd.NA}  # fmt: skip
+        said = narrative.phrase(row, REGION, YEAR)
+        assert ("达12.5%" not in said) or entry["better"] == "higher", said
+    loss = {"indicator": "disputes.litigation_loss_rate", "kind": "rate", "name": "行政诉讼败诉率", "label": pd.NA,
+            "value": 12.5, "unit": "%", "approx": False, "raw": pd.NA}  # fmt: skip
+    assert narrative.phrase(loss) == "行政诉讼败诉率为12.5%"
+
+
+def test_the_loss_rate_formula_names_its_denominator_as_the_catalog_says() -> None:
+    table = with_years_and_peers()
+    extra = table[(table["region"] == REGION) & (table["year"] == YEAR)].head(1).copy()
+    extra = extra.assign(indicator="disputes.litigation_lost", value=2.0, unit="件", raw=pd.NA)  # 应诉 5件 in the seed
+    found = facts.gather(pd.concat([table, extra], ignore_index=True), REGION, YEAR)
+    said = [s for s in reading.sentences(found, "disputes") if "行政诉讼败诉率 =" in s]
+    assert said == [
+        "按报告数据计算：行政诉讼败诉率 = 行政诉讼败诉案件 2件 ÷ 行政应诉案件 5件 = 40%"
+        "（败诉案件占行政应诉案件数的比例；目录中没有审结数，以应诉案件数为分母）。"
+    ]
+
+
+def test_a_change_of_small_counts_is_never_a_bar_of_the_largest_changes() -> None:
+    rows = [("disputes.reconsideration_corrected", 3.0, 1.0), (APPS, 100.0, 150.0),
+            ("disputes.reconsideration_closed", 80.0, 100.0)]  # fmt: skip
+    frames = [_one(i, y, v) for i, before, after in rows for y, v in ((YEAR - 1, before), (YEAR, after))]
+    found = facts.gather(pd.concat(frames, ignore_index=True), REGION, YEAR)
+    corrected = found.comparison.set_index("indicator").loc["disputes.reconsideration_corrected"]
+    assert corrected["change"] == -2 and pd.isna(corrected["change_pct"])  # 3 → 1 is "2 fewer", not "−66.7 %"
+    chart = charts.changes_chart(found)
+    assert "行政复议纠错" not in chart and "收到行政复议申请" in chart
+    assert "行政复议纠错(" not in "".join(found.highlights["text"])  # 2 fewer: below the noise floor of counts
+    assert found.highlights["text"].tolist()[0] == "收到行政复议申请同比增加50件、增长50%"
+
+
+def _one(indicator: str, year: int, value: float) -> pd.DataFrame:
+    return tidy.conform(pd.DataFrame({"region": [REGION], "year": [year], "indicator": [indicator],
+                                      "value": [value], "unit": ["件"], "source": ["t.xlsx#A1"]}))  # fmt: skip
