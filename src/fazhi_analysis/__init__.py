@@ -30,6 +30,8 @@ _API = {
     "compare": "fazhi_analysis.analysis",
     "trend": "fazhi_analysis.analysis",
     "peers": "fazhi_analysis.analysis",
+    "standings": "fazhi_analysis.analysis",
+    "as_of": "fazhi_analysis.analysis",
     "export_wide": "fazhi_analysis.analysis",
     "wide": "fazhi_analysis.analysis",
     "highlights": "fazhi_analysis.analysis",
