@@ -272,3 +272,19 @@ def test_regions_are_ranked_within_their_peer_groups_a_city_apart() -> None:
     assert "同属示例市的区县：" in overview.group_heading(*groups[0], len(groups))
     frame = overview.figures(EXAMPLE, 2024, groups)
     assert set(frame.loc[frame["指标编号"] == APPS, "比较范围"]) == {"同属示例市的区县"}
+
+
+def test_regions_outside_the_chosen_group_are_named_as_not_ranked_and_a_risk_is_labelled_once() -> None:
+    listed = pd.DataFrame(
+        {"region": [JIA, YI, BING], "level": "县", "parent": "示例市", "population": pd.NA, "group": "城区",
+         "source": "regions.csv"}
+    ).astype(regions.DTYPES)  # fmt: skip
+    groups = overview.peer_groups(EXAMPLE, 2024, peers="group:城区", region_table=listed)
+    assert groups == [("分组“城区”中的地区", sorted([JIA, YI, BING]))]
+    heading = overview.rankings_heading(EXAMPLE, 2024, groups)
+    assert f"不在所选比较范围内、不参与排名：{DING}、{JI}、{WU}。" in heading
+    lost = _table([(JIA, 2024, "disputes.litigation_lost", 5, "件"), (YI, 2024, "disputes.litigation_lost", 1, "件"),
+                   (BING, 2024, "disputes.litigation_lost", 0, "件")])  # fmt: skip
+    page = overview.highlights(lost, 2024)
+    assert '<span class="kind">位次</span>行政诉讼败诉案件在3个地区中最多（需关注）' in page  # 需关注 said once
+    assert '<span class="kind">需关注</span>行政诉讼败诉案件在' not in page

@@ -290,5 +290,5 @@ def extremes(indicator: str) -> tuple[str, str]:
 def _per_10k_figure(value: float, unit: object, approx: object = False) -> str:
     """A count per 10,000 residents, two decimals or two significant digits: ``0.52件``, ``0.0031件``, ``约2.87份``."""
     digits = 2 if value >= 0.1 or value <= 0 else 1 - math.floor(math.log10(value))
-    about = "约" if approx is True else ""
+    about = "约" if not pd.isna(approx) and bool(approx) else ""
     return f"{about}{format_number(float(value), int(digits))}{'' if pd.isna(unit) else unit}"

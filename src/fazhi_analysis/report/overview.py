@@ -273,13 +273,16 @@ def coverage_table(table: pd.DataFrame, year: int) -> Html:
 
 def rankings_heading(table: pd.DataFrame, year: int, groups: list[tuple[str, list[str]]] | None = None) -> Html:
     """The heading of the rankings and how to read them (or why there are none); ``groups`` as :func:`peer_groups`."""
-    groups = groups or [("全部地区", regions_of(table, year))]
+    held = regions_of(table, year)
+    groups = groups or [("全部地区", held)]
+    grouped = {r for _, members in groups for r in members}
     return render(
         "overview_year_rankings.html.j2",
         year=int(year),
         count=len({i for _, members in groups for i in ranked_indicators(table, year, members)}),
         min_ranked=int(settings()["min_ranked"]),
         scopes=[scope for scope, _ in groups] if len(groups) > 1 else [],
+        outside=[r for r in held if r not in grouped],
     )
 
 
@@ -317,11 +320,16 @@ def highlights(
         found = analysis.highlights(table, region, year, limit=int(config["highlights_per_region"]), peers=peers,
                                     region_table=region_table)  # fmt: skip
         items = [
-            {"kind": kinds["risk"] if tone == "risk" else kinds.get(k, k), "text": t}
+            {"kind": _label(kinds, k, tone), "text": t}
             for k, tone, t in zip(found["kind"], found["tone"], found["text"])
         ]
         regions.append({"region": region, "found": items})
     return render("overview_year_highlights.html.j2", year=int(year), regions=regions)
+
+
+def _label(kinds: dict[str, str], kind: str, tone: str) -> str:
+    """A highlight's label: ``risk``'s for a risk, except a standing, whose own words already say 需关注."""
+    return kinds["risk"] if tone == "risk" and kind not in ("top", "bottom") else kinds.get(kind, kind)
 
 
 def outliers_table(table: pd.DataFrame, year: int) -> Html:
