@@ -288,7 +288,8 @@ def extremes(indicator: str) -> tuple[str, str]:
 
 
 def _per_10k_figure(value: float, unit: object, approx: object = False) -> str:
-    """A count per 10,000 residents, two decimals or two significant digits: ``0.52件``, ``0.0031件``, ``约2.87份``."""
-    digits = 2 if value >= 0.1 or value <= 0 else 1 - math.floor(math.log10(value))
+    """A count per 10,000 residents: ``402人次`` from 100 on, ``0.52件`` (two decimals), ``0.0031件`` (two
+    significant digits below 0.1); ``约`` for an approximate count."""
+    digits = 0 if value >= 100 else 2 if value >= 0.1 or value <= 0 else 1 - math.floor(math.log10(value))
     about = "约" if not pd.isna(approx) and bool(approx) else ""
     return f"{about}{format_number(float(value), int(digits))}{'' if pd.isna(unit) else unit}"
