@@ -46,6 +46,7 @@ def test_the_rank_column_and_the_first_and_last_places() -> None:
     assert rows["收到行政复议申请"]["rank"] == "2/4"  # 20, 11, 9, 5
     assert rows["收到行政复议申请"]["cells"] == ["6件", "8件", "11件"]
     assert rows["行政应诉案件"]["rank"] == "—"  # no peer reported it
+    assert rows["收到行政复议申请"]["change"] == "同比增加3件"  # 8 → 11: its size, no percentage of a small count
     table = with_years_and_peers()
     table.loc[(table["region"] == "白杨区") & (table["indicator"] == APPS), "value"] = 3.0
     sentences = reading.sentences(facts.gather(table, REGION, YEAR), "disputes")

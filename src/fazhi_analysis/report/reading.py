@@ -54,6 +54,16 @@ def rank_cell(row: pd.Series | dict) -> str:
     return text
 
 
+def change_cell(row: pd.Series) -> str:
+    """The change of a comparison row for the table: ``同比增加3件、增长20%``; for counts too small for a percentage
+    (:func:`~fazhi_analysis.analysis.compare.percent_change`) only the size, ``同比减少2件``."""
+    approx = bool(row["approx"] is True or row["prior_approx"] is True)
+    small = pd.isna(row["change_pct"]) and row["unit"] != "%" and pd.notna(row["change"])
+    if small:  # the change as from 0: format_change then gives the size and no percentage
+        return format_change(row["change"], 0, row["unit"], approx)
+    return format_change(row["value"], row["prior_value"], row["unit"], approx)
+
+
 def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
     """One row per figure of the chapter: its name, its figure in each year held, the change, its rank."""
     years = table_years(facts)
@@ -66,8 +76,7 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
             held = (row["indicator"], y) in history.index
             cells.append(_figure(history.loc[(row["indicator"], y)]) if held else NA_TEXT)
         cells[-1] = _figure(row)  # the report year as the source writes it
-        approx = bool(row["approx"] is True or row["prior_approx"] is True)
-        change = format_change(row["value"], row["prior_value"], row["unit"], approx)
+        change = change_cell(row)
         rank = ranks.loc[row["indicator"]].to_dict() if row["indicator"] in ranks.index else {}
         rank = rank_cell({**rank, "indicator": row["indicator"]})
         out.append({"name": row["name"], "cells": cells, "change": change or NA_TEXT, "rank": rank})
