@@ -91,7 +91,7 @@ def with_prior_year() -> pd.DataFrame:
     return tidy.conform(pd.concat([current, prior], ignore_index=True))
 
 
-PEERS = {"示例区甲": 20.0, "示例区乙": 5.0, "示例区丙": 9.0}  # 收到行政复议申请 of three made-up peers, 2024
+PEERS = {"白杨区": 20.0, "红山区": 5.0, "青松区": 9.0}  # 收到行政复议申请 of three made-up districts, 2024
 
 
 def _rows(region: str, year: int, figures: dict[str, tuple[float, str]], source: str) -> pd.DataFrame:
@@ -106,7 +106,8 @@ def _rows(region: str, year: int, figures: dict[str, tuple[float, str]], source:
 
 
 def with_years_and_peers() -> pd.DataFrame:
-    """The gold table with made-up 2022 and 2023 of 达坂城区 and three made-up peers in 2024.
+    """The gold table with made-up 2022 and 2023 of 达坂城区 and three made-up peers in 2024 (…区: county level
+    by their names, as 达坂城区).
 
     收到行政复议申请 rises 6 → 8 → 11 (连续增长); 行政复议结案 3 → 4 → 5; 行政复议纠错 1 in 2024, so the
     纠错率 is computed as 1 ÷ 5 = 20%; among the four regions of 2024, 达坂城区's 11 applications rank 2nd

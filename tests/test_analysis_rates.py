@@ -47,7 +47,7 @@ def test_a_rate_the_table_lacks_is_computed_from_its_counts() -> None:
     assert pd.isna(row["reported"]) and pd.isna(row["agrees"]) and not row["approx"]
     assert (row["numerator"], row["denominator"]) == (CORRECTED, CLOSED)
     assert row["formula"] == "行政复议纠错率 = 行政复议纠错 3件 ÷ 行政复议结案 12件"
-    assert row["note"] == "纠错案件占审结（结案）案件的比例" and row["unit"] == "%"
+    assert row["note"] == "纠错案件占行政复议结案数的比例" and row["unit"] == "%"
 
 
 def test_the_reported_rate_wins_and_a_disagreement_beyond_rounding_shows() -> None:

@@ -43,6 +43,7 @@ def test_trend_changes_from_the_year_before() -> None:
     assert apps["change"].tolist()[1:] == [2, 3, 3] and pd.isna(apps.loc[2021, "change"])
     assert apps["change_pct"].round(2).tolist()[1:] == [20.0, 25.0, 20.0]
     assert set(apps["direction"]) == {analysis.RISING}
+    assert apps["streak"].tolist() == [0, 1, 2, 3]  # three rises in a row by 2024
 
 
 def test_a_missing_year_is_a_gap_not_a_zero() -> None:
@@ -91,20 +92,31 @@ def test_peers_among_chosen_regions_and_all_indicators() -> None:
     assert chosen.groupby("indicator")["region"].count().eq(2).all()
 
 
-def test_highlights_rank_the_largest_changes_records_and_standing() -> None:
+def test_highlights_put_risks_first_then_changes_by_percentage_records_and_ties() -> None:
     found = analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=None)
-    assert found["kind"].tolist() == ["fall", "rise", "rise", "record", "record", "top"]
+    assert found["kind"].tolist() == ["rise", "rise", "top", "fall", "rise", "record", "record"]
+    assert found["tone"].tolist()[:2] == ["risk", "risk"]  # 败诉 and 败诉率 rising: where lower is better
     assert found["text"].tolist() == [
-        "行政复议结案同比减少10件、下降50%",  # 20 → 10: the largest change comes first
-        "收到行政复议申请同比增加3件、增长20%",
         "行政诉讼败诉率同比提高3个百分点",  # 2023 computed: 败诉 0 ÷ 应诉 7 = 0 %; 2024 reported 3 %
-        "收到行政复议申请为4年来最高",
-        "行政复议结案为3年来最低",
-        "收到行政复议申请在4个地区中居首",
+        "行政诉讼败诉案件由上年的0件增至2件",  # a small count: its size, no percentage; said though under 3
+        "收到行政复议申请在4个地区中与示例区丙并列最多（均为18件）",  # a tie is said as one, with n
+        "行政复议结案同比减少10件、下降50%",  # 20 → 10: the largest change by percentage comes first
+        "收到行政复议申请同比增加3件、增长20%",
+        "收到行政复议申请18件，为4年来最高",
+        "行政复议结案10件，为3年来最低",
     ]
-    # Below the noise floor: 败诉 0 → 2 件 and 应诉 7 → 6 件 are not said; 3 % is no record between 5 % and 0 %.
-    assert not found["indicator"].isin([LOST, CASES]).any()
-    assert found.loc[found["indicator"] == LOSS_RATE, "score"].tolist() == [3.0]  # points, below 20 % and 50 %
+    # 应诉 7 → 6 件 is below the noise floor; 3 % is no record between 5 % and 0 %.
+    assert not found["indicator"].isin([CASES]).any()
+    assert found.loc[found["indicator"] == LOSS_RATE, "score"].tolist() == [3 * analysis.RATE_POINT_WEIGHT]
+
+
+def test_a_small_count_never_leads_the_changes_and_has_no_percentage() -> None:
+    table = _table([("甲区", 2023, APPS, 5, "件"), ("甲区", 2024, APPS, 9, "件"), ("甲区", 2023, CLOSED, 100, "件"),
+                    ("甲区", 2024, CLOSED, 120, "件")])  # fmt: skip
+    found = analysis.highlights(table, "甲区", 2024, limit=None)
+    assert found["text"].tolist() == ["行政复议结案同比增加20件、增长20%", "收到行政复议申请由上年的5件增至9件"]
+    assert found["basis"].tolist() == ["pct", "count"]
+    assert analysis.trend(table, "甲区", [APPS])["change_pct"].isna().all()  # 5 → 9 is not "+80 %"
 
 
 def test_highlights_without_computed_rates_would_not_see_the_rate_rise() -> None:
@@ -116,8 +128,8 @@ def test_highlights_without_computed_rates_would_not_see_the_rate_rise() -> None
 def test_highlights_last_place_and_what_stopped_being_reported() -> None:
     table = pd.concat([EXAMPLE, _table([("示例区戊", 2023, CLOSED, 8, "件"), ("示例区戊", 2023, APPS, 4, "件")])])
     found = analysis.highlights(tidy.conform(table), "示例区戊", 2024, limit=None)
-    assert found["text"].tolist() == ["收到行政复议申请在4个地区中居末", "行政复议结案上年有数据，本年未报告"]
-    assert analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=2)["kind"].tolist() == ["fall", "rise"]
+    assert found["text"].tolist() == ["收到行政复议申请在4个地区中最少", "行政复议结案上年有数据，本年未报告"]
+    assert analysis.highlights(EXAMPLE, "示例区甲", 2024, limit=2)["tone"].tolist() == ["risk", "risk"]
 
 
 def test_highlights_of_a_region_year_not_held_name_what_is() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +28,7 @@ from fazhi_analysis.ingest.discover import (
     spreadsheet_files,
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
-from fazhi_analysis.table import manifest, tidy
+from fazhi_analysis.table import manifest, regions, tidy
 from fazhi_analysis.table.write import write_table
 
 TABLE_STEM = "indicators"
@@ -179,9 +179,9 @@ def build_checked(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
-    Writes ``findings`` and ``rejects`` (parquet and csv) beside the table (and the ``parts`` that
-    :func:`build` wrote), then ``manifest.json`` naming all eight files of this build
-    (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
+    Writes ``findings``, ``rejects`` and ``regions`` (:func:`regions_table`; parquet and csv) beside the
+    table (and the ``parts`` that :func:`build` wrote), then ``manifest.json`` naming all ten files of this
+    build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
     one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
     :func:`fazhi_analysis.ingest.clean.clean_files`).
     """
@@ -190,7 +190,9 @@ def build_checked(
 
     raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     scratch.sweep(processed_dir)  # temporary files a killed build left
-    tables = spreadsheet_files(raw_dir) if raw_dir.is_dir() else []
+    listed = regions.find(raw_dir) if raw_dir.is_dir() else None  # read first: a bad one stops early
+    region_table, region_problems = regions_table(listed, raw_dir, limits)
+    tables = [p for p in (spreadsheet_files(raw_dir) if raw_dir.is_dir() else []) if p != listed]
     cleaned = None
     if tables:
         cleaned = clean.clean_files(
@@ -211,13 +213,44 @@ def build_checked(
     rejects = pd.concat(
         [cleaned.rejects if cleaned else clean.clean_sheets([]).rejects, *docx_rejects], ignore_index=True
     )
-    findings = pd.concat([checks.check(table), docx_notes, notes], ignore_index=True)
+    held = table["region"].dropna().unique()
+    region_problems += regions.coverage(region_table, held) if listed else _inferred(held)
+    found = pd.DataFrame(region_problems, columns=checks.FINDING_COLUMNS).astype(checks.FINDING_DTYPES)
+    findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
     written += [(processed_dir / parts.PARTS_STEM).with_suffix(ext) for ext in (".parquet", ".csv")]
     written += [*write_table(findings, processed_dir / "findings"), *write_table(rejects, processed_dir / "rejects")]
-    manifest.write(processed_dir, written)  # last: it says these six files are one build
+    written += write_table(region_table, processed_dir / regions.STEM)
+    manifest.write(processed_dir, written)  # last: it says these files are one build
     return table, findings, rejects
+
+
+def regions_table(
+    path: Path | None, raw_dir: Path, limits: Mapping[str, int] | None = None
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The regions table of ``path`` (``data/raw/regions.csv|xlsx``, :mod:`fazhi_analysis.table.regions`) and
+    the problems of its rows (findings); an empty table without a file.
+
+    Raises:
+        InputError: The file is unreadable, beyond a limit, or lacks 地区, 层级 or 上级.
+    """
+    from fazhi_analysis.ingest.sheets import read_sheets
+
+    if path is None:
+        return regions.empty(), []
+    sheet = read_sheets(path, label=source_name(path, raw_dir), **(limits or {}))[0]
+    return regions.from_grid(sheet.values, sheet.label)
+
+
+def _inferred(held: Iterable[str]) -> list[dict]:
+    """Without a regions table: a warning for each …市 among 区县, whose level its name cannot tell."""
+    return [
+        regions.problem("warning", name, None, "regions_inferred",
+                        "没有地区表（data/raw/regions.csv），名称看不出是地级市还是县级市，不与区县一起比较",
+                        "no regions table: a city among counties, its level unknown; not compared with them")
+        for name in regions.ambiguous(held)
+    ]  # fmt: skip
 
 
 def _docx_tables(

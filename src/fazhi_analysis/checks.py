@@ -66,6 +66,15 @@ RULES = (
     "outlier",
     "override",  # written by fazhi build (ingest.review): an analyst's override whose figure is gone
     "docx_table",  # written by fazhi build: a .docx table with figures but no header row, not read
+    # written by fazhi build from data/raw/regions.csv|xlsx (table.regions): a level that is not 省/市/县, a region
+    # listed twice, a population that is not a positive number, a region with figures but not listed, a listed
+    # region without figures (warning), a …市 among 区县 whose level its name cannot tell (warning, no table)
+    "regions_level",
+    "regions_duplicate",
+    "regions_population",
+    "regions_missing",
+    "regions_unused",
+    "regions_inferred",
 )
 APPROX_TOLERANCE = 0.10
 DEFAULT_OUTLIER_THRESHOLD = 1.0

@@ -23,6 +23,10 @@ from fazhi_analysis import __version__, project
 from fazhi_analysis.errors import FazhiError, InputError, OutputError
 
 Handler = Callable[[argparse.Namespace], int]
+PEERS_HELP = (
+    "比较范围：缺省为同层级且同上级的地区；level 同层级，parent 同上级，group:分组名 地区表中的分组，all 全部地区 / "
+    "peers: default same level and parent; level, parent, group:NAME (the regions table's 分组), all"
+)
 
 MAIN_EPILOG = """\
 常用流程 / typical use:
@@ -31,6 +35,7 @@ MAIN_EPILOG = """\
   fazhi report --region 达坂城区 --year 2024     # → reports/达坂城区/2024/annual_report.html/.pdf
   fazhi report --overview --year 2024          # 各地区概览 / all regions of a year
   fazhi batch --workers 2                      # 全部地区和年度 / every region and year, with an index
+  fazhi export                                 # 各地区×指标×年度宽表 / the wide table → reports/*.xlsx
   fazhi review                                 # → reports/review.xlsx；填好存为 data/raw/overrides.xlsx 再 build
   fazhi check-draft 草稿.docx --region 达坂城区 --year 2024   # 检查报告草稿 / check a draft
   fazhi extract data/raw/dabancheng_2024_report.txt --format csv
@@ -421,7 +426,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 "--overview covers every region: do not give --region or --compare-year with it"
             )
         print(f"生成各地区概览 / building the regional overview: {args.year} …", file=sys.stderr)
-        paths = run.run_overview(args.year, formats=args.formats, output_dir=args.output_dir, data_path=args.data)
+        paths = run.run_overview(
+            args.year, formats=args.formats, output_dir=args.output_dir, data_path=args.data, peers=args.peers
+        )
     elif args.region is None:
         raise InputError("请指定 --region 地区，或用 --overview 生成各地区概览 / give --region, or --overview")
     else:
@@ -433,6 +440,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             output_dir=args.output_dir,
             data_path=args.data,
             compare_year=args.compare_year,
+            peers=args.peers,
         )
     for fmt in ("html", "pdf", "docx"):
         if fmt in paths:
@@ -462,6 +470,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
             "  fazhi report --region 达坂城区 --year 2024 --formats html\n"
             "  fazhi report --region 达坂城区 --year 2024 --compare-year 2022 --output-dir /tmp/reports\n"
             "  fazhi report --overview --year 2024                # 各地区概览 / the regional overview\n"
+            "  fazhi report --region 达坂城区 --year 2024 --peers parent   # 与同一上级的地区比较 / same parent\n"
             "  jupyter nbconvert --to fazhi_pdf reports/达坂城区/2024/annual_report.ipynb   # 仅导出 / export only"
         ),
     )
@@ -480,6 +489,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
     )
     p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
+    p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -497,6 +507,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         output_dir=args.output_dir,
         data_path=args.data,
         progress=not args.quiet,
+        peers=args.peers,
     )
     if not args.quiet:
         print(batch.summary(result), file=sys.stderr)
@@ -535,7 +546,52 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="输入未变也重新生成 / render even unchanged reports")
     p.add_argument("--executor", choices=["local", "dask"], default="local", help="执行器 / executor (default: local)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask 调度器地址 / a dask scheduler (tcp://host:8786)")
+    p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
+    p.add_argument(
+        "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
+    )
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from fazhi_analysis import analysis
+    from fazhi_analysis.table import regions
+
+    here = project.find()
+    data = args.data or here.table
+    out = args.output or here.reports / (
+        f"截至{args.year}年各地区历年数据宽表.xlsx" if args.year else "各地区历年数据宽表.xlsx"
+    )
+    table = analysis.load_table(data)
+    path = analysis.export_wide(table, out, as_of=args.year, peers=args.peers, region_table=regions.load(data))
+    print(f"宽表已写入 / wide table written: {path}", file=sys.stderr)
+    print(path)
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "export",
+        _cmd_export,
+        help="导出各地区×指标×年度的宽表（Excel）/ export the wide table (xlsx)",
+        description=(
+            "把整洁指标表导出为 Excel 宽表：每个地区、每项指标一行，每个年度一组列——数值、同比变化、同比变化(%)、\n"
+            "位次（在比较范围内由高到低，数值相同者并列）、可比地区数、并列地区数，地区表给出常住人口时还有每万人数值和位次；\n"
+            "另一工作表“说明”写明比较规则和各列含义。文字单元格防公式注入，数字保持为数字。\n"
+            "Export the tidy table as a wide xlsx: a row per region and indicator, per year the figure, its change,\n"
+            "its change in %, its rank among the peers (ties shared), how many peers reported it and how many share\n"
+            "the rank, per 10,000 residents where a population is given; a second sheet explains the columns.\n"
+            "--year Y：只含 Y 年及以前（与 Y 年报告一致）/ only the years up to Y, as a report of Y reads them."
+        ),
+        examples=(
+            "  fazhi export                                   # → reports/各地区历年数据宽表.xlsx\n"
+            "  fazhi export --year 2023 --peers level -o 2023宽表.xlsx"
+        ),
+    )
+    p.add_argument("-o", "--output", type=Path, help="输出文件 .xlsx / output file (default: PROJECT/reports/…xlsx)")
+    p.add_argument("--year", type=int, help="只含该年度及以前 / only the years up to this one")
+    p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
     p.add_argument(
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
     )
@@ -721,6 +777,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_report,
     _add_check_draft,
     _add_batch,
+    _add_export,
     _add_clean,
     _add_template,
 ]

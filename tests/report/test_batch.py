@@ -1,9 +1,9 @@
 """fazhi batch: every report of a table on a pool of workers, the cache, failures, dask, Ctrl-C and the index.
 
 The example table (示例区甲…戊, 2021–2024) holds, among others, 甲 2022–2024, 乙 2023–2024 and 丁 2022 and
-2024: the batch of those three regions and years 2022–2024 is 7 region-years. A report compares with every
-row of its region and of its year, so changing 乙's 2023 figures re-renders 乙 2023, 乙 2024 and 甲 2023
-(the other report of 2023) and none of the other four.
+2024: the batch of those three regions and years 2022–2024 is 7 region-years. A report reads every row up
+to its year (its peers' earlier years are in the wide table it links) and none after, so changing 乙's 2023
+figures re-renders the five reports of 2023 and 2024 and neither report of 2022.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def copy_table(example_table: Path, folder: Path) -> Path:
 def rebuild_manifest(table: Path) -> None:
     """After a table was changed by hand, what ``fazhi build`` would write with it: its findings and the manifest."""
     checks.check(pd.read_parquet(table)).to_parquet(table.with_name("findings.parquet"), index=False)
-    manifest.write(table.parent, [table, *(table.with_name(f"{name}.parquet") for name in ("parts", "findings"))])
+    side = ("parts", "findings", "regions")
+    manifest.write(table.parent, [table, *(table.with_name(f"{name}.parquet") for name in side)])
 
 
 def by_key(result: batch.BatchResult) -> dict[tuple[str, int], str]:
@@ -101,13 +102,25 @@ def test_second_run_skips_every_unchanged_report(chain: dict) -> None:
     assert all(sentence in (chain["out"] / "index.html").read_text("utf-8") for sentence in expected)
 
 
-def test_changed_region_rerenders_itself_and_the_reports_of_that_year_only(chain: dict) -> None:
-    rerendered = {("示例区乙", 2023), ("示例区乙", 2024), ("示例区甲", 2023)}
+def test_changed_region_rerenders_the_reports_of_that_year_and_later_only(chain: dict) -> None:
+    rerendered = {("示例区乙", 2023), ("示例区乙", 2024), ("示例区甲", 2023), ("示例区甲", 2024), ("示例区丁", 2024)}
     statuses = by_key(chain["third"])
     assert {key for key, status in statuses.items() if status == "done"} == rerendered
     assert {key for key, status in statuses.items() if status == "skipped"} == PLANNED - rerendered
     for key in PLANNED - rerendered:  # the files of the skipped reports are the first run's
         assert (chain["out"] / key[0] / str(key[1]) / "annual_report.html").read_bytes() == chain["first_html"][key]
+
+
+def test_the_cache_key_holds_the_peer_rule_and_the_regions_table_and_no_later_year(example_table: Path) -> None:
+    frames = batch._side_frames(example_table)
+    job, shared = batch.BatchJob("report", "示例区甲", 2023), "shared"
+    key = batch.input_hash(job, frames, shared, "default")
+    assert batch.input_hash(job, frames, shared, "level") != key
+    listed = pd.DataFrame({"region": ["示例区甲"], "level": ["县"], "parent": ["示例市"]})
+    assert batch.input_hash(job, {**frames, "regions.parquet": listed}, shared, "default") != key
+    later = frames["table"].assign(year=2025).head(3)
+    more = {**frames, "table": pd.concat([frames["table"], later], ignore_index=True)}
+    assert batch.input_hash(job, more, shared, "default") == key  # a later year is not read
 
 
 def test_force_renders_even_unchanged_reports(chain: dict, tmp_path: Path) -> None:

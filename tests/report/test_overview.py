@@ -21,7 +21,7 @@ from matplotlib.collections import PathCollection
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.report import charts, overview
-from fazhi_analysis.table import tidy
+from fazhi_analysis.table import regions, tidy
 
 APPS = "disputes.reconsideration_applications"
 CASES = "disputes.litigation_cases"
@@ -142,8 +142,8 @@ def test_highlights_and_coverage_show_every_region() -> None:
     page = overview.highlights(EXAMPLE, 2024) + overview.coverage_table(EXAMPLE, 2024)
     for region in (JIA, YI, BING, DING, WU, JI):
         assert f"<h3>{region}</h3>" in page and f"<th>{region}</th>" in page
-    assert '<span class="kind">上升</span>收到行政复议申请同比增加5件、增长100%' in page
-    assert '<span class="kind">居末</span>行政应诉案件在5个地区中居末' in page
+    assert '<span class="kind">上升</span>收到行政复议申请由上年的5件增至10件' in page  # a small count: its size
+    assert '<span class="kind">位次</span>行政应诉案件在5个地区中最少' in page  # no better: no praise, no blame
 
 
 def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
@@ -155,7 +155,7 @@ def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
 
 
 def test_region_names_are_escaped_everywhere() -> None:
-    hostile = "<script>alert(1)</script>区"
+    hostile = "<script>alert(1)</script>甲"  # of unknown level, as the other regions: compared with them
     table = EXAMPLE.assign(region=EXAMPLE["region"].replace(JIA, hostile))
     ranked = overview.ranking(table, 2024, LOSS_RATE)
     for html in (
@@ -178,7 +178,8 @@ def test_a_project_settings_file_with_an_unknown_indicator_is_refused(tmp_path: 
 
 def test_download_frame_holds_the_ranked_figures_with_chinese_columns() -> None:
     frame = overview.figures(EXAMPLE, 2024)
-    assert frame.columns.tolist() == ["地区", "指标编号", "指标", "数值", "单位", "名次", "报告地区数"]
+    columns = ["地区", "比较范围", "指标编号", "指标", "数值", "单位", "名次", "并列地区数", "报告地区数"]
+    assert frame.columns.tolist() == columns
     apps = frame[frame["指标编号"] == APPS]
     assert apps["地区"].tolist()[:2] == [WU, DING] and apps["名次"].tolist()[:2] == [1, 2]
     assert set(frame["指标编号"]) == {APPS, CASES, LOSS_RATE}
@@ -196,7 +197,7 @@ def _overview_cli(tmp_path: Path, year: str, *extra: str, table: pd.DataFrame = 
 
 
 def test_cli_overview_writes_every_region_and_asks_nothing_of_the_network(tmp_path: Path) -> None:
-    hostile = "<script>alert(1)</script>区"
+    hostile = "<script>alert(1)</script>甲"  # of unknown level, as the other regions: compared with them
     table = EXAMPLE.assign(region=EXAMPLE["region"].replace(BING, hostile))
     result, folder = _overview_cli(tmp_path, "2024", "--formats", "html", table=table)
     assert result.returncode == 0, result.stderr
@@ -205,11 +206,13 @@ def test_cli_overview_writes_every_region_and_asks_nothing_of_the_network(tmp_pa
     assert (folder / "regional_overview.ipynb").is_file() and not (folder / "regional_overview.pdf").exists()
     for region in (JIA, YI, DING, WU, JI):
         assert region in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;区" in html and "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;甲" in html and "<script>alert" not in html
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert "<link" not in html and "@import" not in html
     assert html.count("<script>") == 1 and "Tablesort" in html  # the vendored sorter, inlined
     assert 'class="download" download="2024年各地区主要指标.csv" href="data:text/csv;charset=utf-8;base64,' in html
+    xlsx = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+    assert f'download="截至2024年各地区历年数据宽表.xlsx" href="{xlsx}' in html  # the wide table, inside the page
     assert (
         '<table class="figures coverage sortable">' in html
         and "<title>2024年度各地区法治政府建设数据概览</title>" in html
@@ -249,3 +252,39 @@ def test_cli_overview_prints_a_pdf_with_every_region(tmp_path: Path) -> None:
     for region in (JIA, YI, BING, DING, WU, JI):
         assert region in text
     assert "下载本概览" not in text  # the download link is for the screen only
+
+
+def test_regions_are_ranked_within_their_peer_groups_a_city_apart() -> None:
+    listed = pd.DataFrame(
+        {"region": [JIA, YI, BING, DING, WU], "level": ["县", "县", "县", "县", "市"],
+         "parent": ["示例市"] * 4 + ["示例省"], "population": pd.NA, "group": pd.NA, "source": "regions.csv"}
+    ).astype(regions.DTYPES)  # fmt: skip
+    groups = overview.peer_groups(EXAMPLE, 2024, region_table=listed)
+    assert groups == [
+        ("同属示例市的区县", sorted([JIA, YI, BING, DING])),
+        ("地区", [JI]),  # its level unknown: compared with no other
+        ("同属示例省的市（州、盟）", [WU]),  # the city, kept apart
+    ]
+    ranked = overview.ranking(EXAMPLE, 2024, APPS, groups[0][1])
+    assert WU not in set(ranked["region"]) and ranked["median"].iloc[0] == 13  # 10, 12, 14, 16 without the city's 40
+    heading = overview.rankings_heading(EXAMPLE, 2024, groups)
+    assert "各地区只与同组地区排名，分为3组" in heading
+    assert "同属示例市的区县：" in overview.group_heading(*groups[0], len(groups))
+    frame = overview.figures(EXAMPLE, 2024, groups)
+    assert set(frame.loc[frame["指标编号"] == APPS, "比较范围"]) == {"同属示例市的区县"}
+
+
+def test_regions_outside_the_chosen_group_are_named_as_not_ranked_and_a_risk_is_labelled_once() -> None:
+    listed = pd.DataFrame(
+        {"region": [JIA, YI, BING], "level": "县", "parent": "示例市", "population": pd.NA, "group": "城区",
+         "source": "regions.csv"}
+    ).astype(regions.DTYPES)  # fmt: skip
+    groups = overview.peer_groups(EXAMPLE, 2024, peers="group:城区", region_table=listed)
+    assert groups == [("分组“城区”中的地区", sorted([JIA, YI, BING]))]
+    heading = overview.rankings_heading(EXAMPLE, 2024, groups)
+    assert f"不在所选比较范围内、不参与排名：{DING}、{JI}、{WU}。" in heading
+    lost = _table([(JIA, 2024, "disputes.litigation_lost", 5, "件"), (YI, 2024, "disputes.litigation_lost", 1, "件"),
+                   (BING, 2024, "disputes.litigation_lost", 0, "件")])  # fmt: skip
+    page = overview.highlights(lost, 2024)
+    assert '<span class="kind">位次</span>行政诉讼败诉案件在3个地区中最多（需关注）' in page  # 需关注 said once
+    assert '<span class="kind">需关注</span>行政诉讼败诉案件在' not in page

@@ -25,13 +25,16 @@ def report_text(example_table: Path, tmp_path_factory: pytest.TempPathFactory) -
     return unescape(re.sub(r"<[^>]+>", "", body))
 
 
-def test_a_key_indicator_is_traced_over_three_years(report_text: str) -> None:
-    assert "收到行政复议申请连续三年增长（2022年26件、2023年30件、2024年37件）" in report_text
+def test_parallel_rises_are_one_sentence_traced_over_the_years(report_text: str) -> None:
+    assert (
+        "收到行政复议申请、行政复议结案、法律援助案件连续三年增长（2021—2024年依次为：收到行政复议申请23件、26件、30件、37件；"
+    ) in report_text
 
 
 def test_the_region_stands_among_its_peers(report_text: str) -> None:
-    assert "位次（报告地区数）" in report_text and "2/5" in report_text
-    assert "与同年报告同项数据的其他地区相比" in report_text
+    assert "位次（报告地区数）" in report_text and "2/5" in report_text and "并列1/5" in report_text
+    assert report_text.count("本报告中的位次，均指在2024年报告了同项数据的地区中") == 1  # the caveat, once
+    assert "与同年报告同项数据的其他地区相比" not in report_text
 
 
 def test_a_rate_is_computed_from_its_counts(report_text: str) -> None:

@@ -23,7 +23,9 @@ def built(tmp_path) -> Path:
 def test_the_manifest_names_every_file_of_the_build(built) -> None:
     listed = json.loads((built / manifest.NAME).read_text(encoding="utf-8"))["files"]
     assert sorted(listed) == sorted(
-        f"{stem}.{ext}" for stem in ("indicators", "parts", "findings", "rejects") for ext in ("parquet", "csv")
+        f"{stem}.{ext}"
+        for stem in ("indicators", "parts", "findings", "rejects", "regions")
+        for ext in ("parquet", "csv")
     )
     assert manifest.same_build(built / "indicators.parquet", built / "findings.parquet")
 

@@ -1,5 +1,5 @@
 """Analysis of the tidy table: compare a year with the last, trends over years, peers, rates, targets,
-highlights.
+highlights, and the wide table of every region, indicator and year.
 
 Tidy DataFrames in, tidy DataFrames out, for notebooks and the report alike.
 
@@ -11,7 +11,9 @@ Example:
 
 from fazhi_analysis.analysis.compare import (
     COMPARISON_COLUMNS,
+    SMALL_COUNT,
     approximate,
+    as_of,
     available,
     compare,
     findings,
@@ -21,20 +23,33 @@ from fazhi_analysis.analysis.compare import (
     select,
     unmapped,
 )
+from fazhi_analysis.analysis.export import export_wide, wide
 from fazhi_analysis.analysis.highlights import (
     HIGHLIGHT_COLUMNS,
     MIN_COUNT_CHANGE,
-    MIN_PEERS,
     MIN_RATE_CHANGE,
+    RATE_POINT_WEIGHT,
     highlights,
+)
+from fazhi_analysis.analysis.peers import (
+    MIN_PEERS,
+    PEER_COLUMNS,
+    STANDING_COLUMNS,
+    PeerRule,
+    group_of,
+    peer_info,
+    peers,
+    standings,
 )
 from fazhi_analysis.analysis.rates import RATE_COLUMNS, rates, with_rates
 from fazhi_analysis.analysis.targets import AGAINST_COLUMNS, TARGET_COLUMNS, against_targets, targets
-from fazhi_analysis.analysis.trends import FALLING, FLAT, MIXED, PEER_COLUMNS, RISING, TREND_COLUMNS, peers, trend
+from fazhi_analysis.analysis.trends import FALLING, FLAT, MIXED, RISING, TREND_COLUMNS, trend
 
 __all__ = [
     "AGAINST_COLUMNS", "COMPARISON_COLUMNS", "FALLING", "FLAT", "HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_PEERS",
-    "MIN_RATE_CHANGE", "MIXED", "PEER_COLUMNS", "RATE_COLUMNS", "RISING", "TARGET_COLUMNS", "TREND_COLUMNS",
-    "against_targets", "approximate", "available", "compare", "findings", "has_prior", "highlights", "load_table",
-    "peers", "rates", "sections_with_data", "select", "targets", "trend", "unmapped", "with_rates",
+    "MIN_RATE_CHANGE", "MIXED", "PEER_COLUMNS", "RATE_COLUMNS", "RATE_POINT_WEIGHT", "RISING", "SMALL_COUNT",
+    "STANDING_COLUMNS", "TARGET_COLUMNS", "TREND_COLUMNS", "PeerRule", "against_targets", "approximate", "as_of",
+    "available", "compare", "export_wide", "findings", "group_of", "has_prior", "highlights", "load_table",
+    "peer_info", "peers", "rates", "sections_with_data", "select", "standings", "targets", "trend", "unmapped", "wide",
+    "with_rates",
 ]  # fmt: skip

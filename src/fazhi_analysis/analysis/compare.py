@@ -37,6 +37,7 @@ COMPARISON_COLUMNS = [
     "change",
     "change_pct",
 ]
+SMALL_COUNT = 10  # below this in either year, a count's change is told by its size: a percentage of it says little
 
 
 def _resolve(path: str | Path) -> Path:
@@ -74,6 +75,35 @@ def _available_text(table: pd.DataFrame) -> str:
         return "（数据表为空 / the table is empty）"
     by_region = pairs.groupby("region")["year"].apply(lambda ys: "、".join(str(y) for y in ys))
     return "；".join(f"{region}: {years}" for region, years in by_region.items())
+
+
+def as_of(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``table`` up to and including ``year``: what a report of ``year`` may read.
+
+    A report for a past year must not change when later years are added to the table, so every
+    report gathers its analyses from this view once (:func:`fazhi_analysis.report.facts.gather`).
+
+    Example:
+        >>> t = pd.DataFrame({"region": ["甲", "甲"], "year": [2023, 2025], "value": [1.0, 2.0]})
+        >>> as_of(t, 2024)["year"].tolist()
+        [2023]
+    """
+    return table[(table["year"] <= int(year)).fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def percent_change(change: pd.Series, before: pd.Series, now: pd.Series, unit: pd.Series) -> pd.Series:
+    """The change in % of the year before, where a percentage means something.
+
+    NA for rates (they change in percent points), and for counts and amounts under
+    :data:`SMALL_COUNT` in either year (5 → 9 is "4 more", not "+80 %"; from 0 there is no percentage).
+
+    Example:
+        >>> s = lambda *v: pd.Series(v, dtype="Float64")
+        >>> percent_change(s(4, 10), s(5, 20), s(9, 30), pd.Series(["件", "件"])).tolist()
+        [<NA>, 50.0]
+    """
+    large = (before >= SMALL_COUNT) & (now >= SMALL_COUNT)
+    return (change / before * 100).astype("Float64").where(large & (unit != "%"))
 
 
 def select(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
@@ -117,12 +147,15 @@ def compare(table: pd.DataFrame, region: str, year: int, compare_year: int | Non
     Returns:
         One row per mapped figure of ``year`` in catalog order, with catalog ``name`` and ``kind``,
         the prior figure (``prior_*``, NA when absent), ``change`` (same unit; percent points for
-        rates) and ``change_pct`` (NA for rates and when the prior value is 0 or missing).
+        rates) and ``change_pct`` (:func:`percent_change`: NA for rates, for small counts and
+        when the prior value is missing).
 
     Raises:
-        InputError: No data for ``region`` in ``year``.
+        InputError: No data for ``region`` in ``year``; a comparison year not before ``year``.
     """
     compare_year = int(year) - 1 if compare_year is None else int(compare_year)
+    if compare_year >= int(year):
+        raise InputError(f"对比年度 {compare_year} 应早于报告年度 {year} / the comparison year must precede the year")
     current = _with_catalog(select(table, region, year))
     prior_rows = table[(table["region"] == region) & (table["year"] == compare_year) & table["indicator"].notna()]
     prior = (
@@ -133,8 +166,7 @@ def compare(table: pd.DataFrame, region: str, year: int, compare_year: int | Non
     out = current.join(prior, on="indicator")
     out["prior_year"] = pd.array([compare_year if pd.notna(v) else pd.NA for v in out["prior_value"]], dtype="Int64")
     out["change"] = (out["value"] - out["prior_value"]).astype("Float64")
-    pct = (out["change"] / out["prior_value"].where(out["prior_value"] != 0) * 100).astype("Float64")
-    out["change_pct"] = pct.where(out["unit"] != "%")
+    out["change_pct"] = percent_change(out["change"], out["prior_value"], out["value"], out["unit"])
     return out.reindex(columns=COMPARISON_COLUMNS).reset_index(drop=True)
 
 

@@ -1,4 +1,4 @@
-"""The few things worth saying about a region and year: targets missed, changes, records, ranks, what went missing.
+"""The few things worth saying about a region and year: risks first, then achievements and the rest.
 
 Example:
     >>> from fazhi_analysis import analysis
@@ -9,57 +9,78 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import select
+from fazhi_analysis.analysis.compare import as_of, select
+from fazhi_analysis.analysis.peers import PeerRule, peers, standings
 from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.analysis.targets import against_targets
-from fazhi_analysis.analysis.trends import _figures, peers, trend
-from fazhi_analysis.table.wording import format_change
+from fazhi_analysis.analysis.trends import _figures, trend
+from fazhi_analysis.table import catalog
+from fazhi_analysis.table.wording import format_change, format_figure
 
-HIGHLIGHT_COLUMNS = ["kind", "indicator", "name", "value", "unit", "score", "text"]
-MIN_COUNT_CHANGE = 3  # a count that moves by less than this is noise, whatever its percentage
+HIGHLIGHT_COLUMNS = ["kind", "tone", "indicator", "name", "value", "unit", "basis", "score", "text"]
+MIN_COUNT_CHANGE = 3  # a count that moves by less than this is noise (unless it moves the wrong way)
 MIN_RATE_CHANGE = 1.0  # percent points
-MIN_PEERS = 3  # a rank among fewer regions says little
+RATE_POINT_WEIGHT = 10.0  # in the order of changes, a rate's point weighs as much as 10 % of a count
+TONE_ORDER = {"risk": 0, "good": 1, "neutral": 2}
+KIND_ORDER = {"top": 0, "bottom": 0, "target": 1, "rise": 2, "fall": 2, "record": 3, "missing": 4}
+BASIS_ORDER = {"pct": 0, "points": 0, "count": 1}  # a small count's change comes after every percentage
 
 
 def highlights(
-    table: pd.DataFrame, region: str, year: int, *, limit: int | None = 10, targets: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    region: str,
+    year: int,
+    *,
+    limit: int | None = 10,
+    targets: pd.DataFrame | None = None,
+    peers: str | PeerRule | None = None,
+    region_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The few things worth saying about ``region`` in ``year``, most telling first.
+    """The few things worth saying about ``region`` in ``year``, risks first, from the years up to ``year`` only.
 
-    Kinds, in this order: ``target`` (a target missed, :func:`~fazhi_analysis.analysis.against_targets`;
-    the largest shortfall, relative to the target, first), ``rise`` and ``fall`` together (the largest
-    changes from the year before, by percentage, or by points for rates; counts must move by
-    :data:`MIN_COUNT_CHANGE` or more and rates by :data:`MIN_RATE_CHANGE` points), ``record`` (the
-    highest or lowest of three or more years held), ``top`` and ``bottom`` (first or last among
-    :data:`MIN_PEERS` or more regions that reported), and ``missing`` (reported the year before, not
-    this year). Changes, records and ranks cover computed rates too (:func:`~fazhi_analysis.analysis.with_rates`);
-    ``missing`` only what was reported. ``text`` says it in Chinese.
+    Kinds: ``top`` and ``bottom`` (first or last among :data:`~fazhi_analysis.analysis.MIN_PEERS` or more
+    peers that reported, :func:`~fazhi_analysis.analysis.standings`; ties said as ties), ``target`` (a target
+    missed, :func:`~fazhi_analysis.analysis.against_targets`), ``rise`` and ``fall`` (changes from the year
+    before that clear the noise floor), ``record`` (the highest or lowest of three or more years held) and
+    ``missing`` (reported the year before, not this year). ``tone`` is ``risk`` for a target missed and,
+    where the catalog says which direction is good (``better:``), for the worst place, a change the wrong
+    way (any rise of 败诉) and a record the wrong way; ``good`` for their opposites; else ``neutral``.
+
+    Order: risks, then achievements (``good``), then the rest, ``missing`` last; within them standings,
+    targets, changes, records; then the size (``score``). The size of a change (``basis``): a rate's
+    points × :data:`RATE_POINT_WEIGHT` (``points``), a count's or amount's percentage when both years
+    hold :data:`~fazhi_analysis.analysis.SMALL_COUNT` or more (``pct``); a smaller count's change is said
+    by its size (由上年的5件增至9件, ``count``) and comes after every percentage. Counts must move by
+    :data:`MIN_COUNT_CHANGE` or more, rates by :data:`MIN_RATE_CHANGE` points, except the wrong way.
 
     Args:
         targets: Targets as :func:`~fazhi_analysis.analysis.targets` returns them; default the bundled and
             the working project's.
+        peers, region_table: Who the peers are (:func:`~fazhi_analysis.analysis.peers`).
 
     Raises:
-        InputError: No data for ``region`` in ``year``; a bad targets file.
+        InputError: No data for ``region`` in ``year``; a bad targets file; an unknown peer rule.
     """
-    select(table, region, year)
+    select(table, region, year)  # before as_of: the message lists every year held
+    table = as_of(table, year)
     full = with_rates(table)
     held = trend(full, region)
-    kinds = [_missed(table, region, year, targets), _changes(held, year), _records(held, year)]
-    kinds += [_ranks(full, region, year), _missing(table, region, year)]
+    kinds = [_ranks(full, region, year, peers, region_table), _missed(table, region, year, targets)]
+    kinds += [_changes(held, year), _records(held, year), _missing(table, region, year)]
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
-    order = {
-        "target": 0,
-        "rise": 1,
-        "fall": 1,
-        "record": 2,
-        "top": 3,
-        "bottom": 3,
-        "missing": 4,
-    }  # rises, falls together
-    found = found.assign(_order=found["kind"].map(order)).sort_values(["_order", "score"], ascending=[True, False])
+    tone = found["tone"].map(TONE_ORDER).where(found["kind"] != "missing", len(TONE_ORDER))
+    found = found.assign(_tone=tone, _kind=found["kind"].map(KIND_ORDER), _basis=found["basis"].map(BASIS_ORDER))
+    found = found.sort_values(["_tone", "_kind", "_basis", "score"], ascending=[True, True, True, False], kind="stable")
     found = found.reindex(columns=HIGHLIGHT_COLUMNS).reset_index(drop=True)
     return found if limit is None else found.head(limit)
+
+
+def _tone(indicator: object, up: bool) -> str:
+    """``good`` or ``risk`` for a move up (``up``) or down of an indicator with a ``better:``, else ``neutral``."""
+    better = catalog.indicators()["better"].get(indicator)
+    if better not in ("higher", "lower"):
+        return "neutral"
+    return "good" if up == (better == "higher") else "risk"
 
 
 def _missed(table: pd.DataFrame, region: str, year: int, targets: pd.DataFrame | None) -> pd.DataFrame:
@@ -70,68 +91,82 @@ def _missed(table: pd.DataFrame, region: str, year: int, targets: pd.DataFrame |
     shortfall = rows["gap"].astype(float).abs()
     return pd.DataFrame(
         {
-            "kind": "target", "indicator": rows["indicator"], "name": rows["name"], "value": rows["value"],
-            "unit": rows["unit"], "score": (shortfall / target * 100).where(target > 0, shortfall),
-            "text": rows["text"],
+            "kind": "target", "tone": "risk", "indicator": rows["indicator"], "name": rows["name"],
+            "value": rows["value"], "unit": rows["unit"], "basis": pd.NA,
+            "score": (shortfall / target * 100).where(target > 0, shortfall), "text": rows["text"],
         }
     )  # fmt: skip
 
 
 def _changes(held: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Rises and falls from the year before that clear the noise floor, from the region's :func:`trend`."""
-    rows = held[(held["year"] == int(year)) & held["change"].notna()]
-    rate = rows["unit"] == "%"
-    big = (rate & (rows["change"].abs() >= MIN_RATE_CHANGE)) | (~rate & (rows["change"].abs() >= MIN_COUNT_CHANGE))
-    rows = rows[big & (rate | rows["change_pct"].notna())]
-    score = rows["change"].abs().where(rate, rows["change_pct"].abs()).astype(float)
+    """Rises and falls from the year before that clear the noise floor (see :func:`highlights`), from :func:`trend`."""
+    rows = held[(held["year"] == int(year)) & held["change"].notna() & held["change"].ne(0)]
+    tone = pd.Series([_tone(i, c > 0) for i, c in zip(rows["indicator"], rows["change"])], index=rows.index)
+    rate, size = rows["unit"].eq("%").fillna(False).astype(bool), rows["change"].abs().astype(float)
+    notable = (rate & (size >= MIN_RATE_CHANGE)) | (~rate & ((size >= MIN_COUNT_CHANGE) | (tone == "risk")))
+    rows, tone, rate, size = rows[notable], tone[notable], rate[notable], size[notable]
+    basis = pd.Series("count", index=rows.index).mask(rows["change_pct"].notna(), "pct").mask(rate, "points")
+    score = rows["change_pct"].abs().astype(float).where(basis == "pct", size).mask(rate, size * RATE_POINT_WEIGHT)
     prior = rows["value"] - rows["change"]
+    texts = [
+        _change_text(n, v, p, u, b) for n, v, p, u, b in zip(rows["name"], rows["value"], prior, rows["unit"], basis)
+    ]
     return pd.DataFrame(
         {
-            "kind": ["rise" if c > 0 else "fall" for c in rows["change"]],
+            "kind": ["rise" if c > 0 else "fall" for c in rows["change"]], "tone": tone,
             "indicator": rows["indicator"], "name": rows["name"], "value": rows["value"], "unit": rows["unit"],
-            "score": score,
-            "text": [
-                f"{n}{format_change(v, p, u)}" for n, v, p, u in zip(rows["name"], rows["value"], prior, rows["unit"])
-            ],
+            "basis": basis, "score": score, "text": texts,
         }
     )  # fmt: skip
 
 
+def _change_text(name: str, value: float, prior: float, unit: str, basis: str) -> str:
+    """``收到行政复议申请同比增加3件、增长20%``; a small count by its size: ``…由上年的5件增至9件``."""
+    if basis != "count":
+        return f"{name}{format_change(value, prior, unit)}"
+    return (
+        f"{name}由上年的{format_figure(prior, unit)}{'增至' if value > prior else '减至'}{format_figure(value, unit)}"
+    )
+
+
 def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Figures of ``year`` that are the highest or lowest of three or more years held (the region's :func:`trend`)."""
+    """Figures of ``year`` that are the highest or lowest of three or more years held (the region's :func:`trend`).
+
+    ``held`` holds no year after ``year`` (:func:`highlights` reads the table as of ``year``).
+    """
     found = []
     for indicator, group in held.groupby("indicator", sort=False):
         now = group[group["year"] == int(year)]
         others = group[group["year"] != int(year)]["value"]
         if now.empty or len(others) < 2 or others.isna().all():
             continue
-        value = now["value"].iloc[0]
-        high, low = value > others.max(), value < others.min()
+        row = now.iloc[0]
+        high, low = row["value"] > others.max(), row["value"] < others.min()
         if high or low:
             years = len(group)
+            span = (
+                f"{years}年来" if group["year"].max() - group["year"].min() + 1 == years else f"有数据的{years}个年度中"
+            )
+            figure = format_figure(row["value"], row["unit"], row["approx"], row["raw"])
             found.append(
-                {"kind": "record", "indicator": indicator, "name": now["name"].iloc[0], "value": value,
-                 "unit": now["unit"].iloc[0], "score": float(years),
-                 "text": f"{now['name'].iloc[0]}为{years}年来最{'高' if high else '低'}"}
+                {"kind": "record", "tone": _tone(indicator, bool(high)), "indicator": indicator, "name": row["name"],
+                 "value": row["value"], "unit": row["unit"], "basis": pd.NA, "score": float(years),
+                 "text": f"{row['name']}{figure}，为{span}最{'高' if high else '低'}"}
             )  # fmt: skip
     return pd.DataFrame(found, columns=HIGHLIGHT_COLUMNS)
 
 
-def _ranks(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
-    """Indicators where ``region`` is first or last among enough regions that reported."""
-    rows = peers(table, year)
-    rows = rows[(rows["region"] == region) & rows["reported"] & (rows["n_reporting"] >= MIN_PEERS)]
-    first, last = rows["rank"] == 1, rows["rank"] == rows["n_reporting"]
-    rows = rows[first | last]
-    top = (rows["rank"] == 1).tolist()
+def _ranks(
+    table: pd.DataFrame, region: str, year: int, rule: str | PeerRule | None, region_table: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Indicators where ``region`` is first or last among enough peers that reported (ties said as ties)."""
+    found = standings(peers(table, year, peers=rule, region_table=region_table), region)
+    found = found[found["position"].isin(["first", "last"])]
     return pd.DataFrame(
         {
-            "kind": ["top" if t else "bottom" for t in top],
-            "indicator": rows["indicator"], "name": rows["name"], "value": rows["value"], "unit": rows["unit"],
-            "score": rows["n_reporting"].astype(float),
-            "text": [
-                f"{n}在{k}个地区中{'居首' if t else '居末'}" for n, k, t in zip(rows["name"], rows["n_reporting"], top)
-            ],
+            "kind": found["position"].map({"first": "top", "last": "bottom"}), "tone": found["tone"],
+            "indicator": found["indicator"], "name": found["name"], "value": found["value"], "unit": found["unit"],
+            "basis": pd.NA, "score": found["n"].astype(float), "text": found["name"] + found["clause"],
         }
     )  # fmt: skip
 
@@ -143,7 +178,8 @@ def _missing(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     gone = before[~before["indicator"].isin(rows.loc[rows["year"] == int(year), "indicator"])]
     return pd.DataFrame(
         {
-            "kind": "missing", "indicator": gone["indicator"], "name": gone["name"], "value": gone["value"],
-            "unit": gone["unit"], "score": 0.0, "text": [f"{n}上年有数据，本年未报告" for n in gone["name"]],
+            "kind": "missing", "tone": "neutral", "indicator": gone["indicator"], "name": gone["name"],
+            "value": gone["value"], "unit": gone["unit"], "basis": pd.NA, "score": 0.0,
+            "text": [f"{n}上年有数据，本年未报告" for n in gone["name"]],
         }
     )  # fmt: skip

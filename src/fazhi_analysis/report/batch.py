@@ -6,10 +6,11 @@ process pool (spawn start method) on this machine, or dask.distributed workers (
 an existing scheduler). A failed job does not stop the others; its error goes to the manifest.
 
 The cache: a job is skipped, unless ``force``, when the hash of its inputs equals the one stored beside
-its report (``<stem>.inputs.sha256``) and its files exist. The inputs are the rows it reads (every row
-of its region and every row of its year, the parts and findings among them), its notebook, the
-templates, the catalog and wording files, the project's ``catalog.yaml``, ``targets.yaml`` and
-templates, and the package (version and code).
+its report (``<stem>.inputs.sha256``) and its files exist. The inputs are the rows it reads (every row up
+to its year, the parts and findings among them: a report reads no later year, and the wide table it
+links holds its peers' earlier years), the peer rule and the regions table, its notebook, the templates, the catalog
+and wording files, the project's ``catalog.yaml``, ``targets.yaml`` and templates, and the package
+(version and code).
 
 Example:
     >>> result = run_batch(years=[2024], workers=2, formats="html")     # doctest: +SKIP
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parents[1]
 EXECUTORS = ("local", "dask")
 HASH_SUFFIX = ".inputs.sha256"
-SIDE_TABLES = ("parts.parquet", "findings.parquet")  # read by the notebooks beside the table
+SIDE_TABLES = ("parts.parquet", "findings.parquet", "regions.parquet")  # read by the notebooks beside the table
 
 
 @dataclass(frozen=True)
@@ -171,22 +172,21 @@ def shared_inputs(here: project.Project, notebook: Path) -> str:
 
 
 def rows_of(job: BatchJob, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` a job compares with: all rows of its region and of its year.
-
-    An overview reads every row of the regions that report in its year.
+    """The rows of ``frame`` a job reads: every row up to its year (a report reads no later year, and its
+    wide table holds its peers' earlier years too). A frame without years (the regions table) is read whole.
     """
-    if job.kind == "report":
-        return frame[(frame["region"] == job.region).fillna(False) | (frame["year"] == job.year).fillna(False)]
-    regions = frame.loc[(frame["year"] == job.year).fillna(False), "region"].dropna().unique()
-    return frame[frame["region"].isin(regions).fillna(False)]
+    if "year" not in frame.columns:
+        return frame
+    return frame[(frame["year"] <= job.year).fillna(False).astype(bool)]
 
 
-def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str) -> str:
-    """The job's cache key: its rows of each frame (table, parts, findings) and the ``shared`` inputs' hash."""
-    digest = hashlib.sha256(f"{shared}\n{job.key}\n".encode())
+def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str, peers: str = "default") -> str:
+    """The job's cache key: its rows of each frame (table, parts, findings, regions), the peer rule and the
+    ``shared`` inputs' hash."""
+    digest = hashlib.sha256(f"{shared}\n{job.key}\n{peers}\n".encode())
     for name in sorted(frames):
         frame = frames[name]
-        if {"region", "year"} <= set(frame.columns):
+        if "region" in frame.columns:
             digest.update(f"{name}\n".encode() + rows_of(job, frame).to_csv(index=False).encode())
     return digest.hexdigest()
 
@@ -213,7 +213,7 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one job in a worker (a top-level function of plain data, so that spawn and dask can send it).
 
     Args:
-        spec: ``kind``, ``region``, ``year``, ``formats``, ``output_dir``, ``data_path``, ``project``.
+        spec: ``kind``, ``region``, ``year``, ``formats``, ``output_dir``, ``data_path``, ``project``, ``peers``.
 
     Returns:
         ``status`` (done, failed, cancelled), ``seconds``, ``paths`` (absolute, by format), ``error``,
@@ -227,12 +227,13 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
         if spec["kind"] == "report":
             paths = run.run_report(
                 spec["region"], spec["year"], formats=spec["formats"], output_dir=spec["output_dir"],
-                data_path=spec["data_path"],
+                data_path=spec["data_path"], peers=spec["peers"],
             )  # fmt: skip
         else:
             paths = run.run_overview(
-                spec["year"], formats=spec["formats"], output_dir=spec["output_dir"], data_path=spec["data_path"]
-            )
+                spec["year"], formats=spec["formats"], output_dir=spec["output_dir"], data_path=spec["data_path"],
+                peers=spec["peers"],
+            )  # fmt: skip
         out["paths"] = {fmt: str(p) for fmt, p in paths.items()}
     except KeyboardInterrupt:
         out.update(status="cancelled", error="已中断 / interrupted")
@@ -359,6 +360,7 @@ def run_batch(
     output_dir: str | Path | None = None,
     data_path: str | Path | None = None,
     progress: bool = True,
+    peers: str | None = None,
 ) -> BatchResult:
     """Render every (region, year) of the table (or those asked) and the overviews, then write the manifest and index.
 
@@ -373,17 +375,22 @@ def run_batch(
         output_dir: The batch folder (default: the project's ``reports/``).
         data_path: The tidy table (default: the project's).
         progress: Show a progress bar (only when stderr is a terminal).
+        peers: Who each region is compared with (:class:`fazhi_analysis.analysis.PeerRule`; default the
+            regions of the same level under the same parent), with the regions table built beside the table.
 
     Returns:
         The outcomes, the manifest and the index; ``exit_code`` is 1 when a job failed.
 
     Raises:
-        InputError: Unknown executor, format, region or year, or no table (nothing is run).
+        InputError: Unknown executor, format, region, year or peer rule, or no table (nothing is run).
         KeyboardInterrupt: After the manifest and index of what finished were written.
     """
     if executor not in EXECUTORS:
         raise InputError(f"未知执行器 / unknown executor: {executor}; 可选 / choose from: {', '.join(EXECUTORS)}")
+    from fazhi_analysis.analysis import PeerRule
+
     wanted = run.parse_formats(formats)
+    rule = str(PeerRule.parse(peers))
     here = project.find()
     out = Path(output_dir or here.reports).resolve()
     data = Path(data_path or here.table).resolve()
@@ -398,7 +405,7 @@ def run_batch(
     tracker = _Tracker(out, len(jobs), progress)
     specs = []
     for job in jobs:
-        key = input_hash(job, frames, shared[job.kind])
+        key = input_hash(job, frames, shared[job.kind], rule)
         try:
             job.folder(out)
         except InputError as exc:  # a region that cannot name a folder: this job fails, the others run
@@ -410,7 +417,7 @@ def run_batch(
         tracker.add(Outcome(job, "cancelled", key))  # until a worker says otherwise
         specs.append(
             {"kind": job.kind, "region": job.region, "year": job.year, "formats": list(wanted), "key": key,
-             "output_dir": str(out), "data_path": str(data), "project": str(here.root)}
+             "output_dir": str(out), "data_path": str(data), "project": str(here.root), "peers": rule}
         )  # fmt: skip
     try:
         if specs and executor == "local":
@@ -419,7 +426,8 @@ def run_batch(
             run_dask(specs, max(1, workers), scheduler, tracker.finished)
     finally:
         tracker.close()
-        manifest, page = index.write_batch(out, tracker.rows(), frames["table"])
+        region_table = frames["regions.parquet"] if len(frames.get("regions.parquet", ())) else None
+        manifest, page = index.write_batch(out, tracker.rows(), frames["table"], peers=rule, region_table=region_table)
     return BatchResult(tracker.outcomes, manifest, page)
 
 

@@ -65,17 +65,25 @@ def to_docx(facts: Facts, parts: pd.DataFrame | None, path: str | Path) -> Path:
 
 
 def table_to_docx(
-    table_path: str | Path, region: str, year: int, path: str | Path, *, compare_year: int | None = None
+    table_path: str | Path,
+    region: str,
+    year: int,
+    path: str | Path,
+    *,
+    compare_year: int | None = None,
+    peers: str | None = None,
 ) -> Path:
-    """The Word draft of ``region`` in ``year`` from the tidy table at ``table_path`` and the parts built with it.
+    """The Word draft of ``region`` in ``year`` from the tidy table at ``table_path`` and the parts and regions
+    table built with it, the peers as ``peers`` says (:class:`fazhi_analysis.analysis.PeerRule`).
 
     Raises:
-        InputError: No table, or no data for ``region`` in ``year``.
+        InputError: No table, or no data for ``region`` in ``year``; an unknown peer rule.
     """
     from fazhi_analysis.ingest.parts import load_parts
+    from fazhi_analysis.table import regions
 
     table = analysis.load_table(table_path)
-    found = facts_module.gather(table, region, year, compare_year)
+    found = facts_module.gather(table, region, year, compare_year, peers=peers, region_table=regions.load(table_path))
     return to_docx(found, load_parts(table_path), path)
 
 

@@ -1,9 +1,10 @@
-"""Downloads for readers of a report page: the figures a report shows, as a CSV file inside the page.
+"""Downloads for readers of a report page: the figures a report shows (CSV) and the wide table (Excel).
 
-The CSV travels in the link itself (a ``data:`` URI), so the page stays one self-contained file and
-asks nothing of the network. It is UTF-8 with a byte-order mark, which Excel needs to read Chinese
-correctly, and every text cell is escaped against spreadsheet formulas
-(:func:`fazhi_analysis.table.write.defused`).
+The file travels in the link itself (a ``data:`` URI), so the page stays one self-contained file and
+asks nothing of the network: it can be mailed, or copied out of a batch folder, and its downloads still
+work (a file written beside the report would be lost on the way). A CSV is UTF-8 with a byte-order
+mark, which Excel needs to read Chinese correctly; in both, every text cell is escaped against
+spreadsheet formulas (:func:`fazhi_analysis.table.write.defused`) and numbers stay numbers.
 
 Example:
     >>> import pandas as pd
@@ -20,10 +21,12 @@ import re
 import pandas as pd
 from markupsafe import escape
 
+from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import Html
 from fazhi_analysis.table.write import defused
 
 MEDIA_TYPE = "text/csv;charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -39,18 +42,22 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def data_uri(frame: pd.DataFrame) -> str:
     """``frame`` as a ``data:text/csv`` URI (base64, so no character of the data needs quoting)."""
-    return f"data:{MEDIA_TYPE};base64,{base64.b64encode(csv_bytes(frame)).decode('ascii')}"
+    return _uri(csv_bytes(frame), MEDIA_TYPE)
 
 
-def safe_filename(filename: str) -> str:
+def _uri(data: bytes, media_type: str) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def safe_filename(filename: str, suffix: str = ".csv") -> str:
     """The suggested file name: separators and characters Windows refuses become ``_``, none at either end.
 
     Example:
-        >>> safe_filename("../甲区/2024.csv")
-        '甲区_2024.csv'
+        >>> safe_filename("../甲区/2024.csv"), safe_filename("甲区宽表", ".xlsx")
+        ('甲区_2024.csv', '甲区宽表.xlsx')
     """
     name = UNSAFE_IN_NAME.sub("_", filename).strip(" ._") or "figures"
-    return name if name.lower().endswith(".csv") else f"{name}.csv"
+    return name if name.lower().endswith(suffix) else f"{name}{suffix}"
 
 
 def figures_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
@@ -64,6 +71,23 @@ def figures_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
     Returns:
         An HTML fragment; a notebook displays it as it is.
     """
-    return Html(
-        f'<a class="download" download="{escape(safe_filename(filename))}" href="{data_uri(frame)}">{escape(label)}</a>'
-    )
+    return _link(data_uri(frame), safe_filename(filename), label)
+
+
+def _link(uri: str, filename: str, label: str) -> Html:
+    return Html(f'<a class="download" download="{escape(filename)}" href="{uri}">{escape(label)}</a>')
+
+
+def workbook_link(data: bytes, filename: str, label: str) -> Html:
+    """A link that saves the xlsx ``data`` (e.g. :func:`fazhi_analysis.analysis.export.workbook`) as ``filename``."""
+    return _link(_uri(data, XLSX_TYPE), safe_filename(filename, ".xlsx"), label)
+
+
+def wide_link(facts: Facts) -> Html:
+    """A link to the wide table of the report's region and its peers, up to the report year (Excel)."""
+    from fazhi_analysis.analysis import export
+
+    data = export.workbook(facts.table, as_of=facts.year, peers=facts.peer_rule, region_table=facts.region_table,
+                         regions=facts.regions)  # fmt: skip
+    label = f"下载历年数据宽表（Excel：{facts.region}及比较地区，截至{facts.year}年，含同比、位次）"
+    return workbook_link(data, f"{facts.region}_{facts.year}_历年数据宽表.xlsx", label)

@@ -2,8 +2,9 @@
 
 The report's chapters, charts and overview read the same few analyses: this year beside the
 comparison year, every year held, the peers of the year, the highlights, the report's own parts.
-:func:`gather` computes them once; the notebook passes the result to :mod:`narrative` and
-:mod:`charts`.
+:func:`gather` computes them once, from the table as of the report year (no later year is read, so
+a past year's report does not change when later years are added); the notebook passes the result to
+:mod:`narrative` and :mod:`charts`.
 
 Example:
     >>> from fazhi_analysis.report import facts
@@ -20,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from fazhi_analysis import analysis
-from fazhi_analysis.table import catalog
+from fazhi_analysis.table import catalog, regions
 
 KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
 
@@ -32,14 +33,17 @@ class Facts:
     region: str
     year: int
     compare_year: int
-    table: pd.DataFrame  # the tidy table, with the derived rates the report computes
+    table: pd.DataFrame  # the tidy table up to the report year, with the derived rates the report computes
     comparison: pd.DataFrame  # analysis.compare of region, year, compare_year
-    history: pd.DataFrame  # analysis.trend of region: every year held
-    peers: pd.DataFrame  # analysis.peers of year: every region of the year
+    history: pd.DataFrame  # analysis.trend of region: every year held up to the report year
+    peers: pd.DataFrame  # analysis.peers of year: the region's peer group
     highlights: pd.DataFrame  # analysis.highlights of region, year
     rates: pd.DataFrame  # analysis.rates of region, year, with each rate's section
     targets: pd.DataFrame  # analysis.against_targets of region, year, with each indicator's section
     sources: tuple[str, ...]  # the files the region-year's figures come from
+    peer_rule: str = "default"  # analysis.PeerRule, as written
+    region_table: pd.DataFrame | None = None  # the regions table; None: levels read from the names
+    ambiguous: tuple[str, ...] = ()  # regions of the year whose level the name cannot tell (…市 among 区县)
 
     @property
     def has_prior(self) -> bool:
@@ -58,8 +62,23 @@ class Facts:
 
     @property
     def n_peers(self) -> int:
-        """How many regions the report year holds (the region included)."""
+        """How many regions of the report year are the region's peers (the region included)."""
         return len(self.regions)
+
+    @property
+    def peer_scope(self) -> str:
+        """The region's peers in words (``同属乌鲁木齐市的区县``); empty without any."""
+        scope = self.peers.loc[self.peers["region"] == self.region, "scope"].dropna()
+        return str(scope.iloc[0]) if len(scope) else ""
+
+    @property
+    def peer_basis(self) -> str:
+        """How the peers were found: ``table`` (the regions table lists them all), ``names`` (some levels read
+        from the names), ``unknown`` (some levels neither listed nor told by the name)."""
+        peers = self.peers.drop_duplicates("region")
+        if not peers["inferred"].fillna(False).astype(bool).any():
+            return "table"
+        return "unknown" if peers["level"].isna().any() else "names"
 
     def key_indicators(self, section: str, *, over_years: bool) -> list[str]:
         """Up to :data:`KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.
@@ -77,16 +96,34 @@ class Facts:
 
 
 def gather(
-    table: pd.DataFrame, region: str, year: int, compare_year: int | None = None, targets: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    region: str,
+    year: int,
+    compare_year: int | None = None,
+    targets: pd.DataFrame | None = None,
+    *,
+    peers: str | analysis.PeerRule | None = None,
+    region_table: pd.DataFrame | None = None,
 ) -> Facts:
-    """The analyses of ``region`` in ``year`` that the report needs.
+    """The analyses of ``region`` in ``year`` that the report needs, from the years up to ``year`` only.
 
-    ``targets`` as :func:`fazhi_analysis.analysis.targets` gives them; default: the project's ``targets.yaml``.
+    Args:
+        table: The tidy table (later years may be in it: they are not read).
+        region, year: The report's region and year.
+        compare_year: The comparison year; default ``year - 1``.
+        targets: As :func:`fazhi_analysis.analysis.targets` gives them; default: the project's ``targets.yaml``.
+        peers: Who the region is compared with (:class:`fazhi_analysis.analysis.PeerRule`; default: the
+            regions of the same level under the same parent).
+        region_table: The regions table (:func:`fazhi_analysis.table.regions.load`); None: levels from the names.
 
     Raises:
-        InputError: No data for ``region`` in ``year`` (the message lists what is available).
+        InputError: No data for ``region`` in ``year`` (the message lists what is available); a comparison
+            year not before ``year``; an unknown peer rule.
     """
     year = int(year)
+    rule = analysis.PeerRule.parse(peers)
+    analysis.select(table, region, year)  # before as_of: the message lists every year held
+    table = analysis.as_of(table, year)
     compare_year = year - 1 if compare_year is None else int(compare_year)
     rates = analysis.rates(table)  # of the table as given: a rate computed below is not a reported one
     table = analysis.with_rates(table)
@@ -94,6 +131,9 @@ def gather(
     sections = catalog.indicators()["section"]
     rates = rates[(rates["region"] == region) & (rates["year"] == year)]
     against = analysis.against_targets(table, region, year, targets)
+    every = analysis.peers(table, year, peers=rule, region_table=region_table)
+    found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table)
+    unlisted = [r for r in every["region"].unique() if region_table is None or r not in set(region_table["region"])]
     return Facts(
         region=region,
         year=year,
@@ -101,11 +141,14 @@ def gather(
         table=table,
         comparison=analysis.compare(table, region, year, compare_year),
         history=analysis.trend(table, region),
-        peers=analysis.peers(table, year),
-        highlights=_varied(analysis.highlights(table, region, year, limit=None, targets=targets)),
+        peers=analysis.group_of(every, region),
+        highlights=_varied(found),
         rates=rates.assign(section=rates["indicator"].map(sections)),
         targets=against.assign(section=against["indicator"].map(sections)),
         sources=_source_files(rows["source"]),
+        peer_rule=str(rule),
+        region_table=region_table,
+        ambiguous=tuple(regions.ambiguous(unlisted)),
     )
 
 
@@ -113,9 +156,12 @@ HIGHLIGHTS_PER_KIND = 4  # the overview's highlights: at most this many changes,
 
 
 def _varied(found: pd.DataFrame) -> pd.DataFrame:
-    """The highlights in their order, at most :data:`HIGHLIGHTS_PER_KIND` of each kind (rises and falls as one)."""
+    """The highlights in their order, at most :data:`HIGHLIGHTS_PER_KIND` of each kind and tone (rises and falls
+    as one, first and last places as one): a risk is never crowded out by achievements of its kind."""
     kinds = found["kind"].replace({"fall": "rise", "bottom": "top"})
-    return found[found.groupby(kinds, sort=False).cumcount() < HIGHLIGHTS_PER_KIND].reset_index(drop=True)
+    return found[found.groupby([kinds, found["tone"]], sort=False).cumcount() < HIGHLIGHTS_PER_KIND].reset_index(
+        drop=True
+    )
 
 
 def _source_files(sources: pd.Series) -> tuple[str, ...]:

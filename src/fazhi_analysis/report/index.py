@@ -88,12 +88,17 @@ def write_manifest(folder: Path, rows: list[dict[str, Any]], highlights: dict[tu
 
 
 def report_highlights(
-    table: pd.DataFrame, rows: list[dict[str, Any]], previous: Iterable[dict[str, Any]] = (), limit: int = HIGHLIGHTS
+    table: pd.DataFrame,
+    rows: list[dict[str, Any]],
+    previous: Iterable[dict[str, Any]] = (),
+    limit: int = HIGHLIGHTS,
+    **peers: Any,
 ) -> dict[tuple, list[str]]:
     """The first ``limit`` sentences of :func:`fazhi_analysis.analysis.highlights` for each report with a page.
 
     A report whose input hash is the one of a ``previous`` manifest row takes that row's sentences (the
-    same rows give the same highlights), so that a batch with nothing to do stays quick.
+    same rows give the same highlights), so that a batch with nothing to do stays quick. ``peers`` (``peers``,
+    ``region_table``) say whom the regions are ranked with, as in the reports.
     """
     from fazhi_analysis import analysis
 
@@ -107,7 +112,7 @@ def report_highlights(
             found[_key(row)] = cached
             continue
         try:
-            sentences = analysis.highlights(table, row["region"], int(row["year"]), limit=limit)["text"]
+            sentences = analysis.highlights(table, row["region"], int(row["year"]), limit=limit, **peers)["text"]
         except Exception as exc:  # the index is still written; the page itself says more
             log.warning("%s %s: 要点无法生成 / highlights failed: %s", row["region"], row["year"], exc)
             continue
@@ -146,16 +151,17 @@ def render_index(rows: list[dict[str, Any]], highlights: dict[tuple, list[str]])
     )
 
 
-def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame) -> tuple[Path, Path]:
+def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame, **peers: Any) -> tuple[Path, Path]:
     """Merge ``current`` into the folder's manifest and write the manifest and the index; returns both paths.
 
-    ``manifest.json`` also keeps each report's highlight sentences (``highlights``), reused while its
-    input hash stays the same.
+    ``manifest.json`` also keeps each report's highlight sentences (``highlights``, found with ``peers``: the
+    ``peers`` rule and ``region_table`` of :func:`fazhi_analysis.analysis.highlights`), reused while its input
+    hash stays the same.
     """
     folder.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(folder)
     rows = [{key: row.get(key, "") for key in COLUMNS} for row in merge(previous, current, folder)]
-    highlights = report_highlights(table, rows, previous)
+    highlights = report_highlights(table, rows, previous, **peers)
     page = folder / INDEX
     with atomic_path(page) as tmp:
         tmp.write_text(render_index(rows, highlights), encoding="utf-8")

@@ -5,8 +5,10 @@ fragment or a :class:`~fazhi_analysis.report.charts.Svg` chart that the notebook
 displays: which region reported which indicator (:func:`coverage`), each key indicator and rate
 ranked between regions (:func:`ranking`, :func:`ranking_chart`, one dot per region that reported),
 the highlights of each region (:func:`fazhi_analysis.analysis.highlights`) and the figures far from
-the other regions' (:func:`outliers`). Settings and wording live in ``templates/narrative/``
-(``overview_year.yaml`` and ``overview_year_*.html.j2``); a project's own copies win.
+the other regions' (:func:`outliers`). The table is read as of the year (:func:`gather`): an overview
+of a past year does not change when later years are added. Regions are ranked among their peers
+(:func:`peer_groups`, :class:`fazhi_analysis.analysis.PeerRule`). Settings and wording live in
+``templates/narrative/`` (``overview_year.yaml`` and ``overview_year_*.html.j2``); a project's own copies win.
 
 Example:
     >>> overview.coverage(table, 2024)                                   # doctest: +SKIP
@@ -50,6 +52,38 @@ def settings() -> dict[str, Any]:
     return loaded
 
 
+def gather(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The table an overview of ``year`` reads: the years up to ``year``, with the rates computed from counts.
+
+    Raises:
+        InputError: The table holds nothing for ``year`` (see :func:`regions_of`).
+    """
+    regions_of(table, year)  # names the years held when ``year`` is not among them
+    return analysis.with_rates(analysis.as_of(table, year))
+
+
+def peer_groups(
+    table: pd.DataFrame, year: int, *, peers: str | None = None, region_table: pd.DataFrame | None = None
+) -> list[tuple[str, list[str]]]:
+    """The regions of ``year`` in their peer groups, as (scope in words, regions), the largest group first.
+
+    A region outside every group (``group:NAME``) is not ranked at all.
+
+    Example:
+        >>> peer_groups(table, 2024, peers="all")           # doctest: +SKIP
+        [('全部地区', ['示例区丁', '示例区丙', '示例区乙', '示例区戊', '示例区甲'])]
+    """
+    names = regions_of(table, year)
+    info = analysis.peer_info(names, analysis.PeerRule.parse(peers), region_table).reset_index()
+    groups = [(str(rows["scope"].iloc[0]), sorted(map(str, rows["region"]))) for _, rows in info.groupby("peer_group")]
+    return sorted(groups, key=lambda g: (-len(g[1]), g[1]))
+
+
+def group_heading(scope: str, members: list[str], groups: int) -> Html:
+    """The heading of one peer group's rankings (nothing when every region is in one group)."""
+    return render("overview_year_group.html.j2", scope=scope, members=members) if groups > 1 else Html("")
+
+
 def regions_of(table: pd.DataFrame, year: int) -> list[str]:
     """Every region with at least one figure in ``year``, sorted.
 
@@ -85,22 +119,25 @@ def coverage(table: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
-def ranked_indicators(table: pd.DataFrame, year: int) -> list[str]:
+def ranked_indicators(table: pd.DataFrame, year: int, regions: list[str] | None = None) -> list[str]:
     """The indicators ranked in the overview: the key counts of the settings, then every rate, each only
-    when at least ``min_ranked`` regions reported it in ``year``."""
+    when at least ``min_ranked`` of ``regions`` (default: every region of the year) reported it in ``year``."""
     config = settings()
-    reported = coverage(table, year).sum(axis=1)
+    marks = coverage(table, year)
+    reported = (marks if regions is None else marks[regions]).sum(axis=1)
     rates = [i for i, kind in catalog.indicators()["kind"].items() if kind == "rate"]
     wanted = list(dict.fromkeys(list(config["key_indicators"]) + rates))
     return [i for i in wanted if reported.get(i, 0) >= int(config["min_ranked"])]
 
 
-def ranking(table: pd.DataFrame, year: int, indicator: str) -> pd.DataFrame:
-    """One indicator among every region of ``year`` (:func:`fazhi_analysis.analysis.peers`), highest first.
+def ranking(table: pd.DataFrame, year: int, indicator: str, regions: list[str] | None = None) -> pd.DataFrame:
+    """One indicator among ``regions`` (one peer group, :func:`peer_groups`; default every region of ``year``),
+    highest first (:func:`fazhi_analysis.analysis.peers`).
 
     Regions that did not report it are listed last with ``reported`` False and no rank.
     """
-    return analysis.peers(table, year, indicator, regions=regions_of(table, year)).reset_index(drop=True)
+    regions = regions_of(table, year) if regions is None else regions
+    return analysis.peers(table, year, indicator, regions=regions, peers="all").reset_index(drop=True)
 
 
 def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_peers: int | None = None) -> pd.DataFrame:
@@ -234,13 +271,18 @@ def coverage_table(table: pd.DataFrame, year: int) -> Html:
     )
 
 
-def rankings_heading(table: pd.DataFrame, year: int) -> Html:
-    """The heading of the rankings and how to read them (or why there are none)."""
+def rankings_heading(table: pd.DataFrame, year: int, groups: list[tuple[str, list[str]]] | None = None) -> Html:
+    """The heading of the rankings and how to read them (or why there are none); ``groups`` as :func:`peer_groups`."""
+    held = regions_of(table, year)
+    groups = groups or [("全部地区", held)]
+    grouped = {r for _, members in groups for r in members}
     return render(
         "overview_year_rankings.html.j2",
         year=int(year),
-        count=len(ranked_indicators(table, year)),
+        count=len({i for _, members in groups for i in ranked_indicators(table, year, members)}),
         min_ranked=int(settings()["min_ranked"]),
+        scopes=[scope for scope, _ in groups] if len(groups) > 1 else [],
+        outside=[r for r in held if r not in grouped],
     )
 
 
@@ -266,16 +308,28 @@ def ranking_block(ranked: pd.DataFrame) -> Html:
     )
 
 
-def highlights(table: pd.DataFrame, year: int) -> Html:
-    """The highlights of every region of ``year`` (:func:`fazhi_analysis.analysis.highlights`), region by region."""
+def highlights(
+    table: pd.DataFrame, year: int, *, peers: str | None = None, region_table: pd.DataFrame | None = None
+) -> Html:
+    """The highlights of every region of ``year`` (:func:`fazhi_analysis.analysis.highlights`), region by region,
+    risks first and labelled as such."""
     config = settings()
     kinds = config["highlight_kinds"]
     regions = []
     for region in regions_of(table, year):
-        found = analysis.highlights(table, region, year, limit=int(config["highlights_per_region"]))
-        items = [{"kind": kinds.get(k, k), "text": t} for k, t in zip(found["kind"], found["text"])]
+        found = analysis.highlights(table, region, year, limit=int(config["highlights_per_region"]), peers=peers,
+                                    region_table=region_table)  # fmt: skip
+        items = [
+            {"kind": _label(kinds, k, tone), "text": t}
+            for k, tone, t in zip(found["kind"], found["tone"], found["text"])
+        ]
         regions.append({"region": region, "found": items})
     return render("overview_year_highlights.html.j2", year=int(year), regions=regions)
+
+
+def _label(kinds: dict[str, str], kind: str, tone: str) -> str:
+    """A highlight's label: ``risk``'s for a risk, except a standing, whose own words already say 需关注."""
+    return kinds["risk"] if tone == "risk" and kind not in ("top", "bottom") else kinds.get(kind, kind)
 
 
 def outliers_table(table: pd.DataFrame, year: int) -> Html:
@@ -306,17 +360,25 @@ def outliers_table(table: pd.DataFrame, year: int) -> Html:
     )
 
 
-def figures(table: pd.DataFrame, year: int) -> pd.DataFrame:
+FIGURE_COLUMNS = {"region": "地区", "scope": "比较范围", "indicator": "指标编号", "name": "指标", "value": "数值",
+                  "unit": "单位", "rank": "名次", "tied": "并列地区数", "n_reporting": "报告地区数"}  # fmt: skip
+
+
+def figures(table: pd.DataFrame, year: int, groups: list[tuple[str, list[str]]] | None = None) -> pd.DataFrame:
     """The figures the overview ranks, one row per region and indicator, with Chinese column names.
 
-    Columns: 地区, 指标编号, 指标, 数值, 单位 (the base unit: amounts in 元), 名次, 报告地区数; a region
-    that did not report an indicator has no value and no rank. This is the frame readers download.
+    Columns: 地区, 比较范围, 指标编号, 指标, 数值, 单位 (the base unit: amounts in 元), 名次 (within the peer
+    group, ties sharing it), 并列地区数, 报告地区数; a region that did not report an indicator has no value and
+    no rank. ``groups`` as :func:`peer_groups` (default: every region together). This is the frame readers download.
     """
-    frames = [ranking(table, year, indicator) for indicator in ranked_indicators(table, year)]
+    groups = groups or [("全部地区", regions_of(table, year))]
+    frames = [
+        ranking(table, year, indicator, members).assign(scope=scope)
+        for scope, members in groups
+        for indicator in ranked_indicators(table, year, members)
+    ]
     if not frames:
-        return pd.DataFrame(columns=["地区", "指标编号", "指标", "数值", "单位", "名次", "报告地区数"])
+        return pd.DataFrame(columns=list(FIGURE_COLUMNS.values()))
     rows = pd.concat(frames, ignore_index=True)
     rows["unit"] = rows["indicator"].map(catalog.indicators()["unit"])
-    columns = {"region": "地区", "indicator": "指标编号", "name": "指标", "value": "数值", "unit": "单位"}
-    columns |= {"rank": "名次", "n_reporting": "报告地区数"}
-    return rows[list(columns)].rename(columns=columns)
+    return rows[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)

@@ -1,11 +1,13 @@
-"""What the figures of a chapter say: trends over three years, rank among peers, rates and targets.
+"""What the figures of a chapter say: streaks over the years, standing among peers, rates and targets.
 
 Each function reads a :class:`~fazhi_analysis.report.facts.Facts` and returns plain sentences or
-table rows; the wording comes from ``phrases.yaml`` (section ``reading``).
+table rows; the wording comes from ``phrases.yaml`` (section ``reading``). Parallel facts are said in
+one sentence (``收到行政复议申请、行政复议结案连续两年增长（…）``), and what applies to the whole report
+(whom the ranks are among, and how those peers were found) is said once, in the first chapter with ranks.
 
 Example:
     >>> reading.sentences(facts, "disputes")   # doctest: +SKIP
-    ['收到行政复议申请连续三年增长（2022年8件、2023年10件、2024年11件）。', …]
+    ['收到行政复议申请连续两年增长（2022—2024年依次为8件、10件、11件）。', …]
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from typing import Any
 import pandas as pd
 
 from fazhi_analysis import analysis
+from fazhi_analysis.analysis.peers import extremes
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import phrases, text_template
+from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_change, format_figure
 
 TABLE_YEARS = 4  # the years a chapter's table shows at most
+PER_10K_AT_MOST = 4  # counts a chapter compares per 10,000 residents
 NA_TEXT = "—"
+NUMERALS = dict(enumerate("零一两三四五六七八九十"))
 
 
 def _say(key: str, **context: Any) -> str:
@@ -32,8 +38,30 @@ def table_years(facts: Facts) -> list[int]:
     return [y for y in facts.years if y <= facts.year][-TABLE_YEARS:]
 
 
-def _figure(row: pd.Series) -> str:
+def _figure(row: pd.Series | dict) -> str:
     return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"))
+
+
+def rank_cell(row: pd.Series | dict) -> str:
+    """A rank for the table: ``2/6``, ``并列1/5`` for a shared rank, ``1/5（最多）`` where lower is better; ``—``
+    without a rank among :data:`~fazhi_analysis.analysis.MIN_PEERS` or more."""
+    rank, n = row.get("rank", pd.NA), row.get("n_reporting", pd.NA)
+    if pd.isna(rank) or pd.isna(n) or n < analysis.MIN_PEERS:
+        return NA_TEXT
+    text = f"{'并列' if row['tied'] > 1 else ''}{rank}/{n}"
+    if rank == 1 and catalog.indicators()["better"].get(row["indicator"]) == "lower":
+        text += f"（{extremes(row['indicator'])[0]}）"
+    return text
+
+
+def change_cell(row: pd.Series) -> str:
+    """The change of a comparison row for the table: ``同比增加3件、增长20%``; for counts too small for a percentage
+    (:func:`~fazhi_analysis.analysis.compare.percent_change`) only the size, ``同比减少2件``."""
+    approx = bool(row["approx"] is True or row["prior_approx"] is True)
+    small = pd.isna(row["change_pct"]) and row["unit"] != "%" and pd.notna(row["change"])
+    if small:  # the change as from 0: format_change then gives the size and no percentage
+        return format_change(row["change"], 0, row["unit"], approx)
+    return format_change(row["value"], row["prior_value"], row["unit"], approx)
 
 
 def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
@@ -48,44 +76,84 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
             held = (row["indicator"], y) in history.index
             cells.append(_figure(history.loc[(row["indicator"], y)]) if held else NA_TEXT)
         cells[-1] = _figure(row)  # the report year as the source writes it
-        approx = bool(row["approx"] is True or row["prior_approx"] is True)
-        change = format_change(row["value"], row["prior_value"], row["unit"], approx)
-        rank = ranks["rank"].get(row["indicator"], pd.NA)
-        n = ranks["n_reporting"].get(row["indicator"], 0)
-        out.append({"name": row["name"], "cells": cells, "change": change or NA_TEXT,
-                    "rank": f"{rank}/{n}" if pd.notna(rank) and n >= analysis.MIN_PEERS else NA_TEXT})  # fmt: skip
+        change = change_cell(row)
+        rank = ranks.loc[row["indicator"]].to_dict() if row["indicator"] in ranks.index else {}
+        rank = rank_cell({**rank, "indicator": row["indicator"]})
+        out.append({"name": row["name"], "cells": cells, "change": change or NA_TEXT, "rank": rank})
+    return out
+
+
+def _streaks(facts: Facts, section: str) -> list[tuple[int, str, list[str]]]:
+    """(streak, name, figures) of each indicator of the chapter that rose or fell two years or more up to the report
+    year, the figures from the first year of the streak on."""
+    mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
+    held = facts.history[facts.history["indicator"].isin(mine)]
+    out = []
+    for _, rows in held.groupby("indicator", sort=False):
+        last = rows[rows["year"] == facts.year]
+        streak = int(last["streak"].iloc[0]) if len(last) and pd.notna(last["streak"].iloc[0]) else 0
+        if abs(streak) >= 2:
+            path = rows[rows["year"] >= facts.year - abs(streak)].sort_values("year")
+            out.append((streak, str(rows["name"].iloc[0]), [_figure(r) for _, r in path.iterrows()]))
     return out
 
 
 def _trend_sentences(facts: Facts, section: str) -> list[str]:
-    """A sentence for each indicator of the chapter that rose or fell three years running."""
-    mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
-    held = facts.history[facts.history["indicator"].isin(mine) & facts.history["year"].le(facts.year)]
-    out = []
-    for _, rows in held.groupby("indicator", sort=False):
-        direction = rows["direction"].iloc[0]
-        if pd.isna(direction) or direction not in (analysis.RISING, analysis.FALLING):
-            continue
-        last = rows[rows["year"] >= facts.year - 2]
-        path = "、".join(f"{int(r['year'])}年{_figure(r)}" for _, r in last.iterrows())
-        out.append(_say("rising" if direction == analysis.RISING else "falling", name=rows["name"].iloc[0], path=path))
+    """One sentence per streak: the indicators that rose (or fell) the same number of years in a row, together."""
+    found, out = _streaks(facts, section), []
+    for streak in dict.fromkeys(s for s, _, _ in found):
+        same = [(name, figures) for s, name, figures in found if s == streak]
+        years = f"{facts.year - abs(streak)}—{facts.year}年依次为"
+        if len(same) == 1:
+            path = years + "、".join(same[0][1])
+        else:
+            path = years + "：" + "；".join(f"{name}{'、'.join(figures)}" for name, figures in same)
+        count = NUMERALS.get(abs(streak), str(abs(streak)))
+        out.append(_say("rising" if streak > 0 else "falling", names="、".join(n for n, _ in same), count=count,
+                        path=path))  # fmt: skip
     return out
 
 
+def _merged(found: pd.DataFrame, *, with_figure: bool = False) -> str:
+    """Standings said in clauses, those saying the same merged: ``收到行政复议申请、行政复议结案在5个地区中最多``."""
+    if with_figure:
+        return "；".join(f"{n}每万人{f}，{c}" for n, f, c in zip(found["name"], found["figure"], found["clause"]))
+    groups = found.groupby("clause", sort=False)["name"].agg(lambda names: "、".join(map(str, names)))
+    return "；".join(f"{names}{clause}" for clause, names in groups.items())
+
+
 def _rank_sentences(facts: Facts, section: str) -> list[str]:
-    """Where the region stands among its peers: the key indicators where it is first or last, said once."""
+    """Where the region stands at either end among its peers, risks first; the scope once per report."""
+    mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
+    found = analysis.standings(facts.peers, facts.region)
+    out = [_scope(facts)] if section == first_ranked(facts) else []
+    ends = found[found["indicator"].isin(mine) & found["position"].isin(["first", "last"])]
+    ends = ends.assign(_tone=ends["tone"].map({"risk": 0, "good": 1, "neutral": 2})).sort_values("_tone", kind="stable")
+    if len(ends):
+        out.append(_say("ranks", region=facts.region, clauses=_merged(ends)))
+    per_10k = analysis.standings(facts.peers, facts.region, per_10k=True)
     keys = facts.key_indicators(section, over_years=False)
-    rows = facts.peers[(facts.peers["region"] == facts.region) & facts.peers["indicator"].isin(keys)]
-    rows = rows[rows["reported"]]
-    if rows.empty:
-        return []
-    top = "、".join(rows.loc[rows["rank"] == 1, "name"].astype(str))
-    bottom = "、".join(rows.loc[(rows["rank"] == rows["n_reporting"]) & (rows["rank"] > 1), "name"].astype(str))
-    return [_say("ranks", region=facts.region, top=top, bottom=bottom, n=len(rows))]
+    per_10k = per_10k[per_10k["indicator"].isin(mine) & per_10k["indicator"].isin(keys)].head(PER_10K_AT_MOST)
+    if len(per_10k):
+        out.append(_say("per_10k", clauses=_merged(per_10k, with_figure=True)))
+    return out
+
+
+def first_ranked(facts: Facts) -> str | None:
+    """The first chapter (in report order) whose table shows a rank: where the scope of the ranks is said."""
+    ranked = facts.peers[(facts.peers["region"] == facts.region) & (facts.peers["n_reporting"] >= analysis.MIN_PEERS)]
+    sections = set(facts.comparison.loc[facts.comparison["indicator"].isin(ranked["indicator"]), "section"])
+    return next((s for s in analysis.sections_with_data(facts.comparison) if s in sections), None)
+
+
+def _scope(facts: Facts) -> str:
+    """Whom the ranks are among, and whether the peers were found from the names (said once per report)."""
+    return _say("scope", year=facts.year, scope=facts.peer_scope, basis=facts.peer_basis,
+                ambiguous="、".join(facts.ambiguous))  # fmt: skip
 
 
 def sentences(facts: Facts, section: str) -> list[str]:
-    """What the chapter's figures say beyond themselves: trends, ranks, computed rates, targets missed."""
+    """What the chapter's figures say beyond themselves: streaks, standings, computed rates, targets missed."""
     return [
         *_trend_sentences(facts, section),
         *_rank_sentences(facts, section),
@@ -95,17 +163,19 @@ def sentences(facts: Facts, section: str) -> list[str]:
 
 
 def rate_sentences(facts: Facts, section: str) -> list[str]:
-    """Rates of the chapter computed from their counts, and reported rates that their counts contradict."""
+    """Rates of the chapter computed from their counts (naming the denominator), and reported rates their counts
+    contradict."""
     mine = facts.rates[facts.rates["section"] == section]
     out = []
     for _, row in mine[mine["computed"].notna()].iterrows():
         computed = format_figure(row["computed"], "%", row["approx"])
+        note = row["note"] if isinstance(row["note"], str) else ""
         if row["origin"] == "computed":
-            out.append(_say("computed_rate", formula=row["formula"], figure=computed))
+            out.append(_say("computed_rate", formula=row["formula"], figure=computed, note=note))
         elif pd.notna(row["agrees"]) and not row["agrees"]:
             reported = format_figure(row["reported"], "%", row["approx"], row["reported_raw"])
             out.append(_say("rate_mismatch", name=row["name"], reported=reported, formula=row["formula"],
-                            computed=computed))  # fmt: skip
+                            computed=computed, note=note))  # fmt: skip
     return out
 
 

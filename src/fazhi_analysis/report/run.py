@@ -220,6 +220,7 @@ def run_report(
     data_path: str | Path | None = None,
     compare_year: int | None = None,
     notebook: str | Path | None = None,
+    peers: str | None = None,
 ) -> dict[str, Path]:
     """Execute the annual-report notebook for one region and year and export it.
 
@@ -233,12 +234,15 @@ def run_report(
         data_path: The tidy table, parquet or csv (default: the project's ``data/processed/indicators.parquet``).
         compare_year: Comparison year; default ``year - 1``.
         notebook: The parameterized notebook (default: the project's, else the bundled one).
+        peers: Who the region is compared with: ``level``, ``parent``, ``group:NAME``, ``all``; default the
+            regions of the same level under the same parent (:class:`fazhi_analysis.analysis.PeerRule`). The
+            regions table is the one ``fazhi build`` wrote beside the table.
 
     Returns:
         The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
 
     Raises:
-        InputError: Unknown format, missing table, or no data for this region and year (exit 2).
+        InputError: Unknown format or peer rule, missing table, or no data for this region and year (exit 2).
         ReportError: A cell failed (the notebook is kept as ``annual_report.failed.ipynb``), or the
             export failed; the previous report is left untouched. If only Chromium is missing, the
             HTML is published and the error says how to install Chromium.
@@ -246,6 +250,7 @@ def run_report(
     here = project.find()
     target = report_dir(region, year, output_dir)
     table_path = Path(data_path or here.table).resolve()
+    rule = peers or "default"  # checked in the kernel (fazhi_analysis.analysis.PeerRule): pandas stays out of here
     job = Job(
         notebook=Path(notebook or notebook_of(here)).resolve(),
         target=target,
@@ -255,9 +260,10 @@ def run_report(
             "year": int(year),
             "data_path": str(table_path),
             "compare_year": None if compare_year is None else int(compare_year),
+            "peers": rule,
         },
         title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
-        draft=partial(_word_draft, region, int(year), table_path, compare_year),
+        draft=partial(_word_draft, region, int(year), table_path, compare_year, rule),
     )
     return publish(job, formats, here)
 
@@ -269,6 +275,7 @@ def run_overview(
     output_dir: str | Path | None = None,
     data_path: str | Path | None = None,
     notebook: str | Path | None = None,
+    peers: str | None = None,
 ) -> dict[str, Path]:
     """Execute the regional overview notebook for one year (every region side by side) and export it.
 
@@ -280,13 +287,14 @@ def run_overview(
         data_path: The tidy table (default: the project's).
         notebook: The parameterized notebook (default: the project's ``notebooks/regional_overview.ipynb``,
             else the bundled one).
+        peers: How regions are grouped for the rankings (as for :func:`run_report`).
 
     Returns:
         The written paths by format.
 
     Raises:
-        InputError: Unknown format, missing table, or no figure in ``year`` (the message lists the
-            years the table holds); exit 2.
+        InputError: Unknown format or peer rule, missing table, or no figure in ``year`` (the message lists
+            the years the table holds); exit 2.
         ReportError: As for :func:`run_report`.
 
     Example:
@@ -298,7 +306,11 @@ def run_overview(
         notebook=Path(notebook or notebook_of(here, OVERVIEW_NAME)).resolve(),
         target=overview_dir(year, output_dir),
         stem=Path(OVERVIEW_NAME).stem,
-        parameters={"year": int(year), "data_path": str(Path(data_path or here.table).resolve())},
+        parameters={
+            "year": int(year),
+            "data_path": str(Path(data_path or here.table).resolve()),
+            "peers": peers or "default",
+        },
         title=f"{int(year)}年度各地区法治政府建设数据概览",
         preload=OVERVIEW_PRELOAD,
     )
@@ -414,11 +426,11 @@ def _kernel_cpu(kernel: KernelManager) -> float:
     return times.user + times.system
 
 
-def _word_draft(region: str, year: int, table_path: Path, compare_year: int | None, path: Path) -> Path:
+def _word_draft(region: str, year: int, table_path: Path, compare_year: int | None, peers: str, path: Path) -> Path:
     """The Word draft of the annual report (:func:`fazhi_analysis.report.docx.table_to_docx`) at ``path``."""
     from fazhi_analysis.report.docx import table_to_docx
 
-    return table_to_docx(table_path, region, year, path, compare_year=compare_year)
+    return table_to_docx(table_path, region, year, path, compare_year=compare_year, peers=peers)
 
 
 def _remove_stale(target: Path, written: dict[str, Path], stem: str = STEM) -> str:

@@ -147,6 +147,63 @@ def _write_xlsx(frame: pd.DataFrame, path: str | Path) -> None:
         defused(frame).to_excel(writer, index=False, sheet_name="table", freeze_panes=(1, 0))
 
 
+XLSX_TIME = (
+    2000,
+    1,
+    1,
+    0,
+    0,
+    0,
+)  # every part of a workbook this package writes carries this time: same data, same bytes
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook of ``sheets`` (name → frame, a frozen header row each), the same bytes for the same frames.
+
+    Text cells are defused (:func:`defuse`), numbers stay numbers, missing values are empty cells. The
+    workbook's times (zip entries, document properties) are fixed, so a report that links it stays
+    identical from one run to the next.
+    """
+    import datetime
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        for row in defused(frame).itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+    stamp = datetime.datetime(*XLSX_TIME)
+    book.properties.created = book.properties.modified = stamp
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl writes the time of saving as "modified"
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.isoformat().encode() + b"Z", data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=XLSX_TIME), data, zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A frame's cell as openpyxl takes it: None for missing, Python numbers for numpy ones."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def write_file(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` to ``path`` as Parquet, JSON, XLSX or CSV, chosen by the suffix (CSV otherwise)."""
     suffix = Path(path).suffix.lower()

@@ -1,0 +1,295 @@
+"""Peers: which regions a region is compared with, its rank among them (ties shared), and how to say it.
+
+A peer rule (:class:`PeerRule`) groups the regions of a year: ``default`` those of the same level
+(省/市/县) under the same parent, ``level`` the same level, ``parent`` the same parent,
+``group:NAME`` the regions of the regions table's 分组 NAME, ``all`` every region. Levels, parents,
+groups and populations come from the regions table (:mod:`fazhi_analysis.table.regions`); without
+it, a level is read from the name where the name decides it, and regions whose level is unknown
+are compared with each other only.
+
+Ranks go from the highest value down; tied regions share the better rank (``tied`` says how many
+share it). :func:`standings` says what a rank means in words, with the catalog's ``better:``: for an
+indicator where lower is better, the first place is 最多/最高 and needs attention, never 居首.
+
+Example:
+    >>> from fazhi_analysis import analysis
+    >>> analysis.peers(table, 2024, "disputes.litigation_lost", peers="level")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from fazhi_analysis.analysis.compare import _with_catalog
+from fazhi_analysis.errors import InputError
+from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.wording import format_figure, format_number
+
+MIN_PEERS = 3  # a rank among fewer regions says little
+PEER_COLUMNS = [
+    "indicator", "name", "region", "reported", "value", "unit", "approx", "rank", "tied", "n_reporting", "median", "q1",
+    "q3", "from_median", "raw", "peer_group", "scope", "noun", "rule", "level", "parent", "inferred", "population",
+    "per_10k", "rank_per_10k", "tied_per_10k", "n_per_10k",
+]  # fmt: skip
+RULES = ("default", "level", "parent", "all")  # and group:NAME
+GROUP_PREFIX = "group:"
+NOUNS = {"省": "省（区、市）", "市": "市（州、盟）", "县": "区县"}  # what the regions of one level are called
+_UNKNOWN = "?"
+
+
+@dataclass(frozen=True)
+class PeerRule:
+    """How regions are grouped into peers: ``kind`` one of :data:`RULES` or ``group`` (with ``group_name``).
+
+    Example:
+        >>> str(PeerRule.parse("group:城区")), PeerRule.parse(None).kind
+        ('group:城区', 'default')
+    """
+
+    kind: str = "default"
+    group_name: str | None = None
+
+    @classmethod
+    def parse(cls, rule: str | PeerRule | None) -> PeerRule:
+        """The rule written as ``default``, ``level``, ``parent``, ``group:NAME`` or ``all`` (None: default).
+
+        Raises:
+            InputError: Any other text, or ``group:`` without a name.
+        """
+        if isinstance(rule, PeerRule):
+            return rule
+        text = (rule or "default").strip()
+        if text.startswith(GROUP_PREFIX) and text[len(GROUP_PREFIX) :].strip():
+            return cls("group", text[len(GROUP_PREFIX) :].strip())
+        if text not in RULES:
+            raise InputError(
+                f"未知的比较范围 --peers {text!r}；可选 level、parent、group:分组名、all（缺省：同层级且同上级）/ "
+                "unknown peer rule: use level, parent, group:NAME or all (default: same level and parent)"
+            )
+        return cls(text)
+
+    def __str__(self) -> str:
+        return f"{GROUP_PREFIX}{self.group_name}" if self.kind == "group" else self.kind
+
+    def keys(self, info: pd.DataFrame) -> pd.Series:
+        """The peer group of each region of ``info`` (:func:`fazhi_analysis.table.regions.resolve`); NA: none."""
+        level, parent = info["level"].fillna(_UNKNOWN), info["parent"].fillna(_UNKNOWN)
+        keys = {
+            "all": pd.Series("all", index=info.index),
+            "level": level,
+            "parent": parent,
+            "default": level + "/" + parent,
+            "group": info["group"].where(info["group"] == self.group_name),
+        }[self.kind]
+        return keys.astype("string")
+
+    def scope(self, members: pd.DataFrame) -> str:
+        """The peers of one group in words (``同属乌鲁木齐市的区县``), from the regions table rows of its ``members``.
+
+        Regions of unknown level are only ``地区``: nothing is claimed about their level.
+        """
+        noun = noun_of(members)
+        level = noun  # 区县, 市（州、盟）…; 地区 when a level is unknown: nothing is claimed about it
+        parent = members["parent"].dropna()
+        parent = str(parent.iloc[0]) if len(parent) == len(members) and len(members) else None
+        return {
+            "all": "全部地区",
+            "level": level,
+            "parent": f"同属{parent}的地区" if parent else "上级未注明的地区",
+            "default": f"同属{parent}的{noun}" if parent else level,
+            "group": f"分组“{self.group_name}”中的地区",
+        }[self.kind]
+
+
+def noun_of(members: pd.DataFrame) -> str:
+    """What the regions of ``members`` are called together: ``区县`` when all are 县-level, else ``地区``."""
+    levels = set(members["level"].dropna())
+    return NOUNS[levels.pop()] if len(levels) == 1 and members["level"].notna().all() else "地区"
+
+
+def _ranked(out: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rank (highest first, ties sharing the better one), how many share it, and how many ranked, per group."""
+    values = out[column].astype(float)
+    keys = [out["indicator"], out["peer_group"]]
+    by = values.groupby(keys, sort=False, dropna=True)
+    rank = by.rank(method="min", ascending=False).astype("Int64")
+    tied = values.groupby([*keys, values.round(9)], sort=False, dropna=True).transform("size")
+    count = by.transform("count").where(out["peer_group"].notna())
+    return rank, tied.reindex(out.index).astype("Int64"), count.astype("Int64")
+
+
+def peers(
+    table: pd.DataFrame,
+    year: int,
+    indicator: str | None = None,
+    regions: list[str] | None = None,
+    *,
+    peers: str | PeerRule | None = None,
+    region_table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each region's figure of ``year`` among its peers, indicator by indicator.
+
+    Args:
+        table: A tidy table.
+        year: The year compared.
+        indicator: One indicator (default: all).
+        regions: The regions considered (default: every region the table holds for ``year``).
+        peers: The peer rule (:class:`PeerRule`; default: same level and same parent).
+        region_table: The regions table (:class:`fazhi_analysis.table.regions.RegionsTable`); None: levels
+            read from the names.
+
+    Returns:
+        One row per indicator and region (columns :data:`PEER_COLUMNS`). A region that did not report
+        an indicator has ``reported`` False and no rank; one outside every group (``group:NAME``) has no
+        ``peer_group`` and no rank. ``rank`` (1 = highest), ``tied`` (regions sharing that rank),
+        ``n_reporting``, ``median``, ``q1``, ``q3`` are within the peer group; ``scope`` and ``noun`` say
+        the group in words; ``per_10k`` is a count per 10,000 residents where the population is known,
+        ranked the same way (``rank_per_10k``, ``tied_per_10k``, ``n_per_10k``).
+
+    Raises:
+        InputError: An unknown peer rule.
+    """
+    rule = PeerRule.parse(peers)
+    rows = table[table["year"] == int(year)]
+    compared = list(dict.fromkeys(regions)) if regions is not None else sorted(rows["region"].dropna().unique())
+    figures = _with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
+    if indicator is not None:
+        figures = figures[figures["indicator"] == indicator]
+    if figures.empty:
+        return pd.DataFrame(columns=PEER_COLUMNS)
+    ids = figures["indicator"].unique()  # catalog order
+    grid = pd.MultiIndex.from_product([ids, compared], names=["indicator", "region"])
+    out = figures.set_index(["indicator", "region"]).drop(columns=["name", "kind"]).reindex(grid).reset_index()
+    out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
+    out["reported"] = out["value"].notna()
+    info = peer_info(compared, rule, region_table)
+    out = out.join(info.drop(columns=["group", "source"]), on="region")
+    out["rule"] = str(rule)
+    out["rank"], out["tied"], out["n_reporting"] = _ranked(out, "value")
+    by = out["value"].astype(float).groupby([out["indicator"], out["peer_group"]], sort=False, dropna=True)
+    out["median"], out["q1"], out["q3"] = (by.transform("quantile", q) for q in (0.5, 0.25, 0.75))
+    out["from_median"] = (out["value"] - out["median"]).astype("Float64")
+    counts = out["indicator"].map(catalog.indicators()["kind"]).eq("count")
+    out["per_10k"] = (out["value"] / out["population"]).where(counts).astype("Float64")
+    out["rank_per_10k"], out["tied_per_10k"], out["n_per_10k"] = _ranked(out, "per_10k")
+    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(ids)})
+    out = out.sort_values(["_order", "rank", "region"], na_position="last", kind="stable")
+    return out.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
+
+
+def peer_info(names: list[str], rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:
+    """Each region's level, parent, population (:func:`~fazhi_analysis.table.regions.resolve`), peer group,
+    the group's ``scope`` and ``noun`` in words, indexed by region."""
+    info = regions.resolve(region_table, names).set_index("region")
+    info["peer_group"] = rule.keys(info)
+    words = {key: (rule.scope(members), noun_of(members)) for key, members in info.groupby("peer_group")}
+    info["scope"] = info["peer_group"].map(lambda k: words[k][0], na_action="ignore").astype("string")
+    info["noun"] = info["peer_group"].map(lambda k: words[k][1], na_action="ignore").astype("string")
+    return info
+
+
+def group_of(peer_rows: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The rows of :func:`peers` in ``region``'s peer group (only its own rows when it has none)."""
+    mine = peer_rows.loc[peer_rows["region"] == region, "peer_group"].dropna()
+    if mine.empty:
+        return peer_rows[peer_rows["region"] == region].reset_index(drop=True)
+    return peer_rows[peer_rows["peer_group"] == mine.iloc[0]].reset_index(drop=True)
+
+
+STANDING_COLUMNS = ["indicator", "name", "value", "unit", "figure", "rank", "tied", "n", "position", "tone", "clause"]
+_COLUMNS = {"value": ("value", "rank", "tied", "n_reporting"),
+            "per_10k": ("per_10k", "rank_per_10k", "tied_per_10k", "n_per_10k")}  # fmt: skip
+
+
+def standings(peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False) -> pd.DataFrame:
+    """Where ``region`` stands in its peer group, indicator by indicator, in words.
+
+    Only indicators that :data:`MIN_PEERS` or more of the group reported (with a population, for
+    ``per_10k``). ``position`` is ``first``, ``last``, ``middle`` or ``all`` (every region the same);
+    ``tone`` is ``good`` or ``risk`` at either end of an indicator the catalog gives a ``better:``,
+    else ``neutral``; ``clause`` says it: ``在6个区县中第2``, ``在5个区县中与白沙区等3个区县并列第一（均为100%）``,
+    ``在6个区县中最多（需关注）`` for the most 败诉.
+
+    Args:
+        peer_rows: Rows of :func:`peers` (their group is taken from ``region``'s row).
+        region: The region.
+        per_10k: Stand by the figure per 10,000 residents (counts with a population) instead of the figure.
+    """
+    value, rank, tied, n = _COLUMNS["per_10k" if per_10k else "value"]
+    group = group_of(peer_rows, region)
+    ranked = group[group[value].notna() & group[rank].notna()]
+    mine = ranked[(ranked["region"] == region) & (ranked[n] >= MIN_PEERS)]
+    better = catalog.indicators()["better"]
+    out = []
+    for row in mine.itertuples(index=False):
+        row = row._asdict()
+        same = ranked[(ranked["indicator"] == row["indicator"]) & (ranked[rank] == row[rank])]
+        others = [str(r) for r in same["region"] if r != region]
+        position = _position(int(row[rank]), int(row[tied]), int(row[n]))
+        tone = _tone(position, better.get(row["indicator"]))
+        if per_10k:
+            figure = _per_10k_figure(row[value], row["unit"], row["approx"])
+        else:
+            figure = format_figure(row[value], row["unit"], row["approx"], row.get("raw"))
+        out.append({"indicator": row["indicator"], "name": row["name"], "value": row[value], "unit": row["unit"],
+                    "figure": figure, "rank": int(row[rank]), "tied": int(row[tied]), "n": int(row[n]),
+                    "position": position, "tone": tone,
+                    "clause": _clause(position, tone, row, others, figure, rank, n)})  # fmt: skip
+    return pd.DataFrame(out, columns=STANDING_COLUMNS)
+
+
+def _position(rank: int, tied: int, n: int) -> str:
+    if tied >= n:
+        return "all"
+    if rank == 1:
+        return "first"
+    return "last" if rank + tied - 1 == n else "middle"
+
+
+def _tone(position: str, better: object) -> str:
+    """``good`` or ``risk`` for the best or worst place on an indicator with a ``better:``; else ``neutral``."""
+    if better not in ("higher", "lower") or position not in ("first", "last"):
+        return "neutral"
+    return "good" if (position == "first") == (better == "higher") else "risk"
+
+
+def _clause(position: str, tone: str, row: dict, others: list[str], figure: str, rank: str, n: str) -> str:
+    """The words of one standing (see :func:`standings`)."""
+    noun = row["noun"] if isinstance(row["noun"], str) else "地区"
+    among = f"在{row[n]}个{noun}中"
+    if position == "all":
+        return f"{among}均为{figure}"
+    high, low = extremes(row["indicator"])
+    better = catalog.indicators()["better"].get(row["indicator"])
+    words = {"first": "第一" if better == "higher" else high, "last": low, "middle": f"第{row[rank]}"}[position]
+    if not others and position == "first" and better == "higher":
+        words = "居首"
+    notes = ([f"均为{figure}"] if others else []) + (["需关注"] if tone == "risk" else [])
+    return f"{among}{_with(others, noun)}{'并列' if others else ''}{words}" + (
+        f"（{'，'.join(notes)}）" if notes else ""
+    )
+
+
+def _with(others: list[str], noun: str) -> str:
+    """``与白沙区``, ``与白沙区、天山区``, ``与白沙区等3个区县``: the regions sharing a rank."""
+    if not others:
+        return ""
+    if len(others) <= 2:
+        return f"与{'、'.join(others)}"
+    return f"与{others[0]}等{len(others)}个{noun}"
+
+
+def extremes(indicator: str) -> tuple[str, str]:
+    """How the top and the bottom value are said: ``最多``/``最少`` for counts, else ``最高``/``最低``."""
+    return ("最多", "最少") if catalog.indicators()["kind"].get(indicator, "count") == "count" else ("最高", "最低")
+
+
+def _per_10k_figure(value: float, unit: object, approx: object = False) -> str:
+    """A count per 10,000 residents: ``402人次`` from 100 on, ``0.52件`` (two decimals), ``0.0031件`` (two
+    significant digits below 0.1); ``约`` for an approximate count."""
+    digits = 0 if value >= 100 else 2 if value >= 0.1 or value <= 0 else 1 - math.floor(math.log10(value))
+    about = "约" if not pd.isna(approx) and bool(approx) else ""
+    return f"{about}{format_number(float(value), int(digits))}{'' if pd.isna(unit) else unit}"
