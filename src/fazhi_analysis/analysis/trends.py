@@ -13,10 +13,12 @@ import pandas as pd
 from fazhi_analysis.analysis.compare import _available_text, _with_catalog
 from fazhi_analysis.errors import InputError
 
-TREND_COLUMNS = ["region", "indicator", "name", "year", "value", "unit", "approx", "change", "change_pct", "direction"]
+TREND_COLUMNS = [
+    "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
+]  # fmt: skip
 PEER_COLUMNS = [
-    "indicator", "name", "region", "reported", "value", "unit", "rank", "n_reporting", "median", "q1", "q3",
-    "from_median",
+    "indicator", "name", "region", "reported", "value", "unit", "approx", "raw", "rank", "n_reporting", "median", "q1",
+    "q3", "from_median",
 ]  # fmt: skip
 RISING, FALLING, FLAT, MIXED = "连续增长", "连续下降", "持平", "波动"
 
