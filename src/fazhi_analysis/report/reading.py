@@ -17,7 +17,7 @@ import pandas as pd
 from fazhi_analysis import analysis
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import phrases, text_template
-from fazhi_analysis.table.wording import format_change, format_figure
+from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
 TABLE_YEARS = 4  # the years a chapter's table shows at most
 NA_TEXT = "—"
@@ -32,8 +32,8 @@ def table_years(facts: Facts) -> list[int]:
     return [y for y in facts.years if y <= facts.year][-TABLE_YEARS:]
 
 
-def _figure(row: pd.Series) -> str:
-    return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"))
+def _figure(row: pd.Series, magnitude: str | None = None) -> str:
+    return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"), magnitude)
 
 
 def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
@@ -43,13 +43,13 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
     ranks = facts.peers[facts.peers["region"] == facts.region].set_index("indicator")
     out = []
     for _, row in facts.comparison[facts.comparison["section"] == section].iterrows():
-        cells = []
+        cells, magnitude = [], magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
         for y in years:
             held = (row["indicator"], y) in history.index
-            cells.append(_figure(history.loc[(row["indicator"], y)]) if held else NA_TEXT)
+            cells.append(_figure(history.loc[(row["indicator"], y)], magnitude) if held else NA_TEXT)
         cells[-1] = _figure(row)  # the report year as the source writes it
         approx = bool(row["approx"] is True or row["prior_approx"] is True)
-        change = format_change(row["value"], row["prior_value"], row["unit"], approx)
+        change = format_change(row["value"], row["prior_value"], row["unit"], approx, magnitude)
         rank = ranks["rank"].get(row["indicator"], pd.NA)
         n = ranks["n_reporting"].get(row["indicator"], 0)
         out.append({"name": row["name"], "cells": cells, "change": change or NA_TEXT,
@@ -67,7 +67,9 @@ def _trend_sentences(facts: Facts, section: str) -> list[str]:
         if pd.isna(direction) or direction not in (analysis.RISING, analysis.FALLING):
             continue
         last = rows[rows["year"] >= facts.year - 2]
-        path = "、".join(f"{int(r['year'])}年{_figure(r)}" for _, r in last.iterrows())
+        now = last.iloc[-1]
+        magnitude = magnitude_of(now["value"], now["unit"], now["raw"])
+        path = "、".join(f"{int(r['year'])}年{_figure(r, magnitude)}" for _, r in last.iterrows())
         out.append(_say("rising" if direction == analysis.RISING else "falling", name=rows["name"].iloc[0], path=path))
     return out
 
