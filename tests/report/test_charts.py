@@ -156,7 +156,7 @@ def test_a_rate_axis_starts_at_0_when_the_spread_is_wide_or_for_bars() -> None:
     wide = {REGION: 40.0, "示例区乙": 90.0, "示例区丙": 65.0}
     (ax,) = charts.peer_chart(facts.gather(_rates(wide), REGION, YEAR), "disputes").figure.axes
     assert ax.get_xlim()[0] == 0 and "未从0起" not in ax.get_xlabel()
-    assert charts.axis_range(np.array([96.4, 99.3]), "%") == (0.0, 100.0)  # bars: always from 0
+    assert charts.axis_range(np.array([96.4, 99.3]), "%")[0] == 0  # bars: always from 0
     assert charts.axis_range(np.array([100.0, 100.0]), "%", zoom=True)[0] == 0  # no spread to show
     assert charts.axis_range(np.array([96.4, 99.3]), "件", zoom=True)[0] == 0  # counts from 0
 

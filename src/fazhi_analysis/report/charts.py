@@ -27,7 +27,6 @@ Example:
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -231,19 +230,17 @@ def axis_range(values: np.ndarray, unit: str, *, zoom: bool = False) -> tuple[fl
     """The limits of a linear value axis over ``values`` with room for their labels.
 
     From 0, except for a rate on a dot plot or a line (``zoom``; bars always start at 0) whose spread is
-    under :data:`ZOOM_SPREAD` of its largest value: then from a whole point below the lowest (96–99% →
-    from 95%). A rate's axis from 0 stops at 100%.
+    under :data:`ZOOM_SPREAD` of its largest value: then from the whole-point tick just below the lowest
+    (96.4–99.3% → from 95%).
     """
     finite = values[np.isfinite(values)]
     top = float(finite.max()) if len(finite) else 1.0
     low = float(finite.min()) if len(finite) else 0.0
     lower = 0.0
     if zoom and unit == "%" and low > 0 and 0 < top - low < top * ZOOM_SPREAD:
-        lower = float(max(math.floor(low - max((top - low) * 0.2, 0.5)), 0))
-    upper = lower + max((top - lower) * 1.25, 1.0)
-    if unit == "%" and top <= 100 and lower == 0:
-        upper = min(upper, 100.0)  # a share never runs past 100%
-    return lower, upper
+        floor = low - max((top - low) * 0.2, 0.5)
+        lower = max(max(t for t in MaxNLocator(nbins=4, integer=True).tick_values(floor, top) if t <= floor), 0.0)
+    return lower, lower + max((top - lower) * 1.25, 1.0)
 
 
 def zoom_note(values: np.ndarray, unit: str, axis: str) -> str:
@@ -256,9 +253,9 @@ def value_axis(ax, values: np.ndarray, unit: str, axis: str, *, zoom: bool = Fal
     """Set the ``axis`` (``x`` or ``y``) of ``ax`` to :func:`axis_range`, with a few round ticks (a rate's ≤ 100%)."""
     lower, upper = axis_range(values, unit, zoom=zoom)
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lower, upper)
-    ticks = MaxNLocator(nbins=4, integer=unit != "%").tick_values(lower, upper)
+    ticks = MaxNLocator(nbins=4, integer=unit != "%" or lower > 0).tick_values(lower, upper)
     ticks = [t for t in ticks if lower <= t <= upper and (unit != "%" or t <= 100)]
-    (ax.set_yticks if axis == "y" else ax.set_xticks)(ticks)
+    (ax.set_yticks if axis == "y" else ax.set_xticks)(ticks, [format_number(t) for t in ticks])
 
 
 def _trend_panel(ax, rows: pd.DataFrame, years: list[int], year: int) -> None:
@@ -331,13 +328,13 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     unit = str(first["unit"])
     divisor, _ = scale(unit)
     values = shown["value"].to_numpy(dtype=float) / divisor
-    mine = (shown["region"] == region).to_numpy()
+    mine = shown["region"].astype(str).eq(str(region)).to_numpy(dtype=bool) if region else np.zeros(len(shown), bool)
     reference = shown[mine] if mine.any() else shown
     magnitude = common_magnitude(reference["value"], reference["unit"], reference["raw"])
     positions = np.arange(len(shown))
-    ax.scatter(values[~mine], positions[~mine], s=22, color=OTHERS if region else ACCENT, zorder=3)
+    ax.scatter(values[~mine], positions[~mine], s=22, color=OTHERS if region else ACCENT, zorder=3, clip_on=False)
     if mine.any():
-        ax.scatter(values[mine], positions[mine], s=34, color=ACCENT, zorder=4)
+        ax.scatter(values[mine], positions[mine], s=34, color=ACCENT, zorder=4, clip_on=False)
     ax.axvline(float(first["median"]) / divisor, color="#666666", linewidth=0.7, linestyle="--")
     for p, row, value in zip(positions, shown.itertuples(), values):
         ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (value, p),
