@@ -276,3 +276,12 @@ def test_long_and_emoji_region_names_render_in_the_dot_plots() -> None:
     assert "某某市某某区某某\n街道某某社区居…" in labels and "示例区" in labels and "□□□□示例区" in labels
     assert ax.get_xlim()[0] > 90 and ax.get_xlabel() == "横轴自95%起，未从0起"
     assert "<svg" in overview.ranking_block(overview.ranking(table, 2024, LOSS_RATE))
+
+
+def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
+    """A built table's regions are pandas' ``string`` (NA semantics): compared with None they give NA, not False."""
+    ranked = overview.ranking(EXAMPLE, 2024, CASES)
+    ranked = ranked.assign(region=ranked["region"].astype(pd.StringDtype("pyarrow", na_value=pd.NA)))
+    with charts.house_style():
+        fig = overview.ranking_figure(ranked)
+    assert len(fig.axes[0].get_yticklabels()) == 5
