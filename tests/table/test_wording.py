@@ -104,6 +104,9 @@ def test_approximate_markers_are_written_back_as_the_source_wrote_them() -> None
         (100, 95, "%", False, "同比提高5个百分点"),
         (95.5, 98, "%", False, "同比下降2.5个百分点"),
         (3, 0, "次", False, "同比增加3次"),
+        (1, 3, "件", False, "同比减少2件"),  # two small counts: no percentage
+        (9, 5, "件", False, "同比增加4件"),
+        (10, 5, "件", False, "同比增加5件、增长100%"),
         (15471600, 12000000, "元", False, "同比增加347.16万元、增长28.9%"),
         (28000, 30000, "人次", True, "同比减少约2000人次、下降约6.7%"),
         (5, None, "件", False, ""),

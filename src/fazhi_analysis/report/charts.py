@@ -41,7 +41,14 @@ from matplotlib.ticker import MaxNLocator
 from fazhi_analysis.report import fonts
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number, magnitude_of, signed_percent
+from fazhi_analysis.table.wording import (
+    SMALL_COUNT,
+    common_magnitude,
+    format_figure,
+    format_number,
+    magnitude_of,
+    signed_percent,
+)
 
 STYLE = Path(__file__).with_name("report.mplstyle")
 WIDTH_IN = 6.8
@@ -53,7 +60,6 @@ LINE_IN = 0.15  # height of one line of a 7.5 pt note under an axis
 MIN_PANEL_IN = 1.4  # small multiples narrower than this go one a row
 ACCENT, OTHERS, NEUTRAL = "#b22222", "#9e9e9e", "#1f4e79"  # the region, its peers, a figure without a direction
 MOST_CHANGED = 12  # figures the overview's change chart shows at most
-SMALL_COUNT = 10  # a count under this in both years is not ranked by its percentage change
 GOOD, BAD = "#2e7d32", "#c62828"  # a change the catalog calls good or bad (`better:`)
 ZOOM_SPREAD = 0.25  # a rate axis leaves 0 when the values' spread is under this share of the largest
 

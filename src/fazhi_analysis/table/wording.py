@@ -51,6 +51,7 @@ _CHINESE_RE = re.compile(
     rf"(?:{alternation(_WRITTEN_PREFIXES)}\s*)?(?:百分之)?{CN_NUMBER}(?:{alternation(APPROX_MARKS)})?"
 )
 NA_TEXT = "—"
+SMALL_COUNT = 10  # a change between two figures under this is said by its size only: 3→1 is not "−66.7%"
 
 
 def _is_na(value: object) -> bool:
@@ -224,7 +225,8 @@ def format_change(
     """The year-over-year change in report wording.
 
     Rates change in percentage points (``同比提高2个百分点``); other figures by amount and
-    percentage (``同比增加3件、增长37.5%``). Approximate figures give an approximate change. The
+    percentage (``同比增加3件、增长37.5%``), by amount only when both are under :data:`SMALL_COUNT`
+    (``同比减少2件``: a percentage of 3 says little). Approximate figures give an approximate change. The
     amount is written in the row's ``magnitude`` (:func:`format_figure`): ``增加1.2万人次``, but
     ``减少2000人次`` (less than one 万).
 
@@ -244,7 +246,7 @@ def format_change(
         return f"同比{verb}{about}{format_number(abs(diff), 1)}个百分点"
     verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
     amount = format_figure(abs(diff), unit, magnitude=magnitude)
-    if prior == 0:
+    if prior == 0 or max(abs(current), abs(prior)) < SMALL_COUNT:
         return f"同比{verb}{about}{amount}"
     pct = format_number(abs(diff) / abs(prior) * 100, 1)
     return f"同比{verb}{about}{amount}、{trend}{about}{pct}%"
