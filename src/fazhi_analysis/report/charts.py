@@ -356,6 +356,14 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     ax.set_xlabel("\n".join(notes), fontsize=7.5, color="#555555", linespacing=1.3)
 
 
+def dot_figure(rows: pd.DataFrame, region: str | None, notes: list[str]) -> Figure:
+    """A figure of one :func:`dot_panel`, its label column as wide as the regions' names need."""
+    labels = [region_label(r) for r in rows.loc[rows["reported"], "region"]]
+    fig, (ax,) = _grid([dot_rows(rows)], 1, label_in=_widest(labels), note_lines=len(notes))
+    dot_panel(ax, rows, region, notes)
+    return fig
+
+
 def dot_rows(rows: pd.DataFrame) -> float:
     """The height in inches of a dot plot of ``rows`` (those reported): a row each, more for two-line names."""
     names = [region_label(r) for r in rows.loc[rows["reported"], "region"]]
@@ -394,12 +402,11 @@ def subject_panels(rows: pd.DataFrame) -> list[pd.DataFrame]:
     groups = rows["indicator"].map(catalog.indicators()["group"]).fillna("")
     order = {g: n for n, g in enumerate(catalog.groups().index)}
     keyed = rows.assign(_group=groups, _order=groups.map(order).fillna(len(order)))
-    panels = [
+    return [
         panel.sort_values("value", ascending=False, kind="stable").drop(columns=["_group", "_order"])
         for _, panel in keyed.sort_values("_order", kind="stable").groupby(["_order", "_group", "unit"], sort=False)
         if len(panel) >= 2
     ]
-    return panels
 
 
 def figures_chart(facts: Facts, section: str) -> Svg:

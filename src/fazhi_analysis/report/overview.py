@@ -187,13 +187,11 @@ def ranking_figure(ranked: pd.DataFrame) -> Figure:
     shown = ranked[ranked["reported"]]
     if len(shown) < 2:
         raise ValueError("a ranking needs at least two regions that reported")
-    indicator = str(shown["indicator"].iloc[0])
-    labels = [charts.region_label(r) for r in shown["region"]]
-    fig, (ax,) = charts._grid([charts.dot_rows(shown)], 1, label_in=charts._widest(labels))
-    unit = str(shown["unit"].iloc[0])
+    indicator, unit = str(shown["indicator"].iloc[0]), str(shown["unit"].iloc[0])
     divisor = charts.scale(unit)[0]
     note = charts.zoom_note(shown["value"].to_numpy(dtype=float) / divisor, unit, "x")
-    charts.dot_panel(ax, shown, None, [note or _unit(indicator)])
+    fig = charts.dot_figure(shown, None, [note or _unit(indicator)])
+    (ax,) = fig.axes
     ax.text(float(shown["median"].iloc[0]) / divisor, 1.0, f"中位数 {_median(shown)}", ha="center", va="bottom",
             transform=ax.get_xaxis_transform(), fontsize=7.5, color="#666666")  # fmt: skip
     return fig
