@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from report_data import REGION, YEAR, gold_table, with_prior_year
+from report_data import REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis, project
 from fazhi_analysis.report import facts, narrative
@@ -211,3 +211,14 @@ def test_key_figures_are_the_catalogs_headline_in_its_order(tmp_path, monkeypatc
     assert [(t["name"], t["figure"]) for t in tiles] == [("村(社区)普法宣讲受教育人数", "2.8万余人次"),
                                                          ("政府部门参加法治培训", "17次")]  # fmt: skip
     assert '<div class="key-value">2.8万余人次</div>' in narrative.overview(found)
+
+
+def test_no_loss_is_said_as_such_and_a_computed_rate_is_left_to_its_formula() -> None:
+    table = with_years_and_peers()
+    cases = table["indicator"].eq("disputes.litigation_cases").fillna(False) & table["year"].eq(YEAR)
+    lost = table[cases & table["region"].eq(REGION)].assign(indicator="disputes.litigation_lost", value=0.0, raw="0件")
+    found = facts.gather(tidy.conform(pd.concat([table, lost])), REGION, YEAR)
+    prose = narrative.section_prose(found.comparison, "disputes")
+    assert "无败诉案件" in prose and "败诉0件" not in prose
+    assert "纠错率" not in prose and "败诉率" not in prose  # computed: said once, with the formula
+    assert "行政复议纠错率 = 行政复议纠错 1件 ÷ 行政复议结案 5件 = 20%" in narrative.chapter(found, "disputes")

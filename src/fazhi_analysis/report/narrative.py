@@ -67,8 +67,9 @@ def phrase(row: pd.Series | dict, region: str = "", year: int | str = "", *, sta
         own = config["default"].get(row["kind"], config["default"]["count"])
     name = row["name"] if pd.notna(row["name"]) else row["label"]
     better = catalog.indicators()["better"].get(row["indicator"])
-    return text_template(own).render(figure=figure_of(row), name=name, label=row["label"], region=region, year=year,
-                                     better=better if isinstance(better, str) else "")  # fmt: skip
+    context = {"figure": figure_of(row), "value": float(row["value"]), "name": name, "label": row["label"]}
+    better = better if isinstance(better, str) else ""  # higher, lower or none
+    return text_template(own).render(**context, region=region, year=year, better=better)
 
 
 def _changed(row: pd.Series) -> bool:
@@ -128,14 +129,16 @@ def _subjects(rows: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def section_prose(comparison: pd.DataFrame, section: str) -> str:
-    """The paragraph of one chapter: the section's lead, then a sentence per subject.
+    """The paragraph of one chapter: the section's lead, then a sentence per subject, of the figures reported.
 
     A subject's figures are joined in one sentence (split after ``phrases_per_sentence`` phrases, never
     before a phrase that continues another); subjects of one figure each share a sentence (开展行政检查
     972场次，办理行政处罚案件221件). A figure's change from the comparison year follows it in brackets;
-    figures equal to the comparison year's are named once at the end (``…与上年持平``).
+    figures equal to the comparison year's are named once at the end (``…与上年持平``). A rate computed
+    from two counts is not repeated here: the chapter's reading gives it with its formula.
     """
     rows = comparison[comparison["section"] == section]
+    rows = rows[~rows["source"].astype(str).str.startswith("计算")]
     if rows.empty:
         return ""
     config = phrases()
