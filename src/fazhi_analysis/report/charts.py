@@ -256,11 +256,15 @@ def zoom_note(values: np.ndarray, unit: str, axis: str) -> str:
 
 
 def value_axis(ax, values: np.ndarray, unit: str, axis: str, *, zoom: bool = False) -> None:
-    """Set the ``axis`` (``x`` or ``y``) of ``ax`` to :func:`axis_range`, with a few round ticks (a rate's ≤ 100%)."""
+    """Set the ``axis`` (``x`` or ``y``) of ``ax`` to :func:`axis_range`, with a few round ticks from its start
+    (a rate's up to 100%)."""
     lower, upper = axis_range(values, unit, zoom=zoom)
     (ax.set_ylim if axis == "y" else ax.set_xlim)(lower, upper)
-    ticks = MaxNLocator(nbins=4, integer=unit != "%" or lower > 0).tick_values(lower, upper)
-    ticks = [t for t in ticks if lower <= t <= upper and (unit != "%" or t <= 100)]
+    last = min(upper, 100.0) if unit == "%" else upper  # a rate's ticks end at 100% at most
+    locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10], integer=unit != "%" or last - lower >= 3)
+    found = locator.tick_values(lower, last)
+    step = float(found[1] - found[0]) if len(found) > 1 else max(last - lower, 1.0)
+    ticks = [float(t) for t in np.arange(lower, last + step / 1e6, step)]  # from the axis' start: 95, 97, 99
     (ax.set_yticks if axis == "y" else ax.set_xticks)(ticks, [format_number(t) for t in ticks])
 
 
