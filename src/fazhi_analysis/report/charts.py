@@ -349,7 +349,7 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     for p, row, value in zip(positions, shown.itertuples(), values):
         ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (value, p),
                     textcoords="offset points", xytext=(5, 0), va="center", fontsize=7.5, color="#333333")  # fmt: skip
-    ax.set_yticks(positions, [region_label(r) for r in shown["region"]])
+    ax.set_yticks(positions, [region_label(r) for r in shown["region"]], linespacing=1.1)
     for tick, is_mine in zip(ax.get_yticklabels(), mine):
         tick.set_color(ACCENT if is_mine else "#333333")
         tick.set_fontweight("bold" if is_mine else "normal")
@@ -371,7 +371,7 @@ def dot_figure(rows: pd.DataFrame, region: str | None, notes: list[str]) -> Figu
 def dot_rows(rows: pd.DataFrame) -> float:
     """The height in inches of a dot plot of ``rows`` (those reported): a row each, more for two-line names."""
     names = [region_label(r) for r in rows.loc[rows["reported"], "region"]]
-    return sum(0.22 + 0.12 * name.count("\n") for name in names) + 0.3
+    return sum(0.22 + 0.2 * name.count("\n") for name in names) + 0.3
 
 
 def peer_chart(facts: Facts, section: str) -> Svg:
