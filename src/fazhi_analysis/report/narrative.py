@@ -66,10 +66,10 @@ def phrase(row: pd.Series | dict, region: str = "", year: int | str = "", *, sta
     if own is None or (standalone and row["indicator"] in (config.get("continues") or ())):
         own = config["default"].get(row["kind"], config["default"]["count"])
     name = row["name"] if pd.notna(row["name"]) else row["label"]
-    better = catalog.indicators()["better"].get(row["indicator"])
+    better = catalog.indicators()["better"].get(row["indicator"])  # higher, lower or none
     context = {"figure": figure_of(row), "value": float(row["value"]), "name": name, "label": row["label"]}
-    better = better if isinstance(better, str) else ""  # higher, lower or none
-    return text_template(own).render(**context, region=region, year=year, better=better)
+    context["better"] = better if isinstance(better, str) else ""
+    return text_template(own).render(**context, region=region, year=year)
 
 
 def _changed(row: pd.Series) -> bool:
