@@ -8,7 +8,7 @@ from report_data import REGION, YEAR, gold_table, with_prior_year
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.table import manifest
+from fazhi_analysis.table import manifest, tidy
 
 
 def test_compare_puts_prior_values_and_changes_beside_this_year() -> None:
@@ -93,7 +93,7 @@ def test_load_table_gives_the_tidy_contract(tmp_path) -> None:
 
 
 def test_findings_reuse_what_build_wrote_unless_it_is_of_another_build(tmp_path) -> None:
-    table = gold_table()
+    table = tidy.conform(pd.concat([gold_table(), gold_table().assign(year=2023)], ignore_index=True))  # 2 findings
     path = tmp_path / "indicators.parquet"
     table.to_parquet(path, index=False)
     computed = analysis.findings(table)

@@ -34,15 +34,27 @@ def _rules(findings: pd.DataFrame, *, without: tuple[str, ...] = ("completeness"
     return list(zip(kept["level"], kept["rule"], kept["indicator"].fillna("")))
 
 
-def test_seed_report_has_no_errors_only_completeness_warnings():
+def test_seed_report_has_no_errors_only_one_completeness_warning_naming_its_missing_core_figures():
     findings = checks.check(_seed())
     assert list(findings.columns) == checks.FINDING_COLUMNS
     assert not checks.has_errors(findings)
-    assert set(findings["rule"]) == {"completeness"}
-    assert findings["message_en"].str.endswith("no data for sections: oversight").sum() == 1
-    assert "达坂城区 2024年：以下板块没有任何数据：“行政权力制约监督与政务公开”" in findings["message_zh"].tolist()
-    disputes = findings[findings["message_en"].str.contains("section disputes")]
-    assert disputes["message_zh"].item().startswith("达坂城区 2024年：板块“扎实推进行政应诉、行政复议和调解工作”缺少 ")
+    assert findings["rule"].tolist() == ["completeness"]
+    assert findings["message_zh"].item() == "达坂城区 2024年：缺少 2/9 项核心指标：行政诉讼败诉案件、主动公开政府信息"
+    assert findings["message_en"].item().endswith("lacks 2 of 9 core indicators: disputes.litigation_lost, "
+                                                  "oversight.proactive_disclosures")  # fmt: skip
+
+
+def test_completeness_counts_core_indicators_only(tmp_path, monkeypatch):
+    core = catalog.core()
+    every_core = [("甲区", 2024, i, 1.0, catalog.indicators().at[i, "unit"], False, "a.txt") for i in core]
+    assert checks.check(_table(every_core)).empty  # 80 other catalog indicators missing: no warning
+    findings = checks.check(_table(every_core[1:] + [("甲区", 2024, "legal_education.flag_lectures", 3.0, "场次",
+                                                      False, "a.txt")]))  # fmt: skip
+    assert findings["rule"].tolist() == ["completeness"] and findings["indicator"].isna().all()
+    assert findings["message_zh"].item().endswith(f"缺少 1/{len(core)} 项核心指标：政府常务会议专题学法")
+    monkeypatch.setenv("FAZHI_ROOT", str(tmp_path))  # a project that expects 法治讲堂 of every report
+    (tmp_path / "catalog.yaml").write_text("indicators:\n  - {id: study.law_lectures, core: true}\n", encoding="utf-8")
+    assert "政府部门参加法治培训" in checks.check(_table(every_core))["message_zh"].item()
 
 
 def test_check_does_not_mutate_input():

@@ -17,8 +17,8 @@ Rules (``rule`` column of the findings):
 * ``relation`` (error): a catalog relation fails (e.g. 结案 ≤ 收到).
 * ``rate_range`` (error): a rate outside 0–100 (rates are in percent points).
 * ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
-* ``completeness`` (warning): a section of a region-year lacks some of its catalog indicators (one
-  finding per such section), or has none at all (one finding listing those sections).
+* ``completeness`` (warning): a region-year lacks some of the catalog's core indicators (``core: true``:
+  行政复议, 行政应诉, 行政处罚 …), one finding naming them; other indicators are not expected of every report.
 * ``rate_mismatch`` (warning): a rate the table reports differs from the one its two counts give
   (the catalog's ``derived`` rates, :func:`fazhi_analysis.analysis.rates.rates`) by more than the
   rounding of the reported rate to the decimals it is written with (wider when a figure is approximate).
@@ -37,7 +37,6 @@ Example:
 from __future__ import annotations
 
 import math
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -444,24 +443,17 @@ def _relations(best: pd.DataFrame) -> list[dict]:
 
 
 def _completeness(good: pd.DataFrame) -> list[dict]:
-    names = _names()
-    members = _section_members()
-    sections = catalog.sections()
-    findings = []
+    """One warning per region-year that lacks any of the catalog's core indicators (``core: true``), naming them.
+
+    Only core indicators count: a report need not give every figure the catalog knows (a district's own
+    programme, a department's part), but nearly every report gives 行政复议, 行政应诉 and 行政处罚.
+    """
+    names, core = _names(), catalog.core()
     present = good[good["indicator"].notna()].groupby(["region", "year"])["indicator"].agg(set)
-    for region, year in (
-        good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(index=False)
-    ):
-        have = present.get((region, year), set())
-        empty_sections = []
-        for section_id, title in sections["title"].items():
-            expected = members[section_id]
-            lacking = [i for i in expected if i not in have]
-            if len(lacking) == len(expected):
-                empty_sections.append(section_id)
-                continue
-            if not lacking:
-                continue
+    findings = []
+    for region, year in good[["region", "year"]].drop_duplicates().sort_values(["region", "year"]).itertuples(False):
+        lacking = [i for i in core if i not in present.get((region, year), set())]
+        if lacking:
             findings.append(
                 _finding(
                     WARNING,
@@ -470,22 +462,8 @@ def _completeness(good: pd.DataFrame) -> list[dict]:
                     None,
                     None,
                     "completeness",
-                    f"板块“{title}”缺少 {len(lacking)}/{len(expected)} 项指标：{'、'.join(names[i] for i in lacking)}",
-                    f"section {section_id} lacks {len(lacking)} of {len(expected)} indicators: {', '.join(lacking)}",
-                )
-            )
-        if empty_sections:  # one line, not one per section: a department's table covers only its own part
-            titles = "、".join(f"“{sections.at[s, 'title']}”" for s in empty_sections)
-            findings.append(
-                _finding(
-                    WARNING,
-                    region,
-                    year,
-                    None,
-                    None,
-                    "completeness",
-                    f"以下板块没有任何数据：{titles}",
-                    f"no data for sections: {', '.join(empty_sections)}",
+                    f"缺少 {len(lacking)}/{len(core)} 项核心指标：{'、'.join(names[i] for i in lacking)}",
+                    f"lacks {len(lacking)} of {len(core)} core indicators: {', '.join(lacking)}",
                 )
             )
     return findings
@@ -606,15 +584,9 @@ def _finish(findings: list[dict]) -> pd.DataFrame:
     return frame.drop(columns="_level").reset_index(drop=True)
 
 
-@cache
 def _names() -> dict[str, str]:
+    """Indicator names of the working catalog (not cached here: the catalog caches itself per project)."""
     return catalog.indicators()["name"].to_dict()
-
-
-@cache
-def _section_members() -> dict[str, tuple[str, ...]]:
-    indicators = catalog.indicators()
-    return {sid: tuple(indicators.index[indicators["section"] == sid]) for sid in catalog.sections().index}
 
 
 def _name(indicator: str) -> str:

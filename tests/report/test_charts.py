@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib.style
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import font_manager
@@ -16,6 +17,7 @@ from report_data import PEERS, REGION, YEAR, gold_table, with_prior_year, with_y
 
 from fazhi_analysis import analysis
 from fazhi_analysis.report import charts, facts, fonts
+from fazhi_analysis.table import tidy
 
 
 @pytest.fixture(autouse=True)
@@ -76,9 +78,28 @@ def test_the_peer_chart_places_each_reporting_region_and_names_the_others() -> N
 def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
     found = facts.gather(gold_table(), REGION, YEAR)
     assert charts.trend_chart(found, "disputes") == "" and charts.peer_chart(found, "disputes") == ""
-    svg = charts.figures_chart(found, "disputes")  # 件 ×6, 次, %, 元: only 件 has two or more
-    assert "单位：件" in _texts(svg) and "单位：次" not in _texts(svg) and "单位：%" not in _texts(svg)
+    texts = _texts(charts.figures_chart(found, "disputes"))  # 行政复议 件 ×4, 纠纷 件 ×2; 应诉 件, 次, %, 元 alone
+    assert "行政复议（件）" in texts and "矛盾纠纷化解（件）" in texts and "行政应诉（件）" not in texts
+    assert "行政应诉案件" not in texts and "矛盾纠纷排查" not in texts  # single figures stay in the table
     assert "set_xscale" not in Path(charts.__file__).read_text(encoding="utf-8")
+
+
+def test_this_years_figures_are_drawn_by_subject_not_by_unit() -> None:
+    """行政许可 955次 and 行政执法案卷评查 1次 are both in 次 but are different subjects: not one chart."""
+    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "enforcement")
+    panels = [[t.get_text() for t in ax.texts] for ax in svg.figure.axes]
+    licences = next(p for p in panels if "行政许可" in p)
+    assert {"行政给付", "行政确认", "955次", "26次", "2次"} <= set(licences)
+    assert not any("行政执法案卷评查" in p for p in panels)  # 1次 is its subject's only 次 figure: in the table only
+    titles = [ax.get_title(loc="left") for ax in svg.figure.axes]
+    assert titles == ["执法队伍与培训（场次）", "许可、给付、确认与强制（次）"]
+
+
+def test_a_chapter_of_one_figure_gets_no_chart() -> None:
+    table = gold_table()
+    one = table[(table["section"] != "oversight") & table["indicator"].eq("disputes.litigation_cases").fillna(False)]
+    found = facts.gather(pd.concat([table[table["section"] != "disputes"], one]), REGION, YEAR)
+    assert charts.chapter_charts(found, "disputes") == []
 
 
 def test_changes_are_coloured_where_the_catalog_says_which_direction_is_good(monkeypatch) -> None:
@@ -106,3 +127,77 @@ def test_a_chart_is_drawn_again_as_png_at_the_print_resolution() -> None:
     assert png.startswith(b"\x89PNG")
     width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width in pixels
     assert width == round(svg.figure.get_size_inches()[0] * 100)
+
+
+RATE = "disputes.mediation_success_rate"
+
+
+def _rates(values: dict[str, float], year: int = YEAR) -> pd.DataFrame:
+    """A tidy table of one rate for the given regions and year (values in %, written as the source did)."""
+    rows = [{"region": r, "year": year, "indicator": RATE, "value": v, "unit": "%", "approx": False,
+             "source": "r.txt:1:1", "raw": f"{v}%", "label": "调解成功率", "section": "disputes"}
+            for r, v in values.items()]  # fmt: skip
+    return tidy.conform(pd.DataFrame(rows))
+
+
+TIGHT = {REGION: 97.7, "示例区乙": 99.3, "示例区丙": 97.8, "示例区丁": 96.4, "示例区戊": 96.9}
+
+
+def test_a_rate_dot_plot_shows_the_spread_and_says_its_axis_does_not_start_at_0() -> None:
+    svg = charts.peer_chart(facts.gather(_rates(TIGHT), REGION, YEAR, peers="all"), "disputes")
+    (ax,) = svg.figure.axes
+    low, high = ax.get_xlim()
+    assert 94 <= low < 96.4 and high > 99.3  # not 0–100: the five dots spread over the panel
+    assert ax.get_xticks()[0] == low and max(ax.get_xticks()) <= 100  # the start is labelled
+    assert ax.get_xlabel().startswith("横轴自95%起，未从0起")
+    assert {"97.7%", "99.3%", "96.4%"} <= set(_texts(svg))
+
+
+def test_a_rate_axis_starts_at_0_when_the_spread_is_wide_or_for_bars() -> None:
+    wide = {REGION: 40.0, "示例区乙": 90.0, "示例区丙": 65.0}
+    (ax,) = charts.peer_chart(facts.gather(_rates(wide), REGION, YEAR, peers="all"), "disputes").figure.axes
+    assert ax.get_xlim()[0] == 0 and "未从0起" not in ax.get_xlabel()
+    assert charts.axis_range(np.array([96.4, 99.3]), "%")[0] == 0  # bars: always from 0
+    assert charts.axis_range(np.array([100.0, 100.0]), "%", zoom=True)[0] == 0  # no spread to show
+    assert charts.axis_range(np.array([96.4, 99.3]), "件", zoom=True)[0] == 0  # counts from 0
+
+
+def test_a_rate_trend_shows_the_spread_too() -> None:
+    years = pd.concat([_rates({REGION: v}, y) for y, v in zip(range(2021, 2025), [97.6, 99.0, 99.3, 97.7])])
+    (ax,) = charts.trend_chart(facts.gather(years, REGION, YEAR), "disputes").figure.axes
+    assert ax.get_ylim()[0] == 97 and ax.get_xlabel() == "纵轴自97%起，未从0起"  # half a point below 97.6%
+
+
+HOSTILE_NAMES = [
+    "新疆维吾尔自治区乌鲁木齐市达坂城区" * 3 + "某某街道办事处第一",  # 64 characters
+    "某某市某某区某某街道某某社区居委会第一网格",  # 22 characters
+    "😀示例区",
+    "מחוז示例区",
+    "示例\u200b区\u200f",
+    "$x^2$区",
+]
+
+
+def test_long_emoji_rtl_and_zero_width_region_names_render_in_every_chart() -> None:
+    """Issue 18: a 22–64 character name broke every region's report ("Width and height must be non-negative")."""
+    table = tidy.conform(
+        pd.concat([with_years_and_peers(), _rates(dict.fromkeys(HOSTILE_NAMES, 97.0) | TIGHT)], ignore_index=True)
+    )
+    for region in (REGION, *HOSTILE_NAMES):
+        found = facts.gather(table, region, YEAR, peers="all")  # names of no known level: compared all together
+        svgs = [svg for s in analysis.sections_with_data(found.comparison) for svg in charts.chapter_charts(found, s)]
+        assert svgs and all(ET.fromstring(svg).tag.endswith("svg") for svg in svgs)
+    labels = [t.get_text() for ax in svgs[-1].figure.axes for t in ax.get_yticklabels()]
+    assert "新疆维吾尔自治区\n乌鲁木齐市达坂…" in labels  # balanced lines of at most 8, cut with …
+    assert all(len(line) <= charts.REGION_CHARS for text in labels for line in text.split("\n"))
+    assert all(text.count("\n") <= 1 for text in labels)
+    assert {"□示例区", "□□□□示例区", "示例区", "$x^2$区"} <= set(labels)  # no glyph, no mark
+    assert "$x^2$区" in _texts(svgs[-1])  # written as it is, not as mathematics
+
+
+def test_a_chart_label_is_drawable_wrapped_and_cut() -> None:
+    assert charts.label("新疆维吾尔自治区乌鲁木齐市达坂城区", 8, 2) == "新疆维吾尔自治区\n乌鲁木齐市达坂…"
+    assert charts.label("乌鲁木齐市达坂城区", 8, 2) == "乌鲁木齐市\n达坂城区"  # balanced: 5 + 4, not 8 + 1
+    assert charts.label("收到行政复议申请") == "收到行政复议申请"
+    assert charts.label("😀\u200b甲\u202e区") == "□甲区"
+    assert charts.label("") == ""

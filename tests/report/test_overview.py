@@ -89,14 +89,26 @@ def test_outliers_beyond_one_and_a_half_iqr_worked_by_hand() -> None:
     assert overview.outliers(EXAMPLE, 2024, min_peers=6).empty
 
 
-def test_an_outlier_also_lies_the_noise_floor_from_the_median() -> None:
+def test_an_outlier_also_lies_far_from_the_median_absolutely_and_relatively() -> None:
     regions = [JIA, YI, BING, DING, WU]
     near = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 7])])
     assert overview.outliers(near, 2024).empty  # beyond the fences (IQR 0), but 7 − 5 < 3
     far = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 8])])
-    assert far_rows(far) == [[WU, "high", 5, 5]]  # 8 − 5 = 3
+    assert far_rows(far) == [[WU, "high", 5, 5]]  # 8 − 5 = 3, and 60% of the median
+    big = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [100, 100, 101, 102, 120])])
+    assert overview.outliers(big, 2024).empty  # 20 beyond the fences (98.5, 103.5), but only 20% of 101
     rates = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(regions, [2, 2, 2, 2, 3])])
-    assert far_rows(rates) == [[WU, "high", 2, 2]]  # a rate needs 1 point
+    assert overview.outliers(rates, 2024).empty  # a rate needs 5 points
+
+
+def test_a_rate_near_the_others_is_no_outlier_however_tight_they_are() -> None:
+    """The example's 调解成功率 of 2024: 99.3% beyond the fence 99.15%, but 1.6 points from the median."""
+    rate = "disputes.mediation_success_rate"
+    regions = [JIA, YI, BING, DING, WU]
+    tight = _table([(r, 2024, rate, v, "%") for r, v in zip(regions, [97.7, 99.3, 97.8, 96.4, 96.9])])
+    assert overview.outliers(tight, 2024).empty
+    low = _table([(r, 2024, rate, v, "%") for r, v in zip(regions, [97.7, 99.3, 97.8, 96.4, 80.0])])
+    assert far_rows(low) == [[WU, "low", pytest.approx(94.3), pytest.approx(99.9)]]  # 17.7 points, 18% below 97.7
 
 
 def far_rows(table: pd.DataFrame) -> list:
@@ -111,7 +123,7 @@ def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -
 def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> None:
     ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
     assert ranked["reported"].tolist() == [True, True, False, False, False, False]
-    with charts._house_style():
+    with charts.house_style():
         fig = overview.ranking_figure(ranked)
     (ax,) = fig.axes
     (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
@@ -131,7 +143,7 @@ def test_regions_that_did_not_report_are_listed_not_ranked() -> None:
     assert ranked.loc[~ranked["reported"], "rank"].isna().all()
     block = overview.ranking_block(ranked)
     assert f"未报告、不参与排名：{DING}、{BING}、{JI}、{WU}。" in block
-    assert "2个地区报告，中位数4。" in block
+    assert "2个地区报告，中位数4%。" in block
     svg = block[block.index("<svg") :]
     for region in (DING, BING, JI, WU):
         assert region not in svg
@@ -149,6 +161,8 @@ def test_highlights_and_coverage_show_every_region() -> None:
 def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
     html = overview.outliers_table(EXAMPLE, 2024)
     assert "至少有4个地区报告" in html and "1.5倍四分位距" in html
+    assert "不小于中位数的50%（比率为5%）" in html and "不小于3（金额1万元，比率5个百分点）" in html
+    assert '<td class="num" data-sort="40.0">40件</td><td class="num">14件</td><td class="num">12件～16件</td>' in html
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"num\" data-sort=\"([\d.]+)\">", html)
     assert rows == [("收到行政复议申请", WU, "40.0"), ("行政应诉案件", JIA, "1.0")]
     assert "偏高" in html and "偏低" in html
@@ -178,10 +192,11 @@ def test_a_project_settings_file_with_an_unknown_indicator_is_refused(tmp_path: 
 
 def test_download_frame_holds_the_ranked_figures_with_chinese_columns() -> None:
     frame = overview.figures(EXAMPLE, 2024)
-    columns = ["地区", "比较范围", "指标编号", "指标", "数值", "单位", "名次", "并列地区数", "报告地区数"]
+    columns = ["地区", "比较范围", "指标编号", "指标", "数值", "单位", "写法", "名次", "并列地区数", "报告地区数"]
     assert frame.columns.tolist() == columns
     apps = frame[frame["指标编号"] == APPS]
     assert apps["地区"].tolist()[:2] == [WU, DING] and apps["名次"].tolist()[:2] == [1, 2]
+    assert apps["写法"].tolist()[:2] == ["40件", "16件"]
     assert set(frame["指标编号"]) == {APPS, CASES, LOSS_RATE}
 
 
@@ -288,3 +303,24 @@ def test_regions_outside_the_chosen_group_are_named_as_not_ranked_and_a_risk_is_
     page = overview.highlights(lost, 2024)
     assert '<span class="kind">位次</span>行政诉讼败诉案件在3个地区中最多（需关注）' in page  # 需关注 said once
     assert '<span class="kind">需关注</span>行政诉讼败诉案件在' not in page
+
+
+def test_long_and_emoji_region_names_render_in_the_dot_plots() -> None:
+    names = ["某某市某某区某某街道某某社区居委会第一网格", "😀示例区" * 8, "示例\u200b区", "מחוז示例区"]
+    table = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(names, [97.7, 99.3, 96.4, 98.0])])
+    with charts.house_style():
+        fig = overview.ranking_figure(overview.ranking(table, 2024, LOSS_RATE))
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "某某市某某区某某\n街道某某社区居…" in labels and "示例区" in labels and "□□□□示例区" in labels
+    assert ax.get_xlim()[0] > 90 and ax.get_xlabel() == "横轴自95%起，未从0起"
+    assert "<svg" in overview.ranking_block(overview.ranking(table, 2024, LOSS_RATE))
+
+
+def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
+    """A built table's regions are pandas' ``string`` (NA semantics): compared with None they give NA, not False."""
+    ranked = overview.ranking(EXAMPLE, 2024, CASES)
+    ranked = ranked.assign(region=ranked["region"].astype(pd.StringDtype("pyarrow", na_value=pd.NA)))
+    with charts.house_style():
+        fig = overview.ranking_figure(ranked)
+    assert len(fig.axes[0].get_yticklabels()) == 5

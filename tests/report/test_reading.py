@@ -138,7 +138,7 @@ def test_da_is_said_only_of_a_rate_where_higher_is_better() -> None:
         assert ("达12.5%" not in said) or entry["better"] == "higher", said
     loss = {"indicator": "disputes.litigation_loss_rate", "kind": "rate", "name": "行政诉讼败诉率", "label": pd.NA,
             "value": 12.5, "unit": "%", "approx": False, "raw": pd.NA}  # fmt: skip
-    assert narrative.phrase(loss) == "行政诉讼败诉率为12.5%"
+    assert narrative.phrase(loss) == "败诉率为12.5%"  # continues the phrase of the lost cases
 
 
 def test_the_loss_rate_formula_names_its_denominator_as_the_catalog_says() -> None:

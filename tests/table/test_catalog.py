@@ -127,3 +127,64 @@ def test_better_is_higher_or_lower(tmp_path, monkeypatch) -> None:
     local.write_text("indicators:\n  - {id: disputes.litigation_cases, better: more}\n", encoding="utf-8")
     with pytest.raises(InputError, match="better"):
         catalog._load_from(local)
+
+
+SEED_PROGRAMMES = ("法治讲堂", "法治基层行", "国旗下")  # the seed district's own programme names
+
+
+def test_names_are_neutral_and_the_seeds_programmes_are_aliases() -> None:
+    ours = catalog.indicators()
+    assert not ours["name"].str.contains("|".join(SEED_PROGRAMMES)).any()
+    assert "政府部门参加法治培训(法治讲堂)" in ours.at["study.law_lectures", "aliases"]  # an old header still matches
+    assert "“法治基层行”等普法活动" in ours.at["legal_education.grassroots_events", "aliases"]
+
+
+def test_every_bundled_indicator_has_a_group_of_its_section() -> None:
+    ours, groups = catalog.indicators(), catalog.groups()
+    assert ours["group"].notna().all()
+    assert (ours["group"].map(groups["section"]) == ours["section"]).all()
+    assert groups.index.is_unique and groups["title"].str.len().gt(0).all()
+    # 行政许可 and 案卷评查 are both counted in 次, but are different subjects
+    assert ours.at["enforcement.administrative_licenses", "group"] != ours.at["enforcement.case_file_reviews", "group"]
+
+
+def test_core_and_headline_name_catalog_indicators() -> None:
+    assert catalog.core() == catalog.indicators().index[catalog.indicators()["core"]].tolist()
+    assert {"disputes.reconsideration_applications", "disputes.litigation_cases"} <= set(catalog.core())
+    assert "legal_education.flag_lectures" not in catalog.core()  # a programme of some regions, not of every report
+    assert set(catalog.headline()) <= set(catalog.indicators().index) and len(set(catalog.headline())) > 3
+
+
+def test_a_project_replaces_the_headline_and_adds_a_group(local_catalog) -> None:
+    local_catalog.write_text(
+        "groups:\n  - {id: hotline, section: oversight, title: 12345热线}\n"
+        "headline: [oversight.proactive_disclosures, disputes.litigation_cases]\n"
+        "indicators:\n  - {id: oversight.hotline_calls, section: oversight, name: 受理热线诉求, unit: 件,\n"
+        "     kind: count, group: hotline, core: true, aliases: [热线诉求]}\n"
+        "  - {id: disputes.litigation_lost, core: false}\n",
+        encoding="utf-8",
+    )
+    assert catalog.headline() == ["oversight.proactive_disclosures", "disputes.litigation_cases"]
+    assert catalog.groups().loc["hotline", "title"] == "12345热线"
+    assert "oversight.hotline_calls" in catalog.core() and "disputes.litigation_lost" not in catalog.core()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("indicators:\n  - {id: disputes.litigation_cases, core: yes please}\n", "disputes.litigation_cases 的 core"),
+        ("indicators:\n  - {id: disputes.litigation_cases, group: no_such}\n", "group of section disputes: 'no_such'"),
+        ("indicators:\n  - {id: disputes.litigation_cases, group: penalties}\n", "'penalties'"),  # another section's
+        ("groups:\n  - {id: hotline, section: nowhere, title: 热线}\n", "hotline 的方面未知"),
+        ("groups:\n  - {id: hotline, title: 热线}\n", "hotline 缺少字段"),
+        ("headline: disputes.litigation_cases\n", "headline must be a list"),
+        ("headline: [disputes.litigation_cases, no.such]\n", "entry 2 must be a catalog id, given once: 'no.such'"),
+        ("headline: [disputes.litigation_cases, disputes.litigation_cases]\n", "headline entry 2"),
+        ("headline: [[disputes.litigation_cases]]\n", "headline entry 1"),
+    ],
+)  # fmt: skip
+def test_a_bad_group_core_or_headline_is_one_line_naming_the_file_and_entry(local_catalog, text, message) -> None:
+    local_catalog.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        catalog.indicators()
+    assert str(err.value).startswith(str(local_catalog)) and "\n" not in str(err.value)

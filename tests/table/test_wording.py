@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 from report_data import figure_text, mentions
 
-from fazhi_analysis.table.wording import format_change, format_figure, format_number, plain_figure
+from fazhi_analysis.table.wording import (
+    common_magnitude,
+    format_change,
+    format_figure,
+    format_number,
+    magnitude_of,
+    plain_figure,
+    signed_percent,
+)
 
 
 @pytest.mark.parametrize("mention", [m for m in mentions() if m["indicator"]], ids=lambda m: m["raw"])
@@ -90,12 +98,17 @@ def test_approximate_markers_are_written_back_as_the_source_wrote_them() -> None
 @pytest.mark.parametrize(
     ("current", "prior", "unit", "approx", "expected"),
     [
-        (11, 8, "件", False, "同比增加3件、增长37.5%"),
-        (8, 10, "件", False, "同比减少2件、下降20%"),
+        (14, 11, "件", False, "同比增加3件、增长27.3%"),
+        (11, 8, "件", False, "同比增加3件"),  # under 10 in one year: the size only (the change rule)
+        (8, 10, "件", False, "同比减少2件"),
         (5, 5, "件", False, "与上年持平"),
         (100, 95, "%", False, "同比提高5个百分点"),
         (95.5, 98, "%", False, "同比下降2.5个百分点"),
         (3, 0, "次", False, "同比增加3次"),
+        (1, 3, "件", False, "同比减少2件"),  # two small counts: no percentage
+        (9, 5, "件", False, "同比增加4件"),
+        (10, 5, "件", False, "同比增加5件"),
+        (20, 10, "件", False, "同比增加10件、增长100%"),
         (15471600, 12000000, "元", False, "同比增加347.16万元、增长28.9%"),
         (28000, 30000, "人次", True, "同比减少约2000人次、下降约6.7%"),
         (5, None, "件", False, ""),
@@ -103,3 +116,58 @@ def test_approximate_markers_are_written_back_as_the_source_wrote_them() -> None
 )
 def test_format_change(current, prior, unit, approx, expected) -> None:
     assert format_change(current, prior, unit, approx) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "approx", "raw", "magnitude", "expected"),
+    [
+        (17000.0, True, "17000余人次", "万", "1.7万余人次"),  # a spreadsheet's digits in a row written in 万
+        (21000.0, True, "2.1万余人次", "", "21000余人次"),  # and the other way round
+        (21000.0, True, "2.1万余人次", "万", "2.1万余人次"),
+        (17000.0, True, None, "万", "1.7万余人次"),  # no source text: 余 for an approximate count
+        (300.0, True, "约300人次", "万", "约300人次"),  # less than one 万: in digits, its own marker
+        (20000.0, True, "两万余人次", "万", "两万余人次"),  # Chinese numerals in the row's own form
+        (20000.0, True, "两万余人次", "", "20000余人次"),
+    ],
+)
+def test_a_row_reads_in_one_form_and_each_figure_keeps_its_marker(value, approx, raw, magnitude, expected) -> None:
+    assert format_figure(value, "人次", approx, raw, magnitude=magnitude) == expected
+
+
+def test_the_magnitude_a_figure_is_written_with() -> None:
+    assert [magnitude_of(21000, "人次", r) for r in ("2.1万余人次", "21000余人次", "两万余人次", None)] == [
+        "万", "", "万", ""
+    ]  # fmt: skip
+    assert magnitude_of(3e8, "元") == "亿" and magnitude_of(5e5, "人次") == "万" and magnitude_of(99.5, "%") == ""
+    assert common_magnitude([1, 2, 3], ["人"] * 3, ["1万人", "2万人", "30000人"]) == "万"
+    assert common_magnitude([1, 2], ["人"] * 2, ["10000人", "2万人"]) == ""  # a tie: the first figure's
+    assert common_magnitude([], [], []) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "raw", "expected"),
+    [
+        (100 / 3, None, "33.3%"),  # computed: one decimal
+        (20.0, None, "20%"),
+        (97.75, "97.75%", "97.75%"),  # the source wrote more
+        (99.0, "99.0%", "99.0%"),  # as the source wrote it
+        (98.0, "结案率 98%", "98%"),
+        (98.0, "0.98", "98%"),  # a raw that is not the rate's own number does not set the decimals
+        (97.666, "97.666", "97.666%"),
+    ],
+)
+def test_a_rate_has_one_decimal_unless_its_source_wrote_more(value, raw, expected) -> None:
+    assert format_figure(value, "%", False, raw) == expected
+
+
+def test_a_change_is_written_in_its_rows_form() -> None:
+    assert format_change(33000, 21000, "人次", True, magnitude="万") == "同比增加约1.2万人次、增长约57.1%"
+    assert format_change(21000, 17000, "人次", True, magnitude="万") == "同比增加约4000人次、增长约23.5%"
+    assert format_change(15471600, 12000000, "元", magnitude="") == "同比增加3471600元、增长28.9%"
+    assert signed_percent(23.333) == "+23.3%" and signed_percent(-8.06) == "-8.1%" and signed_percent(0) == "0%"
+
+
+def test_a_figure_less_than_one_of_the_rows_magnitude_takes_the_next_smaller() -> None:
+    assert format_figure(5e7, "元", False, None, magnitude="亿") == "5000万元"
+    assert format_figure(3e8, "元", False, None, magnitude="万") == "30000万元"
+    assert format_figure(5000.0, "元", False, None, magnitude="亿") == "5000元"

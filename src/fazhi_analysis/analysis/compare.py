@@ -15,6 +15,7 @@ import pandas as pd
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, manifest, tidy
+from fazhi_analysis.table.wording import SMALL_COUNT
 
 COMPARISON_COLUMNS = [
     "region",
@@ -37,7 +38,6 @@ COMPARISON_COLUMNS = [
     "change",
     "change_pct",
 ]
-SMALL_COUNT = 10  # below this in either year, a count's change is told by its size: a percentage of it says little
 
 
 def _resolve(path: str | Path) -> Path:

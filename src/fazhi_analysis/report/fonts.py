@@ -5,7 +5,8 @@ in it, and a chart drawn then gets boxes or a fallback font with only warnings t
 :func:`ensure_font` does not trust the cache: when :data:`FONT` is not in it, it adds the font
 files itself, found through fontconfig (``fc-list``), matplotlib's own scan of the system's font
 folders, or ``$FAZHI_FONT_FILES`` (files separated by ``os.pathsep``, which replaces the search).
-No font, or a character the font lacks, is a :class:`FontError`, never a warning.
+No font, or a character the font lacks, is a :class:`FontError`, never a warning; text that comes from
+the data (a region's name) is made drawable first (:func:`drawable`).
 
 Example:
     >>> ensure_font()                      # doctest: +SKIP
@@ -17,11 +18,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
 
 from fazhi_analysis.errors import ReportError
 
@@ -90,3 +94,25 @@ def glyphs_required() -> Iterator[None]:
             raise FontError(
                 f"图表文字含有字体 {FONT} 没有的字符 / a chart character is missing from {FONT}: {exc}"
             ) from exc
+
+
+MISSING_GLYPH = "□"  # shown for a character the chart font lacks (an emoji, a script it does not cover)
+
+
+@cache
+def _covered(path: str) -> frozenset[int]:
+    """The code points the font file at ``path`` has glyphs for."""
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """``text`` as the chart font can draw it: invisible format and control characters (zero-width spaces,
+    direction marks, newlines) dropped, any other character the font lacks shown as □.
+
+    Example:
+        >>> drawable("甲\u200b区\u202e😀")                       # doctest: +SKIP
+        '甲区□'
+    """
+    covered = _covered(ensure_font())
+    kept = (c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) not in ("Cc", "Cf"))
+    return "".join(c if ord(c) in covered else MISSING_GLYPH for c in kept)

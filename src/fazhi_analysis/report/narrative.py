@@ -27,7 +27,7 @@ from fazhi_analysis.report.downloads import figures_link
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import Html, phrases, render, text_template
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.wording import format_change, format_figure
+from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 LEVELS_ZH = {"error": "错误", "warning": "警告"}
@@ -49,19 +49,68 @@ def figure_of(row: pd.Series | dict) -> str:
 
 
 def change_of(row: pd.Series | dict) -> str:
-    """The year-over-year phrase of a comparison row (empty without a prior value)."""
-    approx = bool(row["approx"] is True or row.get("prior_approx") is True)
-    return format_change(row["value"], row["prior_value"], row["unit"], approx)
+    """The year-over-year phrase of a comparison row (empty without a prior value), in the row's form."""
+    approx = any(pd.notna(a) and bool(a) for a in (row["approx"], row.get("prior_approx")))
+    magnitude = magnitude_of(row["value"], row["unit"], row["raw"])
+    return format_change(row["value"], row["prior_value"], row["unit"], approx, magnitude)
 
 
-def phrase(row: pd.Series | dict, region: str = "", year: int | str = "") -> str:
-    """One indicator's phrase from ``phrases.yaml``: ``收到行政复议申请11件``."""
+def phrase(row: pd.Series | dict, region: str = "", year: int | str = "", *, standalone: bool = False) -> str:
+    """One indicator's phrase from ``phrases.yaml``: ``收到行政复议申请11件``.
+
+    ``standalone``: the phrase starts a sentence, so a phrase that only continues another (``受理3件``)
+    gives way to its kind's default, which names the indicator (``行政复议受理3件``).
+    """
     config = phrases()
-    source = config["indicators"].get(row["indicator"]) or config["default"].get(
-        row["kind"], config["default"]["count"]
-    )
+    own = config["indicators"].get(row["indicator"])
+    if own is None or (standalone and row["indicator"] in (config.get("continues") or ())):
+        own = config["default"].get(row["kind"], config["default"]["count"])
     name = row["name"] if pd.notna(row["name"]) else row["label"]
-    return text_template(source).render(figure=figure_of(row), name=name, label=row["label"], region=region, year=year)
+    better = catalog.indicators()["better"].get(row["indicator"])  # higher, lower or none
+    context = {"figure": figure_of(row), "value": float(row["value"]), "name": name, "label": row["label"]}
+    context["better"] = better if isinstance(better, str) else ""
+    return text_template(own).render(**context, region=region, year=year)
+
+
+def _changed(row: pd.Series) -> bool:
+    return bool(pd.notna(row["change"]) and row["change"] != 0)
+
+
+def _together(rows: pd.DataFrame, indicator: str, done: set[str]) -> tuple[str, list[pd.Series]] | None:
+    """The first ``together`` phrase of ``phrases.yaml`` naming ``indicator`` whose figures are all in ``rows``
+    and not yet said, with its figures' rows."""
+    by_id = {row["indicator"]: row for _, row in rows.iterrows()}
+    for entry in phrases().get("together") or ():
+        members = dict(entry["figures"])
+        if indicator in members.values() and all(i in by_id and i not in done for i in members.values()):
+            figures = {key: figure_of(by_id[i]) for key, i in members.items()}
+            return text_template(entry["phrase"]).render(**figures), [by_id[i] for i in members.values()]
+    return None
+
+
+def _clauses(rows: pd.DataFrame, region: str, year: int) -> list[tuple[str, bool]]:
+    """The phrases of one subject's figures in catalog order, each with whether it continues the one before.
+
+    Figures of one act come as one ``together`` phrase where the phrases name one; a change follows its
+    phrase in brackets (each with its indicator's name in a phrase of several figures).
+    """
+    continues = set(phrases().get("continues") or ())
+    done: set[str] = set()
+    out: list[tuple[str, bool]] = []
+    for _, row in rows.iterrows():
+        if row["indicator"] in done:
+            continue
+        if found := _together(rows, row["indicator"], done):
+            text, members = found
+            changes = [f"{m['name']}{change_of(m)}" for m in members if _changed(m)]
+            done |= {m["indicator"] for m in members}
+            out.append((text + (f"（{'；'.join(changes)}）" if changes else ""), False))
+            continue
+        done.add(row["indicator"])
+        follows = bool(out) and row["indicator"] in continues
+        text = phrase(row, region, year, standalone=not out)
+        out.append((text + (f"（{change_of(row)}）" if _changed(row) else ""), follows))
+    return out
 
 
 def _unchanged_note(rows: pd.DataFrame) -> str:
@@ -73,31 +122,45 @@ def _unchanged_note(rows: pd.DataFrame) -> str:
     return text_template(phrases()["reading"]["unchanged"]).render(names=names, n=len(same))
 
 
-def section_prose(comparison: pd.DataFrame, section: str) -> str:
-    """The paragraph of one chapter: the section's lead, then every figure, a few per sentence.
+def _subjects(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """A chapter's rows by subject (the catalog's ``group``), each in catalog order; ungrouped rows together."""
+    groups = rows["indicator"].map(catalog.indicators()["group"]).fillna("")
+    return [part for _, part in rows.groupby(groups, sort=False)]
 
-    A figure's change from the comparison year follows it in brackets; figures equal to the
-    comparison year's are named once at the end (``…与上年持平``), not one by one.
+
+def section_prose(comparison: pd.DataFrame, section: str) -> str:
+    """The paragraph of one chapter: the section's lead, then a sentence per subject, of the figures reported.
+
+    A subject's figures are joined in one sentence (split after ``phrases_per_sentence`` phrases, never
+    before a phrase that continues another); subjects of one figure each share a sentence (开展行政检查
+    972场次，办理行政处罚案件221件). A figure's change from the comparison year follows it in brackets;
+    figures equal to the comparison year's are named once at the end (``…与上年持平``). A rate computed
+    from two counts is not repeated here: the chapter's reading gives it with its formula.
     """
     rows = comparison[comparison["section"] == section]
+    rows = rows[~rows["source"].astype(str).str.startswith("计算")]
     if rows.empty:
         return ""
     config = phrases()
     region, year = rows["region"].iloc[0], int(rows["year"].iloc[0])
     size = int(config.get("phrases_per_sentence", 4))
-    continues = set(config.get("continues") or ())
     sentences: list[list[str]] = []
-    for _, row in rows.iterrows():
-        text = phrase(row, region, year)
-        if (change := change_of(row)) and row["change"] != 0:
-            text += f"（{change}）"
-        if sentences and (len(sentences[-1]) < size or row["indicator"] in continues):
-            sentences[-1].append(text)
-        else:
-            sentences.append([text])
-    sentences = ["，".join(parts) + "。" for parts in sentences]
-    lead = text_template(config["sections"].get(section, "{{ year }}年，{{ region }}")).render(region=region, year=year)
-    return lead + "".join(sentences) + _unchanged_note(rows)
+    alone = False  # whether the last sentence holds subjects of one phrase each
+    for subject in _subjects(rows):
+        clauses = _clauses(subject, region, year)
+        if len(clauses) == 1 and alone and len(sentences[-1]) < size:
+            sentences[-1].append(clauses[0][0])
+            continue
+        for n, (text, follows) in enumerate(clauses):
+            if n and (len(sentences[-1]) < size or follows):
+                sentences[-1].append(text)
+            else:
+                sentences.append([text])
+        alone = len(clauses) == 1
+    first = section == analysis.sections_with_data(comparison)[0]
+    lead = text_template(config["sections"].get(section, "{% if first %}{{ year }}年，{{ region }}{% endif %}"))
+    body = "".join("，".join(parts) + "。" for parts in sentences)
+    return lead.render(region=region, year=year, first=first) + body + _unchanged_note(rows)
 
 
 def _chapters(facts: Facts) -> list[tuple[str, str, str]]:
@@ -138,7 +201,7 @@ def comparability(facts: Facts) -> list[str]:
 
 
 def overview(facts: Facts) -> Html:
-    """The overview: the highlights first, what could not be compared, how many figures, a key figure per section."""
+    """The overview: the highlights first, what could not be compared, how many figures, the headline figures."""
     rows = analysis.select(facts.table, facts.region, facts.year)
     rows = rows[~rows["source"].astype(str).str.startswith("计算")]
     change = facts.comparison["change"]
@@ -154,10 +217,6 @@ def overview(facts: Facts) -> Html:
         "same": int((change == 0).sum()),
         "computed": int(facts.comparison["source"].astype(str).str.startswith("计算").sum()),
     }
-    key_figures = []
-    for sid in analysis.sections_with_data(facts.comparison):
-        first = facts.comparison[facts.comparison["section"] == sid].iloc[0]
-        key_figures.append({"figure": figure_of(first), "name": first["name"], "change": change_of(first)})
     return render(
         "overview.html.j2",
         region=facts.region,
@@ -167,19 +226,50 @@ def overview(facts: Facts) -> Html:
         counts=counts,
         highlights=facts.highlights["text"].astype(str).tolist(),
         notes=comparability(facts),
-        key_figures=key_figures,
+        key_figures=key_figures(facts),
     )
 
 
+KEY_FIGURES = 6  # tiles of the overview at most
+
+
+def key_figures(facts: Facts) -> list[dict[str, str]]:
+    """The overview's tiles: the catalog's ``headline`` indicators the region reported, in that order.
+
+    Each with its figure as written, its name and its change from the comparison year (empty without one).
+    """
+    rows = facts.comparison.drop_duplicates("indicator").set_index("indicator")
+    chosen = [i for i in catalog.headline() if i in rows.index][:KEY_FIGURES]
+    return [
+        {"figure": figure_of(rows.loc[i]), "name": str(rows.at[i, "name"]), "change": change_of(rows.loc[i])}
+        for i in chosen
+    ]  # fmt: skip
+
+
 DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "value": "数值（基本单位）", "unit": "单位",
-                    "figure": "原文写法", "prior_value": "上年数值", "source": "来源"}  # fmt: skip
+                    "figure": "写法", "prior_value": "上年数值", "prior_figure": "上年写法", "change_text": "同比",
+                    "source": "来源"}  # fmt: skip
+
+
+def _prior_figure(row: pd.Series) -> str:
+    """The comparison year's figure of a comparison row, in the row's form (empty without one)."""
+    if pd.isna(row["prior_value"]):
+        return ""
+    magnitude = magnitude_of(row["value"], row["unit"], row["raw"])
+    return format_figure(row["prior_value"], row["prior_unit"], row["prior_approx"], row["prior_raw"], magnitude)
 
 
 def figures_download(facts: Facts) -> Html:
-    """A link to the figures the report shows, as a CSV inside the page (indicator names, no ids)."""
+    """A link to the figures the report shows, as a CSV inside the page (indicator names, no ids).
+
+    Each figure written as the pages write it (写法, 上年写法 in the same form, 同比), beside its value in
+    the base unit.
+    """
     rows = facts.comparison.assign(
         section=facts.comparison["section"].map(catalog.sections()["title"]),
         figure=[figure_of(r) for _, r in facts.comparison.iterrows()],
+        prior_figure=[_prior_figure(r) for _, r in facts.comparison.iterrows()],
+        change_text=[change_of(r) for _, r in facts.comparison.iterrows()],
         source=facts.comparison["source"].str.replace(r"^计算：.*", "按报告数据计算", regex=True),
     )
     frame = rows[list(DOWNLOAD_COLUMNS)].rename(columns=DOWNLOAD_COLUMNS)

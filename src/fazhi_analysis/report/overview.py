@@ -8,7 +8,10 @@ the highlights of each region (:func:`fazhi_analysis.analysis.highlights`) and t
 the other regions' (:func:`outliers`). The table is read as of the year (:func:`gather`): an overview
 of a past year does not change when later years are added. Regions are ranked among their peers
 (:func:`peer_groups`, :class:`fazhi_analysis.analysis.PeerRule`). Settings and wording live in
-``templates/narrative/`` (``overview_year.yaml`` and ``overview_year_*.html.j2``); a project's own copies win.
+``templates/narrative/`` (``overview_year.yaml`` and ``overview_year_*.html.j2``); a project's own copies
+win (a setting its ``overview_year.yaml`` lacks keeps the bundled value). Every figure is written by
+:func:`~fazhi_analysis.table.wording.format_figure`, and the dot plots are the annual report's
+(:func:`~fazhi_analysis.report.charts.dot_panel`: a rate's axis shows the spread and says so).
 
 Example:
     >>> overview.coverage(table, 2024)                                   # doctest: +SKIP
@@ -23,32 +26,43 @@ import pandas as pd
 import yaml
 from markupsafe import Markup
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.report import charts, wording
 from fazhi_analysis.report.wording import Html, render
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.wording import format_number
+from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number, magnitude_of
 
 SETTINGS = "overview_year.yaml"
-AMOUNT_SCALE = 1e4  # amounts are shown in 万元, as the annual report's charts show them
-DOT_ROW_IN = 0.28
+KINDS = ("count", "amount", "rate")
 
 
 def settings() -> dict[str, Any]:
-    """The overview's settings (``overview_year.yaml``): the project's copy if it has one, else the bundled one.
+    """The overview's settings (``overview_year.yaml``): the project's copy over the bundled one, key by key.
 
     Raises:
-        InputError: A key indicator that the catalog does not know (the message names the file).
+        InputError: A key indicator that the catalog does not know, or an outlier distance that is not a
+            number of each kind (the message names the file).
     """
-    path = next(folder / SETTINGS for folder in wording.template_dirs() if (folder / SETTINGS).is_file())
-    with path.open(encoding="utf-8") as fh:
-        loaded = yaml.safe_load(fh) or {}
+    found = [folder / SETTINGS for folder in wording.template_dirs() if (folder / SETTINGS).is_file()]
+    loaded: dict[str, Any] = {}
+    for path in reversed(found):  # the bundled file first, the project's over it
+        with path.open(encoding="utf-8") as fh:
+            loaded |= yaml.safe_load(fh) or {}
+    path = found[0]
     unknown = [i for i in loaded.get("key_indicators", []) if i not in catalog.indicators().index]
     if unknown:
         raise InputError(f"{path}: key_indicators 中有目录外的指标 / unknown indicators: {', '.join(unknown)}")
+    distance = loaded.get("outlier_distance")
+    if not isinstance(distance, dict) or any(
+        not isinstance(distance.get(k), dict) or not all(_number(distance[k].get(f)) for f in ("relative", "absolute"))
+        for k in KINDS
+    ):
+        raise InputError(
+            f"{path}: outlier_distance 应为 count/amount/rate 各自的 relative 与 absolute 数值 / outlier_distance "
+            "needs numbers relative and absolute for count, amount and rate"
+        )
     return loaded
 
 
@@ -82,6 +96,10 @@ def peer_groups(
 def group_heading(scope: str, members: list[str], groups: int) -> Html:
     """The heading of one peer group's rankings (nothing when every region is in one group)."""
     return render("overview_year_group.html.j2", scope=scope, members=members) if groups > 1 else Html("")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
 
 def regions_of(table: pd.DataFrame, year: int) -> list[str]:
@@ -141,14 +159,16 @@ def ranking(table: pd.DataFrame, year: int, indicator: str, regions: list[str] |
 
 
 def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_peers: int | None = None) -> pd.DataFrame:
-    """Figures far from the other regions': beyond ``factor`` interquartile ranges outside the quartiles.
+    """Figures far from the other regions': beyond the quartiles' fences, and far from the median both
+    relatively and absolutely.
 
     For each indicator that at least ``min_peers`` regions reported in ``year``, Q1 and Q3 are the
     quartiles of their values (linear interpolation, as :func:`fazhi_analysis.analysis.peers` computes
-    them) and IQR = Q3 − Q1. A value above Q3 + factor·IQR is ``high``, below Q1 − factor·IQR ``low``
-    (Tukey's fences). Small counts bunch up (IQR 0 when most regions report 3), so a figure must also
-    lie at least the highlights' noise floor from the median: :data:`~fazhi_analysis.analysis.MIN_COUNT_CHANGE`
-    for counts and amounts, :data:`~fazhi_analysis.analysis.MIN_RATE_CHANGE` points for rates.
+    them) and IQR = Q3 − Q1. A value above Q3 + factor·IQR or below Q1 − factor·IQR (Tukey's fences) is
+    an outlier only when it also lies from the median by at least ``relative`` of the median *and* by
+    at least ``absolute`` (``outlier_distance`` of the settings, by the indicator's kind): small counts
+    bunch up (IQR 0 when most regions report 3), and rates near 100% do too (96–99%: 99.3% against a
+    median of 97.7% is within 5 points, so it is not an outlier).
 
     Args:
         factor: Default ``outlier_iqr`` of the settings (1.5).
@@ -158,7 +178,8 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
         One row per outlier: the :data:`~fazhi_analysis.analysis.PEER_COLUMNS` plus ``low``, ``high``
         (the fences) and ``side`` (``high`` or ``low``), in catalog order, farthest first.
 
-    Example (values 10, 12, 14, 16, 40: Q1 12, Q3 16, IQR 4, fences 6 and 22, so 40 is high):
+    Example (values 10, 12, 14, 16, 40: Q1 12, Q3 16, IQR 4, fences 6 and 22; 40 lies 26 from the
+    median 14, more than half of it and more than 3, so it is high):
         >>> outliers(table, 2024)[["region", "value", "side"]]      # doctest: +SKIP
     """
     config = settings()
@@ -168,9 +189,12 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
     rows = rows[rows["reported"] & (rows["n_reporting"] >= min_peers)].copy()
     spread = (rows["q3"] - rows["q1"]).astype(float)
     rows["low"], rows["high"] = rows["q1"] - factor * spread, rows["q3"] + factor * spread
-    value = rows["value"].astype(float)
-    floor = rows["unit"].eq("%").map({True: analysis.MIN_RATE_CHANGE, False: analysis.MIN_COUNT_CHANGE})
-    far = (value - rows["median"].astype(float)).abs() >= floor.astype(float)
+    value, median = rows["value"].astype(float), rows["median"].astype(float)
+    kinds = rows["indicator"].map(catalog.indicators()["kind"])
+    relative = kinds.map({k: float(d["relative"]) for k, d in config["outlier_distance"].items()}).astype(float)
+    absolute = kinds.map({k: float(d["absolute"]) for k, d in config["outlier_distance"].items()}).astype(float)
+    distance = (value - median).abs()
+    far = (distance >= absolute) & (distance >= relative * median.abs())
     rows["side"] = pd.Series(pd.NA, index=rows.index, dtype="string")
     rows.loc[far & (value > rows["high"]), "side"] = "high"
     rows.loc[far & (value < rows["low"]), "side"] = "low"
@@ -181,60 +205,45 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
     return found.drop(columns=["_far", "_order"]).reset_index(drop=True)
 
 
-def _scale(indicator: str) -> tuple[float, str]:
-    """Divisor and unit of an indicator as the overview shows it: amounts in 万元, others in the base unit."""
-    entry = catalog.indicators().loc[indicator]
-    return (AMOUNT_SCALE, f"万{entry['unit']}") if entry["kind"] == "amount" else (1.0, str(entry["unit"]))
-
-
-def _shown(value: object, indicator: str) -> str:
-    """A value in the overview's unit, without the unit: ``12.5`` for 125000 元 shown in 万元."""
-    return "—" if pd.isna(value) else format_number(float(value) / _scale(indicator)[0])
+def _unit(indicator: str) -> str:
+    """The unit an indicator's dot plot is drawn in: amounts in 万元 (:func:`charts.scale`), others their own."""
+    return charts.scale(str(catalog.indicators().at[indicator, "unit"]))[1]
 
 
 def ranking_figure(ranked: pd.DataFrame) -> Figure:
     """The dot plot of one :func:`ranking`: one row and one dot per region that reported, highest on top.
 
-    A linear axis from 0 in the indicator's one unit (its label), the value beside each dot and the
-    median as a dashed line; the caption above the chart names the indicator. Call it inside the
-    report's style (:func:`ranking_chart` does).
+    The annual report's dot plot (:func:`charts.dot_panel`): the median dashed and written above it, each
+    dot labelled with its figure; under the axis its unit, or, when a rate's axis does not start at 0,
+    a note saying so. The caption above the chart names the indicator and the regions not ranked. Call
+    it inside the report's style (:func:`ranking_chart` does).
 
     Raises:
         ValueError: Fewer than two regions reported (a one-dot ranking compares nothing).
     """
-    shown = ranked[ranked["reported"]].sort_values("value", ascending=False, kind="stable")
+    shown = ranked[ranked["reported"]]
     if len(shown) < 2:
         raise ValueError("a ranking needs at least two regions that reported")
-    indicator = str(shown["indicator"].iloc[0])
-    scale, unit = _scale(indicator)
-    values = shown["value"].to_numpy(dtype=float) / scale
-    positions = list(range(len(shown)))[::-1]
-    height = max(len(shown), 2) * DOT_ROW_IN
-    fig = Figure(figsize=(charts.WIDTH_IN, height + 0.75))
-    ax = fig.add_axes((0.22, 0.4 / (height + 0.75), 0.68, height / (height + 0.75)))
-    ax.hlines(positions, 0, values, color="#e0e0e0", linewidth=0.8)
-    ax.scatter(values, positions, s=28, color=charts.ACCENT, zorder=3)
-    median = float(shown["median"].iloc[0]) / scale
-    ax.axvline(median, color="#666666", linestyle="--", linewidth=0.7)
-    ax.text(median, 1.0, f"中位数 {format_number(median)}", transform=ax.get_xaxis_transform(), ha="center",
-            va="bottom", fontsize=7.5, color="#666666")  # fmt: skip
-    top = max(float(values.max()), 1e-9)
-    for p, v in zip(positions, values):
-        ax.text(v + top * 0.02, p, format_number(v), va="center", fontsize=8, color="#333333")
-    ax.set_yticks(positions, [str(r) for r in shown["region"]])
-    ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.set_xlim(0, top * 1.15)
-    if catalog.indicators().loc[indicator, "kind"] == "count":
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(unit, loc="right", fontsize=8, color="#555555")
-    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
-    ax.set_axisbelow(True)
+    indicator, unit = str(shown["indicator"].iloc[0]), str(shown["unit"].iloc[0])
+    divisor = charts.scale(unit)[0]
+    note = charts.zoom_note(shown["value"].to_numpy(dtype=float) / divisor, unit, "x")
+    fig = charts.dot_figure(shown, None, [note or _unit(indicator)])
+    (ax,) = fig.axes
+    ax.text(float(shown["median"].iloc[0]) / divisor, 1.0, f"中位数 {_median(shown)}", ha="center", va="bottom",
+            transform=ax.get_xaxis_transform(), fontsize=7.5, color="#666666")  # fmt: skip
     return fig
+
+
+def _median(reported: pd.DataFrame) -> str:
+    """The median of the regions that reported, written in the form most of their figures are written in."""
+    unit = reported["unit"].iloc[0]
+    magnitude = common_magnitude(reported["value"], reported["unit"], reported["raw"])
+    return format_figure(reported["value"].astype(float).median(), unit, magnitude=magnitude)
 
 
 def ranking_chart(ranked: pd.DataFrame) -> charts.Svg:
     """:func:`ranking_figure` in the report's house style, as an inline SVG with its description."""
-    with charts._house_style():
+    with charts.house_style():
         svg = charts.to_svg(ranking_figure(ranked))
     svg.alt = f"{ranked['name'].iloc[0]}：各地区排名点图"
     return svg
@@ -299,9 +308,9 @@ def ranking_block(ranked: pd.DataFrame) -> Html:
         "overview_year_ranking.html.j2",
         anchor=f"rank-{indicator.replace('.', '-')}",
         name=ranked["name"].iloc[0],
-        unit=_scale(indicator)[1],
+        unit=_unit(indicator),
         n_reporting=len(reported),
-        median=_shown(reported["value"].median(), indicator),
+        median=_median(reported),
         missing=[str(r) for r in ranked.loc[~ranked["reported"], "region"]],
         chart=Markup(chart) if chart is not None else None,
         alt=chart.alt if chart is not None else "",
@@ -333,43 +342,45 @@ def _label(kinds: dict[str, str], kind: str, tone: str) -> str:
 
 
 def outliers_table(table: pd.DataFrame, year: int) -> Html:
-    """The :func:`outliers` of ``year`` as a sortable table, with the rule in a sentence above it."""
+    """The :func:`outliers` of ``year`` as a sortable table, with the rule in a sentence above it.
+
+    Each row's figure, median and quartiles are written in the form of the figure (:func:`format_figure`).
+    """
     config = settings()
-    found = outliers(table, year)
-    rows = [
-        {
-            "name": row.name,
-            "region": row.region,
-            "value": float(row.value),
-            "figure": f"{_shown(row.value, row.indicator)}{_scale(row.indicator)[1]}",
-            "median": _shown(row.median, row.indicator),
-            "q1": _shown(row.q1, row.indicator),
-            "q3": _shown(row.q3, row.indicator),
-            "side": config["outlier_sides"].get(row.side, row.side),
-        }
-        for row in found.itertuples()
-    ]
+    rows = []
+    for row in outliers(table, year).itertuples():
+        magnitude = magnitude_of(row.value, row.unit, row.raw)
+        shown = {k: format_figure(getattr(row, k), row.unit, magnitude=magnitude) for k in ("median", "q1", "q3")}
+        rows.append({"name": row.name, "region": row.region, "value": float(row.value),
+                     "figure": format_figure(row.value, row.unit, row.approx, row.raw), **shown,
+                     "side": config["outlier_sides"].get(row.side, row.side)})  # fmt: skip
+    distance = config["outlier_distance"]
+    rule = {f"{kind}_relative": f"{format_number(float(distance[kind]['relative']) * 100, 1)}%" for kind in KINDS}
+    rule |= {"count_absolute": format_number(float(distance["count"]["absolute"])),
+             "amount_absolute": format_figure(distance["amount"]["absolute"], "元"),
+             "rate_absolute": format_number(float(distance["rate"]["absolute"]))}  # fmt: skip
     return render(
         "overview_year_outliers.html.j2",
         year=int(year),
         factor=format_number(float(config["outlier_iqr"])),
         min_peers=int(config["min_outlier_peers"]),
-        count_floor=format_number(analysis.MIN_COUNT_CHANGE),
-        rate_floor=format_number(analysis.MIN_RATE_CHANGE),
+        rule=rule,
         rows=rows,
     )
 
 
 FIGURE_COLUMNS = {"region": "地区", "scope": "比较范围", "indicator": "指标编号", "name": "指标", "value": "数值",
-                  "unit": "单位", "rank": "名次", "tied": "并列地区数", "n_reporting": "报告地区数"}  # fmt: skip
+                  "unit": "单位", "figure": "写法", "rank": "名次", "tied": "并列地区数",
+                  "n_reporting": "报告地区数"}  # fmt: skip
 
 
 def figures(table: pd.DataFrame, year: int, groups: list[tuple[str, list[str]]] | None = None) -> pd.DataFrame:
     """The figures the overview ranks, one row per region and indicator, with Chinese column names.
 
-    Columns: 地区, 比较范围, 指标编号, 指标, 数值, 单位 (the base unit: amounts in 元), 名次 (within the peer
-    group, ties sharing it), 并列地区数, 报告地区数; a region that did not report an indicator has no value and
-    no rank. ``groups`` as :func:`peer_groups` (default: every region together). This is the frame readers download.
+    Columns: 地区, 比较范围, 指标编号, 指标, 数值, 单位 (the base unit: amounts in 元), 写法 (the figure as the
+    pages write it, :func:`format_figure`), 名次 (within the peer group, ties sharing it), 并列地区数, 报告地区数; a
+    region that did not report an indicator has no value and no rank. ``groups`` as :func:`peer_groups` (default:
+    every region together). This is the frame readers download.
     """
     groups = groups or [("全部地区", regions_of(table, year))]
     frames = [
@@ -381,4 +392,5 @@ def figures(table: pd.DataFrame, year: int, groups: list[tuple[str, list[str]]] 
         return pd.DataFrame(columns=list(FIGURE_COLUMNS.values()))
     rows = pd.concat(frames, ignore_index=True)
     rows["unit"] = rows["indicator"].map(catalog.indicators()["unit"])
+    rows["figure"] = [format_figure(r.value, r.unit, r.approx, r.raw) if r.reported else "" for r in rows.itertuples()]
     return rows[list(FIGURE_COLUMNS)].rename(columns=FIGURE_COLUMNS)

@@ -21,7 +21,7 @@ from fazhi_analysis.analysis.peers import extremes
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import phrases, text_template
 from fazhi_analysis.table import catalog
-from fazhi_analysis.table.wording import format_change, format_figure
+from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
 TABLE_YEARS = 4  # the years a chapter's table shows at most
 PER_10K_AT_MOST = 4  # counts a chapter compares per 10,000 residents
@@ -38,8 +38,8 @@ def table_years(facts: Facts) -> list[int]:
     return [y for y in facts.years if y <= facts.year][-TABLE_YEARS:]
 
 
-def _figure(row: pd.Series | dict) -> str:
-    return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"))
+def _figure(row: pd.Series, magnitude: str | None = None) -> str:
+    return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"), magnitude)
 
 
 def rank_cell(row: pd.Series | dict) -> str:
@@ -71,10 +71,10 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
     ranks = facts.peers[facts.peers["region"] == facts.region].set_index("indicator")
     out = []
     for _, row in facts.comparison[facts.comparison["section"] == section].iterrows():
-        cells = []
+        cells, magnitude = [], magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
         for y in years:
             held = (row["indicator"], y) in history.index
-            cells.append(_figure(history.loc[(row["indicator"], y)]) if held else NA_TEXT)
+            cells.append(_figure(history.loc[(row["indicator"], y)], magnitude) if held else NA_TEXT)
         cells[-1] = _figure(row)  # the report year as the source writes it
         change = change_cell(row)
         rank = ranks.loc[row["indicator"]].to_dict() if row["indicator"] in ranks.index else {}
@@ -94,7 +94,9 @@ def _streaks(facts: Facts, section: str) -> list[tuple[int, str, list[str]]]:
         streak = int(last["streak"].iloc[0]) if len(last) and pd.notna(last["streak"].iloc[0]) else 0
         if abs(streak) >= 2:
             path = rows[rows["year"] >= facts.year - abs(streak)].sort_values("year")
-            out.append((streak, str(rows["name"].iloc[0]), [_figure(r) for _, r in path.iterrows()]))
+            now = last.iloc[0]
+            magnitude = magnitude_of(now["value"], now["unit"], now["raw"])  # the path in the report year's form
+            out.append((streak, str(rows["name"].iloc[0]), [_figure(r, magnitude) for _, r in path.iterrows()]))
     return out
 
 

@@ -5,7 +5,13 @@ by the tidy table, the fill-in template, the narrative and outside tools. A proj
 ``catalog.yaml`` (:attr:`fazhi_analysis.project.Project.catalog`) extends it: new indicators,
 sections, relations and derived rates are added; for an id the bundled catalog has, the fields given
 replace the bundled ones, except the lists (``aliases``, ``units``, ``context``, ``exclude``, ``nouns``,
-``not_nouns``, a section's ``keywords``), which are extended.
+``not_nouns``, a section's ``keywords``), which are extended; ``headline`` (the overview's key figures)
+is replaced.
+
+Indicators carry ``group`` (their subject, an id of ``groups`` in the same section: what a chapter's
+charts and sentences keep together) and ``core`` (true where absence is worth a completeness warning).
+Both are checked when the catalog loads, like ``better`` and ``headline``: an error names the file,
+the entry and the value.
 
 A derived rate (:func:`derived`) is a rate indicator computed from two counts of one region and year:
 ``numerator / denominator * scale``. Each entry is validated when the catalog loads: the rate must be
@@ -32,7 +38,8 @@ from fazhi_analysis.table import write
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 INDICATOR_COLUMNS = [
-    "section", "name", "unit", "kind", "better", "units", "aliases", "context", "exclude", "nouns", "not_nouns",
+    "section", "name", "unit", "kind", "better", "group", "core", "units", "aliases", "context", "exclude", "nouns",
+    "not_nouns",
 ]  # fmt: skip
 LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
@@ -40,9 +47,10 @@ REQUIRED = {
     "indicators": ("id", "section", "name", "unit", "kind"),
     "sections": ("id", "order", "title"),
     "derived": ("id", "numerator", "denominator", "scale"),
+    "groups": ("id", "section", "title"),
 }
 DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
-KEYS = ("sections", "indicators", "relations", "derived")
+KEYS = ("sections", "groups", "headline", "indicators", "relations", "derived")
 
 
 def read_yaml(
@@ -100,36 +108,66 @@ def _load_from(extra: Path | None) -> dict:
     data = read_yaml(CATALOG_FILE)
     data["derived"] = data.get("derived") or []
     if extra is None:
-        _check_derived(data, CATALOG_FILE, [])
-        _check_better(data["indicators"], CATALOG_FILE)
+        _check(data, CATALOG_FILE, [])
         return data
     local = read_yaml(extra)
     unknown = sorted(set(local) - set(KEYS))
     if unknown:
         raise InputError(f"{extra}: 未知的键 / unknown keys: {', '.join(unknown)}")
-    for kind in ("sections", "indicators", "derived"):
+    for kind in ("sections", "groups", "indicators", "derived"):
         data[kind] = _merge_entries(data[kind], local.get(kind) or [], kind, extra)
     data["relations"] = [*data["relations"], *(local.get("relations") or [])]
-    sections = {s["id"] for s in data["sections"]}
-    for entry in data["indicators"]:
-        if entry["section"] not in sections:
-            raise InputError(f"{extra}: {entry['id']} 的方面未知 / unknown section: {entry['section']}")
-    _check_derived(data, extra, local.get("derived") or [])
-    _check_better(data["indicators"], extra)
+    data["headline"] = local.get("headline", data["headline"])
+    _check(data, extra, local.get("derived") or [])
     return data
 
 
-def _check_better(entries: list[dict], path: Path) -> None:
-    """Every ``better`` is higher, lower or absent.
+def _check(data: dict, path: Path, local_derived: list) -> None:
+    """The catalog's references and field values; ``path`` is the file that made it (as in :func:`_check_derived`)."""
+    sections = {s["id"] for s in data["sections"]}
+    for entry in [*data["groups"], *data["indicators"]]:
+        if entry["section"] not in sections:
+            raise InputError(f"{path}: {entry['id']} 的方面未知 / unknown section: {entry['section']}")
+    _check_derived(data, path, local_derived)
+    _check_fields(data["indicators"], {g["id"]: g["section"] for g in data["groups"]}, path)
+    _check_headline(data["headline"], {e["id"] for e in data["indicators"]}, path)
+
+
+def _check_fields(entries: list[dict], groups: dict[str, str], path: Path) -> None:
+    """Every ``better`` is higher, lower or absent; ``core`` true or false; ``group`` a group of the same section.
 
     Raises:
-        InputError: Naming the file, the indicator and the value.
+        InputError: Naming the file, the indicator, the field and the value.
     """
     for entry in entries:
+        where = f"{path}: {entry['id']}"
         if entry.get("better") not in BETTER:
             raise InputError(
-                f"{path}: {entry['id']} 的 better 应为 higher 或 lower / better must be higher or lower: "
-                f"{entry['better']!r}"
+                f"{where} 的 better 应为 higher 或 lower / better must be higher or lower: {entry['better']!r}"
+            )
+        if not isinstance(entry.get("core", False), bool):
+            raise InputError(f"{where} 的 core 应为 true 或 false / core must be true or false: {entry['core']!r}")
+        group = entry.get("group")
+        if group is not None and groups.get(group) != entry["section"]:
+            raise InputError(
+                f"{where} 的 group 应为 groups 中属于方面 {entry['section']} 的一项 / group must be a group of section "
+                f"{entry['section']}: {group!r}"
+            )
+
+
+def _check_headline(headline: object, ids: set[str], path: Path) -> None:
+    """``headline`` is a list of distinct catalog ids.
+
+    Raises:
+        InputError: Naming the file and the first entry that is not one.
+    """
+    if not isinstance(headline, list):
+        raise InputError(f"{path}: headline 应为指标 id 的列表 / headline must be a list of indicator ids")
+    for n, entry in enumerate(headline, start=1):
+        if not isinstance(entry, str) or entry not in ids or entry in headline[: n - 1]:
+            raise InputError(
+                f"{path}: headline 第 {n} 项应为目录中的指标 id 且不重复 / headline entry {n} must be a catalog id, "
+                f"given once: {entry!r}"
             )
 
 
@@ -184,6 +222,7 @@ def _indicators_from(extra: Path | None) -> pd.DataFrame:
     rows = []
     for entry in _load_from(extra)["indicators"]:
         row = {key: entry.get(key) for key in ("id", *INDICATOR_COLUMNS)}
+        row["core"] = bool(entry.get("core", False))
         for field in LIST_FIELDS:
             row[field] = tuple(entry.get(field) or ())
         # The base unit is always an accepted written unit.
@@ -207,6 +246,39 @@ def indicators() -> pd.DataFrame:
 def sections() -> pd.DataFrame:
     """The report sections in report order, indexed by id: order, title, keywords."""
     return _sections().copy()
+
+
+def groups() -> pd.DataFrame:
+    """The subjects of the sections, in catalog order, indexed by id: section, title.
+
+    Example:
+        >>> from fazhi_analysis.table import catalog
+        >>> catalog.groups().loc["reconsideration", "title"]
+        '行政复议'
+    """
+    return _groups_from(_extra()).copy()
+
+
+@cache
+def _groups_from(extra: Path | None) -> pd.DataFrame:
+    return pd.DataFrame(_load_from(extra)["groups"]).reindex(columns=["id", "section", "title"]).set_index("id")
+
+
+def headline() -> list[str]:
+    """The indicators of the overview's key-figure tiles, in order (the project's list when it gives one).
+
+    Example:
+        >>> from fazhi_analysis.table import catalog
+        >>> catalog.headline()[0]
+        'disputes.reconsideration_applications'
+    """
+    return list(_load()["headline"])
+
+
+def core() -> list[str]:
+    """The indicators whose absence is worth a completeness warning (``core: true``), in catalog order."""
+    frame = _indicators()
+    return frame.index[frame["core"]].tolist()
 
 
 def derived() -> pd.DataFrame:

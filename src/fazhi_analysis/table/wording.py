@@ -1,14 +1,24 @@
 """Write figures the way a Chinese report writes them: ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``.
 
-The tidy table keeps values in the base unit (万/亿 folded in). :func:`format_figure` folds them
-back out, taking the magnitude, the approximation marker and the written unit from the original
-text (``raw``) when there is one, so a figure reads in the report as it read in the source.
+The tidy table keeps values in the base unit (万/亿 folded in). :func:`format_figure` is the one
+function every page, chart, download and Word draft writes a figure with. It folds 万/亿 back out,
+taking the magnitude, the approximation marker and the written unit from the original text (``raw``)
+when there is one, so a figure reads in the report as it read in the source.
+
+Figures shown together (a table row of several years, a panel of regions) read in one form: the
+caller passes the magnitude of the row's reference figure (:func:`magnitude_of` of the report year's
+figure, or :func:`common_magnitude` of a panel), and every figure of the row is written with it.
+Each keeps its own marker (余/多/约…). A rate has one decimal unless its source wrote more.
 
 Example:
     >>> format_figure(15471600, "元", False, "1547.16万元")
     '1547.16万元'
     >>> format_figure(28000, "人次", True, "2.8万余人次")
     '2.8万余人次'
+    >>> format_figure(17000, "人次", True, "17000余人次", magnitude="万")
+    '1.7万余人次'
+    >>> format_figure(100 / 3, "%")
+    '33.3%'
     >>> format_change(15, 11, "件")
     '同比增加4件、增长36.4%'
 """
@@ -17,6 +27,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -32,11 +44,14 @@ _MAGNITUDE_RE = re.compile(_DIGITS + rf"\s*({alternation(_MAGNITUDES)})")
 _PREFIX_RE = re.compile(rf"({alternation(_WRITTEN_PREFIXES)})\s*\d")
 _INNER_RE = re.compile(_DIGITS + rf"\s*{alternation(_MAGNITUDES)}?\s*({alternation(APPROX_MARKS)})")
 _OUTER_RE = re.compile(f"({alternation(_WRITTEN_SUFFIXES)})")
+_PERCENT_RE = re.compile(r"\d+(?:\.\d+)?(?=\s*[%％])")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # A figure written in Chinese numerals (五类, 约三十人, 两万余人次, 百分之九十八): kept as the source wrote it.
 _CHINESE_RE = re.compile(
     rf"(?:{alternation(_WRITTEN_PREFIXES)}\s*)?(?:百分之)?{CN_NUMBER}(?:{alternation(APPROX_MARKS)})?"
 )
 NA_TEXT = "—"
+SMALL_COUNT = 10  # a count under this in either year changes by its size only: 3→1 is not "−66.7%", 5→9 not "+80%"
 
 
 def _is_na(value: object) -> bool:
@@ -69,19 +84,48 @@ def plain_figure(value: float, unit: object = "", approx: object = False) -> str
     return f"{format_number(float(value), None)}{mark}{unit}"
 
 
-def _magnitude(value: float, unit: str, raw: str | None) -> str:
-    """The multiplier to write: the one the source used, else 亿/万 for large amounts and round counts."""
+def magnitude_of(value: object, unit: object, raw: object = None) -> str:
+    """The multiplier a figure is written with: ``万``, ``亿``, ``万亿`` or ``""``.
+
+    The source's own (``2.8万余人次`` → 万, ``17000余人次`` → none, ``两万余人次`` → 万); without a source
+    text, 亿/万 for large amounts and 万 for round counts of 100,000 or more. Rates have none.
+
+    Example:
+        >>> magnitude_of(15471600, "元"), magnitude_of(21000, "人次", "2.1万余人次"), magnitude_of(98, "%")
+        ('万', '万', '')
+    """
+    unit = "" if _is_na(unit) else str(unit)
+    raw = None if _is_na(raw) or not str(raw).strip() else str(raw)
     if raw:
+        if chinese := _chinese_figure(unit, raw):
+            return next((m for m in sorted(_MAGNITUDES, key=len, reverse=True) if m in chinese), "")
         found = _MAGNITUDE_RE.search(raw)
         return found.group(1) if found else ""
-    size = abs(value)
-    if unit == "%":
+    if _is_na(value) or unit == "%":
         return ""
+    size = abs(float(value))
     if unit == "元":
         return "亿" if size >= 1e8 else "万" if size >= 1e4 else ""
-    if size >= 1e5 and size % 1000 == 0:
-        return "万"
-    return ""
+    return "万" if size >= 1e5 and size % 1000 == 0 else ""
+
+
+def common_magnitude(values: Iterable[object], units: Iterable[object], raws: Iterable[object]) -> str:
+    """The magnitude most of the figures are written with (the first of them on a tie): a panel's one form.
+
+    Example:
+        >>> common_magnitude([17000, 21000, 30000], ["人次"] * 3, ["17000余人次", "2.1万余人次", "3万余人次"])
+        '万'
+    """
+    found = Counter(magnitude_of(v, u, r) for v, u, r in zip(values, units, raws))
+    return found.most_common(1)[0][0] if found else ""
+
+
+def _rate_number(value: float, raw: str | None) -> str:
+    """A rate's number: as its source wrote it (``98``, ``99.0``, ``97.75``), else with one decimal (``33.3``)."""
+    found = _PERCENT_RE.search(raw or "") or _NUMBER_RE.search(raw or "")
+    if found and abs(float(found.group(0)) - value) < 1e-9:
+        return f"{value:.{len(found.group(0).partition('.')[2])}f}"
+    return format_number(value, 1)
 
 
 def _written_unit(unit: str, raw: str | None) -> str:
@@ -111,28 +155,50 @@ def _chinese_figure(unit: str, raw: str) -> str | None:
     return None
 
 
-def format_figure(value: object, unit: object, approx: object = False, raw: object = None) -> str:
-    """One figure as a Chinese report writes it.
+def format_figure(
+    value: object, unit: object, approx: object = False, raw: object = None, magnitude: str | None = None
+) -> str:
+    """One figure as a Chinese report writes it: the one formatter of every page, chart and download.
 
     Args:
         value: The value in the base unit (万/亿 folded in; percentages in percent points).
         unit: The unit (``件``, ``元``, ``%`` …).
         approx: Whether the source gives the figure as approximate (余/多/约…).
-        raw: The source's own text of the figure, if any; it decides 万/亿, the marker and the spelling.
+        raw: The source's own text of the figure, if any; it decides the marker and the spelling, and
+            万/亿 unless ``magnitude`` is given.
+        magnitude: The multiplier of the row the figure stands in (:func:`magnitude_of` of its reference
+            figure), so that one row reads in one form; a figure less than one of it takes the next
+            smaller one (``300人次`` in a row of 万). None: the figure's own.
 
     Returns:
         ``1547.16万元``, ``2.8万余人次``, ``130余份``, ``98%``, ``约300人``; ``五类`` when the source
-        wrote Chinese numerals; ``—`` for a missing value.
+        wrote Chinese numerals (and the row's form is the source's); ``—`` for a missing value. A rate
+        has one decimal (``33.3%``), or the decimals its source wrote when more (``97.75%``).
     """
     if _is_na(value):
         return NA_TEXT
     unit = "" if _is_na(unit) else str(unit)
     raw = None if _is_na(raw) or not str(raw).strip() else str(raw)
     approx = False if _is_na(approx) else bool(approx)
-    if raw and (chinese := _chinese_figure(unit, raw)):
+    own = magnitude_of(value, unit, raw)
+    magnitude = own if magnitude is None or unit == "%" else _at_most(magnitude, float(value))
+    if raw and magnitude == own and (chinese := _chinese_figure(unit, raw)):
         return chinese
-    magnitude = _magnitude(float(value), unit, raw)
-    number = format_number(float(value) / _MAGNITUDES.get(magnitude, 1), 4 if magnitude else 2)
+    if unit == "%":
+        number = _rate_number(float(value), raw)
+    else:
+        number = format_number(float(value) / _MAGNITUDES.get(magnitude, 1), 4 if magnitude else 2)
+    return _marked(number + magnitude, unit, approx, raw)
+
+
+def _at_most(magnitude: str, value: float) -> str:
+    """``magnitude``, or the largest smaller one that ``value`` holds once: 300 in a row of 万 is ``300``."""
+    limit = min(_MAGNITUDES.get(magnitude, 1), abs(value))
+    return max((m for m, size in _MAGNITUDES.items() if size <= limit), key=_MAGNITUDES.get, default="")
+
+
+def _marked(number: str, unit: str, approx: bool, raw: str | None) -> str:
+    """``number`` (with its 万/亿) with the unit and the source's approximation marker where it wrote it."""
     prefix = inner = outer = ""
     if approx:
         if raw and (found := _PREFIX_RE.search(raw)):
@@ -145,14 +211,25 @@ def format_figure(value: object, unit: object, approx: object = False, raw: obje
             prefix = "约"
         else:
             inner = "余"
-    return f"{prefix}{number}{magnitude}{inner}{_written_unit(unit, raw)}{outer}"
+    return f"{prefix}{number}{inner}{_written_unit(unit, raw)}{outer}"
 
 
-def format_change(current: object, prior: object, unit: object, approx: bool = False) -> str:
+def signed_percent(value: float) -> str:
+    """A change in percent with its sign and one decimal: ``+23.3%``, ``-8.1%``."""
+    return f"{'+' if value > 0 else '-' if value < 0 else ''}{format_number(abs(float(value)), 1)}%"
+
+
+def format_change(
+    current: object, prior: object, unit: object, approx: bool = False, magnitude: str | None = None
+) -> str:
     """The year-over-year change in report wording.
 
     Rates change in percentage points (``同比提高2个百分点``); other figures by amount and
-    percentage (``同比增加3件、增长37.5%``). Approximate figures give an approximate change.
+    percentage (``同比增加4件、增长36.4%``), by amount only when either is under :data:`SMALL_COUNT`
+    (``同比减少2件``: a percentage of 3 says little; the change rule, as in
+    :func:`~fazhi_analysis.analysis.compare`). Approximate figures give an approximate change. The
+    amount is written in the row's ``magnitude`` (:func:`format_figure`): ``增加1.2万人次``, but
+    ``减少2000人次`` (less than one 万).
 
     Returns:
         The phrase, or an empty string when either value is missing.
@@ -169,8 +246,8 @@ def format_change(current: object, prior: object, unit: object, approx: bool = F
         verb = "提高" if diff > 0 else "下降"
         return f"同比{verb}{about}{format_number(abs(diff), 1)}个百分点"
     verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
-    amount = format_figure(abs(diff), unit)
-    if prior == 0:
+    amount = format_figure(abs(diff), unit, magnitude=magnitude)
+    if prior == 0 or min(abs(current), abs(prior)) < SMALL_COUNT:
         return f"同比{verb}{about}{amount}"
     pct = format_number(abs(diff) / abs(prior) * 100, 1)
     return f"同比{verb}{about}{amount}、{trend}{about}{pct}%"
