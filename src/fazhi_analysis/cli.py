@@ -743,9 +743,13 @@ def _add_check_draft(sub: argparse._SubParsersAction) -> None:
         description=(
             "检查报告草稿（.docx、.txt）：《法治政府建设与责任落实督察工作规定》要求的各部分（按标题查找）、\n"
             "标题中的地区和年度、标题年份、与部门报表不一致的数据、目录关系（结案≤收到）、与计数不符的比率、\n"
-            "上年报告而本稿未见的指标、报送期限（deadlines.yaml）。每条意见注明所在标题和行。\n"
+            "上年报告而本稿确实未见的指标、报送期限（deadlines.yaml）。每条意见注明所在标题、第几段第几句（附原句）\n"
+            "和所依据的部门报表单元格。数字按抽取时的同一规则读（2,536.8万元、全角数字），项目的人工指定\n"
+            "（data/raw/overrides.xlsx 或 .csv，fazhi review）按“数字”和“句子”套用到草稿上，行号变了也适用。\n"
             "Check a draft report: the required parts, title, years, figures against the departments' tables,\n"
-            "relations and rates, indicators dropped since last year, the deadline; each finding with heading and line."
+            "relations and rates, indicators truly dropped since last year, the deadline; each finding names its\n"
+            "heading, paragraph and sentence and the departments' cell. The project's overrides apply by figure and\n"
+            "sentence, wherever the lines moved."
         ),
         examples=(
             "  fazhi check-draft 草稿.docx\n"
