@@ -1,0 +1,61 @@
+"""Benchmark the Word draft's stage of ``fazhi report --formats …,docx`` on the seed (run on demand: ``make bench``).
+
+The report notebook records the draft's content as it runs (:class:`fazhi_analysis.report.word_draft.Recorder`:
+the facts it gathered, the charts it drew, each as a PNG); the docx stage then only lays the record out
+(:func:`fazhi_analysis.report.docx.from_record`). This times that stage as the report runs it: a fresh process
+imports the layout and writes the ``.docx`` from a record of the seed. It also times the recording itself (the
+PNGs drawn from the figures already made), which the report spends in its kernel, and only when a draft is asked.
+
+Goal: the docx stage under 1.5 s (it took 7 s when it gathered the facts and drew the charts again).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fazhi_analysis import analysis
+from fazhi_analysis.ingest import parts
+from fazhi_analysis.ingest.extract import extract_text
+from fazhi_analysis.report import charts, facts, word_draft
+from fazhi_analysis.table import tidy
+
+SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "dabancheng_2024_report.txt"
+RUNS = 3
+STAGE = "import sys, time; t = time.perf_counter(); from fazhi_analysis.report.docx import from_record; " \
+    "from_record(sys.argv[1], sys.argv[2]); print(time.perf_counter() - t)"  # fmt: skip
+
+
+def record(folder: Path) -> float:
+    """Record the seed's draft in ``folder`` as the notebook does; returns the seconds of the recording alone."""
+    text = SEED.read_text(encoding="utf-8")
+    table = tidy.conform(extract_text(text).assign(region="达坂城区", year=2024, source=f"{SEED.name}:1:1"))
+    found = facts.gather(table, "达坂城区", 2024)
+    own = parts.parts_table(text, "达坂城区", 2024, SEED.name)
+    word = word_draft.Recorder(found, own)
+    for section in analysis.sections_with_data(found.comparison):
+        word.chapter(section, charts.chapter_charts(found, section))
+    start = time.perf_counter()
+    word.save(folder)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "draft"
+        print(f"recording (in the kernel, PNGs from the drawn figures): {record(folder):.2f} s")
+        stage = []
+        for n in range(RUNS):
+            out = subprocess.run([sys.executable, "-c", STAGE, str(folder), str(Path(tmp) / f"{n}.docx")],
+                                 capture_output=True, text=True, check=True)  # fmt: skip
+            stage.append(float(out.stdout))
+        median = statistics.median(stage)
+        print(f"docx stage (fresh process: import and layout): median {median:.2f} s of {RUNS} (goal < 1.5 s)")
+
+
+if __name__ == "__main__":
+    main()
