@@ -2,7 +2,7 @@
 
 The wording lives in ``templates/narrative/`` (``phrases.yaml`` for the sentences, ``*.html.j2``
 for the layout), so an analyst changes the report without touching code. A project's own
-``templates/narrative/`` (``fazhi init`` copies the bundled ones there) wins, file by file.
+``templates/narrative/`` (``fazhi customize templates`` copies the bundled ones there) wins, file by file.
 
 Example:
     >>> from fazhi_analysis.report import wording
