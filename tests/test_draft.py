@@ -245,3 +245,24 @@ def test_a_wrong_draft_is_flagged_at_its_paragraph_sentence_and_the_departments_
 def test_a_draft_figure_is_read_by_the_extractors_number_reader() -> None:
     assert draft._tolerance(25368000.0, "2,536.8万元", False) == pytest.approx(500.0)  # not ±634万 from the "2"
     assert draft._tolerance(11.0, "１１件", False) == pytest.approx(0.5)
+
+
+def test_the_tables_of_a_docx_draft_are_its_figures_too(tmp_path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in REVIEWED.splitlines():
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=2)
+    for r, cells in enumerate([("指标", "数值"), ("罚没金额", "2,536.8万元"), ("普法宣传活动", "40场")]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    path = tmp_path / "草稿.docx"
+    document.save(path)
+    _office_project(tmp_path)
+    sheet, no_overrides = pd.read_parquet(tmp_path / "table.parquet"), pd.DataFrame(columns=["raw", "sentence"])
+    found = draft.check_draft(path, table=sheet, overrides=no_overrides, today=SPRING)
+    conflicts = found[found["rule"] == "table_conflict"]
+    assert (conflicts["sentence"] == "表1!B2").sum() == 1 and "草稿写2536.8万元" in " ".join(conflicts["message_zh"])
+    assert "普法宣传活动" not in " ".join(found.loc[found["rule"] == "dropped", "message_zh"])  # in the table: seen
+    assert "表格 表1!B2：罚没金额" in draft.as_text(found)

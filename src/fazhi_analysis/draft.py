@@ -113,8 +113,11 @@ def check_draft(
     if level not in LEVELS:
         raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
     draft_figures = figures_of(text, region, year, path.name, _project_overrides() if overrides is None else overrides)
+    tables, unread = table_figures(path, region, year)
+    draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
     at = Locator(text)
     findings = [
+        *unread,
         *part_findings(text, at),
         *title_findings(text, region, year, at),
         *year_findings(text, year, at),
@@ -269,6 +272,33 @@ def figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataF
     return tidy.conform(figures).assign(start=starts, seen=seen)
 
 
+def table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, list[dict]]:
+    """The figures of the tables inside a ``.docx`` draft, read as ``fazhi build`` reads a report's tables (sources
+    ``草稿.docx#表1!B3``, region and year the draft's by default), and a note for each table of figures the
+    spreadsheet cleaner cannot read (its figures are not checked)."""
+    from fazhi_analysis.ingest import clean, sheet_layout
+
+    if path.suffix.lower() not in decode.DOCX_SUFFIXES:
+        return pd.DataFrame(), []
+    frames, unread = [], []
+    for sheet in decode.read_docx_tables(path):
+        if not (sheet_layout.cell_kinds(sheet.filled) == sheet_layout.NUMBER).any():
+            continue  # a table without numbers is no table of figures
+        try:
+            frames.append(clean.clean_sheets([sheet], region=region, year=year, keep_conflicts=True).table)
+        except InputError as exc:
+            zh, en = f"{sheet.name}的数字未能读取，未核对：{exc}", f"{sheet.where}: not read, its figures not checked"
+            unread.append(_finding(NOTE, "docx_table", Place(sentence=sheet.name), zh, en))
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=tidy.TIDY_COLUMNS)
+    seen = [{i} if isinstance(i, str) else set() for i in rows["indicator"]]
+    return tidy.conform(rows).assign(start=-1, seen=seen), unread
+
+
+def _place(at: Locator, source: object, start: int) -> Place:
+    """The place of a draft's figure: its sentence, or its cell (``表1!B3``) for a figure of the draft's tables."""
+    return Place(sentence=str(source).split("#", 1)[1]) if start < 0 else at.place(start)
+
+
 def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
     """The draft's figures checked alone (:func:`checks.check`): relations, rates, one value per indicator."""
     from fazhi_analysis import checks  # checks exposes check_draft: imported here, not at the top
@@ -278,9 +308,10 @@ def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
     starts = dict(zip(figures["source"], figures["start"]))
     out = []
     for row in found.itertuples():
-        mine = [starts[s] for s in re.split(r"[;、]\s*", str(row.source)) if s in starts]
+        mine = [s for s in re.split(r"[;、]\s*", str(row.source)) if s in starts]
+        place = _place(at, mine[0], int(starts[mine[0]])) if mine else None
         zh = catalog.without_ids(str(row.message_zh))  # the reader sees names, not ids
-        out.append(_finding(FIGURE_RULES[row.rule], row.rule, at.place(mine[0]) if mine else None, zh, row.message_en))
+        out.append(_finding(FIGURE_RULES[row.rule], row.rule, place, zh, row.message_en))
     return out
 
 
@@ -313,7 +344,7 @@ def table_findings(figures: pd.DataFrame, table: pd.DataFrame | None, at: Locato
             name = names.get(row.indicator, row.label)
             zh = f"{name}：草稿写{mine}，部门报表为{given}（{other.source}）"
             en = f"{row.indicator}: the draft says {row.value:g}, the table {other.value:g} ({other.source})"
-            out.append(_finding(ERROR, "table_conflict", at.place(int(row.start)), zh, en, other.source))
+            out.append(_finding(ERROR, "table_conflict", _place(at, row.source, int(row.start)), zh, en, other.source))
     return out
 
 
@@ -417,16 +448,18 @@ def as_text(findings: pd.DataFrame) -> str:
         错误 全文：缺少“存在的不足和原因”部分
         错误 1，警告 0，提示 0
     """
-    lines = []
-    for row in findings.itertuples():
-        where = f"第{row.paragraph}段" if row.paragraph else "全文"
-        where += f"第{row.sentence_no}句" if row.sentence_no else ""
-        where += f"（{row.heading}）" if row.heading else ""
-        where += f"“{row.sentence}”" if row.sentence else ""
-        lines.append(f"{LEVELS_ZH[row.level]} {where}：{row.message_zh}")
+    lines = [f"{LEVELS_ZH[row.level]} {_where(row)}：{row.message_zh}" for row in findings.itertuples()]
     counts = findings["level"].value_counts()
     lines.append("，".join(f"{LEVELS_ZH[k]} {int(counts.get(k, 0))}" for k in (ERROR, WARNING, NOTE)))
     return "\n".join(lines)
+
+
+def _where(row: object) -> str:
+    """A finding's place in words: ``第4段第1句（一、…）“…”``, ``表格 表1!B2``, or ``全文``."""
+    if not row.paragraph:
+        return f"表格 {row.sentence}" if row.sentence else "全文"
+    where = f"第{row.paragraph}段" + (f"第{row.sentence_no}句" if row.sentence_no else "")
+    return where + (f"（{row.heading}）" if row.heading else "") + (f"“{row.sentence}”" if row.sentence else "")
 
 
 def write(findings: pd.DataFrame, fmt: str, out: str | Path | None) -> None:

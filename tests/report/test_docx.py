@@ -325,3 +325,12 @@ def test_to_docx_is_public() -> None:
     from fazhi_analysis import report
 
     assert report.to_docx is to_docx and fazhi_analysis.to_docx is to_docx and "to_docx" in fazhi_analysis.__all__
+
+
+def test_a_draft_with_years_and_peers_passes_check_draft_too(example_table, tmp_path) -> None:
+    table = analysis.load_table(example_table)
+    path = to_docx(facts.gather(table, "示例区甲", 2024), None, tmp_path / "jia.docx")
+    found = draft.check_draft(path, region="示例区甲", year=2024, table=table, today=date(2025, 3, 20))
+    # the series of its readings (2021—2024年依次为…) are no figures of 2024; its tables agree with its prose
+    assert found[["level", "rule"]].values.tolist() == [["warning", "dropped"], ["note", "deadline"]]
+    assert "罚没金额" in found["message_zh"].iloc[0]  # reported in 2023 and not in 2024: truly absent
