@@ -329,6 +329,7 @@ class _Layout:
         elif block.kind == C.TABLE:
             self.paragraph(block.text, S.STYLE_CAPTION)
             self.table(block.header, block.rows)
+            self.paragraph("", S.STYLE_TABLE)  # a short line after the table: nothing starts against its last row
         elif block.kind == C.FIGURE:  # the picture kept with its caption under it, the caption with nothing
             self.picture(self.images[block.image], block.text, block.width_in)
             self.paragraph(block.text, S.STYLE_CAPTION).paragraph_format.keep_with_next = False
