@@ -170,7 +170,6 @@ class Locator:
     paragraph (a non-empty line) and the sentence of the paragraph it lies in."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
         heads = headings(text)
         heads = heads[heads["level"] <= 2]
         self.starts = heads["start"].astype(int).tolist()

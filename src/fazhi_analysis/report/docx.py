@@ -1,11 +1,11 @@
 """The annual report as an editable Word draft in 公文 format (GB/T 9704-2012), written with python-docx.
 
-The content — the five parts of an annual report, the appendices, the charts — is
-:mod:`fazhi_analysis.report.docx_content`'s, as the report notebook recorded it; the layout (page, fonts,
-sizes, page numbers) is data in :mod:`fazhi_analysis.report.docx_style`; this module only applies it: it
-numbers the headings (一、 then （一）) and captions (表1, 图1), sets the title on its lines, fits each table
-to the 版心 (a name on two lines at most), keeps each caption with its table or chart, writes brackets
-full-width, and puts each appendix on a page of its own after the body's 附件 list.
+The content — the five parts of an annual report, numbered, the appendices, the charts — is a
+:class:`~fazhi_analysis.report.docx_content.Content` that the report notebook recorded
+(:mod:`fazhi_analysis.report.word_draft`); the layout (page, fonts, sizes, page numbers) is data in
+:mod:`fazhi_analysis.report.docx_style`; this module only applies it: it sets the title on its lines, fits each
+table to the 版心 (a name on two lines at most), keeps each caption with its table or chart, writes brackets and
+marks full-width, and puts each appendix on a page of its own after the body's 附件 list.
 
 Example:
     >>> from_record(work / "draft", "reports/达坂城区/2024/annual_report.docx")     # doctest: +SKIP

@@ -13,8 +13,8 @@ GB/T 9704-2012 5.2 and 7.5: A4 paper; 天头 (top margin) 37 mm ± 1, 订口 (le
 Fonts are named as Windows installs them on an office PC (``仿宋_GB2312``, ``方正小标宋简体``…). Word has
 no fallback list for a font: where a name is missing, Word substitutes by the font table's hints.
 Each :class:`Font` therefore lists ``fallbacks``, written into the document's font table
-(``word/fontTable.xml``) as ``w:altName`` of the font with the GB2312 character set, which Word and
-LibreOffice read when they substitute; the README says the same for people installing fonts.
+(``word/fontTable.xml``) as ``w:altName`` of the font with the GB2312 character set, which Word reads
+when it substitutes (LibreOffice 7.4 reads neither: on Linux it needs fontconfig aliases, see the README).
 
 Example:
     >>> BODY.size_pt, BODY.name, BODY.fallbacks
@@ -60,8 +60,8 @@ CHAR_PITCH_PT = TEXT_WIDTH_MM / CHARS_PER_LINE / MM_PER_PT
 FIRST_LINE_INDENT_CHARS = 2  # each paragraph starts two characters in (7.3.3)
 
 # Fonts (5.2.2, 7.3.1, 7.3.3, 7.5). The last alternate of each is the free font of its kind that Linux
-# distributions ship (fonts-noto-cjk), named with its Simplified Chinese face: without it LibreOffice falls
-# back to the collection's first face, which is Japanese.
+# distributions ship (fonts-noto-cjk), named by its Simplified Chinese face (the collection's first face is
+# Japanese). Word reads the alternates; LibreOffice 7.4 does not (the README gives fontconfig aliases instead).
 SERIF_FREE, SANS_FREE = "Noto Serif CJK SC", "Noto Sans CJK SC"
 TITLE = Font("方正小标宋简体", 22.0, ("方正小标宋_GBK", "华文中宋", "SimSun", "宋体", SERIF_FREE))  # 二号
 BODY = Font("仿宋_GB2312", 16.0, ("FangSong", "仿宋", SERIF_FREE))  # 三号
@@ -72,7 +72,7 @@ TABLE = Font("仿宋_GB2312", 12.0, ("FangSong", "仿宋", SERIF_FREE))  # 小�
 CAPTION = Font("黑体", 12.0, ("SimHei", SANS_FREE))  # 表题、图题, a table's header
 ATTACHMENT = Font("黑体", 16.0, ("SimHei", SANS_FREE))  # 附件1 above an appendix's title (7.4.6)
 
-# The title: 二号 characters in the 版心's width; a longer title breaks (docx_content.title_lines)
+# The title: 二号 characters in the 版心's width; a longer title breaks (word_draft.title_lines)
 TITLE_CHARS_PER_LINE = math.floor(TEXT_WIDTH_MM / (TITLE.size_pt * MM_PER_PT))
 
 # Tables: a cell's left and right margins together (Word's default 1.9 mm each), the lines a name may take
@@ -99,8 +99,8 @@ CHART_MAX_WIDTH_MM = TEXT_WIDTH_MM
 
 # Font table hints (word/fontTable.xml): the GB2312 character set and the fonts' families
 CHARSET_GB2312 = "86"
-# The generic family a substitute is sought in: roman (serif) for 宋体, 仿宋, 楷体 and the title, swiss (sans) for 黑体.
-# Not "modern": that is the fixed-pitch family, where LibreOffice finds a monospaced face.
+# The generic family a substitute is sought in: roman (serif) for 宋体, 仿宋, 楷体 and the title, swiss (sans) for 黑体
+# (not "modern": that family is the fixed-pitch fonts').
 FONT_FAMILIES = {"黑体": "swiss"}  # others: "roman"
 
 FONTS = (TITLE, BODY, HEADING_1, HEADING_2, PAGE_NUMBER, TABLE, CAPTION, ATTACHMENT)
