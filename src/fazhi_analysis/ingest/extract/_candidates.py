@@ -1,0 +1,261 @@
+"""The ids a figure may take, and what the text says for and against each: the mapping's features.
+
+The catalog's aliases near a number propose candidate indicators (those written with the figure's unit);
+each candidate is then described by features: where its alias stands (distance, side, own clause or not),
+whether the counted noun after the number agrees with the indicator's ``nouns`` or is one of its
+``not_nouns``, its section against the heading's, its ``context`` and ``exclude`` words, and every signal of
+``extract_rules.yaml`` (其中, 从…看, 等, 以来, 全省 …) found before the figure. The fitted model
+(:mod:`fazhi_analysis.ingest.extract._model`) weighs them.
+
+What the mapper needs of a catalog (:class:`CatalogIndex`) is built once per catalog content, so a switch
+of project in one process sees its own catalog.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+from fazhi_analysis.ingest.extract._rules import WHOLE_LOOKBACK, Signal, load
+from fazhi_analysis.table import catalog
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """The matching hints of one catalog indicator (see table/catalog.yaml)."""
+
+    id: str
+    section: str
+    unit: str
+    aliases: tuple[str, ...]
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+    nouns: tuple[str, ...]
+    not_nouns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogIndex:
+    """The catalog as the mapper reads it: indicators by written unit, aliases, sections and their keywords."""
+
+    by_unit: dict[str, dict[str, tuple[Indicator, ...]]]  # unit → alias → indicators written with it
+    aliases: tuple[str, ...]  # every alias, once
+    section_of: dict[str, str]  # id → section
+    keywords: dict[str, tuple[str, ...]]  # section → the words of its headings
+
+
+def catalog_index() -> CatalogIndex:
+    """The index of the working catalog (the bundled one and the project's), built once per content."""
+    table, sections = catalog.indicators(), catalog.sections()
+    rows = tuple(
+        (ind, row.section, row.unit, row.units, row.aliases, row.context, row.exclude, row.nouns, row.not_nouns)
+        for ind, row in zip(table.index, table.itertuples())
+    )
+    return _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
+
+
+@lru_cache(maxsize=4)
+def _index_of(rows: tuple, keywords: tuple) -> CatalogIndex:
+    """The index of a catalog's content (its matching fields: the key of the cache)."""
+    by_unit: dict[str, dict[str, list[Indicator]]] = {}
+    for ind_id, section, unit, units, aliases, context, exclude, nouns, not_nouns in rows:
+        indicator = Indicator(ind_id, section, unit, aliases, context, exclude, nouns, not_nouns)
+        for written in units:
+            for alias in aliases:
+                by_unit.setdefault(written, {}).setdefault(alias, []).append(indicator)
+    frozen = {u: {a: tuple(group) for a, group in by_alias.items()} for u, by_alias in by_unit.items()}
+    every = tuple(sorted({alias for by_alias in frozen.values() for alias in by_alias}))
+    return CatalogIndex(frozen, every, {row[0]: row[1] for row in rows}, dict(keywords))
+
+
+class Hit(NamedTuple):
+    """A signal found before a figure: the signal, the words that matched and where they start."""
+
+    signal: Signal
+    words: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the mapper knows of one figure: where it stands and what surrounds it."""
+
+    start: int
+    end: int
+    unit: str
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    after: str
+    heading: str
+    section: str | None
+    own_words: bool
+    others: list[int]  # starts of all figures of the text, sorted
+    other_units: list[str]  # and their units
+    label: str = ""  # what the figure counts (see _figures.label)
+    hits: tuple[Hit, ...] = ()  # signals found before the figure
+    counted_noun: bool = False  # a noun follows the number (6家执法单位)
+    figure: dict = field(default_factory=dict)  # features of the figure itself, shared by its candidates
+
+
+class Place(NamedTuple):
+    """The strongest occurrence of an alias for a figure: its weight and where it stands."""
+
+    weight: float
+    alias: str
+    in_clause: bool
+    distance: float  # characters between the alias and the number
+    after: bool  # the alias follows the number
+
+
+_NOWHERE = Place(0.0, "", False, 0.0, False)
+
+
+def alias_place(alias: str, text: str, ctx: Context) -> Place:
+    """How strongly the occurrences of ``alias`` in the figure's sentence point at the figure, and where."""
+    (s0, s1), (c0, c1) = ctx.sentence, ctx.clause
+    best, pos = _NOWHERE, text.find(alias, s0, s1)
+    while pos >= 0:
+        a0, a1 = pos, pos + len(alias)
+        in_clause = c0 <= a0 and a1 <= c1
+        k = bisect.bisect_left(ctx.others, a1)
+        names_another = (
+            k < len(ctx.others)
+            and ctx.others[k] - a1 <= 2
+            and ctx.others[k] != ctx.start
+            and ctx.other_units[k] == ctx.unit
+        )
+        # A later clause speaks of another figure; an earlier one matters only when the figure's own clause
+        # does not say what it counts (共举办80场次). An alias right before another figure names that one.
+        if not names_another and (in_clause or not (a0 >= ctx.end or ctx.own_words)):
+            after = a0 >= ctx.end
+            distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) if after else 0
+            weight = len(alias) / (1 + distance * (1.5 if after else 1) / 6) * (2 if in_clause else 0.5)
+            if weight > best.weight:
+                best = Place(weight, alias, in_clause, float(distance), after)
+        pos = text.find(alias, pos + 1, s1)
+    return best
+
+
+class Candidate(NamedTuple):
+    """An indicator that may take a figure, its rule score and its features (name → value)."""
+
+    indicator: Indicator
+    score: float
+    features: dict[str, float]
+    words: dict[str, str]  # feature name → the words of the text it stands for (subset → 其中)
+
+
+def candidates(ctx: Context, text: str, present: frozenset[str], index: CatalogIndex) -> list[Candidate]:
+    """Every indicator an alias in the figure's sentence proposes, with its features (best rule score first)."""
+    places: dict[Indicator, tuple[Place, int]] = {}
+    for alias, indicators in index.by_unit.get(ctx.unit, {}).items():
+        if alias not in present:
+            continue
+        place = alias_place(alias, text, ctx)
+        for ind in indicators:
+            old, count = places.get(ind, (_NOWHERE, 0))
+            places[ind] = (place if place.weight > old.weight else old, count + 1)
+    found = [_candidate(ind, place, count, ctx, text) for ind, (place, count) in places.items() if place.weight > 0]
+    found.sort(key=lambda c: (-c.score, c.indicator.id))
+    _compare(found)
+    return found
+
+
+def _candidate(ind: Indicator, place: Place, count: int, ctx: Context, text: str) -> Candidate:
+    """One candidate's rule score (alias weight, counted noun, section) and features."""
+    sentence = text[ctx.sentence[0] : ctx.sentence[1]]
+    clause = text[ctx.clause[0] : ctx.clause[1]]
+    f: dict[str, float] = dict(ctx.figure)
+    words: dict[str, str] = {}
+    f["alias_weight"] = math.log1p(place.weight)
+    f["alias_len"] = min(len(place.alias), 8) / 8
+    f["alias_in_clause"] = float(place.in_clause)
+    f["alias_after"] = float(place.after)
+    f["alias_adjacent"] = float(place.distance <= 1)
+    f["alias_distance"] = math.log1p(place.distance)
+    f["aliases_present"] = min(count, 4) / 4
+    f["unit_base"] = float(ctx.unit == ind.unit)
+    score = place.weight
+    if ind.nouns and ctx.counted_noun:
+        agree = any(noun in ctx.after[:8] for noun in ind.nouns)
+        f["noun_agree" if agree else "noun_other"] = 1.0
+        score *= 2 if agree else 0.3
+    not_noun = next((word for word in ind.not_nouns if word in ctx.label), None)
+    if not_noun:
+        f["not_noun"], words["not_noun"] = 1.0, not_noun
+    if ctx.section is not None:
+        same = ind.section == ctx.section
+        f["section_match" if same else "section_other"] = 1.0
+        score *= 1.5 if same else 0.5
+    excluded = next((word for word in ind.exclude if word in clause), None)
+    if excluded:
+        f["exclude"], words["exclude"] = 1.0, excluded
+    if ind.context and not any(word in sentence or word in ctx.heading for word in ind.context):
+        f["context_missing"] = 1.0
+    for hit in ctx.hits:
+        key = _concerns(hit, ind, ctx, text)
+        if key and f"ruled_{key}" not in f:
+            f[f"ruled_{key}"] = 1.0
+            words[f"ruled_{key}"] = hit.words.strip()
+    f["rule_score"] = math.log1p(score)
+    return Candidate(ind, score, f, words)
+
+
+def _compare(found: list[Candidate]) -> None:
+    """Each candidate's standing among the figure's others: best or not, and the margin to the nearest rival."""
+    scores = [c.score for c in found]
+    for i, cand in enumerate(found):
+        rival = max((s for j, s in enumerate(scores) if j != i), default=0.0)
+        cand.features["best_rule"] = float(i == 0)
+        cand.features["rule_margin"] = (cand.score - rival) / max(cand.score, rival, 1e-9)
+        cand.features["rivals"] = min(len(found) - 1, 4) / 4
+
+
+def _concerns(hit: Hit, ind: Indicator, ctx: Context, text: str) -> str | None:
+    """The key of a signal when it concerns ``ind`` (``subset``), else None.
+
+    A part (其中) concerns an indicator only when none of its aliases names the whole before it (收到申请74件，
+    其中受理68件: 受理 may take 68件); a list before 等 does not concern the indicator whose alias follows 等.
+    """
+    signal = hit.signal
+    if signal.ids and not ind.id.startswith(signal.ids):
+        return None
+    if signal.part:
+        whole = text[max(0, ctx.sentence[0] - WHOLE_LOOKBACK) : hit.start]
+        if not any(alias in whole for alias in ind.aliases):
+            return None
+    words = hit.words.strip()
+    if signal.named_after and signal.named_after in words:
+        named = words.rsplit(signal.named_after, 1)[1]
+        if any(alias in named for alias in ind.aliases):
+            return None
+    return signal.key
+
+
+def signal_hits(
+    folded: str, start: int, windows: dict[str, int], level: str | None, year: int | None
+) -> tuple[Hit, ...]:
+    """The signals of the rules found in the text before a figure (windows: where → its first offset).
+
+    ``level`` is the report's own (省, 市, 县, or None for a text whose title names no region).
+    """
+    hits = []
+    for signal in load().signals:
+        if signal.levels and (level or "未知") not in signal.levels:
+            continue
+        lo = windows[signal.where]
+        first = signal.pattern.match(folded, lo, start) if signal.anchored else None
+        for match in [first] if signal.anchored else signal.pattern.finditer(folded, lo, start):
+            if match is None:
+                continue
+            found_year = match.groupdict().get("year")
+            if found_year and year and int(found_year) == year:
+                continue  # 2024年以来 in the 2024 report: this year
+            if signal.reset and signal.reset.search(folded, match.end(), start):
+                continue  # 全省…，全县收到…: the report's own body speaks again
+            hits.append(Hit(signal, match.group(), match.start()))
+            break
+    return tuple(hits)
