@@ -35,6 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
 MODEL = ROOT / "src" / "fazhi_analysis" / "ingest" / "extract" / "model.json"
 SPLITS = ("train", "calibration", "test")
+# The seed report (a real one, its figures checked by hand) is a train document too.
+SEED = (
+    ROOT / "data" / "raw" / "dabancheng_2024_report.txt",
+    ROOT / "tests" / "fixtures" / "dabancheng_2024_report.mentions.json",
+)
 TARGET_PRECISION = 0.95
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 
@@ -86,6 +91,12 @@ def documents(split: str, corpus: Path = CORPUS) -> list[tuple[str, str, list[di
         mentions = gold(corpus, name) if where == split else None
         if mentions is not None:
             out.append((name, (corpus / "docs" / name).read_text(encoding="utf-8"), mentions))
+    if split == "train":
+        text, mentions = (
+            SEED[0].read_text(encoding="utf-8"),
+            json.loads(SEED[1].read_text(encoding="utf-8"))["mentions"],
+        )
+        out.append((SEED[0].name, text, mentions))
     return out
 
 
@@ -99,51 +110,49 @@ def aligned(mentions: list[dict], start: int, end: int) -> dict | None:
 
 
 def examples(split: str, corpus: Path = CORPUS) -> list[dict]:
-    """Every decidable figure of a split: its candidates' features and ids, and the gold id."""
+    """Every document of a split as the extractor reads it: its decidable figures and their gold ids."""
     from fazhi_analysis.ingest.extract import analyse
 
     out = []
     for name, text, mentions in documents(split, corpus):
-        for figure in analyse(text):
+        figures = [f for f in analyse(text) if f.decidable and f.candidates]
+        golds = []
+        for figure in figures:
             mention = aligned(mentions, figure.row["start"], figure.row["end"])
-            if figure.not_a_level or figure.where.why or not figure.candidates:
-                continue
-            out.append(
-                {
-                    "document": name,
-                    "gold": mention["indicator"] if mention else None,
-                    "ids": [c.indicator.id for c in figure.candidates],
-                    "features": [c.features for c in figure.candidates],
-                }
-            )
+            golds.append(mention["indicator"] if mention else None)
+        out.append({"document": name, "figures": figures, "gold": golds})
     return out
 
 
-def _matrix(rows: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature matrix, labels and document groups of the candidates of ``rows``."""
+def _matrix(docs: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature matrix, labels and document groups of every candidate of ``docs``."""
     index = {n: j for j, n in enumerate(names)}
     xs, ys, groups = [], [], []
-    for row in rows:
-        for ind, feats in zip(row["ids"], row["features"]):
-            x = np.zeros(len(names))
-            for name, value in feats.items():
-                if name in index:
-                    x[index[name]] = value
-            xs.append(x)
-            ys.append(int(ind == row["gold"]))
-            groups.append(row["document"])
+    for doc in docs:
+        for figure, gold_id in zip(doc["figures"], doc["gold"]):
+            for cand in figure.candidates:
+                x = np.zeros(len(names))
+                for name, value in cand.features.items():
+                    if name in index:
+                        x[index[name]] = value
+                xs.append(x)
+                ys.append(int(cand.indicator.id == gold_id))
+                groups.append(doc["document"])
     return np.array(xs), np.array(ys), np.array(groups)
 
 
-def _best(rows: list[dict], weights: np.ndarray, intercept: float, names: list[str]) -> list[tuple[float, bool]]:
-    """(raw probability of the best candidate, whether it is the gold id) of each figure."""
-    index = {n: j for j, n in enumerate(names)}
+def _best(docs: list[dict], weights: np.ndarray, intercept: float, names: list[str]) -> list[tuple[float, bool]]:
+    """(raw probability, whether right) of the candidate each figure takes when its document is decoded."""
+    from fazhi_analysis.ingest.extract import _model, choose
+
+    model = _model.Model(
+        tuple(names), np.asarray(weights), intercept, np.array([0.0, 1.0]), np.array([0.0, 1.0]), 0.0, ""
+    )
     out = []
-    for row in rows:
-        zs = [intercept + sum(weights[index[n]] * v for n, v in f.items() if n in index) for f in row["features"]]
-        order = sorted(range(len(zs)), key=lambda j: (-zs[j], row["ids"][j]))
-        best = order[0]
-        out.append((1 / (1 + np.exp(-zs[best])), row["ids"][best] == row["gold"]))
+    for doc in docs:
+        for figure, gold_id, (j, p) in zip(doc["figures"], doc["gold"], choose(doc["figures"], model)):
+            if j is not None:
+                out.append((p, figure.candidates[j].indicator.id == gold_id))
     return out
 
 
@@ -152,7 +161,7 @@ def fit(train: list[dict]) -> tuple[list[str], np.ndarray, float, float]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    names = sorted({name for row in train for feats in row["features"] for name in feats})
+    names = sorted({n for doc in train for f in doc["figures"] for c in f.candidates for n in c.features})
     x, y, groups = _matrix(train, names)
 
     def model(c: float) -> LogisticRegression:
@@ -170,14 +179,26 @@ def fit(train: list[dict]) -> tuple[list[str], np.ndarray, float, float]:
     return names, final.coef_[0], float(final.intercept_[0]), best_c
 
 
-def calibrate(points: list[tuple[float, bool]]) -> tuple[list[float], list[float]]:
-    """Breakpoints of the isotonic map from the best candidate's raw probability to how often it is right."""
-    from sklearn.isotonic import IsotonicRegression
+def calibrate(points: list[tuple[float, bool]], method: str = "platt") -> tuple[list[float], list[float]]:
+    """Breakpoints of the map from the chosen candidate's raw probability to how often it is right.
 
-    p = np.array([pt[0] for pt in points])
+    ``platt``: a logistic fit on the raw probability's log-odds (smooth, two parameters), tabulated on 201
+    points; ``isotonic``: the steps of an isotonic regression.
+    """
+    p = np.array([pt[0] for pt in points]).clip(1e-6, 1 - 1e-6)
     right = np.array([float(pt[1]) for pt in points])
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, right)
-    return [float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_]
+    if method == "isotonic":
+        from sklearn.isotonic import IsotonicRegression
+
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, right)
+        return [float(v) for v in iso.X_thresholds_], [float(v) for v in iso.y_thresholds_]
+    from sklearn.linear_model import LogisticRegression
+
+    logit = np.log(p / (1 - p)).reshape(-1, 1)
+    platt = LogisticRegression(C=1e6, max_iter=5000).fit(logit, right)
+    grid = np.linspace(0, 1, 201).clip(1e-6, 1 - 1e-6)
+    ys = platt.predict_proba(np.log(grid / (1 - grid)).reshape(-1, 1))[:, 1]
+    return [float(v) for v in np.linspace(0, 1, 201)], [float(v) for v in ys]
 
 
 def threshold(confidences: list[float], right: list[bool], target: float = TARGET_PRECISION) -> float:
@@ -195,15 +216,16 @@ def build(corpus: Path = CORPUS) -> dict:
     """The model's data: features, weights, intercept, calibration, threshold and what it was built from."""
     train, held = examples("train", corpus), examples("calibration", corpus)
     names, weights, intercept, c = fit(train)
-    xs, ys = calibrate(_best(held, weights, intercept, names))
-    conf = [float(np.interp(p, xs, ys)) for p, _ in _best(held, weights, intercept, names)]
-    right = [ok for _, ok in _best(held, weights, intercept, names)]
+    points = _best(held, weights, intercept, names)
+    xs, ys = calibrate(points)
+    conf = [float(np.interp(p, xs, ys)) for p, _ in points]
+    right = [ok for _, ok in points]
     return {
         "about": "fitted mapping of fazhi_analysis.ingest.extract; rebuilt by `make model` (scripts/build_model.py)",
-        "model": "logistic regression (scikit-learn lbfgs), isotonic calibration",
+        "model": "logistic regression (scikit-learn lbfgs), Platt calibration",
         "C": c,
-        "train_figures": len(train),
-        "calibration_figures": len(held),
+        "train_figures": sum(len(doc["figures"]) for doc in train),
+        "calibration_claims": len(points),
         "target_precision": TARGET_PRECISION,
         "threshold": round(threshold([round(v, 3) for v in conf], right), 3),
         "intercept": round(intercept, 6),
@@ -215,10 +237,11 @@ def build(corpus: Path = CORPUS) -> dict:
 
 
 def inputs_digest(corpus: Path = CORPUS) -> str:
-    """SHA-256 of the corpus the model is fitted on: documents, gold labels and splits."""
+    """SHA-256 of the corpus the model is fitted on: documents, gold labels, splits and the seed."""
     digest = hashlib.sha256()
-    for path in sorted([*(corpus / "docs").glob("*.txt"), *(corpus / "gold").glob("*.json"), corpus / "splits.csv"]):
-        digest.update(path.relative_to(corpus).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    paths = [*(corpus / "docs").glob("*.txt"), *(corpus / "gold").glob("*.json"), corpus / "splits.csv", *SEED]
+    for path in sorted(paths):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -152,6 +152,11 @@ class Figure(NamedTuple):
     where: _scope.Where
     not_a_level: str | None  # rank, change(增长), each(分别), range: no indicator's level
 
+    @property
+    def decidable(self) -> bool:
+        """Whether the model decides the figure's id: a level, full-year, the body's own."""
+        return self.not_a_level is None and self.where.why is None
+
 
 def analyse(text: str) -> list[Figure]:
     """Every figure of ``text`` with its candidate ids and their features, period and scope (no decision)."""
@@ -179,12 +184,37 @@ def analyse(text: str) -> list[Figure]:
         delimiters(folded, _rules.CLAUSE_END, quoted),
         delimiters(folded, _rules.CLAUSE_END + _rules.LIST_MARK, quoted),
         index,
+        [row["start"] for row in heads if row["level"] == 1],
+        [_structure.part_of(row["title"]) for row in heads if row["level"] == 1],
     )
     starts = [f["start"] for f in found]
-    figures = _figures.parse(text, found, _structure.section_at(heads, starts))
+    # Value and unit are read in simplified characters (萬元 → 元); raw stays as written.
+    figures = _figures.parse(matching, found, _structure.section_at(heads, starts))
+    figures = figures._replace(raws=[text[f["start"] : f["end"]] for f in found])
     present: dict[tuple[int, int], frozenset[str]] = {}  # aliases found in each sentence
     out = [_figure(i, doc, figures, present) for i in range(len(found))]
-    return [figure for figure in out if figure is not None]
+    out = [figure for figure in out if figure is not None]
+    _document_features(out)
+    return out
+
+
+def _document_features(figures: list[Figure]) -> None:
+    """Each candidate's rivals in the document: other figures it could be, and whether one names the whole region.
+
+    An indicator is one figure of a report: a candidate that another figure also proposes competes with it,
+    and the one whose sentence names the whole region (全县…) is the total of which a 本级 figure is a part.
+    """
+    by_id: dict[str, list[str]] = {}
+    for figure in figures:
+        if figure.decidable:
+            for cand in figure.candidates:
+                by_id.setdefault(cand.indicator.id, []).append(figure.where.scope)
+    for figure in figures:
+        for cand in figure.candidates:
+            scopes = by_id.get(cand.indicator.id, [])
+            cand.features["id_elsewhere"] = min(len(scopes) - 1, 4) / 4 if scopes else 0.0
+            own = figure.where.scope
+            cand.features["whole_elsewhere"] = float(own == "本级" and scopes.count("全域") > 0)
 
 
 def _simplified(text: str) -> str:
@@ -222,6 +252,8 @@ class _Document(NamedTuple):
     clause_ends: list[int]
     item_ends: list[int]  # clause ends and 、
     index: _candidates.CatalogIndex
+    part_starts: list[int]  # the top-level headings and the part of the report each opens
+    parts: list[str]
 
 
 _THRESHOLD_PREFIXES = ("超过", "超", "不少于", "不低于", "至少", "多达", "逾")
@@ -279,7 +311,7 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
         label,
         hits,
         _figures.counted_noun(after),
-        _figure_features(hits, figures, i, after, doc),
+        _figure_features(hits, figures, i, after, doc, c0),
     )
     if whole not in present:  # once per sentence; the window's aliases are among them
         sentence = folded[whole[0] : whole[1]]
@@ -287,9 +319,15 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
     return Figure(row, _candidates.candidates(ctx, folded, present[whole], doc.index), where, None)
 
 
-def _figure_features(hits: tuple, figures: _figures.Found, i: int, after: str, doc: _Document) -> dict[str, float]:
+def _figure_features(
+    hits: tuple, figures: _figures.Found, i: int, after: str, doc: _Document, clause_start: int
+) -> dict[str, float]:
     """Features of the figure itself, the same for each of its candidates: signals, unit class, document kind."""
     f = {f"has_{hit.signal.key}": 1.0 for hit in hits}
+    k = bisect.bisect_right(doc.part_starts, figures.starts[i])
+    if k and doc.parts[k - 1]:
+        f[f"part_{doc.parts[k - 1]}"] = 1.0
+    f["figure_before_in_clause"] = float(i > 0 and figures.starts[i - 1] >= clause_start)
     unit, raw = figures.units[i], figures.raws[i]
     f["unit_pct"] = float(unit == "%")
     f["unit_money"] = float(unit == "元")
@@ -318,24 +356,43 @@ def _not_a_level(rank: bool, before: str, near: str, raw: str, rules: _rules.Rul
     return None
 
 
-def decide(figure: Figure, min_confidence: float | None = None, top: int = 0) -> dict:
-    """The row of a figure with its id, confidence and reason: the model's best candidate, when sure enough.
+def choose(figures: list[Figure], model: _model.Model) -> list[tuple[int | None, float]]:
+    """The candidate each figure takes and its raw probability: the document decoded as a whole.
+
+    An indicator is one figure of a report (the tidy table holds one value a region, year and indicator), so
+    pairs of figure and candidate are taken best first, each figure and each id at most once; a figure whose
+    candidates all went to figures rated higher keeps its best (and will be below the threshold or a conflict).
+    """
+    raws = [model.raw([c.features for c in f.candidates]) if f.candidates and f.decidable else [] for f in figures]
+    pairs = sorted(
+        ((p, i, j) for i, ps in enumerate(raws) for j, p in enumerate(ps)),
+        key=lambda t: (-t[0], t[1], figures[t[1]].candidates[t[2]].indicator.id),
+    )
+    chosen: list[tuple[int | None, float]] = [(None, 0.0)] * len(figures)
+    taken: set[str] = set()
+    for p, i, j in pairs:
+        ind = figures[i].candidates[j].indicator.id
+        if chosen[i][0] is None and ind not in taken:
+            chosen[i] = (j, float(p))
+            taken.add(ind)
+    return chosen
+
+
+def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float | None = None, top: int = 0) -> dict:
+    """The row of a figure with its id, confidence and reason: its chosen candidate, when sure enough.
 
     With ``top`` > 0 the row also holds ``candidates``, the best ids the model weighed.
     """
     model = _model.load()
     threshold = model.threshold if min_confidence is None else min_confidence
-    row = {**figure.row, **figure.where._asdict(), "candidates": []}
-    row.pop("why")
+    row = {**figure.row, "period": figure.where.period, "scope": figure.where.scope, "candidates": []}
     if figure.not_a_level:
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{figure.not_a_level}"}
     if not figure.candidates:
         return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:no_alias"}
-    raw = model.raw([c.features for c in figure.candidates])
-    order = sorted(range(len(raw)), key=lambda j: (-raw[j], figure.candidates[j].indicator.id))
-    best = figure.candidates[order[0]]
-    confidence = round(model.calibrated(raw[order[0]]), 3)
     if top:
+        raw = model.raw([c.features for c in figure.candidates])
+        order = sorted(range(len(raw)), key=lambda j: (-raw[j], figure.candidates[j].indicator.id))
         row["candidates"] = [
             (
                 figure.candidates[j].indicator.id,
@@ -347,14 +404,24 @@ def decide(figure: Figure, min_confidence: float | None = None, top: int = 0) ->
     if figure.where.why:  # not a full-year figure of the body's own: no id, whatever the text says
         key, words = figure.where.why
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{key}({_short(words)})"}
-    reason = _model.reason_for(model, best.features, best.words, confidence >= threshold)
+    j, p = pick
+    if j is None:
+        return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:taken"}
+    best = figure.candidates[j]
+    confidence = round(model.calibrated(p), 3)
     if confidence < threshold:
-        reason = (
-            reason if reason != "abstain:weak" else f"abstain:low({_model.reason_for(model, best.features, {}, True)})"
-        )
+        reason = _model.reason_for(model, best.features, best.words, False)
+        if reason == "abstain:weak":
+            reason = f"abstain:low({_model.reason_for(model, best.features, {}, True)})"
         return {**row, "indicator": None, "confidence": confidence, "reason": reason}
-    section = figure.row["section"] if best.indicator.section is None else best.indicator.section
-    return {**row, "indicator": best.indicator.id, "section": section, "confidence": confidence, "reason": reason}
+    reason = _model.reason_for(model, best.features, best.words, True)
+    return {
+        **row,
+        "indicator": best.indicator.id,
+        "section": best.indicator.section,
+        "confidence": confidence,
+        "reason": reason,
+    }
 
 
 def _short(words: str) -> str:
@@ -363,7 +430,9 @@ def _short(words: str) -> str:
 
 def _rows(text: str, min_confidence: float | None, top: int = 0) -> list[dict]:
     """The rows of :func:`extract_text` as dicts; with ``top``, each holds its ``candidates``."""
-    return [decide(figure, min_confidence, top) for figure in analyse(text)]
+    figures = analyse(text)
+    picks = choose(figures, _model.load())
+    return [decide(figure, pick, min_confidence, top) for figure, pick in zip(figures, picks)]
 
 
 # The tidy table's dtypes (its contract, table.tidy), plus where the figure stands in the text.

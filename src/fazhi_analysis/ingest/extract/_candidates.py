@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -30,11 +31,18 @@ class Indicator:
     id: str
     section: str
     unit: str
+    name: str
     aliases: tuple[str, ...]
     context: tuple[str, ...]
     exclude: tuple[str, ...]
     nouns: tuple[str, ...]
     not_nouns: tuple[str, ...]
+    bigrams: frozenset[str]  # of its name and aliases: wording near a number that shares them proposes it
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The character pairs of ``text`` (Chinese wording shares them where words differ: 检查执法单位 ~ 专项检查单位)."""
+    return frozenset(text[k : k + 2] for k in range(len(text) - 1))
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class CatalogIndex:
     """The catalog as the mapper reads it: indicators by written unit, aliases, sections and their keywords."""
 
     by_unit: dict[str, dict[str, tuple[Indicator, ...]]]  # unit → alias → indicators written with it
+    of_unit: dict[str, tuple[Indicator, ...]]  # unit → indicators written with it
     aliases: tuple[str, ...]  # every alias, once
     section_of: dict[str, str]  # id → section
     keywords: dict[str, tuple[str, ...]]  # section → the words of its headings
@@ -51,7 +60,18 @@ def catalog_index() -> CatalogIndex:
     """The index of the working catalog (the bundled one and the project's), built once per content."""
     table, sections = catalog.indicators(), catalog.sections()
     rows = tuple(
-        (ind, row.section, row.unit, row.units, row.aliases, row.context, row.exclude, row.nouns, row.not_nouns)
+        (
+            ind,
+            row.section,
+            row.unit,
+            row.name,
+            row.units,
+            row.aliases,
+            row.context,
+            row.exclude,
+            row.nouns,
+            row.not_nouns,
+        )
         for ind, row in zip(table.index, table.itertuples())
     )
     return _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
@@ -61,14 +81,21 @@ def catalog_index() -> CatalogIndex:
 def _index_of(rows: tuple, keywords: tuple) -> CatalogIndex:
     """The index of a catalog's content (its matching fields: the key of the cache)."""
     by_unit: dict[str, dict[str, list[Indicator]]] = {}
-    for ind_id, section, unit, units, aliases, context, exclude, nouns, not_nouns in rows:
-        indicator = Indicator(ind_id, section, unit, aliases, context, exclude, nouns, not_nouns)
+    of_unit: dict[str, list[Indicator]] = {}
+    for ind_id, section, unit, name, units, aliases, context, exclude, nouns, not_nouns in rows:
+        pairs = bigrams(_GLOSS.sub("", name)).union(*(bigrams(a) for a in aliases))
+        indicator = Indicator(ind_id, section, unit, name, aliases, context, exclude, nouns, not_nouns, pairs)
         for written in units:
+            of_unit.setdefault(written, []).append(indicator)
             for alias in aliases:
                 by_unit.setdefault(written, {}).setdefault(alias, []).append(indicator)
     frozen = {u: {a: tuple(group) for a, group in by_alias.items()} for u, by_alias in by_unit.items()}
     every = tuple(sorted({alias for by_alias in frozen.values() for alias in by_alias}))
-    return CatalogIndex(frozen, every, {row[0]: row[1] for row in rows}, dict(keywords))
+    units = {u: tuple(group) for u, group in of_unit.items()}
+    return CatalogIndex(frozen, units, every, {row[0]: row[1] for row in rows}, dict(keywords))
+
+
+_GLOSS = re.compile(r"[(（][^)）]*[)）]|[“”]")
 
 
 class Hit(NamedTuple):
@@ -108,9 +135,10 @@ class Place(NamedTuple):
     in_clause: bool
     distance: float  # characters between the alias and the number
     after: bool  # the alias follows the number
+    pos: int  # where the alias starts
 
 
-_NOWHERE = Place(0.0, "", False, 0.0, False)
+_NOWHERE = Place(0.0, "", False, 0.0, False, -1)
 
 
 def alias_place(alias: str, text: str, ctx: Context) -> Place:
@@ -134,7 +162,7 @@ def alias_place(alias: str, text: str, ctx: Context) -> Place:
             distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) if after else 0
             weight = len(alias) / (1 + distance * (1.5 if after else 1) / 6) * (2 if in_clause else 0.5)
             if weight > best.weight:
-                best = Place(weight, alias, in_clause, float(distance), after)
+                best = Place(weight, alias, in_clause, float(distance), after, a0)
         pos = text.find(alias, pos + 1, s1)
     return best
 
@@ -158,13 +186,34 @@ def candidates(ctx: Context, text: str, present: frozenset[str], index: CatalogI
         for ind in indicators:
             old, count = places.get(ind, (_NOWHERE, 0))
             places[ind] = (place if place.weight > old.weight else old, count + 1)
-    found = [_candidate(ind, place, count, ctx, text) for ind, (place, count) in places.items() if place.weight > 0]
+    near = bigrams(text[max(ctx.clause[0], ctx.start - 40) : ctx.start] + ctx.after[:6])
+    wider = bigrams(text[max(ctx.sentence[0], ctx.start - 80) : ctx.start])
+    found = []
+    for ind in index.of_unit.get(ctx.unit, ()):
+        place, count = places.get(ind, (_NOWHERE, 0))
+        shared = len(ind.bigrams & near)
+        if place.weight <= 0 and shared < 3:
+            continue
+        shadowed = place.weight > 0 and _shadowed(place, text, present)
+        overlap = (shared, len(ind.bigrams & wider), shadowed)
+        found.append(_candidate(ind, place, count, ctx, text, overlap))
     found.sort(key=lambda c: (-c.score, c.indicator.id))
     _compare(found)
     return found
 
 
-def _candidate(ind: Indicator, place: Place, count: int, ctx: Context, text: str) -> Candidate:
+def _shadowed(place: Place, text: str, present: frozenset[str]) -> bool:
+    """Whether the alias stands inside a longer alias of the sentence (受理 in 不予受理, 执法 in 执法证件)."""
+    for longer in present:
+        k = longer.find(place.alias)
+        if len(longer) > len(place.alias) and k >= 0 and text.startswith(longer, place.pos - k):
+            return True
+    return False
+
+
+def _candidate(
+    ind: Indicator, place: Place, count: int, ctx: Context, text: str, overlap: tuple[int, int, bool]
+) -> Candidate:
     """One candidate's rule score (alias weight, counted noun, section) and features."""
     sentence = text[ctx.sentence[0] : ctx.sentence[1]]
     clause = text[ctx.clause[0] : ctx.clause[1]]
@@ -178,7 +227,11 @@ def _candidate(ind: Indicator, place: Place, count: int, ctx: Context, text: str
     f["alias_distance"] = math.log1p(place.distance)
     f["aliases_present"] = min(count, 4) / 4
     f["unit_base"] = float(ctx.unit == ind.unit)
-    score = place.weight
+    f["no_alias"] = float(place.weight <= 0)
+    f["overlap_near"] = min(overlap[0], 8) / 8
+    f["overlap_wide"] = min(overlap[1], 12) / 12
+    f["alias_shadowed"] = float(overlap[2])
+    score = place.weight or overlap[0] / 4
     if ind.nouns and ctx.counted_noun:
         agree = any(noun in ctx.after[:8] for noun in ind.nouns)
         f["noun_agree" if agree else "noun_other"] = 1.0

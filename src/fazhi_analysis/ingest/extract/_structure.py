@@ -125,3 +125,14 @@ def document_kind(text: str) -> str:
     first = text.lstrip()[:80].split("\n", 1)[0]
     heading = re.match(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]", first)
     return "report" if heading or _REPORT_RE.search(first) else "news"
+
+
+_PLANS = re.compile(r"打算|安排|计划|思路|下一步|下步|展望|重点工作|工作要点")
+_PROBLEMS = re.compile(r"不足|问题|短板|差距|困难|薄弱")
+
+
+def part_of(title: str) -> str:
+    """The part of a report a top-level heading opens: ``plans`` (下一年度安排), ``problems`` (存在的不足) or ``""``."""
+    if _PLANS.search(title):
+        return "plans"
+    return "problems" if _PROBLEMS.search(title) else ""
