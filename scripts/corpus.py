@@ -49,9 +49,20 @@ def catalog_ids() -> set[str]:
     return {entry["id"] for entry in yaml.safe_load(CATALOG.read_text(encoding="utf-8"))["indicators"]}
 
 
+def _raw_in(quote: str, raw: str) -> int:
+    """Where ``raw`` stands in ``quote`` as a figure of its own (``9件`` in ``维持39件、驳回9件`` is the second)."""
+    at = quote.find(raw)
+    while at > 0 and (quote[at - 1].isdigit() or quote[at - 1] in ".,，") and raw[:1].isdigit():
+        following = quote.find(raw, at + 1)
+        if following < 0:
+            break
+        at = following
+    return at
+
+
 def _find_after(text: str, quote: str, raw: str, after: int) -> int:
     """Offset of ``raw`` in the first occurrence of ``quote`` that puts it after offset ``after``; -1 if none."""
-    inner = quote.find(raw)
+    inner = _raw_in(quote, raw)
     at = text.find(quote, max(0, after - inner + 1))
     return -1 if at < 0 else at + inner
 
@@ -231,6 +242,8 @@ def gold_mentions(pairs: list[tuple[dict | None, dict | None]], decided: dict, d
                     if row is None:
                         return None
                     m[field] = _decide(row["decision"])
+            if m["indicator"] is None and not m.get("why"):
+                m["why"] = b.get("why")  # the writer gave an id the settlement took away: the second's why
         out.append(
             {k: m.get(k) for k in ("raw", "offset", "value", "unit", "approx", "indicator", "period", "scope", "why")}
         )
