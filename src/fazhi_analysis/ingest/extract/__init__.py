@@ -316,7 +316,14 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
     if whole not in present:  # once per sentence; the window's aliases are among them
         sentence = folded[whole[0] : whole[1]]
         present[whole] = frozenset(a for a in doc.index.aliases if a in sentence)
-    return Figure(row, _candidates.candidates(ctx, folded, present[whole], doc.index), where, None)
+    found_ids = _candidates.candidates(ctx, folded, present[whole], doc.index)
+    for hit in hits:  # a signal of some ids (respondent): those ids are another body's cases here
+        if hit.signal.ids:
+            kept = [c for c in found_ids if not c.indicator.id.startswith(hit.signal.ids)]
+            if found_ids and not kept:
+                where = where._replace(scope="其他机关", why=where.why or (hit.signal.key, hit.words.strip()))
+            found_ids = kept
+    return Figure(row, found_ids, where, None)
 
 
 def _figure_features(
@@ -388,8 +395,6 @@ def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float
     row = {**figure.row, "period": figure.where.period, "scope": figure.where.scope, "candidates": []}
     if figure.not_a_level:
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{figure.not_a_level}"}
-    if not figure.candidates:
-        return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:no_alias"}
     if top:
         raw = model.raw([c.features for c in figure.candidates])
         order = sorted(range(len(raw)), key=lambda j: (-raw[j], figure.candidates[j].indicator.id))
@@ -404,6 +409,8 @@ def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float
     if figure.where.why:  # not a full-year figure of the body's own: no id, whatever the text says
         key, words = figure.where.why
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{key}({_short(words)})"}
+    if not figure.candidates:
+        return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:no_alias"}
     j, p = pick
     if j is None:
         return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:taken"}

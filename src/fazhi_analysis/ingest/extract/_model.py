@@ -113,13 +113,22 @@ def reason_for(model: Model, row: dict[str, float], words: dict[str, str], taken
     if taken:
         names = list(dict.fromkeys(said(n) for n, v in parts if v > 0))[:3]
         return "+".join(names) or "alias"
-    against = next(((n, v) for n, v in parts if v < -0.3), None)
+    against = next(((n, v) for n, v in parts if v < -0.3 and _explains(n)), None)
     if against is None:
         return "abstain:weak"
     name, _ = against
     text = words.get(name) or words.get(name.replace("has_", "ruled_"), "")
     text = text if len(text) <= 8 else "…" + text[-7:]
     return f"abstain:{said(name)}({text})" if text else f"abstain:{said(name)}"
+
+
+_EXPLAINING = ("not_noun", "exclude", "context_missing", "noun_other", "section_other", "no_alias", "pre_threshold",
+               "after_de", "alias_shadowed")
+
+
+def _explains(feature: str) -> bool:
+    """Whether a feature says something a reader can check in the text (其中, a noun), not a weight of the alias."""
+    return feature.startswith(("ruled_", "has_", "part_", "whole_", "id_")) or feature in _EXPLAINING
 
 
 def sigmoid(z: float) -> float:

@@ -41,7 +41,9 @@ def period_scope(hits: tuple[Hit, ...], sentence: str, kind: str, month: int | N
         month: the latest month a draft states or is dated (截至M月 when the words name none).
         level: the report's level (省, 市, 县, None).
     """
-    by_key = {hit.signal.key: hit.words.strip() for hit in reversed(hits)}
+    # A signal of some ids only (the government as respondent in reconsideration) does not make the figure
+    # another body's: it rules out those ids (see ``__init__._figure``).
+    by_key = {hit.signal.key: hit.words.strip() for hit in reversed(hits) if not hit.signal.ids}
     period, why = FULL_YEAR, None
     if "period" in by_key:
         period, why = "以来", ("period", by_key["period"])
@@ -55,8 +57,6 @@ def period_scope(hits: tuple[Hit, ...], sentence: str, kind: str, month: int | N
             period, why = f"截至{part}月", ("part_year", words)
     scope = "全域" if _WHOLE.search(sentence) else "本级"
     other = next((key for key in _OTHER if key in by_key), None)
-    if "respondent" in by_key:
-        other = "respondent"
     if other:
         scope, why = "其他机关", why or (other, by_key[other])
     elif "sub_level" in by_key:
