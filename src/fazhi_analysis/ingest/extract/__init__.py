@@ -24,7 +24,9 @@ Example:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -228,13 +230,19 @@ def _simplified(text: str) -> str:
         return text
     except UnicodeEncodeError:
         pass
-    import opencc
-
-    converter = opencc.OpenCC("t2s")
+    converter = _converter()
     converted = converter.convert(text)
     if len(converted) == len(text):
         return converted
     return "".join(ch if len(c := converter.convert(ch)) != 1 else c for ch in text)
+
+
+@cache
+def _converter():  # noqa: ANN202 (opencc is imported only when a text needs it)
+    """OpenCC's traditional → simplified converter, made once (it reads its dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 class _Document(NamedTuple):
@@ -370,7 +378,10 @@ def choose(figures: list[Figure], model: _model.Model) -> list[tuple[int | None,
     pairs of figure and candidate are taken best first, each figure and each id at most once; a figure whose
     candidates all went to figures rated higher keeps its best (and will be below the threshold or a conflict).
     """
-    raws = [model.raw([c.features for c in f.candidates]) if f.candidates and f.decidable else [] for f in figures]
+    decided = [f.candidates if f.decidable else [] for f in figures]
+    flat = model.raw([c.features for cands in decided for c in cands])  # one matrix for the document
+    cuts = list(itertools.accumulate(len(cands) for cands in decided))
+    raws = [flat[end - len(cands) : end] for cands, end in zip(decided, cuts)]
     pairs = sorted(
         ((p, i, j) for i, ps in enumerate(raws) for j, p in enumerate(ps)),
         key=lambda t: (-t[0], t[1], figures[t[1]].candidates[t[2]].indicator.id),

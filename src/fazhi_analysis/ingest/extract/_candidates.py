@@ -24,7 +24,7 @@ from fazhi_analysis.ingest.extract._rules import WHOLE_LOOKBACK, Signal, load
 from fazhi_analysis.table import catalog
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object an indicator in an index
 class Indicator:
     """The matching hints of one catalog indicator (see table/catalog.yaml)."""
 
@@ -57,8 +57,15 @@ class CatalogIndex:
 
 
 def catalog_index() -> CatalogIndex:
-    """The index of the working catalog (the bundled one and the project's), built once per content."""
-    table, sections = catalog.indicators(), catalog.sections()
+    """The index of the working catalog (the bundled one and the project's), built once per content.
+
+    The catalog module keeps one frame per catalog file; the index hangs on that frame (its identity), and
+    a frame not seen before is indexed by its content (:func:`_index_of`), so a switch of project in one
+    process gets its own index and never another project's.
+    """
+    table, sections = catalog._indicators(), catalog._sections()
+    if _LAST and _LAST[0][0] is table and _LAST[0][1] is sections:
+        return _LAST[0][2]
     rows = tuple(
         (
             ind,
@@ -74,7 +81,12 @@ def catalog_index() -> CatalogIndex:
         )
         for ind, row in zip(table.index, table.itertuples())
     )
-    return _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
+    index = _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
+    _LAST[:] = [(table, sections, index)]
+    return index
+
+
+_LAST: list[tuple] = []  # the catalog frames last indexed and their index (the frames held, so ids stay theirs)
 
 
 @lru_cache(maxsize=4)
@@ -179,8 +191,10 @@ class Candidate(NamedTuple):
 def candidates(ctx: Context, text: str, present: frozenset[str], index: CatalogIndex) -> list[Candidate]:
     """Every indicator an alias in the figure's sentence proposes, with its features (best rule score first)."""
     places: dict[Indicator, tuple[Place, int]] = {}
-    for alias, indicators in index.by_unit.get(ctx.unit, {}).items():
-        if alias not in present:
+    by_alias = index.by_unit.get(ctx.unit, {})
+    for alias in sorted(present):
+        indicators = by_alias.get(alias)
+        if not indicators:
             continue
         place = alias_place(alias, text, ctx)
         for ind in indicators:

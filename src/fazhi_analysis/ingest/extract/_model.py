@@ -122,8 +122,17 @@ def reason_for(model: Model, row: dict[str, float], words: dict[str, str], taken
     return f"abstain:{said(name)}({text})" if text else f"abstain:{said(name)}"
 
 
-_EXPLAINING = ("not_noun", "exclude", "context_missing", "noun_other", "section_other", "no_alias", "pre_threshold",
-               "after_de", "alias_shadowed")
+_EXPLAINING = (
+    "not_noun",
+    "exclude",
+    "context_missing",
+    "noun_other",
+    "section_other",
+    "no_alias",
+    "pre_threshold",
+    "after_de",
+    "alias_shadowed",
+)
 
 
 def _explains(feature: str) -> bool:
