@@ -67,7 +67,10 @@ def test_unclosed_quote_does_not_hide_the_figures_after_it() -> None:
 
 
 def test_period_and_scope() -> None:
-    text = "甲县人民政府2023年度法治政府建设情况报告\n（五）行政复议\n2019年以来共收到行政复议申请300件。全县全年收到行政复议申请46件。"
+    text = (
+        "甲县人民政府2023年度法治政府建设情况报告\n（五）行政复议\n"
+        "2019年以来共收到行政复议申请300件。全县全年收到行政复议申请46件。"
+    )
     figures = extract_text(text)
     assert figures[["period", "scope"]].values.tolist() == [["以来", "本级"], ["全年", "全域"]]
     assert pd.isna(figures["indicator"].iloc[0]) and figures["reason"].iloc[0].startswith("abstain:period")
