@@ -36,15 +36,17 @@ def main() -> int:
     ]
     text = SEED.read_text(encoding="utf-8")
     extract_text(text)  # warm: catalog, rules and model read once
-    runs = []
+    runs, cpu = [], []
     for _ in range(30):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         extract_text(text)
         runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     print(f"model.json: {size / 1024:.1f} KB (goal < 5 MB)")
     print(f"load: median {statistics.median(loads) * 1000:.1f} ms, max {max(loads) * 1000:.1f} ms (goal < 300 ms)")
     print(
-        f"seed extraction: median {statistics.median(runs) * 1000:.1f} ms, min {min(runs) * 1000:.1f} ms (goal < 50 ms)"
+        f"seed extraction: median {statistics.median(runs) * 1000:.1f} ms wall, {statistics.median(cpu) * 1000:.1f} ms"
+        f" CPU, min {min(runs) * 1000:.1f} ms (goal < 50 ms; wall time counts other processes on a busy machine)"
     )
     return 0
 

@@ -206,17 +206,19 @@ def _document_features(figures: list[Figure]) -> None:
     An indicator is one figure of a report: a candidate that another figure also proposes competes with it,
     and the one whose sentence names the whole region (全县…) is the total of which a 本级 figure is a part.
     """
-    by_id: dict[str, list[str]] = {}
+    count: dict[str, int] = {}
+    whole: dict[str, int] = {}
     for figure in figures:
         if figure.decidable:
             for cand in figure.candidates:
-                by_id.setdefault(cand.indicator.id, []).append(figure.where.scope)
+                count[cand.indicator.id] = count.get(cand.indicator.id, 0) + 1
+                whole[cand.indicator.id] = whole.get(cand.indicator.id, 0) + (figure.where.scope == "全域")
     for figure in figures:
+        own = figure.where.scope == "本级"
         for cand in figure.candidates:
-            scopes = by_id.get(cand.indicator.id, [])
-            cand.features["id_elsewhere"] = min(len(scopes) - 1, 4) / 4 if scopes else 0.0
-            own = figure.where.scope
-            cand.features["whole_elsewhere"] = float(own == "本级" and scopes.count("全域") > 0)
+            n = count.get(cand.indicator.id, 0)
+            cand.features["id_elsewhere"] = min(n - 1, 4) / 4 if n else 0.0
+            cand.features["whole_elsewhere"] = float(own and whole.get(cand.indicator.id, 0) > 0)
 
 
 def _simplified(text: str) -> str:
@@ -396,27 +398,25 @@ def choose(figures: list[Figure], model: _model.Model) -> list[tuple[int | None,
     return chosen
 
 
-def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float | None = None, top: int = 0) -> dict:
+def decide(
+    figure: Figure,
+    pick: tuple[int | None, float],
+    parts: list[tuple[str, float]] | None = None,
+    min_confidence: float | None = None,
+    top: int = 0,
+) -> dict:
     """The row of a figure with its id, confidence and reason: its chosen candidate, when sure enough.
 
-    With ``top`` > 0 the row also holds ``candidates``, the best ids the model weighed.
+    ``parts`` are the chosen candidate's contributions (``Model.contributions``), which the reason names. With
+    ``top`` > 0 the row also holds ``candidates``, the best ids the model weighed.
     """
     model = _model.load()
     threshold = model.threshold if min_confidence is None else min_confidence
     row = {**figure.row, "period": figure.where.period, "scope": figure.where.scope, "candidates": []}
     if figure.not_a_level:
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{figure.not_a_level}"}
-    if top:
-        raw = model.raw([c.features for c in figure.candidates])
-        order = sorted(range(len(raw)), key=lambda j: (-raw[j], figure.candidates[j].indicator.id))
-        row["candidates"] = [
-            (
-                figure.candidates[j].indicator.id,
-                round(model.calibrated(raw[j]), 3),
-                _model.reason_for(model, figure.candidates[j].features, figure.candidates[j].words, True),
-            )
-            for j in order[:top]
-        ]
+    if top and figure.candidates:
+        row["candidates"] = _top(figure, model, top)
     if figure.where.why:  # not a full-year figure of the body's own: no id, whatever the text says
         key, words = figure.where.why
         return {**row, "indicator": None, "confidence": 0.0, "reason": f"abstain:{key}({_short(words)})"}
@@ -426,13 +426,14 @@ def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float
     if j is None:
         return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:taken"}
     best = figure.candidates[j]
+    parts = model.contributions([best.features])[0] if parts is None else parts
     confidence = round(model.calibrated(p), 3)
     if confidence < threshold:
-        reason = _model.reason_for(model, best.features, best.words, False)
+        reason = _model.reason_for(parts, best.words, False)
         if reason == "abstain:weak":
-            reason = f"abstain:low({_model.reason_for(model, best.features, {}, True)})"
+            reason = f"abstain:low({_model.reason_for(parts, {}, True)})"
         return {**row, "indicator": None, "confidence": confidence, "reason": reason}
-    reason = _model.reason_for(model, best.features, best.words, True)
+    reason = _model.reason_for(parts, best.words, True)
     return {
         **row,
         "indicator": best.indicator.id,
@@ -442,6 +443,21 @@ def decide(figure: Figure, pick: tuple[int | None, float], min_confidence: float
     }
 
 
+def _top(figure: Figure, model: _model.Model, top: int) -> list[tuple[str, float, str]]:
+    """The ``top`` candidates of a figure by the model, best first: (id, confidence, reason)."""
+    raw = model.raw([c.features for c in figure.candidates])
+    order = sorted(range(len(raw)), key=lambda j: (-raw[j], figure.candidates[j].indicator.id))[:top]
+    parts = model.contributions([figure.candidates[j].features for j in order])
+    return [
+        (
+            figure.candidates[j].indicator.id,
+            round(model.calibrated(raw[j]), 3),
+            _model.reason_for(part, figure.candidates[j].words, True),
+        )
+        for j, part in zip(order, parts)
+    ]
+
+
 def _short(words: str) -> str:
     return words if len(words) <= 8 else "…" + words[-7:]
 
@@ -449,8 +465,11 @@ def _short(words: str) -> str:
 def _rows(text: str, min_confidence: float | None, top: int = 0) -> list[dict]:
     """The rows of :func:`extract_text` as dicts; with ``top``, each holds its ``candidates``."""
     figures = analyse(text)
-    picks = choose(figures, _model.load())
-    return [decide(figure, pick, min_confidence, top) for figure, pick in zip(figures, picks)]
+    model = _model.load()
+    picks = choose(figures, model)
+    chosen = [k for k, (j, _) in enumerate(picks) if j is not None]
+    parts = dict(zip(chosen, model.contributions([figures[k].candidates[picks[k][0]].features for k in chosen])))
+    return [decide(f, pick, parts.get(k), min_confidence, top) for k, (f, pick) in enumerate(zip(figures, picks))]
 
 
 # The tidy table's dtypes (its contract, table.tidy), plus where the figure stands in the text.

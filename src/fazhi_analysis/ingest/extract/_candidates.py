@@ -245,6 +245,11 @@ def _candidate(
     f["overlap_near"] = min(overlap[0], 8) / 8
     f["overlap_wide"] = min(overlap[1], 12) / 12
     f["alias_shadowed"] = float(overlap[2])
+    # What the figure counts (its label: 文件、合同和重大决策事项, 执法单位) against the indicator's wording.
+    label_pairs = bigrams(ctx.label)
+    f["label_overlap"] = len(label_pairs & ind.bigrams) / len(label_pairs) if label_pairs else 0.0
+    after_pairs = bigrams(ctx.after[:6])
+    f["after_overlap"] = float(bool(after_pairs & ind.bigrams)) if ctx.counted_noun else 0.0
     score = place.weight or overlap[0] / 4
     if ind.nouns and ctx.counted_noun:
         agree = any(noun in ctx.after[:8] for noun in ind.nouns)

@@ -1,10 +1,14 @@
-"""The fitted mapping: a logistic model over a candidate's features, calibrated, applied with numpy.
+"""The fitted mapping: gradient-boosted trees over a candidate's features, calibrated, applied with numpy.
 
 ``model.json`` beside this module is written by ``make model`` (``scripts/build_model.py``) from the
-labelled corpus (``data/corpus/``): the feature names, their weights and the intercept of a logistic
-regression fitted on the train split, the breakpoints of an isotonic calibration fitted on the calibration
-split, and the default threshold: the lowest confidence at which the calibration split's claims are right
-95 % of the time. scikit-learn fits it; nothing here imports it.
+labelled corpus (``data/corpus/``): the feature names and the trees of a gradient-boosting classifier
+(scikit-learn's ``HistGradientBoostingClassifier``) fitted on the train split, as flat arrays (each node's
+feature, threshold, children and value), a Platt calibration fitted on the calibration split (tabulated),
+and the default threshold: the lowest confidence at which the calibration split's claims are right 95 % of
+the time. scikit-learn fits it; nothing here imports it.
+
+A candidate's score is the sum of its leaves' values; what each feature contributed is read off its path
+(the change of value at each split the feature decides), so that a reason names the features that decided.
 """
 
 from __future__ import annotations
@@ -38,20 +42,24 @@ _SAID = {
 
 @dataclass(frozen=True)
 class Model:
-    """A fitted logistic model, its calibration and its default threshold."""
+    """Fitted trees (flat arrays), their calibration and the default threshold."""
 
     features: tuple[str, ...]
-    weights: np.ndarray
-    intercept: float
+    baseline: float
+    roots: np.ndarray  # the root node of each tree
+    feature: np.ndarray  # per node: the feature it splits on (-1 for a leaf)
+    split: np.ndarray  # per node: go left when the feature's value is <= this
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # per node: the tree's value there (a leaf's is what it adds)
+    depth: int
     calibration_x: np.ndarray
     calibration_y: np.ndarray
     threshold: float
     inputs: str  # digest of what it was built from (scripts/build_model.py)
 
-    def raw(self, features: list[dict[str, float]]) -> np.ndarray:
-        """The model's uncalibrated probability for each feature dict."""
-        if not features:
-            return np.zeros(0)
+    def matrix(self, features: list[dict[str, float]]) -> np.ndarray:
+        """The feature dicts as a matrix (columns in ``self.features`` order; unknown names ignored)."""
         index = self._index
         x = np.zeros((len(features), len(self.features)))
         for i, row in enumerate(features):
@@ -59,18 +67,48 @@ class Model:
                 j = index.get(name)
                 if j is not None:
                     x[i, j] = value
-        z = x @ self.weights + self.intercept
+        return x
+
+    def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
+        """The leaf each row reaches in each tree (rows × trees); adds each split's change of value to ``contrib``."""
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        rows = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            feat = self.feature[node]
+            inner = feat >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, np.where(inner, feat, 0)] <= self.split[node]
+            child = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            if contrib is not None:
+                change = np.where(inner, self.value[child] - self.value[node], 0.0)
+                np.add.at(contrib, (np.broadcast_to(rows, node.shape)[inner], feat[inner]), change[inner])
+            node = child
+        return node
+
+    def raw(self, features: list[dict[str, float]]) -> np.ndarray:
+        """The model's uncalibrated probability for each feature dict."""
+        if not features:
+            return np.zeros(0)
+        leaves = self._walk(self.matrix(features))
+        z = self.baseline + self.value[leaves].sum(axis=1)
         return 1 / (1 + np.exp(-z))
 
     def calibrated(self, p: float) -> float:
-        """A raw probability as a calibrated confidence (the isotonic map of the calibration split)."""
+        """A raw probability as a calibrated confidence (the Platt map of the calibration split, tabulated)."""
         return float(np.interp(p, self.calibration_x, self.calibration_y))
 
-    def contributions(self, row: dict[str, float]) -> list[tuple[str, float]]:
-        """Each feature's share of the score (weight × value), largest in size first."""
-        index = self._index
-        parts = [(name, float(self.weights[index[name]] * v)) for name, v in row.items() if name in index and v]
-        return sorted(parts, key=lambda nv: -abs(nv[1]))
+    def contributions(self, rows: list[dict[str, float]]) -> list[list[tuple[str, float]]]:
+        """What each feature added to each row's score along its paths, largest in size first (one walk for all)."""
+        if not rows:
+            return []
+        contrib = np.zeros((len(rows), len(self.features)))
+        self._walk(self.matrix(rows), contrib)
+        out = []
+        for k in range(len(rows)):
+            parts = [(self.features[j], float(contrib[k, j])) for j in np.flatnonzero(contrib[k])]
+            out.append(sorted(parts, key=lambda nv: -abs(nv[1])))
+        return out
 
     @property
     def _index(self) -> dict[str, int]:
@@ -85,11 +123,22 @@ def _feature_index(names: tuple[str, ...]) -> dict[str, int]:
 @cache
 def load(path: Path = MODEL_FILE) -> Model:
     """The model of ``path`` (the bundled ``model.json``), read once."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    return from_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+def from_data(data: dict) -> Model:
+    """A model from the data of a model file (see scripts/build_model.py)."""
+    trees = data["trees"]
     return Model(
         tuple(data["features"]),
-        np.asarray(data["weights"], dtype=float),
-        float(data["intercept"]),
+        float(data["baseline"]),
+        np.asarray(trees["roots"], dtype=np.int64),
+        np.asarray(trees["feature"], dtype=np.int64),
+        np.asarray(trees["split"], dtype=float),
+        np.asarray(trees["left"], dtype=np.int64),
+        np.asarray(trees["right"], dtype=np.int64),
+        np.asarray(trees["value"], dtype=float),
+        int(trees["depth"]),
         np.asarray(data["calibration"]["x"], dtype=float),
         np.asarray(data["calibration"]["y"], dtype=float),
         float(data["threshold"]),
@@ -104,16 +153,16 @@ def said(feature: str) -> str:
     return _SAID.get(feature, feature)
 
 
-def reason_for(model: Model, row: dict[str, float], words: dict[str, str], taken: bool) -> str:
+def reason_for(parts: list[tuple[str, float]], words: dict[str, str], taken: bool) -> str:
     """Why a candidate was taken (its three strongest terms for it) or not (the strongest term against it).
 
-    Example: ``alias+section+noun``; ``abstain:subset(其中)``; ``abstain:weak`` when nothing spoke against it.
+    ``parts`` are the candidate's :meth:`Model.contributions`. Example: ``alias+section+noun``;
+    ``abstain:subset(其中)``; ``abstain:weak`` when nothing spoke against it.
     """
-    parts = model.contributions(row)
     if taken:
         names = list(dict.fromkeys(said(n) for n, v in parts if v > 0))[:3]
         return "+".join(names) or "alias"
-    against = next(((n, v) for n, v in parts if v < -0.3 and _explains(n)), None)
+    against = next(((n, v) for n, v in parts if v < -0.2 and _explains(n)), None)
     if against is None:
         return "abstain:weak"
     name, _ = against
