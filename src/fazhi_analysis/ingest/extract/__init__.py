@@ -301,7 +301,9 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
     hits = _candidates.signal_hits(
         folded, start, {"adjacent": adjacent, "clause": c0, "sentence": s0}, doc.level, doc.year
     )
-    where = _scope.period_scope(hits, folded[s0:start], doc.kind, doc.month, doc.level)
+    part = bisect.bisect_right(doc.part_starts, start)
+    plans = bool(part) and doc.parts[part - 1] == "plans"
+    where = _scope.period_scope(hits, folded[s0:start], doc.kind, doc.month, doc.level, plans)
     not_level = _not_a_level(found[i]["rank"], before, folded[max(s0, start - 40) : start], figures.raws[i], rules)
     if not_level is not None:
         return Figure(row, [], where, not_level)
@@ -423,8 +425,11 @@ def decide(
     if not figure.candidates:
         return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:no_alias"}
     j, p = pick
-    if j is None:
-        return {**row, "indicator": None, "confidence": 0.0, "reason": "abstain:taken"}
+    if j is None:  # its candidates went to figures the model rates higher: say what speaks against the best
+        first = figure.candidates[0]
+        reason = _model.reason_for(model.contributions([first.features])[0], first.words, False)
+        reason = f"abstain:taken({first.indicator.id})" if reason == "abstain:weak" else reason
+        return {**row, "indicator": None, "confidence": 0.0, "reason": reason}
     best = figure.candidates[j]
     parts = model.contributions([best.features])[0] if parts is None else parts
     confidence = round(model.calibrated(p), 3)

@@ -30,16 +30,19 @@ class Where(NamedTuple):
     why: tuple[str, str] | None  # the signal that keeps the figure from an id: (key, words)
 
 
-def period_scope(hits: tuple[Hit, ...], sentence: str, kind: str, month: int | None, level: str | None) -> Where:
+def period_scope(
+    hits: tuple[Hit, ...], sentence: str, kind: str, month: int | None, level: str | None, plans: bool = False
+) -> Where:
     """Period and scope of one figure.
 
     Args:
         hits: the signals found before the figure (``_candidates.signal_hits``).
-        sentence: the figure's sentence up to the figure.
+        sentence: the figure's sentence up to the figure: naming the whole region (全县, 各级) makes it 全域.
         kind: the document's kind (report, draft, news): 目前 and 今年以来 are part of a year only in a
             draft or a news item.
         month: the latest month a draft states or is dated (截至M月 when the words name none).
         level: the report's level (省, 市, 县, None).
+        plans: the figure stands in the report's part on next year's plans: a target, of another year.
     """
     # A signal of some ids only (the government as respondent in reconsideration) does not make the figure
     # another body's: it rules out those ids (see ``__init__._figure``).
@@ -49,6 +52,8 @@ def period_scope(hits: tuple[Hit, ...], sentence: str, kind: str, month: int | N
         period, why = "以来", ("period", by_key["period"])
     elif "window" in by_key:
         period, why = "期间", ("window", by_key["window"])
+    elif plans:
+        period, why = "期间", ("plans", "下一年度安排")
     elif "part_year" in by_key:
         words = by_key["part_year"]
         part = _part_month(words, month)
