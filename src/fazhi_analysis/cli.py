@@ -55,7 +55,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         args.path, region=args.region, year=args.year, min_confidence=threshold, **_limits(args)
     )
     write.write_records(figures, fmt=args.format, out=args.output)
-    low = figures["reason"].str.startswith("abstain:low").sum()
+    low = (figures["indicator"].isna() & (figures["confidence"] > 0) & (figures["confidence"] < threshold)).sum()
     print(
         f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped, "
         f"{low} 个低于置信度 {threshold} / below the confidence threshold",

@@ -198,7 +198,7 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
         label,
         hits,
         _figures.counted_noun(after),
-        _figure_features(hits, figures, i, after, doc, c0),
+        _figure_features(hits, figures, i, after, doc, c0, folded[s0:start]),
     )
     if whole not in present:  # once per sentence; the window's aliases are among them
         sentence = folded[whole[0] : whole[1]]
@@ -214,7 +214,13 @@ def _figure(i: int, doc: _Document, figures: _figures.Found, present: dict) -> F
 
 
 def _figure_features(
-    hits: tuple, figures: _figures.Found, i: int, after: str, doc: _Document, clause_start: int
+    hits: tuple,
+    figures: _figures.Found,
+    i: int,
+    after: str,
+    doc: _Document,
+    clause_start: int,
+    before_in_sentence: str,
 ) -> dict[str, float]:
     """Features of the figure itself, the same for each of its candidates: signals, unit class, document kind."""
     f = {f"has_{hit.signal.key}": 1.0 for hit in hits}
@@ -232,6 +238,12 @@ def _figure_features(
     f["after_de"] = float(after.startswith("的"))
     f["counted_noun"] = float(_figures.counted_noun(after))
     f["no_section"] = float(figures.sections[i] is None)
+    # The report's own year named before the figure (2024年，…; 全年, 年内): the guide's 全年.
+    f["own_year"] = float(
+        bool(doc.year and f"{doc.year}年" in before_in_sentence)
+        or "全年" in before_in_sentence
+        or "年内" in before_in_sentence
+    )
     f[f"kind_{doc.kind}"] = 1.0
     return f
 

@@ -122,9 +122,10 @@ def document_kind(text: str) -> str:
     head = text[:400]
     if _DRAFT_RE.search(head):
         return "draft"
-    first = text.lstrip()[:80].split("\n", 1)[0]
+    first = text.lstrip()[:300].split("\n", 1)[0]
     heading = re.match(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]", first)
-    return "report" if heading or _REPORT_RE.search(first) else "news"
+    # A headline is short; a long first line is a report's opening sentence (按照…要求，现将…报告如下).
+    return "report" if heading or len(first) > 60 or _REPORT_RE.search(first) else "news"
 
 
 _PLANS = re.compile(r"打算|安排|计划|思路|下一步|下步|展望|重点工作|工作要点")
