@@ -108,8 +108,9 @@ class TidyTable(pa.DataFrameModel):
     reason: Series[NAString] = pa.Field(nullable=True, required=False)
     # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
     # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
-    period: Series[NAString] = pa.Field(nullable=True, required=False)
-    scope: Series[NAString] = pa.Field(nullable=True, required=False)
+    # coerce: a table written before these columns existed reads them as empty floats.
+    period: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
+    scope: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
 
     @pa.check("region", name="region_name")
     def _region_name(cls, region: Series[NAString]) -> Series[bool]:
