@@ -242,17 +242,29 @@ def build(corpus: Path = CORPUS) -> dict:
         "threshold": round(threshold(conf, [ok for _, ok in points]), 3),
         "calibration": {"x": [round(v, 6) for v in xs], "y": [round(v, 6) for v in ys]},
         "inputs": inputs_digest(corpus),
+        "scikit_learn": sklearn_version(),
         **fitted,
     }
 
 
 def inputs_digest(corpus: Path = CORPUS) -> str:
-    """SHA-256 of the corpus the model is fitted on: documents, gold labels, splits and the seed."""
+    """SHA-256 of everything the model is built from: the corpus (documents, gold labels, splits, the seed),
+    the catalog and extraction rules the features read, the extractor's code and this script."""
     digest = hashlib.sha256()
+    package = ROOT / "src" / "fazhi_analysis"
     paths = [*(corpus / "docs").glob("*.txt"), *(corpus / "gold").glob("*.json"), corpus / "splits.csv", *SEED]
-    for path in sorted(paths):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    paths += [package / "table" / "catalog.yaml", package / "ingest" / "extract_rules.yaml", Path(__file__)]
+    paths += (package / "ingest" / "extract").glob("*.py")
+    for path in sorted(paths, key=lambda p: p.relative_to(ROOT).as_posix()):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def sklearn_version() -> str:
+    """The scikit-learn the trees are fitted with: another release may fit them otherwise, bit for bit."""
+    from sklearn import __version__
+
+    return __version__
 
 
 def dumps(model: dict) -> str:
