@@ -255,8 +255,9 @@ def year_findings(text: str, year: int, at: Locator) -> list[dict]:
 def figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
     """The draft's figures as a tidy table (``source`` = ``name:line:column``), the analysts' overrides applied.
 
-    Besides the tidy columns: ``start`` (the figure's position in ``text``) and ``seen``, the ids the extractor
-    weighed for the figure (its own and the candidates it ruled out), by which an indicator counts as written.
+    Besides the tidy columns: ``start`` (the figure's position in ``text``) and ``seen``, the ids the figure is
+    of (its own, and the extractor's best candidate even when ruled out or less sure than its threshold; not the
+    rivals ranked below it; an override settles it), by which an indicator counts as written.
     """
     figures = extract_candidates(text)
     if overrides is not None and len(overrides):
@@ -266,9 +267,14 @@ def figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataF
     lines = [at.line(p) for p in starts]
     figures["source"] = [f"{name}:{ln}:{p - at.offsets[ln - 1] + 1}" for p, ln in zip(starts, lines)]
     figures["region"], figures["year"] = region, year
-    seen = [{i for i, _, _ in c} | ({i} if isinstance(i, str) else set())
-            for c, i in zip(figures["candidates"], figures["indicator"])]  # fmt: skip
+    seen = [_seen(*row) for row in zip(figures["indicator"], figures["candidates"], figures["reason"])]
     return tidy.conform(figures).assign(start=starts, seen=seen)
+
+
+def _seen(indicator: object, candidates: list, reason: object) -> set[str]:
+    """The ids a figure is of: its own and its best candidate; only the analyst's id when overridden."""
+    own = {indicator} if isinstance(indicator, str) else set()
+    return own if reason == "override" or not candidates else own | {candidates[0][0]}
 
 
 def table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, list[dict]]:
