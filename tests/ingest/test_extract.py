@@ -373,3 +373,4 @@ def test_a_series_over_years_is_no_figure_of_the_report_year() -> None:
     found = extract_text(text)
     assert found["indicator"].notna().tolist() == [True, False, False, False, False]
     assert found["reason"].iloc[1].startswith("abstain:period(")
+    assert found["period"].tolist() == ["全年", "以来", "以来", "以来", "以来"]  # of several years
