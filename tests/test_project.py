@@ -169,6 +169,10 @@ def test_customize_and_explore_on_the_command_line(tmp_path) -> None:
     assert "已有" in again.stderr
     made = run_fazhi("customize", "notebook", "--project", str(root), cwd=tmp_path)
     assert made.returncode == 0 and "+ notebooks/annual_report.ipynb" in made.stderr
+    other = tmp_path / "q"
+    assert run_fazhi("init", str(other), "--customize").returncode == 0
+    stamp = project.stamp_of(other / "templates" / "narrative" / "phrases.yaml")
+    assert stamp is not None and stamp["version"] == fazhi_analysis.__version__
 
 
 def test_outside_a_project_the_hint_names_fazhi_init(tmp_path) -> None:
