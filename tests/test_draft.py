@@ -79,7 +79,10 @@ def test_an_indicator_of_last_year_missing_now_is_listed() -> None:
     last = pd.concat([_sheet_row(corrected, 3.0, "件"), _sheet_row(apps, 8.0, "件")]).assign(year=YEAR - 1)
     found = draft.check_draft(SEED, previous=tidy.conform(last), today=SPRING)
     dropped = found[found["rule"] == "dropped"]
-    assert dropped["message_zh"].tolist() == ["上年报告了“行政复议纠错(撤销/变更/确认违法/责令履行)”，本稿未见"]
+    assert dropped["message_zh"].tolist() == [
+        "上年报告了“行政复议纠错(撤销/变更/确认违法/责令履行)”（部门报表.xlsx#表1!C3），本稿未见"
+    ]
+    assert dropped["cell"].tolist() == ["部门报表.xlsx#表1!C3"]
 
 
 def test_previous_report_text(tmp_path) -> None:
@@ -140,15 +143,17 @@ def test_json_and_xlsx_outputs(tmp_path) -> None:
                        cwd=tmp_path)  # fmt: skip
     assert result.returncode == 1 and out.is_file()
     rows = list(openpyxl.load_workbook(out).active.values)
-    assert rows[0] == ("级别", "规则", "所在标题", "行", "意见", "note")
-    assert rows[1][:4] == ("错误", "relation", "一、2024年法治政府建设主要举措和成效", 3)
+    assert rows[0] == ("级别", "规则", "所在标题", "段", "句", "原句", "行", "报表单元格或来源", "意见", "note")
+    assert rows[1][:7] == ("错误", "relation", "一、2024年法治政府建设主要举措和成效", 3, 1,
+                           "全年收到行政复议申请5件，行政复议结案8件。", 3)  # fmt: skip
 
 
 def test_xlsx_cells_are_defused(tmp_path) -> None:
-    found = draft._frame([draft._finding("warning", "title", '=HYPERLINK("x")', 1, "-1", "+x")])
+    place = draft.Place('=HYPERLINK("x")', 1, 1, "@SUM(1)", 1)
+    found = draft._frame([draft._finding("warning", "title", place, "-1", "+x", "=A1")])
     draft.write(found, "xlsx", tmp_path / "f.xlsx")
     row = list(openpyxl.load_workbook(tmp_path / "f.xlsx").active.values)[1]
-    assert row[2] == '\'=HYPERLINK("x")' and row[4] == "'-1"
+    assert (row[2], row[5], row[7], row[8]) == ('\'=HYPERLINK("x")', "'@SUM(1)", "'=A1", "'-1")
 
 
 def test_bad_input(tmp_path) -> None:
@@ -158,3 +163,106 @@ def test_bad_input(tmp_path) -> None:
         draft.write(draft._frame([]), "xlsx", None)
     result = run_fazhi("check-draft", str(tmp_path / "none.docx"), cwd=tmp_path)
     assert result.returncode == 2 and "none.docx" in result.stderr
+
+
+REVIEWED = """甲区人民政府2024年度法治政府建设情况报告
+一、2024年法治政府建设主要举措和成效
+全年罚没金额2,356.8万元，办理行政处罚案件２２１件。
+开展执法检查120次，发现问题15个。
+调解各类矛盾纠纷1,203件。
+收到行政复议申请１１件。
+二、存在的不足和原因
+人手少。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+主要负责人带头学法。
+四、2025年工作安排
+加强培训。
+五、其他需要报告的情况
+无。
+"""
+MEDIATED, ISSUES = "disputes.disputes_mediated", "enforcement.supervision_issues_found"
+
+
+def _office_project(tmp_path):
+    """A project whose analysts reviewed the report text in data/raw (overrides.csv: 1,203件 is 调解纠纷, 15个 is no
+    indicator), with the departments' sheet (2356.8万元, 221件, 11件, 1203件, 8个) and last year's figures."""
+    from fazhi_analysis.ingest import extract, review
+
+    raw = tmp_path / "project" / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "甲区_2024.txt").write_text(REVIEWED, encoding="utf-8")
+    figures = extract.extract_candidates(REVIEWED).assign(region="甲区", year=YEAR)
+    figures["source"] = [f"甲区_2024.txt:{REVIEWED.count(chr(10), 0, s) + 1}:1" for s in figures["start"]]
+    sheet = review.review_table(figures, below=1.0)
+    sheet["指标编号"] = sheet["数字"].map({"1,203件": MEDIATED, "15个": "无"}).fillna("")
+    sheet.to_csv(raw / "overrides.csv", index=False, encoding="utf-8-sig")
+    rows = [
+        ("enforcement.penalty_amount", 23568000.0, "元"),
+        ("enforcement.penalty_cases", 221.0, "件"),
+        ("disputes.reconsideration_applications", 11.0, "件"),
+        (MEDIATED, 1203.0, "件"),
+        (ISSUES, 8.0, "个"),
+    ]
+    sheet_rows = [_sheet_row(i, v, u) for i, v, u in rows]
+    last = [_sheet_row(MEDIATED, 1100.0, "件"), _sheet_row("legal_education.grassroots_events", 40.0, "场")]
+    table = tidy.conform(pd.concat([*sheet_rows, *(r.assign(year=YEAR - 1) for r in last)]).assign(region="甲区"))
+    table.to_parquet(tmp_path / "table.parquet")
+    return raw.parent.parent
+
+
+def _check(tmp_path, text: str) -> tuple[int, list[dict]]:
+    root = _office_project(tmp_path)
+    path = tmp_path / "草稿.txt"  # edited: a line more at the top, so every line number moved
+    path.write_text(text.replace("\n", "\n（此为修改稿）\n", 1), encoding="utf-8")
+    args = ("--data", str(tmp_path / "table.parquet"), "--format", "json", "--today", "2025-03-20")
+    result = run_fazhi("check-draft", str(path), *args, cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_a_correct_draft_with_separators_full_width_digits_and_overrides_passes(tmp_path) -> None:
+    code, found = _check(tmp_path, REVIEWED)
+    # 2,356.8万元, ２２１件 and １１件 agree with the sheet; the overrides make 1,203件 调解纠纷 (agreeing, and
+    # seen) and 15个 no indicator (no false conflict with the sheet's 8个); only last year's 普法宣传 is truly absent
+    assert code == 0, found
+    assert [(f["level"], f["rule"]) for f in found] == [("warning", "dropped"), ("note", "deadline")]
+    assert "普法" in found[0]["message_zh"] and found[0]["cell"] == "部门报表.xlsx#表1!C3"
+
+
+def test_a_wrong_draft_is_flagged_at_its_paragraph_sentence_and_the_departments_cell(tmp_path) -> None:
+    wrong = REVIEWED.replace("2,356.8万元", "2,536.8万元").replace("１１件", "１２件")
+    code, found = _check(tmp_path, wrong)
+    assert code == 1
+    conflicts = [f for f in found if f["rule"] == "table_conflict"]
+    assert [(f["paragraph"], f["sentence_no"], f["sentence"], f["line"], f["cell"]) for f in conflicts] == [
+        (4, 1, "全年罚没金额2,536.8万元，办理行政处罚案件２２１件。", 4, "部门报表.xlsx#表1!C3"),
+        (7, 1, "收到行政复议申请１２件。", 7, "部门报表.xlsx#表1!C3"),
+    ]
+    assert conflicts[0]["message_zh"] == "罚没金额：草稿写2536.8万元，部门报表为2356.8万元（部门报表.xlsx#表1!C3）"
+    assert conflicts[0]["heading"] == "一、2024年法治政府建设主要举措和成效"
+
+
+def test_a_draft_figure_is_read_by_the_extractors_number_reader() -> None:
+    assert draft._tolerance(25368000.0, "2,536.8万元", False) == pytest.approx(500.0)  # not ±634万 from the "2"
+    assert draft._tolerance(11.0, "１１件", False) == pytest.approx(0.5)
+
+
+def test_the_tables_of_a_docx_draft_are_its_figures_too(tmp_path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in REVIEWED.splitlines():
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=2)
+    for r, cells in enumerate([("指标", "数值"), ("罚没金额", "2,536.8万元"), ("普法宣传活动", "40场")]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    path = tmp_path / "草稿.docx"
+    document.save(path)
+    _office_project(tmp_path)
+    sheet, no_overrides = pd.read_parquet(tmp_path / "table.parquet"), pd.DataFrame(columns=["raw", "sentence"])
+    found = draft.check_draft(path, table=sheet, overrides=no_overrides, today=SPRING)
+    conflicts = found[found["rule"] == "table_conflict"]
+    assert (conflicts["sentence"] == "表1!B2").sum() == 1 and "草稿写2536.8万元" in " ".join(conflicts["message_zh"])
+    assert "普法宣传活动" not in " ".join(found.loc[found["rule"] == "dropped", "message_zh"])  # in the table: seen
+    assert "表格 表1!B2：罚没金额" in draft.as_text(found)

@@ -18,15 +18,15 @@ Example:
     '1547.16万元'
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import Any
+import importlib
 
 __version__ = "0.1.0"
 
 _API = {
     "load_table": "fazhi_analysis.analysis",
+    "available": "fazhi_analysis.analysis",
+    "select": "fazhi_analysis.analysis",
+    "region_year": "fazhi_analysis.analysis",
     "compare": "fazhi_analysis.analysis",
     "trend": "fazhi_analysis.analysis",
     "peers": "fazhi_analysis.analysis",
@@ -51,6 +51,12 @@ _API = {
     "run_batch": "fazhi_analysis.report.batch",
     "to_docx": "fazhi_analysis.report.docx",
     "format_figure": "fazhi_analysis.table.wording",
+    "table_view": "fazhi_analysis.report.explore",
+    "counts_chart": "fazhi_analysis.report.explore",
+    "history_chart": "fazhi_analysis.report.explore",
+    "ranking_chart": "fazhi_analysis.report.explore",
+    "rates_view": "fazhi_analysis.report.explore",
+    "rates_chart": "fazhi_analysis.report.explore",
     "TidyTable": "fazhi_analysis.table.tidy",
     "FazhiError": "fazhi_analysis.errors",
     "InputError": "fazhi_analysis.errors",
@@ -59,14 +65,15 @@ _API = {
 __all__ = ["__version__", *_API]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """Load a public name's module on first use (PEP 562)."""
     if name not in _API:
         raise AttributeError(f"module 'fazhi_analysis' has no attribute {name!r}")
-    value = getattr(import_module(_API[name]), name)
+    value = getattr(importlib.import_module(_API[name]), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API only: what ``dir(fz)`` and a notebook's completion offer."""
+    return sorted(__all__)

@@ -31,11 +31,13 @@ PEERS_HELP = (
 MAIN_EPILOG = """\
 常用流程 / typical use:
   fazhi init 我的项目 && cd 我的项目             # 新建项目文件夹 / a new project folder
+  fazhi doctor                                 # 本机能否生成报告 / can the report run here
   fazhi build                                  # data/raw/ → data/processed/indicators.parquet
   fazhi report --region 达坂城区 --year 2024     # → reports/达坂城区/2024/annual_report.html/.pdf
   fazhi report --overview --year 2024          # 各地区概览 / all regions of a year
   fazhi batch --workers 2                      # 全部地区和年度 / every region and year, with an index
   fazhi export                                 # 各地区×指标×年度宽表 / the wide table → reports/*.xlsx
+  fazhi explore                                # 探索笔记本 / the explore notebook
   fazhi review                                 # → reports/review.xlsx；填好存为 data/raw/overrides.xlsx 再 build
   fazhi check-draft 草稿.docx --region 达坂城区 --year 2024   # 检查报告草稿 / check a draft
   fazhi extract data/raw/dabancheng_2024_report.txt --format csv
@@ -139,7 +141,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    created = project.init(args.folder)
+    created = project.init(args.folder, customized=args.customize)
     root = Path(args.folder).resolve()
     for path in created:
         print(f"  + {path.relative_to(root)}", file=sys.stderr)
@@ -155,20 +157,114 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
         _cmd_init,
         help="新建项目文件夹 / make a new project folder",
         description=(
-            "新建项目文件夹：data/raw/（放报告文本和部门表格）、data/processed/、reports/，以及可编辑的\n"
-            "报告笔记本 notebooks/annual_report.ipynb、措辞模板 templates/narrative/ 和指标目录补充 catalog.yaml。\n"
-            "已有的文件不会被覆盖。之后在该文件夹里运行 fazhi build、fazhi report。\n"
-            "Make a project folder: data/raw/ for the inputs, data/processed/, reports/, and editable copies of\n"
-            "the report notebook and the wording, plus catalog.yaml for the project's own indicators and aliases.\n"
-            "Existing files are kept. Then run fazhi build and fazhi report inside it."
+            "新建项目文件夹：data/raw/（放报告文本和部门表格）、data/processed/、reports/、探索笔记本\n"
+            "notebooks/explore.ipynb，以及指标目录补充 catalog.yaml 和工作目标 targets.yaml。已有的文件不会被覆盖。\n"
+            "报告的措辞模板和笔记本用包内的版本，升级后即生效；要修改它们，加 --customize（或以后运行\n"
+            "fazhi customize templates|notebook）复制一份，副本记下来自哪个版本，fazhi doctor 会指出已过时的副本。\n"
+            "Make a project folder: data/raw/ for the inputs, data/processed/, reports/, the explore notebook,\n"
+            "catalog.yaml and targets.yaml. Existing files are kept. The wording and the report notebook stay the\n"
+            "package's, so upgrades reach the project; --customize copies them to edit (stamped with the version)."
         ),
         examples=(
             "  fazhi init 乌鲁木齐市2024\n"
             "  cp 报告.txt 乌鲁木齐市2024/data/raw/ && cd 乌鲁木齐市2024\n"
-            "  fazhi build && fazhi report --region 达坂城区 --year 2024"
+            "  fazhi build && fazhi report --region 达坂城区 --year 2024\n"
+            "  fazhi init 乌鲁木齐市2024 --customize   # 同时复制措辞模板和报告笔记本以便修改"
         ),
     )
     p.add_argument("folder", type=Path, help="项目文件夹（不存在则新建）/ the project folder (made if missing)")
+    p.add_argument(
+        "--customize", action="store_true", help="同时复制措辞模板和报告笔记本以便修改 / also copy them to edit"
+    )
+
+
+def _cmd_customize(args: argparse.Namespace) -> int:
+    here = project.find()
+    copied = project.customize(here.root, args.what)
+    for path in copied:
+        print(f"  + {path.relative_to(here.root)}", file=sys.stderr)
+    if not copied:
+        print("项目中已有这些文件，未覆盖 / the project has them already: nothing copied", file=sys.stderr)
+    return 0
+
+
+def _add_customize(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "customize",
+        _cmd_customize,
+        help="复制内置的措辞模板或报告笔记本到项目中修改 / copy the bundled wording or notebooks to edit",
+        description=(
+            "把包内的措辞模板（templates：templates/narrative/）或报告笔记本（notebook：notebooks/annual_report.ipynb、\n"
+            "regional_overview.ipynb）复制到项目中修改；项目里的副本优先于包内的版本。每个副本记下来自哪个版本\n"
+            "和原文件的 SHA-256，升级后 fazhi doctor 会指出包内文件已更新的副本。已有的文件不覆盖。\n"
+            "Copy the bundled wording or report notebooks into the project to edit; the copies win over the bundled\n"
+            "ones. Each is stamped with the version it came from, so fazhi doctor names those an upgrade changed."
+        ),
+        examples="  fazhi customize templates\n  fazhi customize notebook\n  fazhi doctor   # 之后检查副本是否过时",
+    )
+    p.add_argument("what", choices=project.CUSTOMIZABLE, help="templates（措辞模板）或 notebook（报告笔记本）")
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from fazhi_analysis import doctor
+
+    text, code = doctor.diagnose()
+    print(text)
+    return code
+
+
+def _add_doctor(sub: argparse._SubParsersAction) -> None:
+    _command(
+        sub,
+        "doctor",
+        _cmd_doctor,
+        help="检查本机能否生成报告、项目是否跟上包的版本 / can the report run here, is the project current",
+        description=(
+            "检查中文字体和 Chromium（缺少则报告无法生成，退出码 1）、poppler 和 LibreOffice（可选），列出要安装的\n"
+            "软件包；检查项目：数据表是否已生成，哪些项目文件覆盖了包内已更新的模板或笔记本。\n"
+            "Check the Chinese font and Chromium (without them the report cannot run: exit 1), poppler and\n"
+            "LibreOffice (optional), and print what to install; then the project: its table, and its files that\n"
+            "shadow bundled templates or notebooks changed since they were copied."
+        ),
+        examples="  fazhi doctor\n  fazhi doctor --project 乌鲁木齐市2024",
+    )
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    here = project.find()
+    if not here.is_project:
+        raise InputError(project.NOT_A_PROJECT.format(root=here.root))
+    path, copied = project.explore_notebook(here.root)
+    print(f"{'已复制 / copied' if copied else '已有 / found'}: {path}", file=sys.stderr)
+    print(path)
+    jupyter = shutil.which("jupyter-lab")
+    if args.no_open or jupyter is None:
+        if jupyter is None:
+            print("用 Jupyter 打开 / open it with Jupyter: pip install jupyterlab && jupyter lab " + str(path),
+                  file=sys.stderr)  # fmt: skip
+        return 0
+    return subprocess.run([jupyter, str(path)], cwd=here.root).returncode
+
+
+def _add_explore(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "explore",
+        _cmd_explore,
+        help="打开（或先复制）项目的探索笔记本 / open (or first copy) the project's explore notebook",
+        description=(
+            "打开项目的 notebooks/explore.ipynb（没有时先从包内复制）：读取、一个地区一个年度、历年走势、地区比较、\n"
+            "比率，各一表一图。装有 JupyterLab 时用它打开，否则打印路径。\n"
+            "Open the project's explore notebook (copied from the package when missing) in JupyterLab when it is\n"
+            "installed; else print its path."
+        ),
+        examples="  fazhi explore\n  fazhi explore --no-open   # 只复制并打印路径 / only copy and print the path",
+    )
+    p.add_argument("--no-open", action="store_true", help="不打开，只打印路径 / print the path, do not open it")
 
 
 def _add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
@@ -744,9 +840,13 @@ def _add_check_draft(sub: argparse._SubParsersAction) -> None:
         description=(
             "检查报告草稿（.docx、.txt）：《法治政府建设与责任落实督察工作规定》要求的各部分（按标题查找）、\n"
             "标题中的地区和年度、标题年份、与部门报表不一致的数据、目录关系（结案≤收到）、与计数不符的比率、\n"
-            "上年报告而本稿未见的指标、报送期限（deadlines.yaml）。每条意见注明所在标题和行。\n"
+            "上年报告而本稿确实未见的指标、报送期限（deadlines.yaml）。每条意见注明所在标题、第几段第几句（附原句）\n"
+            "和所依据的部门报表单元格。数字按抽取时的同一规则读（2,536.8万元、全角数字），项目的人工指定\n"
+            "（data/raw/overrides.xlsx 或 .csv，fazhi review）按“数字”和“句子”套用到草稿上，行号变了也适用。\n"
             "Check a draft report: the required parts, title, years, figures against the departments' tables,\n"
-            "relations and rates, indicators dropped since last year, the deadline; each finding with heading and line."
+            "relations and rates, indicators truly dropped since last year, the deadline; each finding names its\n"
+            "heading, paragraph and sentence and the departments' cell. The project's overrides apply by figure and\n"
+            "sentence, wherever the lines moved."
         ),
         examples=(
             "  fazhi check-draft 草稿.docx\n"
@@ -770,6 +870,9 @@ def _add_check_draft(sub: argparse._SubParsersAction) -> None:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_init,
+    _add_customize,
+    _add_doctor,
+    _add_explore,
     _add_catalog,
     _add_extract,
     _add_build,
@@ -782,6 +885,10 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_clean,
     _add_template,
 ]
+
+
+# The commands that work on a project's folders: failing outside a project, they say how to make one.
+PROJECT_COMMANDS = (_cmd_build, _cmd_review, _cmd_validate, _cmd_report, _cmd_batch, _cmd_export, _cmd_customize)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -820,6 +927,8 @@ def main(argv: list[str] | None = None) -> int:
         except FazhiError as exc:
             print(f"fazhi: {exc}", file=sys.stderr)
             code = exc.exit_code
+            if args.handler in PROJECT_COMMANDS and not (here := project.find()).is_project:
+                print(f"fazhi: 提示 / hint: {project.NOT_A_PROJECT.format(root=here.root)}", file=sys.stderr)
         except OSError as exc:  # a folder that cannot be written, a full disk: not the input's fault
             where = f"{exc.filename}: " if exc.filename else ""
             print(f"fazhi: {where}写入或系统错误 / output or system failure: {exc.strerror or exc}", file=sys.stderr)

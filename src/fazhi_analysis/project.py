@@ -7,6 +7,13 @@ where the package is installed. Files the project may add to change the bundled 
 ``catalog.yaml`` (extra or changed indicators), ``targets.yaml`` (targets the figures are held
 against), ``templates/narrative/`` (wording) and ``notebooks/annual_report.ipynb`` (the report notebook).
 
+**Upgrades reach projects.** A bundled template or notebook copied into a project wins over the bundled one,
+so a copy would keep a project on the wording of the version it came from. ``fazhi init`` therefore copies none
+(only the explore notebook, a workspace of the analyst's own); :func:`customize` copies them when asked
+(``fazhi init --customize``, ``fazhi customize templates|notebook``), each stamped with the package version and
+the bundled file's SHA-256 it came from (:func:`stamp_of`), so that :func:`shadows` can tell a copy whose
+bundled file has changed since (``fazhi doctor``).
+
 Example:
     >>> project = Project(Path("/srv/fazhi"))
     >>> project.table
@@ -15,14 +22,29 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import shutil
+import re
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+
+from fazhi_analysis import __version__
+from fazhi_analysis.errors import InputError
 
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
+CUSTOMIZABLE = ("templates", "notebook")  # what fazhi customize copies
+EXPLORE = "explore.ipynb"  # the analyst's notebook: copied by init, never a shadow of a bundled file
+NOT_A_PROJECT = (
+    "{root} 不是项目文件夹（没有 data/raw/）：新建项目用 fazhi init 文件夹名，或用 --project 指明项目 / "
+    "{root} is no project folder (no data/raw/): make one with fazhi init DIR, or name it with --project DIR"
+)
+_STAMP = re.compile(r"fazhi-analysis (?P<version>\S+) sha256:(?P<sha256>[0-9a-f]{64})")
+_STAMP_TEXT = "fazhi-analysis {version} sha256:{sha256} 内置文件的副本（fazhi doctor 据此判断内置文件是否已更新）"
+_STAMP_LINES = {".yaml": "# {}\n", ".j2": "{{# {} #}}\n"}  # the first line of a copied YAML file or template
 CATALOG_EXAMPLE = """\
 # 本项目的指标目录补充 / this project's additions to the bundled indicator catalog (fazhi catalog lists it).
 # 新指标写全 id、section、name、unit、kind；已有指标只写要改的字段，列表（aliases 等）会追加到内置目录。
@@ -93,6 +115,11 @@ class Project:
         """Wording templates that win over the bundled ones (``templates/narrative/…``)."""
         return self.root / "templates"
 
+    @property
+    def is_project(self) -> bool:
+        """Whether the folder is a project (holds ``data/raw/``), not a working directory taken for one."""
+        return self.raw.is_dir()
+
 
 def find(root: str | Path | None = None) -> Project:
     """The project of ``root`` if given, else of ``$FAZHI_ROOT``, else of the working directory.
@@ -112,29 +139,130 @@ def _nearest(start: Path) -> Path:
     return start
 
 
-def init(root: str | Path) -> list[Path]:
+def init(root: str | Path, *, customized: bool = False) -> list[Path]:
     """Make a project folder at ``root`` and return what was created (existing files are kept as they are).
 
-    It holds ``data/raw/`` (inputs), ``data/processed/``, ``reports/``, an editable copy of the report
-    notebook (``notebooks/annual_report.ipynb``) and of the wording (``templates/narrative/``), a
-    commented ``catalog.yaml`` for the project's own indicators and aliases and a commented ``targets.yaml``.
+    It holds ``data/raw/`` (inputs), ``data/processed/``, ``reports/``, the explore notebook
+    (``notebooks/explore.ipynb``), a commented ``catalog.yaml`` for the project's own indicators and aliases and a
+    commented ``targets.yaml``; with ``customized``, editable copies of the bundled templates and report notebooks
+    as well (:func:`customize`).
     """
     here = Project(Path(root).resolve())
     created = [folder for folder in (here.raw, here.processed, here.reports, here.notebooks) if not folder.is_dir()]
     for folder in created:
         folder.mkdir(parents=True)
-    bundled = resources.files("fazhi_analysis.report")
-    copies = {here.notebooks / "annual_report.ipynb": bundled / "annual_report.ipynb"}
-    for item in (bundled / "templates" / "narrative").iterdir():
-        copies[here.templates / "narrative" / item.name] = item
-    for target, source in copies.items():
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with resources.as_file(source) as path:
-                shutil.copyfile(path, target)
-            created.append(target)
+    created += [path for path, copied in [explore_notebook(here.root)] if copied]
     for path, text in ((here.catalog, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             created.append(path)
+    for what in CUSTOMIZABLE if customized else ():
+        created += customize(here.root, what)
     return created
+
+
+def explore_notebook(root: str | Path) -> tuple[Path, bool]:
+    """The project's explore notebook, copied from the package (stamped) when it has none; and whether it was."""
+    here = Project(Path(root).resolve())
+    copied = _copied({here.notebooks / EXPLORE: resources.files("fazhi_analysis.report") / EXPLORE})
+    return here.notebooks / EXPLORE, bool(copied)
+
+
+def bundled(what: str, here: Project) -> dict[Path, Traversable]:
+    """The bundled files a project may customize (``templates`` or ``notebook``), by their place in ``here``.
+
+    Raises:
+        InputError: ``what`` is neither.
+    """
+    report = resources.files("fazhi_analysis.report")
+    if what == "templates":
+        narrative = report / "templates" / "narrative"
+        return {here.templates / "narrative" / f.name: f for f in sorted(narrative.iterdir(), key=lambda f: f.name)}
+    if what == "notebook":
+        return {here.notebooks / name: report / name for name in ("annual_report.ipynb", "regional_overview.ipynb")}
+    raise InputError(f"不能定制 / cannot customize: {what}; 可选 / choose from: {', '.join(CUSTOMIZABLE)}")
+
+
+def customize(root: str | Path, what: str) -> list[Path]:
+    """Copy the bundled ``templates`` or report ``notebook`` into the project at ``root`` for editing, each copy
+    stamped with the version and the bundled file's SHA-256 it came from; files the project has are kept.
+
+    Returns the files copied.
+
+    Raises:
+        InputError: ``what`` is neither ``templates`` nor ``notebook``.
+    """
+    return _copied(bundled(what, Project(Path(root).resolve())))
+
+
+def _copied(copies: dict[Path, Traversable]) -> list[Path]:
+    """Copy each bundled file to its place unless something is there; returns the places written."""
+    done = []
+    for target, source in copies.items():
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(stamped(source.read_bytes(), target.suffix))
+            done.append(target)
+    return done
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamped(data: bytes, suffix: str) -> bytes:
+    """A bundled file's bytes as its copy in a project: stamped with this version and the file's SHA-256 — a first
+    comment line in YAML and templates, the ``fazhi_analysis`` entry of a notebook's metadata."""
+    stamp = {"version": __version__, "sha256": digest(data)}
+    if suffix == ".ipynb":
+        notebook = json.loads(data)
+        notebook["metadata"]["fazhi_analysis"] = stamp
+        return (json.dumps(notebook, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return _STAMP_LINES[suffix].format(_STAMP_TEXT.format(**stamp)).encode("utf-8") + data
+
+
+def stamp_of(path: Path) -> dict[str, str] | None:
+    """The version and SHA-256 a project's copy came from (:func:`stamped`), or None for an unstamped file.
+
+    Example:
+        >>> stamp_of(Path("templates/narrative/phrases.yaml"))          # doctest: +SKIP
+        {'version': '0.1.0', 'sha256': '5f2c…'}
+    """
+    if path.suffix == ".ipynb":
+        found = json.loads(path.read_bytes()).get("metadata", {}).get("fazhi_analysis")
+        return found if isinstance(found, dict) and {"version", "sha256"} <= set(found) else None
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        match = _STAMP.search(fh.readline())
+    return match.groupdict() if match else None
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """A project file standing in for a bundled one, and whether the bundled one has changed since it was copied.
+
+    ``status``: ``changed`` (the bundled file is not the one it was copied from), ``unknown`` (no stamp: copied
+    before stamps, or written by hand; ``same`` says whether it equals today's bundled file), ``current``.
+    """
+
+    path: Path
+    status: str
+    version: str | None = None
+    same: bool = False
+
+
+def shadows(root: str | Path | None = None) -> list[Shadow]:
+    """The project's files that win over bundled templates or report notebooks, each with its :class:`Shadow` status."""
+    here = find(root)
+    found = []
+    for what in CUSTOMIZABLE:
+        for place, source in bundled(what, here).items():
+            if not place.is_file():
+                continue
+            original, stamp = source.read_bytes(), stamp_of(place)
+            if stamp is None:
+                found.append(Shadow(place, "unknown", same=place.read_bytes() == original))
+            else:
+                status = "current" if stamp["sha256"] == digest(original) else "changed"
+                found.append(Shadow(place, status, stamp["version"]))
+    return found

@@ -365,3 +365,12 @@ def test_detect_region_year(text: str, expected: tuple) -> None:
 )
 def test_labels_name_what_is_counted(sentence: str, label: str) -> None:
     assert extract_text(sentence)["label"].tolist() == [label]
+
+
+def test_a_series_over_years_is_no_figure_of_the_report_year() -> None:
+    text = "甲区人民政府2024年度法治政府建设情况报告\n收到行政复议申请37件。"
+    text += "收到行政复议申请连续三年增长（2021—2024年依次为23件、26件、30件、37件）。"
+    found = extract_text(text)
+    assert found["indicator"].notna().tolist() == [True, False, False, False, False]
+    assert found["reason"].iloc[1].startswith("abstain:period(")
+    assert found["period"].tolist() == ["全年", "以来", "以来", "以来", "以来"]  # of several years

@@ -31,6 +31,7 @@ from fazhi_analysis.analysis.highlights import (
     RATE_POINT_WEIGHT,
     highlights,
 )
+from fazhi_analysis.analysis.lookup import indicator_ids, region_year
 from fazhi_analysis.analysis.peers import (
     MIN_PEERS,
     PEER_COLUMNS,
@@ -49,7 +50,7 @@ __all__ = [
     "AGAINST_COLUMNS", "COMPARISON_COLUMNS", "FALLING", "FLAT", "HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_PEERS",
     "MIN_RATE_CHANGE", "MIXED", "PEER_COLUMNS", "RATE_COLUMNS", "RATE_POINT_WEIGHT", "RISING", "SMALL_COUNT",
     "STANDING_COLUMNS", "TARGET_COLUMNS", "TREND_COLUMNS", "PeerRule", "against_targets", "approximate", "as_of",
-    "available", "compare", "export_wide", "findings", "group_of", "has_prior", "highlights", "load_table",
-    "peer_info", "peers", "rates", "sections_with_data", "select", "standings", "targets", "trend", "unmapped", "wide",
-    "with_rates",
+    "available", "compare", "export_wide", "findings", "group_of", "has_prior", "highlights", "indicator_ids",
+    "load_table", "peer_info", "peers", "rates", "region_year", "sections_with_data", "select", "standings",
+    "targets", "trend", "unmapped", "wide", "with_rates",
 ]  # fmt: skip

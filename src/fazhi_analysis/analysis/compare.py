@@ -47,13 +47,14 @@ def _resolve(path: str | Path) -> Path:
     return path
 
 
-def load_table(path: str | Path) -> pd.DataFrame:
-    """Read a tidy table (parquet or csv) and conform it to the tidy columns and dtypes.
+def load_table(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a tidy table (parquet or csv; default the project's, ``data/processed/indicators.parquet``) and conform
+    it to the tidy columns and dtypes.
 
     Raises:
         InputError: The file is missing, not .parquet or .csv, or cannot be read as a table.
     """
-    path = _resolve(path)
+    path = _resolve(path or project.find().table)
     if not path.is_file():
         raise InputError(f"{path}: 找不到数据表，请先运行 `fazhi build` / table not found, run `fazhi build` first")
     frame = tidy.read(path)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from fazhi_analysis.analysis.compare import _with_catalog
+from fazhi_analysis.analysis.lookup import indicator_ids, known_regions, known_year
+from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, regions
 from fazhi_analysis.table.wording import format_figure, format_number
@@ -130,13 +132,15 @@ def peers(
     peers: str | PeerRule | None = None,
     region_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Each region's figure of ``year`` among its peers, indicator by indicator.
+    """Each region's figure of ``year`` among its peers, indicator by indicator, the rates computed from two counts
+    among them (:func:`~fazhi_analysis.analysis.with_rates`), as the report ranks them.
 
     Args:
         table: A tidy table.
         year: The year compared.
-        indicator: One indicator (default: all).
-        regions: The regions considered (default: every region the table holds for ``year``).
+        indicator: One indicator, by id or Chinese name (default: all).
+        regions: The regions considered (default: every region the table holds for ``year``); one that did not
+            report in ``year`` is listed as not reporting.
         peers: The peer rule (:class:`PeerRule`; default: same level and same parent).
         region_table: The regions table (:class:`fazhi_analysis.table.regions.RegionsTable`); None: levels
             read from the names.
@@ -150,14 +154,17 @@ def peers(
         ranked the same way (``rank_per_10k``, ``tied_per_10k``, ``n_per_10k``).
 
     Raises:
-        InputError: An unknown peer rule.
+        InputError: An unknown peer rule; a year, region or indicator that neither the table nor the catalog holds
+            (the error names those there are).
     """
     rule = PeerRule.parse(peers)
-    rows = table[table["year"] == int(year)]
-    compared = list(dict.fromkeys(regions)) if regions is not None else sorted(rows["region"].dropna().unique())
+    table = with_rates(table)
+    rows = table[table["year"] == known_year(table, year)]
+    wanted = indicator_ids(None if indicator is None else [indicator])
+    compared = known_regions(table, regions) if regions is not None else sorted(rows["region"].dropna().unique())
     figures = _with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
-    if indicator is not None:
-        figures = figures[figures["indicator"] == indicator]
+    if wanted is not None:
+        figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:
         return pd.DataFrame(columns=PEER_COLUMNS)
     ids = figures["indicator"].unique()  # catalog order

@@ -171,9 +171,9 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     if key not in _DONE:
         added = computed_rows(table)
         done = tidy.conform(table) if added.empty else pd.concat([tidy.conform(table), added], ignore_index=True)
-        while len(_DONE) >= MEMO_SIZE:
+        while len(_DONE) > MEMO_SIZE - 2:  # room for the two keys below
             _DONE.pop(next(iter(_DONE)))  # the oldest first
-        _DONE[key] = done
+        _DONE[key] = _DONE[_fingerprint(done)] = done  # the result is its own: asked of it again, a hash
     return _DONE[key].copy()
 
 

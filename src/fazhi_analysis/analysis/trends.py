@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import _available_text, _with_catalog, percent_change
-from fazhi_analysis.errors import InputError
+from fazhi_analysis.analysis.compare import _with_catalog, percent_change
+from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
 
 TREND_COLUMNS = [
     "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
@@ -48,8 +48,11 @@ def _streak(changes: pd.Series) -> pd.Series:
     return pd.Series(out, index=changes.index)
 
 
-def trend(table: pd.DataFrame, region: str, indicators: list[str] | None = None) -> pd.DataFrame:
+def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None = None) -> pd.DataFrame:
     """Every year ``table`` holds for ``region``, indicator by indicator, with the change from the year before.
+
+    ``indicators`` are ids or Chinese names (``行政检查``, ``enforcement.inspections``); None: every one. An indicator
+    the region never reported has no rows.
 
     ``change`` and ``change_pct`` compare with the calendar year before and are NA when that year is
     not held (a gap is not a zero); ``change_pct`` is NA where a percentage says little
@@ -59,16 +62,15 @@ def trend(table: pd.DataFrame, region: str, indicators: list[str] | None = None)
     direction: 2 for two rises running (6 → 8 → 11), −3 for three falls, 0 after no change or a gap.
 
     Raises:
-        InputError: The table has no figure for ``region``.
+        InputError: A region the table does not hold, or an indicator the catalog does not know (each error names
+            what there is).
     """
+    known_regions(table, [region])
+    ids = indicator_ids(indicators)
     rows = table[table["region"] == region]
-    if indicators is not None:
-        rows = rows[rows["indicator"].isin(indicators)]
-    if rows.empty:
-        raise InputError(
-            f"没有 {region} 的数据 / no data for region {region!r}. 可用 / available: {_available_text(table)}"
-        )
-    figures = _figures(rows)  # in catalog order
+    figures = _figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
+    if figures.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
     figures["_order"] = figures.groupby("indicator", sort=False).ngroup()
     figures = figures.sort_values(["_order", "year"], kind="stable")
     by = figures.groupby("indicator", sort=False)

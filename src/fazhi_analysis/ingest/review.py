@@ -38,13 +38,13 @@ from fazhi_analysis.userfiles import read_file
 
 REVIEW_BELOW = 0.5  # a mapped figure less sure than this is reviewed too
 NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
-KEY, ID, RAW = "来源", "指标编号", "数字"
+KEY, ID, RAW, SENTENCE = "来源", "指标编号", "数字", "句子"
 REVIEW_COLUMNS = [KEY, "地区", "年度", "句子", RAW, "数值", "单位", "当前指标", "置信度", "理由", "候选指标", ID]
 _FROM_FIGURES = {
     KEY: "source",
     "地区": "region",
     "年度": "year",
-    "句子": "sentence",
+    SENTENCE: "sentence",
     RAW: "raw",
     "数值": "value",
     "单位": "unit",
@@ -177,7 +177,8 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
 
     Returns:
         Columns ``row`` (the row number in the file, the header being row 1), ``source``, ``indicator``
-        (NA for ``-``/``无``: no indicator) and ``raw`` (the figure as written, NA when not given).
+        (NA for ``-``/``无``: no indicator), ``raw`` (the figure as written) and ``sentence`` (its sentence);
+        the last two NA when not given.
 
     Raises:
         InputError: unreadable, too large, without 来源 or 指标编号, an id not in the catalog, or one
@@ -189,7 +190,7 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     missing = [c for c in (KEY, ID) if c not in header]
     if missing:
         raise InputError(f"{path}: 缺少列 {'、'.join(missing)} / missing columns {', '.join(missing)}")
-    at = {name: header.index(name) for name in (KEY, ID, RAW) if name in header}
+    at = {name: header.index(name) for name in (KEY, ID, RAW, SENTENCE) if name in header}
     known = set(catalog.indicators().index)
     rows: dict[str, dict] = {}
     for number, cells in enumerate(grid[1:], 2):
@@ -210,9 +211,11 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
                 f"{path}: 第 {earlier['row']} 行与第 {number} 行给同一来源 {value[KEY]} 填了不同的指标编号 / "
                 f"rows {earlier['row']} and {number} give {value[KEY]} different ids"
             )
-        rows[value[KEY]] = {"row": number, "source": value[KEY], "indicator": indicator, "raw": value.get(RAW)}
-    frame = pd.DataFrame(list(rows.values()), columns=["row", "source", "indicator", "raw"])
-    return frame.astype({"row": "int64", "source": "string", "indicator": "string", "raw": "string"})
+        rows[value[KEY]] = {"row": number, "source": value[KEY], "indicator": indicator, "raw": value.get(RAW),
+                            "sentence": value.get(SENTENCE)}  # fmt: skip
+    frame = pd.DataFrame(list(rows.values()), columns=["row", "source", "indicator", "raw", "sentence"])
+    return frame.astype({"row": "int64", "source": "string", "indicator": "string", "raw": "string",
+                         "sentence": "string"})  # fmt: skip
 
 
 def _cell(cells: list, i: int) -> str | None:
@@ -263,19 +266,58 @@ def apply_overrides(table: pd.DataFrame, overrides: pd.DataFrame, file: str) -> 
     """
     out = table.copy()
     position = {source: i for i, source in enumerate(out["source"]) if isinstance(source, str)}
-    sections = catalog.indicators()["section"]
     stale = []
     for row in overrides.itertuples(index=False):
         i = position.get(row.source)
         if i is None or (isinstance(row.raw, str) and out["raw"].iat[i] != row.raw):
             stale.append(row)
             continue
-        out.iloc[i, out.columns.get_loc("indicator")] = row.indicator
-        if isinstance(row.indicator, str):
-            out.iloc[i, out.columns.get_loc("section")] = sections[row.indicator]
-        out.iloc[i, out.columns.get_loc("confidence")] = 1.0
-        out.iloc[i, out.columns.get_loc("reason")] = "override"
+        _override(out, i, row.indicator)
     return out, findings(stale, file)
+
+
+def apply_by_sentence(figures: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    """The figures of another text than the one reviewed (a draft, an edited copy) with the overrides applied.
+
+    Line numbers move when a text is edited, so here an override applies to each figure written as its
+    数字 in the sentence its 句子 gives (spaces aside), wherever that sentence now stands; an override that
+    gives no 数字 or no 句子 applies to none.
+
+    Args:
+        figures: figures of :func:`~fazhi_analysis.ingest.extract.extract_text` (``raw``, ``sentence``,
+            ``indicator``, ``section``, ``confidence``, ``reason``); not modified.
+        overrides: from :func:`read_overrides`.
+
+    Example:
+        >>> figures = pd.DataFrame({"raw": ["3件"], "sentence": ["办结 3件。"], "indicator": [None],
+        ...                         "section": [None], "confidence": [0.1], "reason": ["weak"]})
+        >>> given = pd.DataFrame({"raw": ["3件"], "sentence": ["办结3件。"], "indicator": [pd.NA]})
+        >>> apply_by_sentence(figures, given)["reason"].tolist()
+        ['override']
+    """
+    out = figures.copy()
+    given = {
+        (raw, _unspaced(sentence)): indicator
+        for raw, sentence, indicator in zip(overrides["raw"], overrides["sentence"], overrides["indicator"])
+        if isinstance(raw, str) and isinstance(sentence, str)
+    }
+    for i, key in enumerate(zip(out["raw"], out["sentence"].map(_unspaced))):
+        if key in given:
+            _override(out, i, given[key])
+    return out
+
+
+def _unspaced(text: object) -> str:
+    return "".join(str(text).split()) if isinstance(text, str) else ""
+
+
+def _override(out: pd.DataFrame, i: int, indicator: object) -> None:
+    """Row ``i`` of ``out`` given ``indicator`` (NA: none) by an analyst: its section follows, sure and said so."""
+    out.iloc[i, out.columns.get_loc("indicator")] = indicator
+    if isinstance(indicator, str):
+        out.iloc[i, out.columns.get_loc("section")] = catalog.indicators()["section"][indicator]
+    out.iloc[i, out.columns.get_loc("confidence")] = 1.0
+    out.iloc[i, out.columns.get_loc("reason")] = "override"
 
 
 def findings(rows: list, file: str) -> pd.DataFrame:

@@ -1,90 +1,103 @@
 """The annual report as an editable Word draft in 公文 format (GB/T 9704-2012), written with python-docx.
 
-The layout (page, fonts, sizes, page numbers) is data in :mod:`fazhi_analysis.report.docx_style`;
-this module only applies it. The content is the HTML report's, in plain sentences: the overview's
-highlights, one chapter per section (prose, what the figures say, the table of the years held as a
-Word table, the charts as PNG pictures at print resolution), the region's own 不足 and 安排 quoted,
-and the figures that no catalog indicator holds. No internal id reaches the page.
+The content — the five parts of an annual report, numbered, the appendices, the charts — is a
+:class:`~fazhi_analysis.report.docx_content.Content` that the report notebook recorded
+(:mod:`fazhi_analysis.report.word_draft`); the layout (page, fonts, sizes, page numbers) is data in
+:mod:`fazhi_analysis.report.docx_style`; this module only applies it: it sets the title on its lines, fits each
+table to the 版心 (a name on two lines at most), keeps each caption with its table or chart, writes brackets and
+marks full-width, and puts each appendix on a page of its own after the body's 附件 list.
 
 Example:
-    >>> found = facts.gather(table, "达坂城区", 2024)                              # doctest: +SKIP
-    >>> to_docx(found, parts, "reports/达坂城区/2024/annual_report.docx")           # doctest: +SKIP
+    >>> from_record(work / "draft", "reports/达坂城区/2024/annual_report.docx")     # doctest: +SKIP
     PosixPath('reports/达坂城区/2024/annual_report.docx')
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
-import pandas as pd
 from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, narrative, reading
+from fazhi_analysis.errors import ReportError
+from fazhi_analysis.report import docx_content as C
 from fazhi_analysis.report import docx_style as S
-from fazhi_analysis.report import facts as facts_module
-from fazhi_analysis.report.facts import Facts
-from fazhi_analysis.table import catalog
 from fazhi_analysis.table.write import atomic_path
 
-OWN_WORDS_TITLE = "报告原文中的不足与安排"
-OTHER_FIGURES_TITLE = "附：未归入指标目录的数据"
+if TYPE_CHECKING:  # the layout itself needs neither pandas nor the analyses
+    import pandas as pd
+
+    from fazhi_analysis.report.facts import Facts
+
+FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})  # brackets in Chinese text are full-width (GB/T 15834)
+# A half-width mark next to a Chinese character is the full-width one typed on a Latin keyboard; between digits
+# (2,536.8万元, 10:30) it is not touched.
+_HALF_MARKS = re.compile(r"(?<=[\u3400-\u9fff”）》])[,;:!?]|[,;:!?](?=[\u3400-\u9fff“（《])")
+_FULL_MARKS = dict(zip(",;:!?", "，；：！？"))
 
 
 def to_docx(facts: Facts, parts: pd.DataFrame | None, path: str | Path) -> Path:
-    """Write the annual report of ``facts`` as a Word draft at ``path`` (atomically) and return the path.
+    """Write the Word draft of ``facts`` at ``path`` (atomically), its charts drawn here; returns the path.
+
+    The report notebook records the draft instead (:class:`~fazhi_analysis.report.word_draft.Recorder`),
+    with the charts it drew; this is the same draft for a caller holding only the facts.
 
     Args:
         facts: :func:`fazhi_analysis.report.facts.gather` of the region and year.
         parts: The report texts' parts (:func:`fazhi_analysis.ingest.parts.load_parts`), or None.
         path: The ``.docx`` to write; its folder is made when missing.
     """
+    from fazhi_analysis.report.word_draft import compose
+
+    return write(compose(facts, parts), path)
+
+
+def from_record(folder: str | Path, path: str | Path) -> Path:
+    """Write the Word draft the report notebook recorded in ``folder`` at ``path`` (atomically); returns the path.
+
+    Raises:
+        ReportError: ``folder`` holds no record: the notebook did not record the draft (a project's notebook made
+            before the draft was recorded: ``fazhi doctor`` names it).
+    """
+    try:
+        content = C.Content.load(folder)
+    except FileNotFoundError:
+        raise ReportError(
+            "报告笔记本没有记录 Word 初稿的内容（项目的 notebooks/annual_report.ipynb 可能早于此版本，"
+            "运行 fazhi doctor） / the report notebook recorded no Word draft "
+            "(a project's notebook older than this version? run fazhi doctor)"
+        ) from None
+    return write(content, path)
+
+
+def write(content: C.Content, path: str | Path) -> Path:
+    """Lay ``content`` out in a new 公文 document and save it at ``path`` (atomically, its folder made)."""
     doc = new_document()
-    _title(doc, facts)
-    number = _overview(doc, facts, 1)
-    for section in analysis.sections_with_data(facts.comparison):
-        number = _chapter(doc, facts, section, number)
-    if parts is not None:
-        number = _own_words(doc, facts, parts, number)
-    _other_figures(doc, facts)
+    layout = _Layout(doc, content.images)
+    layout.title(content.title)
+    for block in content.blocks:
+        layout.block(block)
+    layout.attachment_list([a.title for a in content.appendices])
+    for n, appendix in enumerate(content.appendices, start=1):
+        layout.appendix(n, appendix)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         doc.save(str(tmp))
     return path
-
-
-def table_to_docx(
-    table_path: str | Path,
-    region: str,
-    year: int,
-    path: str | Path,
-    *,
-    compare_year: int | None = None,
-    peers: str | None = None,
-) -> Path:
-    """The Word draft of ``region`` in ``year`` from the tidy table at ``table_path`` and the parts and regions
-    table built with it, the peers as ``peers`` says (:class:`fazhi_analysis.analysis.PeerRule`).
-
-    Raises:
-        InputError: No table, or no data for ``region`` in ``year``; an unknown peer rule.
-    """
-    from fazhi_analysis.ingest.parts import load_parts
-    from fazhi_analysis.table import regions
-
-    table = analysis.load_table(table_path)
-    found = facts_module.gather(table, region, year, compare_year, peers=peers, region_table=regions.load(table_path))
-    return to_docx(found, load_parts(table_path), path)
 
 
 # ---------------------------------------------------------------- layout (docx_style applied)
@@ -203,7 +216,7 @@ def _styles(doc: Document) -> None:
     _style(doc, S.STYLE_HEADING_1, S.HEADING_1, indent=True, align=justify, keep=True)
     _style(doc, S.STYLE_HEADING_2, S.HEADING_2, indent=True, align=justify, keep=True)
     _off_grid(_style(doc, S.STYLE_CAPTION, S.CAPTION, indent=False, align=center, keep=True))
-    _off_grid(_style(doc, S.STYLE_NOTE, S.NOTE, indent=False, align=center))
+    _style(doc, S.STYLE_ATTACHMENT, S.ATTACHMENT, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT, keep=True)
     table = _style(doc, S.STYLE_TABLE, S.TABLE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _off_grid(table)
     table.paragraph_format.line_spacing = 1.0  # single: a picture in the style keeps its height
@@ -260,7 +273,7 @@ def _font_table(doc: Document) -> None:
         if font.fallbacks:
             etree.SubElement(entry, f"{{{w}}}altName", {f"{{{w}}}val": ",".join(font.fallbacks)})
         etree.SubElement(entry, f"{{{w}}}charset", {f"{{{w}}}val": S.CHARSET_GB2312})
-        etree.SubElement(entry, f"{{{w}}}family", {f"{{{w}}}val": S.FONT_FAMILIES.get(name, "modern")})
+        etree.SubElement(entry, f"{{{w}}}family", {f"{{{w}}}val": S.FONT_FAMILIES.get(name, "roman")})
         etree.SubElement(entry, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -268,136 +281,158 @@ def _font_table(doc: Document) -> None:
 # ---------------------------------------------------------------- content
 
 
-def _title(doc: Document, facts: Facts) -> None:
-    doc.add_paragraph(f"{facts.region}{facts.year}年度法治政府建设情况报告（数据分析）", style=S.STYLE_TITLE)
-    doc.add_paragraph(f"根据{narrative.sources_text(facts)}整理", style=S.STYLE_NOTE)
-    doc.add_paragraph("", style=S.STYLE_BODY)  # 标题与正文之间空一行
+def _zh(text: object) -> str:
+    """Text as the draft writes it: brackets full-width, and the marks (，；：！？) beside Chinese characters.
 
-
-def _overview(doc: Document, facts: Facts, number: int) -> int:
-    """一、概述: the highlights and what could not be compared. Returns the next heading number."""
-    doc.add_paragraph(narrative.numbered(number, "概述"), style=S.STYLE_HEADING_1)
-    highlights = [_sentence(t) for t in facts.highlights["text"].dropna().astype(str)]
-    for text in ("".join(highlights), "".join(_sentence(n) for n in narrative.comparability(facts))):
-        if text:
-            doc.add_paragraph(text, style=S.STYLE_BODY)
-    return number + 1
-
-
-def _sentence(text: str) -> str:
-    """The text ending in a full stop."""
-    text = text.strip()
-    return text if not text or text[-1] in "。！？；" else text + "。"
-
-
-def _chapter(doc: Document, facts: Facts, section: str, number: int) -> int:
-    """One chapter: heading, prose, what the figures say, its table and charts. Returns the next number."""
-    title = catalog.section_title(section)
-    doc.add_paragraph(narrative.numbered(number, title), style=S.STYLE_HEADING_1)
-    doc.add_paragraph(narrative.section_prose(facts.comparison, section), style=S.STYLE_BODY)
-    if said := reading.sentences(facts, section):
-        doc.add_paragraph("".join(said), style=S.STYLE_BODY)
-    tables = sum(1 for p in doc.paragraphs if p.style.name == S.STYLE_CAPTION and p.text.startswith("表"))
-    doc.add_paragraph(f"表{tables + 1}　{title}主要数据", style=S.STYLE_CAPTION)
-    _figures_table(doc, facts, section)
-    for png, alt, width_in in chart_pngs(facts, section):
-        _picture(doc, png, alt, width_in)
-    return number + 1
-
-
-def _figures_table(doc: Document, facts: Facts, section: str) -> None:
-    """The chapter's table as a Word table: 指标, the years held, 同比 and 位次 where they exist."""
-    years, rows = reading.table_years(facts), reading.table_rows(facts, section)
-    has_rank = facts.n_peers >= analysis.MIN_PEERS
-    header = ["指标", *(f"{y}年" for y in years)] + ["同比"] * facts.has_prior + ["位次（报告地区数）"] * has_rank
-    body = [[r["name"], *r["cells"]] + [r["change"]] * facts.has_prior + [r["rank"]] * has_rank for r in rows]
-    _table(doc, header, body)
-
-
-def _table(doc: Document, header: list[str], body: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.paragraphs[0].style = doc.styles[S.STYLE_TABLE]
-        set_font(cell.paragraphs[0].add_run(str(text)), S.Font(S.CAPTION.name, S.TABLE.size_pt, S.CAPTION.fallbacks))
-    for values in body:
-        for cell, text in zip(table.add_row().cells, values):
-            cell.paragraphs[0].style = doc.styles[S.STYLE_TABLE]
-            cell.paragraphs[0].add_run(str(text))
-    _repeat_header(table)
-
-
-def _repeat_header(table) -> None:
-    """The header row repeats on every page the table runs over."""
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _picture(doc: Document, png: bytes, alt: str, width_in: float) -> None:
-    """A chart as a centred picture, at most the 版心 wide, with its caption under it."""
-    width = min(Mm(width_in * 25.4), Mm(S.CHART_MAX_WIDTH_MM))
-    paragraph = doc.add_paragraph(style=S.STYLE_TABLE)
-    paragraph.paragraph_format.keep_with_next = True
-    run = paragraph.add_run()
-    shape = run.add_picture(io.BytesIO(png), width=width)
-    shape._inline.docPr.set("descr", alt)
-    figures = sum(1 for p in doc.paragraphs if p.style.name == S.STYLE_CAPTION and p.text.startswith("图"))
-    doc.add_paragraph(f"图{figures + 1}　{alt}", style=S.STYLE_CAPTION)
-
-
-def _own_words(doc: Document, facts: Facts, parts: pd.DataFrame, number: int) -> int:
-    """The region's own 不足 and 安排 quoted under second-level headings, each with its source."""
-    mine = narrative.own_parts(parts, facts)
-    if mine.empty:
-        return number
-    doc.add_paragraph(narrative.numbered(number, OWN_WORDS_TITLE), style=S.STYLE_HEADING_1)
-    doc.add_paragraph(
-        f"以下照录{facts.region}{facts.year}年度报告原文的有关部分，供对照各章数据阅读。", style=S.STYLE_BODY
-    )
-    for k, (_, row) in enumerate(mine.iterrows(), start=1):
-        doc.add_paragraph(
-            f"（{narrative.CHINESE_ORDINALS[k - 1]}）{row['heading'] or row['title']}", style=S.STYLE_HEADING_2
-        )
-        for line in str(row["text"]).splitlines():
-            if line.strip():
-                doc.add_paragraph(line.strip(), style=S.STYLE_BODY)
-        doc.add_paragraph(
-            f"（来源：{facts_module.source_kind(str(row['source']))} {row['source']}）", style=S.STYLE_BODY
-        )
-    return number + 1
-
-
-def _other_figures(doc: Document, facts: Facts) -> None:
-    """The figures of the region-year that no catalog indicator holds, as the source writes them."""
-    rows = analysis.unmapped(facts.table, facts.region, facts.year)
-    if rows.empty:
-        return
-    titles = catalog.sections()["title"]
-    doc.add_paragraph(OTHER_FIGURES_TITLE, style=S.STYLE_HEADING_1)
-    body = [
-        [
-            str(titles.get(r["section"], "") or "—"),
-            str(r["label"]) if pd.notna(r["label"]) else "—",
-            narrative.figure_of(r),
-        ]
-        for _, r in rows.iterrows()
-    ]
-    _table(doc, ["方面", "原文所写", "数据"], body)
-
-
-# ---------------------------------------------------------------- charts as PNG
-
-
-def chart_pngs(facts: Facts, section: str) -> list[tuple[bytes, str, float]]:
-    """The chapter's charts (:func:`charts.chapter_charts`) as PNG at :data:`docx_style.CHART_DPI`.
-
-    Returns:
-        (PNG bytes, the chart's description, its width in inches) per chart, in order.
+    Example:
+        >>> _zh("(五)一年来,罚没金额2,536.8万元;")
+        '（五）一年来，罚没金额2,536.8万元；'
     """
-    return [
-        (charts.to_png(svg, S.CHART_DPI), svg.alt, float(svg.figure.get_size_inches()[0]))
-        for svg in charts.chapter_charts(facts, section)
-    ]
+    return _HALF_MARKS.sub(lambda m: _FULL_MARKS[m.group()], str(text).translate(FULL_WIDTH))
+
+
+class _Layout:
+    """Paragraphs, tables and pictures added to ``doc`` in its styles, looked up once by name.
+
+    (python-docx looks a style up among all of the template's on every assignment by name: here once.)
+    """
+
+    def __init__(self, doc: Document, images: dict[str, bytes]) -> None:
+        self.doc, self.images = doc, images
+        names = (S.STYLE_BODY, S.STYLE_TITLE, S.STYLE_HEADING_1, S.STYLE_HEADING_2, S.STYLE_TABLE, S.STYLE_CAPTION,
+                 S.STYLE_ATTACHMENT)  # fmt: skip
+        self.ids = {name: doc.styles[name].style_id for name in names}
+
+    def paragraph(self, text: str, style: str, container: object = None) -> Paragraph:
+        """A paragraph of ``text`` (brackets full-width) in ``style``, at the end of ``container`` (the body)."""
+        paragraph = (container or self.doc).add_paragraph(_zh(text))
+        paragraph._p.style = self.ids[style]
+        return paragraph
+
+    def title(self, lines: tuple[str, ...]) -> None:
+        """The title on its lines (one paragraph, a line break between them), then an empty line."""
+        paragraph = self.paragraph("", S.STYLE_TITLE)
+        for n, line in enumerate(lines):
+            run = paragraph.add_run(_zh(line))
+            if n < len(lines) - 1:
+                run.add_break(WD_BREAK.LINE)
+        self.paragraph("", S.STYLE_BODY)  # 标题与正文之间空一行
+
+    def block(self, block: C.Block) -> None:
+        """One block of the content, in its style."""
+        if block.kind == C.HEADING:
+            self.paragraph(block.text, S.STYLE_HEADING_1 if block.level == 1 else S.STYLE_HEADING_2)
+        elif block.kind == C.SOURCE_HEADING:
+            self.paragraph(block.text, S.STYLE_HEADING_2)
+        elif block.kind == C.PENDING:
+            self.paragraph("", S.STYLE_BODY).add_run(_zh(block.text)).font.highlight_color = WD_COLOR_INDEX.YELLOW
+        elif block.kind == C.TABLE:
+            self.paragraph(block.text, S.STYLE_CAPTION)
+            self.table(block.header, block.rows)
+            self.paragraph("", S.STYLE_TABLE)  # a short line after the table: nothing starts against its last row
+        elif block.kind == C.FIGURE:  # the picture kept with its caption under it, the caption with nothing
+            self.picture(self.images[block.image], block.text, block.width_in)
+            self.paragraph(block.text, S.STYLE_CAPTION).paragraph_format.keep_with_next = False
+        else:
+            self.paragraph(block.text, S.STYLE_BODY)
+
+    def table(self, header: tuple[str, ...], body: tuple[tuple[str, ...], ...]) -> None:
+        """A Word table at fixed column widths (:func:`column_widths`), its header repeated on each page and kept
+        with the caption above it and the first row, no row split over two pages."""
+        widths = [Mm(w) for w in column_widths(header, body)]
+        table = self.doc.add_table(rows=0, cols=len(header))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        for n, values in enumerate((header, *body)):
+            row = table.add_row()
+            row._tr.get_or_add_trPr().append(_on(OxmlElement("w:cantSplit")))
+            for cell, width, text in zip(row.cells, widths, values):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                paragraph._p.style = self.ids[S.STYLE_TABLE]
+                if n:
+                    paragraph.add_run(_zh(text))
+                else:  # the header, kept with the caption above and the first row (the rest may break)
+                    paragraph.paragraph_format.keep_with_next = True
+                    _header(paragraph, _zh(text), width)
+        table.rows[0]._tr.get_or_add_trPr().append(_on(OxmlElement("w:tblHeader")))
+
+    def picture(self, png: bytes, alt: str, width_in: float) -> None:
+        """A chart as a centred picture, at most the 版心 wide, kept with the caption under it."""
+        width = min(Mm(width_in * 25.4), Mm(S.CHART_MAX_WIDTH_MM))
+        paragraph = self.paragraph("", S.STYLE_TABLE)
+        paragraph.paragraph_format.keep_with_next = True
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=width)
+        shape._inline.docPr.set("descr", _zh(alt))
+
+    def attachment_list(self, titles: list[str]) -> None:
+        """After the body, an empty line and the list of appendices (7.3.5): ``附件：1．数据说明`` …"""
+        if titles:
+            self.paragraph("", S.STYLE_BODY)
+        for n, title in enumerate(titles, start=1):
+            paragraph = self.paragraph(f"{'附件：' if n == 1 else '　　　'}{n}．{title}", S.STYLE_BODY)
+            paragraph.paragraph_format.keep_with_next = n < len(titles)
+
+    def appendix(self, number: int, appendix: C.Appendix) -> None:
+        """An appendix on a new page (7.4.6): ``附件N`` at the top left, its title, an empty line, its blocks."""
+        self.paragraph(f"附件{number}", S.STYLE_ATTACHMENT).paragraph_format.page_break_before = True
+        self.title((appendix.title,))
+        for block in appendix.blocks:
+            self.block(block)
+
+
+def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[float]:
+    """Widths in mm that fill the 版心: the first column (the names) on one line where the others leave room, else on
+    :data:`docx_style.NAME_LINES` lines at most; each other column as wide as its longest cell, the widest ones cut
+    down to one width when they do not fit (their cells wrap; a short column such as a year's never does).
+
+    Example:
+        >>> [round(w) for w in column_widths(("指标", "2024年"), (("收到行政复议申请", "11件"),))]
+        [42, 114]
+        >>> [round(w) for w in column_widths(("指标", "2024年", "同比"), (("一" * 24, "2件", "二" * 40),))]
+        [59, 21, 76]
+    """
+    char_mm = S.TABLE.size_pt * S.MM_PER_PT
+    # a header may break before its bracket (位次 / （报告地区数）); each column has a character of slack (digits are
+    # wider than half a character, and a line may not start with a closing mark, which pushes one character down)
+    heads = [max(C.width(part) for part in re.split(r"(?=（)", _zh(h))) for h in header]
+    longest = [max(head, *(C.width(_zh(r[i])) for r in rows)) for i, head in enumerate(heads)]
+    others = [(max(w, 2.0) + 1) * char_mm + S.CELL_PADDING_MM for w in longest[1:]]
+    if not others:
+        return [S.TEXT_WIDTH_MM]
+    one_line, fewest = ((math.ceil(longest[0] / n) + 1) * char_mm + S.CELL_PADDING_MM for n in (1, S.NAME_LINES))
+    name = min(max(S.TEXT_WIDTH_MM - sum(others), fewest), one_line)
+    room = S.TEXT_WIDTH_MM - name
+    if sum(others) <= room:  # all fit: widened alike to fill the 版心
+        return [name, *(w * room / sum(others) for w in others)]
+    return [name, *_capped(others, room)]
+
+
+def _capped(widths: list[float], room: float) -> list[float]:
+    """``widths`` with the widest cut down to one cap, so that they fill ``room`` (the narrow ones kept whole)."""
+    narrow = sorted(widths)
+    for k, width in enumerate(narrow):
+        cap = (room - sum(narrow[:k])) / (len(narrow) - k)
+        if cap <= width:
+            return [min(w, cap) for w in widths]
+    return widths
+
+
+def _header(paragraph: Paragraph, text: str, width: Length) -> None:
+    """A header cell's text in the caption font, broken before its bracket when the column is narrower than it."""
+    room = (width.mm - S.CELL_PADDING_MM) / (S.TABLE.size_pt * S.MM_PER_PT)  # in characters
+    parts = re.split(r"(?=（)", text) if C.width(text) + 1 > room else [text]
+    font = S.Font(S.CAPTION.name, S.TABLE.size_pt, S.CAPTION.fallbacks)
+    for n, part in enumerate(parts):
+        run = paragraph.add_run(part)
+        set_font(run, font)
+        if n < len(parts) - 1:
+            run.add_break(WD_BREAK.LINE)
+
+
+def _on(element):
+    element.set(qn("w:val"), "true")
+    return element

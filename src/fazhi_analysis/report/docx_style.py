@@ -13,12 +13,12 @@ GB/T 9704-2012 5.2 and 7.5: A4 paper; 天头 (top margin) 37 mm ± 1, 订口 (le
 Fonts are named as Windows installs them on an office PC (``仿宋_GB2312``, ``方正小标宋简体``…). Word has
 no fallback list for a font: where a name is missing, Word substitutes by the font table's hints.
 Each :class:`Font` therefore lists ``fallbacks``, written into the document's font table
-(``word/fontTable.xml``) as ``w:altName`` of the font with the GB2312 character set, which Word and
-LibreOffice read when they substitute; the README says the same for people installing fonts.
+(``word/fontTable.xml``) as ``w:altName`` of the font with the GB2312 character set, which Word reads
+when it substitutes (LibreOffice 7.4 reads neither: on Linux it needs fontconfig aliases, see the README).
 
 Example:
     >>> BODY.size_pt, BODY.name, BODY.fallbacks
-    (16.0, '仿宋_GB2312', ('FangSong', '仿宋'))
+    (16.0, '仿宋_GB2312', ('FangSong', '仿宋', 'Noto Serif CJK SC'))
     >>> round(LINE_PITCH_PT, 2), round(CHAR_PITCH_PT, 2)
     (28.95, 15.79)
 """
@@ -59,15 +59,25 @@ LINE_PITCH_PT = math.floor(TEXT_HEIGHT_MM / LINES_PER_PAGE / MM_PER_PT * 20) / 2
 CHAR_PITCH_PT = TEXT_WIDTH_MM / CHARS_PER_LINE / MM_PER_PT
 FIRST_LINE_INDENT_CHARS = 2  # each paragraph starts two characters in (7.3.3)
 
-# Fonts (5.2.2, 7.3.1, 7.3.3, 7.5)
-TITLE = Font("方正小标宋简体", 22.0, ("方正小标宋_GBK", "华文中宋", "SimSun", "宋体"))  # 二号
-BODY = Font("仿宋_GB2312", 16.0, ("FangSong", "仿宋"))  # 三号
-HEADING_1 = Font("黑体", 16.0, ("SimHei",))  # 一级标题 一、
-HEADING_2 = Font("楷体_GB2312", 16.0, ("KaiTi", "楷体"))  # 二级标题 （一）
-PAGE_NUMBER = Font("宋体", 14.0, ("SimSun",))  # 四号, 半角
-TABLE = Font("仿宋_GB2312", 12.0, ("FangSong", "仿宋"))  # 小四: a wide table fits the 版心
-CAPTION = Font("黑体", 12.0, ("SimHei",))  # 表题、图题
-NOTE = Font("楷体_GB2312", 14.0, ("KaiTi", "楷体"))  # the line under the title naming the sources
+# Fonts (5.2.2, 7.3.1, 7.3.3, 7.5). The last alternate of each is the free font of its kind that Linux
+# distributions ship (fonts-noto-cjk), named by its Simplified Chinese face (the collection's first face is
+# Japanese). Word reads the alternates; LibreOffice 7.4 does not (the README gives fontconfig aliases instead).
+SERIF_FREE, SANS_FREE = "Noto Serif CJK SC", "Noto Sans CJK SC"
+TITLE = Font("方正小标宋简体", 22.0, ("方正小标宋_GBK", "华文中宋", "SimSun", "宋体", SERIF_FREE))  # 二号
+BODY = Font("仿宋_GB2312", 16.0, ("FangSong", "仿宋", SERIF_FREE))  # 三号
+HEADING_1 = Font("黑体", 16.0, ("SimHei", SANS_FREE))  # 一级标题 一、
+HEADING_2 = Font("楷体_GB2312", 16.0, ("KaiTi", "楷体", SERIF_FREE))  # 二级标题 （一）
+PAGE_NUMBER = Font("宋体", 14.0, ("SimSun", SERIF_FREE))  # 四号, 半角
+TABLE = Font("仿宋_GB2312", 12.0, ("FangSong", "仿宋", SERIF_FREE))  # 小四: a table of four columns fits the 版心
+CAPTION = Font("黑体", 12.0, ("SimHei", SANS_FREE))  # 表题、图题, a table's header
+ATTACHMENT = Font("黑体", 16.0, ("SimHei", SANS_FREE))  # 附件1 above an appendix's title (7.4.6)
+
+# The title: 二号 characters in the 版心's width; a longer title breaks (word_draft.title_lines)
+TITLE_CHARS_PER_LINE = math.floor(TEXT_WIDTH_MM / (TITLE.size_pt * MM_PER_PT))
+
+# Tables: a cell's left and right margins together (Word's default 1.9 mm each), the lines a name may take
+CELL_PADDING_MM = 3.8
+NAME_LINES = 2
 
 # Page numbers (7.5): "— 1 —", the dashes 7 mm below the 版心, one character in from the outside
 PAGE_NUMBER_DASH = "—"
@@ -81,7 +91,7 @@ STYLE_HEADING_1 = "Heading 1"
 STYLE_HEADING_2 = "Heading 2"
 STYLE_TABLE = "公文表格"
 STYLE_CAPTION = "公文题注"
-STYLE_NOTE = "公文副题"
+STYLE_ATTACHMENT = "附件标识"
 
 # Pictures: charts at print resolution, as wide as the 版心 at most
 CHART_DPI = 240
@@ -89,9 +99,11 @@ CHART_MAX_WIDTH_MM = TEXT_WIDTH_MM
 
 # Font table hints (word/fontTable.xml): the GB2312 character set and the fonts' families
 CHARSET_GB2312 = "86"
-FONT_FAMILIES = {"黑体": "modern", "宋体": "roman", "方正小标宋简体": "roman"}  # others: "modern"
+# The generic family a substitute is sought in: roman (serif) for 宋体, 仿宋, 楷体 and the title, swiss (sans) for 黑体
+# (not "modern": that family is the fixed-pitch fonts').
+FONT_FAMILIES = {"黑体": "swiss"}  # others: "roman"
 
-FONTS = (TITLE, BODY, HEADING_1, HEADING_2, PAGE_NUMBER, TABLE, CAPTION, NOTE)
+FONTS = (TITLE, BODY, HEADING_1, HEADING_2, PAGE_NUMBER, TABLE, CAPTION, ATTACHMENT)
 
 
 def condense_twips() -> int:

@@ -2,8 +2,8 @@
 
 The wording lives in ``templates/narrative/`` (``phrases.yaml`` for the sentences, ``*.html.j2``
 for the layout), so an analyst changes the report without touching code. A project's own
-``templates/narrative/`` (``fazhi init`` copies the bundled ones there) wins, file by file. Each function returns
-an :class:`Html` string that a notebook displays as it is.
+``templates/narrative/`` (``fazhi customize templates`` copies the bundled ones there) wins, file by file.
+Each function returns an :class:`Html` string that a notebook displays as it is.
 
 Example:
     >>> comp = analysis.compare(table, "达坂城区", 2024)   # doctest: +SKIP

@@ -128,7 +128,7 @@ def _rank_sentences(facts: Facts, section: str) -> list[str]:
     """Where the region stands at either end among its peers, risks first; the scope once per report."""
     mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
     found = analysis.standings(facts.peers, facts.region)
-    out = [_scope(facts)] if section == first_ranked(facts) else []
+    out = [scope(facts)] if section == first_ranked(facts) else []
     ends = found[found["indicator"].isin(mine) & found["position"].isin(["first", "last"])]
     ends = ends.assign(_tone=ends["tone"].map({"risk": 0, "good": 1, "neutral": 2})).sort_values("_tone", kind="stable")
     if len(ends):
@@ -148,7 +148,7 @@ def first_ranked(facts: Facts) -> str | None:
     return next((s for s in analysis.sections_with_data(facts.comparison) if s in sections), None)
 
 
-def _scope(facts: Facts) -> str:
+def scope(facts: Facts) -> str:
     """Whom the ranks are among, and whether the peers were found from the names (said once per report)."""
     return _say("scope", year=facts.year, scope=facts.peer_scope, basis=facts.peer_basis,
                 ambiguous="、".join(facts.ambiguous))  # fmt: skip

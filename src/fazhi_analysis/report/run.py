@@ -28,8 +28,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ OVERVIEW_NAME = "regional_overview.ipynb"
 OVERVIEW_DIR = "overview"  # <output_dir>/overview/<year>/
 FORMATS = ("html", "pdf")  # the default formats
 DOCX = "docx"  # the Word draft (report.docx), on request: fazhi report --formats html,pdf,docx
+DRAFT_DIR = "draft_dir"  # the notebook's parameter: where it records the Word draft (report.word_draft)
 ALL_FORMATS = (*FORMATS, DOCX)
 STEM = "annual_report"
 KERNEL = "python3"
@@ -71,7 +71,8 @@ class Job:
         parameters: papermill's parameters.
         title: The page's ``<title>`` and the PDF's title.
         preload: What the kernel imports as it starts (see :func:`started_kernel`).
-        draft: Writes the report's Word draft to the path it is given (``docx``); None: the report has none.
+        draft: Writes the report's Word draft (``docx``) from the folder the notebook recorded it in (its parameter
+            :data:`DRAFT_DIR`) to the path it is given; None: the report has none.
     """
 
     notebook: Path
@@ -80,7 +81,7 @@ class Job:
     parameters: dict[str, Any]
     title: str
     preload: str = PRELOAD
-    draft: Callable[[Path], object] | None = None
+    draft: Callable[[Path, Path], object] | None = None
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -263,7 +264,7 @@ def run_report(
             "peers": rule,
         },
         title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
-        draft=partial(_word_draft, region, int(year), table_path, compare_year, rule),
+        draft=_word_draft,
     )
     return publish(job, formats, here)
 
@@ -355,6 +356,8 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
         exporter = ReportHTMLExporter()
         exporter.from_notebook_node(nbformat.v4.new_notebook())
         clock.lap("start")
+        if DOCX in wanted and job.draft is not None:  # the notebook records the Word draft's content in work/draft
+            job = replace(job, parameters={**job.parameters, DRAFT_DIR: str(work / "draft")})
         nb, executed = _execute(job, work, failed, kernel)
         clock.lap("execute", extra_cpu=_kernel_cpu(kernel))
         kernel.request_shutdown()  # the kernel ends while the page is exported and printed
@@ -374,7 +377,7 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
             written["pdf"] = target / f"{stem}.pdf"
             clock.lap("pdf")
         if DOCX in wanted and job.draft is not None:  # a report without a Word draft (the overview) skips it
-            job.draft(stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
+            job.draft(work / "draft", stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
             written[DOCX] = target / f"{stem}.{DOCX}"
             clock.lap("docx")
         # All asked outputs exist: they are published as the stack unwinds (one rename each).
@@ -426,11 +429,11 @@ def _kernel_cpu(kernel: KernelManager) -> float:
     return times.user + times.system
 
 
-def _word_draft(region: str, year: int, table_path: Path, compare_year: int | None, peers: str, path: Path) -> Path:
-    """The Word draft of the annual report (:func:`fazhi_analysis.report.docx.table_to_docx`) at ``path``."""
-    from fazhi_analysis.report.docx import table_to_docx
+def _word_draft(record: Path, path: Path) -> Path:
+    """The Word draft recorded in ``record`` by the notebook, at ``path`` (:func:`.docx.from_record`)."""
+    from fazhi_analysis.report.docx import from_record
 
-    return table_to_docx(table_path, region, year, path, compare_year=compare_year, peers=peers)
+    return from_record(record, path)
 
 
 def _remove_stale(target: Path, written: dict[str, Path], stem: str = STEM) -> str:

@@ -2,7 +2,7 @@
 
 The wording lives in ``templates/narrative/`` (``phrases.yaml`` for the sentences, ``*.html.j2``
 for the layout), so an analyst changes the report without touching code. A project's own
-``templates/narrative/`` (``fazhi init`` copies the bundled ones there) wins, file by file.
+``templates/narrative/`` (``fazhi customize templates`` copies the bundled ones there) wins, file by file.
 
 Example:
     >>> from fazhi_analysis.report import wording
@@ -58,7 +58,12 @@ def _env_of(folders: tuple[Path, ...]) -> jinja2.Environment:
 
 def phrases() -> dict[str, Any]:
     """The phrases of ``phrases.yaml``, the project's when it has one."""
-    return _phrases_in(next(d / "phrases.yaml" for d in template_dirs() if (d / "phrases.yaml").is_file()))
+    return wording_file("phrases.yaml")
+
+
+def wording_file(name: str) -> dict[str, Any]:
+    """The wording of the YAML file ``name`` of ``templates/narrative/``, the project's when it has one."""
+    return _phrases_in(next(d / name for d in template_dirs() if (d / name).is_file()))
 
 
 @cache

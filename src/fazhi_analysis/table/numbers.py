@@ -117,6 +117,7 @@ _TAIL = (
 )
 # The Arrow pass: prefix, Arabic number, tail. Few groups keep RE2 fast.
 SPLIT_PATTERN = r"^(?P<head>[^0-9]*)(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?P<tail>.*)$"
+_SPLIT_RE = re.compile(SPLIT_PATTERN)
 HEAD_RE = re.compile(rf"^{_PREFIX}(?P<sign>[+-])?$")
 TAIL_RE = re.compile(_TAIL)
 CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{CN_NUMBER}){_TAIL}")
@@ -269,6 +270,28 @@ def abbreviated(text: str, keep: int = 20) -> str:
         '99999999999999999999…（共 400 字）'
     """
     return text if len(text) <= keep + 4 else f"{text[:keep]}…（共 {len(text)} 字）"
+
+
+def resolution(text: str) -> float | None:
+    """One unit of the last digit a figure is written with, in its base unit, read as :func:`parse_values` reads it.
+
+    Half of it is how far a figure may lie from another and still be the same figure rounded: ``1547万元``
+    is written to the 万 (±5000 元), ``2,536.8万元`` to the 千 (the comma is a thousands separator, not the
+    number's end). None when ``text`` is no figure.
+
+    Example:
+        >>> [resolution(t) for t in ("1547万元", "2,536.8万元", "１１件", "98.5%", "三点五万人次", "无")]
+        [10000.0, 1000.0, 1.0, 0.1, 1000.0, None]
+    """
+    folded = _normalize(pa.array([text], pa.string()))[0].as_py()
+    if (match := _SPLIT_RE.match(folded)) is not None:
+        factor, _, _, tail_ok = _parse_tail(match["tail"])
+        valid, decimals = tail_ok and _parse_head(match["head"])[2], match["num"].partition(".")[2]
+    elif (match := CHINESE_RE.match(folded)) is not None:
+        factor, valid, decimals = _read_tail(match)[0], True, match["num"].partition("点")[2]
+    else:
+        return None
+    return factor * 10.0 ** -len(decimals) if valid else None
 
 
 def parse_value(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
