@@ -146,6 +146,7 @@ def test_page_numbers_outside_on_odd_and_even_pages(doc) -> None:
     assert round(_mm(section.footer_distance), 1) == 23.1
 
 
+@pytest.mark.slow
 def test_with_a_prior_year_the_table_shows_the_change(tmp_path) -> None:
     found = facts.gather(with_prior_year(), REGION, YEAR)
     document = docx.Document(str(to_docx(found, None, tmp_path / "a.docx")))

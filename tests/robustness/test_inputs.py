@@ -92,6 +92,7 @@ def test_one_stray_cell_at_the_last_cell_is_refused_before_the_grid(tmp_path):
     _refused(lambda: sheets.read_sheets(path), "stray.xlsx", "复议", "1048576")
 
 
+@pytest.mark.slow
 def test_millions_of_cells_are_refused_as_they_stream(tmp_path):
     path = _workbook(tmp_path / "many.xlsx", _ROWS)
     row = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>"
@@ -278,6 +279,7 @@ _PARAGRAPH = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run_on", [False, True], ids=["paragraphs", "one_line"])
 def test_a_long_text_gives_every_repeat_s_figures(run_on):
     """8× the text gives 8× the figures, also as one run-on line (no full stop, no line break)."""

@@ -98,6 +98,7 @@ def test_a_billion_laughs_sidecar_is_refused_before_it_expands(tmp_path):
     _refused(lambda: discover.sidecar_region_year(report), "r.txt.meta.yaml", "aliases and anchors", "line 1")
 
 
+@pytest.mark.slow
 def test_nodes_and_depth_are_capped(tmp_path):
     report = _sidecar(tmp_path, "[" * (MAX_YAML_DEPTH + 5) + "]" * (MAX_YAML_DEPTH + 5))
     _refused(lambda: discover.sidecar(report), "nested more than")
