@@ -7,7 +7,7 @@ REGION ?= 达坂城区
 YEAR   ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps data report test lint check-install bench clean examples model score
+.PHONY: help install system-deps data report test test-fast lint check-install bench clean examples model score
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ report: data ## Build the data and the annual report of the bundled default (达
 
 test: system-deps $(STAMP) lint ## Install everything, lint, and run the test suite (doctests included)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Only the fast tests (none marked slow or system; doctests included); make test runs all
+	$(BIN)/python -m pytest -m "not slow and not system"
 
 lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check .

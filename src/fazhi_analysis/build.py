@@ -1,7 +1,9 @@
 """Build the tidy indicator table under ``data/processed/`` from the inputs under ``data/raw/``.
 
-Example:
-    >>> table = build()            # data/raw/ → data/processed/indicators.{parquet,csv}
+Example (``build()`` alone writes the project's ``data/processed/``; here a temporary folder):
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     table = build(processed_dir=Path(out))       # data/raw/ → out/indicators.{parquet,csv}
     >>> table.columns.tolist()[:4]
     ['region', 'year', 'indicator', 'value']
 """

@@ -21,6 +21,7 @@ def _build_model():
     return module
 
 
+@pytest.mark.slow
 def test_shipped_model_is_current() -> None:
     """model.json was built from today's corpus, catalog, rules and extractor code (make model), byte for byte.
 
@@ -43,6 +44,7 @@ def test_model_is_small_and_its_threshold_comes_from_calibration() -> None:
     assert list(model.calibration_x) == sorted(model.calibration_x)
 
 
+@pytest.mark.slow
 def test_extraction_does_not_import_scikit_learn() -> None:
     code = (
         "import sys\n"

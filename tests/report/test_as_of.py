@@ -73,6 +73,7 @@ def test_a_past_report_reads_only_its_own_years(table) -> None:
     assert not later.highlights["text"].str.contains("4年来").any()  # 2021–2022: two years held, no record
 
 
+@pytest.mark.slow
 def test_a_later_year_changes_nothing_in_the_examples_report_charts_included(table) -> None:
     plus = pd.concat(
         [table, _later([(REGION, 2025, LATER[0], 99), ("示例区乙", 2025, LATER[2], 7)])], ignore_index=True
@@ -97,6 +98,7 @@ later_rows = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(year=st.sampled_from([2021, 2022, 2023, 2024]), rows=later_rows)
 def test_later_years_added_at_random_leave_a_report_as_it_was(table, year: int, rows) -> None:

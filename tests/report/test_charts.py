@@ -48,6 +48,7 @@ def _texts(svg: str) -> list[str]:
     return [t.strip() for t in re.findall(r"<text[^>]*>([^<]+)</text>", svg)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "table", [gold_table(), with_prior_year(), with_years_and_peers()], ids=["seed", "prior", "years-peers"]
 )
@@ -178,6 +179,7 @@ HOSTILE_NAMES = [
 ]
 
 
+@pytest.mark.slow
 def test_long_emoji_rtl_and_zero_width_region_names_render_in_every_chart() -> None:
     """Issue 18: a 22–64 character name broke every region's report ("Width and height must be non-negative")."""
     table = tidy.conform(

@@ -79,6 +79,7 @@ _FIGURISH = st.text(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(st.lists(st.one_of(st.text(max_size=20), _FIGURISH, st.none()), max_size=10))
 def test_any_texts_never_raise_and_agree_one_by_one(texts):

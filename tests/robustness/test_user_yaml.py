@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -96,11 +95,10 @@ def test_build_with_a_bad_sidecar_exits_2_with_one_line(tmp_path, capsys):
 
 def test_a_billion_laughs_sidecar_is_refused_before_it_expands(tmp_path):
     report = _sidecar(tmp_path, LAUGHS)
-    started = time.perf_counter()
     _refused(lambda: discover.sidecar_region_year(report), "r.txt.meta.yaml", "aliases and anchors", "line 1")
-    assert time.perf_counter() - started < 1.0
 
 
+@pytest.mark.slow
 def test_nodes_and_depth_are_capped(tmp_path):
     report = _sidecar(tmp_path, "[" * (MAX_YAML_DEPTH + 5) + "]" * (MAX_YAML_DEPTH + 5))
     _refused(lambda: discover.sidecar(report), "nested more than")
