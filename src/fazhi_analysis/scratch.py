@@ -64,8 +64,11 @@ def scratch_root() -> Path:
 
 def _make_root(root: Path) -> None:
     """Make ``root`` whole (private, with its marker) in one rename, so that no one sees it half made."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
-    (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
+        (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{root.parent}: 无法建立临时文件夹 / cannot make a scratch folder: {exc.strerror}") from exc
     try:
         staging.rename(root)
     except OSError:  # another process made it first: use theirs
