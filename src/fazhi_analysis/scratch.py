@@ -1,13 +1,14 @@
 """This program's temporary files and folders: in a scratch folder of its own, swept by what it recorded.
 
-The scratch folder is ``<system temporary folder>/fazhi-analysis-<uid>/``: made by this user, private
-(mode 0700) and holding the marker file :data:`MARKER`; a folder of that name without them is refused,
-never used. In it, each process that needs scratch space has a run folder ``run-<pid>-<random>/`` and
-holds an exclusive lock on ``run-<pid>-<random>.lock`` for as long as it lives (the system releases the
-lock when the process ends, even by SIGKILL). A run's temporary folders (a report's kernel sockets and
-pages, Chromium's profile) live in its run folder; the temporary files it makes beside its outputs (for
-atomic publishing, :func:`temporary_file`) are listed in the run folder's :data:`LISTED` before they are
-created.
+The scratch folder is ``<system temporary folder>/fazhi-<uid>/``: made by this user, private (mode 0700)
+and holding the marker file :data:`MARKER`; a folder of that name without them is refused, never used. In
+it, each process that needs scratch space has a run folder ``<pid>-<random>/`` and holds an exclusive
+lock on ``<pid>-<random>.lock`` for as long as it lives (the system releases the lock when the process
+ends, even by SIGKILL). A run's temporary folders (``report1``: a report's kernel sockets and pages,
+``chromium2``: Chromium's profile) live in its run folder; the temporary files it makes beside its outputs
+(for atomic publishing, :func:`temporary_file`) are listed in the run folder's :data:`LISTED` before they
+are created. Names are short: a kernel's socket path (``…/fazhi-0/12345-a1b2/report1/kernel-1``) must
+stay within the system's 107 characters.
 
 :func:`sweep` removes what a run that is no longer alive left: its run folder and the files it listed,
 by their exact paths. Nothing is ever removed by the look of a name: other programs' files in the system's
@@ -16,8 +17,8 @@ own on the way out (Ctrl-C and SIGTERM included); the next run sweeps what a kil
 
 Example:
     >>> with temporary_folder("report") as folder:    # doctest: +SKIP
-    ...     Path(folder).parent.name
-    'run-12345-x1y2z3w4'
+    ...     folder
+    '/tmp/fazhi-1000/12345-a1b2/report1'
     >>> sweep()                                       # doctest: +SKIP
     []
 """
@@ -26,12 +27,15 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import itertools
 import json
 import os
 import secrets
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fazhi_analysis.errors import OutputError
@@ -39,6 +43,7 @@ from fazhi_analysis.errors import OutputError
 MARKER = "FAZHI-ANALYSIS-SCRATCH"  # the file that proves a scratch folder is this program's
 LISTED = "outputs-in-progress.txt"  # in a run folder: the temporary files it made beside its outputs
 _MARKER_TEXT = "fazhi-analysis: temporary files of running fazhi commands; removed by them and by the next run.\n"
+_numbers = itertools.count(1)  # of this process's temporary folders
 _runs: dict[tuple[int, Path], tuple[Path, int]] = {}  # (pid, scratch folder) → (run folder, lock descriptor)
 
 
@@ -49,7 +54,7 @@ def scratch_root() -> Path:
         OutputError: A folder of that name exists that is not this program's (a link, another owner,
             open to others, or no marker), or the temporary folder cannot be written.
     """
-    root = Path(tempfile.gettempdir()) / f"fazhi-analysis-{os.getuid()}"
+    root = Path(tempfile.gettempdir()) / f"fazhi-{os.getuid()}"
     if not os.path.lexists(root):
         _make_root(root)
     info = root.lstat()
@@ -89,7 +94,7 @@ def run_folder() -> Path:
 def _new_run(root: Path) -> tuple[Path, int]:
     """A run folder in ``root`` and the descriptor of its lock file, locked for as long as this process lives."""
     while True:
-        lock = root / f"run-{os.getpid()}-{secrets.token_hex(4)}.lock"
+        lock = root / f"{os.getpid()}-{secrets.token_hex(2)}.lock"
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         if _same_file(fd, lock):  # not swept away between its creation and its lock
@@ -116,9 +121,15 @@ def _remove_own() -> None:
             os.close(fd)
 
 
-def temporary_folder(kind: str) -> tempfile.TemporaryDirectory:
-    """A temporary folder ``<kind>-…`` in this process's run folder, removed when its ``with`` block ends."""
-    return tempfile.TemporaryDirectory(prefix=f"{kind}-", dir=run_folder(), ignore_cleanup_errors=True)
+@contextmanager
+def temporary_folder(kind: str) -> Iterator[str]:
+    """A new folder ``<kind><n>`` in this process's run folder, removed when its ``with`` block ends."""
+    folder = run_folder() / f"{kind}{next(_numbers)}"
+    folder.mkdir(mode=0o700)
+    try:
+        yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def temporary_file(target: str | Path) -> Path:
@@ -132,8 +143,19 @@ def temporary_file(target: str | Path) -> Path:
     path = Path(os.path.abspath(target.parent / name))
     with open(run_folder() / LISTED, "a", encoding="utf-8") as listed:
         listed.write(json.dumps(str(path)) + "\n")  # JSON: any file name on one line
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     return path
+
+
+def cannot_write(target: Path, exc: OSError) -> OutputError:
+    """The error for an output that could not be written: it names the output's folder and file, never the
+    temporary name it was being written under (gone by the time the message is read)."""
+    return OutputError(
+        f"{target.parent}: 无法写入 {target.name}（{exc.strerror}）/ cannot write {target.name}: {exc.strerror}"
+    )
 
 
 def sweep() -> list[Path]:
@@ -144,7 +166,7 @@ def sweep() -> list[Path]:
     """
     root = scratch_root()
     removed = []
-    for lock in sorted(root.glob("run-*.lock")):
+    for lock in sorted(root.glob("*.lock")):
         try:
             fd = os.open(lock, os.O_RDWR)
         except FileNotFoundError:  # another sweep took it

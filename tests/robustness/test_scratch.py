@@ -20,8 +20,8 @@ from fazhi_analysis.errors import OutputError
 _RUN = """
 import sys, time
 from fazhi_analysis import scratch
-folder = scratch.temporary_folder("report")
-print(folder.name, scratch.temporary_file(sys.argv[1]), flush=True)
+made = scratch.temporary_folder("report")
+print(made.__enter__(), scratch.temporary_file(sys.argv[1]), flush=True)
 time.sleep(600)
 """
 
@@ -85,7 +85,7 @@ def test_a_killed_runs_folder_and_files_are_swept_and_a_live_ones_kept(tmp, tmp_
 
 def test_a_run_leaves_nothing_when_it_ends(tmp) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "from fazhi_analysis import scratch; scratch.temporary_folder('x').cleanup()"],
+        [sys.executable, "-c", "from fazhi_analysis import scratch\nwith scratch.temporary_folder('x'): pass"],
         capture_output=True,
         text=True,
     )
@@ -95,7 +95,7 @@ def test_a_run_leaves_nothing_when_it_ends(tmp) -> None:
 
 @pytest.mark.parametrize("make", ["no marker", "a link", "open to others"])
 def test_a_scratch_folder_that_is_not_ours_is_refused(tmp, tmp_path, make) -> None:
-    root = tmp / f"fazhi-analysis-{os.getuid()}"
+    root = tmp / f"fazhi-{os.getuid()}"
     if make == "a link":
         (tmp_path / "elsewhere").mkdir()
         (tmp_path / "elsewhere" / scratch.MARKER).write_text("", encoding="utf-8")
@@ -106,7 +106,7 @@ def test_a_scratch_folder_that_is_not_ours_is_refused(tmp, tmp_path, make) -> No
     if make == "open to others":
         (root / scratch.MARKER).write_text("", encoding="utf-8")
         root.chmod(0o777)
-    with pytest.raises(OutputError, match="fazhi-analysis-"):
+    with pytest.raises(OutputError, match=f"fazhi-{os.getuid()}"):
         scratch.sweep()
     assert root.exists() and (make == "a link" or (root / "theirs.txt").exists())
 
