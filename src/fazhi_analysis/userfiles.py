@@ -37,7 +37,8 @@ MAX_YAML_BYTES = 1024**2  # a user's YAML file (the bundled catalog is 28 KB)
 MAX_YAML_NODES = 100_000  # scalars, lists and mappings of one document
 MAX_YAML_DEPTH = 50  # lists and mappings nested in one another
 MAX_ERRORS_SHOWN = 5
-Year = Annotated[int, pydantic.Strict(False), pydantic.Field(ge=1949, le=2100)]  # 2024 or "2024", not 2024.7
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years a user may write (in a file or on the command line)
+Year = Annotated[int, pydantic.Strict(False), pydantic.Field(ge=FIRST_YEAR, le=LAST_YEAR)]  # 2024 or "2024", not 2024.7
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]  # not empty
 _KINDS = (
     (stat.S_ISDIR, "是文件夹而非文件", "is a directory, not a file"),
