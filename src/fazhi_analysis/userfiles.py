@@ -178,8 +178,17 @@ def parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None
         data = yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader: no Python object is ever built
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: an int of more than 4300 digits
         raise InputError(f"{where}: YAML 格式错误 / invalid YAML: {_yaml_problem(exc)}") from None
+    return validate(if_empty if data is None else data, schema, where)
+
+
+def validate(data: object, schema: Any, where: object) -> Any:
+    """``data`` (as YAML or JSON gives it) validated against ``schema``, as :func:`parse_yaml` does.
+
+    Raises:
+        InputError: One line: the file ``where`` names, then each entry with the type it should have.
+    """
     try:
-        return _adapter(schema).validate_python(if_empty if data is None else data)
+        return _adapter(schema).validate_python(data)
     except pydantic.ValidationError as exc:
         raise InputError(f"{where}: {violations(exc)}") from None
 
@@ -241,6 +250,7 @@ _EXPECTED: dict[str, Callable[[dict], str]] = {
     "greater_than_equal": lambda e: f"应不小于 {e['ctx']['ge']} / expected at least {e['ctx']['ge']}",
     "less_than_equal": lambda e: f"应不大于 {e['ctx']['le']} / expected at most {e['ctx']['le']}",
     "greater_than": lambda e: f"应大于 {e['ctx']['gt']} / expected more than {e['ctx']['gt']}",
+    "finite_number": lambda _: "应为有限的数 / expected a finite number",
     "string_too_short": lambda _: "不能为空 / expected non-empty text",
     "too_short": lambda _: "不能为空 / expected a non-empty list",
     "string_too_long": lambda e: f"最长 {e['ctx']['max_length']} 字 / at most {e['ctx']['max_length']} characters",
