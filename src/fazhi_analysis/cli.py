@@ -25,6 +25,7 @@ from fazhi_analysis.errors import FazhiError, InputError, OutputError
 from fazhi_analysis.options import FRACTION, POSITIVE, YEAR
 
 Handler = Callable[[argparse.Namespace], int]
+UNREPORTABLE = ("region_name",)  # findings of rows no report can be made of: fazhi build exits 2
 PEERS_HELP = (
     "比较范围：缺省为同层级且同上级的地区；level 同层级，parent 同上级，group:分组名 地区表中的分组，all 全部地区 / "
     "peers: default same level and parent; level, parent, group:NAME (the regions table's 分组), all"
@@ -80,6 +81,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
     print(f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}", file=sys.stderr)
+    if findings["rule"].isin(UNREPORTABLE).any():  # rows no report can be made of: bad input, not failed checks
+        return InputError.exit_code
     return 1 if checks.has_errors(findings) else 0
 
 
@@ -284,7 +287,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
             "then the file name.\n"
             "报告文本中置信度低于 0.3 的指标留空（reason 为 abstain:low(…)，见 fazhi extract --min-confidence）。\n"
             "Ids of report texts less sure than 0.3 are left empty (reason abstain:low(…)).\n"
-            "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
+            "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input\n"
+            "  （含不能用作文件夹名的地区，无法为其生成报告 / a region that cannot name a folder: no report of it）"
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
     )
