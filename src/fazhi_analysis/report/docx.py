@@ -361,17 +361,19 @@ def _own_words(doc: Document, facts: Facts, parts: pd.DataFrame, number: int) ->
         doc.add_paragraph(
             f"（{narrative.CHINESE_ORDINALS[k - 1]}）{row['heading'] or row['title']}", style=S.STYLE_HEADING_2
         )
-        for line in str(row["text"]).splitlines():
-            if line.strip():
-                doc.add_paragraph(line.strip(), style=S.STYLE_BODY)
+        for line in narrative.quoted_paragraphs(str(row["text"])):
+            doc.add_paragraph(line, style=S.STYLE_BODY)
         doc.add_paragraph(
             f"（来源：{facts_module.source_kind(str(row['source']))} {row['source']}）", style=S.STYLE_BODY
         )
+    if more := narrative.left_out(parts, facts):
+        doc.add_paragraph(f"报告原文中另有{more}处同类部分未照录，见来源文件。", style=S.STYLE_BODY)
     return number + 1
 
 
 def _other_figures(doc: Document, facts: Facts) -> None:
-    """The figures of the region-year that no catalog indicator holds, as the source writes them."""
+    """The figures of the region-year that no catalog indicator holds, as the source writes them (at most
+    :data:`narrative.APPENDIX_ROWS`, then how many more)."""
     rows = analysis.unmapped(facts.table, facts.region, facts.year)
     if rows.empty:
         return
@@ -383,9 +385,14 @@ def _other_figures(doc: Document, facts: Facts) -> None:
             str(r["label"]) if pd.notna(r["label"]) else "—",
             narrative.figure_of(r),
         ]
-        for _, r in rows.iterrows()
+        for _, r in rows.head(narrative.APPENDIX_ROWS).iterrows()
     ]
     _table(doc, ["方面", "原文所写", "数据"], body)
+    if len(rows) > len(body):
+        doc.add_paragraph(
+            f"以上列出前{len(body)}项，另有{len(rows) - len(body)}项未逐条列出，全部见整洁指标表（indicators.csv）。",
+            style=S.STYLE_BODY,
+        )
 
 
 # ---------------------------------------------------------------- charts as PNG
