@@ -1,11 +1,13 @@
-"""The YAML a user writes (issue 18): sidecars, deadlines.yaml, the parts rules, a project's catalog.yaml and
-targets.yaml, each loaded by fazhi_analysis.userfiles against a schema. Wrong types and alias bombs are one
-InputError line naming the file, the entry and the expected type; random documents give a result or
-InputError, nothing else.
+"""The files a user writes (issue 18): sidecars, deadlines.yaml, the parts rules, a project's catalog.yaml and
+targets.yaml, each loaded by fazhi_analysis.userfiles against a schema, and the overrides sheet, each row
+checked against review.Override. Wrong types and alias bombs are one InputError line naming the file, the
+entry and the expected type; random documents (and random override sheets) give a result or InputError,
+nothing else.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 import time
@@ -18,7 +20,7 @@ import yaml
 from fazhi_analysis import analysis, draft, project
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import discover, parts
+from fazhi_analysis.ingest import discover, parts, review
 from fazhi_analysis.table import catalog
 from fazhi_analysis.userfiles import MAX_YAML_DEPTH, MAX_YAML_NODES
 
@@ -298,6 +300,7 @@ def _loaders(folder: Path):
         (folder / "parts.yaml", lambda: parts.load_rules(folder / "parts.yaml"), _is_rules),
         (folder / "catalog.yaml", catalog.indicators, _is_catalog),
         (folder / "targets.yaml", lambda: analysis.targets(folder / "targets.yaml"), _is_targets),
+        (folder / "overrides.csv", lambda: review.read_overrides(folder / "overrides.csv"), _is_overrides),
     ]
 
 
@@ -323,6 +326,16 @@ def _is_rules(found: parts.Rules) -> bool:
     return isinstance(found, parts.Rules) and found.max_chars > 0
 
 
+def _is_overrides(found: pd.DataFrame) -> bool:
+    ids = found["indicator"].dropna()
+    return (
+        list(found.columns) == ["row", "source", "indicator", "raw"]
+        and found["source"].is_unique
+        and found["source"].str.strip().astype(bool).all()
+        and ids.isin(catalog.indicators().index).all()
+    )
+
+
 @PROPERTY
 @given(document=DOCUMENTS)
 def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, monkeypatch, document):
@@ -337,3 +350,27 @@ def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, monkeypat
         else:
             assert valid(found), found
         path.unlink()  # each file alone (targets are read against the project's catalog)
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.integers(),
+    st.floats(),
+    st.sampled_from(["-", "无", " ", "study.law_lectures", "disputes.no_such_id", "甲.txt:1:1", "'=1+1", "3件"]),
+)
+SHEETS = st.lists(st.lists(_CELLS, max_size=4), max_size=6)
+
+
+@PROPERTY
+@given(header=st.permutations([review.KEY, review.ID, review.RAW]), rows=SHEETS)
+def test_any_overrides_sheet_gives_its_rows_or_one_input_error(tmp_path, header, rows):
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "overrides.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([header, *rows])
+    try:
+        found = review.read_overrides(path)
+    except InputError as exc:
+        assert "\n" not in str(exc) and path.name in str(exc)
+    else:
+        assert _is_overrides(found), found
