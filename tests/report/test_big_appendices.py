@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from report_data import REGION, YEAR, gold_table
 
+from fazhi_analysis import project
 from fazhi_analysis.report import facts, narrative
 from fazhi_analysis.table import tidy
 
@@ -64,3 +65,18 @@ def test_own_words_quote_a_few_parts_of_a_kind_up_to_a_length():
 
 def test_a_short_part_is_quoted_whole():
     assert narrative.quoted_paragraphs(" 一是甲。\n\n二是乙。 ") == ["一是甲。", "二是乙。"]
+
+
+def test_a_project_template_of_an_earlier_release_still_renders(tmp_path, monkeypatch):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "templates" / "narrative").mkdir(parents=True)
+    (tmp_path / "templates" / "narrative" / "quality.html.j2").write_text(
+        "{{ approx_rows|length }}/{{ unmapped_rows|length }}/{% for row in findings %}{{ row.level_zh }}{% endfor %}",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(project.ROOT_ENV, str(tmp_path))
+    findings = pd.DataFrame({"level": ["error"], "region": [REGION], "year": [YEAR], "indicator": [None],
+                             "source": ["r"], "rule": ["r"], "message_zh": ["说"], "message_en": ["m"]})  # fmt: skip
+    table = gold_table()
+    counts = f"{table['approx'].sum()}/{table['indicator'].isna().sum()}"
+    assert narrative.quality_appendix(table, REGION, YEAR, findings) == f"{counts}/错误"

@@ -375,9 +375,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 APPENDIX_ROWS = 200  # rows an appendix table lists at most; the rest are counted (a 4 MB text holds 30,000 figures)
 
 
-def _listed(rows: pd.DataFrame) -> dict[str, Any]:
-    """The first :data:`APPENDIX_ROWS` rows of ``rows`` (as :func:`_records`) and how many there are in all."""
-    return {"rows": _records(rows.head(APPENDIX_ROWS)), "total": len(rows)}
+def _listed(rows: pd.DataFrame, name: str) -> dict[str, Any]:
+    """``<name>_rows``: the first :data:`APPENDIX_ROWS` rows of ``rows`` (as :func:`_records`); ``<name>_total``:
+    how many there are (a project's template of an earlier release, reading only the rows, still renders)."""
+    return {f"{name}_rows": _records(rows.head(APPENDIX_ROWS)), f"{name}_total": len(rows)}
 
 
 def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.DataFrame | None) -> Html:
@@ -401,12 +402,13 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
             name=shown["indicator"].map(catalog.indicators()["name"]).fillna(shown["indicator"]),
             message_zh=shown["message_zh"].map(catalog.without_ids),
         )
-        found = {"rows": shown.astype(object).where(shown.notna(), "").to_dict("records"), "total": len(mine)}
+        found = shown.astype(object).where(shown.notna(), "").to_dict("records")
     return render(
         "quality.html.j2",
-        approx=_listed(analysis.approximate(table, region, year)),
-        unmapped=_listed(unmapped),
+        **_listed(analysis.approximate(table, region, year), "approx"),
+        **_listed(unmapped, "unmapped"),
         findings=found,
+        findings_total=0 if findings is None else len(mine),
     )
 
 
@@ -433,8 +435,8 @@ def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path 
     """
     rows = analysis.select(table, region, year)
     rows = rows.sort_values("indicator", key=lambda ids: ids.isna(), kind="stable")
-    listed = _listed(rows)
+    listed = _listed(rows, "figures")
     shown = rows.head(APPENDIX_ROWS)
-    for record, sentence in zip(listed["rows"], sources.sentences(shown["source"], raw_dir), strict=True):
+    for record, sentence in zip(listed["figures_rows"], sources.sentences(shown["source"], raw_dir), strict=True):
         record["sentence"] = _highlight(sentence, record["raw"])
-    return render("sources.html.j2", **listed)
+    return render("sources.html.j2", rows=listed["figures_rows"], total=listed["figures_total"])
