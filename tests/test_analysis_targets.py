@@ -108,7 +108,7 @@ def test_no_data_for_the_region_year_is_an_input_error(goals) -> None:
         ("{indicator: disputes.litigation_cases, comparison: '>=', value: 1, source: '  '}", "source"),
         ("{indicator: disputes.litigation_cases, comparison: '>=', value: 1, source: 文, year: 二〇二四}", "year"),
         ("{indicator: disputes.litigation_cases, comparison: '>=', value: 1, source: 文, regoin: 甲}", "regoin"),
-        ("[disputes.litigation_cases, '>=', 1]", "—"),
+        ("[disputes.litigation_cases, '>=', 1]", ""),
     ],
 )
 def test_a_bad_entry_names_the_file_the_entry_and_the_field(tmp_path, entry, field) -> None:
@@ -117,12 +117,16 @@ def test_a_bad_entry_names_the_file_the_entry_and_the_field(tmp_path, entry, fie
                     f"  - {entry}\n", encoding="utf-8")  # fmt: skip
     with pytest.raises(InputError) as err:
         analysis.targets(path)
-    assert f"{path}: 第 2 项目标的 {field} " in str(err.value) and f"target 2, {field}:" in str(err.value)
+    assert str(err.value).startswith(f"{path}: targets[1]{'.' + field if field else ''}: ") and " / " in str(err.value)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("targets: [\n", "unreadable"), ("goals: []\n", "unknown keys: goals"), ("targets: {a: 1}\n", "must be a list")],
+    [
+        ("targets: [\n", "invalid YAML"),
+        ("goals: []\n", "goals: 未知的项 / unknown entry"),
+        ("targets: {a: 1}\n", "targets: 应为列表"),
+    ],
 )
 def test_a_bad_targets_file_names_the_file(tmp_path, text, message) -> None:
     path = tmp_path / "targets.yaml"

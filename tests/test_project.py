@@ -94,10 +94,10 @@ def test_project_catalog_adds_aliases_and_indicators(made) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("indicators:\n  - {id: x.y, name: 无方面}\n", "缺少字段"),
+        ("indicators:\n  - {id: x.y, name: 无方面}\n", "（x.y）: section: 缺少此项 / missing"),
         ("indicators:\n  - {id: x.y, section: nowhere, name: 名, unit: 件, kind: count}\n", "unknown section"),
-        ("colours: [red]\n", "unknown keys"),
-        ("indicators: [\n", "catalog unreadable"),
+        ("colours: [red]\n", "colours: 未知的项 / unknown entry"),
+        ("indicators: [\n", "invalid YAML"),
     ],
 )
 def test_bad_project_catalog_names_the_file(made, text, message) -> None:

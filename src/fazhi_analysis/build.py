@@ -201,7 +201,7 @@ def build_checked(
     from fazhi_analysis.ingest import clean
 
     raw_dir, processed_dir = _folders(raw_dir, processed_dir)
-    scratch.sweep(processed_dir)  # temporary files a killed build left
+    scratch.sweep()  # what killed runs left, temporary files beside the outputs included
     listed = regions.find(raw_dir) if raw_dir.is_dir() else None  # read first: a bad one stops early
     region_table, region_problems = regions_table(listed, raw_dir, limits)
     tables = [p for p in (spreadsheet_files(raw_dir) if raw_dir.is_dir() else []) if p != listed]

@@ -18,11 +18,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
-from fazhi_analysis import __version__, project
+from fazhi_analysis import __version__, options, project
 from fazhi_analysis.errors import FazhiError, InputError, OutputError
+from fazhi_analysis.options import FRACTION, POSITIVE, YEAR
 
 Handler = Callable[[argparse.Namespace], int]
+UNREPORTABLE = ("region_name",)  # findings of rows no report can be made of: fazhi build exits 2
 PEERS_HELP = (
     "比较范围：缺省为同层级且同上级的地区；level 同层级，parent 同上级，group:分组名 地区表中的分组，all 全部地区 / "
     "peers: default same level and parent; level, parent, group:NAME (the regions table's 分组), all"
@@ -80,6 +83,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
     print(f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}", file=sys.stderr)
+    if findings["rule"].isin(UNREPORTABLE).any():  # rows no report can be made of: bad input, not failed checks
+        return InputError.exit_code
     return 1 if checks.has_errors(findings) else 0
 
 
@@ -274,20 +279,20 @@ def _add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
     if cells:
         p.add_argument(
             "--max-cells",
-            type=int,
+            type=POSITIVE,
             metavar="N",
             help=f"一个表格文件最多的单元格数 / most cells of one workbook or CSV (default: {sheets.MAX_CELLS:,})",
         )
     p.add_argument(
         "--max-unzipped-mb",
-        type=int,
+        type=POSITIVE,
         metavar="MB",
         help=f".xlsx/.docx 解压后最大体积 / largest unzipped .xlsx/.docx "
         f"(default: {decode.MAX_UNZIPPED_BYTES >> 20} MB)",
     )
     p.add_argument(
         "--max-text-mb",
-        type=int,
+        type=POSITIVE,
         metavar="MB",
         help=f"报告文本或 CSV 的最大体积 / largest report text or CSV (default: {decode.MAX_TEXT_BYTES >> 20} MB)",
     )
@@ -344,7 +349,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path", help="报告文件 / report file (.txt, .docx, .pdf, .html)")
     p.add_argument("--region", help="地区，缺省时从报告正文识别 / region (default: detected from the text)")
-    p.add_argument("--year", type=int, help="年度，缺省时从报告正文识别 / year (default: detected from the text)")
+    p.add_argument("--year", type=YEAR, help="年度，缺省时从报告正文识别 / year (default: detected from the text)")
     p.add_argument(
         "--format", choices=["json", "csv", "parquet"], default="json", help="输出格式 / output format (default: json)"
     )
@@ -353,23 +358,12 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--min-confidence",
-        type=_confidence,
+        type=FRACTION,
         metavar="X",
         help="置信度低于 X（0–1）的指标留空，缺省与 fazhi build 相同 / leave ids less sure than X empty "
         "(default: the threshold fazhi build uses, the calibrated one of the model: extract.default_min_confidence())",
     )
     _add_limits(p, cells=False)
-
-
-def _confidence(text: str) -> float:
-    """A --min-confidence value: a number from 0 to 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的数 / expected a number from 0 to 1: {text!r}")
-    return value
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
@@ -390,7 +384,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
             "报告文本中置信度低于校准阈值（验证集上准确率达 95% 处）的指标留空，数字保留，见 fazhi review。\n"
             "Ids of report texts less sure than the calibrated threshold (where the calibration split's ids are\n"
             "right 95% of the time) are left empty, the figures kept; fazhi review lists them.\n"
-            "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
+            "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input\n"
+            "  （含不能用作文件夹名的地区，无法为其生成报告 / a region that cannot name a folder: no report of it）"
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",
     )
@@ -439,7 +434,7 @@ def _add_review(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--below",
-        type=_confidence,
+        type=FRACTION,
         default=review.REVIEW_BELOW,
         metavar="X",
         help=f"已对应但置信度低于 X 的数字也列出 / also list mapped figures less sure than X "
@@ -502,7 +497,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--threshold",
-        type=float,
+        type=options.number(0, above=True),
         default=None,
         help="同比离群阈值：较大值超过较小值的 (1+阈值) 倍即警告 / "
         "year-over-year outlier threshold (default: 1.0, i.e. doubled or halved)",
@@ -575,7 +570,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--overview", action="store_true", help="生成该年度各地区概览 / build the overview of every region of the year"
     )
-    p.add_argument("--year", required=True, type=int, help="报告年度 / report year")
+    p.add_argument("--year", required=True, type=YEAR, help="报告年度 / report year")
     p.add_argument(
         "--formats",
         default="html,pdf",
@@ -585,13 +580,17 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
     )
-    p.add_argument("--compare-year", type=int, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
+    p.add_argument("--compare-year", type=YEAR, help="对比年度，缺省为上一年 / comparison year (default: year - 1)")
     p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from fazhi_analysis.report import batch
 
+    if args.scheduler is not None:
+        if args.executor == "local":
+            raise InputError("--scheduler 只用于 --executor dask / --scheduler needs --executor dask, not local")
+        options.check_scheduler(args.scheduler)
     result = batch.run_batch(
         args.regions,
         args.years,
@@ -599,7 +598,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         workers=args.workers,
         formats=args.formats,
         force=args.force,
-        executor=args.executor,
+        executor=args.executor or ("dask" if args.scheduler else "local"),
         scheduler=args.scheduler,
         output_dir=args.output_dir,
         data_path=args.data,
@@ -636,13 +635,28 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--regions", nargs="+", metavar="R", help="只生成这些地区 / only these regions")
-    p.add_argument("--years", nargs="+", type=int, metavar="Y", help="只生成这些年度 / only these years")
+    p.add_argument("--years", nargs="+", type=YEAR, metavar="Y", help="只生成这些年度 / only these years")
     p.add_argument("--overview", action="store_true", help="同时生成各年度概览 / also each year's overview")
-    p.add_argument("--workers", type=int, default=2, metavar="N", help="并行进程数 / worker processes (default: 2)")
+    p.add_argument(
+        "--workers",
+        type=options.workers(),
+        default=2,
+        metavar="N",
+        help="并行进程数，1 到 CPU 核数×4 / worker processes, 1 to 4 per core (default: 2)",
+    )
     p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
     p.add_argument("--force", action="store_true", help="输入未变也重新生成 / render even unchanged reports")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="执行器 / executor (default: local)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="dask 调度器地址 / a dask scheduler (tcp://host:8786)")
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        help="执行器，缺省为 local，给出 --scheduler 时为 dask / executor (default: local; dask with --scheduler)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask 调度器地址 tcp://主机:端口，须在 10 秒内应答；意味着 --executor dask / a dask scheduler "
+        "(tcp://host:8786) answering within 10 s; implies --executor dask",
+    )
     p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
     p.add_argument(
@@ -687,7 +701,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("-o", "--output", type=Path, help="输出文件 .xlsx / output file (default: PROJECT/reports/…xlsx)")
-    p.add_argument("--year", type=int, help="只含该年度及以前 / only the years up to this one")
+    p.add_argument("--year", type=YEAR, help="只含该年度及以前 / only the years up to this one")
     p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
     p.add_argument(
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
@@ -772,10 +786,10 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
         "--format", choices=["csv", "json"], default="csv", help="标准输出格式 / stdout format (default: csv)"
     )
     p.add_argument("--region", help="表中未写明时使用的地区 / region when the table does not say")
-    p.add_argument("--year", type=int, help="表中未写明时使用的年度 / year when the table does not say")
+    p.add_argument("--year", type=YEAR, help="表中未写明时使用的年度 / year when the table does not say")
     p.add_argument(
         "--threshold",
-        type=float,
+        type=options.number(0, 100, above=True),
         default=80.0,
         help="指标名称模糊匹配阈值 0–100 / fuzzy matching threshold for indicator names (default: 80)",
     )
@@ -809,7 +823,7 @@ def _add_template(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--region", help="地区，写入标题 / region, written into the titles")
-    p.add_argument("--year", type=int, help="年度，写入表头（本年数值（2024年））/ year, written into the headers")
+    p.add_argument("--year", type=YEAR, help="年度，写入表头（本年数值（2024年））/ year, written into the headers")
     p.add_argument("-o", "--output", required=True, help="输出文件 .xlsx / output file")
 
 
@@ -858,7 +872,7 @@ def _add_check_draft(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("path", type=Path, help="报告草稿 .docx 或 .txt / the draft")
     p.add_argument("--region", help="地区，缺省取自草稿 / region (default: the draft's own words)")
-    p.add_argument("--year", type=int, help="报告年度，缺省取自草稿 / report year (default: the draft's own words)")
+    p.add_argument("--year", type=YEAR, help="报告年度，缺省取自草稿 / report year (default: the draft's own words)")
     p.add_argument("--previous", type=Path, help="上年报告或整洁表 / last year's report text or tidy table")
     p.add_argument("--level", choices=["county", "city", "province", "department"], default="county",
                    help="报告主体级别，决定报送期限 / level, for its deadline (default: county)")  # fmt: skip
@@ -891,9 +905,16 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 PROJECT_COMMANDS = (_cmd_build, _cmd_review, _cmd_validate, _cmd_report, _cmd_batch, _cmd_export, _cmd_customize)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose errors are one line (``fazhi batch: …``) and exit 2, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: 参数错误 / bad argument: {message}（{self.prog} --help）\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of ``fazhi`` with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fazhi",
         description=(
             "法治政府建设情况报告的数据整理、校验、分析与报告。\n"
@@ -918,11 +939,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     _setup_logging(args)
-    if args.project is not None:
-        # The environment carries the project to everything that looks it up, the report's kernel included.
-        os.environ[project.ROOT_ENV] = str(args.project.resolve())
     with _terminate_as_interrupt():
         try:
+            _use_project(args.project)
+            options.check_outputs(args)
             code = args.handler(args)
         except FazhiError as exc:
             print(f"fazhi: {exc}", file=sys.stderr)
@@ -937,6 +957,20 @@ def main(argv: list[str] | None = None) -> int:
             print("已中断 / interrupted", file=sys.stderr)
             return 130
     return code
+
+
+def _use_project(folder: Path | None) -> None:
+    """Work in the project ``folder`` (``--project``), carried by the environment to everything that looks
+    it up, the report's kernel included.
+
+    Raises:
+        InputError: ``folder`` is not a folder.
+    """
+    if folder is None:
+        return
+    if not folder.is_dir():
+        raise InputError(f"--project {folder}: 项目文件夹不存在 / no such project folder")
+    os.environ[project.ROOT_ENV] = str(folder.resolve())
 
 
 @contextmanager

@@ -37,7 +37,8 @@ MAX_YAML_BYTES = 1024**2  # a user's YAML file (the bundled catalog is 28 KB)
 MAX_YAML_NODES = 100_000  # scalars, lists and mappings of one document
 MAX_YAML_DEPTH = 50  # lists and mappings nested in one another
 MAX_ERRORS_SHOWN = 5
-Year = Annotated[int, pydantic.Strict(False), pydantic.Field(ge=1949, le=2100)]  # 2024 or "2024", not 2024.7
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years a user may write (in a file or on the command line)
+Year = Annotated[int, pydantic.Strict(False), pydantic.Field(ge=FIRST_YEAR, le=LAST_YEAR)]  # 2024 or "2024", not 2024.7
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]  # not empty
 _KINDS = (
     (stat.S_ISDIR, "是文件夹而非文件", "is a directory, not a file"),
@@ -177,8 +178,17 @@ def parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None
         data = yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader: no Python object is ever built
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: an int of more than 4300 digits
         raise InputError(f"{where}: YAML 格式错误 / invalid YAML: {_yaml_problem(exc)}") from None
+    return validate(if_empty if data is None else data, schema, where)
+
+
+def validate(data: object, schema: Any, where: object) -> Any:
+    """``data`` (as YAML or JSON gives it) validated against ``schema``, as :func:`parse_yaml` does.
+
+    Raises:
+        InputError: One line: the file ``where`` names, then each entry with the type it should have.
+    """
     try:
-        return _adapter(schema).validate_python(if_empty if data is None else data)
+        return _adapter(schema).validate_python(data)
     except pydantic.ValidationError as exc:
         raise InputError(f"{where}: {violations(exc)}") from None
 
@@ -240,6 +250,7 @@ _EXPECTED: dict[str, Callable[[dict], str]] = {
     "greater_than_equal": lambda e: f"应不小于 {e['ctx']['ge']} / expected at least {e['ctx']['ge']}",
     "less_than_equal": lambda e: f"应不大于 {e['ctx']['le']} / expected at most {e['ctx']['le']}",
     "greater_than": lambda e: f"应大于 {e['ctx']['gt']} / expected more than {e['ctx']['gt']}",
+    "finite_number": lambda _: "应为有限的数 / expected a finite number",
     "string_too_short": lambda _: "不能为空 / expected non-empty text",
     "too_short": lambda _: "不能为空 / expected a non-empty list",
     "string_too_long": lambda e: f"最长 {e['ctx']['max_length']} 字 / at most {e['ctx']['max_length']} characters",

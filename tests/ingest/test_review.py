@@ -116,7 +116,8 @@ def test_an_edited_text_leaves_the_override_unapplied_with_a_warning(raw, tmp_pa
 
 def test_an_unknown_id_is_an_input_error_naming_file_row_and_id(raw, tmp_path):
     (raw / "overrides.csv").write_text(f"来源,指标编号\n{STATIONS},\n{CLOSED},disputes.no_such_id\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"overrides.csv: 第 3 行的指标编号 'disputes.no_such_id'"):
+    unknown = r"overrides.csv: 第 3 行 / row 3: 指标编号: 不在指标目录中.*'disputes.no_such_id'"
+    with pytest.raises(InputError, match=unknown):
         build.build_checked(raw, tmp_path / "processed", quiet=True)
     done = run_fazhi("build", "--raw", str(raw), "--processed", str(tmp_path / "p"), "--project", str(tmp_path))
     assert done.returncode == 2 and "disputes.no_such_id" in done.stderr and "row 3" in done.stderr
@@ -127,7 +128,7 @@ def test_an_unknown_id_is_an_input_error_naming_file_row_and_id(raw, tmp_path):
     [
         (f"来源,指标编号\n{CLOSED},disputes.reconsideration_closed\n{CLOSED},-\n", "第 2 行与第 3 行"),
         ("地区,指标编号\n甲区,-\n", "缺少列 来源"),
-        ("来源,指标编号\n,-\n", "第 2 行填了指标编号但没有来源"),
+        ("来源,指标编号\n,-\n", "第 2 行 / row 2: 来源: 缺少此项 / missing"),
     ],
 )
 def test_contradicting_or_incomplete_overrides_are_refused(tmp_path, text, message):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, ROOT, run_fazhi
+from conftest import FIXTURES, SEED, run_fazhi
 from test_inputs import _ROWS, _patch_member, _workbook, _zeros_member
 
 from fazhi_analysis.ingest import sheets
@@ -26,20 +26,30 @@ def test_clean_refuses_a_table_beyond_max_cells(tmp_path) -> None:
     assert "wide_years.csv" in result.stderr and "Traceback" not in result.stderr
 
 
+def _over_a_megabyte(folder: Path) -> Path:
+    """A report text just over 1 MB: the seed, repeated."""
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    path = folder / "big_2024_report.txt"
+    path.write_text(text * ((1 << 20) // len(text.encode()) + 1), encoding="utf-8")
+    return path
+
+
 def test_build_refuses_a_report_text_beyond_max_text_mb(tmp_path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(ROOT / "data" / "raw" / "dabancheng_2024_report.txt", raw)
-    result = run_fazhi("build", "--raw", str(raw), "--processed", str(tmp_path / "p"), "--max-text-mb", "0")
+    big = _over_a_megabyte(tmp_path / "raw")
+    result = run_fazhi("build", "--raw", str(big.parent), "--processed", str(tmp_path / "p"), "--max-text-mb", "1")
     assert result.returncode == 2, result.stderr
-    assert "dabancheng_2024_report.txt" in result.stderr and "Traceback" not in result.stderr
-    ok = run_fazhi("build", "--raw", str(raw), "--processed", str(tmp_path / "p"), "--max-text-mb", "1")
+    assert big.name in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "seed").mkdir()
+    shutil.copy(SEED, tmp_path / "seed")
+    ok = run_fazhi("build", "--raw", str(tmp_path / "seed"), "--processed", str(tmp_path / "p"), "--max-text-mb", "1")
     assert ok.returncode == 0, ok.stderr
 
 
 def test_extract_takes_the_text_limit(tmp_path) -> None:
-    seed = ROOT / "data" / "raw" / "dabancheng_2024_report.txt"
-    assert run_fazhi("extract", str(seed), "--max-text-mb", "0").returncode == 2
+    big = _over_a_megabyte(tmp_path / "raw")
+    result = run_fazhi("extract", str(big), "--max-text-mb", "1")
+    assert result.returncode == 2 and big.name in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def _bombs(folder: Path) -> list[Path]:

@@ -1,21 +1,26 @@
-"""The YAML a user writes (issue 18): sidecars, deadlines.yaml and the parts rules, each loaded by
-fazhi_analysis.userfiles against a schema. Wrong types and alias bombs are one InputError line naming the
-file, the entry and the expected type; random documents give a result or InputError, nothing else.
+"""The files a user writes (issue 18): sidecars, deadlines.yaml, the parts rules, a project's catalog.yaml and
+targets.yaml, each loaded by fazhi_analysis.userfiles against a schema, and the overrides sheet, each row
+checked against review.Override. Wrong types and alias bombs are one InputError line naming the file, the
+entry and the expected type; random documents (and random override sheets) give a result or InputError,
+nothing else.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
-from fazhi_analysis import draft
+from fazhi_analysis import analysis, draft, project
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import discover, parts
+from fazhi_analysis.ingest import discover, parts, review
+from fazhi_analysis.table import catalog
 from fazhi_analysis.userfiles import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 # Hypothesis keeps examples and a Unicode table under .hypothesis/: outside the checkout.
@@ -156,6 +161,98 @@ def test_the_bundled_parts_rules_load_and_bad_ones_are_one_line(tmp_path):
         _refused(lambda: parts.load_rules(path), "parts.yaml", *words)
 
 
+# --- a project's catalog.yaml and targets.yaml ------------------------------------------------
+
+CASES = "disputes.litigation_cases"
+
+
+@pytest.fixture
+def project_folder(tmp_path, monkeypatch) -> Path:
+    """An empty project, the working one."""
+    monkeypatch.setenv(project.ROOT_ENV, str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (f"indicators:\n  - {{id: {CASES}, aliases: [5]}}\n", ("indicators[0].aliases[0]", "expected text", "got 5")),
+        (f"indicators:\n  - {{id: {CASES}, context: [[常务会]]}}\n", ("indicators[0].context[0]", "expected text")),
+        ("indicators:\n  - {id: 42, section: disputes, name: 名, unit: 件, kind: count}\n",
+         ("indicators[0].id", "expected text", "got 42")),
+        (f"indicators:\n  - {{id: {CASES}, kind: weird}}\n",
+         ("indicators[0].kind", "expected one of 'count', 'amount' or 'rate'", "weird")),
+        (f"indicators:\n  - {{id: {CASES}, aliases: [a]}}\n  - {{id: {CASES}, aliases: [b]}}\n",
+         ("indicators", "duplicated id", CASES)),
+        ("sections:\n  - {id: extra, order: 8, title: 其他}\n  - {id: extra, order: 9, title: 又一}\n",
+         ("sections", "duplicated id: extra")),
+        (f"indicators:\n  - {{id: {CASES}, aliases: &a [x]}}\n  - {{id: disputes.litigation_lost, aliases: *a}}\n",
+         ("aliases and anchors",)),
+        (f"indicators:\n  - {{id: {CASES}, core: 1}}\n", ("indicators[0].core", "expected true or false")),
+        (f"indicators:\n  - {{id: {CASES}, name: null}}\n", ("indicators[0].name", "expected text")),
+        (f"relations:\n  - [{CASES}, '=>', {CASES}]\n", ("relations[0][1]", "expected one of")),
+        ("derived:\n  - {id: disputes.litigation_loss_rate, scale: .inf}\n", ("derived[0].scale", "finite")),
+        ("indicators: {a: 1}\n", ("indicators", "expected a list")),
+        ("- 1\n", ("the whole file", "expected a mapping")),
+        (LAUGHS, ("aliases and anchors",)),
+    ],
+)  # fmt: skip
+def test_a_project_catalog_of_the_wrong_type_is_one_line_and_exit_2(project_folder, capsys, text, words):
+    (project_folder / "catalog.yaml").write_text(text, encoding="utf-8")
+    assert main(["catalog"]) == 2
+    error = capsys.readouterr().err
+    assert len(error.splitlines()) == 1 and "Traceback" not in error, error
+    for word in ("catalog.yaml", *words):
+        assert word in error, (word, error)
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("{indicator: 5, comparison: '>=', value: 1, source: 文}", ("targets[0].indicator", "expected text")),
+        (f"{{indicator: {CASES}, comparison: '>=', value: [1], source: 文}}", ("targets[0].value", "a number")),
+        (f"{{indicator: {CASES}, comparison: '>=', value: 1, source: 文, year: 2024.5}}", ("targets[0].year",)),
+        (f"{{indicator: {CASES}, comparison: '>=', value: 1, source: [文]}}", ("targets[0].source", "expected text")),
+        (f"{{indicator: {CASES}, comparison: '>=', value: 1, source: 文, note: {{a: 1}}}}", ("targets[0].note",)),
+        ("{indicator: no.such, comparison: '>=', value: 1, source: 文}", ("targets[0].indicator", "catalog id")),
+    ],
+)
+def test_a_project_targets_file_of_the_wrong_type_is_one_line(project_folder, entry, words):
+    (project_folder / "targets.yaml").write_text(f"targets:\n  - {entry}\n", encoding="utf-8")
+    _refused(analysis.targets, "targets.yaml", *words)
+    (project_folder / "targets.yaml").write_text(LAUGHS, encoding="utf-8")
+    _refused(analysis.targets, "targets.yaml", "aliases and anchors")
+
+
+@pytest.mark.parametrize("name", ["catalog.yaml", "targets.yaml"])
+def test_an_unreadable_project_file_exits_2(project_folder, monkeypatch, capsys, name):
+    """Permissions do not stop root: the refusal to open the file is simulated."""
+    from fazhi_analysis import userfiles
+
+    (project_folder / name).write_text("targets: []\n" if name == "targets.yaml" else "", encoding="utf-8")
+    real = userfiles.os.open
+
+    def denied(path: object, *args: object) -> int:
+        if Path(path).name == name:
+            raise PermissionError(13, "Permission denied")
+        return real(path, *args)
+
+    monkeypatch.setattr(userfiles.os, "open", denied)
+    if name == "targets.yaml":  # read by the report's kernel
+        _refused(analysis.targets, name, "Permission denied")
+        return
+    assert main(["catalog"]) == 2
+    error = capsys.readouterr().err
+    assert len(error.splitlines()) == 1 and name in error and "Permission denied" in error, error
+
+
+def test_an_edited_project_catalog_is_read_again(project_folder):
+    (project_folder / "catalog.yaml").write_text(f"indicators:\n  - {{id: {CASES}, aliases: [甲]}}\n", encoding="utf-8")
+    assert "甲" in catalog.indicators().at[CASES, "aliases"]
+    (project_folder / "catalog.yaml").write_text(f"indicators:\n  - {{id: {CASES}, kind: weird}}\n", encoding="utf-8")
+    _refused(catalog.indicators, "kind")
+
+
 # --- any document: a result or InputError -----------------------------------------------------
 
 _SCALARS = st.one_of(
@@ -167,14 +264,20 @@ _SCALARS = st.one_of(
     st.dates(),
 )
 _KEYS = st.sampled_from(["region", "year", "county", "city", "department", "numbering", "parts", "not_plain",
-                         "max_heading_chars", "never_in_heading", "id", "title", "patterns", "chinese"])  # fmt: skip
+                         "max_heading_chars", "never_in_heading", "id", "title", "patterns", "chinese", "sections",
+                         "groups", "headline", "indicators", "relations", "derived", "section", "name", "unit",
+                         "kind", "aliases", "context", "core", "scale", "targets", "indicator", "comparison",
+                         "value", "source"])  # fmt: skip
 _VALUES = st.recursive(
     _SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS | st.text(max_size=6), inner, max_size=5),
     max_leaves=25,
 )
 _SNIPPETS = st.sampled_from([LAUGHS, "a: &x 1\nb: *x\n", "[" * 200, "!!python/name:os.system", "year: 1e999\n",
-                             "? [a, b]\n: c\n", "--- 1\n--- 2\n", "\t\x00\x85", "year: 2024-13-45\n"])  # fmt: skip
+                             "? [a, b]\n: c\n", "--- 1\n--- 2\n", "\t\x00\x85", "year: 2024-13-45\n",
+                             f"indicators:\n  - {{id: {CASES}, aliases: [甲]}}\n",
+                             f"targets:\n  - {{indicator: {CASES}, comparison: '>=', value: 1, source: 甲}}\n",
+                             ])  # fmt: skip
 DOCUMENTS = st.one_of(
     _VALUES.map(lambda value: yaml.safe_dump(value, allow_unicode=True)),
     st.text(max_size=300),
@@ -186,14 +289,25 @@ PROPERTY = settings(
 
 
 def _loaders(folder: Path):
-    """Each loader of a user's YAML file, as (file it reads, call, check of a result)."""
+    """Each loader of a user's YAML file, as (file it reads, call, check of a result); ``folder`` is the project."""
     report = folder / "r.txt"
     report.write_text("x", encoding="utf-8")
     return [
         (folder / "r.txt.meta.yaml", lambda: discover.sidecar(report), _is_sidecar),
         (folder / "deadlines.yaml", lambda: draft.load_deadlines(folder), _is_deadlines),
         (folder / "parts.yaml", lambda: parts.load_rules(folder / "parts.yaml"), _is_rules),
+        (folder / "catalog.yaml", catalog.indicators, _is_catalog),
+        (folder / "targets.yaml", lambda: analysis.targets(folder / "targets.yaml"), _is_targets),
+        (folder / "overrides.csv", lambda: review.read_overrides(folder / "overrides.csv"), _is_overrides),
     ]
+
+
+def _is_catalog(found: pd.DataFrame) -> bool:
+    return found.index.is_unique and set(found["kind"]) <= {"count", "amount", "rate"} and found["name"].map(bool).all()
+
+
+def _is_targets(found: pd.DataFrame) -> bool:
+    return list(found.columns) == analysis.TARGET_COLUMNS and found["value"].notna().all()
 
 
 def _is_sidecar(found: dict) -> bool:
@@ -210,10 +324,22 @@ def _is_rules(found: parts.Rules) -> bool:
     return isinstance(found, parts.Rules) and found.max_chars > 0
 
 
+def _is_overrides(found: pd.DataFrame) -> bool:
+    ids = found["indicator"].dropna()
+    return (
+        list(found.columns) == ["row", "source", "indicator", "raw", "sentence"]
+        and found["source"].is_unique
+        and found["source"].str.strip().astype(bool).all()
+        and ids.isin(catalog.indicators().index).all()
+    )
+
+
 @PROPERTY
 @given(document=DOCUMENTS)
-def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, document):
-    for path, load, valid in _loaders(tmp_path):
+def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, monkeypatch, document):
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # a project of its own: no loader's cache sees another's file
+    monkeypatch.setenv(project.ROOT_ENV, str(folder))
+    for path, load, valid in _loaders(folder):
         path.write_text(document, encoding="utf-8", errors="surrogatepass")
         try:
             found = load()
@@ -221,3 +347,28 @@ def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, document)
             assert "\n" not in str(exc) and path.name in str(exc)
         else:
             assert valid(found), found
+        path.unlink()  # each file alone (targets are read against the project's catalog)
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.integers(),
+    st.floats(),
+    st.sampled_from(["-", "无", " ", "study.law_lectures", "disputes.no_such_id", "甲.txt:1:1", "'=1+1", "3件"]),
+)
+SHEETS = st.lists(st.lists(_CELLS, max_size=4), max_size=6)
+
+
+@PROPERTY
+@given(header=st.permutations([review.KEY, review.ID, review.RAW]), rows=SHEETS)
+def test_any_overrides_sheet_gives_its_rows_or_one_input_error(tmp_path, header, rows):
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "overrides.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([header, *rows])
+    try:
+        found = review.read_overrides(path)
+    except InputError as exc:
+        assert "\n" not in str(exc) and path.name in str(exc)
+    else:
+        assert _is_overrides(found), found

@@ -99,18 +99,16 @@ def test_a_project_adds_and_overrides_derived_rates(local_catalog) -> None:
          "denominator no.such"),
         ("{id: disputes.head_appearance_rate, numerator: functions.online_service_rate,"
          " denominator: disputes.litigation_cases, scale: 100}", "numerator functions.online_service_rate"),
-        ("{id: disputes.litigation_loss_rate, scale: 0}", "scale 0"),
-        ("{id: disputes.litigation_loss_rate, scale: hundred}", "scale 'hundred'"),
-        ("{id: disputes.head_appearance_rate, numerator: disputes.head_appearances}", "missing fields"),
+        ("{id: disputes.litigation_loss_rate, scale: 0}", "derived[1].scale: 应大于 0"),
+        ("{id: disputes.litigation_loss_rate, scale: hundred}", "derived[1].scale: 应为数 / expected a number"),
+        ("{id: disputes.head_appearance_rate, numerator: disputes.head_appearances}", "denominator: 缺少此项"),
     ],
 )  # fmt: skip
 def test_a_bad_derived_entry_names_the_file_and_the_entry(local_catalog, entry, message) -> None:
     local_catalog.write_text(f"derived:\n  - {{id: disputes.litigation_loss_rate}}\n  - {entry}\n", encoding="utf-8")
     with pytest.raises(InputError, match=re.escape(message)) as err:
         catalog.derived()
-    assert str(local_catalog) in str(err.value)
-    if "missing" not in message:
-        assert "第 2 项" in str(err.value)  # the project's entry, by its number
+    assert str(err.value).startswith(str(local_catalog)) and "derived[1]" in str(err.value)  # the project's entry
 
 
 def test_a_project_count_that_becomes_an_amount_breaks_the_rate_on_it(local_catalog) -> None:
@@ -120,13 +118,12 @@ def test_a_project_count_that_becomes_an_amount_breaks_the_rate_on_it(local_cata
     assert str(local_catalog) in str(err.value) and "disputes.litigation_loss_rate" in str(err.value)
 
 
-def test_better_is_higher_or_lower(tmp_path, monkeypatch) -> None:
+def test_better_is_higher_or_lower(local_catalog) -> None:
     assert catalog.indicators().at["disputes.litigation_loss_rate", "better"] == "lower"
     assert catalog.indicators().at["disputes.head_appearance_rate", "better"] == "higher"
-    local = tmp_path / "catalog.yaml"
-    local.write_text("indicators:\n  - {id: disputes.litigation_cases, better: more}\n", encoding="utf-8")
-    with pytest.raises(InputError, match="better"):
-        catalog._load_from(local)
+    local_catalog.write_text("indicators:\n  - {id: disputes.litigation_cases, better: more}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="indicators\\[0\\].better: 应为 'higher' or 'lower' 之一"):
+        catalog.indicators()
 
 
 SEED_PROGRAMMES = ("法治讲堂", "法治基层行", "国旗下")  # the seed district's own programme names
@@ -172,15 +169,15 @@ def test_a_project_replaces_the_headline_and_adds_a_group(local_catalog) -> None
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("indicators:\n  - {id: disputes.litigation_cases, core: yes please}\n", "disputes.litigation_cases 的 core"),
+        ("indicators:\n  - {id: disputes.litigation_cases, core: yes please}\n", "indicators[0].core: 应为 true"),
         ("indicators:\n  - {id: disputes.litigation_cases, group: no_such}\n", "group of section disputes: 'no_such'"),
         ("indicators:\n  - {id: disputes.litigation_cases, group: penalties}\n", "'penalties'"),  # another section's
         ("groups:\n  - {id: hotline, section: nowhere, title: 热线}\n", "hotline 的方面未知"),
-        ("groups:\n  - {id: hotline, title: 热线}\n", "hotline 缺少字段"),
-        ("headline: disputes.litigation_cases\n", "headline must be a list"),
-        ("headline: [disputes.litigation_cases, no.such]\n", "entry 2 must be a catalog id, given once: 'no.such'"),
-        ("headline: [disputes.litigation_cases, disputes.litigation_cases]\n", "headline entry 2"),
-        ("headline: [[disputes.litigation_cases]]\n", "headline entry 1"),
+        ("groups:\n  - {id: hotline, title: 热线}\n", "groups[0]（hotline）: section: 缺少此项 / missing"),
+        ("headline: disputes.litigation_cases\n", "headline: 应为列表 / expected a list"),
+        ("headline: [disputes.litigation_cases, no.such]\n", "headline[1] must be a catalog id: 'no.such'"),
+        ("headline: [disputes.litigation_cases, disputes.litigation_cases]\n", "headline: 重复 / given twice"),
+        ("headline: [[disputes.litigation_cases]]\n", "headline[0]: 应为文字 / expected text"),
     ],
 )  # fmt: skip
 def test_a_bad_group_core_or_headline_is_one_line_naming_the_file_and_entry(local_catalog, text, message) -> None:

@@ -18,23 +18,24 @@ Example:
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
+import pydantic
 
-from fazhi_analysis import project
+from fazhi_analysis import project, userfiles
 from fazhi_analysis.analysis.compare import select
 from fazhi_analysis.analysis.rates import COMPUTED_SOURCE, with_rates
 from fazhi_analysis.analysis.trends import _figures
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_figure, format_number
+from fazhi_analysis.userfiles import Text, Year
 
 TARGETS_FILE = Path(__file__).parents[1] / "table" / "targets.yaml"
-FIELDS = ("indicator", "comparison", "value", "source", "region", "year", "note")
 TARGET_COLUMNS = [
     "indicator",
     "name",
@@ -62,82 +63,51 @@ _MET = {  # on gap = figure − target
 }
 
 
-def _read(path: Path) -> dict:
-    """A targets file as a mapping (empty for a file of comments only)."""
-    return catalog.read_yaml(path, ("目标文件", "targets file"), "targets")
+class Target(pydantic.BaseModel, extra="forbid"):
+    """One target: what a document (``source``) asks of an indicator, for a region and year or for all."""
+
+    indicator: Text
+    comparison: Literal[">=", "<=", ">", "<", "=="]
+    value: Annotated[float, pydantic.Strict(), pydantic.Field(allow_inf_nan=False)]  # 95, not "95"
+    source: Text
+    region: Text | None = None
+    year: Year | None = None
+    note: str | None = None
+
+
+class TargetsFile(pydantic.BaseModel, extra="forbid"):
+    """A project's ``targets.yaml``."""
+
+    targets: list[Target] = []
+
+
+class BundledTargets(TargetsFile):
+    """The bundled ``targets.yaml``: its targets, and the words of the sentences that hold figures against them."""
+
+    comparisons: dict[str, Text]
+    sentences: dict[str, Text]
 
 
 @cache
-def _bundled() -> dict:
-    return _read(TARGETS_FILE)
-
-
-def _problem(entry: object, indicators: pd.Index) -> tuple[str, str, str] | None:
-    """The first thing wrong with one entry: (field, Chinese, English), or None."""
-    if not isinstance(entry, dict):
-        return "—", "应为映射", "must be a mapping"
-    unknown = sorted(set(map(str, entry)) - set(FIELDS))
-    checks = [
-        (unknown, ", ".join(unknown), "未知字段", "unknown field"),
-        (
-            not isinstance(entry.get("indicator"), str) or entry["indicator"] not in indicators,
-            "indicator",
-            "指标编号不在指标目录中",
-            "not a catalog id",
-        ),
-        (
-            not isinstance(entry.get("comparison"), str) or entry["comparison"] not in _MET,
-            "comparison",
-            "应为 >=、<=、>、<、== 之一",
-            "must be >=, <=, >, <, ==",
-        ),
-        (not _is_number(entry.get("value")), "value", "应为数字", "must be a number"),
-        (not _is_text(entry.get("source")), "source", "缺少提出目标的文件", "missing: the document stating the target"),
-        ("region" in entry and not _is_text(entry["region"]), "region", "应为地区名称", "must be a region name"),
-        ("year" in entry and not _is_year(entry["year"]), "year", "应为年份", "must be a year"),
-        ("note" in entry and not isinstance(entry["note"], str | None), "note", "应为文字", "must be text"),
-    ]
-    for failed, field, zh, en in checks:
-        if failed:
-            return field, zh, en
-    return None
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _is_year(value: object) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+def _bundled() -> BundledTargets:
+    return catalog.bundled_yaml(TARGETS_FILE, BundledTargets)
 
 
 def _entries(path: Path, indicators: pd.Index) -> list[dict]:
-    """The validated entries of one targets file, each with its file and number.
+    """The targets of one file, each with its file and number (1, 2, …).
 
     Raises:
-        InputError: Naming the file, the entry's number, the field and what is wrong.
+        InputError: The file is unreadable or of the wrong shape, or a target's indicator is not in the
+            catalog; one line naming the file, the entry and what it should be.
     """
-    data = _read(path)
-    allowed = {"targets", "comparisons", "sentences"} if path == TARGETS_FILE else {"targets"}
-    unknown = sorted(set(map(str, data)) - allowed)
-    if unknown:
-        raise InputError(f"{path}: 未知的键 / unknown keys: {', '.join(unknown)}")
-    entries = data.get("targets") or []
-    if not isinstance(entries, list):
-        raise InputError(f"{path}: targets 应为列表 / targets must be a list")
-    found = []
-    for n, entry in enumerate(entries, start=1):
-        problem = _problem(entry, indicators)
-        if problem:
-            field, zh, en = problem
-            value = entry.get(field) if isinstance(entry, dict) else entry
-            raise InputError(f"{path}: 第 {n} 项目标的 {field} {zh}（{value!r}） / target {n}, {field}: {en}")
-        found.append({**{key: entry.get(key) for key in FIELDS}, "file": str(path), "entry": n})
-    return found
+    found = _bundled() if path == TARGETS_FILE else userfiles.load_yaml(path, TargetsFile, if_empty={})
+    for n, target in enumerate(found.targets):
+        if target.indicator not in indicators:
+            raise InputError(
+                f"{path}: targets[{n}].indicator: 应为指标目录中的编号 / expected a catalog id "
+                f"(实为 / got {target.indicator!r})"
+            )
+    return [{**target.model_dump(), "file": str(path), "entry": n} for n, target in enumerate(found.targets, 1)]
 
 
 def targets(path: str | Path | None = None) -> pd.DataFrame:
@@ -161,7 +131,7 @@ def targets(path: str | Path | None = None) -> pd.DataFrame:
         local = project.find().targets
         files = [TARGETS_FILE, *([local] if local.is_file() else [])]
     rows = [row for file in files for row in _entries(file, indicators.index)]
-    frame = pd.DataFrame(rows, columns=[*FIELDS, "file", "entry"])
+    frame = pd.DataFrame(rows, columns=[*Target.model_fields, "file", "entry"])
     frame = frame.astype(
         {"indicator": "string", "comparison": "string", "source": "string", "region": "string", "note": "string",
          "file": "string", "value": "Float64", "year": "Int64", "entry": "Int64"}
@@ -217,7 +187,7 @@ def _default_targets() -> pd.DataFrame:
 
 def _sentences(out: pd.DataFrame) -> pd.Series:
     """The Chinese sentence of each row: target met, missed, or no figure (wording from ``table/targets.yaml``)."""
-    words, sentences = _bundled()["comparisons"], _bundled()["sentences"]
+    words, sentences = _bundled().comparisons, _bundled().sentences
     texts = []
     for row in out.itertuples(index=False):
         figure = format_figure(row.value, row.unit, row.approx)

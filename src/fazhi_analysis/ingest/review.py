@@ -26,15 +26,17 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
+import pydantic
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.decode import MAX_TEXT_BYTES, decode
 from fazhi_analysis.ingest.sheets import read_sheets
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.write import FORMULA_STARTS, atomic_path, defused
-from fazhi_analysis.userfiles import read_file
+from fazhi_analysis.userfiles import Text, read_file, validate
 
 REVIEW_BELOW = 0.5  # a mapped figure less sure than this is reviewed too
 NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
@@ -181,8 +183,9 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
         the last two NA when not given.
 
     Raises:
-        InputError: unreadable, too large, without 来源 or 指标编号, an id not in the catalog, or one
-            source given two different ids; the message names the file and the row.
+        InputError: unreadable, too large, without 来源 or 指标编号, a filled row that breaks :class:`Override`
+            (an id not in the catalog, no source), or one source given two different ids; one line naming the
+            file, the row, the column and what it should hold.
     """
     path = Path(path)
     grid = _read_grid(path)
@@ -191,31 +194,43 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     if missing:
         raise InputError(f"{path}: 缺少列 {'、'.join(missing)} / missing columns {', '.join(missing)}")
     at = {name: header.index(name) for name in (KEY, ID, RAW, SENTENCE) if name in header}
-    known = set(catalog.indicators().index)
     rows: dict[str, dict] = {}
     for number, cells in enumerate(grid[1:], 2):
-        value = {name: _cell(cells, i) for name, i in at.items()}
-        if not value[ID]:
+        filled = {name: text for name, i in at.items() if (text := _cell(cells, i)) is not None}
+        if ID not in filled:
             continue
-        if not value[KEY]:
-            raise InputError(f"{path}: 第 {number} 行填了指标编号但没有来源 / row {number}: an id without a source")
-        indicator = None if value[ID] in NO_INDICATOR else value[ID]
-        if indicator is not None and indicator not in known:
+        row = validate(filled, Override, f"{path}: 第 {number} 行 / row {number}")
+        earlier = rows.get(row.source)
+        if earlier is not None and earlier["indicator"] != row.indicator:
             raise InputError(
-                f"{path}: 第 {number} 行的指标编号 {indicator!r} 不在指标目录中（fazhi catalog）/ "
-                f"row {number}: unknown indicator id {indicator!r}"
+                f"{path}: 第 {earlier['row']} 行与第 {number} 行给同一来源 {row.source} 填了不同的指标编号 / "
+                f"rows {earlier['row']} and {number} give {row.source} different ids"
             )
-        earlier = rows.get(value[KEY])
-        if earlier is not None and earlier["indicator"] != indicator:
-            raise InputError(
-                f"{path}: 第 {earlier['row']} 行与第 {number} 行给同一来源 {value[KEY]} 填了不同的指标编号 / "
-                f"rows {earlier['row']} and {number} give {value[KEY]} different ids"
-            )
-        rows[value[KEY]] = {"row": number, "source": value[KEY], "indicator": indicator, "raw": value.get(RAW),
-                            "sentence": value.get(SENTENCE)}  # fmt: skip
+        rows[row.source] = {"row": number, **row.model_dump()}
     frame = pd.DataFrame(list(rows.values()), columns=["row", "source", "indicator", "raw", "sentence"])
     return frame.astype({"row": "int64", "source": "string", "indicator": "string", "raw": "string",
                          "sentence": "string"})  # fmt: skip
+
+
+def _indicator_id(text: str) -> str | None:
+    """None for "no indicator" (``-``, ``无``), else ``text`` when it is an id of the catalog in use."""
+    if text in NO_INDICATOR:
+        return None
+    if text not in catalog.indicators().index:
+        raise ValueError("不在指标目录中（fazhi catalog）/ not an indicator id of the catalog (fazhi catalog)")
+    return text
+
+
+class Override(pydantic.BaseModel):
+    """The schema of a filled row of an overrides file: 来源 (the figure's source), 指标编号 (an id of the
+    catalog, or ``-``/``无`` for none: None) and, optional, 数字 (the figure as written) and its sentence."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+
+    source: Annotated[Text, pydantic.Field(alias=KEY)]
+    indicator: Annotated[Text, pydantic.AfterValidator(_indicator_id), pydantic.Field(alias=ID)]
+    raw: Annotated[str | None, pydantic.Field(alias=RAW)] = None
+    sentence: Annotated[str | None, pydantic.Field(alias=SENTENCE)] = None
 
 
 def _cell(cells: list, i: int) -> str | None:

@@ -123,7 +123,7 @@ def gather(
     year = int(year)
     rule = analysis.PeerRule.parse(peers)
     analysis.select(table, region, year)  # before as_of: the message lists every year held
-    table = analysis.as_of(table, year)
+    table = distinct(analysis.as_of(table, year))
     compare_year = year - 1 if compare_year is None else int(compare_year)
     rates = analysis.rates(table)  # of the table as given: a rate computed below is not a reported one
     table = analysis.with_rates(table)
@@ -152,6 +152,25 @@ def gather(
     )
 
 
+def distinct(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each figure of a source file once: a figure one file says again with the same indicator (or, unmapped,
+    label), value, unit, period and scope — a summary repeating a chapter, a text pasted twice — is the same
+    figure, and its first place stands for all. The same figure from another file is kept (its own source).
+
+    Example:
+        >>> rows = pd.DataFrame({"region": ["甲"] * 4, "year": [2024] * 4, "indicator": ["a"] * 4,
+        ...     "label": ["x", "y", "x", "x"], "value": [11.0, 11.0, 12.0, 11.0], "unit": ["件"] * 4,
+        ...     "approx": [False] * 4, "source": ["r.txt:1:2", "r.txt:9:4", "r.txt:9:9", "d.xlsx#表!B2"]})
+        >>> distinct(rows)["source"].tolist()
+        ['r.txt:1:2', 'r.txt:9:9', 'd.xlsx#表!B2']
+    """
+    said = rows["label"].where(rows["indicator"].isna())  # an unmapped figure is told by its label
+    keyed = rows.assign(_said=said, _file=_file_of(rows["source"]))
+    key = [c for c in (*REPEAT_KEY, "_said", "_file") if c in keyed.columns]  # period, scope: when the table has them
+    return rows[~keyed.duplicated(key, keep="first").to_numpy()]
+
+
+REPEAT_KEY = ["region", "year", "indicator", "value", "unit", "approx", "period", "scope"]
 HIGHLIGHTS_PER_KIND = 4  # the overview's highlights: at most this many changes, records, ranks, …
 
 
@@ -166,8 +185,13 @@ def _varied(found: pd.DataFrame) -> pd.DataFrame:
 
 def _source_files(sources: pd.Series) -> tuple[str, ...]:
     """The distinct files of ``file:line:col`` and ``file#sheet!cell`` sources, in order of appearance."""
-    files = sources.dropna().astype(str).str.replace(r"(#.*|:\d+(:\d+)?)$", "", regex=True)
+    files = _file_of(sources.dropna())
     return tuple(dict.fromkeys(f for f in files if f and not f.startswith("计算")))
+
+
+def _file_of(sources: pd.Series) -> pd.Series:
+    """The file of each ``file:line:col`` or ``file#sheet!cell`` source."""
+    return sources.astype("string").str.replace(r"(#.*|:\d+(:\d+)?)$", "", regex=True)
 
 
 def source_kind(path: str) -> str:

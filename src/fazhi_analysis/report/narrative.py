@@ -301,12 +301,38 @@ def chapter(facts: Facts, section: str) -> Html:
 
 
 OWN_PARTS = ("shortcomings", "plans")  # the parts of a report text quoted beside the figures
+QUOTED_PER_PART = 2  # parts of one kind quoted at most (a text pasted many times repeats its 不足 and 安排)
+QUOTE_CHARS = 4000  # characters of one part quoted at most
 
 
 def own_parts(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
-    """The region-year's stated shortcomings and plans (parts of its report text), in that order."""
+    """The region-year's stated shortcomings and plans (parts of its report text), in that order; at most
+    :data:`QUOTED_PER_PART` of each kind (:func:`left_out` counts the rest)."""
+    return _own(parts, facts).groupby("part", sort=False).head(QUOTED_PER_PART)
+
+
+def left_out(parts: pd.DataFrame, facts: Facts) -> int:
+    """How many of the region-year's shortcomings and plans :func:`own_parts` leaves out."""
+    return len(_own(parts, facts)) - len(own_parts(parts, facts))
+
+
+def _own(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """Every shortcoming and plan of the region-year, shortcomings first."""
     mine = parts[(parts["region"] == facts.region) & (parts["year"] == facts.year) & parts["part"].isin(OWN_PARTS)]
     return mine.assign(_order=mine["part"].map(OWN_PARTS.index)).sort_values("_order", kind="stable")
+
+
+def quoted_paragraphs(text: str) -> list[str]:
+    """The non-empty lines of a part, stripped, up to :data:`QUOTE_CHARS` characters, then ``……（以下从略）``."""
+    out, used = [], 0
+    for line in (p.strip() for p in text.splitlines()):
+        if not line:
+            continue
+        if used + len(line) > QUOTE_CHARS:
+            return [*out, "……（以下从略，全文见来源）"]
+        out.append(line)
+        used += len(line)
+    return out
 
 
 def _related(text: str, facts: Facts) -> list[tuple[str, str]]:
@@ -324,13 +350,15 @@ def own_words(facts: Facts, parts: pd.DataFrame) -> Html:
     quoted = [
         {
             "title": row["heading"] or row["title"],
-            "paragraphs": [p.strip() for p in str(row["text"]).splitlines() if p.strip()],
+            "paragraphs": quoted_paragraphs(str(row["text"])),
             "source": f"{facts_module.source_kind(str(row['source']))} {row['source']}",
             "related": _related(str(row["text"]), facts),
         }
         for _, row in own_parts(parts, facts).iterrows()
     ]
-    return render("own_words.html.j2", region=facts.region, year=facts.year, parts=quoted) if quoted else Html("")
+    if not quoted:
+        return Html("")
+    return render("own_words.html.j2", region=facts.region, year=facts.year, parts=quoted, more=left_out(parts, facts))
 
 
 def _names(frame: pd.DataFrame) -> pd.Series:
@@ -344,8 +372,19 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out.to_dict("records")
 
 
+APPENDIX_ROWS = 200  # rows an appendix table lists at most; the rest are counted (a 4 MB text holds 30,000 figures)
+
+
+def _listed(rows: pd.DataFrame, name: str) -> dict[str, Any]:
+    """``<name>_rows``: the first :data:`APPENDIX_ROWS` rows of ``rows`` (as :func:`_records`); ``<name>_total``:
+    how many there are (a project's template of an earlier release, reading only the rows, still renders)."""
+    return {f"{name}_rows": _records(rows.head(APPENDIX_ROWS)), f"{name}_total": len(rows)}
+
+
 def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.DataFrame | None) -> Html:
     """Appendix 1: approximate figures, unmapped figures and validation findings of one region-year.
+
+    Each list shows at most :data:`APPENDIX_ROWS` rows and says how many more there are and where they are.
 
     Args:
         findings: The result of ``validate.check`` (all regions and years; filtered here), or None
@@ -357,17 +396,19 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
     found = None
     if findings is not None:
         mine = findings[(findings["region"] == region) & (findings["year"] == int(year))]
-        found = mine.assign(
-            level_zh=mine["level"].map(LEVELS_ZH).fillna(mine["level"]),
-            name=mine["indicator"].map(catalog.indicators()["name"]).fillna(mine["indicator"]),
-            message_zh=mine["message_zh"].map(catalog.without_ids),
+        shown = mine.head(APPENDIX_ROWS)
+        shown = shown.assign(
+            level_zh=shown["level"].map(LEVELS_ZH).fillna(shown["level"]),
+            name=shown["indicator"].map(catalog.indicators()["name"]).fillna(shown["indicator"]),
+            message_zh=shown["message_zh"].map(catalog.without_ids),
         )
-        found = found.astype(object).where(found.notna(), "").to_dict("records")
+        found = shown.astype(object).where(shown.notna(), "").to_dict("records")
     return render(
         "quality.html.j2",
-        approx_rows=_records(analysis.approximate(table, region, year)),
-        unmapped_rows=_records(unmapped),
+        **_listed(analysis.approximate(table, region, year), "approx"),
+        **_listed(unmapped, "unmapped"),
         findings=found,
+        findings_total=0 if findings is None else len(mine),
     )
 
 
@@ -385,14 +426,17 @@ def _highlight(sentence: object, raw: object) -> Markup | str:
 
 
 def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path | None = None) -> Html:
-    """Appendix 2: every figure of one region-year with its source (file:line:column or cell) and sentence.
+    """Appendix 2: the figures of one region-year with their source (file:line:column or cell) and sentence.
 
-    Sentences are read back from the report texts under ``raw_dir`` (default: the project's
-    ``data/raw``); figures from spreadsheets have none.
+    The figures the chapters use (those with an indicator) come first; at most :data:`APPENDIX_ROWS` are
+    listed, and the appendix counts the rest (all are in the tidy table, with their sources). Sentences are
+    read back from the report texts under ``raw_dir`` (default: the project's ``data/raw``); figures from
+    spreadsheets have none.
     """
     rows = analysis.select(table, region, year)
-    rows = rows.assign(sentence=sources.sentences(rows["source"], raw_dir))
-    records = _records(rows)
-    for record in records:
-        record["sentence"] = _highlight(record["sentence"], record["raw"])
-    return render("sources.html.j2", rows=records)
+    rows = rows.sort_values("indicator", key=lambda ids: ids.isna(), kind="stable")
+    listed = _listed(rows, "figures")
+    shown = rows.head(APPENDIX_ROWS)
+    for record, sentence in zip(listed["figures_rows"], sources.sentences(shown["source"], raw_dir), strict=True):
+        record["sentence"] = _highlight(sentence, record["raw"])
+    return render("sources.html.j2", rows=listed["figures_rows"], total=listed["figures_total"])

@@ -340,9 +340,7 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
             no_chromium = exc
     target, stem = job.target, job.stem
     failed = target / f"{stem}.failed.ipynb"
-    scratch.sweep()  # what killed runs left in the temporary folder
-    if target.is_dir():
-        scratch.sweep(target)
+    scratch.sweep()  # what killed runs left: their scratch folders and half-written outputs
     clock = StageClock(f"{target.name} {stem}" if job.stem != STEM else f"{target.parent.name} {target.name}")
     with ExitStack() as stack:
         work = Path(stack.enter_context(scratch.temporary_folder("report")))

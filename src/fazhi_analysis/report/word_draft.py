@@ -125,6 +125,8 @@ def compose(
     for part in QUOTED:
         quoted = [b for text in own.loc[own["part"] == part, "text"] for b in _quoted(text)]
         blocks += [numbers.heading(1, titles[part]), *(quoted or [C.Block(C.PENDING, words["pending"])])]
+        if more := _left_out(parts, facts, part):
+            blocks.append(C.Block(C.TEXT, text_template(words["parts_more"]).render(more=more)))
     appendices = [
         C.Appendix(words["appendices"]["quality"], tuple(_quality(facts, words, numbers))),
         C.Appendix(words["appendices"]["sources"], tuple(_sources(facts, own, words, titles))),
@@ -134,9 +136,21 @@ def compose(
 
 
 def own_parts(parts: pd.DataFrame | None, facts: Facts) -> pd.DataFrame:
-    """The report texts' parts of the region and year (empty without any)."""
+    """The report texts' parts of the region and year, at most :data:`narrative.QUOTED_PER_PART` of a kind (empty
+    without any)."""
     if parts is None or parts.empty:
         return pd.DataFrame(columns=["part", "title", "heading", "text", "source"])
+    return _all_parts(parts, facts).groupby("part", sort=False).head(narrative.QUOTED_PER_PART)
+
+
+def _left_out(parts: pd.DataFrame | None, facts: Facts, part: str) -> int:
+    """How many parts of kind ``part`` :func:`own_parts` leaves out (a text pasted many times)."""
+    if parts is None or parts.empty:
+        return 0
+    return max(int((_all_parts(parts, facts)["part"] == part).sum()) - narrative.QUOTED_PER_PART, 0)
+
+
+def _all_parts(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     return parts[(parts["region"] == facts.region) & (parts["year"] == facts.year)]
 
 
@@ -205,8 +219,9 @@ def table_columns(facts: Facts, section: str) -> tuple[tuple[str, ...], tuple[tu
 
 def _quoted(text: object) -> list[C.Block]:
     """A part of the report text, line by line; its own sub-headings (（一）…) kept as headings, as written. A last
-    line that only leads in to what the source attached (``相关附件：``) is left out: nothing follows it here."""
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    line that only leads in to what the source attached (``相关附件：``) is left out: nothing follows it here. A long
+    part is cut as :func:`narrative.quoted_paragraphs` cuts it."""
+    lines = narrative.quoted_paragraphs(str(text))
     while lines and lines[-1].endswith((":", "：")):
         lines.pop()
     return [C.Block(C.SOURCE_HEADING if _SUB_HEADING.match(line) else C.TEXT, line) for line in lines]
@@ -225,9 +240,12 @@ def _quality(facts: Facts, words: dict[str, Any], numbers: _Numbers) -> list[C.B
         rows = tuple(
             (str(titles.get(r["section"], "") or "—"), str(r["label"]) if pd.notna(r["label"]) else "—",
              narrative.figure_of(r))
-            for _, r in unmapped.iterrows()
+            for _, r in unmapped.head(narrative.APPENDIX_ROWS).iterrows()
         )  # fmt: skip
         blocks += [C.Block(C.TEXT, words["unmapped"]), numbers.table(words["unmapped_table"], UNMAPPED, rows)]
+        if len(unmapped) > len(rows):
+            more = text_template(words["unmapped_more"]).render(shown=len(rows), more=len(unmapped) - len(rows))
+            blocks.append(C.Block(C.TEXT, more))
     return blocks or [C.Block(C.TEXT, words["no_notes"])]
 
 

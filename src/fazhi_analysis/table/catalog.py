@@ -10,12 +10,15 @@ is replaced.
 
 Indicators carry ``group`` (their subject, an id of ``groups`` in the same section: what a chapter's
 charts and sentences keep together) and ``core`` (true where absence is worth a completeness warning).
-Both are checked when the catalog loads, like ``better`` and ``headline``: an error names the file,
-the entry and the value.
 
 A derived rate (:func:`derived`) is a rate indicator computed from two counts of one region and year:
-``numerator / denominator * scale``. Each entry is validated when the catalog loads: the rate must be
-a catalog indicator in %, numerator and denominator count indicators, scale a positive number.
+``numerator / denominator * scale``.
+
+Both files are validated when the catalog loads: the types by the models (:class:`CatalogFile`, the
+project's :class:`ProjectCatalog`, read by :func:`fazhi_analysis.userfiles.load_yaml`: no YAML aliases,
+capped nodes), ids distinct within a list, then the references (a section, a group of the same section,
+a headline id, a derived rate in % over two counts). Every error is one line naming the file, the entry
+and what it should be.
 
 Example:
     >>> from fazhi_analysis.table import catalog
@@ -25,16 +28,21 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import pandas as pd
+import pydantic
 import yaml
 
-from fazhi_analysis import project
+from fazhi_analysis import project, userfiles
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import write
+from fazhi_analysis.userfiles import Text
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 INDICATOR_COLUMNS = [
@@ -43,165 +51,223 @@ INDICATOR_COLUMNS = [
 ]  # fmt: skip
 LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
-REQUIRED = {
-    "indicators": ("id", "section", "name", "unit", "kind"),
-    "sections": ("id", "order", "title"),
-    "derived": ("id", "numerator", "denominator", "scale"),
-    "groups": ("id", "section", "title"),
-}
 DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
-KEYS = ("sections", "groups", "headline", "indicators", "relations", "derived")
+KINDS = ("sections", "groups", "indicators", "derived")  # the lists of entries with an id
 
 
-def read_yaml(
-    path: Path, what: tuple[str, str] = ("指标目录", "catalog"), keys: str = "sections/indicators/relations"
-) -> dict:
-    """A YAML file of the package or a project as a mapping (empty for a file of comments only).
+def _unique_ids(entries: list[pydantic.BaseModel]) -> list[pydantic.BaseModel]:
+    """Entries of one list with distinct ids (a second entry of an id would silently replace the first)."""
+    seen = Counter(entry.id for entry in entries)
+    if twice := [key for key, n in seen.items() if n > 1]:
+        raise ValueError(f"id 重复 / duplicated id: {', '.join(twice)}")
+    return entries
 
-    Args:
-        path: The file.
-        what: What the file is, in Chinese and English, for the messages (``("目标文件", "targets file")``).
-        keys: The keys the mapping should hold, for the message when it is not one.
 
-    Raises:
-        InputError: The file cannot be read or parsed, or is not a mapping; the message names it.
-    """
-    try:
-        with path.open(encoding="utf-8") as fh:
-            # libyaml's loader when PyYAML has it: the pure-Python one takes ~0.2 s over the catalog.
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: {what[0]}无法读取 / {what[1]} unreadable: {exc}") from exc
-    if data is None:  # a file of comments only, as `fazhi init` writes it
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: {what[0]}应为 {keys} 的映射 / {what[1]} must be a mapping")
-    return data
+def _distinct(ids: list[str]) -> list[str]:
+    if twice := [key for key, n in Counter(ids).items() if n > 1]:
+        raise ValueError(f"重复 / given twice: {', '.join(twice)}")
+    return ids
+
+
+class _Entry(pydantic.BaseModel, extra="forbid"):
+    id: Text
+
+
+class Section(_Entry):
+    """A part of the annual report: ``order``, ``title`` and the heading ``keywords`` that place text in it."""
+
+    order: int
+    title: Text
+    keywords: list[Text] = []
+
+
+class Group(_Entry):
+    """A subject of a section (行政复议): what a chapter's charts and sentences keep together."""
+
+    section: Text
+    title: Text
+
+
+class Indicator(_Entry):
+    """One figure a report or a spreadsheet gives, with its unit, kind, direction and matching hints."""
+
+    section: Text
+    name: Text
+    unit: Text
+    kind: Literal["count", "amount", "rate"]
+    better: Literal["higher", "lower"] | None = None
+    group: Text | None = None
+    core: pydantic.StrictBool = False
+    units: list[Text] = []
+    aliases: list[Text] = []
+    context: list[Text] = []
+    exclude: list[Text] = []
+    nouns: list[Text] = []
+    not_nouns: list[Text] = []
+
+
+class Derived(_Entry):
+    """A rate computed from two counts: ``numerator / denominator * scale``."""
+
+    numerator: Text
+    denominator: Text
+    scale: Annotated[float, pydantic.Strict(), pydantic.Field(gt=0, allow_inf_nan=False)]
+    note: str = ""
+
+
+Relation = tuple[Text, Literal["<=", ">=", "<", ">", "=="], Text]
+
+
+def _patch(model: type[_Entry]) -> type[_Entry]:
+    """``model`` with every field but ``id`` left out when not given (its type unchanged: ``null`` is no text):
+    a project's entry may change some fields of a bundled one."""
+    fields = {}
+    for name, info in model.model_fields.items():
+        if name != "id":
+            fields[name] = (info.annotation, copy.copy(info))
+            fields[name][1].default = None
+    return pydantic.create_model(f"{model.__name__}Patch", __base__=_Entry, **fields)
+
+
+def _entries(model: type[_Entry]) -> object:
+    return Annotated[list[model], pydantic.AfterValidator(_unique_ids)]
+
+
+class CatalogFile(pydantic.BaseModel, extra="forbid"):
+    """The bundled catalog: every list whole."""
+
+    sections: _entries(Section)
+    groups: _entries(Group)
+    headline: Annotated[list[Text], pydantic.AfterValidator(_distinct)]
+    indicators: _entries(Indicator)
+    relations: list[Relation] = []
+    derived: _entries(Derived) = []
+
+
+class ProjectCatalog(pydantic.BaseModel, extra="forbid"):
+    """A project's ``catalog.yaml``: new entries, whole, and changes of bundled ones (by id); ``headline`` replaces."""
+
+    sections: _entries(_patch(Section)) = []
+    groups: _entries(_patch(Group)) = []
+    headline: Annotated[list[Text], pydantic.AfterValidator(_distinct)] | None = None
+    indicators: _entries(_patch(Indicator)) = []
+    relations: list[Relation] = []
+    derived: _entries(_patch(Derived)) = []
+
+
+MODELS = dict(zip(KINDS, (Section, Group, Indicator, Derived)))
+
+
+def bundled_yaml(path: Path, schema: Any) -> Any:
+    """A YAML file of the package validated against ``schema`` (read by libyaml: the package's files are
+    ours, and the pure-Python loader that guards a user's files takes half a second over the catalog)."""
+    with path.open(encoding="utf-8") as fh:
+        return userfiles.validate(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), schema, path)
 
 
 def _merge_entries(base: list[dict], extra: list[dict], kind: str, path: Path) -> list[dict]:
-    """Entries of ``extra`` added to ``base`` by id: fields replace, lists extend."""
+    """Entries of ``extra`` added to ``base`` by id: fields replace, lists extend; a new entry is whole.
+
+    Raises:
+        InputError: A new entry without a required field (the file, the entry and the field named).
+    """
     merged = {entry["id"]: dict(entry) for entry in base}
-    for n, entry in enumerate(extra, start=1):
-        if not isinstance(entry, dict) or "id" not in entry:
-            raise InputError(f"{path}: {kind} 第 {n} 项缺少 id / {kind} entry {n} has no id")
+    for n, entry in enumerate(extra):
         old = merged.get(entry["id"])
         if old is None:
-            missing = [key for key in REQUIRED[kind] if key not in entry]
-            if missing:
-                raise InputError(f"{path}: {entry['id']} 缺少字段 / missing fields: {', '.join(missing)}")
-            merged[entry["id"]] = dict(entry)
+            new = userfiles.validate(entry, MODELS[kind], f"{path}: {kind}[{n}]（{entry['id']}）")
+            merged[entry["id"]] = new.model_dump()
             continue
         for key, value in entry.items():
-            if key in MERGED_LISTS:
-                old[key] = list(dict.fromkeys([*(old.get(key) or ()), *(value or ())]))
-            else:
-                old[key] = value
+            old[key] = list(dict.fromkeys([*(old.get(key) or ()), *value])) if key in MERGED_LISTS else value
     return list(merged.values())
 
 
-BETTER = (None, "higher", "lower")  # which direction of an indicator is good, where the catalog says
+@cache
+def _bundled() -> dict:
+    return bundled_yaml(CATALOG_FILE, CatalogFile).model_dump()
 
 
 @cache
-def _load_from(extra: Path | None) -> dict:
-    data = read_yaml(CATALOG_FILE)
-    data["derived"] = data.get("derived") or []
+def _load_from(extra: _Key) -> dict:
+    """The bundled catalog extended by the project's file ``extra`` names (None: the bundled one alone)."""
+    data = copy.deepcopy(_bundled())
     if extra is None:
         _check(data, CATALOG_FILE, [])
         return data
-    local = read_yaml(extra)
-    unknown = sorted(set(local) - set(KEYS))
-    if unknown:
-        raise InputError(f"{extra}: 未知的键 / unknown keys: {', '.join(unknown)}")
-    for kind in ("sections", "groups", "indicators", "derived"):
-        data[kind] = _merge_entries(data[kind], local.get(kind) or [], kind, extra)
-    data["relations"] = [*data["relations"], *(local.get("relations") or [])]
+    path = extra[0]
+    local = userfiles.load_yaml(path, ProjectCatalog, if_empty={}).model_dump(exclude_unset=True)
+    for kind in KINDS:
+        data[kind] = _merge_entries(data[kind], local.get(kind, []), kind, path)
+    data["relations"] += local.get("relations", [])
     data["headline"] = local.get("headline", data["headline"])
-    _check(data, extra, local.get("derived") or [])
+    _check(data, path, local.get("derived", []))
     return data
 
 
 def _check(data: dict, path: Path, local_derived: list) -> None:
-    """The catalog's references and field values; ``path`` is the file that made it (as in :func:`_check_derived`)."""
+    """The catalog's references: sections, groups, the headline and the derived rates name entries that exist.
+
+    ``path`` is the file that made the catalog (the project's when it has one: the bundled catalog is valid alone).
+
+    Raises:
+        InputError: Naming the file, the entry and what it names.
+    """
     sections = {s["id"] for s in data["sections"]}
-    for entry in [*data["groups"], *data["indicators"]]:
-        if entry["section"] not in sections:
-            raise InputError(f"{path}: {entry['id']} 的方面未知 / unknown section: {entry['section']}")
+    for kind in ("groups", "indicators"):
+        for entry in data[kind]:
+            if entry["section"] not in sections:
+                raise InputError(f"{path}: {kind} {entry['id']} 的方面未知 / unknown section: {entry['section']!r}")
+    groups = {g["id"]: g["section"] for g in data["groups"]}
+    for entry in data["indicators"]:
+        if entry.get("group") is not None and groups.get(entry["group"]) != entry["section"]:
+            raise InputError(
+                f"{path}: indicators {entry['id']} 的 group 应为 groups 中属于方面 {entry['section']} 的一项 / group "
+                f"must be a group of section {entry['section']}: {entry['group']!r}"
+            )
+    ids = {e["id"] for e in data["indicators"]}
+    for n, entry in enumerate(data["headline"]):
+        if entry not in ids:
+            raise InputError(
+                f"{path}: headline[{n}] 应为目录中的指标 id / headline[{n}] must be a catalog id: {entry!r}"
+            )
     _check_derived(data, path, local_derived)
-    _check_fields(data["indicators"], {g["id"]: g["section"] for g in data["groups"]}, path)
-    _check_headline(data["headline"], {e["id"] for e in data["indicators"]}, path)
-
-
-def _check_fields(entries: list[dict], groups: dict[str, str], path: Path) -> None:
-    """Every ``better`` is higher, lower or absent; ``core`` true or false; ``group`` a group of the same section.
-
-    Raises:
-        InputError: Naming the file, the indicator, the field and the value.
-    """
-    for entry in entries:
-        where = f"{path}: {entry['id']}"
-        if entry.get("better") not in BETTER:
-            raise InputError(
-                f"{where} 的 better 应为 higher 或 lower / better must be higher or lower: {entry['better']!r}"
-            )
-        if not isinstance(entry.get("core", False), bool):
-            raise InputError(f"{where} 的 core 应为 true 或 false / core must be true or false: {entry['core']!r}")
-        group = entry.get("group")
-        if group is not None and groups.get(group) != entry["section"]:
-            raise InputError(
-                f"{where} 的 group 应为 groups 中属于方面 {entry['section']} 的一项 / group must be a group of section "
-                f"{entry['section']}: {group!r}"
-            )
-
-
-def _check_headline(headline: object, ids: set[str], path: Path) -> None:
-    """``headline`` is a list of distinct catalog ids.
-
-    Raises:
-        InputError: Naming the file and the first entry that is not one.
-    """
-    if not isinstance(headline, list):
-        raise InputError(f"{path}: headline 应为指标 id 的列表 / headline must be a list of indicator ids")
-    for n, entry in enumerate(headline, start=1):
-        if not isinstance(entry, str) or entry not in ids or entry in headline[: n - 1]:
-            raise InputError(
-                f"{path}: headline 第 {n} 项应为目录中的指标 id 且不重复 / headline entry {n} must be a catalog id, "
-                f"given once: {entry!r}"
-            )
 
 
 def _check_derived(data: dict, path: Path, local: list) -> None:
-    """Each derived rate: a catalog rate in %, two count indicators, a positive scale.
+    """Each derived rate: a catalog rate in %, two count indicators.
 
-    ``path`` is the file that made the catalog (the project's when it has one: the bundled catalog is
-    valid alone); ``local`` its own ``derived`` entries, whose number the message gives.
+    ``local`` is the project's own ``derived`` entries, whose place in its file the message gives.
 
     Raises:
         InputError: Naming the file, the entry and every problem of it.
     """
     kinds = {entry["id"]: (entry.get("kind"), entry.get("unit")) for entry in data["indicators"]}
-    numbers = {e.get("id"): n for n, e in enumerate(local, start=1) if isinstance(e, dict)}
+    places = {e["id"]: n for n, e in enumerate(local)}
     for entry in data["derived"]:
-        n = numbers.get(entry["id"])
-        where = f"{path}: derived {entry['id']}" + (f"（第 {n} 项 / entry {n}）" if n else "")
+        n = places.get(entry["id"])
+        where = f"{path}: derived" + (f"[{n}]" if n is not None else "") + f"（{entry['id']}）"
         problems = []
         if kinds.get(entry["id"]) != ("rate", "%"):
             problems.append("id 应为目录中单位为 % 的比率指标 / id must be a rate indicator in %")
         for role in ("numerator", "denominator"):
-            if kinds.get(str(entry[role]), (None,))[0] != "count":
+            if kinds.get(entry[role], (None,))[0] != "count":
                 problems.append(f"{role} {entry[role]} 应为目录中的计数指标 / must be a count indicator")
-        scale = entry["scale"]
-        if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
-            problems.append(f"scale {scale!r} 应为正数 / must be a positive number")
         if problems:
             raise InputError(f"{where}：{'；'.join(problems)}")
 
 
-def _extra() -> Path | None:
-    """The working project's ``catalog.yaml``, if it has one."""
+_Key = tuple[Path, int, int] | None  # a project's catalog.yaml, its modification time and size: a cache key
+
+
+def _extra() -> _Key:
+    """The working project's ``catalog.yaml`` (with its time and size, so that an edit is read), if it has one."""
     local = project.find().catalog
-    return local if local.is_file() else None
+    try:
+        info = local.stat()
+    except OSError:  # none (an unreadable one is refused when it is read)
+        return None
+    return (local, info.st_mtime_ns, info.st_size)
 
 
 def _load() -> dict:
@@ -218,7 +284,7 @@ def _sections() -> pd.DataFrame:
 
 
 @cache
-def _indicators_from(extra: Path | None) -> pd.DataFrame:
+def _indicators_from(extra: _Key) -> pd.DataFrame:
     rows = []
     for entry in _load_from(extra)["indicators"]:
         row = {key: entry.get(key) for key in ("id", *INDICATOR_COLUMNS)}
@@ -232,7 +298,7 @@ def _indicators_from(extra: Path | None) -> pd.DataFrame:
 
 
 @cache
-def _sections_from(extra: Path | None) -> pd.DataFrame:
+def _sections_from(extra: _Key) -> pd.DataFrame:
     frame = pd.DataFrame(_load_from(extra)["sections"])
     frame["keywords"] = frame["keywords"].map(tuple)
     return frame.set_index("id").sort_values("order")
@@ -260,7 +326,7 @@ def groups() -> pd.DataFrame:
 
 
 @cache
-def _groups_from(extra: Path | None) -> pd.DataFrame:
+def _groups_from(extra: _Key) -> pd.DataFrame:
     return pd.DataFrame(_load_from(extra)["groups"]).reindex(columns=["id", "section", "title"]).set_index("id")
 
 
@@ -293,7 +359,7 @@ def derived() -> pd.DataFrame:
 
 
 @cache
-def _derived_from(extra: Path | None) -> pd.DataFrame:
+def _derived_from(extra: _Key) -> pd.DataFrame:
     frame = pd.DataFrame(_load_from(extra)["derived"]).reindex(columns=["id", *DERIVED_COLUMNS])
     frame = frame.astype({"id": "string", "numerator": "string", "denominator": "string", "note": "string"})
     frame["scale"] = frame["scale"].astype(float)

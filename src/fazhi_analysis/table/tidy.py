@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera import dtypes as _pa_dtypes
@@ -26,6 +27,7 @@ from fazhi_analysis.table import catalog
 from fazhi_analysis.table.names import safe_region
 
 MIN_YEAR = 2000
+MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
 
 
 def max_year() -> int:
@@ -72,7 +74,7 @@ class NAFloat64(_Exact, _pa_dtypes.Float):
 class TidyTable(pa.DataFrameModel):
     """The tidy table's contract: exactly these columns, in this order, of these nullable dtypes.
 
-    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a value are required; the region is
+    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a finite value are required; the region is
     a safe name, one that can name a folder (:func:`fazhi_analysis.table.names.safe_region`: no path
     separator, no ``..``, no control character, no leading or trailing space, at most 64 characters); an
     indicator, when given, is an id of the catalog (:func:`fazhi_analysis.table.catalog.indicators`).
@@ -117,6 +119,11 @@ class TidyTable(pa.DataFrameModel):
         """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong."""
         return region.map(lambda name: safe_region(name) is None).astype(bool)
 
+    @pa.check("value", name="finite")
+    def _finite(cls, value: Series[NAFloat64]) -> Series[bool]:
+        """A number a report can write: not ±inf (a missing one is the ``nullable`` check's)."""
+        return ~value.isin([np.inf, -np.inf]).astype(bool)
+
     @pa.check("year", name="year_range")
     def _year_range(cls, year: Series[pd.Int64Dtype]) -> Series[bool]:
         """A year from :data:`MIN_YEAR` to :func:`max_year`, read at each validation (not at import)."""
@@ -145,7 +152,8 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
         text: Read every CSV cell as text (empty cells NA), for checks that report a bad cell as written.
 
     Raises:
-        InputError: The file is missing, of another type or unreadable.
+        InputError: The file is missing, of another type or unreadable, or (unless ``text``) a value is
+            missing, NaN, ±inf or not a number (:func:`refuse_values`).
     """
     path = Path(path)
     if not path.is_file():
@@ -158,12 +166,16 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
         )
     try:
         if suffix == ".parquet":
-            return pd.read_parquet(path)
-        if text:
+            frame = pd.read_parquet(path)
+        elif text:
             return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
-        return pd.read_csv(path, encoding="utf-8-sig")
+        else:
+            frame = pd.read_csv(path, encoding="utf-8-sig")
     except Exception as exc:  # pyarrow and the csv reader raise many unrelated types: all are bad input
         raise InputError(f"{path}: 无法读取表格 / cannot read the table: {exc}") from exc
+    if not text:  # a table to use, not to check: its values must be numbers a report can write
+        refuse_values(frame, path, missing=True)
+    return frame
 
 
 def empty() -> pd.DataFrame:
@@ -175,10 +187,41 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with exactly the tidy columns, in order, with the tidy dtypes.
 
     Missing columns are added as NA; extra columns are dropped. The result has the structure of
-    :class:`TidyTable`; its values are not checked here (see ``TidyTable.validate``).
+    :class:`TidyTable`; of its values only ±inf is refused here, for every producer and consumer
+    (:func:`refuse_values`); the rest is ``TidyTable.validate``'s.
     """
+    refuse_values(frame, "整洁指标表 / the tidy table", missing=False)
     out = frame.reindex(columns=TIDY_COLUMNS).copy()
     return out.astype(TIDY_DTYPES)
+
+
+def refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
+    """Refuse a table whose ``value`` column holds ±inf (or, with ``missing``, a cell that is empty, NaN or not a
+    number): no report can write it, and one such row would spoil every region's comparison of its year.
+
+    Raises:
+        InputError: Naming ``where`` and the first rows (number, region, year, indicator, value and source).
+    """
+    if "value" not in frame.columns:
+        return
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = np.isinf(values) | (np.isnan(values) if missing else False)
+    if not bad.any():
+        return
+    rows = [_row_named(frame, int(i)) for i in np.flatnonzero(bad)[:MAX_ROWS_NAMED]]
+    more = int(bad.sum()) - len(rows)
+    raise InputError(
+        f"{where}: 数值须为有限的数 / a value must be a finite number: {'; '.join(rows)}"
+        + (f"; 另有 {more} 行 / {more} more rows" if more > 0 else "")
+    )
+
+
+def _row_named(frame: pd.DataFrame, i: int) -> str:
+    """Row ``i`` of a table for a message: its number (from 1), region, year, indicator, value and source."""
+    row = frame.iloc[i]
+    named = " ".join(str(row.get(key)) for key in ("region", "year", "indicator", "value") if key in frame.columns)
+    source = f"，来源 / source {row['source']}" if isinstance(row.get("source"), str) else ""
+    return f"第 {i + 1} 行 / row {i + 1}（{named}{source}）"
 
 
 def sort(frame: pd.DataFrame) -> pd.DataFrame:

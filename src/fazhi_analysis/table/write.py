@@ -8,11 +8,11 @@ every value exact.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a full disk, a quota, a file beyond the system's limit
 
 
 def defuse(value: object) -> object:
@@ -65,22 +66,26 @@ def defused(frame: pd.DataFrame) -> pd.DataFrame:
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
-    The temporary name carries this process id and keeps the suffix last (``.report.<pid>-x1y2.tmp.html``,
-    see :mod:`fazhi_analysis.scratch`, whose sweep removes a killed run's): tools such as papermill
-    and Chromium go by it. On an exception the temporary file is removed and ``target`` is left
-    as it was.
+    The temporary name keeps the suffix last (``.report.<pid>-x1y2.tmp.html``): tools such as papermill
+    and Chromium go by it. It is listed in this run's scratch folder, so that the next run removes it if
+    this one is killed (:func:`fazhi_analysis.scratch.temporary_file`). On an exception the temporary file
+    is removed and ``target`` is left as it was.
+
+    Raises:
+        OutputError: Writing failed for want of room (a full disk, a quota) or on the temporary file itself:
+            the message names ``target``'s folder, not the temporary name, which is gone by then.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=scratch.file_prefix(target.stem), suffix=f".tmp{target.suffix}", dir=target.parent
-    )
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = scratch.temporary_file(target)
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
+    except OSError as exc:
+        if exc.errno in _NO_ROOM or str(tmp_path) in (str(exc.filename), str(exc.filename2)):
+            raise scratch.cannot_write(target, exc) from exc
+        raise
     finally:
         tmp_path.unlink(missing_ok=True)
 

@@ -1,0 +1,54 @@
+"""A full disk: exit 3, one line naming the report folder (not a temporary file, gone by then), nothing half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from report_data import REGION, YEAR, with_prior_year
+
+from fazhi_analysis.cli import main
+from fazhi_analysis.report import run
+
+NO_ROOM = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _full_on_move(monkeypatch, folder: Path) -> None:
+    """Moving the executed notebook out of the scratch folder fails as shutil says it: naming both files."""
+
+    def move(source: object, target: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(source), None, str(target))
+
+    monkeypatch.setattr(run.shutil, "move", move)
+
+
+def _full_on_write(monkeypatch, folder: Path) -> None:
+    """Writing the page into the report folder fails mid-write, as a full disk does: naming no file."""
+    real = Path.write_text
+
+    def write_text(self: Path, *args: object, **kwargs: object) -> int:
+        if self.parent == folder:
+            raise NO_ROOM
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+@pytest.mark.parametrize("fill", [_full_on_move, _full_on_write], ids=["move", "write"])
+def test_a_full_disk_names_the_report_folder_and_keeps_the_earlier_report(tmp_path, monkeypatch, capsys, fill) -> None:
+    data, out = tmp_path / "table.parquet", tmp_path / "out"
+    with_prior_year().to_parquet(data)
+    folder = out / REGION / str(YEAR)
+    folder.mkdir(parents=True)
+    (folder / "annual_report.html").write_text("an earlier report", encoding="utf-8")
+    fill(monkeypatch, folder)
+    argv = ["report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--output-dir", str(out)]
+    assert main([*argv, "--formats", "html"]) == 3
+    error = capsys.readouterr().err.strip().splitlines()[-1]  # after the progress line
+    assert str(folder) in error and "No space left on device" in error, error
+    assert ".tmp" not in error and f"fazhi-{os.getuid()}" not in error, error
+    monkeypatch.undo()
+    assert [p.name for p in folder.iterdir()] == ["annual_report.html"]
+    assert (folder / "annual_report.html").read_text(encoding="utf-8") == "an earlier report"
