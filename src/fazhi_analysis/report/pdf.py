@@ -58,6 +58,7 @@ FLAGS = (
     "--enable-features=NetworkServiceInProcess",
 )
 TIMEOUT_S = 120.0
+CLOSE_TIMEOUT_S = 10.0
 TOC_PASSES = 3  # prints at most: the numbers rarely move the layout, and never twice
 # The page's own size and margins (CSS @page), its backgrounds, bookmarks for the headings, tagged text.
 PDF_OPTIONS = {"prefer_css_page_size": True, "print_background": True, "outline": True, "tagged": True}
@@ -148,12 +149,16 @@ class Browser:
     """
 
     def __init__(self, chromium: str | None = None, timeout: float = TIMEOUT_S) -> None:
+        # Imported here, not in the browser's thread: an import cut short by Ctrl-C in this thread could leave
+        # a module lock held that the other thread then waits for forever.
+        from playwright.async_api import async_playwright
+
         self.timeout = timeout
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fazhi-browser", daemon=True)
         self._thread.start()
         self._playwright: Any = None
-        self._browser: Future = self._submit(self._launch(chromium))
+        self._browser: Future = self._submit(self._launch(async_playwright, chromium))
 
     def __enter__(self) -> Browser:
         return self
@@ -164,10 +169,8 @@ class Browser:
     def _submit(self, coroutine: Any) -> Future:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
-    async def _launch(self, chromium: str | None) -> Any:
+    async def _launch(self, async_playwright: Any, chromium: str | None) -> Any:
         executable = chromium or find_chromium()
-        from playwright.async_api import async_playwright
-
         self._playwright = await async_playwright().start()
         # Our own signal handling decides when the browser closes; Playwright's would close it under us.
         return await self._playwright.chromium.launch(
@@ -220,18 +223,20 @@ class Browser:
         if not self._thread.is_alive():
             return
         try:
-            self._submit(self._close()).result(timeout=30)
+            self._submit(self._close()).result(timeout=CLOSE_TIMEOUT_S)
         except Exception:  # a browser that never started or already died has nothing left to close
             pass
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=CLOSE_TIMEOUT_S)
+        if not self._thread.is_alive():
             self._loop.close()
 
     async def _close(self) -> None:
         try:
-            if self._browser.done() and self._browser.exception() is None:
-                await self._browser.result().close()
+            browser = await asyncio.wrap_future(self._browser)  # a browser still starting is waited for
+            await browser.close()
+        except Exception:  # it never started, or died
+            pass
         finally:
             if self._playwright is not None:
                 await self._playwright.stop()
