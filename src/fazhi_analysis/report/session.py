@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from traitlets.config import Config
@@ -46,10 +47,14 @@ class KernelFault(ReportError):
 
 def kernel_config(sockets: Path) -> Config:
     """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
-    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere."""
-    if os.name != "posix":
-        return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere.
+
+    Its clients (papermill's) are asynchronous: nbclient then notices a kernel that died in a cell (a blocking
+    client would wait for its output forever)."""
+    settings = {"client_class": "jupyter_client.asynchronous.AsyncKernelClient"}
+    if os.name == "posix":
+        settings |= {"transport": "ipc", "ip": str(sockets / "kernel")}
+    return Config({"KernelManager": settings})
 
 
 class Session:
@@ -95,16 +100,31 @@ class Session:
         self._start_kernel()
 
     def kernel(self) -> KernelManager:
-        """The kernel, made as new for a report; replaced first if it died or grew beyond :data:`KERNEL_MAX_MB`.
+        """The kernel, made as new for a report; replaced first if it died, grew beyond :data:`KERNEL_MAX_MB` or
+        does not answer (then a new one is tried).
 
         Raises:
-            KernelFault: The kernel did not answer (it is replaced before the next report).
+            KernelFault: A new kernel did not answer either.
         """
-        if self._manager is None or not self._manager.is_alive() or self.kernel_mb() > KERNEL_MAX_MB:
-            log.info("更换内核 / replacing the kernel (%.0f MB)", self.kernel_mb())
-            self.replace_kernel()
+        for attempt in range(2):
+            if self._manager is None or not self._manager.is_alive() or self.kernel_mb() > KERNEL_MAX_MB:
+                log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
+                self.replace_kernel()
+            try:
+                self._prepare()
+            except KernelFault:
+                if attempt:
+                    raise
+                continue
+            assert self._manager is not None
+            return self._manager
+        raise AssertionError("unreachable")
+
+    def _prepare(self) -> None:
+        """Run :data:`PREPARE` in the kernel; a kernel that does not answer or fails it is shut down."""
         assert self._manager is not None
-        client = self._manager.client()  # a client of its own each time: no backlog of the last report's outputs
+        # A client of its own each time (no backlog of the last report's outputs), blocking: this is no coroutine.
+        client = BlockingKernelClient(**self._manager.get_connection_info(session=True), parent=self._manager)
         try:
             client.start_channels()
             client.wait_for_ready(timeout=READY_TIMEOUT_S)
@@ -113,14 +133,13 @@ class Session:
             )
         except (TimeoutError, RuntimeError) as exc:
             self._stop_kernel()
-            raise KernelFault(f"报告内核无响应，已更换 / the report kernel did not answer, replaced: {exc}") from exc
+            raise KernelFault(f"报告内核无响应 / the report kernel did not answer: {exc}") from exc
         finally:
             client.stop_channels()
         if reply["content"]["status"] != "ok":
             self._stop_kernel()
             error = f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}"
-            raise KernelFault(f"报告内核无法重置，已更换 / the report kernel could not be reset, replaced: {error}")
-        return self._manager
+            raise KernelFault(f"报告内核无法重置 / the report kernel could not be made as new: {error}")
 
     def release_kernel(self) -> None:
         """Ask the kernel to end now (a one-report session: it ends while the page is exported)."""
