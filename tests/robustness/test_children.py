@@ -64,7 +64,7 @@ def _slow_project(root: Path) -> None:
 
 def test_sigterm_stops_a_report_within_five_seconds_while_its_cell_runs(tmp_path: Path) -> None:
     _slow_project(tmp_path)
-    command = [sys.executable, "-m", "fazhi_analysis", "--project", str(tmp_path), "report", "--region", "甲区"]
+    command = [sys.executable, "-m", "fazhi_analysis", "report", "--project", str(tmp_path), "--region", "甲区"]
     command += ["--year", "2024", "--data", str(tmp_path / "none.parquet"), "--formats", "html"]
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
         process = psutil.Process(run.pid)
