@@ -70,9 +70,10 @@ class Session:
         self.cwd, self.preload = Path(cwd), preload
         self._folder = scratch.temporary_folder("kernel")
         self._manager: KernelManager | None = None
-        self._browser = pdf.Browser() if browser else None
+        self._browser: pdf.Browser | None = None
         try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
-            self._start_kernel()
+            self._start_kernel()  # first: the kernel's boot is the longest wait
+            self._browser = pdf.Browser() if browser else None
         except BaseException:
             self.close()
             raise
