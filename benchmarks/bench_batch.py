@@ -17,7 +17,8 @@ worker, its kernel and browser included (resident size summed over the worker's 
 The batch's workers are warm: one kernel (made as new before each report) and one browser per worker for the
 whole batch. Measured once on the 2-core machine while four other engineers ran their tests on it (load
 average 5–7, so every figure is slow and the ratios are the ones to read): hand 377.8 s, serial 301.2 s,
-batch 183.9 s (2.05× and 1.64×), cached 7.4 s (4.0 %), peak 923–929 MB a worker.
+batch 183.9 s (2.05× and 1.64×), cached 7.4 s (4.0 %), peak 923–929 MB a worker; 871–877 MB once Chromium's
+network service ran inside its browser process (the batch alone, same sampling).
 
 What bounds it: the notebook itself. A report of the examples costs about 9 CPU seconds by hand (papermill
 9.0 — of which the kernel's start and imports about 1.5, the analysis and charts about 7: ``facts.gather``
@@ -25,7 +26,7 @@ with peers and trends, ``downloads.wide_link`` building the wide workbook, thirt
 1.7, Chromium 0.3). A warm worker saves the start, the imports and the browser's start, not the 7 CPU
 seconds of the notebook, and two cores run two of those at a time: about 2.7× the hand loop at best on an
 idle machine. 5× needs the notebook under about 3 CPU seconds a report. Memory: the kernel holds 260–300 MB
-(pandas, pyarrow, matplotlib, pandera), Chromium 300–380 MB over its three processes while it prints a page,
+(pandas, pyarrow, matplotlib, pandera), Chromium about 300 MB over its two processes while it prints a page,
 Playwright's node driver 120–150 MB and the worker 130–145 MB (papermill imports pyarrow); the sum counts
 the pages the processes share once each (their proportional sum is about 700 MB).
 
