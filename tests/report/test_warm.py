@@ -17,6 +17,7 @@ from jupyter_client.blocking import BlockingKernelClient
 
 from fazhi_analysis import project
 from fazhi_analysis.report import batch, run
+from fazhi_analysis.report import session as session_module
 from fazhi_analysis.report.session import Session
 
 JOBS = [("示例区甲", 2024), ("示例区乙", 2023), (None, 2024), ("示例区丁", 2022)]  # None: the overview
@@ -85,8 +86,27 @@ def test_a_killed_kernel_is_replaced_before_the_next_report(tmp_path: Path) -> N
         assert second != first and session._manager.is_alive()
 
 
-def _dying_project(root: Path) -> Path:
-    """A project whose report notebook kills its kernel the first time it runs (a marker file remembers it)."""
+def test_a_kernel_that_stops_answering_is_replaced(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(session_module, "READY_TIMEOUT_S", 15.0)  # still ample for the new kernel's boot
+    with Session(tmp_path, "", browser=False) as session:
+        hung = session.kernel().provisioner.process
+        os.kill(hung.pid, signal.SIGSTOP)  # alive, but deaf
+        replaced = session.kernel().provisioner.process
+        assert replaced.pid != hung.pid and session._manager.is_alive()
+        assert hung.wait(timeout=10) is not None  # the deaf one was shut down, not left behind
+
+
+def test_a_kernel_grown_too_large_is_replaced_before_the_next_report(tmp_path: Path, monkeypatch) -> None:
+    with Session(tmp_path, "", browser=False) as session:
+        first = session.kernel().provisioner.process.pid
+        assert session.kernel().provisioner.process.pid == first  # kept while it is small
+        monkeypatch.setattr(session_module, "KERNEL_MAX_MB", session.kernel_mb() - 1)
+        assert session.kernel().provisioner.process.pid != first
+
+
+def _dying_project(root: Path, deaths: int) -> Path:
+    """A project whose report notebook kills its kernel the first ``deaths`` times it runs (counted in
+    ``<table>.runs``, a line a run)."""
     (root / "data" / "raw").mkdir(parents=True)
     (root / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
@@ -95,8 +115,9 @@ def _dying_project(root: Path) -> Path:
     )
     parameters.metadata["tags"] = ["parameters"]
     dies = nbformat.v4.new_code_cell(
-        "import os, pathlib\nmarker = pathlib.Path(data_path + '.died')\n"
-        "if not marker.exists():\n    marker.touch()\n    os._exit(1)\nprint('第二次 / second run')"
+        "import os, pathlib\nruns = pathlib.Path(data_path + '.runs')\n"
+        "with runs.open('a') as f:\n    f.write('run\\n')\n"
+        f"if len(runs.read_text().splitlines()) <= {deaths}:\n    os._exit(1)\nprint('第二次 / second run')"
     )
     nb.cells = [parameters, dies]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -104,23 +125,39 @@ def _dying_project(root: Path) -> Path:
     return root / "table.parquet"
 
 
-def test_a_job_whose_kernel_died_is_run_once_more_on_a_new_kernel(tmp_path: Path, monkeypatch) -> None:
-    table = _dying_project(tmp_path / "project")
-    out = tmp_path / "reports"
+def _render_dying(tmp_path: Path, monkeypatch, deaths: int) -> tuple[dict, Path]:
+    """``batch.render_job`` of a report whose kernel dies the first ``deaths`` times; its result and table."""
+    table = _dying_project(tmp_path / "project", deaths)
     spec = {
-        "kind": "report", "region": "甲区", "year": 2024, "formats": ["html"], "key": "k" * 64, "output_dir": str(out),
-        "data_path": str(table), "project": str(tmp_path / "project"), "peers": "default", "batch": "test",
+        "kind": "report", "region": "甲区", "year": 2024, "formats": ["html"], "key": "k" * 64,
+        "output_dir": str(tmp_path / "reports"), "data_path": str(table), "project": str(tmp_path / "project"),
+        "peers": "default", "batch": "test",
     }  # fmt: skip
     monkeypatch.setenv(project.ROOT_ENV, str(tmp_path / "project"))
     try:
-        result = batch.render_job(spec)
+        return batch.render_job(spec), table
     finally:
         batch._close_sessions()
+
+
+def _runs(table: Path) -> int:
+    return len(Path(str(table) + ".runs").read_text().splitlines())
+
+
+def test_a_job_whose_kernel_died_is_run_once_more_on_a_new_kernel(tmp_path: Path, monkeypatch) -> None:
+    result, table = _render_dying(tmp_path, monkeypatch, deaths=1)
     assert result["status"] == "done", result["error"]
-    assert Path(str(table) + ".died").exists()  # the first run died
-    folder = out / "甲区" / "2024"
+    assert _runs(table) == 2  # the first run died
+    folder = tmp_path / "reports" / "甲区" / "2024"
     assert "第二次" in (folder / "annual_report.html").read_text(encoding="utf-8")
     assert (folder / "annual_report.inputs.sha256").read_text(encoding="utf-8").strip() == "k" * 64
+
+
+def test_a_job_whose_kernel_dies_again_fails_after_one_retry(tmp_path: Path, monkeypatch) -> None:
+    result, table = _render_dying(tmp_path, monkeypatch, deaths=3)
+    assert result["status"] == "failed" and "内核意外退出" in result["error"], result
+    assert _runs(table) == 2  # retried once, not more
+    assert not (tmp_path / "reports" / "甲区" / "2024" / "annual_report.html").exists()
 
 
 @pytest.mark.system

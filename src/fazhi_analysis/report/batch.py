@@ -277,7 +277,7 @@ def _session(root: Path, batch_id: str, browser: bool) -> Session:
     held = getattr(_warm, "held", None)
     if held is not None and held[0] == (str(root), batch_id):
         return held[1]
-    if held is not None:
+    if held is not None and held[1] in _open:  # not closed yet by _close_sessions
         _open.remove(held[1])
         held[1].close()
     if not _open:
