@@ -15,20 +15,28 @@ Goals: batch ≥ 5× the hand loop and ≥ 1.7× the serial loop; the cached run
 worker, its kernel and browser included (resident size summed over the worker's process tree).
 
 The batch's workers are warm: one kernel (made as new before each report) and one browser per worker for the
-whole batch. Measured once on the 2-core machine while four other engineers ran their tests on it (load
-average 5–7, so every figure is slow and the ratios are the ones to read): hand 377.8 s, serial 301.2 s,
-batch 183.9 s (2.05× and 1.64×), cached 7.4 s (4.0 %), peak 923–929 MB a worker; 871–877 MB once Chromium's
-network service ran inside its browser process (the batch alone, same sampling).
+whole batch. The machine is shared (2 cores, other engineers' tests running), so every figure is slow and
+indicative only; the ratios are the ones to read. Measured once after merging main (13e6b30), load average
+9–12 throughout, and the author's own tests ran during the first two loops: hand 638.9 s, serial 582.2 s,
+batch 415.6 s (1.54× and 1.40×), cached 32.7 s (7.9 %), peak 882–884 MB a worker; CPU seconds a report by
+hand: papermill 11.70, nbconvert 2.08, chromium 0.38. The run before, at load 5–7: hand 377.8 s, serial
+301.2 s, batch 183.9 s (2.05× and 1.64×), cached 7.4 s (4.0 %), peak 923–929 MB a worker (871–877 MB once
+Chromium's network service ran inside its browser process). The heavier the load, the less two workers gain
+over one process: there is no idle second core to run on.
 
-What bounds it: the notebook itself. A report of the examples costs about 9 CPU seconds by hand (papermill
-9.0 — of which the kernel's start and imports about 1.5, the analysis and charts about 7: ``facts.gather``
-with peers and trends, ``downloads.wide_link`` building the wide workbook, thirteen SVG charts —, nbconvert
-1.7, Chromium 0.3). A warm worker saves the start, the imports and the browser's start, not the 7 CPU
-seconds of the notebook, and two cores run two of those at a time: about 2.7× the hand loop at best on an
-idle machine. 5× needs the notebook under about 3 CPU seconds a report. Memory: the kernel holds 260–300 MB
-(pandas, pyarrow, matplotlib, pandera), Chromium about 300 MB over its two processes while it prints a page,
-Playwright's node driver 120–150 MB and the worker 130–145 MB (papermill imports pyarrow); the sum counts
-the pages the processes share once each (their proportional sum is about 700 MB).
+What bounds it: the notebook itself. A report of the examples costs about 7 CPU seconds in a warm kernel
+(6.8 measured in-process, 6.3 once the standings were computed once a report): ``facts.gather`` with peers
+and trends, ``downloads.wide_link`` building the wide workbook (about 10 %), thirteen SVG charts (about half:
+matplotlib's axes, ticks and text layout) and pandas' nullable dtypes on every filter. A warm worker saves the
+kernel's start and imports (about 1.5–3.4 CPU s) and the browser's start, not those 7 CPU seconds, and two
+cores run two of them at a time: about 2.7× the hand loop at best on an idle machine. 5× needs the notebook
+under about 3 CPU seconds a report. The cached run is almost all imports (profiled: 15 of its 18 s): with
+dask installed, pandera imports ``dask.dataframe`` when it builds the table contracts (``DataFrameModel`` →
+``get_index_types``), 1.6 of the 3.4 CPU s that importing the report's modules takes (and about 40 MB a
+kernel). Memory: the kernel holds 260–300 MB (pandas, pyarrow, matplotlib, pandera, dask.dataframe), Chromium
+about 300 MB over its two processes while it prints a page, Playwright's node driver 120–150 MB and the
+worker 130–145 MB (papermill imports pyarrow); the sum counts the pages the processes share once each (their
+proportional sum is about 700 MB).
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
