@@ -517,14 +517,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 "--overview 汇总全部地区，不能与 --region 或 --compare-year 同用 / "
                 "--overview covers every region: do not give --region or --compare-year with it"
             )
-        print(f"生成各地区概览 / building the regional overview: {args.year} …", file=sys.stderr)
+        _progress(args, f"生成各地区概览 / building the regional overview: {args.year} …")
         paths = run.run_overview(
             args.year, formats=args.formats, output_dir=args.output_dir, data_path=args.data, peers=args.peers
         )
     elif args.region is None:
         raise InputError("请指定 --region 地区，或用 --overview 生成各地区概览 / give --region, or --overview")
     else:
-        print(f"生成报告 / building the report: {args.region} {args.year} …", file=sys.stderr)
+        _progress(args, f"生成报告 / building the report: {args.region} {args.year} …")
         paths = run.run_report(
             args.region,
             args.year,
@@ -538,6 +538,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if fmt in paths:
             print(paths[fmt])
     return 0
+
+
+def _progress(args: argparse.Namespace, text: str) -> None:
+    """A progress line on stderr, unless ``-q``."""
+    if not getattr(args, "quiet", 0):
+        print(text, file=sys.stderr, flush=True)
 
 
 def _add_report(sub: argparse._SubParsersAction) -> None:

@@ -8,13 +8,18 @@ figures re-renders the five reports of 2023 and 2024 and neither report of 2022.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -222,3 +227,33 @@ def test_index_links_resolve_in_a_real_browser(chain: dict) -> None:
         assert not parts.scheme and not parts.netloc, link  # relative: opens from a file share or a zip
         target = (out / unquote(parts.path)).resolve()
         assert target.is_file() and target.is_relative_to(out.resolve()), link
+
+
+def _read_until_closed(fd: int) -> str:
+    """All a pseudo-terminal's program wrote, once the program closed it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_progress_on_a_terminal_is_a_bar(example_table: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "fazhi_analysis", "batch", "--regions", "示例区甲", "--years", "2024"]
+    command += ["--formats", "html", "--data", str(example_table), "--output-dir", str(tmp_path)]
+    terminal, stderr = pty.openpty()
+    fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 rows × 100 columns
+    with subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
+    ) as process:
+        os.close(stderr)
+        shown = _read_until_closed(terminal)
+        assert process.wait(timeout=600) == 0, shown
+    assert re.search(r"100%\|.*\| 1/1 ", shown), shown  # tqdm's bar, full
+    assert "[1/1]" not in shown  # no line per report beside it

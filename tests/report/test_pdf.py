@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_analysis.report.pdf import ChromiumNotFound, find_chromium
+from fazhi_analysis.errors import ReportError
+from fazhi_analysis.report.pdf import ChromiumNotFound, find_chromium, print_pdf
 
 
 def _executables(folder: Path, *names: str) -> None:
@@ -46,3 +47,13 @@ def test_none_found_says_how_to_install(path_dir) -> None:
     _executables(path_dir, "firefox")
     with pytest.raises(ChromiumNotFound, match="apt-get install chromium-headless-shell"):
         find_chromium()
+
+
+def test_a_browser_that_cannot_start_is_one_report_error_and_no_pdf(tmp_path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<h1>标题</h1>", encoding="utf-8")
+    _executables(tmp_path / "bin", "chromium")  # exits at once, as a broken install does
+    with pytest.raises(ReportError, match="Chromium 未能生成 PDF") as caught:
+        print_pdf(page, tmp_path / "page.pdf", chromium=str(tmp_path / "bin" / "chromium"), timeout=60)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "page.pdf").exists()

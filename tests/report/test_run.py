@@ -92,6 +92,23 @@ def test_html_is_self_contained_chinese_and_shows_no_code(html) -> None:
             assert f'href="#{anchor}"' in toc
 
 
+def test_pdf_table_of_contents_gives_the_page_each_heading_starts_on(built, html) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(built["folder"] / "annual_report.pdf")
+    pages = ["".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
+    toc = re.search(r'<nav[^>]*class="toc".*?</nav>', html, re.S).group(0)
+    assert "toc-page" not in toc  # the numbers are the printed copy's only
+    numbers = []
+    for heading in re.findall(r'<a href="#[^"]+">([^<]+)</a>', toc):
+        name = "".join(heading.split())
+        number = int(re.search(re.escape(name) + r"(\d+)", pages[0]).group(1))
+        assert name in pages[number - 1], (heading, number)  # the footer counts pages from 1, as the TOC does
+        assert not any(name in page for page in pages[1 : number - 1]), (heading, number)
+        numbers.append(number)
+    assert numbers == sorted(numbers) and numbers[0] > 1
+
+
 def test_sources_appendix_quotes_the_report_sentences(html) -> None:
     sources = _chapters(html)["appendix-sources"]
     assert "为1421名工人追回欠薪<mark>1547.16万元</mark>" in sources

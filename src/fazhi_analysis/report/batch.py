@@ -1,16 +1,22 @@
 """Every report of a table in one call: plan the jobs, skip the unchanged ones, run the rest side by side.
 
-A job is one annual report (region, year) or one year's overview. Each runs the very function
-``fazhi report`` runs (:func:`fazhi_analysis.report.run.run_report` / ``run_overview``) in a worker: a
-process pool (spawn start method) on this machine, or dask.distributed workers (a ``LocalCluster`` or
-an existing scheduler). A failed job does not stop the others; its error goes to the manifest.
+A job is one annual report (region, year) or one year's overview. Each is published by the very function
+``fazhi report`` uses (:func:`fazhi_analysis.report.run.publish`) in a worker: a process pool (spawn start
+method) on this machine, or dask.distributed workers (a ``LocalCluster`` or an existing scheduler). A failed
+job does not stop the others; its error goes to the manifest.
+
+Warm workers: each worker thread keeps one :class:`~fazhi_analysis.report.session.Session` (a kernel, made
+as new before each report, and a browser) for all its reports of a batch. A job whose kernel died or stopped
+answering is run once more on a new kernel; a job whose worker process died is run once more on a new pool.
+A pool worker ends when the batch does, even when it is killed (Linux's parent-death signal, else a thread
+watching the parent), closing its kernel and browser.
 
 The cache: a job is skipped, unless ``force``, when the hash of its inputs equals the one stored beside
-its report (``<stem>.inputs.sha256``) and its files exist. The inputs are the rows it reads (every row up
-to its year, the parts and findings among them: a report reads no later year, and the wide table it
-links holds its peers' earlier years), the peer rule and the regions table, its notebook, the templates, the catalog
-and wording files, the project's ``catalog.yaml``, ``targets.yaml`` and templates, and the package
-(version and code).
+its report (``<stem>.inputs.sha256``, published with the report) and its files exist. The inputs are the
+rows it reads (every row up to its year, the parts and findings among them: a report reads no later year,
+and the wide table it links holds its peers' earlier years), the peer rule and the regions table, its
+notebook, the templates, the catalog and wording files, the project's ``catalog.yaml``, ``targets.yaml``
+and templates, and the package (version and code).
 
 Example:
     >>> result = run_batch(years=[2024], workers=2, formats="html")     # doctest: +SKIP
@@ -20,26 +26,28 @@ Example:
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fazhi_analysis import __version__, project
 from fazhi_analysis.errors import FazhiError, InputError
 from fazhi_analysis.report import index, run
-from fazhi_analysis.table.write import atomic_path
+from fazhi_analysis.report.session import KernelFault, Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +56,9 @@ log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 EXECUTORS = ("local", "dask")
-HASH_SUFFIX = ".inputs.sha256"
+HASH_SUFFIX = run.HASH_SUFFIX
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+STATUS_WORDS = {"done": "完成", "skipped": "跳过", "failed": "失败", "cancelled": "取消"}
 SIDE_TABLES = ("parts.parquet", "findings.parquet", "regions.parquet")  # read by the notebooks beside the table
 
 
@@ -213,28 +223,20 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one job in a worker (a top-level function of plain data, so that spawn and dask can send it).
 
     Args:
-        spec: ``kind``, ``region``, ``year``, ``formats``, ``output_dir``, ``data_path``, ``project``, ``peers``.
+        spec: ``kind``, ``region``, ``year``, ``formats``, ``output_dir``, ``data_path``, ``project``, ``peers``,
+            ``key`` (its input hash) and ``batch`` (the batch's id: a worker keeps its session within one batch).
 
     Returns:
         ``status`` (done, failed, cancelled), ``seconds``, ``paths`` (absolute, by format), ``error``,
-        ``worker`` (its process id) and ``peak_mb`` (the worker's and its children's largest resident size).
+        ``worker`` (its process id) and ``peak_mb`` (the largest resident size of the worker with its kernel
+        and browser so far).
     """
     os.environ[project.ROOT_ENV] = spec["project"]  # the worker, and the kernel it starts, work in the project
     start = time.perf_counter()
     out: dict[str, Any] = {"status": "done", "paths": {}, "error": ""}
     interruptible = _interruptible(True)
     try:
-        if spec["kind"] == "report":
-            paths = run.run_report(
-                spec["region"], spec["year"], formats=spec["formats"], output_dir=spec["output_dir"],
-                data_path=spec["data_path"], peers=spec["peers"],
-            )  # fmt: skip
-        else:
-            paths = run.run_overview(
-                spec["year"], formats=spec["formats"], output_dir=spec["output_dir"], data_path=spec["data_path"],
-                peers=spec["peers"],
-            )  # fmt: skip
-        out["paths"] = {fmt: str(p) for fmt, p in paths.items()}
+        out["paths"] = {fmt: str(p) for fmt, p in _publish_warm(spec).items()}
     except KeyboardInterrupt:
         out.update(status="cancelled", error="已中断 / interrupted")
     except FazhiError as exc:
@@ -244,14 +246,82 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
     finally:
         if interruptible:
             _interruptible(False)
-    out.update(seconds=time.perf_counter() - start, worker=os.getpid(), peak_mb=_peak_mb())
+    out.update(seconds=time.perf_counter() - start, worker=os.getpid(), peak_mb=round(_PEAK.mb, 1))
     return out
 
 
-def _peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)  # kilobytes on Linux
+def _publish_warm(spec: dict[str, Any]) -> dict[str, Path]:
+    """Publish the job of ``spec`` in this worker's kept session; once more on a new kernel if its kernel failed."""
+    here = project.find()
+    where = {"output_dir": spec["output_dir"], "data_path": spec["data_path"], "peers": spec["peers"], "here": here}
+    if spec["kind"] == "report":
+        job = run.report_job(spec["region"], spec["year"], **where)
+    else:
+        job = run.overview_job(spec["year"], **where)
+    job = replace(job, input_hash=spec["key"])
+    session = _session(here.root, spec["batch"], "pdf" in spec["formats"])
+    try:
+        return run.publish(job, spec["formats"], here, session)
+    except KernelFault as exc:  # the session has replaced its kernel
+        log.warning("%s；重试一次 / retrying once", exc)
+        return run.publish(job, spec["formats"], here, session)
+
+
+_warm = threading.local()  # this worker thread's session, with the (project, batch) it serves
+_open: list[Session] = []  # every session of this process, closed when it exits
+
+
+def _session(root: Path, batch_id: str, browser: bool) -> Session:
+    """This worker thread's kept session for ``batch_id`` in ``root``; another batch or project gets a new one
+    (a project's catalog and templates are read once per kernel)."""
+    held = getattr(_warm, "held", None)
+    if held is not None and held[0] == (str(root), batch_id):
+        return held[1]
+    if held is not None and held[1] in _open:  # not closed yet by _close_sessions
+        _open.remove(held[1])
+        held[1].close()
+    if not _open:
+        atexit.register(_close_sessions)
+        _PEAK.start()
+    session = Session(root, run.PRELOAD, browser=browser)
+    _open.append(session)
+    _warm.held = ((str(root), batch_id), session)
+    return session
+
+
+def _close_sessions() -> None:
+    while _open:
+        _open.pop().close()
+
+
+class _TreePeak:
+    """The largest resident memory (MB) of this process with its descendants (kernels, browsers), every 0.25 s."""
+
+    def __init__(self) -> None:
+        self.mb = 0.0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._sample, name="fazhi-memory", daemon=True)
+            self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while True:
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.mb = max(self.mb, total / 2**20)
+            time.sleep(0.25)
+
+
+_PEAK = _TreePeak()
 
 
 def _interruptible(on: bool) -> bool:
@@ -262,12 +332,39 @@ def _interruptible(on: bool) -> bool:
     return True
 
 
-def _worker_init() -> None:
-    """A pool worker: its own session (the terminal's Ctrl-C reaches the batch only), SIGINT ignored between jobs."""
+def _worker_init(parent: int) -> None:
+    """A pool worker: its own session (the terminal's Ctrl-C reaches the batch only), SIGINT ignored between jobs,
+    and an end with its parent ``parent`` (see :func:`_die_with`)."""
     os.environ["FAZHI_BATCH_WORKER"] = "1"
     if hasattr(os, "setsid"):
         os.setsid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """SIGTERM this process when ``parent`` dies, even by SIGKILL: Linux's parent-death signal (prctl), elsewhere
+    a thread that watches the parent. SIGTERM closes the kept sessions (kernel, browser) and ends the worker."""
+    signal.signal(signal.SIGTERM, _parent_gone)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    else:
+        threading.Thread(target=_watch, args=(parent,), name="fazhi-parent", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        _parent_gone(signal.SIGTERM, None)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _parent_gone(signum: int, frame: object) -> None:
+    _close_sessions()
+    os._exit(128 + signum)
 
 
 Done = Callable[[dict[str, Any], dict[str, Any]], None]
@@ -276,24 +373,50 @@ Done = Callable[[dict[str, Any], dict[str, Any]], None]
 def run_local(specs: list[dict[str, Any]], workers: int, on_done: Done) -> None:
     """Run ``specs`` on a spawn process pool of ``workers``, at most one job per worker in flight.
 
-    On Ctrl-C (KeyboardInterrupt) the pending jobs are not started, the running ones are asked to stop
-    (SIGINT: each cleans its kernel and temporary files up), reported as cancelled, and the interrupt re-raised.
+    A job whose worker process died (the pool is then broken) is run once more on a new pool; the other jobs
+    in flight then are put back too. On Ctrl-C (KeyboardInterrupt) the pending jobs are not started, the running
+    ones are asked to stop (SIGINT: each cleans its temporary files up), reported as cancelled, and the interrupt
+    re-raised.
     """
     context = multiprocessing.get_context("spawn")  # a forked pool hangs after kernel clients ran here
     pending = deque(specs)
-    running: dict[Future, dict[str, Any]] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
-        try:
-            while pending or running:
-                while pending and len(running) < workers:
-                    spec = pending.popleft()
-                    running[pool.submit(render_job, spec)] = spec
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    on_done(running.pop(future), _result(future))
-        except KeyboardInterrupt:
-            _stop_workers(pool, running, on_done)
-            raise
+    retried: set[str] = set()
+    while pending:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(os.getpid(),)
+        ) as pool:
+            running: dict[Future, dict[str, Any]] = {}
+            try:
+                while pending or running:
+                    while pending and len(running) < workers:
+                        spec = pending.popleft()
+                        running[pool.submit(render_job, spec)] = spec
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    if _requeue_lost(finished, running, pending, retried, on_done):
+                        break  # a new pool for what is left
+            except KeyboardInterrupt:
+                _stop_workers(pool, running, on_done)
+                raise
+
+
+def _requeue_lost(
+    finished: set[Future], running: dict[Future, dict[str, Any]], pending: deque, retried: set[str], on_done: Done
+) -> bool:
+    """Report the finished jobs; a job whose worker died goes back to ``pending`` once. True when the pool broke."""
+    broken = any(isinstance(future.exception(), BrokenProcessPool) for future in finished if not future.cancelled())
+    lost = finished | (set(running) if broken else set())
+    if broken:
+        wait(lost)
+    for future in lost:
+        spec = running.pop(future)
+        died = not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
+        if died and spec["key"] not in retried:
+            log.warning("工作进程意外退出，重试 / a worker died, retrying: %s %s", spec["region"] or "", spec["year"])
+            retried.add(spec["key"])
+            pending.appendleft(spec)
+        else:
+            on_done(spec, _result(future))
+    return broken
 
 
 def _stop_workers(pool: ProcessPoolExecutor, running: dict[Future, dict[str, Any]], on_done: Done) -> None:
@@ -374,7 +497,7 @@ def run_batch(
         scheduler: A dask scheduler's address (``tcp://host:8786``); default: a LocalCluster.
         output_dir: The batch folder (default: the project's ``reports/``).
         data_path: The tidy table (default: the project's).
-        progress: Show a progress bar (only when stderr is a terminal).
+        progress: Show progress on stderr: a bar on a terminal, else a line per report made.
         peers: Who each region is compared with (:class:`fazhi_analysis.analysis.PeerRule`; default the
             regions of the same level under the same parent), with the regions table built beside the table.
 
@@ -403,7 +526,7 @@ def run_batch(
     books = {"report": run.notebook_of(here), "overview": run.notebook_of(here, run.OVERVIEW_NAME)}
     shared = {kind: shared_inputs(here, path) for kind, path in books.items()}
     tracker = _Tracker(out, len(jobs), progress)
-    specs = []
+    batch_id, specs = uuid.uuid4().hex, []
     for job in jobs:
         key = input_hash(job, frames, shared[job.kind], rule)
         try:
@@ -417,8 +540,10 @@ def run_batch(
         tracker.add(Outcome(job, "cancelled", key))  # until a worker says otherwise
         specs.append(
             {"kind": job.kind, "region": job.region, "year": job.year, "formats": list(wanted), "key": key,
-             "output_dir": str(out), "data_path": str(data), "project": str(here.root), "peers": rule}
+             "output_dir": str(out), "data_path": str(data), "project": str(here.root), "peers": rule,
+             "batch": batch_id}
         )  # fmt: skip
+    tracker.begin(len(specs), workers if executor == "local" else None)
     try:
         if specs and executor == "local":
             run_local(specs, max(1, workers), tracker.finished)
@@ -478,46 +603,66 @@ def _existing(job: BatchJob, out: Path) -> dict[str, str]:
 
 
 class _Tracker:
-    """The batch's bookkeeping in the parent: outcomes, the stored hashes, the progress bar and the log."""
+    """The batch's bookkeeping in the parent: outcomes, the progress (a bar on a terminal, else a line a report)."""
 
     def __init__(self, out: Path, total: int, progress: bool) -> None:
         from tqdm import tqdm
 
-        self.out = out
+        self.out, self.total = out, total
         self.outcomes: list[Outcome] = []
         self._by_key: dict[tuple[str, str, int], Outcome] = {}
-        show = progress and sys.stderr.isatty()
-        self.bar = tqdm(total=total, disable=not show, file=sys.stderr, unit="份", dynamic_ncols=True)
+        terminal = sys.stderr.isatty()
+        self.lines = progress and not terminal
+        shown = progress and terminal
+        self.bar = tqdm(total=total, disable=not shown, file=sys.stderr, unit="份", dynamic_ncols=True)
+        self._shown = 0
 
     def add(self, outcome: Outcome) -> None:
+        """A job's outcome as planned: skipped and failed ones are final."""
         self.outcomes.append(outcome)
         self._by_key[outcome.job.key] = outcome
-        if outcome.status == "skipped":
-            log.info("跳过（输入未变）/ skipped (inputs unchanged): %s", outcome.job.label())
-            self._tick()
-        elif outcome.status == "failed":
-            log.warning("failed %s: %s", outcome.job.label(), outcome.error)
-            self._tick()
+        if outcome.status in ("skipped", "failed"):
+            self._tick(outcome, line=outcome.status == "failed")
+
+    def begin(self, to_run: int, workers: int | None) -> None:
+        """Say what the batch is about to do (a line, shown in both progress modes)."""
+        skipped = sum(o.status == "skipped" for o in self.outcomes)
+        by = f"，{workers} 个进程 / {workers} workers" if workers else ""
+        self._say(
+            f"共 {self.total} 份：{to_run} 份待生成，{skipped} 份输入未变已跳过{by} / "
+            f"{self.total} reports: {to_run} to make, {skipped} unchanged"
+        )
 
     def finished(self, spec: dict[str, Any], result: dict[str, Any]) -> None:
-        """Record a worker's result; a done job's input hash is stored beside its report."""
+        """Record a worker's result (the worker published the report with its input hash)."""
         outcome = self._by_key[(spec["kind"], spec["region"] or "", spec["year"])]
         outcome.status = result.get("status", "failed")
         outcome.error = result.get("error", "")
         outcome.seconds = float(result.get("seconds", 0.0))
         outcome.worker, outcome.peak_mb = result.get("worker"), result.get("peak_mb")
         outcome.paths = _existing(outcome.job, self.out)
-        if outcome.status == "done":
-            with atomic_path(_hash_file(outcome.job, self.out)) as tmp:
-                tmp.write_text(outcome.input_hash + "\n", encoding="utf-8")
-        level = logging.WARNING if outcome.status == "failed" else logging.INFO
-        log.log(level, "%s %s (%.1f s)%s", outcome.status, outcome.job.label(), outcome.seconds, _colon(outcome.error))
-        self._tick()
+        self._tick(outcome, line=True)
 
-    def _tick(self) -> None:
+    def _tick(self, outcome: Outcome, line: bool) -> None:
+        """Count ``outcome`` in; a ``line`` for it in line mode (on a terminal: for a failure only)."""
+        self._shown += 1
+        seconds = f"（{outcome.seconds:.1f} 秒）" if outcome.seconds else ""
+        said = f"{STATUS_WORDS[outcome.status]} {outcome.status}"
+        text = f"[{self._shown}/{self.total}] {said} {outcome.job.label()}{seconds}"
+        if line and (self.bar.disable or outcome.status == "failed"):
+            self._say(text + _colon(outcome.error), logging.WARNING if outcome.status == "failed" else logging.INFO)
         counts = {s: sum(o.status == s for o in self.outcomes) for s in ("done", "skipped", "failed")}
         self.bar.set_postfix(counts, refresh=False)
         self.bar.update(1)
+
+    def _say(self, text: str, level: int = logging.INFO) -> None:
+        """A line on stderr: above the bar, or alone in line mode; without progress, to the log at ``level``."""
+        if not self.bar.disable:
+            self.bar.write(text, file=sys.stderr)
+        elif self.lines:
+            print(text, file=sys.stderr, flush=True)
+        else:
+            log.log(level, "%s", text)
 
     def rows(self) -> list[dict[str, Any]]:
         """The manifest rows of this run's jobs."""

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +80,16 @@ class Facts:
         if not peers["inferred"].fillna(False).astype(bool).any():
             return "table"
         return "unknown" if peers["level"].isna().any() else "names"
+
+    @cached_property
+    def standings(self) -> pd.DataFrame:
+        """analysis.standings of the region among its peers (computed once: every chapter reads it)."""
+        return analysis.standings(self.peers, self.region)
+
+    @cached_property
+    def standings_per_10k(self) -> pd.DataFrame:
+        """analysis.standings per 10,000 residents (computed once)."""
+        return analysis.standings(self.peers, self.region, per_10k=True)
 
     def key_indicators(self, section: str, *, over_years: bool) -> list[str]:
         """Up to :data:`KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.

@@ -127,13 +127,13 @@ def _merged(found: pd.DataFrame, *, with_figure: bool = False) -> str:
 def _rank_sentences(facts: Facts, section: str) -> list[str]:
     """Where the region stands at either end among its peers, risks first; the scope once per report."""
     mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
-    found = analysis.standings(facts.peers, facts.region)
+    found = facts.standings
     out = [scope(facts)] if section == first_ranked(facts) else []
     ends = found[found["indicator"].isin(mine) & found["position"].isin(["first", "last"])]
     ends = ends.assign(_tone=ends["tone"].map({"risk": 0, "good": 1, "neutral": 2})).sort_values("_tone", kind="stable")
     if len(ends):
         out.append(_say("ranks", region=facts.region, clauses=_merged(ends)))
-    per_10k = analysis.standings(facts.peers, facts.region, per_10k=True)
+    per_10k = facts.standings_per_10k
     keys = facts.key_indicators(section, over_years=False)
     per_10k = per_10k[per_10k["indicator"].isin(mine) & per_10k["indicator"].isin(keys)].head(PER_10K_AT_MOST)
     if len(per_10k):

@@ -8,11 +8,15 @@ Everything is written to temporary files first and renamed only when all asked f
 a failure never half-overwrites a good report. When a cell fails, the executed notebook is kept as
 ``<stem>.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
-Stock tools only: jupyter_client's ``KernelManager`` starts the kernel (IPC sockets where the system
-has them), papermill runs the notebook in it, nbconvert renders the page
-(:mod:`fazhi_analysis.report.export`) and one Chromium call prints it (:mod:`fazhi_analysis.report.pdf`).
-The kernel is started first and boots, importing the report's libraries, while papermill and
-nbconvert load here.
+Stock tools only: a :class:`~fazhi_analysis.report.session.Session` holds the kernel (jupyter_client's
+``KernelManager``) and a browser (Playwright driving the system Chromium); papermill runs the notebook in
+the kernel, nbconvert renders the page (:mod:`fazhi_analysis.report.export`) and the browser prints it
+(:mod:`fazhi_analysis.report.pdf`). ``fazhi report`` opens a session for its one report: the kernel boots
+and the browser starts while papermill and nbconvert load here. ``fazhi batch`` keeps one session per
+worker for all its reports (:mod:`fazhi_analysis.report.batch`).
+
+The report's input hash (``<stem>.inputs.sha256``, the cache key of ``fazhi batch``) is published with the
+report, after it; a report published without one removes the stale one before any of its files is replaced.
 
 Example:
     >>> paths = run_report("达坂城区", 2024)          # doctest: +SKIP
@@ -26,19 +30,17 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from traitlets.config import Config
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import pdf
+from fazhi_analysis.report.session import KERNEL, KernelFault, Session
 from fazhi_analysis.table import names
 from fazhi_analysis.table.write import atomic_path
 
@@ -53,7 +55,7 @@ DOCX = "docx"  # the Word draft (report.docx), on request: fazhi report --format
 DRAFT_DIR = "draft_dir"  # the notebook's parameter: where it records the Word draft (report.word_draft)
 ALL_FORMATS = (*FORMATS, DOCX)
 STEM = "annual_report"
-KERNEL = "python3"
+HASH_SUFFIX = ".inputs.sha256"  # <stem>.inputs.sha256: the hash of the report's inputs (fazhi batch's cache key)
 # What the report notebook imports, imported by the kernel as it starts (IPython's exec_lines), while
 # this process loads papermill and nbconvert: neither then waits for the other.
 PRELOAD = "import fazhi_analysis.analysis, fazhi_analysis.report.charts, fazhi_analysis.report.narrative"
@@ -70,9 +72,11 @@ class Job:
         stem: The outputs' file name without suffix (``annual_report``, ``regional_overview``).
         parameters: papermill's parameters.
         title: The page's ``<title>`` and the PDF's title.
-        preload: What the kernel imports as it starts (see :func:`started_kernel`).
+        preload: What the kernel imports as it starts (see :class:`~fazhi_analysis.report.session.Session`).
         draft: Writes the report's Word draft (``docx``) from the folder the notebook recorded it in (its parameter
             :data:`DRAFT_DIR`) to the path it is given; None: the report has none.
+        input_hash: The hash of the report's inputs, published with it (``fazhi batch``); None: a stale one is
+            removed.
     """
 
     notebook: Path
@@ -82,6 +86,7 @@ class Job:
     title: str
     preload: str = PRELOAD
     draft: Callable[[Path, Path], object] | None = None
+    input_hash: str | None = None
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -130,61 +135,19 @@ def _cell_error(exc: Exception) -> str:
     return f"{ename}: {evalue}".strip()
 
 
-def kernel_config(sockets: Path) -> Config:
-    """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
-    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere."""
-    if os.name != "posix":
-        return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
-
-
-@contextmanager
-def started_kernel(work: Path, cwd: Path, preload: str = PRELOAD) -> Iterator[KernelManager]:
-    """A kernel started in ``cwd`` by jupyter_client's stock manager, its sockets in ``work``; shut down on exit.
-
-    Started first, so that it boots and imports the report's libraries (:data:`PRELOAD`) while the
-    rest of the report is prepared; papermill then runs the notebook in it (its ``km`` argument).
-    The kernel is ipykernel's own spec, this interpreter: no ``python3`` kernel spec installed
-    elsewhere on the machine (another Python, without this package) can take its place.
-    """
-    native_only = KernelSpecManager(kernel_dirs=[])
-    manager = KernelManager(
-        kernel_name=KERNEL,
-        kernel_spec_manager=native_only,
-        connection_file=str(work / "kernel.json"),  # with the sockets: removed with the folder, whatever happens
-        config=kernel_config(work),
-    )
-    try:  # the kernel is shut down even when its start is interrupted (Ctrl-C, SIGTERM)
-        manager.start_kernel(cwd=str(cwd), extra_arguments=[f"--IPKernelApp.exec_lines={preload}"])
-        yield manager
-    finally:
-        _stop(manager)
-
-
-def _stop(manager: KernelManager) -> None:
-    """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
-    try:
-        manager.shutdown_kernel(now=True)
-    except Exception:  # jupyter_client's state is half made: its own shutdown cannot run
-        process = getattr(manager.provisioner, "process", None)
-        if process is not None:
-            process.kill()
-            process.wait()
-        manager.cleanup_connection_file()
-
-
-def _execute(job: Job, work: Path, failed: Path, kernel: KernelManager) -> tuple[Any, Path]:
-    """Run the job's notebook with papermill in ``kernel``, into the private folder ``work``.
+def _execute(job: Job, work: Path, failed: Path, kernel: Any) -> tuple[Any, Path]:
+    """Run the job's notebook with papermill in ``kernel`` (a prepared ``KernelManager``), into the folder ``work``.
 
     Returns the executed notebook and its file in ``work``. The notebook reads the table itself:
     its :class:`InputError` (no table, no such region or year) is raised here as it is.
 
     Raises:
         InputError: The notebook found the input wrong (exit 2); nothing is written.
+        KernelFault: The kernel died while it ran the notebook.
         ReportError: A cell failed (the executed notebook is kept as ``failed``), or the notebook could
             not run at all.
     """
-    import papermill  # loaded while the kernel boots (see run_report)
+    import papermill  # loaded while the kernel boots (see publish)
 
     executed = work / f"{job.stem}.ipynb"
     try:
@@ -201,6 +164,8 @@ def _execute(job: Job, work: Path, failed: Path, kernel: KernelManager) -> tuple
     except Exception as exc:  # papermill's own errors and the kernel's alike
         if getattr(exc, "ename", None) == InputError.__name__:
             raise InputError(exc.evalue) from None
+        if not kernel.is_alive():
+            raise KernelFault(f"报告内核意外退出 / the report kernel died: {_cell_error(exc)}") from exc
         if executed.is_file() and executed.stat().st_size:
             failed.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(executed, failed)
@@ -210,6 +175,67 @@ def _execute(job: Job, work: Path, failed: Path, kernel: KernelManager) -> tuple
             ) from exc
         raise ReportError(f"报告笔记本无法执行 / the notebook could not run: {_cell_error(exc)}") from exc
     return nb, executed
+
+
+def report_job(
+    region: str,
+    year: int,
+    *,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    compare_year: int | None = None,
+    notebook: str | Path | None = None,
+    peers: str | None = None,
+    here: project.Project | None = None,
+) -> Job:
+    """The :class:`Job` of one region's annual report (arguments as for :func:`run_report`).
+
+    Raises:
+        InputError: ``region`` cannot name a folder below ``output_dir``.
+    """
+    here = here or project.find()
+    target = report_dir(region, year, output_dir or here.reports)
+    table_path = Path(data_path or here.table).resolve()
+    rule = peers or "default"  # checked in the kernel (fazhi_analysis.analysis.PeerRule): pandas stays out of here
+    return Job(
+        notebook=Path(notebook or notebook_of(here)).resolve(),
+        target=target,
+        stem=STEM,
+        parameters={
+            "region": region,
+            "year": int(year),
+            "data_path": str(table_path),
+            "compare_year": None if compare_year is None else int(compare_year),
+            "peers": rule,
+        },
+        title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
+        draft=_word_draft,
+    )
+
+
+def overview_job(
+    year: int,
+    *,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    notebook: str | Path | None = None,
+    peers: str | None = None,
+    here: project.Project | None = None,
+) -> Job:
+    """The :class:`Job` of one year's regional overview (arguments as for :func:`run_overview`)."""
+    here = here or project.find()
+    return Job(
+        notebook=Path(notebook or notebook_of(here, OVERVIEW_NAME)).resolve(),
+        target=overview_dir(year, output_dir or here.reports),
+        stem=Path(OVERVIEW_NAME).stem,
+        parameters={
+            "year": int(year),
+            "data_path": str(Path(data_path or here.table).resolve()),
+            "peers": peers or "default",
+        },
+        title=f"{int(year)}年度各地区法治政府建设数据概览",
+        preload=OVERVIEW_PRELOAD,
+    )
 
 
 def run_report(
@@ -249,23 +275,10 @@ def run_report(
             HTML is published and the error says how to install Chromium.
     """
     here = project.find()
-    target = report_dir(region, year, output_dir)
-    table_path = Path(data_path or here.table).resolve()
-    rule = peers or "default"  # checked in the kernel (fazhi_analysis.analysis.PeerRule): pandas stays out of here
-    job = Job(
-        notebook=Path(notebook or notebook_of(here)).resolve(),
-        target=target,
-        stem=STEM,
-        parameters={
-            "region": region,
-            "year": int(year),
-            "data_path": str(table_path),
-            "compare_year": None if compare_year is None else int(compare_year),
-            "peers": rule,
-        },
-        title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
-        draft=_word_draft,
-    )
+    job = report_job(
+        region, year, output_dir=output_dir, data_path=data_path, compare_year=compare_year, notebook=notebook,
+        peers=peers, here=here,
+    )  # fmt: skip
     return publish(job, formats, here)
 
 
@@ -303,62 +316,54 @@ def run_overview(
         PosixPath('reports/overview/2024/regional_overview.html')
     """
     here = project.find()
-    job = Job(
-        notebook=Path(notebook or notebook_of(here, OVERVIEW_NAME)).resolve(),
-        target=overview_dir(year, output_dir),
-        stem=Path(OVERVIEW_NAME).stem,
-        parameters={
-            "year": int(year),
-            "data_path": str(Path(data_path or here.table).resolve()),
-            "peers": peers or "default",
-        },
-        title=f"{int(year)}年度各地区法治政府建设数据概览",
-        preload=OVERVIEW_PRELOAD,
-    )
+    job = overview_job(year, output_dir=output_dir, data_path=data_path, notebook=notebook, peers=peers, here=here)
     return publish(job, formats, here)
 
 
-def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> dict[str, Path]:
-    """Run ``job`` in a fresh kernel, export its page and PDF and publish them together (see the module).
+def publish(
+    job: Job, formats: str | Iterable[str], here: project.Project, session: Session | None = None
+) -> dict[str, Path]:
+    """Run ``job`` in ``session``'s kernel (default: a session of its own), export its page and PDF and publish
+    them together with the input hash (see the module).
 
     Returns:
         The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
 
     Raises:
         InputError: Unknown format, missing notebook, or the notebook found the input wrong.
+        KernelFault: The kernel died or stopped answering (``session`` replaces it; the report may be run again).
         ReportError: A cell failed (kept as ``<stem>.failed.ipynb``) or the export failed; the previous
             report is untouched. If only Chromium is missing, the HTML is published and the error says so.
     """
     wanted = parse_formats(formats)
     if not job.notebook.is_file():
         raise InputError(f"{job.notebook}: 找不到报告笔记本 / report notebook not found")
-    chromium, no_chromium = None, None
+    no_chromium = None
     if "pdf" in wanted:
         try:
-            chromium = pdf.find_chromium()
+            pdf.find_chromium()
         except pdf.ChromiumNotFound as exc:
             no_chromium = exc
+    printed = "pdf" in wanted and no_chromium is None
     target, stem = job.target, job.stem
     failed = target / f"{stem}.failed.ipynb"
     scratch.sweep()  # what killed runs left: their scratch folders and half-written outputs
     clock = StageClock(f"{target.name} {stem}" if job.stem != STEM else f"{target.parent.name} {target.name}")
     with ExitStack() as stack:
+        own = session is None
+        if session is None:  # the kernel boots and the browser starts while papermill and nbconvert load here
+            session = stack.enter_context(Session(here.root, job.preload, browser=printed))
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
-        kernel = stack.enter_context(started_kernel(work, cwd=here.root, preload=job.preload))
-        # While the kernel boots, this process loads papermill and nbconvert and readies the page
-        # template (an empty notebook rendered once): about half a second that is not waited for later.
-        import nbformat
-
-        from fazhi_analysis.report.export import ReportHTMLExporter
-
-        exporter = ReportHTMLExporter()
-        exporter.from_notebook_node(nbformat.v4.new_notebook())
+        exporter = _exporter()
         clock.lap("start")
         if DOCX in wanted and job.draft is not None:  # the notebook records the Word draft's content in work/draft
             job = replace(job, parameters={**job.parameters, DRAFT_DIR: str(work / "draft")})
-        nb, executed = _execute(job, work, failed, kernel)
-        clock.lap("execute", extra_cpu=_kernel_cpu(kernel))
-        kernel.request_shutdown()  # the kernel ends while the page is exported and printed
+        cpu = session.kernel_cpu()
+        nb, executed = _execute(job, work, failed, session.kernel())
+        clock.lap("execute", extra_cpu=session.kernel_cpu() - cpu)
+        if own:
+            session.release_kernel()  # the kernel ends while the page is exported and printed
+        key = stack.enter_context(atomic_path(target / f"{stem}{HASH_SUFFIX}")) if job.input_hash else None
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.ipynb")))
         written: dict[str, Path] = {"ipynb": target / f"{stem}.ipynb"}
         nb.metadata["title"] = job.title  # <title>, PDF title
@@ -370,20 +375,36 @@ def publish(job: Job, formats: str | Iterable[str], here: project.Project) -> di
             page = work / f"{stem}.html"
         page.write_text(html, encoding="utf-8")
         clock.lap("html")
-        if chromium is not None:
-            pdf.print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")), chromium=chromium)
+        if printed:
+            session.browser().print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")))
             written["pdf"] = target / f"{stem}.pdf"
             clock.lap("pdf")
         if DOCX in wanted and job.draft is not None:  # a report without a Word draft (the overview) skips it
             job.draft(work / "draft", stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
             written[DOCX] = target / f"{stem}.{DOCX}"
             clock.lap("docx")
-        # All asked outputs exist: they are published as the stack unwinds (one rename each).
+        # All asked outputs exist. The stale key goes first, then the stack unwinds: the files are renamed into
+        # place one by one, the new key last, so that no key ever stands beside files it does not describe.
+        (target / f"{stem}{HASH_SUFFIX}").unlink(missing_ok=True)
+        if key is not None:
+            key.write_text(f"{job.input_hash}\n", encoding="utf-8")
     failed.unlink(missing_ok=True)
     stale = _remove_stale(target, written, stem)
     if no_chromium is not None:
         raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
     return written
+
+
+@cache
+def _exporter() -> Any:
+    """The page's exporter, its template readied (an empty notebook rendered once, while the kernel runs)."""
+    import nbformat
+
+    from fazhi_analysis.report.export import ReportHTMLExporter
+
+    exporter = ReportHTMLExporter()
+    exporter.from_notebook_node(nbformat.v4.new_notebook())
+    return exporter
 
 
 class StageClock:
@@ -413,18 +434,6 @@ class StageClock:
         self.last = now
         log.info("耗时 / timing %s %s: %.2f s (CPU %.2f s)", self.name, stage, spent["wall"], spent["cpu"])
         return spent
-
-
-def _kernel_cpu(kernel: KernelManager) -> float:
-    """The CPU seconds the kernel's process used so far (0 when it cannot be read)."""
-    import psutil
-
-    process = getattr(kernel.provisioner, "process", None)
-    try:
-        times = psutil.Process(process.pid).cpu_times()
-    except (AttributeError, psutil.Error):
-        return 0.0
-    return times.user + times.system
 
 
 def _word_draft(record: Path, path: Path) -> Path:

@@ -1,0 +1,200 @@
+"""A kernel and a browser kept for many reports: a batch worker's, or the one report of ``fazhi report``.
+
+The kernel is started by jupyter_client's stock ``KernelManager`` (ipykernel's own spec, this interpreter;
+IPC sockets in a private temporary folder where the system has them) and boots, importing the report's
+libraries, while the caller gets on; before each report it is made as new
+(:func:`fazhi_analysis.report.kernel_reset.prepare`: namespace, pyplot figures, matplotlib's settings and
+working folder; modules kept). A kernel that died, stopped answering or grew beyond
+:data:`KERNEL_MAX_MB` is replaced before the next report. The browser (:class:`~fazhi_analysis.report.pdf.Browser`)
+starts in the background as the session opens and is replaced if it died.
+
+Children die with their parent: the kernel watches its parent's process id (ipykernel's parent poller,
+``JPY_PARENT_PID``) and the browser's driver its pipe to this process.
+
+Example:
+    >>> with Session(Path("."), "import pandas") as session:      # doctest: +SKIP
+    ...     kernel = session.kernel()                             # prepared for a report
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from types import TracebackType
+
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from traitlets.config import Config
+
+from fazhi_analysis import scratch
+from fazhi_analysis.errors import ReportError
+from fazhi_analysis.report import pdf
+
+log = logging.getLogger(__name__)
+
+KERNEL = "python3"
+PREPARE = '__import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()'
+READY_TIMEOUT_S = 120.0  # a kernel's start, on a busy machine
+PREPARE_TIMEOUT_S = 60.0
+KERNEL_MAX_MB = 450  # a kernel larger than this after a report is replaced before the next one
+
+
+class KernelFault(ReportError):
+    """The kernel died or stopped answering: the session replaces it, and a batch runs the report once more."""
+
+
+def kernel_config(sockets: Path) -> Config:
+    """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
+    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere.
+
+    Its clients (papermill's) are asynchronous: nbclient then notices a kernel that died in a cell (a blocking
+    client would wait for its output forever)."""
+    settings = {"client_class": "jupyter_client.asynchronous.AsyncKernelClient"}
+    if os.name == "posix":
+        settings |= {"transport": "ipc", "ip": str(sockets / "kernel")}
+    return Config({"KernelManager": settings})
+
+
+class Session:
+    """A kept kernel and browser for reports run in ``cwd`` (the project folder); close it (or use ``with``).
+
+    Args:
+        cwd: The kernel's working folder.
+        preload: What the kernel imports as it starts (IPython's ``exec_lines``).
+        browser: Start a browser too (for PDFs).
+    """
+
+    def __init__(self, cwd: Path, preload: str, *, browser: bool = True) -> None:
+        self.cwd, self.preload = Path(cwd), preload
+        self._folder = scratch.temporary_folder("kernel")
+        self._manager: KernelManager | None = None
+        self._browser: pdf.Browser | None = None
+        try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
+            self._start_kernel()  # first: the kernel's boot is the longest wait
+            self._browser = pdf.Browser() if browser else None
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _start_kernel(self) -> None:
+        work = Path(self._folder.name)
+        manager = KernelManager(
+            kernel_name=KERNEL,
+            kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),  # ipykernel's own: this interpreter
+            connection_file=str(work / f"kernel-{os.urandom(4).hex()}.json"),  # removed with the folder
+            config=kernel_config(work),
+        )
+        self._manager = manager
+        manager.start_kernel(cwd=str(self.cwd), extra_arguments=[f"--IPKernelApp.exec_lines={self.preload}"])
+
+    def replace_kernel(self) -> None:
+        """Shut the kernel down and start a new one."""
+        self._stop_kernel()
+        self._start_kernel()
+
+    def kernel(self) -> KernelManager:
+        """The kernel, made as new for a report; replaced first if it died, grew beyond :data:`KERNEL_MAX_MB` or
+        does not answer (then a new one is tried).
+
+        Raises:
+            KernelFault: A new kernel did not answer either.
+        """
+        for attempt in range(2):
+            if self._manager is None or not self._manager.is_alive() or self.kernel_mb() > KERNEL_MAX_MB:
+                log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
+                self.replace_kernel()
+            try:
+                self._prepare()
+            except KernelFault:
+                if attempt:
+                    raise
+                continue
+            assert self._manager is not None
+            return self._manager
+        raise AssertionError("unreachable")
+
+    def _prepare(self) -> None:
+        """Run :data:`PREPARE` in the kernel; a kernel that does not answer or fails it is shut down."""
+        assert self._manager is not None
+        # A client of its own each time (no backlog of the last report's outputs), blocking: this is no coroutine.
+        client = BlockingKernelClient(**self._manager.get_connection_info(session=True), parent=self._manager)
+        try:
+            client.start_channels()
+            client.wait_for_ready(timeout=READY_TIMEOUT_S)
+            reply = client.execute_interactive(
+                PREPARE, store_history=False, timeout=PREPARE_TIMEOUT_S, output_hook=lambda msg: None
+            )
+        except (TimeoutError, RuntimeError) as exc:
+            self._stop_kernel()
+            raise KernelFault(f"报告内核无响应 / the report kernel did not answer: {exc}") from exc
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            self._stop_kernel()
+            error = f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}"
+            raise KernelFault(f"报告内核无法重置 / the report kernel could not be made as new: {error}")
+
+    def release_kernel(self) -> None:
+        """Ask the kernel to end now (a one-report session: it ends while the page is exported)."""
+        if self._manager is not None and self._manager.has_kernel:
+            self._manager.request_shutdown()
+
+    def kernel_mb(self) -> float:
+        """The kernel's resident memory in MB (0 when it cannot be read)."""
+        import psutil
+
+        process = getattr(self._manager.provisioner, "process", None) if self._manager else None
+        try:
+            return psutil.Process(process.pid).memory_info().rss / 2**20
+        except (AttributeError, psutil.Error):
+            return 0.0
+
+    def kernel_cpu(self) -> float:
+        """The CPU seconds the kernel's process used so far (0 when it cannot be read)."""
+        import psutil
+
+        process = getattr(self._manager.provisioner, "process", None) if self._manager else None
+        try:
+            times = psutil.Process(process.pid).cpu_times()
+        except (AttributeError, psutil.Error):
+            return 0.0
+        return times.user + times.system
+
+    def browser(self) -> pdf.Browser:
+        """The browser, a new one if the kept one died (one started with ``browser=False`` included)."""
+        if self._browser is None or self._browser.dead():
+            if self._browser is not None:
+                self._browser.close()
+            self._browser = pdf.Browser()
+        return self._browser
+
+    def _stop_kernel(self) -> None:
+        """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
+        manager, self._manager = self._manager, None
+        if manager is None:
+            return
+        try:
+            manager.shutdown_kernel(now=True)
+        except Exception:  # jupyter_client's state is half made: its own shutdown cannot run
+            process = getattr(manager.provisioner, "process", None)
+            if process is not None:
+                process.kill()
+                process.wait()
+            manager.cleanup_connection_file()
+
+    def close(self) -> None:
+        """Shut the kernel and the browser down and remove the kernel's folder."""
+        try:
+            self._stop_kernel()
+        finally:
+            if self._browser is not None:
+                self._browser.close()
+            self._folder.cleanup()
