@@ -77,7 +77,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
-    print(f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}", file=sys.stderr)
+    print(
+        f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}"
+        f"（每类至多列出 {checks.PER_KIND} 条 / at most {checks.PER_KIND} of each kind）",
+        file=sys.stderr,
+    )
     return 1 if checks.has_errors(findings) else 0
 
 
@@ -276,6 +280,13 @@ def _confidence(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    """A --per-kind value: a whole number, 0 or more."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"应为 0 或正整数 / expected a whole number, 0 or more: {text!r}")
+    return int(text)
+
+
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = _command(
         sub,
@@ -358,7 +369,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     args.table = args.table or project.find().table
     table = checks.read_table(args.table)
     threshold = checks.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
-    findings = checks.check(table, outlier_threshold=threshold)
+    found = checks.check(table, outlier_threshold=threshold)
+    findings = checks.capped(found, args.per_kind or None)
     if args.format == "table":
         text = "\n".join(f"[{f.level}] {f.message_zh}\n          {f.message_en}" for f in findings.itertuples())
         if args.output is None:
@@ -369,8 +381,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 tmp.write_text(text + "\n" if text else "", encoding="utf-8")
     else:
         write.write_records(findings, fmt=args.format, out=args.output)
-    print(f"{args.table}: {len(table)} 行 / rows; {checks.summary(findings)}", file=sys.stderr)
-    return 1 if checks.has_errors(findings) else 0
+    print(f"{args.table}: {len(table)} 行 / rows; {checks.summary(found)}", file=sys.stderr)
+    return 1 if checks.has_errors(found) else 0
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -394,6 +406,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "  fazhi validate                                   # data/processed/indicators.parquet\n"
             "  fazhi validate cleaned.csv --threshold 0.5       # flag changes beyond ×1.5 / ÷1.5\n"
             "  fazhi validate --format csv -o findings.csv\n"
+            "  fazhi validate --per-kind 0 -o 全部.txt               # every finding, none counted\n"
             "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
         ),
     )
@@ -414,6 +427,14 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
         "--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)"
     )
     p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout)")
+    p.add_argument(
+        "--per-kind",
+        type=_count,
+        default=50,
+        metavar="N",
+        help="每类发现至多列出 N 条，其余计数；0 列出全部 / list at most N findings of each kind, count the others; "
+        "0 lists all (default: 50)",
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -56,7 +56,11 @@ def defused(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = frame.copy()
     for name, column in frame.items():
-        if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+        if isinstance(column.dtype, pd.StringDtype):  # a text column: tested at once, not cell by cell
+            risky = column.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                out[name] = column.mask(risky, "'" + column)
+        elif pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
             out[name] = column.map(defuse, na_action="ignore").astype(column.dtype)
     return out
 
