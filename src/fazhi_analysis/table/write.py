@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CSV = {"index": False, "lineterminator": "\r\n"}  # every CSV file and text this package writes
 
 
 def defuse(value: object) -> object:
@@ -134,13 +135,16 @@ def _csv_text(frame: pd.DataFrame) -> str:
     CRLF, not LF: Python's CSV writer quotes a field holding a character of the line ending only, so a
     carriage return in a cell would otherwise be written bare, and split the row when read back.
     """
-    return defused(frame).to_csv(index=False, lineterminator="\r\n")
+    return defused(frame).to_csv(**_CSV)
 
 
 def _write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically; formulas defused."""
+    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically; formulas defused.
+
+    Written as :func:`_csv_text` writes it, a block of rows at a time (a million rows never make one string).
+    """
     with atomic_path(path) as tmp:
-        tmp.write_bytes(_csv_text(frame).encode("utf-8-sig"))
+        defused(frame).to_csv(tmp, encoding="utf-8-sig", **_CSV)
 
 
 def _write_xlsx(frame: pd.DataFrame, path: str | Path) -> None:
