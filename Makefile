@@ -7,7 +7,7 @@ REGION ?= 达坂城区
 YEAR   ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps data report test lint check-install bench clean examples examples-scale
+.PHONY: help install system-deps data report test lint check-install bench clean examples examples-scale model score
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,6 +44,14 @@ check-install: system-deps $(STAMP) ## Build the wheel, install it in a fresh vi
 bench: $(STAMP) ## Run the benchmarks in benchmarks/ (on demand, not part of the tests)
 	$(BIN)/python -m pip install -q cn2an
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+model: $(STAMP) ## Rebuild the extractor's fitted mapping (ingest/extract/model.json) from data/corpus/ (deterministic)
+	$(BIN)/python -m pip install -q -e '.[model]'
+	$(BIN)/python scripts/build_model.py splits
+	$(BIN)/python scripts/build_model.py build
+
+score: $(STAMP) ## Score the extractor on the corpus's test split, before (the rules of 9d786c5) and after
+	$(BIN)/python benchmarks/score_corpus.py --split test --compare 9d786c5 --plot docs/reliability_test.png
 
 examples: $(STAMP) ## Regenerate the fictitious example data in data/examples/raw/ (fixed seed)
 	$(BIN)/python data/examples/make_examples.py

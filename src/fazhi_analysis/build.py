@@ -113,11 +113,21 @@ def review_sheet(
     if not frames:
         raise InputError(f"{raw_dir}: 没有报告文本（.txt/.docx/.pdf/.html）/ no report texts found")
     found = review.find_overrides(raw_dir)
+    figures = pd.concat(frames, ignore_index=True)
     table = review.review_table(
-        pd.concat(frames, ignore_index=True), review.read_overrides(found) if found else None, below
+        figures, review.read_overrides(found) if found else None, below, flagged=_flagged_sources(figures)
     )
     out = Path(out or project.find().reports / "review.xlsx")
     return review.write_review(table, out), len(table)
+
+
+def _flagged_sources(figures: pd.DataFrame) -> set[str]:
+    """Sources of the figures in a conflict or an error of the report texts' own table (:func:`checks.check`)."""
+    from fazhi_analysis import checks
+
+    found = checks.check(tidy.conform(figures))
+    involved = found[(found["level"] == checks.ERROR) | (found["rule"] == "conflict")]["source"].dropna()
+    return {part.strip() for text in involved for part in str(text).split(";") if part.strip()}
 
 
 def _text_limits(limits: Mapping[str, int] | None) -> dict[str, int]:

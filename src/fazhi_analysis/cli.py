@@ -55,12 +55,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from fazhi_analysis.ingest import extract
     from fazhi_analysis.table import write
 
-    threshold = extract.DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    threshold = extract.default_min_confidence() if args.min_confidence is None else args.min_confidence
     figures = extract.extract_file(
         args.path, region=args.region, year=args.year, min_confidence=threshold, **_limits(args)
     )
     write.write_records(figures, fmt=args.format, out=args.output)
-    low = figures["reason"].str.startswith("abstain:low").sum()
+    low = (figures["indicator"].isna() & (figures["confidence"] > 0) & (figures["confidence"] < threshold)).sum()
     print(
         f"{args.path}: {len(figures)} 个数字 / figures, {figures['indicator'].notna().sum()} 个已对应指标 / mapped, "
         f"{low} 个低于置信度 {threshold} / below the confidence threshold",
@@ -264,7 +264,7 @@ def _add_extract(sub: argparse._SubParsersAction) -> None:
         type=_confidence,
         metavar="X",
         help="置信度低于 X（0–1）的指标留空，缺省与 fazhi build 相同 / leave ids less sure than X empty "
-        "(default: the threshold fazhi build uses, extract.DEFAULT_MIN_CONFIDENCE)",
+        "(default: the threshold fazhi build uses, the calibrated one of the model: extract.default_min_confidence())",
     )
     _add_limits(p, cells=False)
 
@@ -302,8 +302,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
             "报告文本的地区和年度优先取报告正文，其次取旁注文件 <name>.meta.yaml，最后取文件名。\n"
             "Region and year of a text: the report's own words win, then a <name>.meta.yaml sidecar,\n"
             "then the file name.\n"
-            "报告文本中置信度低于 0.3 的指标留空（reason 为 abstain:low(…)，见 fazhi extract --min-confidence）。\n"
-            "Ids of report texts less sure than 0.3 are left empty (reason abstain:low(…)).\n"
+            "报告文本中置信度低于校准阈值（验证集上准确率达 95% 处）的指标留空，数字保留，见 fazhi review。\n"
+            "Ids of report texts less sure than the calibrated threshold (where the calibration split's ids are\n"
+            "right 95% of the time) are left empty, the figures kept; fazhi review lists them.\n"
             "退出码 / exit codes: 0 完成 done, 1 校验有错误 check errors (files still written), 2 输入有误 bad input"
         ),
         examples="  fazhi build\n  fazhi build --raw other/raw --processed other/processed",

@@ -59,30 +59,29 @@ def _built(raw: Path, tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_review_sheet_lists_unmapped_and_unsure_figures_with_candidates(raw, tmp_path):
-    path, count = build.review_sheet(raw, tmp_path / "review.xlsx", below=0.7)
+    path, count = build.review_sheet(raw, tmp_path / "review.xlsx", below=1.0)
     rows = _rows(path)
-    # 5件 is mapped at confidence 0.632 (< 0.7), 23个 is left empty (工作站 is not a legal-aid case);
-    # 11件 (0.982) and 40件 (0.95) are sure enough.
-    assert count == 2 and [r[review.KEY] for r in rows] == [CLOSED, STATIONS]
-    closed, stations = rows
+    # Below 1 every mapped figure is unsure; 23个 is left empty (工作站 are no legal-aid cases, and 40件 is).
+    assert count == 4 and [r[review.KEY] for r in rows] == ["report.txt:4:11", CLOSED, STATIONS, "report.txt:4:41"]
+    closed, stations = rows[1], rows[2]
     assert (closed["当前指标"], closed["数字"], closed["单位"], closed["数值"]) == (
         "disputes.reconsideration_closed",
         "5件",
         "件",
         5,
     )
-    assert stations["当前指标"] is None and stations["理由"] == "abstain:not_noun(工作站)"
+    assert 0 < closed["置信度"] < 1
+    assert stations["当前指标"] is None and stations["理由"].startswith("abstain:")
     assert stations["候选指标"].startswith("disputes.legal_aid_cases ")
-    assert stations["候选指标"].endswith(" 0.74 (abstain:not_noun(工作站))")  # 1 - exp(-score / 6) of the best alias
     assert stations["句子"] == "设立法律援助工作站23个，办理法律援助案件40件。" and stations[review.ID] is None
     validation = openpyxl.load_workbook(path)[review.SHEET].data_validations.dataValidation[0]
-    assert str(validation.sqref) == "L2:L3" and validation.formula1.startswith(f"'{review.CATALOG_SHEET}'!$A$2")
+    assert str(validation.sqref) == "L2:L5" and validation.formula1.startswith(f"'{review.CATALOG_SHEET}'!$A$2")
     _, default_count = build.review_sheet(raw, tmp_path / "default.xlsx")
-    assert default_count == 1  # at the default 0.5 only the unmapped 23个
+    assert default_count == 1  # by default only the unmapped 23个
 
 
 def test_overrides_win_survive_rebuilds_and_stale_ones_warn(raw, tmp_path):
-    sheet, _ = build.review_sheet(raw, tmp_path / "review.xlsx", below=0.7)
+    sheet, _ = build.review_sheet(raw, tmp_path / "review.xlsx", below=1.0)
     by_hand = {STATIONS: "functions.service_items_published", CLOSED: "-"}
     stale = [(review.KEY, "report.txt:9:1"), (review.RAW, "7件"), (review.ID, "disputes.legal_aid_cases")]
     _fill(sheet, by_hand, raw / "overrides.xlsx", extra=[stale])
@@ -92,12 +91,14 @@ def test_overrides_win_survive_rebuilds_and_stale_ones_warn(raw, tmp_path):
         assert table.loc[STATIONS, "section"] == "functions"
         assert pd.isna(table.loc[CLOSED, "indicator"])  # - removes the automatic id
         assert table.loc[CLOSED, ["confidence", "reason"]].tolist() == [1.0, "override"]
-        assert table.loc["report.txt:4:11", "reason"] == "alias+section"  # not overridden: untouched
+        untouched = table.loc["report.txt:4:11"]  # not overridden: as the extractor left it
+        assert untouched["indicator"] == "disputes.reconsideration_applications" and untouched["reason"] != "override"
         warned = findings[findings["rule"] == "override"]
         assert warned["source"].tolist() == ["report.txt:9:1"] and warned["level"].tolist() == ["warning"]
-        assert "overrides.xlsx 第 4 行" in warned["message_zh"].iat[0] and "7件" in warned["message_zh"].iat[0]
-    again, _ = build.review_sheet(raw, tmp_path / "again.xlsx", below=0.7)
-    assert {r[review.KEY]: r[review.ID] for r in _rows(again)} == {CLOSED: "无", STATIONS: by_hand[STATIONS]}
+        assert "overrides.xlsx 第 6 行" in warned["message_zh"].iat[0] and "7件" in warned["message_zh"].iat[0]
+    again, _ = build.review_sheet(raw, tmp_path / "again.xlsx", below=1.0)
+    given = {r[review.KEY]: r[review.ID] for r in _rows(again) if r[review.ID]}
+    assert given == {CLOSED: "无", STATIONS: by_hand[STATIONS]}
 
 
 def test_an_edited_text_leaves_the_override_unapplied_with_a_warning(raw, tmp_path):
@@ -171,7 +172,7 @@ def test_both_override_files_are_refused_and_neither_is_a_department_table(raw):
 
 
 def test_fazhi_review_writes_the_sheet_into_the_project(raw, tmp_path):
-    done = run_fazhi("review", "--project", str(tmp_path), "--below", "0.7")
+    done = run_fazhi("review", "--project", str(tmp_path), "--below", "1")
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()) == tmp_path / "reports" / "review.xlsx"
-    assert "2 个待复核数字" in done.stderr and len(_rows(tmp_path / "reports" / "review.xlsx")) == 2
+    assert "4 个待复核数字" in done.stderr and len(_rows(tmp_path / "reports" / "review.xlsx")) == 4

@@ -25,6 +25,8 @@ COLUMNS = [
     "section",
     "confidence",
     "reason",
+    "period",
+    "scope",
 ]
 
 
@@ -64,6 +66,8 @@ def test_columns_and_dtypes_are_read_off_the_model() -> None:
         "section": "string",
         "confidence": "Float64",
         "reason": "string",
+        "period": "string",
+        "scope": "string",
     }
 
 
@@ -157,11 +161,13 @@ def test_year_limit_is_read_when_validating(table: pd.DataFrame, monkeypatch: py
     assert _error(table).schema.name == "year"
 
 
-def test_confidence_and_reason_are_optional(table: pd.DataFrame) -> None:
-    """A table written before the two columns existed (or by another producer) still validates."""
-    older = table.drop(columns=["confidence", "reason"])
-    assert list(TidyTable.validate(older).columns) == COLUMNS[:-2]
-    assert table["confidence"].isna().all() and table["reason"].isna().all()  # conform adds them empty
+def test_confidence_reason_period_and_scope_are_optional(table: pd.DataFrame) -> None:
+    """A table written before the four columns existed (or by another producer) still validates."""
+    older = table.drop(columns=["confidence", "reason", "period", "scope"])
+    assert list(TidyTable.validate(older).columns) == COLUMNS[:-4]
+    assert table[["confidence", "reason", "period", "scope"]].isna().all().all()  # conform adds them empty
+    no_period = table.drop(columns=["period", "scope"])
+    assert list(TidyTable.validate(no_period).columns) == COLUMNS[:-2]
 
 
 def test_confidence_lies_between_0_and_1(table: pd.DataFrame) -> None:

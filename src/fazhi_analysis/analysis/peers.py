@@ -162,7 +162,8 @@ def peers(
         return pd.DataFrame(columns=PEER_COLUMNS)
     ids = figures["indicator"].unique()  # catalog order
     grid = pd.MultiIndex.from_product([ids, compared], names=["indicator", "region"])
-    out = figures.set_index(["indicator", "region"]).drop(columns=["name", "kind"]).reindex(grid).reset_index()
+    figure = ["value", "unit", "approx", "raw"]  # a figure's own period and scope are not the peer group's
+    out = figures.set_index(["indicator", "region"])[figure].reindex(grid).reset_index()
     out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
     out["reported"] = out["value"].notna()
     info = peer_info(compared, rule, region_table)

@@ -57,9 +57,14 @@ SHEET, CATALOG_SHEET = "复核", "指标目录"
 
 
 def review_table(
-    figures: pd.DataFrame, overrides: pd.DataFrame | None = None, below: float = REVIEW_BELOW
+    figures: pd.DataFrame,
+    overrides: pd.DataFrame | None = None,
+    below: float = REVIEW_BELOW,
+    *,
+    flagged: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """The rows of the review sheet: figures without an id or less sure than ``below``, and those already overridden.
+    """The rows of the review sheet: figures without an id or less sure than ``below``, those in ``flagged`` (a
+    conflict or an error finding, whatever their confidence) and those already overridden.
 
     Args:
         figures: figures of :func:`~fazhi_analysis.ingest.extract.extract_candidates` with ``source``,
@@ -67,12 +72,18 @@ def review_table(
         overrides: what :func:`read_overrides` read; its ids fill 指标编号 so that a review goes on
             where the last one stopped.
         below: the confidence under which a mapped figure is reviewed.
+        flagged: sources of figures a check found in a conflict or an error.
 
     Returns:
         One row per figure, columns :data:`REVIEW_COLUMNS`, in the order of ``figures``.
     """
     given = _given_ids(overrides)
-    wanted = figures["indicator"].isna() | (figures["confidence"].fillna(0) < below) | figures["source"].isin(given)
+    wanted = (
+        figures["indicator"].isna()
+        | (figures["confidence"].fillna(0) < below)
+        | figures["source"].isin(given)
+        | figures["source"].isin(flagged)
+    )
     chosen = figures[wanted.astype(bool)]
     out = pd.DataFrame({column: chosen[name].to_numpy() for column, name in _FROM_FIGURES.items()})
     out["候选指标"] = [_candidates_text(c) for c in chosen["candidates"]]

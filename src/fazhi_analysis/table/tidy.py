@@ -2,8 +2,9 @@
 
 Columns: region, year, indicator (catalog id or NA), value (base unit), unit, approx,
 source (file and place), raw (original text), label (what is counted), section (catalog id),
-confidence (0–1, how sure a report text's mapping is) and reason (``alias+noun``,
-``abstain:subset(其中)``); the last two are optional and empty for spreadsheet rows.
+confidence (0–1, how sure a report text's mapping is), reason (``alias+noun``,
+``abstain:subset(其中)``), period (全年, 截至M月, 以来, 期间) and scope (本级, 全域, 下级合计, 其他机关); the
+last four are optional and empty for spreadsheet rows.
 
 The contract is :class:`TidyTable`, written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
 are read off it.
@@ -105,6 +106,11 @@ class TidyTable(pa.DataFrameModel):
     # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
     confidence: Series[NAFloat64] = pa.Field(nullable=True, required=False, ge=0, le=1)
     reason: Series[NAString] = pa.Field(nullable=True, required=False)
+    # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
+    # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
+    # coerce: a table written before these columns existed reads them as empty floats.
+    period: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
+    scope: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
 
     @pa.check("region", name="region_name")
     def _region_name(cls, region: Series[NAString]) -> Series[bool]:
