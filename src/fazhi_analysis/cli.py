@@ -524,7 +524,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         workers=args.workers,
         formats=args.formats,
         force=args.force,
-        executor=args.executor,
+        executor=args.executor or ("dask" if args.scheduler else "local"),
         scheduler=args.scheduler,
         output_dir=args.output_dir,
         data_path=args.data,
@@ -556,7 +556,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
             "  fazhi batch                                     # 全部地区和年度 / everything\n"
             "  fazhi batch --years 2024 --overview --workers 4\n"
             "  fazhi batch --regions 达坂城区 天山区 --formats html --force\n"
-            "  fazhi batch --executor dask --scheduler tcp://10.0.0.5:8786\n"
+            "  fazhi batch --scheduler tcp://10.0.0.5:8786        # dask 集群 / a dask cluster (README)\n"
             "退出码 / exit codes: 0 完成 done, 1 有报告失败 a report failed, 2 输入有误 bad input, 130 中断 interrupted"
         ),
     )
@@ -566,8 +566,12 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=2, metavar="N", help="并行进程数 / worker processes (default: 2)")
     p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
     p.add_argument("--force", action="store_true", help="输入未变也重新生成 / render even unchanged reports")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="执行器 / executor (default: local)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="dask 调度器地址 / a dask scheduler (tcp://host:8786)")
+    p.add_argument(
+        "--executor", choices=["local", "dask"], help="执行器 / executor (default: local; dask with --scheduler)"
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="dask 调度器地址，即用 dask / a dask scheduler (tcp://host:8786)"
+    )
     p.add_argument("--peers", metavar="RULE", help=PEERS_HELP)
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
     p.add_argument(
