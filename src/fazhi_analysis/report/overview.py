@@ -383,9 +383,10 @@ def ranking_blocks(
             blocks.append(group_heading(scope, members, len(groups)))
             blocks += [ranking_block(ranking(table, year, i, members)) for i in _ranked(marks, members)]
         return blocks
-    ranked = sorted({r for _, members in groups for r in members})
+    peered = {r for _, members in groups for r in members}
+    ranked = sorted(peered)
     by, rows = groups_of(table, year, region_table)
-    rows = [(name, [r for r in members if r in set(ranked)]) for name, members in rows]
+    rows = [(name, [r for r in members if r in peered]) for name, members in rows]
     return [spread_block(ranking(table, year, i, ranked), rows, by) for i in _ranked(marks, ranked)]
 
 
