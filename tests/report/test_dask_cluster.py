@@ -28,7 +28,7 @@ pytest.importorskip("distributed")
 pytestmark = pytest.mark.system
 
 REGIONS = ["示例区甲", "示例区乙", "示例区丁"]
-YEARS = ["2023", "2024"]  # 5 region-years of the examples
+YEARS = ["2024"]  # 3 region-years of the examples: a killed job and two more
 DASK = Path(sys.executable).with_name("dask")
 SAME = [c for c in index.COLUMNS if c != "seconds"]  # what a rerun elsewhere must not change
 
@@ -110,9 +110,9 @@ def test_a_cli_cluster_loses_a_worker_and_still_writes_what_a_local_run_writes(
     wait_for(lambda: kernel_of(workers[0]) or batch.poll() is not None, "a kernel of the first worker", 300)
     assert batch.poll() is None, "the batch ended before a worker could be killed"
     stop(workers[0])  # mid-report: its kernel dies with it, and its job must be rendered again on the other
-    _, stderr = batch.communicate(timeout=300)
+    _, stderr = batch.communicate(timeout=600)  # about 10 s a report on an idle 2-core machine
     assert batch.returncode == 0, stderr
     assert manifest(out) == manifest(tmp_path / "local")
-    assert {row["status"] for row in manifest(out)} == {"done"} and len(manifest(out)) == 5
+    assert {row["status"] for row in manifest(out)} == {"done"} and len(manifest(out)) == len(REGIONS)
     assert reports(out) == reports(tmp_path / "local")
     assert "Remove worker" in (tmp_path / "scheduler.log").read_text()  # the scheduler did lose it
