@@ -7,7 +7,7 @@ REGION ?= 达坂城区
 YEAR   ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps data report test test-fast lint check-install bench clean examples model score
+.PHONY: help install system-deps data report test test-fast lint check-install bench clean examples examples-scale model score
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,11 @@ score: $(STAMP) ## Score the extractor on the corpus's test split, before (the r
 
 examples: $(STAMP) ## Regenerate the fictitious example data in data/examples/raw/ (fixed seed)
 	$(BIN)/python data/examples/make_examples.py
+
+examples-scale: $(STAMP) ## Write an invented country to OUT=DIR: raw tables (OUT/raw) and their tidy table (OUT/processed)
+	@test -n "$(OUT)" || { echo "usage: make examples-scale OUT=DIR [ARGS='--counties 4000 --layout single']"; exit 2; }
+	$(BIN)/python data/examples/make_scale.py $(OUT)/raw $(ARGS)
+	$(BIN)/python data/examples/make_scale.py $(OUT)/processed --tidy $(ARGS)
 
 clean: ## Remove derived data and reports (data/raw/ is never touched)
 	rm -rf data/processed/* reports/*

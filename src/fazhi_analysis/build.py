@@ -31,7 +31,7 @@ from fazhi_analysis.ingest.discover import (
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
 from fazhi_analysis.table import manifest, regions, tidy
-from fazhi_analysis.table.write import write_table
+from fazhi_analysis.table.write import write_file, write_table
 
 TABLE_STEM = "indicators"
 TEXT_LIMITS = ("max_text_bytes", "max_unzipped_bytes")  # the limits that apply to a report text
@@ -232,10 +232,25 @@ def build_checked(
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
     written += [(processed_dir / parts.PARTS_STEM).with_suffix(ext) for ext in (".parquet", ".csv")]
-    written += [*write_table(findings, processed_dir / "findings"), *write_table(rejects, processed_dir / "rejects")]
+    written += [
+        *_write_findings(findings, processed_dir / "findings"),
+        *write_table(rejects, processed_dir / "rejects"),
+    ]
     written += write_table(region_table, processed_dir / regions.STEM)
     manifest.write(processed_dir, written)  # last: it says these files are one build
     return table, findings, rejects
+
+
+def _write_findings(findings: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
+    """``stem.parquet`` with every finding (a report lists those of its region and year), and ``stem.csv`` for
+    people: at most :data:`~fazhi_analysis.checks.PER_KIND` of each kind, the others counted in one row
+    (:func:`~fazhi_analysis.checks.capped`)."""
+    from fazhi_analysis import checks
+
+    parquet, csv = stem.with_suffix(".parquet"), stem.with_suffix(".csv")
+    write_file(findings, parquet)
+    write_file(checks.capped(findings), csv)
+    return parquet, csv
 
 
 def regions_table(

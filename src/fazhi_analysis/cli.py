@@ -82,7 +82,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
-    print(f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}", file=sys.stderr)
+    print(
+        f"校验 / checks: {checks.summary(findings)} → {processed / 'findings.csv'}"
+        f"（每类至多列出 {checks.PER_KIND} 条 / at most {checks.PER_KIND} of each kind）",
+        file=sys.stderr,
+    )
     if findings["rule"].isin(UNREPORTABLE).any():  # rows no report can be made of: bad input, not failed checks
         return InputError.exit_code
     return 1 if checks.has_errors(findings) else 0
@@ -450,7 +454,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     args.table = args.table or project.find().table
     table = checks.read_table(args.table)
     threshold = checks.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
-    findings = checks.check(table, outlier_threshold=threshold)
+    found = checks.check(table, outlier_threshold=threshold)
+    findings = checks.capped(found, args.per_kind or None)
     if args.format == "table":
         text = "\n".join(f"[{f.level}] {f.message_zh}\n          {f.message_en}" for f in findings.itertuples())
         if args.output is None:
@@ -461,8 +466,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 tmp.write_text(text + "\n" if text else "", encoding="utf-8")
     else:
         write.write_records(findings, fmt=args.format, out=args.output)
-    print(f"{args.table}: {len(table)} 行 / rows; {checks.summary(findings)}", file=sys.stderr)
-    return 1 if checks.has_errors(findings) else 0
+    print(f"{args.table}: {len(table)} 行 / rows; {checks.summary(found)}", file=sys.stderr)
+    return 1 if checks.has_errors(found) else 0
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -486,6 +491,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
             "  fazhi validate                                   # data/processed/indicators.parquet\n"
             "  fazhi validate cleaned.csv --threshold 0.5       # flag changes beyond ×1.5 / ÷1.5\n"
             "  fazhi validate --format csv -o findings.csv\n"
+            "  fazhi validate --per-kind 0 -o 全部.txt               # every finding, none counted\n"
             "退出码 / exit codes: 0 无错误 no errors (warnings allowed), 1 有错误 errors, 2 输入有误 bad input"
         ),
     )
@@ -506,6 +512,14 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
         "--format", choices=["table", "csv", "json"], default="table", help="输出格式 / output format (default: table)"
     )
     p.add_argument("-o", "--output", help="输出文件，缺省为标准输出 / output file (default: stdout)")
+    p.add_argument(
+        "--per-kind",
+        type=options.number(0, whole=True),
+        default=50,
+        metavar="N",
+        help="每类发现至多列出 N 条，其余计数；0 列出全部 / list at most N findings of each kind, count the others; "
+        "0 lists all (default: 50)",
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -636,7 +650,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
             "  fazhi batch                                     # 全部地区和年度 / everything\n"
             "  fazhi batch --years 2024 --overview --workers 4\n"
             "  fazhi batch --regions 达坂城区 天山区 --formats html --force\n"
-            "  fazhi batch --executor dask --scheduler tcp://10.0.0.5:8786\n"
+            "  fazhi batch --scheduler tcp://10.0.0.5:8786        # dask 集群 / a dask cluster (README)\n"
             "退出码 / exit codes: 0 完成 done, 1 有报告失败 a report failed, 2 输入有误 bad input, 130 中断 interrupted"
         ),
     )

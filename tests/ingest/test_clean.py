@@ -15,7 +15,7 @@ from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import clean
 from fazhi_analysis.ingest.match import match_one
-from fazhi_analysis.ingest.sheets import Sheet, read_sheets
+from fazhi_analysis.ingest.sheets import Sheet, iter_sheets, read_sheets
 from fazhi_analysis.table import tidy
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "clean"
@@ -553,3 +553,27 @@ def test_sheet_source_names_a_cell_as_clean_does():
     result = clean.clean_sheets([sheet], region="甲区", year=2024)
     assert result.table["source"].tolist() == [sheet.source(1, 1)] == ["dept.xlsx#应诉!B2"]
     assert _grid([["x"]]).source(0, 27) == "grid.csv#AB1"
+
+
+def test_a_long_csv_read_in_parts_gives_what_it_gives_read_whole(tmp_path):
+    rows = ["2024年法治政府建设指标", "地区,指标,数值,单位,备注"]
+    for block in range(12):  # parts of 5 rows cut between a group row (行政复议) and the rows under it
+        region = f"甲{block}区"
+        rows += [f"{region},行政复议,,,", f"{region},受理,{block + 3},件,", f"{region},结案,{block + 1},件,含上年"]
+        rows += [
+            "注：本表由司法局填报",
+            f"{region},行政应诉案件,{block},件",
+            f"{region},合计,99,件,",
+            f"{region},法律援助案件,x,件",
+        ]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole = clean.clean_sheets(read_sheets(path))
+    parts = list(iter_sheets(path, part_rows=5))
+    assert [p.first_row for p in parts] == list(range(0, len(rows), 5))
+    in_parts = clean.clean_sheets(parts)
+    assert in_parts.table.equals(whole.table) and in_parts.rejects.equals(whole.rejects)
+    assert "disputes.reconsideration_accepted" in set(whole.table["indicator"])  # 受理 under its group row
+    assert whole.table["source"].iloc[-1] == f"long.csv#C{len(rows) - 2}"
+    assert set(whole.rejects["reason"]) == {"total", "unparsable"}
+    assert in_parts.sheets == whole.sheets == 1

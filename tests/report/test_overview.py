@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import run_fazhi
@@ -285,7 +286,7 @@ def test_regions_are_ranked_within_their_peer_groups_a_city_apart() -> None:
     heading = overview.rankings_heading(EXAMPLE, 2024, groups)
     assert "各地区只与同组地区排名，分为3组" in heading
     assert "同属示例市的区县：" in overview.group_heading(*groups[0], len(groups))
-    frame = overview.figures(EXAMPLE, 2024, groups)
+    frame = overview.figures(EXAMPLE, 2024, region_table=listed)
     assert set(frame.loc[frame["指标编号"] == APPS, "比较范围"]) == {"同属示例市的区县"}
 
 
@@ -324,3 +325,82 @@ def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
     with charts.house_style():
         fig = overview.ranking_figure(ranked)
     assert len(fig.axes[0].get_yticklabels()) == 5
+
+
+# --- many regions: by group ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def country(tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An invented province of 20 counties in two cities over 2023–2024 (data/examples/make_scale.py), and the
+    settings of a project for which more than 5 regions are many."""
+    from test_scale_examples import generator
+
+    generator().make(tmp_path / "p", counties=20, provinces=1, years=2, tidy=True)
+    own = tmp_path / "templates" / "narrative"
+    own.mkdir(parents=True)
+    (own / "overview_year.yaml").write_text(
+        "many_regions: 5\noutliers_per_indicator: 1\ndownloads_max_regions: 5\n", encoding="utf-8"
+    )
+    path = tmp_path / "p" / "indicators.parquet"
+    return overview.gather(pd.read_parquet(path), 2024), regions.load(path)
+
+
+def test_regions_are_grouped_by_the_nearest_level_with_few_enough_groups(country) -> None:
+    table, listed = country
+    names = overview.regions_of(table, 2024)
+    by, groups = overview.region_groups(names, listed, 5)
+    cities = listed.loc[listed["level"] == "市", "region"].tolist()
+    assert by == "市" and [g for g, _ in groups] == sorted(cities) and len(cities) == 2
+    assert sorted(r for _, members in groups for r in members) == names
+    assert overview.region_groups(names, listed, 1)[0] == "省"  # two cities are too many: their province
+    assert overview.region_groups(names, None, 5) == ("上级地区", [(overview.UNPLACED, names)])
+
+
+def test_with_many_regions_each_part_of_the_overview_shows_groups(country) -> None:
+    table, listed = country
+    assert overview.many(table, 2024) and not overview.many(EXAMPLE[EXAMPLE["region"].isin([JIA, YI])], 2024)
+    by, groups = overview.groups_of(table, 2024, listed)
+    sizes = [f"{name}（{len(members)}）" for name, members in groups]
+    coverage = overview.coverage_table(table, 2024, listed)
+    assert all(size in coverage for size in sizes) and "按所属市汇总" in coverage
+    assert not any(f"<th>{r}</th>" in coverage for r in overview.regions_of(table, 2024))
+    title = overview.title(table, 2024, listed)
+    assert "按所属市分为2组" in title and all(f"{name}{len(members)}个" in title for name, members in groups)
+    peer_groups = overview.peer_groups(table, 2024, region_table=listed)
+    blocks = overview.ranking_blocks(table, 2024, peer_groups, listed)
+    assert len(blocks) == len(overview.ranked_indicators(table, 2024)) and all("<svg" in b for b in blocks)
+    assert "每行是一个市所辖" in overview.rankings_heading(table, 2024, peer_groups, listed)
+    assert "各地区的年度报告" in overview.highlights(table, 2024) and "<h3>" not in overview.highlights(table, 2024)
+    outliers = overview.outliers_table(table, 2024, listed)
+    shown = overview.outliers(table, 2024).groupby("indicator").size()
+    assert outliers.count('<tr class="more">') == int((shown > 1).sum())
+    assert overview.figures_link(table, 2024, "a.csv", "CSV") == ""
+    assert "fazhi export --year 2024" in overview.workbook_link(table, 2024, "宽表.xlsx", "Excel")
+
+
+def test_a_spread_chart_dots_each_region_or_boxes_them_beyond_strip_max() -> None:
+    rows = [("甲市", np.array([1.0, 2.0, 3.0, 4.0, 30.0])), ("乙市", np.array([5.0, 6.0, 7.0]))]
+    with charts.house_style():
+        strip = charts.spread_figure(rows, "件", ["件", "每点一个地区"], strip=True)
+        boxes = charts.spread_figure(rows, "件", ["件", "点为须线外的地区"], strip=False)
+    dots = [c for c in strip.axes[0].collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in dots) == 8
+    at = {t.get_text(): y for t, y in zip(strip.axes[0].get_yticklabels(), strip.axes[0].get_yticks())}
+    assert set(at) == {"甲市（5）", "乙市（3）"} and at["甲市（5）"] > at["乙市（3）"]  # the first on top
+    assert not [c for c in boxes.axes[0].collections if isinstance(c, PathCollection)]
+    fliers = [line for line in boxes.axes[0].lines if line.get_linestyle() == "None" and len(line.get_xdata())]
+    assert [x for line in fliers for x in line.get_xdata()] == [30.0]  # beyond 1.5 box lengths: drawn alone
+
+
+def test_cli_overview_of_many_regions_stays_small(tmp_path: Path) -> None:
+    from test_scale_examples import generator
+
+    generator().make(tmp_path / "p", counties=40, provinces=1, years=2, tidy=True)
+    data, out = tmp_path / "p" / "indicators.parquet", tmp_path / "out"
+    args = ("report", "--overview", "--year", "2024", "--data", str(data), "--output-dir", str(out))
+    result = run_fazhi(*args, "--formats", "html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (out / "overview" / "2024" / "regional_overview.html").read_text(encoding="utf-8")
+    assert "地区较多" in html and "各地区的年度报告" in html and html.count('class="ranking"') >= 10
+    assert len(html.encode()) < 1_500_000  # 40 regions: the downloads (~0.7 MB) and 16 charts

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -78,7 +78,7 @@ from fazhi_analysis.ingest.sheet_layout import (
     unit_like,
     year_in,
 )
-from fazhi_analysis.ingest.sheets import Sheet, column_letter, read_sheets
+from fazhi_analysis.ingest.sheets import Sheet, column_letter, iter_sheets
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import MISSING, TOO_LARGE, abbreviated, parse_values
 from fazhi_analysis.table.wording import format_number, plain_figure
@@ -186,21 +186,17 @@ def clean_files(
         >>> r.summary()                                                  # doctest: +SKIP
     """
     files = expand_paths(paths)
-    sheets: list[Sheet] = []
-    for number, path in enumerate(files, 1):
-        label = source_name(path, root)
-        if progress:
-            progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
-        read = read_sheets(
-            path,
-            label=label,
-            max_cells=max_cells,
-            max_unzipped_bytes=max_unzipped_bytes,
-            max_text_bytes=max_text_bytes,
-        )
-        sheets.extend(read)
+    limits = {"max_cells": max_cells, "max_unzipped_bytes": max_unzipped_bytes, "max_text_bytes": max_text_bytes}
+
+    def sheets() -> Iterator[Sheet]:  # one file's sheets at a time, a long CSV in parts
+        for number, path in enumerate(files, 1):
+            label = source_name(path, root)
+            if progress:
+                progress(f"[{number}/{len(files)}] 读取 / reading {label} …")
+            yield from iter_sheets(path, label=label, **limits)
+
     result = clean_sheets(
-        sheets, region=region, year=year, threshold=threshold, defaults=defaults, keep_conflicts=keep_conflicts
+        sheets(), region=region, year=year, threshold=threshold, defaults=defaults, keep_conflicts=keep_conflicts
     )
     result.files = len(files)
     return result
@@ -260,7 +256,7 @@ def harmonize_regions(table: pd.DataFrame, known: Iterable[str]) -> pd.DataFrame
 
 
 def clean_sheets(
-    sheets: Sequence[Sheet],
+    sheets: Iterable[Sheet],
     *,
     region: str | None = None,
     year: int | None = None,
@@ -268,7 +264,10 @@ def clean_sheets(
     defaults: Mapping[Path, tuple[str | None, int | None]] | None = None,
     keep_conflicts: bool = False,
 ) -> CleanResult:
-    """Clean grids already read (see :func:`fazhi_analysis.ingest.sheets.read_sheets`); hidden sheets are not read.
+    """Clean grids (see :func:`fazhi_analysis.ingest.sheets.iter_sheets`), one at a time; hidden sheets are not read.
+
+    A later part of a long CSV file is read with the header and column roles found in its first part, the
+    group row above carried over (:class:`_Plan`).
 
     Cells repeating one region, year and indicator: an equal repeat is rejected as ``duplicate``;
     differing values are all rejected as ``conflict``, or, with ``keep_conflicts``, all kept, so that
@@ -279,26 +278,30 @@ def clean_sheets(
     """
     if not 0 <= threshold <= 100:
         raise InputError(f"匹配阈值应在 0–100 之间 / the matching threshold must be within 0–100: {threshold}")
-    kept, rejected, skipped = [], [], []
-    hidden = [sheet.where for sheet in sheets if sheet.hidden]
+    kept, rejected, skipped, hidden, files, distinct = [], [], [], [], set(), []
     regions = _Interner()  # shared by all sheets, so that region codes make one key
-    distinct: list[bool] = []
-    for order, sheet in enumerate(sheets):
-        if sheet.hidden:
+    heads, plan, group = 0, None, None
+    for sheet in sheets:
+        files.add(sheet.file)
+        if sheet.first_row == 0:  # a sheet, or the first part of a long CSV
+            heads, plan, group = heads + 1, None, None
+            if sheet.hidden:
+                hidden.append(sheet.where)
+                continue
+            sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
+            plan = _plan(sheet, region=sheet_region or region, year=sheet_year or year, threshold=threshold)
+            if plan is None:
+                skipped.append(sheet.where)
+                continue
+        elif plan is None:  # a later part of a sheet without figures
             continue
-        sheet_region, sheet_year = (defaults or {}).get(Path(sheet.file), (None, None))
-        got = _clean_sheet(
-            sheet, order, region=sheet_region or region, year=sheet_year or year, threshold=threshold, regions=regions
-        )
-        if got is None:
-            skipped.append(sheet.where)
-            continue
+        got, group = _clean_sheet(sheet, heads, plan, threshold=threshold, regions=regions, group=group)
         kept.append(got.kept)
         rejected.append(got.rejects)
         distinct.append(got.distinct)
-    if sheets and len(skipped) + len(hidden) == len(sheets):
-        files = sorted({str(s.file) for s in sheets})
-        raise InputError(f"{'、'.join(files)}: 没有找到任何数值 / no figures found{_hidden_note(hidden)}")
+    if heads and len(skipped) + len(hidden) == heads:
+        names = "、".join(sorted(map(str, files)))
+        raise InputError(f"{names}: 没有找到任何数值 / no figures found{_hidden_note(hidden)}")
     candidates = pd.concat(kept, ignore_index=True) if kept else _no_candidates()
     rejects = pd.concat(rejected, ignore_index=True) if rejected else _no_rejects()
     if len(kept) == 1 and distinct[0]:  # one sheet whose layout cannot repeat a key: nothing to resolve
@@ -309,8 +312,8 @@ def clean_sheets(
     return CleanResult(
         _in_order(table),
         _in_order(rejects),
-        files=len({s.file for s in sheets}),
-        sheets=len(sheets) - len(skipped) - len(hidden),
+        files=len(files),
+        sheets=heads - len(skipped) - len(hidden),
         skipped=skipped,
         hidden=hidden,
     )
@@ -373,6 +376,7 @@ class _Rows(NamedTuple):
     has_values: np.ndarray  # rows with a cell in a value column
     group: np.ndarray  # label code of the group row above (-1: none)
     context: list[tuple[np.ndarray, list[str]]]  # the group and the other name columns, as codes and texts
+    last_group: str | None  # the label of the group the last row is in, for the next part of a long CSV
 
 
 class _Matches(NamedTuple):
@@ -443,31 +447,41 @@ class _Placed(NamedTuple):
     order: np.ndarray
 
 
-def _clean_sheet(
-    sheet: Sheet, order: int, *, region: str | None, year: int | None, threshold: float, regions: _Interner
-) -> _SheetRows | None:
-    """Tidy rows and rejected cells of one sheet, and whether its layout rules out repeated keys.
+class _Plan(NamedTuple):
+    """How a sheet is read, found once from its top: the layout and the roles of its columns."""
 
-    Returns None for a sheet without figures.
-    """
+    layout: _Layout
+    roles: _Roles
+
+
+def _plan(sheet: Sheet, *, region: str | None, year: int | None, threshold: float) -> _Plan | None:
+    """The :class:`_Plan` of a sheet (of the first part of a long CSV); None for a sheet without figures."""
     layout = _find_layout(sheet, region=region, year=year, threshold=threshold)
-    if layout is None:
-        return None
-    roles = _assign_roles(sheet, layout)
-    rows = _classify_rows(sheet, layout, roles)
+    return None if layout is None else _Plan(layout, _assign_roles(sheet, layout))
+
+
+def _clean_sheet(
+    sheet: Sheet, order: int, plan: _Plan, *, threshold: float, regions: _Interner, group: str | None = None
+) -> tuple[_SheetRows, str | None]:
+    """Tidy rows and rejected cells of one sheet (or part of one), whether its layout rules out repeated keys,
+    and the label of the last group row, which a following part continues (``group``: the one before it).
+    """
+    layout = plan.layout if sheet.first_row == 0 else plan.layout._replace(first=0)  # a later part: all data
+    roles = plan.roles
+    rows = _classify_rows(sheet, layout, roles, group)
     codes = _Codes(regions, _Interner(), _Interner())
     row_keys = _row_keys(sheet.filled[layout.first :], roles, rows, codes)
     columns = _column_keys(layout.cols, roles, codes)
     sheet_region = codes.regions.code(layout.region)
     cells = _read_cells(sheet, layout, roles, rows, columns, codes.units)
     if cells is None:
-        return _SheetRows(_no_candidates(), _no_rejects(), True)
+        return _SheetRows(_no_candidates(), _no_rejects(), True), rows.last_group
     row_units = _row_units(cells, row_keys, columns, len(rows.label), codes.units)
     matches = _match_rows(sheet, layout, roles, rows, threshold, row_units)
     keys = _cell_keys(cells, matches, row_keys, columns, roles.transposed, sheet_region, layout.year)
     figures = _figures(cells, keys, row_keys, columns, codes.units)
     reason = _reason_codes(cells, keys, figures, columns, rows)
-    rows_abs = cells.rows + layout.first
+    rows_abs = cells.rows + layout.first + sheet.first_row
     placed = _Placed(_sources(sheet, rows_abs, cells.cols), _order_key(order, rows_abs, cells.cols))
     ok = reason < 0
     label = columns.text[cells.cols] if roles.transposed else row_keys.label[cells.rows]
@@ -484,7 +498,7 @@ def _clean_sheet(
     }
     col_side = {"region": columns.region, "year": columns.year, "ind": columns.ind}
     distinct = _keys_distinct(cells.rows[ok], cells.cols[ok], roles.transposed, row_side, col_side, columns.rel)
-    return _SheetRows(kept, rejects, distinct)
+    return _SheetRows(kept, rejects, distinct), rows.last_group
 
 
 def _find_layout(sheet: Sheet, *, region: str | None, year: int | None, threshold: float) -> _Layout | None:
@@ -568,13 +582,19 @@ def _value_columns(sample: np.ndarray, role: list[str], indicator_cols: list[int
     return value_cols
 
 
-def _classify_rows(sheet: Sheet, layout: _Layout, roles: _Roles) -> _Rows:
-    """Label and kind (note, total, repeated header, group) of each data row, worked out once per distinct label."""
+def _classify_rows(sheet: Sheet, layout: _Layout, roles: _Roles, group: str | None = None) -> _Rows:
+    """Label and kind (note, total, repeated header, group) of each data row, worked out once per distinct label.
+
+    ``group``: the label of the group row above the first row (in the part of a long CSV before this one).
+    """
     block_filled = sheet.filled[layout.first :]  # views, not copies
     block_values = sheet.values[layout.first :]
     present = pd.notna(block_values)
     n = len(block_values)
     lab_codes, lab_texts = _text_codes(block_filled, roles.label)
+    if group is not None and group not in lab_texts:
+        lab_texts.append(group)
+    above = lab_texts.index(group) if group is not None else -1
     row_nonempty = present.any(axis=1) if n else np.zeros(0, bool)
     first = _first_text(block_filled, present if sheet.filled is sheet.values else None)
     is_note = _map_unique(first, lambda t: bool(NOTE.match(plain_text(t))), False).astype(bool) & row_nonempty
@@ -586,9 +606,12 @@ def _classify_rows(sheet: Sheet, layout: _Layout, roles: _Roles) -> _Rows:
     has_values = present[:, roles.values].any(axis=1) if roles.values else np.zeros(n, bool)
     is_group = (lab_codes >= 0) & ~has_values & ~is_note & ~is_total
     last_group = np.maximum.accumulate(np.where(is_group, np.arange(n), -1)) if n else np.zeros(0, np.int64)
-    group_codes = np.where(last_group >= 0, lab_codes[np.maximum(last_group, 0)], -1)
+    group_codes = np.where(last_group >= 0, lab_codes[np.maximum(last_group, 0)], above)
     context = [(group_codes, lab_texts)] + [_text_codes(block_filled, c) for c in roles.names[:-1]]  # 类别 too
-    return _Rows(present, lab_codes, lab_texts, is_total, is_note | is_repeat_header, has_values, group_codes, context)
+    last = lab_texts[group_codes[-1]] if n and group_codes[-1] >= 0 else group
+    return _Rows(
+        present, lab_codes, lab_texts, is_total, is_note | is_repeat_header, has_values, group_codes, context, last
+    )
 
 
 def _row_units(cells: _Cells, row_keys: _RowKeys, columns: _ColumnKeys, n: int, units: _Interner) -> list[str | None]:
@@ -1046,7 +1069,7 @@ def _scaled(
 
 
 def _sources(sheet: Sheet, rows: np.ndarray, cols: np.ndarray) -> pa.Array:
-    """``file#sheet!A1`` for each cell, as an Arrow string array."""
+    """``file#sheet!A1`` for each cell (``rows`` of the file, 0-based), as an Arrow string array."""
     prefix = sheet.source_prefix
     if len(rows) == 0:
         return pa.array([], type=pa.string())

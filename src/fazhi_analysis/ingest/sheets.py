@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,8 @@ SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_CELLS = 2_000_000  # cells of one workbook or CSV file (a department's table holds a few thousand)
+PART_ROWS = 100_000  # rows of a CSV file cleaned at a time (about 50 MB of cells)
+_STRIP = np.frompyfunc(str.strip, 1, 1)
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c r="A1" …>, <x:c …>
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*[\"']([^\"']*)[\"']")
@@ -78,6 +82,8 @@ class Sheet:
         filled: like ``values`` with merged ranges filled by their top-left value.
         percent: 2-D bool array, True where Excel formats the cell as a percentage; None for CSV.
         hidden: the sheet is hidden or very hidden in Excel (not data a reader of the workbook sees).
+        first_row: the row of the file that the grid's first row is: 0, except in the later parts of a long
+            CSV file (:func:`iter_sheets`), which continue the part before them.
     """
 
     file: Path
@@ -87,6 +93,7 @@ class Sheet:
     filled: np.ndarray
     percent: np.ndarray | None
     hidden: bool = False
+    first_row: int = 0
 
     @property
     def where(self) -> str:
@@ -104,8 +111,8 @@ class Sheet:
         return f"{self.label}#" if self.name is None else f"{self.label}#{self.name}!"
 
     def source(self, row: int, col: int) -> str:
-        """The source of a cell: ``dept.xlsx#复议!D7`` or ``dept.csv#D7`` (0-based row and column)."""
-        return f"{self.source_prefix}{column_letter(col)}{row + 1}"
+        """The source of a cell: ``dept.xlsx#复议!D7`` or ``dept.csv#D7`` (0-based row and column of the grid)."""
+        return f"{self.source_prefix}{column_letter(col)}{self.first_row + row + 1}"
 
 
 def column_letter(col: int) -> str:
@@ -126,7 +133,7 @@ def read_sheets(
     max_unzipped_bytes: int | None = None,
     max_text_bytes: int | None = None,
 ) -> list[Sheet]:
-    """Read every sheet of a CSV or XLSX file into grids.
+    """Read every sheet of a CSV or XLSX file into grids (a CSV file in one grid).
 
     Args:
         path: the file.
@@ -139,6 +146,25 @@ def read_sheets(
     Raises:
         InputError: the file is missing, empty, of another type, corrupt, encrypted, undecodable,
             or beyond a limit.
+    """
+    limits = {"max_cells": max_cells, "max_unzipped_bytes": max_unzipped_bytes, "max_text_bytes": max_text_bytes}
+    return list(iter_sheets(path, label=label, part_rows=None, **limits))
+
+
+def iter_sheets(
+    path: str | Path,
+    *,
+    label: str | None = None,
+    max_cells: int | None = None,
+    max_unzipped_bytes: int | None = None,
+    max_text_bytes: int | None = None,
+    part_rows: int | None = PART_ROWS,
+) -> Iterator[Sheet]:
+    """The sheets of a CSV or XLSX file one after the other, a long CSV file in parts of ``part_rows`` rows.
+
+    A part after the first continues it (:attr:`Sheet.first_row`): only one part's cells are held at a
+    time, so that a table of a million rows is read in bounded memory. Arguments and errors as for
+    :func:`read_sheets`; the file is checked when the first sheet is asked for.
     """
     path = Path(path)
     max_cells = MAX_CELLS if max_cells is None else max_cells
@@ -158,8 +184,9 @@ def read_sheets(
     max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
     data = read_file(path, max_text if suffix in CSV_SUFFIXES else max_unzipped)
     if suffix in CSV_SUFFIXES:
-        return [_read_csv(path, label, data, max_cells)]
-    return _read_xlsx(path, label, data, max_cells, max_unzipped)
+        yield from _read_csv(path, label, data, max_cells, part_rows)
+    else:
+        yield from _read_xlsx(path, label, data, max_cells, max_unzipped)
 
 
 def _too_many_cells(where: object, cells: int | str, limit: int, cells_en: str | None = None) -> InputError:
@@ -167,8 +194,11 @@ def _too_many_cells(where: object, cells: int | str, limit: int, cells_en: str |
     return too_large(where, "单元格数", "cell count", cells, limit, cells_en)
 
 
-def _read_csv(path: Path, label: str, data: bytes, max_cells: int = MAX_CELLS) -> Sheet:
-    """The grid of a CSV or TSV file (encoding and delimiter found from the bytes)."""
+def _read_csv(
+    path: Path, label: str, data: bytes, max_cells: int = MAX_CELLS, part_rows: int | None = None
+) -> Iterator[Sheet]:
+    """The grid of a CSV or TSV file (encoding and delimiter found from the bytes), in parts of ``part_rows`` rows
+    (None: one grid)."""
     text = decode(path, data, guess=True).lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{path}: 文件为空 / empty file")
@@ -177,25 +207,41 @@ def _read_csv(path: Path, label: str, data: bytes, max_cells: int = MAX_CELLS) -
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|，")
     except csv.Error:
         dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    rows, cells = [], 0
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            cells += len(row)
-            if cells > max_cells:
-                raise _too_many_cells(path, f"{cells} 个以上", max_cells, f"{cells} or more")
-            rows.append(row)
-    except csv.Error as exc:
-        raise InputError(f"{path}: CSV 格式错误 / malformed CSV: {exc}") from exc
-    width = max((len(r) for r in rows), default=0)
-    if len(rows) * width > max_cells:  # ragged rows: the grid is rows × the widest row
-        raise _too_many_cells(path, f"{len(rows)} 行 × {width} 列", max_cells, f"{len(rows)} rows × {width} columns")
-    grid = np.full((len(rows), width), None, dtype=object)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    cells, grid_cells, first = 0, 0, 0
+    while True:
+        rows = []
+        try:
+            for row in itertools.islice(reader, part_rows):
+                cells += len(row)
+                if cells > max_cells:
+                    raise _too_many_cells(path, f"{cells} 个以上", max_cells, f"{cells} or more")
+                rows.append(row)
+        except csv.Error as exc:
+            raise InputError(f"{path}: CSV 格式错误 / malformed CSV: {exc}") from exc
+        if not rows and first:
+            return
+        width = max((len(r) for r in rows), default=0)
+        grid_cells += len(rows) * width
+        if grid_cells > max_cells:  # ragged rows: a grid is rows × the widest row
+            raise _too_many_cells(
+                path, f"{len(rows)} 行 × {width} 列", max_cells, f"{len(rows)} rows × {width} columns"
+            )
+        grid = _grid(rows, width)
+        yield Sheet(path, label, None, grid, grid, None, first_row=first)
+        first += len(rows)
+        if part_rows is None or len(rows) < part_rows:
+            return
+
+
+def _grid(rows: list[list[str]], width: int) -> np.ndarray:
+    """CSV rows as a grid ``width`` wide: cells stripped, empty and missing cells None."""
+    grid = np.full((len(rows), width), "", dtype=object)
     for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            cell = cell.strip()
-            if cell:
-                grid[i, j] = cell
-    return Sheet(path, label, None, grid, grid, None)
+        grid[i, : len(row)] = row
+    grid = _STRIP(grid) if grid.size else grid
+    grid[grid == ""] = None
+    return grid
 
 
 def _read_xlsx(

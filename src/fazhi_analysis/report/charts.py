@@ -503,3 +503,38 @@ def changes_chart(facts: Facts) -> Svg:
 def overview_charts(facts: Facts) -> list[Svg]:
     """The charts of the overview: the largest changes from the comparison year, when there are any."""
     return [svg for svg in (changes_chart(facts),) if svg]
+
+
+def spread_figure(rows: list[tuple[str, np.ndarray]], unit: str, notes: list[str], strip: bool) -> Figure:
+    """One indicator across many regions, a row per group (named with how many of its regions reported).
+
+    Each row holds its regions' figures: a box from the first to the third quartile with the median as a thick
+    line, and with ``strip`` a dot per region (jittered within the row, the same each time); else a box plot
+    whose whiskers reach 1.5 box lengths and whose dots are the regions beyond them. The median of all is
+    dashed; the axis follows :func:`value_axis`, ``notes`` go under it.
+    """
+    divisor = scale(unit)[0]
+    labels = [label(f"{name}（{len(values)}）", REGION_CHARS + 4, 2) for name, values in rows]
+    shown = [values / divisor for _, values in rows]
+    every = np.concatenate(shown)
+    fig, (ax,) = _grid([0.25 * len(rows) + 0.3], 1, label_in=_widest(labels), note_lines=len(notes))
+    positions = np.arange(len(rows))[::-1]  # the first group on top
+    ax.boxplot(shown, positions=positions, orientation="horizontal", widths=0.55, whis=0 if strip else 1.5,
+               showfliers=not strip, patch_artist=True, medianprops={"color": NEUTRAL, "linewidth": 2},
+               boxprops={"facecolor": "#dbe4ee", "edgecolor": NEUTRAL, "linewidth": 0.6},
+               whiskerprops={"color": NEUTRAL, "linewidth": 0.6}, capprops={"linewidth": 0},
+               flierprops={"marker": "o", "markersize": 2.5, "markerfacecolor": ACCENT, "markeredgewidth": 0,
+                           "alpha": 0.7})  # fmt: skip
+    if strip:
+        jitter = np.random.default_rng(0)
+        for p, values in zip(positions, shown):
+            ax.scatter(values, p + jitter.uniform(-0.2, 0.2, len(values)), s=12, color=ACCENT, alpha=0.65,
+                       linewidths=0, zorder=3)  # fmt: skip
+    ax.axvline(float(np.median(every)), color="#666666", linewidth=0.7, linestyle="--")
+    ax.set_yticks(positions, labels, linespacing=1.1)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.set_axisbelow(True)
+    value_axis(ax, every, unit, "x", zoom=True)
+    ax.set_xlabel("\n".join(notes), fontsize=7.5, color="#555555", linespacing=1.3)
+    return fig

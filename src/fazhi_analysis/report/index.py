@@ -4,7 +4,9 @@ The manifest has a row per report in the folder: region, year, kind, status, sec
 paths of its files relative to the folder, and the error. A batch that ran part of the jobs keeps the
 rows of the others from the manifest before it. The index is one self-contained page (no script, no
 network, links relative to the folder, so that it opens from a file share or an unpacked zip): the
-counts by status, a coverage table region × year, the overviews, and every report with its highlights.
+counts by status, a table region × year linking every report, grouped by province and city when the regions
+table places them, the overviews, and, up to :data:`LISTED` reports, every report with its highlights (beyond,
+the grouped table alone: 2,800 regions × 5 years stay under 5 MB).
 
 Example:
     >>> manifest, page = write_batch(Path("reports"), rows, table)     # doctest: +SKIP
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger(__name__)
+Place = tuple[str, list[tuple[str, list[str]]]]  # a province and its cities, each with its regions
 
 TEMPLATES = Path(__file__).with_name("templates") / "batch"
 STATUSES = ("done", "skipped", "failed", "cancelled")
@@ -36,6 +39,8 @@ COLUMNS = ("region", "year", "kind", "status", "seconds", "input_hash", *FILES, 
 MANIFEST = "manifest"
 INDEX = "index.html"
 HIGHLIGHTS = 3  # per report on the index
+LISTED = 500  # reports listed one by one with their highlights; beyond, the table alone links them
+UNPLACED = "未注明上级"  # the province and city of regions the regions table does not place
 
 
 def read_manifest(folder: Path) -> list[dict[str, Any]]:
@@ -104,6 +109,8 @@ def report_highlights(
 
     known = {(_key(r), r["input_hash"]): r["highlights"] for r in previous if isinstance(r.get("highlights"), list)}
     found: dict[tuple, list[str]] = {}
+    if sum(row["kind"] == "report" for row in rows) > LISTED:
+        return found  # the index lists no report one by one: its highlights are on its own page
     held = set(zip(table["region"].astype("string"), table["year"]))
     for row in rows:
         if row["kind"] != "report" or not row["html"] or (row["region"], row["year"]) not in held:
@@ -130,10 +137,43 @@ def href(path: str) -> str:
     return quote(path, safe="/")
 
 
-def render_index(rows: list[dict[str, Any]], highlights: dict[tuple, list[str]]) -> str:
-    """The index page of ``rows`` (manifest rows) with each report's ``highlights``."""
+def places(regions: Iterable[str], region_table: pd.DataFrame | None = None) -> list[Place]:
+    """``regions`` by province and city: the 省 and the 市 above each in ``region_table`` (``UNPLACED`` for a
+    region it does not place under a 省; an empty city for one right under its 省), each sorted by name.
+
+    Example:
+        >>> import pandas as pd
+        >>> listed = pd.DataFrame({"region": ["甲省", "乙市", "丙区"], "parent": [None, "甲省", "乙市"],
+        ...                        "level": ["省", "市", "县"]})
+        >>> places(["丙区", "丁县"], listed)
+        [('甲省', [('乙市', ['丙区'])]), ('未注明上级', [('', ['丁县'])])]
+    """
+    listed = region_table.set_index("region") if region_table is not None else None
+    parent = {} if listed is None else listed["parent"].dropna().astype(str).to_dict()
+    level = {} if listed is None else listed["level"].dropna().astype(str).to_dict()
+    tree: dict[str, dict[str, list[str]]] = {}
+    for region in sorted(set(regions)):
+        above = _above(region, parent)
+        province = next((a for a in above if level.get(a) == "省"), UNPLACED)
+        city = next((a for a in above if level.get(a) == "市"), "")
+        tree.setdefault(province, {}).setdefault(city, []).append(region)
+    return [(p, sorted(cities.items())) for p, cities in sorted(tree.items(), key=lambda p: (p[0] == UNPLACED, p[0]))]
+
+
+def _above(region: str, parent: dict[str, str]) -> list[str]:
+    """The regions above ``region``, nearest first (a loop in the regions table ends the walk)."""
+    chain: list[str] = []
+    while (region := parent.get(region, "")) and region not in chain:
+        chain.append(region)
+    return chain
+
+
+def render_index(
+    rows: list[dict[str, Any]], highlights: dict[tuple, list[str]], region_table: pd.DataFrame | None = None
+) -> str:
+    """The index page of ``rows`` (manifest rows) with each report's ``highlights``, the reports' table grouped
+    by :func:`places`."""
     reports = [r for r in rows if r["kind"] == "report"]
-    regions = sorted({r["region"] for r in reports})
     years = sorted({int(r["year"]) for r in rows})
     cells = {(r["region"], int(r["year"])): r for r in reports}
     env = jinja2.Environment(
@@ -143,11 +183,12 @@ def render_index(rows: list[dict[str, Any]], highlights: dict[tuple, list[str]])
     return env.get_template("index.html.j2").render(
         counts={s: sum(r["status"] == s for r in rows) for s in STATUSES},
         status_zh=STATUS_ZH,
-        regions=regions,
+        places=places((r["region"] for r in reports), region_table),
         years=years,
         cells=cells,
         overviews=[r for r in rows if r["kind"] == "overview"],
-        reports=[(r, highlights.get(_key(r), [])) for r in reports],
+        reports=[(r, highlights.get(_key(r), [])) for r in reports] if len(reports) <= LISTED else [],
+        listed=LISTED,
     )
 
 
@@ -164,6 +205,6 @@ def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame
     highlights = report_highlights(table, rows, previous, **peers)
     page = folder / INDEX
     with atomic_path(page) as tmp:
-        tmp.write_text(render_index(rows, highlights), encoding="utf-8")
+        tmp.write_text(render_index(rows, highlights, peers.get("region_table")), encoding="utf-8")
     manifest = write_manifest(folder, rows, highlights)
     return manifest, page

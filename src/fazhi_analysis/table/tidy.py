@@ -116,8 +116,9 @@ class TidyTable(pa.DataFrameModel):
 
     @pa.check("region", name="region_name")
     def _region_name(cls, region: Series[NAString]) -> Series[bool]:
-        """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong."""
-        return region.map(lambda name: safe_region(name) is None).astype(bool)
+        """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong
+        (judged once per distinct name: a table of a million rows names a few thousand regions)."""
+        return region.isin([name for name in region.dropna().unique() if safe_region(name) is None])
 
     @pa.check("value", name="finite")
     def _finite(cls, value: Series[NAFloat64]) -> Series[bool]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a full disk, a quota, a file beyond the system's limit
+_CSV = {"index": False, "lineterminator": "\r\n"}  # every CSV file and text this package writes
 
 
 def defuse(value: object) -> object:
@@ -57,7 +58,11 @@ def defused(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = frame.copy()
     for name, column in frame.items():
-        if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
+        if isinstance(column.dtype, pd.StringDtype):  # a text column: tested at once, not cell by cell
+            risky = column.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                out[name] = column.mask(risky, "'" + column)
+        elif pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
             out[name] = column.map(defuse, na_action="ignore").astype(column.dtype)
     return out
 
@@ -135,13 +140,16 @@ def _csv_text(frame: pd.DataFrame) -> str:
     CRLF, not LF: Python's CSV writer quotes a field holding a character of the line ending only, so a
     carriage return in a cell would otherwise be written bare, and split the row when read back.
     """
-    return defused(frame).to_csv(index=False, lineterminator="\r\n")
+    return defused(frame).to_csv(**_CSV)
 
 
 def _write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically; formulas defused."""
+    """Write a CSV file in UTF-8 with BOM, so that Excel reads the Chinese, atomically; formulas defused.
+
+    Written as :func:`_csv_text` writes it, a block of rows at a time (a million rows never make one string).
+    """
     with atomic_path(path) as tmp:
-        tmp.write_bytes(_csv_text(frame).encode("utf-8-sig"))
+        defused(frame).to_csv(tmp, encoding="utf-8-sig", **_CSV)
 
 
 def _write_xlsx(frame: pd.DataFrame, path: str | Path) -> None:

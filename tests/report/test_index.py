@@ -1,0 +1,67 @@
+"""The batch index at the scale of every county: grouped by province and city, under 5 MB, every report linked
+(tested from a manifest of the synthetic country's 2,800 regions × 5 years, without rendering a report)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_scale_examples import generator
+
+from fazhi_analysis.report import index, run
+from fazhi_analysis.table import regions
+
+YEARS = range(2020, 2025)
+
+
+@pytest.fixture(scope="module")
+def country() -> pd.DataFrame:
+    """The regions table of the synthetic country (31 provinces, their cities, 2,800 counties)."""
+    made = generator().hierarchy(2800)
+    listed, problems = regions.from_grid(np.vstack([made.columns.to_numpy(object), made.to_numpy(object)]), "r.csv")
+    assert not problems
+    return listed
+
+
+def manifest_rows(counties: list[str], folder: Path) -> list[dict]:
+    """Manifest rows of a batch that made every format of each county's reports and of each year's overview."""
+    rows = []
+    for region, year in [(r, y) for r in counties for y in YEARS]:
+        stem = run.report_dir(region, year, folder).relative_to(folder).as_posix() + "/annual_report"
+        files = {fmt: f"{stem}.{fmt}" for fmt in index.FILES}
+        rows.append({"region": region, "year": year, "kind": "report", "status": "done", "seconds": 3.2,
+                     "input_hash": "0" * 64, **files, "error": ""})  # fmt: skip
+    return rows
+
+
+def test_the_index_of_every_county_is_grouped_small_and_links_every_report(country, tmp_path) -> None:
+    counties = country.loc[country["level"] == "县", "region"].tolist()
+    rows = manifest_rows(counties, tmp_path)
+    page = index.render_index(rows, {}, country)
+    assert len(page.encode()) < 5_000_000
+    links = [unquote(link) for link in re.findall(r'href="([^"]+)"', page)]
+    assert sorted(links) == sorted(row[fmt] for row in rows for fmt in ("html", "pdf", "docx"))
+    provinces = country.loc[country["level"] == "省", "region"]
+    cities = country.loc[country["level"] == "市", "region"]
+    assert all(f"<h3>{p}</h3>" in page for p in provinces) and all(f"<h4>{c}</h4>" in page for c in cities)
+    first, *_ = index.places(counties, country)
+    parent = country.set_index("region")["parent"]
+    city, members = first[1][0]
+    assert parent[city] == first[0] and all(parent[m] == city for m in members)
+    assert (
+        page.index(f"<h4>{city}</h4>") < page.index(f"<th>{members[0]}</th>") < page.index(f"<h4>{first[1][1][0]}</h4>")
+    )
+    assert "不逐一列出要点" in page and '<ul class="highlights">' not in page
+
+
+def test_a_small_batch_lists_each_report_with_its_highlights_and_groups_the_unplaced(tmp_path) -> None:
+    rows = manifest_rows(["乙县", "甲区"], tmp_path)
+    found = {("report", "甲区", 2024): ["甲区的一个要点"]}
+    page = index.render_index(rows, found)
+    assert "<h3>未注明上级</h3>" not in page and "甲区的一个要点" in page  # one group: no heading
+    assert page.count('href="') == 2 * 3 * len(rows)  # the table and the list link each report's three files
+    assert index.places(["乙县", "甲区"]) == [(index.UNPLACED, [("", ["乙县", "甲区"])])]
