@@ -11,6 +11,8 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from report_data import PEERS, REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
@@ -152,6 +154,12 @@ def test_a_rate_dot_plot_shows_the_spread_and_says_its_axis_does_not_start_at_0(
     assert ax.get_xticks()[0] == low and max(ax.get_xticks()) <= 100  # the start is labelled
     assert ax.get_xlabel().startswith("横轴自95%起，未从0起")
     assert {"97.7%", "99.3%", "96.4%"} <= set(_texts(svg))
+
+
+@given(low=st.floats(0.01, 100.0), spread=st.floats(0.0001, 3.0))
+def test_a_zoomed_rate_axis_holds_its_values(low: float, spread: float) -> None:
+    lower, upper = charts.axis_range(np.array([low, low + spread]), "%", zoom=True)  # 99.9%: no integer tick below
+    assert 0 <= lower <= low and upper > low + spread
 
 
 def test_a_rate_axis_starts_at_0_when_the_spread_is_wide_or_for_bars() -> None:

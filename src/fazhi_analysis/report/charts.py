@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,7 +245,8 @@ def axis_range(values: np.ndarray, unit: str, *, zoom: bool = False) -> tuple[fl
     lower = 0.0
     if zoom and unit == "%" and low > 0 and 0 < top - low < top * ZOOM_SPREAD:
         floor = low - max((top - low) * 0.2, 0.5)
-        lower = max(max(t for t in MaxNLocator(nbins=4, integer=True).tick_values(floor, top) if t <= floor), 0.0)
+        ticks = MaxNLocator(nbins=4, integer=True).tick_values(floor, top)
+        lower = max(max((t for t in ticks if t <= floor), default=math.floor(floor)), 0.0)  # 99.9%: no tick below
     return lower, lower + max((top - lower) * 1.25, 1.0)
 
 
