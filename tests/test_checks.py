@@ -291,6 +291,16 @@ def test_outliers_respect_threshold():
         [2024, "disputes.litigation_cases", "r24.txt; r23.txt"]
     ]
     assert "同比变化 +150.0%（2023年 10件 → 2024年 25件）" in outlier["message_zh"].item()
+    small = _table(
+        [
+            ("甲区", 2023, "disputes.litigation_cases", 3.0, "件", False, "r23.txt"),
+            ("甲区", 2024, "disputes.litigation_cases", 1.0, "件", False, "r24.txt"),
+            ("甲区", 2023, "disputes.legal_aid_cases", 2.0, "件", False, "r23.txt"),
+            ("甲区", 2024, "disputes.legal_aid_cases", 500.0, "件", False, "r24.txt"),
+        ]
+    )
+    found = checks.check(small)
+    assert found.loc[found["rule"] == "outlier", "indicator"].tolist() == ["disputes.legal_aid_cases"]  # not 3 → 1
     assert (checks.check(table, outlier_threshold=2.0)["rule"] == "outlier").sum() == 0
     with pytest.raises(InputError):
         checks.check(table, outlier_threshold=0)

@@ -47,7 +47,7 @@ from pandera.typing import Series
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, names, tidy
 from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
-from fazhi_analysis.table.wording import format_number, plain_figure
+from fazhi_analysis.table.wording import SMALL_COUNT, format_number, plain_figure
 
 ERROR, WARNING = "error", "warning"
 RULES = (
@@ -502,7 +502,8 @@ def _outliers(best: pd.DataFrame, threshold: float, names: dict[str, str]) -> pd
     now, before = pairs["value"].astype(float), pairs["value_prev"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         fold = np.maximum(now.abs(), before.abs()) / np.minimum(now.abs(), before.abs())
-    flagged = pairs[(before != 0) & (now != 0) & (fold > 1 + threshold) | ((before != 0) & (now == 0))]
+    small = (pairs["unit"] != "%") & ((now - before).abs() < SMALL_COUNT)  # 3 → 1 is no −66.7% to check
+    flagged = pairs[((before != 0) & (now != 0) & (fold > 1 + threshold) | ((before != 0) & (now == 0))) & ~small]
     zh, en = [], []
     for row in flagged.itertuples(index=False):
         change = (row.value - row.value_prev) / abs(row.value_prev) * 100
