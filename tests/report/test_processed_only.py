@@ -3,6 +3,7 @@ figure's sentence and the report text's own 不足 and 安排, as the bundled no
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import SEED
 from report_data import REGION, YEAR
 
+import fazhi_analysis.report
 from fazhi_analysis import analysis, build, project
 from fazhi_analysis.ingest import parts as report_parts
 from fazhi_analysis.ingest import sources as report_sources
@@ -54,3 +56,16 @@ def test_sentences_are_trusted_only_as_one_build_with_the_table(shipped: Path) -
     assert not manifest.same_build(shipped, shipped.with_name("sentences.parquet"))
     assert report_sources.load_sentences(shipped).empty
     assert list(report_sources.load_sentences(shipped).columns) == list(report_sources.COLUMNS)
+
+
+def test_no_report_module_imports_a_reader_of_the_inputs() -> None:
+    """The report's modules import nothing of ``fazhi_analysis.ingest`` (which reads data/raw/) and take no raw
+    folder (a name or argument ``raw_dir``)."""
+    for path in Path(fazhi_analysis.report.__file__).parent.glob("*.py"):
+        nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+        names = {a.name for n in nodes if isinstance(n, ast.Import) for a in n.names}
+        names |= {f"{n.module}.{a.name}" for n in nodes if isinstance(n, ast.ImportFrom) for a in n.names}
+        assert not [name for name in names if name.startswith("fazhi_analysis.ingest")], path.name
+        assert "raw_dir" not in {n.id for n in nodes if isinstance(n, ast.Name)} | {
+            n.arg for n in nodes if isinstance(n, ast.arg)
+        }, path.name
