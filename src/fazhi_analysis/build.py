@@ -232,7 +232,7 @@ def build_checked(
     findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
-    written += [(processed_dir / stem).with_suffix(ext) for stem in _TEXT_SIDES for ext in (".parquet", ".csv")]
+    written += [(processed_dir / side).with_suffix(ext) for side in _TEXT_SIDES for ext in (".parquet", ".csv")]
     written += [
         *_write_findings(findings, processed_dir / "findings"),
         *write_table(rejects, processed_dir / "rejects"),
