@@ -158,6 +158,16 @@ def test_doctor_names_a_report_notebook_that_records_no_word_draft(tmp_path) -> 
     assert "notebooks/annual_report.ipynb 不记录 Word 初稿" in text
 
 
+def test_doctor_names_a_report_notebook_that_reads_no_saved_sentences(tmp_path) -> None:
+    root = tmp_path / "p"
+    project.init(root)
+    project.customize(root, "notebook")
+    assert "原文句子" not in doctor.diagnose(root)[0]  # the bundled notebook reads them
+    notebook = root / "notebooks" / "annual_report.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace("load_sentences", "x"), encoding="utf-8")
+    assert "notebooks/annual_report.ipynb 不读取构建保存的原文句子" in doctor.diagnose(root)[0]
+
+
 def test_customize_and_explore_on_the_command_line(tmp_path) -> None:
     root = tmp_path / "p"
     project.init(root)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import parts, review, sheet_layout
+from fazhi_analysis.ingest import parts, review, sheet_layout, sources
 from fazhi_analysis.ingest.decode import DOCX_SUFFIXES, read_docx_tables, read_report_text
 from fazhi_analysis.ingest.discover import (
     report_files,
@@ -35,6 +35,7 @@ from fazhi_analysis.table.write import write_file, write_table
 
 TABLE_STEM = "indicators"
 TEXT_LIMITS = ("max_text_bytes", "max_unzipped_bytes")  # the limits that apply to a report text
+_TEXT_SIDES = (parts.PARTS_STEM, sources.STEM)  # what build() writes of the report texts beside the table
 
 
 def identify(path: Path, text: str) -> tuple[str, int]:
@@ -192,8 +193,8 @@ def build_checked(
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
     Writes ``findings``, ``rejects`` and ``regions`` (:func:`regions_table`; parquet and csv) beside the
-    table (and the ``parts`` that :func:`build` wrote), then ``manifest.json`` naming all ten files of this
-    build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
+    table (and the ``parts`` and ``sentences`` that :func:`build` wrote), then ``manifest.json`` naming all
+    twelve files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
     one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
     :func:`fazhi_analysis.ingest.clean.clean_files`).
     """
@@ -231,7 +232,7 @@ def build_checked(
     findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
-    written += [(processed_dir / parts.PARTS_STEM).with_suffix(ext) for ext in (".parquet", ".csv")]
+    written += [(processed_dir / side).with_suffix(ext) for side in _TEXT_SIDES for ext in (".parquet", ".csv")]
     written += [
         *_write_findings(findings, processed_dir / "findings"),
         *write_table(rejects, processed_dir / "rejects"),
@@ -334,7 +335,9 @@ def build(
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     Also writes ``parts.parquet`` and ``.csv``: the parts of every report text under its own headings
-    (:func:`report_parts_table`; no rows when no text has them).
+    (:func:`report_parts_table`; no rows when no text has them), and ``sentences.parquet`` and ``.csv``: the
+    sentence of each figure of a report text (:func:`fazhi_analysis.ingest.sources.sentences_table`), so that
+    a report reads only ``processed_dir``.
 
     The folders default to the working project's ``data/raw`` and ``data/processed``.
 
@@ -372,11 +375,12 @@ def _build(
         raise InputError(f"{raw_dir}: 没有报告文件（.txt/.docx/.pdf/.html）/ no report files found")
     overrides_file = review.find_overrides(raw_dir)
     overrides = review.read_overrides(overrides_file) if overrides_file else None  # read first: a bad one stops early
-    frames, part_frames = [], [parts.empty_table()]
+    frames, part_frames, sentence_frames = [], [parts.empty_table()], [sources.empty_table()]
     for number, (path, rel, text, region, year) in enumerate(_report_texts(files, raw_dir, limits), 1):
         frame = _figures_table(text, region, year, rel)
         frames.append(frame)
         part_frames.append(parts.parts_table(text, region, year, rel))
+        sentence_frames.append(sources.sentences_table(text, frame["source"], region, year))
         if not quiet:
             mapped = int(frame["indicator"].notna().sum())
             print(
@@ -395,4 +399,5 @@ def _build(
     table = tidy.sort(table)
     write_table(table, processed_dir / TABLE_STEM)
     write_table(pd.concat(part_frames, ignore_index=True), processed_dir / parts.PARTS_STEM)
+    write_table(pd.concat(sentence_frames, ignore_index=True), processed_dir / sources.STEM)
     return table, notes

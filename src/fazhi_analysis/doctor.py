@@ -102,6 +102,23 @@ SHADOW_ADVICE = {
 }
 
 
+#: What a project's report notebook must call, and what is lost when it does not.
+NOTEBOOK_CALLS = {
+    "word_draft": "不记录 Word 初稿：--formats docx 会失败 / it records no Word draft: --formats docx fails",
+    "load_sentences": "不读取构建保存的原文句子（sentences.parquet）：附录二只列数字 / it reads no saved sentences: "
+    "the sources appendix shows the figures without them",
+}
+
+
+def _notebook_lines(notebook: Path) -> list[str]:
+    """A line for each call of :data:`NOTEBOOK_CALLS` that the project's report notebook lacks."""
+    if not notebook.is_file():
+        return []
+    code = notebook.read_text(encoding="utf-8", errors="replace")
+    return [f"  [覆盖 / shadows] notebooks/{notebook.name} {lost}" for call, lost in NOTEBOOK_CALLS.items()
+            if call not in code]  # fmt: skip
+
+
 def project_lines(here: project.Project) -> list[str]:
     """The project: is it one, is its table built, and its files that stand in for changed bundled ones."""
     if not here.is_project:
@@ -114,10 +131,7 @@ def project_lines(here: project.Project) -> list[str]:
         key = "unknown_same" if shadow.status == "unknown" and shadow.same else shadow.status
         advice = SHADOW_ADVICE[key].format(version=shadow.version)
         lines.append(f"  [覆盖 / shadows] {shadow.path.relative_to(here.root)}：{advice}")
-    notebook = here.notebooks / "annual_report.ipynb"
-    if notebook.is_file() and "word_draft" not in notebook.read_text(encoding="utf-8", errors="replace"):
-        lines.append("  [覆盖 / shadows] notebooks/annual_report.ipynb 不记录 Word 初稿：--formats docx 会失败 / "
-                     "it records no Word draft: --formats docx fails")  # fmt: skip
+    lines += _notebook_lines(here.notebooks / "annual_report.ipynb")
     current = sum(s.status == "current" for s in found)
     lines.append(f"  定制的文件 / customized files: {len(found)}，其中与当前内置版本同源 / current: {current}")
     return lines

@@ -50,7 +50,7 @@ def copy_table(example_table: Path, folder: Path) -> Path:
 def rebuild_manifest(table: Path) -> None:
     """After a table was changed by hand, what ``fazhi build`` would write with it: its findings and the manifest."""
     checks.check(pd.read_parquet(table)).to_parquet(table.with_name("findings.parquet"), index=False)
-    side = ("parts", "findings", "regions")
+    side = ("parts", "sentences", "findings", "regions")
     manifest.write(table.parent, [table, *(table.with_name(f"{name}.parquet") for name in side)])
 
 
@@ -116,13 +116,15 @@ def test_changed_region_rerenders_the_reports_of_that_year_and_later_only(chain:
         assert (chain["out"] / key[0] / str(key[1]) / "annual_report.html").read_bytes() == chain["first_html"][key]
 
 
-def test_the_cache_key_holds_the_peer_rule_and_the_regions_table_and_no_later_year(example_table: Path) -> None:
+def test_the_cache_key_holds_peers_regions_and_sentences_and_no_later_year(example_table: Path) -> None:
     frames = batch._side_frames(example_table)
     job, shared = batch.BatchJob("report", "示例区甲", 2023), "shared"
     key = batch.input_hash(job, frames, shared, "default")
     assert batch.input_hash(job, frames, shared, "level") != key
     listed = pd.DataFrame({"region": ["示例区甲"], "level": ["县"], "parent": ["示例市"]})
     assert batch.input_hash(job, {**frames, "regions.parquet": listed}, shared, "default") != key
+    said = frames["sentences.parquet"].assign(sentence="另一句。")  # a text changed, its figures the same
+    assert batch.input_hash(job, {**frames, "sentences.parquet": said}, shared, "default") != key
     later = frames["table"].assign(year=2025).head(3)
     more = {**frames, "table": pd.concat([frames["table"], later], ignore_index=True)}
     assert batch.input_hash(job, more, shared, "default") == key  # a later year is not read

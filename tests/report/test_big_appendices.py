@@ -28,9 +28,9 @@ def _with_unmapped(n: int) -> pd.DataFrame:
     return tidy.conform(pd.concat([extra, gold_table()], ignore_index=True))
 
 
-def test_the_sources_appendix_lists_figures_with_an_indicator_first_and_counts_the_rest(few_rows, tmp_path):
+def test_the_sources_appendix_lists_figures_with_an_indicator_first_and_counts_the_rest(few_rows):
     table = _with_unmapped(40)
-    html = narrative.sources_appendix(table, REGION, YEAR, raw_dir=tmp_path)
+    html = narrative.sources_appendix(table, REGION, YEAR)
     assert html.count("<tr><td>") == SHOWN and "t.xlsx#表1!C" not in html
     assert f"以上列出前{SHOWN}项，另有{len(table) - SHOWN}项未逐条列出" in html and "indicators.csv" in html
 
@@ -47,8 +47,8 @@ def test_the_quality_appendix_counts_all_and_lists_the_first(few_rows):
     assert "第4条" in html and "第5条" not in html
 
 
-def test_a_short_appendix_has_no_count_line(tmp_path):
-    html = narrative.sources_appendix(gold_table(), REGION, YEAR, raw_dir=tmp_path)
+def test_a_short_appendix_has_no_count_line():
+    html = narrative.sources_appendix(gold_table(), REGION, YEAR)
     assert "未逐条列出" not in html and html.count("<tr><td>") == len(gold_table())
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 from report_data import REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis, project
+from fazhi_analysis.ingest import sources
 from fazhi_analysis.report import facts, narrative
 from fazhi_analysis.table import tidy
 
@@ -165,8 +166,8 @@ def test_text_is_escaped() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_sources_appendix_gives_the_sentence_with_the_figure_marked(tmp_path) -> None:
-    (tmp_path / "r.txt").write_text("第一行\n全年收到行政复议申请11件，结案5件。其他。\n", encoding="utf-8")
+def test_sources_appendix_gives_the_sentence_with_the_figure_marked() -> None:
+    text = "第一行\n全年收到行政复议申请11件，结案5件。其他。\n"
     table = pd.DataFrame(
         {
             "region": [REGION, REGION],
@@ -181,7 +182,9 @@ def test_sources_appendix_gives_the_sentence_with_the_figure_marked(tmp_path) ->
             "section": ["disputes", None],
         }
     )
-    html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, raw_dir=tmp_path)
+    said = sources.sentences_table(text, table["source"], REGION, YEAR)
+    assert said["source"].tolist() == ["r.txt:2:11"]  # a spreadsheet cell has no sentence
+    html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, said)
     assert "全年收到行政复议申请<mark>11件</mark>，结案5件。" in html
     assert '<td class="source">t.xlsx#表1!C4</td>' in html and '<td class="sentence">3件</td>' in html
 

@@ -29,9 +29,9 @@ pytestmark = pytest.mark.system
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
-    """The seed built into a tidy table, and its report written by `fazhi report`."""
+    """The seed built into a tidy table (as `fazhi build` does), and its report written by `fazhi report`."""
     base = tmp_path_factory.mktemp("report")
-    build.build(raw_dir=ROOT / "data" / "raw", processed_dir=base / "processed", quiet=True)
+    build.build_checked(raw_dir=ROOT / "data" / "raw", processed_dir=base / "processed", quiet=True)
     data = base / "processed" / "indicators.parquet"
     result = run_fazhi(
         "report", "--region", REGION, "--year", str(YEAR), "--data", str(data), "--output-dir", str(base / "reports")

@@ -24,7 +24,7 @@ def test_the_manifest_names_every_file_of_the_build(built) -> None:
     listed = json.loads((built / manifest.NAME).read_text(encoding="utf-8"))["files"]
     assert sorted(listed) == sorted(
         f"{stem}.{ext}"
-        for stem in ("indicators", "parts", "findings", "rejects", "regions")
+        for stem in ("indicators", "parts", "sentences", "findings", "rejects", "regions")
         for ext in ("parquet", "csv")
     )
     assert manifest.same_build(built / "indicators.parquet", built / "findings.parquet")

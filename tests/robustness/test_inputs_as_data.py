@@ -25,8 +25,10 @@ def test_hostile_labels_and_regions_are_escaped_in_every_part_of_the_page() -> N
     assert "<b>" not in title and "&lt;b&gt;" in title
     parts = pd.DataFrame({"region": [REGION], "year": [YEAR], "part": ["shortcomings"], "title": ["不足"],
                           "heading": [HOSTILE], "text": [HOSTILE], "source": [HOSTILE]})  # fmt: skip
+    sentences = pd.DataFrame({"region": [REGION], "year": [YEAR], "source": table["source"].head(1).tolist(),
+                              "sentence": [HOSTILE]})  # fmt: skip
     for page in (
-        narrative.sources_appendix(table, REGION, YEAR),
+        narrative.sources_appendix(table, REGION, YEAR, sentences),
         narrative.quality_appendix(table, REGION, YEAR, None),
         narrative.own_words(found, parts),
     ):

@@ -205,8 +205,5 @@ def load_parts(table_path: str | Path) -> pd.DataFrame:
     Example:
         >>> load_parts("data/processed/indicators.parquet")   # doctest: +SKIP
     """
-    table_path = Path(table_path)
-    path = table_path.with_name(f"{PARTS_STEM}.parquet")
-    if not path.is_file() or not manifest.same_build(table_path, path):
-        return empty_table()
-    return pd.read_parquet(path)
+    found = manifest.read_beside(Path(table_path), f"{PARTS_STEM}.parquet")
+    return empty_table() if found is None else found

@@ -1,59 +1,76 @@
-"""Where a figure comes from: the sentence a ``file:line:column`` source points into.
+"""Where a figure comes from: the sentence of its report text that a ``file:line:column`` source points into.
+
+``fazhi build`` finds each figure's sentence while it holds the text (:func:`sentences_table`) and writes the
+sentences to ``sentences.parquet`` beside the tidy table; a report reads them back with :func:`load_sentences`,
+so it needs no ``data/raw``.
 
 Example:
-    >>> sentence_of("dabancheng_2024_report.txt:7:26")     # doctest: +SKIP
-    '依法追回1421名工人欠薪1547.16万元'
+    >>> text = "第一行\\n全年收到申请11件；结案5件。"
+    >>> sentences_table(text, pd.Series(["r.txt:2:9", "t.xlsx#表1!C4"]), "甲区", 2024)["sentence"].tolist()
+    ['全年收到申请11件；']
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis import project
-from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import read_report_text
 from fazhi_analysis.ingest.sentence import FULL_STOPS, SEMICOLONS, bounds, delimiters
+from fazhi_analysis.table import manifest
 
+__all__ = ["COLUMNS", "STEM", "empty_table", "load_sentences", "sentences_table"]
+
+STEM = "sentences"
+COLUMNS = ("region", "year", "source", "sentence")  # sentences.parquet / sentences.csv
+_DTYPES = {"region": "string", "year": "Int64", "source": "string", "sentence": "string"}
 _TEXT_SOURCE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<column>\d+)$")
 _SENTENCE_END = FULL_STOPS + SEMICOLONS  # shown alone, a source's sentence is cut short at a semicolon too
 
 
-@lru_cache(maxsize=32)
-def _lines(path: Path) -> tuple[str, ...]:
-    """The lines of a report text (the last 32 files read are kept)."""
-    return tuple(read_report_text(path).split("\n"))
-
-
-def sentence_of(source: object, raw_dir: Path | None = None) -> str | None:
-    """The sentence around ``file:line:column`` (1-based) of a report text under ``raw_dir``.
-
-    ``raw_dir`` defaults to the working project's ``data/raw``.
-
-    Returns None for other sources (spreadsheet cells ``file#sheet!cell``) and for files that are
-    no longer there or no longer hold that line.
-    """
-    found = _TEXT_SOURCE.match(str(source)) if isinstance(source, str) else None
+def _sentence(lines: list[str], ends: dict[int, list[int]], source: object) -> str | None:
+    """The sentence around ``file:line:column`` (1-based) of ``lines``; None for other sources (spreadsheet
+    cells ``file#sheet!cell``) and positions beyond the text. ``ends`` keeps each line's sentence ends."""
+    found = _TEXT_SOURCE.match(source) if isinstance(source, str) else None
     if not found:
-        return None
-    path = Path(raw_dir or project.find().raw) / found["file"]
-    try:
-        lines = _lines(path)
-    except (InputError, OSError):
         return None
     line_no, column = int(found["line"]), int(found["column"]) - 1
     if not 1 <= line_no <= len(lines) or column >= len(lines[line_no - 1]):
         return None
     line = lines[line_no - 1]
+    if line_no not in ends:
+        ends[line_no] = delimiters(line, _SENTENCE_END)
     at = column if column >= 0 else len(line) + column  # column 0 (before the line) counts from its end
-    start, end = bounds(delimiters(line, _SENTENCE_END), at, len(line))
+    start, end = bounds(ends[line_no], at, len(line))
     return line[start : end + 1].strip()  # with the mark that ends it
 
 
-def sentences(sources: pd.Series, raw_dir: Path | None = None) -> pd.Series:
-    """:func:`sentence_of` for every source of a tidy table (NA where there is no sentence)."""
-    raw_dir = Path(raw_dir or project.find().raw)
-    return pd.Series([sentence_of(s, raw_dir) for s in sources], index=sources.index, dtype="string")
+def sentences_table(text: str, sources: Iterable[object], region: str, year: int) -> pd.DataFrame:
+    """The rows of ``sentences.parquet`` for one report text: region, year, source and its sentence.
+
+    A source that points into no sentence of ``text`` (a spreadsheet cell) has no row.
+    """
+    lines, ends = text.split("\n"), {}
+    found = [(s, sentence) for s in sources if (sentence := _sentence(lines, ends, s)) is not None]
+    rows = [(region, year, source, sentence) for source, sentence in found]
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(_DTYPES)
+
+
+def empty_table() -> pd.DataFrame:
+    """A ``sentences.parquet`` frame without rows."""
+    return sentences_table("", [], "", 0)
+
+
+def load_sentences(table_path: str | Path) -> pd.DataFrame:
+    """The sentences ``fazhi build`` wrote beside the tidy table at ``table_path``, trusted only as one build with it.
+
+    Returns an empty frame with the columns when the file is missing or the manifest does not vouch for it
+    and the table as written by the same build (a killed or older build).
+
+    Example:
+        >>> load_sentences("data/processed/indicators.parquet")   # doctest: +SKIP
+    """
+    found = manifest.read_beside(Path(table_path), f"{STEM}.parquet")
+    return empty_table() if found is None else found

@@ -59,7 +59,8 @@ EXECUTORS = ("local", "dask")
 HASH_SUFFIX = run.HASH_SUFFIX
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 STATUS_WORDS = {"done": "完成", "skipped": "跳过", "failed": "失败", "cancelled": "取消"}
-SIDE_TABLES = ("parts.parquet", "findings.parquet", "regions.parquet")  # read by the notebooks beside the table
+# read by the notebooks beside the table
+SIDE_TABLES = ("parts.parquet", "sentences.parquet", "findings.parquet", "regions.parquet")
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,8 @@ def rows_of(job: BatchJob, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str, peers: str = "default") -> str:
-    """The job's cache key: its rows of each frame (table, parts, findings, regions), the peer rule and the
-    ``shared`` inputs' hash."""
+    """The job's cache key: its rows of each frame (table, parts, sentences, findings, regions), the peer rule
+    and the ``shared`` inputs' hash."""
     digest = hashlib.sha256(f"{shared}\n{job.key}\n{peers}\n".encode())
     for name in sorted(frames):
         frame = frames[name]

@@ -13,14 +13,12 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
 
 from fazhi_analysis import analysis
-from fazhi_analysis.ingest import sources
 from fazhi_analysis.report import facts as facts_module
 from fazhi_analysis.report import reading
 from fazhi_analysis.report.downloads import figures_link
@@ -425,18 +423,29 @@ def _highlight(sentence: object, raw: object) -> Markup | str:
     )
 
 
-def sources_appendix(table: pd.DataFrame, region: str, year: int, raw_dir: Path | None = None) -> Html:
+def sources_appendix(table: pd.DataFrame, region: str, year: int, sentences: pd.DataFrame | None = None) -> Html:
     """Appendix 2: the figures of one region-year with their source (file:line:column or cell) and sentence.
 
     The figures the chapters use (those with an indicator) come first; at most :data:`APPENDIX_ROWS` are
-    listed, and the appendix counts the rest (all are in the tidy table, with their sources). Sentences are
-    read back from the report texts under ``raw_dir`` (default: the project's ``data/raw``); figures from
-    spreadsheets have none.
+    listed, and the appendix counts the rest (all are in the tidy table, with their sources).
+
+    Args:
+        sentences: The figures' sentences ``fazhi build`` wrote (:func:`fazhi_analysis.ingest.sources.load_sentences`),
+            or None; a figure without one (from a spreadsheet) is shown as written.
     """
     rows = analysis.select(table, region, year)
     rows = rows.sort_values("indicator", key=lambda ids: ids.isna(), kind="stable")
     listed = _listed(rows, "figures")
-    shown = rows.head(APPENDIX_ROWS)
-    for record, sentence in zip(listed["figures_rows"], sources.sentences(shown["source"], raw_dir), strict=True):
-        record["sentence"] = _highlight(sentence, record["raw"])
+    said = _sentences_of(sentences, rows["source"].head(APPENDIX_ROWS))
+    for record in listed["figures_rows"]:
+        record["sentence"] = _highlight(said.get(record["source"]), record["raw"])
     return render("sources.html.j2", rows=listed["figures_rows"], total=listed["figures_total"])
+
+
+def _sentences_of(sentences: pd.DataFrame | None, sources: pd.Series) -> dict[str, str]:
+    """The sentence of each of ``sources`` that ``sentences`` holds (the first, should one be listed twice)."""
+    if sentences is None or sentences.empty:
+        return {}
+    kept = sentences[sentences["source"].isin(sources.dropna())].dropna(subset=["sentence"])
+    kept = kept.drop_duplicates("source")
+    return dict(zip(kept["source"], kept["sentence"], strict=True))

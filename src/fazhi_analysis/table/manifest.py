@@ -17,8 +17,12 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fazhi_analysis.table.write import atomic_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "manifest.json"
 
@@ -44,3 +48,13 @@ def same_build(*paths: Path) -> bool:
         return all(listed.get(Path(p).name) == _digest(Path(p)) for p in paths)
     except (OSError, ValueError, KeyError, TypeError):  # no manifest, no such file, not a manifest
         return False
+
+
+def read_beside(table_path: Path, name: str) -> pd.DataFrame | None:
+    """The parquet file ``name`` beside the table at ``table_path`` when the manifest vouches for both, else None."""
+    import pandas as pd
+
+    path = Path(table_path).with_name(name)
+    if not path.is_file() or not same_build(Path(table_path), path):
+        return None
+    return pd.read_parquet(path)

@@ -218,9 +218,5 @@ def load(table_path: str | Path) -> pd.DataFrame | None:
 
     Trusted only when the build's manifest vouches for both files, as the parts and findings are.
     """
-    table_path = Path(table_path)
-    path = table_path.with_name(f"{STEM}.parquet")
-    if not path.is_file() or not manifest.same_build(table_path, path):
-        return None
-    frame = pd.read_parquet(path).astype(DTYPES)
-    return frame if len(frame) else None
+    frame = manifest.read_beside(Path(table_path), f"{STEM}.parquet")
+    return frame.astype(DTYPES) if frame is not None and len(frame) else None
