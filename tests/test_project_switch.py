@@ -7,6 +7,7 @@ on the catalog, keyed by its content, so B's alias is seen everywhere after A wa
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -80,3 +81,16 @@ def test_a_catalog_is_keyed_by_content_and_travels_without_its_caches(projects) 
     edited = catalog.of(project.Project(b))
     assert edited != in_b and match_one(ALIAS, cat=edited)[0] is None
     assert catalog.of(project.Project(a)).extra is None
+
+
+def test_the_cli_project_is_passed_not_written_to_the_environment(projects, monkeypatch, capsys) -> None:
+    from fazhi_analysis.cli import main
+
+    a, b = projects
+    monkeypatch.chdir(a)
+    assert main(["catalog", "--project", str(b), "--format", "csv"]) == 0
+    assert ALIAS in capsys.readouterr().out
+    assert project.ROOT_ENV not in os.environ and project.find().root == a.resolve()  # A again, after the command
+    with project.use(project.Project(b)):
+        assert project.find().root == b and match_one(ALIAS)[0] == INDICATOR
+    assert match_one(ALIAS)[0] is None
