@@ -94,3 +94,15 @@ def test_the_cli_project_is_passed_not_written_to_the_environment(projects, monk
     with project.use(project.Project(b)):
         assert project.find().root == b and match_one(ALIAS)[0] == INDICATOR
     assert match_one(ALIAS)[0] is None
+
+
+def test_a_build_given_a_project_reads_its_folders_with_its_catalog(projects, monkeypatch) -> None:
+    from fazhi_analysis import build
+
+    a, b = projects
+    (b / "data" / "raw" / "甲县2024.txt").write_text(TEXT, encoding="utf-8")
+    monkeypatch.chdir(a)
+    table, _, _ = build.build_checked(quiet=True, here=project.Project(b))
+    assert table["indicator"].dropna().tolist() == [INDICATOR]
+    assert (b / "data" / "processed" / "indicators.parquet").is_file() and not (a / "data" / "processed").exists()
+    assert project.find().root == a.resolve()

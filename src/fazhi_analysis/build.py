@@ -89,6 +89,7 @@ def review_sheet(
     *,
     below: float = review.REVIEW_BELOW,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> tuple[Path, int]:
     """Write the review sheet of the report texts under ``raw_dir`` (:mod:`fazhi_analysis.ingest.review`).
 
@@ -99,6 +100,7 @@ def review_sheet(
         out: the xlsx to write (default: the project's ``reports/review.xlsx``).
         below: mapped figures less sure than this are reviewed too.
         limits: as for :func:`build_checked`.
+        here: the project whose folders are the defaults and whose catalog maps (default: the working one).
 
     Returns:
         The file written and the number of figures in it.
@@ -106,7 +108,12 @@ def review_sheet(
     Raises:
         InputError: no report text, an unreadable input or overrides file.
     """
-    raw_dir = Path(raw_dir or project.find().raw)
+    here = here or project.find()
+    with project.use(here):
+        return _review_sheet(Path(raw_dir or here.raw), Path(out or here.reports / "review.xlsx"), below, limits)
+
+
+def _review_sheet(raw_dir: Path, out: Path, below: float, limits: Mapping[str, int] | None) -> tuple[Path, int]:
     files = report_files(raw_dir) if raw_dir.is_dir() else []
     frames = [
         located(extract_candidates(text), text, rel).assign(region=region, year=year)
@@ -119,7 +126,6 @@ def review_sheet(
     table = review.review_table(
         figures, review.read_overrides(found) if found else None, below, flagged=_flagged_sources(figures)
     )
-    out = Path(out or project.find().reports / "review.xlsx")
     return review.write_review(table, out), len(table)
 
 
@@ -188,6 +194,7 @@ def build_checked(
     *,
     quiet: bool = False,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
@@ -195,12 +202,20 @@ def build_checked(
     table (and the ``parts`` that :func:`build` wrote), then ``manifest.json`` naming all ten files of this
     build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
     one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
-    :func:`fazhi_analysis.ingest.clean.clean_files`).
+    :func:`fazhi_analysis.ingest.clean.clean_files`). ``here`` is the project whose folders are the defaults and
+    whose catalog maps (default: the working one).
     """
+    here = here or project.find()
+    with project.use(here):
+        return _build_checked(Path(raw_dir or here.raw), Path(processed_dir or here.processed), quiet, limits)
+
+
+def _build_checked(
+    raw_dir: Path, processed_dir: Path, quiet: bool, limits: Mapping[str, int] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     from fazhi_analysis import checks
     from fazhi_analysis.ingest import clean
 
-    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     scratch.sweep()  # what killed runs left, temporary files beside the outputs included
     listed = regions.find(raw_dir) if raw_dir.is_dir() else None  # read first: a bad one stops early
     region_table, region_problems = regions_table(listed, raw_dir, limits)

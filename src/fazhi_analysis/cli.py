@@ -77,7 +77,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from fazhi_analysis import build, checks
 
     processed = args.processed or args.here.processed
-    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed, limits=_limits(args))
+    table, findings, _ = build.build_checked(
+        raw_dir=args.raw, processed_dir=processed, limits=_limits(args), here=args.here
+    )
     print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
@@ -217,7 +219,7 @@ def _add_customize(sub: argparse._SubParsersAction) -> None:
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from fazhi_analysis import doctor
 
-    text, code = doctor.diagnose()
+    text, code = doctor.diagnose(args.here.root)
     print(text)
     return code
 
@@ -400,7 +402,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 def _cmd_review(args: argparse.Namespace) -> int:
     from fazhi_analysis import build
 
-    path, rows = build.review_sheet(raw_dir=args.raw, out=args.output, below=args.below, limits=_limits(args))
+    path, rows = build.review_sheet(
+        raw_dir=args.raw, out=args.output, below=args.below, limits=_limits(args), here=args.here
+    )
     print(f"{rows} 个待复核数字 / figures to review → {path}", file=sys.stderr)
     print(path)
     return 0
