@@ -39,12 +39,12 @@ def projects(tmp_path, monkeypatch) -> tuple[Path, Path]:
 def _seen(cat: catalog.Catalog | None = None) -> dict[str, object]:
     """What each stage makes of B's alias under ``cat`` (None: the working project's catalog)."""
     cleaned = clean_frame(pd.DataFrame([["指标名称", "2024年"], [ALIAS, "46"]]), region="甲县")
-    figures = extract_text(TEXT)
+    figures = extract_text(TEXT, cat=cat)
     return {
         "catalog": ALIAS in catalog.indicators(cat).at[INDICATOR, "aliases"],
         "match": match_one(ALIAS, cat=cat)[0],
         "clean": cleaned.table["indicator"].tolist() if cat is None else None,
-        "extract": figures["indicator"].dropna().tolist() if cat is None else None,
+        "extract": figures["indicator"].dropna().tolist(),
     }
 
 
@@ -62,6 +62,7 @@ def test_a_catalog_passed_wins_over_the_working_project(projects, monkeypatch) -
     monkeypatch.chdir(a)
     in_b = catalog.of(project.Project(b))
     assert _seen(in_b)["match"] == INDICATOR and _seen()["match"] is None
+    assert _seen(in_b)["extract"] == [INDICATOR] and _seen()["extract"] == []
     assert catalog.of(project.Project(a)) == catalog.current() != in_b
 
 
