@@ -332,12 +332,6 @@ def _docx_tables(
     return (pd.concat(rows, ignore_index=True) if rows else None), rejects, found
 
 
-def _folders(raw_dir: Path | None, processed_dir: Path | None) -> tuple[Path, Path]:
-    """The folders asked for, else the working project's ``data/raw`` and ``data/processed``."""
-    here = project.find()
-    return Path(raw_dir or here.raw), Path(processed_dir or here.processed)
-
-
 def build(
     raw_dir: Path | None = None,
     processed_dir: Path | None = None,
@@ -345,13 +339,15 @@ def build(
     quiet: bool = False,
     extra: pd.DataFrame | None = None,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     Also writes ``parts.parquet`` and ``.csv``: the parts of every report text under its own headings
     (:func:`report_parts_table`; no rows when no text has them).
 
-    The folders default to the working project's ``data/raw`` and ``data/processed``.
+    The folders default to those of ``here``, the project whose catalog maps the figures (default: the working
+    one).
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
 
@@ -363,7 +359,10 @@ def build(
         InputError: ``raw_dir`` is missing or holds no input, an input is unreadable, an override names
             an unknown id.
     """
-    table, notes = _build(raw_dir, processed_dir, quiet=quiet, extra=extra, limits=limits)
+    here = here or project.find()
+    with project.use(here):
+        raw, processed = Path(raw_dir or here.raw), Path(processed_dir or here.processed)
+        table, notes = _build(raw, processed, quiet=quiet, extra=extra, limits=limits)
     if not quiet:
         for message in notes["message_zh"]:
             print(f"  [warning] {message}", file=sys.stderr)
@@ -371,15 +370,14 @@ def build(
 
 
 def _build(
-    raw_dir: Path | None,
-    processed_dir: Path | None,
+    raw_dir: Path,
+    processed_dir: Path,
     *,
     quiet: bool,
     extra: pd.DataFrame | None,
     limits: Mapping[str, int] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What :func:`build` does; returns the table and the findings of the overrides (rule ``override``)."""
-    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
     files = report_files(raw_dir)
