@@ -90,6 +90,7 @@ def review_sheet(
     *,
     below: float = review.REVIEW_BELOW,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> tuple[Path, int]:
     """Write the review sheet of the report texts under ``raw_dir`` (:mod:`fazhi_analysis.ingest.review`).
 
@@ -100,6 +101,7 @@ def review_sheet(
         out: the xlsx to write (default: the project's ``reports/review.xlsx``).
         below: mapped figures less sure than this are reviewed too.
         limits: as for :func:`build_checked`.
+        here: the project whose folders are the defaults and whose catalog maps (default: the working one).
 
     Returns:
         The file written and the number of figures in it.
@@ -107,7 +109,12 @@ def review_sheet(
     Raises:
         InputError: no report text, an unreadable input or overrides file.
     """
-    raw_dir = Path(raw_dir or project.find().raw)
+    here = here or project.find()
+    with project.use(here):
+        return _review_sheet(Path(raw_dir or here.raw), Path(out or here.reports / "review.xlsx"), below, limits)
+
+
+def _review_sheet(raw_dir: Path, out: Path, below: float, limits: Mapping[str, int] | None) -> tuple[Path, int]:
     files = report_files(raw_dir) if raw_dir.is_dir() else []
     frames = [
         located(extract_candidates(text), text, rel).assign(region=region, year=year)
@@ -120,7 +127,6 @@ def review_sheet(
     table = review.review_table(
         figures, review.read_overrides(found) if found else None, below, flagged=_flagged_sources(figures)
     )
-    out = Path(out or project.find().reports / "review.xlsx")
     return review.write_review(table, out), len(table)
 
 
@@ -189,6 +195,7 @@ def build_checked(
     *,
     quiet: bool = False,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
@@ -196,12 +203,20 @@ def build_checked(
     table (and the ``parts`` and ``sentences`` that :func:`build` wrote), then ``manifest.json`` naming all
     twelve files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
     one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
-    :func:`fazhi_analysis.ingest.clean.clean_files`).
+    :func:`fazhi_analysis.ingest.clean.clean_files`). ``here`` is the project whose folders are the defaults and
+    whose catalog maps (default: the working one).
     """
+    here = here or project.find()
+    with project.use(here):
+        return _build_checked(Path(raw_dir or here.raw), Path(processed_dir or here.processed), quiet, limits)
+
+
+def _build_checked(
+    raw_dir: Path, processed_dir: Path, quiet: bool, limits: Mapping[str, int] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     from fazhi_analysis import checks
     from fazhi_analysis.ingest import clean
 
-    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     scratch.sweep()  # what killed runs left, temporary files beside the outputs included
     listed = regions.find(raw_dir) if raw_dir.is_dir() else None  # read first: a bad one stops early
     region_table, region_problems = regions_table(listed, raw_dir, limits)
@@ -318,12 +333,6 @@ def _docx_tables(
     return (pd.concat(rows, ignore_index=True) if rows else None), rejects, found
 
 
-def _folders(raw_dir: Path | None, processed_dir: Path | None) -> tuple[Path, Path]:
-    """The folders asked for, else the working project's ``data/raw`` and ``data/processed``."""
-    here = project.find()
-    return Path(raw_dir or here.raw), Path(processed_dir or here.processed)
-
-
 def build(
     raw_dir: Path | None = None,
     processed_dir: Path | None = None,
@@ -331,6 +340,7 @@ def build(
     quiet: bool = False,
     extra: pd.DataFrame | None = None,
     limits: Mapping[str, int] | None = None,
+    here: project.Project | None = None,
 ) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
@@ -339,7 +349,8 @@ def build(
     sentence of each figure of a report text (:func:`fazhi_analysis.ingest.sources.sentences_table`), so that
     a report reads only ``processed_dir``.
 
-    The folders default to the working project's ``data/raw`` and ``data/processed``.
+    The folders default to those of ``here``, the project whose catalog maps the figures (default: the working
+    one).
 
     Outputs are deterministic (same inputs, byte-identical files) and replaced atomically.
 
@@ -351,7 +362,10 @@ def build(
         InputError: ``raw_dir`` is missing or holds no input, an input is unreadable, an override names
             an unknown id.
     """
-    table, notes = _build(raw_dir, processed_dir, quiet=quiet, extra=extra, limits=limits)
+    here = here or project.find()
+    with project.use(here):
+        raw, processed = Path(raw_dir or here.raw), Path(processed_dir or here.processed)
+        table, notes = _build(raw, processed, quiet=quiet, extra=extra, limits=limits)
     if not quiet:
         for message in notes["message_zh"]:
             print(f"  [warning] {message}", file=sys.stderr)
@@ -359,15 +373,14 @@ def build(
 
 
 def _build(
-    raw_dir: Path | None,
-    processed_dir: Path | None,
+    raw_dir: Path,
+    processed_dir: Path,
     *,
     quiet: bool,
     extra: pd.DataFrame | None,
     limits: Mapping[str, int] | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What :func:`build` does; returns the table and the findings of the overrides (rule ``override``)."""
-    raw_dir, processed_dir = _folders(raw_dir, processed_dir)
     if not raw_dir.is_dir():
         raise InputError(f"{raw_dir}: 输入文件夹不存在 / input folder not found")
     files = report_files(raw_dir)

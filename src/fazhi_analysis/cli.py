@@ -11,7 +11,6 @@ Every command works on a project folder (:mod:`fazhi_analysis.project`): ``--pro
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -52,7 +51,7 @@ MAIN_EPILOG = """\
 def _cmd_catalog(args: argparse.Namespace) -> int:
     from fazhi_analysis.table import catalog
 
-    sys.stdout.write(catalog.to_table(args.format).rstrip("\n") + "\n")
+    sys.stdout.write(catalog.to_table(args.format, catalog.of(args.here)).rstrip("\n") + "\n")
     return 0
 
 
@@ -77,8 +76,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from fazhi_analysis import build, checks
 
-    processed = args.processed or project.find().processed
-    table, findings, _ = build.build_checked(raw_dir=args.raw, processed_dir=processed, limits=_limits(args))
+    processed = args.processed or args.here.processed
+    table, findings, _ = build.build_checked(
+        raw_dir=args.raw, processed_dir=processed, limits=_limits(args), here=args.here
+    )
     print(f"{len(table)} 行 / rows → {processed / 'indicators.parquet'}", file=sys.stderr)
     for row in findings[findings["level"] == "error"].head(20).itertuples():
         print(f"  [error] {row.message_zh}", file=sys.stderr)
@@ -188,7 +189,7 @@ def _add_init(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_customize(args: argparse.Namespace) -> int:
-    here = project.find()
+    here = args.here
     copied = project.customize(here.root, args.what)
     for path in copied:
         print(f"  + {path.relative_to(here.root)}", file=sys.stderr)
@@ -218,7 +219,7 @@ def _add_customize(sub: argparse._SubParsersAction) -> None:
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from fazhi_analysis import doctor
 
-    text, code = doctor.diagnose()
+    text, code = doctor.diagnose(args.here.root)
     print(text)
     return code
 
@@ -244,7 +245,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     import shutil
     import subprocess
 
-    here = project.find()
+    here = args.here
     if not here.is_project:
         raise InputError(project.NOT_A_PROJECT.format(root=here.root))
     path, copied = project.explore_notebook(here.root)
@@ -401,7 +402,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 def _cmd_review(args: argparse.Namespace) -> int:
     from fazhi_analysis import build
 
-    path, rows = build.review_sheet(raw_dir=args.raw, out=args.output, below=args.below, limits=_limits(args))
+    path, rows = build.review_sheet(
+        raw_dir=args.raw, out=args.output, below=args.below, limits=_limits(args), here=args.here
+    )
     print(f"{rows} 个待复核数字 / figures to review → {path}", file=sys.stderr)
     print(path)
     return 0
@@ -451,7 +454,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from fazhi_analysis import checks
     from fazhi_analysis.table import write
 
-    args.table = args.table or project.find().table
+    args.table = args.table or args.here.table
     table = checks.read_table(args.table)
     threshold = checks.DEFAULT_OUTLIER_THRESHOLD if args.threshold is None else args.threshold
     found = checks.check(table, outlier_threshold=threshold)
@@ -533,7 +536,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
             )
         _progress(args, f"生成各地区概览 / building the regional overview: {args.year} …")
         paths = run.run_overview(
-            args.year, formats=args.formats, output_dir=args.output_dir, data_path=args.data, peers=args.peers
+            args.year,
+            formats=args.formats,
+            output_dir=args.output_dir,
+            data_path=args.data,
+            peers=args.peers,
+            here=args.here,
         )
     elif args.region is None:
         raise InputError("请指定 --region 地区，或用 --overview 生成各地区概览 / give --region, or --overview")
@@ -547,6 +555,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             data_path=args.data,
             compare_year=args.compare_year,
             peers=args.peers,
+            here=args.here,
         )
     for fmt in ("html", "pdf", "docx"):
         if fmt in paths:
@@ -624,6 +633,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         data_path=args.data,
         progress=not args.quiet,
         peers=args.peers,
+        here=args.here,
     )
     if not args.quiet:
         print(batch.summary(result), file=sys.stderr)
@@ -688,7 +698,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from fazhi_analysis import analysis
     from fazhi_analysis.table import regions
 
-    here = project.find()
+    here = args.here
     data = args.data or here.table
     out = args.output or here.reports / (
         f"截至{args.year}年各地区历年数据宽表.xlsx" if args.year else "各地区历年数据宽表.xlsx"
@@ -853,7 +863,7 @@ def _cmd_check_draft(args: argparse.Namespace) -> int:
     from fazhi_analysis import draft
     from fazhi_analysis.analysis import load_table
 
-    data = args.data or project.find().table
+    data = args.data or args.here.table
     table = load_table(data) if args.data or Path(data).is_file() else None
     try:
         today = date.fromisoformat(args.today) if args.today else None
@@ -961,13 +971,15 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args)
     with _terminate_as_interrupt():
         try:
-            _use_project(args.project)
-            options.check_outputs(args)
-            code = args.handler(args)
+            args.here = _project_of(args.project)
+            with project.use(args.here):
+                options.check_outputs(args)
+                code = args.handler(args)
         except FazhiError as exc:
             print(f"fazhi: {exc}", file=sys.stderr)
             code = exc.exit_code
-            if args.handler in PROJECT_COMMANDS and not (here := project.find()).is_project:
+            here = getattr(args, "here", None) or project.find()
+            if args.handler in PROJECT_COMMANDS and not here.is_project:
                 print(f"fazhi: 提示 / hint: {project.NOT_A_PROJECT.format(root=here.root)}", file=sys.stderr)
         except OSError as exc:  # a folder that cannot be written, a full disk: not the input's fault
             where = f"{exc.filename}: " if exc.filename else ""
@@ -979,18 +991,16 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _use_project(folder: Path | None) -> None:
-    """Work in the project ``folder`` (``--project``), carried by the environment to everything that looks
-    it up, the report's kernel included.
+def _project_of(folder: Path | None) -> project.Project:
+    """The project the command works in: ``folder`` (``--project``), else the one found from the environment
+    or the working directory. The command is given it, and runs with it in use (:func:`project.use`).
 
     Raises:
         InputError: ``folder`` is not a folder.
     """
-    if folder is None:
-        return
-    if not folder.is_dir():
+    if folder is not None and not folder.is_dir():
         raise InputError(f"--project {folder}: 项目文件夹不存在 / no such project folder")
-    os.environ[project.ROOT_ENV] = str(folder.resolve())
+    return project.find(folder)
 
 
 @contextmanager

@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fazhi_analysis import project
 from fazhi_analysis.errors import InputError, OutputError
 from fazhi_analysis.table.names import inside
 from fazhi_analysis.userfiles import FIRST_YEAR, LAST_YEAR
@@ -82,14 +81,14 @@ def workers() -> Callable:
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse the outputs of a command (:data:`OUTPUTS`) that would feed its inputs or cannot be written.
 
-    An output may not lie inside the project's ``data/`` (a build's ``--processed`` excepted) nor inside the
-    ``--raw`` folder; its folder must be a folder this user can write (made later, by the command).
+    An output may not lie inside the project's ``data/`` (``args.here``'s; a build's ``--processed`` excepted) nor
+    inside the ``--raw`` folder; its folder must be a folder this user can write (made later, by the command).
 
     Raises:
         InputError: An output inside ``data/`` or ``--raw``, or a suffix that contradicts ``--format``.
         OutputError: Its folder is a file, or not writable.
     """
-    here = project.find()
+    here = args.here
     raw = getattr(args, "raw", None) or (here.raw if hasattr(args, "raw") else None)
     for option in OUTPUTS:
         path = getattr(args, option, None)

@@ -1,11 +1,12 @@
 """A project folder: the analyst's data, reports and local overrides, found from the working directory.
 
 A project is a folder holding ``data/raw/`` (``fazhi init DIR`` makes one). Its paths are found
-from, in order: an explicit folder (``--project``), ``$FAZHI_ROOT``, the working directory or the
-nearest folder above it that holds ``data/raw/``, else the working directory itself. Never from
-where the package is installed. Files the project may add to change the bundled defaults:
-``catalog.yaml`` (extra or changed indicators), ``targets.yaml`` (targets the figures are held
-against), ``templates/narrative/`` (wording) and ``notebooks/annual_report.ipynb`` (the report notebook).
+from, in order: an explicit folder, the project in use (:func:`use`: the CLI's ``--project``, a batch
+worker's job), ``$FAZHI_ROOT``, the working directory or the nearest folder above it that holds
+``data/raw/``, else the working directory itself. Never from where the package is installed. Files
+the project may add to change the bundled defaults: ``catalog.yaml`` (extra or changed indicators),
+``targets.yaml`` (targets the figures are held against), ``templates/narrative/`` (wording) and
+``notebooks/annual_report.ipynb`` (the report notebook).
 
 **Upgrades reach projects.** A bundled template or notebook copied into a project wins over the bundled one,
 so a copy would keep a project on the wording of the version it came from. ``fazhi init`` therefore copies none
@@ -22,10 +23,13 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -122,14 +126,37 @@ class Project:
 
 
 def find(root: str | Path | None = None) -> Project:
-    """The project of ``root`` if given, else of ``$FAZHI_ROOT``, else of the working directory.
+    """The project of ``root`` if given, else the one in use (:func:`use`), else of ``$FAZHI_ROOT``, else of the
+    working directory.
 
     Without an explicit root, the nearest folder at or above the working directory that holds
     ``data/raw/`` is the project; when there is none, the working directory is.
     """
     if root is None:
+        if (here := _IN_USE.get()) is not None:
+            return here
         root = os.environ.get(ROOT_ENV) or _nearest(Path.cwd())
     return Project(Path(root).resolve())
+
+
+_IN_USE: contextvars.ContextVar[Project | None] = contextvars.ContextVar("project_in_use", default=None)
+
+
+@contextmanager
+def use(here: Project) -> Iterator[Project]:
+    """Work in ``here`` within the block (this thread or task only; the environment is left alone): what looks
+    the project up without being given one (:func:`find`) finds it.
+
+    Example:
+        >>> with use(Project(Path("/srv/fazhi"))):
+        ...     find().root
+        PosixPath('/srv/fazhi')
+    """
+    token = _IN_USE.set(here)
+    try:
+        yield here
+    finally:
+        _IN_USE.reset(token)
 
 
 def _nearest(start: Path) -> Path:

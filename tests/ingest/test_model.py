@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT
 
 from fazhi_analysis.ingest.extract import _candidates, _model, extract_text
+from fazhi_analysis.table import catalog
 
 
 def _build_model():
@@ -84,8 +85,9 @@ def test_period_and_scope() -> None:
     assert pd.isna(figures["indicator"].iloc[0]) and figures["reason"].iloc[0].startswith("abstain:period")
 
 
-def test_catalog_index_is_keyed_by_content() -> None:
+def test_catalog_index_is_built_once_per_catalog_from_its_content() -> None:
     rows = (("a.x", "study", "次", "甲", ("次",), ("甲乙",), (), (), (), ()),)
     other = (("a.x", "study", "次", "甲", ("次",), ("甲丙",), (), (), (), ()),)
-    assert _candidates._index_of(rows, ()) is _candidates._index_of(rows, ())
+    assert _candidates.catalog_index() is _candidates.catalog_index(catalog.current())
+    assert _candidates._index_of(rows, ()).aliases == ("甲乙",)
     assert _candidates._index_of(other, ()).aliases == ("甲丙",)

@@ -47,7 +47,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -937,10 +936,12 @@ def _arrow_strings(array: pa.Array) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array], type=pa.string())), dtype="string")
 
 
-@cache
-def _catalog_arrays() -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray, np.ndarray, dict[str, tuple]]:
+@catalog.per_catalog
+def _catalog_arrays(
+    cat: catalog.Catalog,
+) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray, np.ndarray, dict[str, tuple]]:
     """Catalog columns as arrays indexed by position, plus id → position and id → accepted units."""
-    info = catalog.indicators()
+    info = cat.indicators
     ids = list(info.index)
     return (
         ids,

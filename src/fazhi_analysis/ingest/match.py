@@ -88,11 +88,11 @@ def trailing_unit(text: object) -> str | None:
     return match.group(1) if match else None
 
 
-@cache
-def _choices() -> tuple[dict[str, list[tuple[str, bool]]], list[str], list[list[tuple[str, bool]]]]:
+@catalog.per_catalog
+def _choices(cat: catalog.Catalog) -> tuple[dict[str, list[tuple[str, bool]]], list[str], list[list[tuple[str, bool]]]]:
     """Normalized names and aliases → [(id, is_name)], and the same as parallel lists for rapidfuzz."""
     table: dict[str, list[tuple[str, bool]]] = {}
-    for ind, row in catalog.indicators().iterrows():
+    for ind, row in cat.indicators.iterrows():
         for text, is_name in [(row["name"], True), *[(a, False) for a in row["aliases"]]]:
             key = normalize_label(text)
             if key and (ind, is_name) not in table.setdefault(key, []):
@@ -114,9 +114,9 @@ def _variants(label: str) -> list[str]:
     return out
 
 
-def _allowed(ind: str, is_name: bool, label: str, context: str) -> bool:
+def _allowed(cat: catalog.Catalog, ind: str, is_name: bool, label: str, context: str) -> bool:
     """Whether an indicator may match a label: not excluded, no count for a rate (…率), in context if by alias."""
-    info = catalog.indicators().loc[ind]
+    info = cat.indicators.loc[ind]
     if not is_name and any(word in label for word in info["exclude"]):
         return False
     if info["kind"] != "rate" and label.endswith("率"):
@@ -126,14 +126,14 @@ def _allowed(ind: str, is_name: bool, label: str, context: str) -> bool:
     return True
 
 
-@cache
-def _counts_of_rates() -> dict[str, list[tuple[str, bool]]]:
+@catalog.per_catalog
+def _counts_of_rates(cat: catalog.Catalog) -> dict[str, list[tuple[str, bool]]]:
     """Names and aliases of indicators that are not rates, without a gloss or a count noun → [(id, is_name)].
 
     ``行政诉讼败诉案件`` → ``行政诉讼败诉``, ``行政复议纠错(撤销/变更/…)`` → ``行政复议纠错``: the rate
     ``行政诉讼败诉率`` without its ``率``.
     """
-    info = catalog.indicators()
+    info = cat.indicators
     table: dict[str, list[tuple[str, bool]]] = {}
     for ind, row in info[info["kind"] != "rate"].iterrows():
         for text, is_name in [(row["name"], True), *[(a, False) for a in row["aliases"]]]:
@@ -147,20 +147,24 @@ def _counts_of_rates() -> dict[str, list[tuple[str, bool]]]:
     return table
 
 
-def _accepts(ind: str, unit: str) -> bool:
+def _accepts(cat: catalog.Catalog, ind: str, unit: str) -> bool:
     """Whether the catalog accepts ``unit`` (a base unit: 元, 件, %) for indicator ``ind``."""
-    return unit in catalog.indicators().loc[ind, "units"]
+    return unit in cat.indicators.loc[ind, "units"]
 
 
-@cache
 def match_one(
-    label: str, context: str = "", threshold: float = DEFAULT_THRESHOLD, unit: str | None = None
+    label: str,
+    context: str = "",
+    threshold: float = DEFAULT_THRESHOLD,
+    unit: str | None = None,
+    cat: catalog.Catalog | None = None,
 ) -> tuple[str | None, float, str]:
     """Match one raw label; returns (indicator id or None, score 0–100, note on how or why not).
 
     ``unit``, when given, is the base unit of the label's figures (``元`` for ``万元``, ``%``, ``件``):
     a match that does not accept it gives way to a near candidate that does; with no unit, a label
-    without 率 prefers a near count to a rate (see the module docstring).
+    without 率 prefers a near count to a rate (see the module docstring). ``cat`` is the catalog (the
+    working project's by default); results are cached per catalog content.
 
     Example:
         >>> match_one("行政处罚案件数")[0]
@@ -171,35 +175,41 @@ def match_one(
         'disputes.reconsideration_corrected'
 
     """
+    return _match_one(cat or catalog.current(), label, context, threshold, unit)
+
+
+@cache
+def _match_one(
+    cat: catalog.Catalog, label: str, context: str, threshold: float, unit: str | None
+) -> tuple[str | None, float, str]:
     from rapidfuzz import fuzz, process
 
     norm = normalize_label(label)
     if not norm:
         return None, 0.0, "无指标名称 / no indicator name"
-    ids = catalog.indicators().index
-    if norm in ids:
+    if norm in cat.indicators.index:
         return norm, 100.0, "id"
-    table, keys, owners = _choices()
+    table, keys, owners = _choices(cat)
     scored: dict[str, tuple[float, bool, str]] = {}
     for variant in _variants(norm):
         for ind, is_name in table.get(variant, []):
-            if _allowed(ind, is_name, norm, context) and (ind not in scored or scored[ind][0] < 100):
+            if _allowed(cat, ind, is_name, norm, context) and (ind not in scored or scored[ind][0] < 100):
                 scored[ind] = (100.0, is_name, variant)
     if not scored:
         for key, score, index in process.extract(norm, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=8):
             for ind, is_name in owners[index]:
-                if _allowed(ind, is_name, norm, context) and (ind not in scored or scored[ind][0] < score):
+                if _allowed(cat, ind, is_name, norm, context) and (ind not in scored or scored[ind][0] < score):
                     scored[ind] = (float(score), is_name, key)
     if not scored:
         return None, 0.0, f"指标目录中没有与“{norm}”相近的指标 / no catalog indicator like '{norm}'"
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
-    found = _pick(norm, ranked, context)
+    found = _pick(cat, norm, ranked, context)
     rate = (unit == "%") if unit else (None if any(word in norm for word in RATE_WORDS) else False)
-    if rate is not None and (found[0] is None or not _fits(found[0], unit, rate)):
-        fitting = _fitting(norm, ranked, context, unit, rate)
+    if rate is not None and (found[0] is None or not _fits(cat, found[0], unit, rate)):
+        fitting = _fitting(cat, norm, ranked, context, unit, rate)
         if fitting:
-            got, score, note = _pick(norm, fitting, context)
-            if got is not None and _fits(got, unit, rate):
+            got, score, note = _pick(cat, norm, fitting, context)
+            if got is not None and _fits(cat, got, unit, rate):
                 return (
                     got,
                     score,
@@ -208,13 +218,18 @@ def match_one(
     return found
 
 
-def _fits(ind: str, unit: str | None, rate: bool) -> bool:
+def _fits(cat: catalog.Catalog, ind: str, unit: str | None, rate: bool) -> bool:
     """Whether an indicator takes ``unit`` (a base unit), or, with no unit known, is of the kind wanted."""
-    return _accepts(ind, unit) if unit else (catalog.indicators().loc[ind, "kind"] == "rate") == rate
+    return _accepts(cat, ind, unit) if unit else (cat.indicators.loc[ind, "kind"] == "rate") == rate
 
 
 def _fitting(
-    norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str, unit: str | None, rate: bool
+    cat: catalog.Catalog,
+    norm: str,
+    ranked: list[tuple[str, tuple[float, bool, str]]],
+    context: str,
+    unit: str | None,
+    rate: bool,
 ) -> list[tuple[str, tuple[float, bool, str]]]:
     """Candidates of the kind wanted (``rate`` or not), when one of them fits (:func:`_fits`).
 
@@ -225,19 +240,21 @@ def _fitting(
     best_score = ranked[0][1][0]
     near = {ind: got for ind, got in ranked if got[0] >= best_score - AMBIGUITY_MARGIN}
     variants = _variants(norm)
-    kinds = catalog.indicators()["kind"]
+    kinds = cat.indicators["kind"]
     for ind, (score, _, key) in list(near.items()):
         if kinds[ind] == "rate" and key.endswith("率") and key[:-1] in variants:
-            for count, is_name in _counts_of_rates().get(key[:-1], []):
-                if count not in near and _fits(count, unit, rate) and _allowed(count, is_name, norm, context):
+            for count, is_name in _counts_of_rates(cat).get(key[:-1], []):
+                if count not in near and _fits(cat, count, unit, rate) and _allowed(cat, count, is_name, norm, context):
                     near[count] = (score, is_name, key[:-1])
     out = {ind: got for ind, got in near.items() if (kinds[ind] == "rate") == rate}
-    if not any(_fits(ind, unit, rate) for ind in out):
+    if not any(_fits(cat, ind, unit, rate) for ind in out):
         return []
     return sorted(out.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
 
 
-def _pick(norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str) -> tuple[str | None, float, str]:
+def _pick(
+    cat: catalog.Catalog, norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context: str
+) -> tuple[str | None, float, str]:
     """The best of ranked candidates, unless another scores within the margin (then by section, else none)."""
     best_id, (best_score, best_is_name, best_key) = ranked[0]
     rivals = [
@@ -246,7 +263,7 @@ def _pick(norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context:
         if score >= best_score - AMBIGUITY_MARGIN and is_name == best_is_name
     ]
     if rivals:
-        section = _context_section(context)
+        section = _context_section(cat, context)
         in_section = [ind for ind in (best_id, *rivals) if section and ind.startswith(section + ".")]
         if len(in_section) == 1:
             return in_section[0], best_score, f"{best_key}（按板块区分 / by section）"
@@ -255,11 +272,11 @@ def _pick(norm: str, ranked: list[tuple[str, tuple[float, bool, str]]], context:
     return best_id, best_score, best_key
 
 
-def _context_section(context: str) -> str | None:
+def _context_section(cat: catalog.Catalog, context: str) -> str | None:
     """The catalog section a context text names (a section title or keyword), if exactly one."""
     if not context:
         return None
-    sections = catalog.sections()
+    sections = cat.sections
     hits = [sid for sid, row in sections.iterrows() if row["title"] in context or sid == context]
     if len(hits) == 1:
         return hits[0]

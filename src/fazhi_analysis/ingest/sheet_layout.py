@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -316,11 +315,11 @@ def unit_like(text: str | None) -> str | None:
     return text if base in _known_units() or (base == "" and factor != 1.0) else None
 
 
-@cache
-def _known_units() -> frozenset[str]:
+@catalog.per_catalog
+def _known_units(cat: catalog.Catalog) -> frozenset[str]:
     """Every unit the catalog accepts, and %."""
     units = {"%"}
-    for accepted in catalog.indicators()["units"]:
+    for accepted in cat.indicators["units"]:
         units.update(accepted)
     return frozenset(units)
 

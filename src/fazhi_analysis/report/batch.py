@@ -232,12 +232,12 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
         ``worker`` (its process id) and ``peak_mb`` (the largest resident size of the worker with its kernel
         and browser so far).
     """
-    os.environ[project.ROOT_ENV] = spec["project"]  # the worker, and the kernel it starts, work in the project
     start = time.perf_counter()
     out: dict[str, Any] = {"status": "done", "paths": {}, "error": ""}
     interruptible = _interruptible(True)
     try:
-        out["paths"] = {fmt: str(p) for fmt, p in _publish_warm(spec).items()}
+        with project.use(project.Project(Path(spec["project"]))):  # the job's project, in this worker's thread
+            out["paths"] = {fmt: str(p) for fmt, p in _publish_warm(spec).items()}
     except KeyboardInterrupt:
         out.update(status="cancelled", error="已中断 / interrupted")
     except FazhiError as exc:
@@ -253,7 +253,7 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
 
 def _publish_warm(spec: dict[str, Any]) -> dict[str, Path]:
     """Publish the job of ``spec`` in this worker's kept session; once more on a new kernel if its kernel failed."""
-    here = project.find()
+    here = project.Project(Path(spec["project"]))
     where = {"output_dir": spec["output_dir"], "data_path": spec["data_path"], "peers": spec["peers"], "here": here}
     if spec["kind"] == "report":
         job = run.report_job(spec["region"], spec["year"], **where)
@@ -485,6 +485,7 @@ def run_batch(
     data_path: str | Path | None = None,
     progress: bool = True,
     peers: str | None = None,
+    here: project.Project | None = None,
 ) -> BatchResult:
     """Render every (region, year) of the table (or those asked) and the overviews, then write the manifest and index.
 
@@ -501,6 +502,7 @@ def run_batch(
         progress: Show progress on stderr: a bar on a terminal, else a line per report made.
         peers: Who each region is compared with (:class:`fazhi_analysis.analysis.PeerRule`; default the
             regions of the same level under the same parent), with the regions table built beside the table.
+        here: The project (default: :func:`fazhi_analysis.project.find`'s).
 
     Returns:
         The outcomes, the manifest and the index; ``exit_code`` is 1 when a job failed.
@@ -515,7 +517,7 @@ def run_batch(
 
     wanted = run.parse_formats(formats)
     rule = str(PeerRule.parse(peers))
-    here = project.find()
+    here = here or project.find()
     out = Path(output_dir or here.reports).resolve()
     data = Path(data_path or here.table).resolve()
     if not data.is_file():

@@ -248,6 +248,7 @@ def run_report(
     compare_year: int | None = None,
     notebook: str | Path | None = None,
     peers: str | None = None,
+    here: project.Project | None = None,
 ) -> dict[str, Path]:
     """Execute the annual-report notebook for one region and year and export it.
 
@@ -264,6 +265,7 @@ def run_report(
         peers: Who the region is compared with: ``level``, ``parent``, ``group:NAME``, ``all``; default the
             regions of the same level under the same parent (:class:`fazhi_analysis.analysis.PeerRule`). The
             regions table is the one ``fazhi build`` wrote beside the table.
+        here: The project (default: :func:`fazhi_analysis.project.find`'s).
 
     Returns:
         The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
@@ -274,7 +276,7 @@ def run_report(
             export failed; the previous report is left untouched. If only Chromium is missing, the
             HTML is published and the error says how to install Chromium.
     """
-    here = project.find()
+    here = here or project.find()
     job = report_job(
         region, year, output_dir=output_dir, data_path=data_path, compare_year=compare_year, notebook=notebook,
         peers=peers, here=here,
@@ -290,6 +292,7 @@ def run_overview(
     data_path: str | Path | None = None,
     notebook: str | Path | None = None,
     peers: str | None = None,
+    here: project.Project | None = None,
 ) -> dict[str, Path]:
     """Execute the regional overview notebook for one year (every region side by side) and export it.
 
@@ -302,6 +305,7 @@ def run_overview(
         notebook: The parameterized notebook (default: the project's ``notebooks/regional_overview.ipynb``,
             else the bundled one).
         peers: How regions are grouped for the rankings (as for :func:`run_report`).
+        here: The project (as for :func:`run_report`).
 
     Returns:
         The written paths by format.
@@ -315,7 +319,7 @@ def run_overview(
         >>> run_overview(2024)["html"]          # doctest: +SKIP
         PosixPath('reports/overview/2024/regional_overview.html')
     """
-    here = project.find()
+    here = here or project.find()
     job = overview_job(year, output_dir=output_dir, data_path=data_path, notebook=notebook, peers=peers, here=here)
     return publish(job, formats, here)
 

@@ -29,7 +29,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from traitlets.config import Config
 
-from fazhi_analysis import scratch
+from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import pdf
 
@@ -95,7 +95,8 @@ class Session:
             config=kernel_config(work),
         )
         self._manager = manager
-        manager.start_kernel(cwd=str(self.cwd), extra_arguments=[f"--IPKernelApp.exec_lines={self.preload}"])
+        env = {**os.environ, project.ROOT_ENV: str(self.cwd.resolve())}  # the kernel works in the project it is run in
+        manager.start_kernel(cwd=str(self.cwd), env=env, extra_arguments=[f"--IPKernelApp.exec_lines={self.preload}"])
 
     def replace_kernel(self) -> None:
         """Shut the kernel down and start a new one."""

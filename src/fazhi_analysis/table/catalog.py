@@ -14,6 +14,11 @@ charts and sentences keep together) and ``core`` (true where absence is worth a 
 A derived rate (:func:`derived`) is a rate indicator computed from two counts of one region and year:
 ``numerator / denominator * scale``.
 
+A :class:`Catalog` is the layered catalog of one project (:func:`of`; :func:`current` for the working
+project's), compared by the content of both files; what is built from it is cached on it
+(:func:`per_catalog`), so that switching projects in one process never sees another catalog's values.
+The functions below take one, and default to the working project's.
+
 Both files are validated when the catalog loads: the types by the models (:class:`CatalogFile`, the
 project's :class:`ProjectCatalog`, read by :func:`fazhi_analysis.userfiles.load_yaml`: no YAML aliases,
 capped nodes), ids distinct within a list, then the references (a section, a group of the same section,
@@ -29,11 +34,15 @@ Example:
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import re
 from collections import Counter
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pandas as pd
 import pydantic
@@ -53,6 +62,7 @@ LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
 DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
 KINDS = ("sections", "groups", "indicators", "derived")  # the lists of entries with an id
+T = TypeVar("T")
 
 
 def _unique_ids(entries: list[pydantic.BaseModel]) -> list[pydantic.BaseModel]:
@@ -188,20 +198,18 @@ def _bundled() -> dict:
     return bundled_yaml(CATALOG_FILE, CatalogFile).model_dump()
 
 
-@cache
-def _load_from(extra: _Key) -> dict:
-    """The bundled catalog extended by the project's file ``extra`` names (None: the bundled one alone)."""
+def _load_from(extra: Path | None) -> dict:
+    """The bundled catalog extended by the project's file ``extra`` (None: the bundled one alone)."""
     data = copy.deepcopy(_bundled())
     if extra is None:
         _check(data, CATALOG_FILE, [])
         return data
-    path = extra[0]
-    local = userfiles.load_yaml(path, ProjectCatalog, if_empty={}).model_dump(exclude_unset=True)
+    local = userfiles.load_yaml(extra, ProjectCatalog, if_empty={}).model_dump(exclude_unset=True)
     for kind in KINDS:
-        data[kind] = _merge_entries(data[kind], local.get(kind, []), kind, path)
+        data[kind] = _merge_entries(data[kind], local.get(kind, []), kind, extra)
     data["relations"] += local.get("relations", [])
     data["headline"] = local.get("headline", data["headline"])
-    _check(data, path, local.get("derived", []))
+    _check(data, extra, local.get("derived", []))
     return data
 
 
@@ -257,64 +265,135 @@ def _check_derived(data: dict, path: Path, local: list) -> None:
             raise InputError(f"{where}：{'；'.join(problems)}")
 
 
-_Key = tuple[Path, int, int] | None  # a project's catalog.yaml, its modification time and size: a cache key
+@dataclass(frozen=True)
+class Catalog:
+    """The layered catalog: the bundled one extended by a project's ``catalog.yaml`` (``extra``, None: none).
+
+    Compared and hashed by ``digest``, the SHA-256 of both files' bytes: what is built from a catalog is
+    cached on it (:func:`per_catalog`), so a catalog of other content never sees another's values. Get one
+    with :func:`of` (a project's) or :func:`current` (the working project's); a bad file is refused when its
+    content is first used.
+    """
+
+    digest: str
+    extra: Path | None = field(default=None, compare=False)
+    memo: dict[Callable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple:
+        return (_interned, (self.digest, self.extra))  # to a worker without what was built from it
+
+    @cached_property
+    def data(self) -> dict:
+        """The merged and checked catalog, as the YAML files give it."""
+        return _load_from(self.extra)
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """All indicators, indexed by id (shared: use :func:`indicators` for a copy)."""
+        rows = []
+        for entry in self.data["indicators"]:
+            row = {key: entry.get(key) for key in ("id", *INDICATOR_COLUMNS)}
+            row["core"] = bool(entry.get("core", False))
+            for name in LIST_FIELDS:
+                row[name] = tuple(entry.get(name) or ())
+            # The base unit is always an accepted written unit.
+            row["units"] = (row["unit"], *[u for u in row["units"] if u != row["unit"]])
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        """The report sections in report order, indexed by id (shared)."""
+        frame = pd.DataFrame(self.data["sections"])
+        frame["keywords"] = frame["keywords"].map(tuple)
+        return frame.set_index("id").sort_values("order")
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """The subjects of the sections, indexed by id (shared)."""
+        return pd.DataFrame(self.data["groups"]).reindex(columns=["id", "section", "title"]).set_index("id")
+
+    @cached_property
+    def derived(self) -> pd.DataFrame:
+        """Rates computed from two counts, indexed by the rate's id (shared)."""
+        frame = pd.DataFrame(self.data["derived"]).reindex(columns=["id", *DERIVED_COLUMNS])
+        frame = frame.astype({"id": "string", "numerator": "string", "denominator": "string", "note": "string"})
+        frame["scale"] = frame["scale"].astype(float)
+        frame["note"] = frame["note"].fillna("")
+        return frame.set_index("id")
 
 
-def _extra() -> _Key:
-    """The working project's ``catalog.yaml`` (with its time and size, so that an edit is read), if it has one."""
-    local = project.find().catalog
+def of(here: project.Project) -> Catalog:
+    """The catalog of project ``here``: the bundled one, extended by its ``catalog.yaml`` when it has one."""
     try:
-        info = local.stat()
+        info = here.catalog.stat()
     except OSError:  # none (an unreadable one is refused when it is read)
-        return None
-    return (local, info.st_mtime_ns, info.st_size)
+        return _interned(_bundled_digest(), None)
+    return _with_file(here.catalog, info.st_mtime_ns, info.st_size)
 
 
-def _load() -> dict:
-    """The bundled catalog, extended by the working project's ``catalog.yaml``."""
-    return _load_from(_extra())
-
-
-def _indicators() -> pd.DataFrame:
-    return _indicators_from(_extra())
-
-
-def _sections() -> pd.DataFrame:
-    return _sections_from(_extra())
+def current() -> Catalog:
+    """The working project's catalog (:func:`fazhi_analysis.project.find`)."""
+    return of(project.find())
 
 
 @cache
-def _indicators_from(extra: _Key) -> pd.DataFrame:
-    rows = []
-    for entry in _load_from(extra)["indicators"]:
-        row = {key: entry.get(key) for key in ("id", *INDICATOR_COLUMNS)}
-        row["core"] = bool(entry.get("core", False))
-        for field in LIST_FIELDS:
-            row[field] = tuple(entry.get(field) or ())
-        # The base unit is always an accepted written unit.
-        row["units"] = (row["unit"], *[u for u in row["units"] if u != row["unit"]])
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("id")
+def _bundled_digest() -> str:
+    return hashlib.sha256(CATALOG_FILE.read_bytes()).hexdigest()
 
 
 @cache
-def _sections_from(extra: _Key) -> pd.DataFrame:
-    frame = pd.DataFrame(_load_from(extra)["sections"])
-    frame["keywords"] = frame["keywords"].map(tuple)
-    return frame.set_index("id").sort_values("order")
+def _with_file(path: Path, mtime_ns: int, size: int) -> Catalog:
+    """The catalog extended by ``path`` as it is at that time and size (an edit makes another key)."""
+    content = hashlib.sha256(_bundled_digest().encode())
+    try:
+        content.update(path.read_bytes())
+    except OSError:  # refused, with the file named, when the catalog is used
+        content.update(f"unreadable {mtime_ns} {size}".encode())
+    return _interned(content.hexdigest(), path)
 
 
-def indicators() -> pd.DataFrame:
-    """All indicators, indexed by id: section, name, unit, kind and the matching hints."""
-    return _indicators().copy()
+_CATALOGS: dict[tuple[str, Path | None], Catalog] = {}
 
 
-def sections() -> pd.DataFrame:
+def _interned(digest: str, extra: Path | None) -> Catalog:
+    """One catalog object per content and file, so that what is built from it is built once."""
+    return _CATALOGS.setdefault((digest, extra), Catalog(digest, extra))
+
+
+def per_catalog(build: Callable[[Catalog], T]) -> Callable[[Catalog | None], T]:
+    """``build(catalog)`` computed once per catalog and kept on it; called with None, the working project's.
+
+    Example:
+        >>> @per_catalog
+        ... def ids(cat: Catalog) -> int:
+        ...     return len(cat.indicators)
+        >>> ids(current()) == ids()
+        True
+    """
+
+    @functools.wraps(build)
+    def cached(cat: Catalog | None = None) -> T:
+        cat = cat or current()
+        if build not in cat.memo:
+            cat.memo[build] = build(cat)
+        return cat.memo[build]
+
+    return cached
+
+
+def indicators(cat: Catalog | None = None) -> pd.DataFrame:
+    """All indicators of ``cat`` (the working project's by default), indexed by id: section, name, unit, kind and
+    the matching hints."""
+    return (cat or current()).indicators.copy()
+
+
+def sections(cat: Catalog | None = None) -> pd.DataFrame:
     """The report sections in report order, indexed by id: order, title, keywords."""
-    return _sections().copy()
+    return (cat or current()).sections.copy()
 
 
-def groups() -> pd.DataFrame:
+def groups(cat: Catalog | None = None) -> pd.DataFrame:
     """The subjects of the sections, in catalog order, indexed by id: section, title.
 
     Example:
@@ -322,15 +401,10 @@ def groups() -> pd.DataFrame:
         >>> catalog.groups().loc["reconsideration", "title"]
         '行政复议'
     """
-    return _groups_from(_extra()).copy()
+    return (cat or current()).groups.copy()
 
 
-@cache
-def _groups_from(extra: _Key) -> pd.DataFrame:
-    return pd.DataFrame(_load_from(extra)["groups"]).reindex(columns=["id", "section", "title"]).set_index("id")
-
-
-def headline() -> list[str]:
+def headline(cat: Catalog | None = None) -> list[str]:
     """The indicators of the overview's key-figure tiles, in order (the project's list when it gives one).
 
     Example:
@@ -338,16 +412,16 @@ def headline() -> list[str]:
         >>> catalog.headline()[0]
         'disputes.reconsideration_applications'
     """
-    return list(_load()["headline"])
+    return list((cat or current()).data["headline"])
 
 
-def core() -> list[str]:
+def core(cat: Catalog | None = None) -> list[str]:
     """The indicators whose absence is worth a completeness warning (``core: true``), in catalog order."""
-    frame = _indicators()
+    frame = (cat or current()).indicators
     return frame.index[frame["core"]].tolist()
 
 
-def derived() -> pd.DataFrame:
+def derived(cat: Catalog | None = None) -> pd.DataFrame:
     """Rates computed from two counts, indexed by the rate's id: numerator, denominator, scale, note.
 
     Example:
@@ -355,39 +429,30 @@ def derived() -> pd.DataFrame:
         >>> catalog.derived().loc["disputes.reconsideration_correction_rate", "denominator"]
         'disputes.reconsideration_closed'
     """
-    return _derived_from(_extra()).copy()
+    return (cat or current()).derived.copy()
 
 
-@cache
-def _derived_from(extra: _Key) -> pd.DataFrame:
-    frame = pd.DataFrame(_load_from(extra)["derived"]).reindex(columns=["id", *DERIVED_COLUMNS])
-    frame = frame.astype({"id": "string", "numerator": "string", "denominator": "string", "note": "string"})
-    frame["scale"] = frame["scale"].astype(float)
-    frame["note"] = frame["note"].fillna("")
-    return frame.set_index("id")
-
-
-def relations() -> pd.DataFrame:
+def relations(cat: Catalog | None = None) -> pd.DataFrame:
     """Checks between indicators of one region-year: columns left, op, right."""
-    return pd.DataFrame(_load()["relations"], columns=["left", "op", "right"])
+    return pd.DataFrame((cat or current()).data["relations"], columns=["left", "op", "right"])
 
 
-def section_title(section_id: str) -> str:
+def section_title(section_id: str, cat: Catalog | None = None) -> str:
     """The Chinese title of a section id."""
-    return str(_sections().at[section_id, "title"])
+    return str((cat or current()).sections.at[section_id, "title"])
 
 
 _ID_IN_TEXT = re.compile(r"（?\b([a-z_]+\.[a-z_]+)\b）?")
 
 
-def without_ids(text: object) -> str:
+def without_ids(text: object, cat: Catalog | None = None) -> str:
     """A message for readers: a catalog id in brackets is dropped, a bare one becomes its name.
 
     Example:
         >>> without_ids("行政诉讼败诉案件（disputes.litigation_lost）同比变化 -66.7%")
         '行政诉讼败诉案件同比变化 -66.7%'
     """
-    names = _indicators()["name"]
+    names = (cat or current()).indicators["name"]
 
     def name_of(match: re.Match[str]) -> str:
         if match.group(1) not in names.index:
@@ -398,14 +463,14 @@ def without_ids(text: object) -> str:
     return _ID_IN_TEXT.sub(name_of, text) if isinstance(text, str) else ""
 
 
-def to_table(fmt: str = "table") -> str:
+def to_table(fmt: str = "table", cat: Catalog | None = None) -> str:
     """The catalog as text for ``fazhi catalog``: an aligned table, CSV or JSON."""
-    frame = indicators().reset_index()[["id", "section", "name", "unit", "kind", "aliases"]]
+    frame = indicators(cat).reset_index()[["id", "section", "name", "unit", "kind", "aliases"]]
     frame["aliases"] = frame["aliases"].map("、".join)
     if fmt == "csv":
         return write.defused(frame).to_csv(index=False)  # a project's catalog text is data
     if fmt == "json":
-        full = indicators().reset_index()
+        full = indicators(cat).reset_index()
         for field in LIST_FIELDS:
             full[field] = full[field].map(list)
         return full.to_json(orient="records", force_ascii=False, indent=1)

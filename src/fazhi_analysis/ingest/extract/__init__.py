@@ -39,7 +39,7 @@ from fazhi_analysis.ingest.extract._analysis import Figure, analyse
 from fazhi_analysis.ingest.extract._decision import choose, decide
 from fazhi_analysis.ingest.extract._rules import WINDOW
 from fazhi_analysis.ingest.extract._structure import ITEM_LEVEL
-from fazhi_analysis.table import tidy
+from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import PANDAS_TYPES
 
 __all__ = [
@@ -90,8 +90,9 @@ class Mapping(NamedTuple):
     reason: str
 
 
-def headings(text: str) -> pd.DataFrame:
-    """The heading tree of a report: heading lines and the list items (``一是``) inside paragraphs.
+def headings(text: str, cat: catalog.Catalog | None = None) -> pd.DataFrame:
+    """The heading tree of a report: heading lines and the list items (``一是``) inside paragraphs, placed in the
+    sections of ``cat`` (default: the working project's catalog).
 
     Returns:
         One row per heading or item in text order. Columns level (1 = ``一、``, 2 = ``(一)``,
@@ -100,11 +101,11 @@ def headings(text: str) -> pd.DataFrame:
         sentence) and section (catalog section id matched from the title and its parents; items take
         their heading's).
     """
-    rows = _structure.heading_rows(text, _candidates.catalog_index().keywords)
+    rows = _structure.heading_rows(text, _candidates.catalog_index(cat).keywords)
     return pd.DataFrame(rows, columns=["level", "marker", "title", "start", "end", "section"])
 
 
-def extract_text(text: str, min_confidence: float | None = None) -> pd.DataFrame:
+def extract_text(text: str, min_confidence: float | None = None, cat: catalog.Catalog | None = None) -> pd.DataFrame:
     """Every figure of a report's text, with its period and scope, mapped to the catalog where it is clear.
 
     Args:
@@ -112,6 +113,7 @@ def extract_text(text: str, min_confidence: float | None = None) -> pd.DataFrame
         min_confidence: Ids less sure than this are left empty (the figure, its confidence and the
             reason, prefixed ``abstain:low``, are kept); None: :func:`default_min_confidence`; 0 keeps
             every id the model chose.
+        cat: The catalog the figures are mapped to (default: the working project's).
 
     Returns:
         One row per figure in text order, columns ``FIGURE_COLUMNS``: indicator (id or NA),
@@ -128,14 +130,16 @@ def extract_text(text: str, min_confidence: float | None = None) -> pd.DataFrame
         >>> row["indicator"] is pd.NA, row["reason"].startswith("abstain:")
         (True, True)
     """
-    return _typed(_rows(text, min_confidence))
+    return _typed(_rows(text, min_confidence, cat=cat))
 
 
-def extract_candidates(text: str, min_confidence: float | None = None, top: int = 3) -> pd.DataFrame:
+def extract_candidates(
+    text: str, min_confidence: float | None = None, top: int = 3, cat: catalog.Catalog | None = None
+) -> pd.DataFrame:
     """:func:`extract_text` with a ``candidates`` column: the ids the model weighed for each figure.
 
     Args:
-        text, min_confidence: as for :func:`extract_text`.
+        text, min_confidence, cat: as for :func:`extract_text`.
         top: how many candidates to keep per figure.
 
     Returns:
@@ -148,15 +152,15 @@ def extract_candidates(text: str, min_confidence: float | None = None, top: int 
         >>> row["candidates"][0][0], row["candidates"][0][1] > 0.5
         ('disputes.reconsideration_applications', True)
     """
-    rows = _rows(text, min_confidence, top)
+    rows = _rows(text, min_confidence, top, cat)
     figures = _typed(rows)
     figures["candidates"] = pd.Series([row["candidates"] for row in rows], dtype=object)
     return figures
 
 
-def _rows(text: str, min_confidence: float | None, top: int = 0) -> list[dict]:
+def _rows(text: str, min_confidence: float | None, top: int = 0, cat: catalog.Catalog | None = None) -> list[dict]:
     """The rows of :func:`extract_text` as dicts; with ``top``, each holds its ``candidates``."""
-    figures = analyse(text)
+    figures = analyse(text, cat)
     model = _model.load()
     picks = choose(figures, model)
     chosen = [k for k, (j, _) in enumerate(picks) if j is not None]
@@ -228,8 +232,10 @@ def extract_file(
     max_text_bytes: int | None = None,
     max_unzipped_bytes: int | None = None,
     min_confidence: float | None = None,
+    cat: catalog.Catalog | None = None,
 ) -> pd.DataFrame:
-    """Figures of a report file (see :func:`extract_text`, also for ``min_confidence``), with region and year columns.
+    """Figures of a report file (see :func:`extract_text`, also for ``min_confidence`` and ``cat``), with region and
+    year columns.
 
     Region and year default to those the report states about itself. ``max_text_bytes`` and
     ``max_unzipped_bytes`` bound the text and a ``.docx``'s decompressed size (None: the defaults of
@@ -241,7 +247,7 @@ def extract_file(
     """
     text = read_report_text(path, max_text_bytes=max_text_bytes, max_unzipped_bytes=max_unzipped_bytes)
     try:
-        figures = extract_text(text, min_confidence)
+        figures = extract_text(text, min_confidence, cat)
     except InputError as exc:
         raise InputError(f"{path}:{exc}") from None
     found_region, found_year = detect_region_year(text)

@@ -17,6 +17,7 @@ from fazhi_analysis.ingest.extract import _candidates, _figures, _rules, _scope,
 from fazhi_analysis.ingest.extract._rules import FOLD, WINDOW
 from fazhi_analysis.ingest.extract._structure import ITEM_LEVEL
 from fazhi_analysis.ingest.sentence import FULL_STOPS, bounds, delimiters
+from fazhi_analysis.table import catalog
 
 
 class Figure(NamedTuple):
@@ -33,15 +34,16 @@ class Figure(NamedTuple):
         return self.not_a_level is None and self.where.why is None
 
 
-def analyse(text: str) -> list[Figure]:
-    """Every figure of ``text`` with its candidate ids and their features, period and scope (no decision)."""
+def analyse(text: str, cat: catalog.Catalog | None = None) -> list[Figure]:
+    """Every figure of ``text`` with its candidate ids and their features, period and scope (no decision), by the
+    catalog ``cat`` (default: the working project's)."""
     matching = _simplified(text)
     folded = matching.translate(FOLD)
     quoted = _figures.Quoted(folded)
     found = _figures.find(folded, quoted)
     if not found:
         return []
-    index = _candidates.catalog_index()
+    index = _candidates.catalog_index(cat)
     heads = _structure.heading_rows(matching, index.keywords)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
     from fazhi_analysis.ingest.extract import detect_region_year  # the public API's, kept there

@@ -17,7 +17,6 @@ import bisect
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from fazhi_analysis.ingest.extract._rules import WHOLE_LOOKBACK, Signal, load
@@ -56,16 +55,11 @@ class CatalogIndex:
     keywords: dict[str, tuple[str, ...]]  # section → the words of its headings
 
 
-def catalog_index() -> CatalogIndex:
-    """The index of the working catalog (the bundled one and the project's), built once per content.
-
-    The catalog module keeps one frame per catalog file; the index hangs on that frame (its identity), and
-    a frame not seen before is indexed by its content (:func:`_index_of`), so a switch of project in one
-    process gets its own index and never another project's.
-    """
-    table, sections = catalog._indicators(), catalog._sections()
-    if _LAST and _LAST[0][0] is table and _LAST[0][1] is sections:
-        return _LAST[0][2]
+@catalog.per_catalog
+def catalog_index(cat: catalog.Catalog) -> CatalogIndex:
+    """The index of a catalog (the working project's by default: the bundled one and the project's), built once
+    per catalog content and kept on it, so a switch of project in one process gets its own index."""
+    table, sections = cat.indicators, cat.sections
     rows = tuple(
         (
             ind,
@@ -81,17 +75,11 @@ def catalog_index() -> CatalogIndex:
         )
         for ind, row in zip(table.index, table.itertuples())
     )
-    index = _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
-    _LAST[:] = [(table, sections, index)]
-    return index
+    return _index_of(rows, tuple(zip(sections.index, sections["keywords"])))
 
 
-_LAST: list[tuple] = []  # the catalog frames last indexed and their index (the frames held, so ids stay theirs)
-
-
-@lru_cache(maxsize=4)
 def _index_of(rows: tuple, keywords: tuple) -> CatalogIndex:
-    """The index of a catalog's content (its matching fields: the key of the cache)."""
+    """The index of a catalog's matching fields: one row per indicator, and each section's keywords."""
     by_unit: dict[str, dict[str, list[Indicator]]] = {}
     of_unit: dict[str, list[Indicator]] = {}
     for ind_id, section, unit, name, units, aliases, context, exclude, nouns, not_nouns in rows:
