@@ -12,6 +12,8 @@ from report_data import REGION, YEAR, with_prior_year
 from fazhi_analysis.cli import main
 from fazhi_analysis.report import run
 
+pytestmark = pytest.mark.slow  # each case runs a report (a kernel)
+
 NO_ROOM = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
