@@ -44,7 +44,7 @@ _API = {
     "extract_text": "fazhi_analysis.ingest.extract",
     "extract_file": "fazhi_analysis.ingest.extract",
     "check": "fazhi_analysis.checks",
-    "check_draft": "fazhi_analysis.checks",
+    "check_draft": "fazhi_analysis.draft",
     "build_checked": "fazhi_analysis.build",
     "run_report": "fazhi_analysis.report.run",
     "run_overview": "fazhi_analysis.report.run",

@@ -31,6 +31,7 @@ from fazhi_analysis.ingest.discover import (
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
 from fazhi_analysis.table import manifest, regions, tidy
+from fazhi_analysis.table.findings import ERROR, WARNING, as_findings
 from fazhi_analysis.table.write import write_file, write_table
 
 TABLE_STEM = "indicators"
@@ -128,7 +129,7 @@ def _flagged_sources(figures: pd.DataFrame) -> set[str]:
     from fazhi_analysis import checks
 
     found = checks.check(tidy.conform(figures))
-    involved = found[(found["level"] == checks.ERROR) | (found["rule"] == "conflict")]["source"].dropna()
+    involved = found[(found["level"] == ERROR) | (found["rule"] == "conflict")]["source"].dropna()
     return {part.strip() for text in involved for part in str(text).split(";") if part.strip()}
 
 
@@ -227,7 +228,7 @@ def build_checked(
     )
     held = table["region"].dropna().unique()
     region_problems += regions.coverage(region_table, held) if listed else _inferred(held)
-    found = pd.DataFrame(region_problems, columns=checks.FINDING_COLUMNS).astype(checks.FINDING_DTYPES)
+    found = as_findings(region_problems)
     findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
@@ -289,7 +290,6 @@ def _docx_tables(
     Each table is cleaned as a sheet of its own, its region and year defaulting to the report's
     (:func:`identify`, not required here: a table may name them). A table without numbers is no table of figures.
     """
-    from fazhi_analysis.checks import FINDING_COLUMNS, FINDING_DTYPES, WARNING
     from fazhi_analysis.ingest import clean
 
     rows, rejects, notes = [], [], []
@@ -313,7 +313,7 @@ def _docx_tables(
                 continue
             rows.append(result.table)
             rejects.append(result.rejects)
-    found = pd.DataFrame(notes, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
+    found = as_findings(notes)
     return (pd.concat(rows, ignore_index=True) if rows else None), rejects, found
 
 

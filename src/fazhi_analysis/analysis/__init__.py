@@ -42,9 +42,9 @@ from fazhi_analysis.analysis.peers import (
     peers,
     standings,
 )
-from fazhi_analysis.analysis.rates import RATE_COLUMNS, rates, with_rates
 from fazhi_analysis.analysis.targets import AGAINST_COLUMNS, TARGET_COLUMNS, against_targets, targets
 from fazhi_analysis.analysis.trends import FALLING, FLAT, MIXED, RISING, TREND_COLUMNS, trend
+from fazhi_analysis.table.rates import RATE_COLUMNS, rates, with_rates
 
 __all__ = [
     "AGAINST_COLUMNS", "COMPARISON_COLUMNS", "FALLING", "FLAT", "HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_PEERS",

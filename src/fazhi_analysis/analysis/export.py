@@ -21,9 +21,9 @@ import pandas as pd
 
 from fazhi_analysis.analysis.compare import as_of as table_as_of
 from fazhi_analysis.analysis.peers import PeerRule, peers
-from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.write import atomic_path, xlsx_bytes
 
 META = {"region": "地区", "level": "层级", "parent": "上级", "scope": "比较范围", "section": "方面", "name": "指标",

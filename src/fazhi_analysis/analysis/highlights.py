@@ -11,10 +11,11 @@ import pandas as pd
 
 from fazhi_analysis.analysis.compare import as_of, select
 from fazhi_analysis.analysis.peers import PeerRule, peers, standings
-from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.analysis.targets import against_targets
-from fazhi_analysis.analysis.trends import _figures, trend
+from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_change, format_figure
 
 HIGHLIGHT_COLUMNS = ["kind", "tone", "indicator", "name", "value", "unit", "basis", "score", "text"]
@@ -173,7 +174,7 @@ def _ranks(
 
 def _missing(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     """Indicators reported the year before and not in ``year``."""
-    rows = _figures(table[table["region"] == region])
+    rows = first_figures(table[table["region"] == region])
     before = rows[rows["year"] == int(year) - 1]
     gone = before[~before["indicator"].isin(rows.loc[rows["year"] == int(year), "indicator"])]
     return pd.DataFrame(

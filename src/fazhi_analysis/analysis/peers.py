@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import _with_catalog
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions, known_year
-from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.mapped import with_catalog
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
 
 MIN_PEERS = 3  # a rank among fewer regions says little
@@ -162,7 +162,7 @@ def peers(
     rows = table[table["year"] == known_year(table, year)]
     wanted = indicator_ids(None if indicator is None else [indicator])
     compared = known_regions(table, regions) if regions is not None else sorted(rows["region"].dropna().unique())
-    figures = _with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
+    figures = with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
     if wanted is not None:
         figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:

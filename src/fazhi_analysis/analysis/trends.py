@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import _with_catalog, percent_change
+from fazhi_analysis.analysis.compare import percent_change
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
+from fazhi_analysis.table.mapped import first_figures
 
 TREND_COLUMNS = [
     "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
     "streak",
 ]  # fmt: skip
 RISING, FALLING, FLAT, MIXED = "连续增长", "连续下降", "持平", "波动"
-
-
-def _figures(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mapped figures, one per region, year and indicator (the first, as :func:`compare` takes it)."""
-    return _with_catalog(rows).drop_duplicates(["region", "year", "indicator"], keep="first")
 
 
 def _direction(values: pd.Series, years: pd.Series) -> object:
@@ -68,7 +64,7 @@ def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None =
     known_regions(table, [region])
     ids = indicator_ids(indicators)
     rows = table[table["region"] == region]
-    figures = _figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
+    figures = first_figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
     if figures.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
     figures["_order"] = figures.groupby("indicator", sort=False).ngroup()

@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+APPROX_TOLERANCE = 0.10  # how far (of the larger) an approximate figure (余/多/约 …) may lie from another and agree
 MISSING_MARKERS = [
     "",
     "—",

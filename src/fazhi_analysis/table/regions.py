@@ -163,7 +163,7 @@ def _population(text: str | None) -> float | None:
 
 
 def problem(level: str, region: str | None, source: str | None, rule: str, zh: str, en: str) -> dict:
-    """One finding of the regions table, in the columns of :data:`fazhi_analysis.checks.FINDING_COLUMNS`."""
+    """One finding of the regions table, in the columns of :data:`fazhi_analysis.table.findings.FINDING_COLUMNS`."""
     where = f"{region}：" if region else ""
     return {"level": level, "region": region, "year": None, "indicator": None, "source": source, "rule": rule,
             "message_zh": f"{where}{zh}（来源：{source}）" if source else f"{where}{zh}",

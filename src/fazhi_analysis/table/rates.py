@@ -3,14 +3,16 @@
 The catalog's ``derived`` entries (:func:`fazhi_analysis.table.catalog.derived`) say which counts make
 which rate: ``numerator / denominator * scale``. :func:`rates` lays the counts, the computed rate and
 the reported one side by side; :func:`with_rates` adds the computed rates the table does not report
-to the tidy table, so trends, peers and targets see them as figures.
+to the tidy table, so trends, peers and targets see them as figures. Both the checks (``rate_mismatch``)
+and the analysis read them, so they live with the table.
 
 Agreement of a reported and a computed rate (``agrees``): the reported rate is rounded to the
 decimals it is written with (from its ``raw`` text when that holds a %, else the fewest decimals
 that give its value, at most :data:`MAX_DECIMALS`), so it agrees when the computed rate lies within
 half a unit of its last decimal: ``33.3%`` agrees with 1/3 (33.33…, within 0.05), ``33%`` too
 (within 0.5), ``50%`` does not with 9/12 (75%). When any of the figures is approximate (余/多/约…),
-a gap of up to :data:`APPROX_TOLERANCE` of the larger rate is allowed as well.
+a gap of up to :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger rate is allowed as
+well.
 
 Example:
     >>> from fazhi_analysis import analysis
@@ -22,8 +24,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.analysis.trends import _figures
 from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import format_number, plain_figure
 
@@ -35,7 +38,6 @@ RATE_COLUMNS = [
 ]  # fmt: skip
 REPORTED, COMPUTED = "reported", "computed"
 COMPUTED_SOURCE = "计算："  # how the source of a computed rate's tidy row begins
-APPROX_TOLERANCE = 0.10  # as the conflict rule of checks allows between an approximate figure and an exact one
 MAX_DECIMALS = 6
 _FIELDS = ["value", "unit", "approx", "source", "raw"]
 _PARENTHESES = r"[(（][^)）]*[)）]"
@@ -60,7 +62,7 @@ def rates(table: pd.DataFrame) -> pd.DataFrame:
         >>> rates(table).loc[0, ["computed", "reported", "agrees"]]  # doctest: +SKIP
     """
     spec = catalog.derived().reset_index()
-    figures = _figures(table)[[*KEY, *_FIELDS]]
+    figures = first_figures(table)[[*KEY, *_FIELDS]]
     parts = [_role(figures, spec, role) for role in ("numerator", "denominator", "id")]
     joined = pd.concat(parts, axis=1).reset_index()
     if joined.empty:
@@ -116,7 +118,8 @@ def _rounding(reported: pd.Series, raw: pd.Series) -> pd.Series:
 
 def _allowed(out: pd.DataFrame) -> pd.Series:
     """The gap allowed between reported and computed rate: the reported one's rounding, or when a figure is
-    approximate :data:`APPROX_TOLERANCE` of the larger rate if that is wider; NA unless both rates exist."""
+    approximate :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger rate if that is wider; NA
+    unless both rates exist."""
     larger = np.maximum(out["reported"].abs(), out["computed"].abs())
     rounding = _rounding(out["reported"], out["reported_raw"])
     allowed = rounding.where(~out["approx"], np.maximum(rounding, APPROX_TOLERANCE * larger)).astype("Float64")
