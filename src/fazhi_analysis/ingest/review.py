@@ -32,8 +32,8 @@ import pandas as pd
 import pydantic
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import MAX_TEXT_BYTES, decode
 from fazhi_analysis.ingest.sheets import read_sheets
+from fazhi_analysis.ingest.unpack import MAX_TEXT_BYTES, decode
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.findings import WARNING, as_findings
 from fazhi_analysis.table.write import FORMULA_STARTS, atomic_path, defused
