@@ -2,17 +2,20 @@
 
 One row per finding: a level (:data:`ERROR`, :data:`WARNING`), a rule of :data:`RULES`, the region, year,
 indicator and source it names, and two messages. :data:`FINDING_COLUMNS` and :data:`FINDING_DTYPES` are
-read off :class:`FindingsTable`; every stage that writes findings (checks, build, ``ingest.review``) builds
+read off :data:`FindingsTable`; every stage that writes findings (checks, build, ``ingest.review``) builds
 them in these columns.
+
+Example:
+    >>> FindingsTable.validate(as_findings([])).empty
+    True
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
-from fazhi_analysis.table.tidy import NAString
+from fazhi_analysis.table.tidy import Contract, NAString
 
 ERROR, WARNING = "error", "warning"
 RULES = (
@@ -42,32 +45,28 @@ RULES = (
 )
 
 
-class FindingsTable(pa.DataFrameModel):
-    """The findings' contract: one row per finding, a level and a rule of :data:`RULES`, two messages.
+FindingsTable = Contract(
+    {
+        "level": pa.Column(NAString(), checks=pa.Check.isin([ERROR, WARNING])),
+        "region": pa.Column(NAString(), nullable=True),
+        "year": pa.Column(pd.Int64Dtype(), nullable=True),
+        "indicator": pa.Column(NAString(), nullable=True),
+        "source": pa.Column(NAString(), nullable=True),
+        "rule": pa.Column(NAString(), checks=pa.Check.isin(list(RULES))),
+        "message_zh": pa.Column(NAString()),
+        "message_en": pa.Column(NAString()),
+    },
+    strict=True,
+    ordered=True,
+    name="FindingsTable",
+)
+"""The findings' contract: one row per finding, a level and a rule of :data:`RULES`, two messages.
 
-    Region, year, indicator and source are NA when a finding has none (a missing column; a
-    completeness finding names no indicator).
+Region, year, indicator and source are NA when a finding has none (a missing column; a completeness finding
+names no indicator).
+"""
 
-    Example:
-        >>> FindingsTable.validate(as_findings([])).empty
-        True
-    """
-
-    level: Series[NAString] = pa.Field(isin=[ERROR, WARNING])
-    region: Series[NAString] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    indicator: Series[NAString] = pa.Field(nullable=True)
-    source: Series[NAString] = pa.Field(nullable=True)
-    rule: Series[NAString] = pa.Field(isin=list(RULES))
-    message_zh: Series[NAString]
-    message_en: Series[NAString]
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-FINDING_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in FindingsTable.to_schema().columns.items()}
+FINDING_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in FindingsTable.columns.items()}
 FINDING_COLUMNS = list(FINDING_DTYPES)
 
 

@@ -3,7 +3,7 @@
 It says which regions are peers (:mod:`fazhi_analysis.analysis.peers`): by default those of the same
 level under the same parent. An analyst writes it as ``data/raw/regions.csv`` or ``regions.xlsx``
 with the columns 地区, 层级, 上级 and, optionally, 常住人口（万人） and 分组; ``fazhi build`` checks it and
-writes ``data/processed/regions.parquet``. Its contract is :class:`RegionsTable`, declared once.
+writes ``data/processed/regions.parquet``. Its contract is :data:`RegionsTable`, declared once.
 
 Without a table (or for a region it does not list), the level is read from the name where the name
 decides it (:func:`level_of`): …省 and …自治区 are 省; …区, …县 and …旗 are 县; a …市 may be a
@@ -12,6 +12,8 @@ prefecture-level or a county-level city, so it stays unknown.
 Example:
     >>> level_of("达坂城区"), level_of("新疆维吾尔自治区"), level_of("昌吉市")
     ('县', '省', None)
+    >>> RegionsTable.validate(empty()).empty
+    True
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import manifest
-from fazhi_analysis.table.tidy import NAFloat64, NAString
+from fazhi_analysis.table.tidy import Contract, NAFloat64, NAString
 
 FILE_NAMES = ("regions.csv", "regions.xlsx")  # in data/raw/
 STEM = "regions"  # data/processed/regions.{parquet,csv}
@@ -47,30 +48,26 @@ HEADERS = {"地区": "region", "层级": "level", "上级": "parent", "常住人
 REQUIRED = ("地区", "层级", "上级")
 
 
-class RegionsTable(pa.DataFrameModel):
-    """The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown).
+RegionsTable = Contract(
+    {
+        "region": pa.Column(NAString(), nullable=False, unique=True),
+        "level": pa.Column(NAString(), nullable=True, checks=pa.Check.isin(list(LEVELS))),
+        "parent": pa.Column(NAString(), nullable=True),
+        "population": pa.Column(NAFloat64(), nullable=True, checks=pa.Check.gt(0)),
+        "group": pa.Column(NAString(), nullable=True),
+        "source": pa.Column(NAString(), nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name="RegionsTable",
+)
+"""The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown).
 
-    ``population`` is the resident population in 10,000s (常住人口（万人）), ``group`` a name the analyst
-    chose (分组), ``source`` the file and row (``regions.csv:3``).
+``population`` is the resident population in 10,000s (常住人口（万人）), ``group`` a name the analyst
+chose (分组), ``source`` the file and row (``regions.csv:3``).
+"""
 
-    Example:
-        >>> RegionsTable.validate(empty()).empty
-        True
-    """
-
-    region: Series[NAString] = pa.Field(nullable=False, unique=True)
-    level: Series[NAString] = pa.Field(nullable=True, isin=list(LEVELS))
-    parent: Series[NAString] = pa.Field(nullable=True)
-    population: Series[NAFloat64] = pa.Field(nullable=True, gt=0)
-    group: Series[NAString] = pa.Field(nullable=True)
-    source: Series[NAString] = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in RegionsTable.to_schema().columns.items()}
+DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in RegionsTable.columns.items()}
 COLUMNS = list(DTYPES)
 
 
