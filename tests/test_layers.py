@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import importlib
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,14 @@ def test_no_import_runs_back_up() -> None:
         if _layer(target) > _layer(module)
     ]
     assert not upward, "\n".join(upward)
+
+
+@pytest.mark.parametrize("package", sorted(m for m, path in _modules().items() if path.name == "__init__.py"))
+def test_no_module_is_shadowed_by_a_name_of_its_package(package: str) -> None:
+    """``package.name`` is the module ``name``, not a function the package exports under the same name."""
+    imported = importlib.import_module(package)
+    for module in (m for m in _modules() if m.rpartition(".")[0] == package):
+        name = module.rpartition(".")[2]
+        if name != "__main__":
+            loaded = importlib.import_module(module)
+            assert getattr(imported, name) is loaded, f"{package}.{name} is shadowed"

@@ -1,7 +1,7 @@
 """The wide table: one row per region and indicator, a block of columns per year, for Excel.
 
 Each year's block holds the figure (base unit), its change from the year before, that change in %
-(where a percentage means something, :func:`~fazhi_analysis.analysis.compare.percent_change`), the
+(where a percentage means something, :func:`~fazhi_analysis.analysis.comparison.percent_change`), the
 rank among the region's peers (1 = highest), how many peers reported it and how many share the rank,
 and, where the regions table gives a population, the figure per 10,000 residents and its rank.
 :func:`export_wide` writes it, with a sheet explaining the columns and the peer rule, to an xlsx
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import as_of as table_as_of
-from fazhi_analysis.analysis.peers import PeerRule, peers
+from fazhi_analysis.analysis.comparison import as_of as table_as_of
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers
 from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.rates import with_rates

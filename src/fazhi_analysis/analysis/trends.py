@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import percent_change
+from fazhi_analysis.analysis.comparison import percent_change
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
 from fazhi_analysis.table.mapped import first_figures
 
@@ -52,7 +52,7 @@ def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None =
 
     ``change`` and ``change_pct`` compare with the calendar year before and are NA when that year is
     not held (a gap is not a zero); ``change_pct`` is NA where a percentage says little
-    (:func:`~fazhi_analysis.analysis.compare.percent_change`: rates, small counts). ``direction`` (the
+    (:func:`~fazhi_analysis.analysis.comparison.percent_change`: rates, small counts). ``direction`` (the
     same on every row of an indicator) reads the last three years held: 连续增长, 连续下降, 持平 or 波动,
     NA unless all three are there. ``streak`` counts the changes in a row, up to this year, in the same
     direction: 2 for two rises running (6 → 8 → 11), −3 for three falls, 0 after no change or a gap.

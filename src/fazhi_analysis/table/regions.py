@@ -1,6 +1,6 @@
 """The regions table: each region's level (省/市/县), its parent, and optionally its population and group.
 
-It says which regions are peers (:mod:`fazhi_analysis.analysis.peers`): by default those of the same
+It says which regions are peers (:mod:`fazhi_analysis.analysis.peer_groups`): by default those of the same
 level under the same parent. An analyst writes it as ``data/raw/regions.csv`` or ``regions.xlsx``
 with the columns 地区, 层级, 上级 and, optionally, 常住人口（万人） and 分组; ``fazhi build`` checks it and
 writes ``data/processed/regions.parquet``. Its contract is :data:`RegionsTable`, declared once.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import as_of, select
-from fazhi_analysis.analysis.peers import PeerRule, peers, standings
-from fazhi_analysis.analysis.targets import against_targets
+from fazhi_analysis.analysis.comparison import as_of, select
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers, standings
+from fazhi_analysis.analysis.targeting import against_targets
 from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.mapped import first_figures

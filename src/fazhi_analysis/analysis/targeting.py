@@ -27,7 +27,7 @@ import pandas as pd
 import pydantic
 
 from fazhi_analysis import project, userfiles
-from fazhi_analysis.analysis.compare import select
+from fazhi_analysis.analysis.comparison import select
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.mapped import first_figures
