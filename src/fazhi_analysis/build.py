@@ -64,12 +64,6 @@ def _identity(path: Path, text: str) -> tuple[str | None, int | None]:
     return (str(region) if region else None), (int(year) if year else None)
 
 
-def _read_identified(path: Path, limits: Mapping[str, int] | None) -> tuple[str, str, int]:
-    """The text of a report (within the text ``limits``) with its region and year (:func:`identify`)."""
-    text = read_report_text(path, **_text_limits(limits))
-    return (text, *identify(path, text))
-
-
 def _report_texts(
     files: list[Path], raw_dir: Path, limits: Mapping[str, int] | None
 ) -> Iterator[tuple[Path, str, str, str, int]]:
@@ -152,15 +146,6 @@ def located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
     return figures.assign(source=[f"{rel}:{ln}:{col}" for ln, col in zip(line, column)])
 
 
-def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure.
-
-    ``limits`` may hold ``max_text_bytes`` and ``max_unzipped_bytes`` (see :func:`read_report_text`).
-    """
-    text, region, year = _read_identified(path, limits)
-    return _figures_table(text, region, year, source_name(path, raw_dir))
-
-
 def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
     """The tidy rows of a report's text (sources named after ``rel``).
 
@@ -172,15 +157,6 @@ def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
     except InputError as exc:
         raise InputError(f"{rel}:{exc}") from None
     return tidy.conform(located(figures, text, rel).assign(region=region, year=year))
-
-
-def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """The parts of one report text (主要举措和成效, 存在的不足 …), ``source`` = ``file:first_line-last_line``.
-
-    See :func:`fazhi_analysis.ingest.parts.parts_table`; ``limits`` as for :func:`report_table`.
-    """
-    text, region, year = _read_identified(path, limits)
-    return parts.parts_table(text, region, year, source_name(path, raw_dir))
 
 
 def build_checked(
@@ -334,7 +310,7 @@ def build(
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     Also writes ``parts.parquet`` and ``.csv``: the parts of every report text under its own headings
-    (:func:`report_parts_table`; no rows when no text has them).
+    (:func:`fazhi_analysis.ingest.parts.parts_table`; no rows when no text has them).
 
     The folders default to the working project's ``data/raw`` and ``data/processed``.
 
