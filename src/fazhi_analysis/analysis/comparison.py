@@ -18,6 +18,21 @@ from fazhi_analysis.table import catalog, manifest, tidy
 from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.wording import SMALL_COUNT
 
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "approximate",
+    "as_of",
+    "available",
+    "compare",
+    "findings",
+    "has_prior",
+    "load_table",
+    "percent_change",
+    "sections_with_data",
+    "select",
+    "unmapped",
+]
+
 COMPARISON_COLUMNS = [
     "region",
     "year",

@@ -35,6 +35,17 @@ from fazhi_analysis.table.rates import COMPUTED_SOURCE, with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
 from fazhi_analysis.userfiles import Text, Year
 
+__all__ = [
+    "AGAINST_COLUMNS",
+    "BundledTargets",
+    "TARGETS_FILE",
+    "TARGET_COLUMNS",
+    "Target",
+    "TargetsFile",
+    "against_targets",
+    "targets",
+]
+
 TARGETS_FILE = Path(__file__).parents[1] / "table" / "targets.yaml"
 TARGET_COLUMNS = [
     "indicator",

@@ -13,6 +13,8 @@ from fazhi_analysis.analysis.comparison import percent_change
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
 from fazhi_analysis.table.mapped import first_figures
 
+__all__ = ["FALLING", "FLAT", "MIXED", "RISING", "TREND_COLUMNS", "trend"]
+
 TREND_COLUMNS = [
     "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
     "streak",

@@ -17,6 +17,8 @@ import pandera.pandas as pa
 
 from fazhi_analysis.table.tidy import Contract, NAString
 
+__all__ = ["ERROR", "FINDING_COLUMNS", "FINDING_DTYPES", "FindingsTable", "RULES", "WARNING", "as_findings"]
+
 ERROR, WARNING = "error", "warning"
 RULES = (
     "schema",

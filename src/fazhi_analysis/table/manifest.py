@@ -20,6 +20,8 @@ from pathlib import Path
 
 from fazhi_analysis.table.write import atomic_path
 
+__all__ = ["NAME", "same_build", "write"]
+
 NAME = "manifest.json"
 
 

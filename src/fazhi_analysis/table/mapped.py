@@ -11,6 +11,8 @@ import pandas as pd
 
 from fazhi_analysis.table import catalog
 
+__all__ = ["first_figures", "with_catalog"]
+
 
 def with_catalog(rows: pd.DataFrame) -> pd.DataFrame:
     """Mapped rows with catalog section, name, kind and order, in catalog order."""

@@ -8,7 +8,7 @@ and the analysis read them, so they live with the table.
 
 Agreement of a reported and a computed rate (``agrees``): the reported rate is rounded to the
 decimals it is written with (from its ``raw`` text when that holds a %, else the fewest decimals
-that give its value, at most :data:`MAX_DECIMALS`), so it agrees when the computed rate lies within
+that give its value, at most :data:`_MAX_DECIMALS`), so it agrees when the computed rate lies within
 half a unit of its last decimal: ``33.3%`` agrees with 1/3 (33.33…, within 0.05), ``33%`` too
 (within 0.5), ``50%`` does not with 9/12 (75%). When any of the figures is approximate (余/多/约…),
 a gap of up to :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger rate is allowed as
@@ -30,6 +30,8 @@ from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import format_number, plain_figure
 
+__all__ = ["COMPUTED", "COMPUTED_SOURCE", "RATE_COLUMNS", "REPORTED", "rates", "with_rates"]
+
 RATE_COLUMNS = [
     "region", "year", "indicator", "name", "numerator", "numerator_value", "numerator_unit", "numerator_approx",
     "denominator", "denominator_value", "denominator_unit", "denominator_approx", "computed", "reported",
@@ -38,7 +40,7 @@ RATE_COLUMNS = [
 ]  # fmt: skip
 REPORTED, COMPUTED = "reported", "computed"
 COMPUTED_SOURCE = "计算："  # how the source of a computed rate's tidy row begins
-MAX_DECIMALS = 6
+_MAX_DECIMALS = 6
 _FIELDS = ["value", "unit", "approx", "source", "raw"]
 _PARENTHESES = r"[(（][^)）]*[)）]"
 
@@ -99,10 +101,10 @@ def _role(figures: pd.DataFrame, spec: pd.DataFrame, role: str) -> pd.DataFrame:
 
 
 def _decimals(values: pd.Series) -> pd.Series:
-    """The fewest decimals (0 … :data:`MAX_DECIMALS`) that write each value exactly, NA for NA."""
+    """The fewest decimals (0 … :data:`_MAX_DECIMALS`) that write each value exactly, NA for NA."""
     numbers = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    found = np.full(len(numbers), MAX_DECIMALS, dtype=float)
-    for d in range(MAX_DECIMALS, -1, -1):  # a loop over decimals, not rows
+    found = np.full(len(numbers), _MAX_DECIMALS, dtype=float)
+    for d in range(_MAX_DECIMALS, -1, -1):  # a loop over decimals, not rows
         scaled = numbers * 10**d
         found = np.where(np.abs(scaled - np.round(scaled)) < 1e-6, d, found)
     return pd.Series(np.where(np.isnan(numbers), np.nan, found), index=values.index)
@@ -140,7 +142,7 @@ def _formula(out: pd.DataFrame, names: pd.Series) -> pd.Series:
     return pd.Series(parts, index=out.index, dtype="string").where(out["computed"].notna())
 
 
-def computed_rows(table: pd.DataFrame) -> pd.DataFrame:
+def _computed_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Tidy rows of the computed rates ``table`` does not report (``source`` 计算：…, ``raw`` 3÷12)."""
     found = rates(table)
     found = found[(found["origin"] == COMPUTED).fillna(False)]
@@ -172,15 +174,15 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     """
     key = _fingerprint(table)
     if key not in _DONE:
-        added = computed_rows(table)
+        added = _computed_rows(table)
         done = tidy.conform(table) if added.empty else pd.concat([tidy.conform(table), added], ignore_index=True)
-        while len(_DONE) > MEMO_SIZE - 2:  # room for the two keys below
+        while len(_DONE) > _MEMO_SIZE - 2:  # room for the two keys below
             _DONE.pop(next(iter(_DONE)))  # the oldest first
         _DONE[key] = _DONE[_fingerprint(done)] = done  # the result is its own: asked of it again, a hash
     return _DONE[key].copy()
 
 
-MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
+_MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
 _DONE: dict[tuple, pd.DataFrame] = {}
 
 

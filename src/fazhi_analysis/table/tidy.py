@@ -45,8 +45,24 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.names import safe_region
 
+__all__ = [
+    "Contract",
+    "KEY",
+    "MIN_YEAR",
+    "NAFloat64",
+    "NAString",
+    "TIDY_COLUMNS",
+    "TIDY_DTYPES",
+    "TidyTable",
+    "conform",
+    "empty",
+    "max_year",
+    "read",
+    "sort",
+]
+
 MIN_YEAR = 2000
-MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
+_MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
 
 
 def max_year() -> int:
@@ -180,7 +196,7 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
 
     Raises:
         InputError: The file is missing, of another type or unreadable, or (unless ``text``) a value is
-            missing, NaN, ±inf or not a number (:func:`refuse_values`).
+            missing, NaN, ±inf or not a number (:func:`_refuse_values`).
     """
     path = Path(path)
     if not path.is_file():
@@ -201,7 +217,7 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
     except Exception as exc:  # pyarrow and the csv reader raise many unrelated types: all are bad input
         raise InputError(f"{path}: 无法读取表格 / cannot read the table: {exc}") from exc
     if not text:  # a table to use, not to check: its values must be numbers a report can write
-        refuse_values(frame, path, missing=True)
+        _refuse_values(frame, path, missing=True)
     return frame
 
 
@@ -215,14 +231,14 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
     Missing columns are added as NA; extra columns are dropped. The result has the structure of
     :class:`TidyTable`; of its values only ±inf is refused here, for every producer and consumer
-    (:func:`refuse_values`); the rest is ``TidyTable.validate``'s.
+    (:func:`_refuse_values`); the rest is ``TidyTable.validate``'s.
     """
-    refuse_values(frame, "整洁指标表 / the tidy table", missing=False)
+    _refuse_values(frame, "整洁指标表 / the tidy table", missing=False)
     out = frame.reindex(columns=TIDY_COLUMNS).copy()
     return out.astype(TIDY_DTYPES)
 
 
-def refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
+def _refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
     """Refuse a table whose ``value`` column holds ±inf (or, with ``missing``, a cell that is empty, NaN or not a
     number): no report can write it, and one such row would spoil every region's comparison of its year.
 
@@ -235,7 +251,7 @@ def refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
     bad = np.isinf(values) | (np.isnan(values) if missing else False)
     if not bad.any():
         return
-    rows = [_row_named(frame, int(i)) for i in np.flatnonzero(bad)[:MAX_ROWS_NAMED]]
+    rows = [_row_named(frame, int(i)) for i in np.flatnonzero(bad)[:_MAX_ROWS_NAMED]]
     more = int(bad.sum()) - len(rows)
     raise InputError(
         f"{where}: 数值须为有限的数 / a value must be a finite number: {'; '.join(rows)}"
