@@ -51,7 +51,18 @@ def missing_system_tools() -> list[str]:
 FIXTURE_MARKS: dict[str, tuple[str, ...]] = {}
 #: Names that make a test slow when it or a fixture it uses calls them: they start the CLI, a kernel or workers.
 SLOW_CALLS = frozenset(
-    {"run_fazhi", "report_cli", "run_limited", "papermill", "run_report", "run_overview", "run_batch", "LocalCluster"}
+    {
+        "run_fazhi",
+        "report_cli",
+        "run_limited",
+        "papermill",
+        "run_report",
+        "run_overview",
+        "run_batch",
+        "LocalCluster",
+        "Session",
+        "publish",
+    }
 )
 
 #: Programs a test may start only with the marker: a name's start → marker.

@@ -112,8 +112,7 @@ def test_the_department_sheet_agrees_with_the_text_and_adds_a_figure(table) -> N
 
 def test_no_error_level_findings(example_table) -> None:
     findings = pd.read_parquet(example_table.with_name("findings.parquet"))
-    assert not findings.empty  # the examples do leave sections incomplete: warnings
-    assert set(findings["level"]) == {"warning"}
+    assert "error" not in set(findings["level"])  # warnings may come and go with the rules; no error
 
 
 def test_every_text_has_its_parts(example_table) -> None:

@@ -743,7 +743,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     if args.output:
         write.write_file(result.table, args.output)
     else:
-        write.write_records(result.table, fmt=args.format, out=None)
+        write.write_records(result.table, fmt=args.format or "csv", out=None)
     if args.rejects:
         write.write_file(result.rejects, args.rejects)
     elif len(result.rejects):
@@ -803,7 +803,7 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
         "--rejects", metavar="OUT", help="拒收清单输出文件 .csv/.parquet/.json / file for the rejected cells"
     )
     p.add_argument(
-        "--format", choices=["csv", "json"], default="csv", help="标准输出格式 / stdout format (default: csv)"
+        "--format", choices=["csv", "json"], help="未给 -o 时标准输出的格式 / stdout format without -o (default: csv)"
     )
     p.add_argument("--region", help="表中未写明时使用的地区 / region when the table does not say")
     p.add_argument("--year", type=YEAR, help="表中未写明时使用的年度 / year when the table does not say")

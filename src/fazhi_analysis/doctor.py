@@ -11,7 +11,7 @@ so that an upgrade's fixes would not reach the project.
 
 Example:
     >>> text, code = diagnose()        # doctest: +SKIP
-    >>> code
+    >>> code                           # doctest: +SKIP
     0
 """
 

@@ -20,6 +20,8 @@ from fazhi_analysis.report import batch, run
 from fazhi_analysis.report import session as session_module
 from fazhi_analysis.report.session import Session
 
+pytestmark = pytest.mark.slow  # every test here starts kernels
+
 JOBS = [("示例区甲", 2024), ("示例区乙", 2023), (None, 2024), ("示例区丁", 2022)]  # None: the overview
 
 

@@ -92,8 +92,8 @@ def region_year(table: pd.DataFrame, region: str | None = None, year: int | None
     """The region and year to look at: those given (checked), else the table's first region and its latest year.
 
     Example:
-        >>> region_year(pd.DataFrame({"region": ["乙", "甲", "甲"], "year": [2023, 2023, 2024]}))
-        ('甲', 2024)
+        >>> region_year(pd.DataFrame({"region": ["乙", "乙", "甲"], "year": [2023, 2024, 2024]}))  # 乙 sorts first
+        ('乙', 2024)
 
     Raises:
         InputError: A region or year the table does not hold (naming those it does), or an empty table.

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -68,7 +69,8 @@ class Session:
 
     def __init__(self, cwd: Path, preload: str, *, browser: bool = True) -> None:
         self.cwd, self.preload = Path(cwd), preload
-        self._folder = scratch.temporary_folder("kernel")
+        self._scratch = contextlib.ExitStack()  # the kernel's folder, removed by close()
+        self._folder = Path(self._scratch.enter_context(scratch.temporary_folder("kernel")))
         self._manager: KernelManager | None = None
         self._browser: pdf.Browser | None = None
         try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
@@ -85,7 +87,7 @@ class Session:
         self.close()
 
     def _start_kernel(self) -> None:
-        work = Path(self._folder.name)
+        work = self._folder
         manager = KernelManager(
             kernel_name=KERNEL,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),  # ipykernel's own: this interpreter
@@ -197,4 +199,4 @@ class Session:
         finally:
             if self._browser is not None:
                 self._browser.close()
-            self._folder.cleanup()
+            self._scratch.close()
