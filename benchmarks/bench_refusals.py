@@ -24,7 +24,7 @@ from pathlib import Path
 import openpyxl
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import decode, discover, extract, sheets
+from fazhi_analysis.ingest import discover, extract, sheets, unpack
 
 ROWS = [["指标名称", "单位", "2024年"], ["收到行政复议申请", "件", 11], ["行政复议结案", "件", 5]]
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -72,7 +72,7 @@ def zip_bomb(source: Path, target: Path) -> Path:
     with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("xl/media/zeros.bin", "w", force_zip64=True) as out:
             block = bytes(1024**2)
-            for _ in range(decode.MAX_UNZIPPED_BYTES // len(block) + 2):
+            for _ in range(unpack.MAX_UNZIPPED_BYTES // len(block) + 2):
                 out.write(block)
     return target
 

@@ -13,6 +13,7 @@ from fazhi_analysis import checks
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table import findings as findings_contract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,7 +37,7 @@ def _rules(findings: pd.DataFrame, *, without: tuple[str, ...] = ("completeness"
 
 def test_seed_report_has_no_errors_only_one_completeness_warning_naming_its_missing_core_figures():
     findings = checks.check(_seed())
-    assert list(findings.columns) == checks.FINDING_COLUMNS
+    assert list(findings.columns) == findings_contract.FINDING_COLUMNS
     assert not checks.has_errors(findings)
     assert findings["rule"].tolist() == ["completeness"]
     assert findings["message_zh"].item() == "达坂城区 2024年：缺少 2/9 项核心指标：行政诉讼败诉案件、主动公开政府信息"
@@ -225,7 +226,7 @@ def test_a_region_that_cannot_name_a_folder_is_an_error(region, reason):
     assert finding["message_zh"].endswith("（来源：a.xlsx#表1!C3）")
     assert "\n" not in finding["message_zh"] + finding["message_en"]
     assert checks.has_errors(findings)
-    pd.testing.assert_frame_equal(checks.FindingsTable.validate(findings), findings)
+    pd.testing.assert_frame_equal(findings_contract.FindingsTable.validate(findings), findings)
 
 
 @pytest.mark.parametrize("region", ["达坂城区", "乙{year}区", '"甲"区', "甲 区", "区" * 64])
@@ -259,13 +260,13 @@ def test_validate_finds_an_unsafe_region_in_a_csv(tmp_path, capsys):
 
 
 def test_findings_keep_their_contract():
-    assert checks.FINDING_COLUMNS == list(checks.FindingsTable.to_schema().columns)
+    assert findings_contract.FINDING_COLUMNS == list(findings_contract.FindingsTable.to_schema().columns)
     bad = _seed()
     bad.loc[0, "value"] = -1
     bad.loc[1, "indicator"] = "no.such_id"
     for table in (_seed(), bad, tidy.empty(), pd.DataFrame({"region": ["甲区"]})):
         findings = checks.check(table)
-        pd.testing.assert_frame_equal(checks.FindingsTable.validate(findings), findings)
+        pd.testing.assert_frame_equal(findings_contract.FindingsTable.validate(findings), findings)
 
 
 def test_missing_columns_is_one_error():

@@ -14,7 +14,7 @@ from test_scale_examples import generator
 from fazhi_analysis import checks
 from fazhi_analysis.build import build_checked
 from fazhi_analysis.cli import main
-from fazhi_analysis.table import tidy
+from fazhi_analysis.table import numbers, tidy
 
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "fazhi-hypothesis"))
 hypothesis = pytest.importorskip("hypothesis")
@@ -27,7 +27,7 @@ def _pairwise(values: list[float], approx: list[bool]) -> bool:
     for i, (a, a_approx) in enumerate(zip(values, approx)):
         for b, b_approx in zip(values[i + 1 :], approx[i + 1 :]):
             larger = max(abs(a), abs(b))
-            tolerance = max(checks.APPROX_TOLERANCE * larger if a_approx or b_approx else 1e-9 * larger, 1e-9)
+            tolerance = max(numbers.APPROX_TOLERANCE * larger if a_approx or b_approx else 1e-9 * larger, 1e-9)
             if abs(a - b) > tolerance:
                 return True
     return False

@@ -3,10 +3,10 @@
 The data flow, one subpackage or module a stage:
 
 * :mod:`fazhi_analysis.ingest` — report texts and departments' spreadsheets in (decode, extract, clean);
-* :mod:`fazhi_analysis.table` — the tidy table: its contract, the indicator catalog, numbers and their wording;
+* :mod:`fazhi_analysis.table` — the tidy table and the contracts every stage reads: the tidy and the findings
+  contracts, the indicator catalog, derived rates, numbers and their wording;
 * :mod:`fazhi_analysis.checks` — the rules a table keeps; :mod:`fazhi_analysis.build` — raw inputs to a checked table;
-* :mod:`fazhi_analysis.analysis` — selections, year-over-year comparison, trends, peers, derived rates,
-  targets, highlights;
+* :mod:`fazhi_analysis.analysis` — selections, year-over-year comparison, trends, peers, targets, highlights;
 * :mod:`fazhi_analysis.report` — the notebook run, narrative, charts, HTML and PDF.
 
 The names below are the public API; they load their stage on first use, so ``import fazhi_analysis``
@@ -44,7 +44,7 @@ _API = {
     "extract_text": "fazhi_analysis.ingest.extract",
     "extract_file": "fazhi_analysis.ingest.extract",
     "check": "fazhi_analysis.checks",
-    "check_draft": "fazhi_analysis.checks",
+    "check_draft": "fazhi_analysis.draft",
     "build_checked": "fazhi_analysis.build",
     "run_report": "fazhi_analysis.report.run",
     "run_overview": "fazhi_analysis.report.run",

@@ -31,6 +31,7 @@ from fazhi_analysis.ingest.discover import (
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
 from fazhi_analysis.table import manifest, regions, tidy
+from fazhi_analysis.table.findings import ERROR, WARNING, as_findings
 from fazhi_analysis.table.write import write_file, write_table
 
 TABLE_STEM = "indicators"
@@ -62,12 +63,6 @@ def _identity(path: Path, text: str) -> tuple[str | None, int | None]:
     region = region or meta.get("region") or sheet_layout.region_in(path.stem)
     year = year or meta.get("year") or sheet_layout.year_in(path.stem)
     return (str(region) if region else None), (int(year) if year else None)
-
-
-def _read_identified(path: Path, limits: Mapping[str, int] | None) -> tuple[str, str, int]:
-    """The text of a report (within the text ``limits``) with its region and year (:func:`identify`)."""
-    text = read_report_text(path, **_text_limits(limits))
-    return (text, *identify(path, text))
 
 
 def _report_texts(
@@ -135,7 +130,7 @@ def _flagged_sources(figures: pd.DataFrame) -> set[str]:
     from fazhi_analysis import checks
 
     found = checks.check(tidy.conform(figures))
-    involved = found[(found["level"] == checks.ERROR) | (found["rule"] == "conflict")]["source"].dropna()
+    involved = found[(found["level"] == ERROR) | (found["rule"] == "conflict")]["source"].dropna()
     return {part.strip() for text in involved for part in str(text).split(";") if part.strip()}
 
 
@@ -158,15 +153,6 @@ def located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
     return figures.assign(source=[f"{rel}:{ln}:{col}" for ln, col in zip(line, column)])
 
 
-def report_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """The tidy rows of one report text, with ``source`` = ``file:line:column`` of each figure.
-
-    ``limits`` may hold ``max_text_bytes`` and ``max_unzipped_bytes`` (see :func:`read_report_text`).
-    """
-    text, region, year = _read_identified(path, limits)
-    return _figures_table(text, region, year, source_name(path, raw_dir))
-
-
 def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
     """The tidy rows of a report's text (sources named after ``rel``).
 
@@ -178,15 +164,6 @@ def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
     except InputError as exc:
         raise InputError(f"{rel}:{exc}") from None
     return tidy.conform(located(figures, text, rel).assign(region=region, year=year))
-
-
-def report_parts_table(path: Path, raw_dir: Path, limits: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """The parts of one report text (主要举措和成效, 存在的不足 …), ``source`` = ``file:first_line-last_line``.
-
-    See :func:`fazhi_analysis.ingest.parts.parts_table`; ``limits`` as for :func:`report_table`.
-    """
-    text, region, year = _read_identified(path, limits)
-    return parts.parts_table(text, region, year, source_name(path, raw_dir))
 
 
 def build_checked(
@@ -243,7 +220,7 @@ def _build_checked(
     )
     held = table["region"].dropna().unique()
     region_problems += regions.coverage(region_table, held) if listed else _inferred(held)
-    found = pd.DataFrame(region_problems, columns=checks.FINDING_COLUMNS).astype(checks.FINDING_DTYPES)
+    found = as_findings(region_problems)
     findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
     stem = processed_dir / TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
@@ -305,7 +282,6 @@ def _docx_tables(
     Each table is cleaned as a sheet of its own, its region and year defaulting to the report's
     (:func:`identify`, not required here: a table may name them). A table without numbers is no table of figures.
     """
-    from fazhi_analysis.checks import FINDING_COLUMNS, FINDING_DTYPES, WARNING
     from fazhi_analysis.ingest import clean
 
     rows, rejects, notes = [], [], []
@@ -329,7 +305,7 @@ def _docx_tables(
                 continue
             rows.append(result.table)
             rejects.append(result.rejects)
-    found = pd.DataFrame(notes, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
+    found = as_findings(notes)
     return (pd.concat(rows, ignore_index=True) if rows else None), rejects, found
 
 
@@ -345,9 +321,9 @@ def build(
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
 
     Also writes ``parts.parquet`` and ``.csv``: the parts of every report text under its own headings
-    (:func:`report_parts_table`; no rows when no text has them), and ``sentences.parquet`` and ``.csv``: the
-    sentence of each figure of a report text (:func:`fazhi_analysis.ingest.sources.sentences_table`), so that
-    a report reads only ``processed_dir``.
+    (:func:`fazhi_analysis.ingest.parts.parts_table`; no rows when no text has them), and ``sentences.parquet``
+    and ``.csv``: the sentence of each figure of a report text
+    (:func:`fazhi_analysis.ingest.sources.sentences_table`), so that a report reads only ``processed_dir``.
 
     The folders default to those of ``here``, the project whose catalog maps the figures (default: the working
     one).

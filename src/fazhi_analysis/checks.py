@@ -13,21 +13,22 @@ Rules (``rule`` column of the findings):
 * ``duplicate`` (warning): the same region, year and indicator given twice by one file, same value.
 * ``conflict`` (error): rows of the same region, year and indicator disagree — typically a
   department's table and a report text, or two tables. Every two values must agree: equal, or, when
-  one of the two is approximate (余/多/约 …), differing by at most :data:`APPROX_TOLERANCE` of the larger.
+  one of the two is approximate (余/多/约 …), differing by at most
+  :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger.
 * ``relation`` (error): a catalog relation fails (e.g. 结案 ≤ 收到).
 * ``rate_range`` (error): a rate outside 0–100 (rates are in percent points).
 * ``count_whole`` / ``negative`` (error): a count that is not a whole number; a count or amount below 0.
 * ``completeness`` (warning): a region-year lacks some of the catalog's core indicators (``core: true``:
   行政复议, 行政应诉, 行政处罚 …), one finding naming them; other indicators are not expected of every report.
 * ``rate_mismatch`` (warning): a rate the table reports differs from the one its two counts give
-  (the catalog's ``derived`` rates, :func:`fazhi_analysis.analysis.rates.rates`) by more than the
+  (the catalog's ``derived`` rates, :func:`fazhi_analysis.table.rates.rates`) by more than the
   rounding of the reported rate to the decimals it is written with (wider when a figure is approximate).
 * ``outlier`` (warning): a value changed from the previous year by more than ``outlier_threshold``
   (the larger of the two years exceeds ``1 + outlier_threshold`` times the smaller). A fall to 0 is
   flagged; a rise from 0 is not (there is no ratio to judge it by).
 
 Every finding names region, year, indicator and source, in Chinese and English. The findings
-table's own contract is :class:`FindingsTable`.
+table's own contract is :class:`fazhi_analysis.table.findings.FindingsTable`.
 
 Example:
     >>> findings = check(table)                      # doctest: +SKIP
@@ -42,74 +43,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, names, tidy
-from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, NAString, TidyTable
+from fazhi_analysis.table.findings import ERROR, FINDING_COLUMNS, FINDING_DTYPES, WARNING
+from fazhi_analysis.table.numbers import APPROX_TOLERANCE
+from fazhi_analysis.table.rates import rates
+from fazhi_analysis.table.tidy import KEY, MIN_YEAR, TIDY_COLUMNS, TidyTable
 from fazhi_analysis.table.wording import SMALL_COUNT, format_number, plain_figure
 
-ERROR, WARNING = "error", "warning"
-RULES = (
-    "schema",
-    "region_name",
-    "unit",
-    "duplicate",
-    "conflict",
-    "relation",
-    "rate_range",
-    "count_whole",
-    "negative",
-    "completeness",
-    "rate_mismatch",
-    "outlier",
-    "override",  # written by fazhi build (ingest.review): an analyst's override whose figure is gone
-    "docx_table",  # written by fazhi build: a .docx table with figures but no header row, not read
-    # written by fazhi build from data/raw/regions.csv|xlsx (table.regions): a level that is not 省/市/县, a region
-    # listed twice, a population that is not a positive number, a region with figures but not listed, a listed
-    # region without figures (warning), a …市 among 区县 whose level its name cannot tell (warning, no table)
-    "regions_level",
-    "regions_duplicate",
-    "regions_population",
-    "regions_missing",
-    "regions_unused",
-    "regions_inferred",
-)
-APPROX_TOLERANCE = 0.10
 DEFAULT_OUTLIER_THRESHOLD = 1.0
 PER_KIND = 50  # findings of one kind that people are shown (findings.csv, the command line); the rest are counted
 _LEVEL_ORDER = {ERROR: 0, WARNING: 1}
 _REQUIRED = ("region", "year", "indicator", "value", "unit", "source")  # without them a table is not checked
 _RULE_COLUMNS = [*_REQUIRED, "approx", "raw"]  # what the rules after the schema read
-
-
-class FindingsTable(pa.DataFrameModel):
-    """The findings' contract: one row per finding, a level and a rule of this module, two messages.
-
-    Region, year, indicator and source are NA when a finding has none (a missing column; a
-    completeness finding names no indicator).
-
-    Example:
-        >>> FindingsTable.validate(check(tidy.empty())).empty
-        True
-    """
-
-    level: Series[NAString] = pa.Field(isin=[ERROR, WARNING])
-    region: Series[NAString] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    indicator: Series[NAString] = pa.Field(nullable=True)
-    source: Series[NAString] = pa.Field(nullable=True)
-    rule: Series[NAString] = pa.Field(isin=list(RULES))
-    message_zh: Series[NAString]
-    message_en: Series[NAString]
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-FINDING_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in FindingsTable.to_schema().columns.items()}
-FINDING_COLUMNS = list(FINDING_DTYPES)
 
 
 def check(table: pd.DataFrame, *, outlier_threshold: float = DEFAULT_OUTLIER_THRESHOLD) -> pd.DataFrame:
@@ -325,9 +272,10 @@ def disagree(values: np.ndarray, approx: np.ndarray, starts: np.ndarray) -> np.n
     """Per group of ``values`` (contiguous, from each of ``starts``): whether two of its values disagree.
 
     Two values agree when equal (within 1e-9 of the larger), or, when either is approximate, within
-    :data:`APPROX_TOLERANCE` of the larger. Pair by pair: an approximate figure between two exact ones that
-    differ does not hide their conflict. For values of one sign the pair farthest apart decides, so each
-    exact group is judged by its two extremes and each approximate value against the group's extremes.
+    :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger. Pair by pair: an approximate figure
+    between two exact ones that differ does not hide their conflict. For values of one sign the pair farthest
+    apart decides, so each exact group is judged by its two extremes and each approximate value against the
+    group's extremes.
 
     Example:
         >>> disagree(np.array([100.0, 95.0, 100.0, 85.0]), np.array([False, True, False, True]), np.array([0, 2]))
@@ -463,9 +411,7 @@ def _completeness(good: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 
 def _rate_mismatches(best: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Reported rates that their counts contradict beyond rounding (:func:`~fazhi_analysis.analysis.rates.rates`)."""
-    from fazhi_analysis.analysis.rates import rates  # analysis reads the table this module checks
-
+    """Reported rates that their counts contradict beyond rounding (:func:`~fazhi_analysis.table.rates.rates`)."""
     found = rates(best)
     found = found[(found["agrees"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
     zh, en, sources = [], [], []
@@ -603,6 +549,3 @@ def _names() -> dict[str, str]:
 
 def _name(indicator: str, names: dict[str, str]) -> str:
     return f"{names[indicator]}（{indicator}）" if indicator in names else str(indicator)
-
-
-from fazhi_analysis.draft import check_draft  # noqa: E402, F401  (a draft report's check: draft.py)

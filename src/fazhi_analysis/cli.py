@@ -279,7 +279,7 @@ def _add_explore(sub: argparse._SubParsersAction) -> None:
 
 def _add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
     """Flags that cap what one input file may cost (a workbook's cells, its unzipped size, a text's size)."""
-    from fazhi_analysis.ingest import decode, sheets
+    from fazhi_analysis.ingest import sheets, unpack
 
     if cells:
         p.add_argument(
@@ -293,13 +293,13 @@ def _add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
         type=POSITIVE,
         metavar="MB",
         help=f".xlsx/.docx 解压后最大体积 / largest unzipped .xlsx/.docx "
-        f"(default: {decode.MAX_UNZIPPED_BYTES >> 20} MB)",
+        f"(default: {unpack.MAX_UNZIPPED_BYTES >> 20} MB)",
     )
     p.add_argument(
         "--max-text-mb",
         type=POSITIVE,
         metavar="MB",
-        help=f"报告文本或 CSV 的最大体积 / largest report text or CSV (default: {decode.MAX_TEXT_BYTES >> 20} MB)",
+        help=f"报告文本或 CSV 的最大体积 / largest report text or CSV (default: {unpack.MAX_TEXT_BYTES >> 20} MB)",
     )
 
 

@@ -33,11 +33,12 @@ from typing import Annotated, Literal, get_args
 import pandas as pd
 import pydantic
 
-from fazhi_analysis import analysis, project
+from fazhi_analysis import analysis, checks, project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import decode, parts, review, sentence
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, headings
 from fazhi_analysis.table import catalog, numbers, tidy
+from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.wording import format_figure
 from fazhi_analysis.table.write import atomic_path, write_file, write_records
 from fazhi_analysis.userfiles import load_yaml
@@ -306,8 +307,6 @@ def _place(at: Locator, source: object, start: int) -> Place:
 
 def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
     """The draft's figures checked alone (:func:`checks.check`): relations, rates, one value per indicator."""
-    from fazhi_analysis import checks  # checks exposes check_draft: imported here, not at the top
-
     found = checks.check(figures)
     found = found[found["rule"].isin(FIGURE_RULES)]
     starts = dict(zip(figures["source"], figures["start"]))
@@ -323,8 +322,6 @@ def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
 def _tolerance(value: float, raw: object, approx: bool) -> float:
     """Half a unit of the draft's last written digit, in base units (``1547万元`` → 5000 元), read by the extractor's
     number reader (:func:`fazhi_analysis.table.numbers.resolution`); 10 % when approximate."""
-    from fazhi_analysis.checks import APPROX_TOLERANCE
-
     step = numbers.resolution(raw) if isinstance(raw, str) else None
     tolerance = max(1e-9 * max(abs(value), 1.0), 0.5 * (step or 0.0))
     return max(tolerance, APPROX_TOLERANCE * abs(value)) if approx else tolerance

@@ -23,12 +23,6 @@ class InputError(FazhiError):
     exit_code = 2
 
 
-class DataValidationError(FazhiError):
-    """The data break a rule of the catalog or the schema (an error-level finding)."""
-
-    exit_code = 1
-
-
 class ReportError(FazhiError):
     """Executing or exporting a report failed; the previous good report is left untouched."""
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import clean, decode, extract, sheets
+from fazhi_analysis.ingest import clean, decode, extract, sheets, unpack
 
 
 def _workbook(path: Path, rows: list[list[object]], title: str = "复议") -> Path:
@@ -133,16 +133,16 @@ def _zeros_member(path: Path, base: Path, size: int, name: str = "xl/media/zeros
 
 def test_zip_bomb_is_refused_from_its_declared_sizes(tmp_path):
     base = _workbook(tmp_path / "base.xlsx", _ROWS)
-    bomb = _zeros_member(tmp_path / "bomb.xlsx", base, decode.MAX_UNZIPPED_BYTES + 2 * 1024**2)
+    bomb = _zeros_member(tmp_path / "bomb.xlsx", base, unpack.MAX_UNZIPPED_BYTES + 2 * 1024**2)
     assert bomb.stat().st_size < 1_000_000
-    _refused(lambda: sheets.read_sheets(bomb), "bomb.xlsx", str(decode.MAX_UNZIPPED_BYTES))
+    _refused(lambda: sheets.read_sheets(bomb), "bomb.xlsx", str(unpack.MAX_UNZIPPED_BYTES))
     _refused(lambda: clean.clean_files([bomb], max_unzipped_bytes=1000), "bomb.xlsx", "1000")
 
 
 def test_budget_guards_while_reading(tmp_path):
     base = _workbook(tmp_path / "base.xlsx", _ROWS)
     with zipfile.ZipFile(base) as archive:
-        budget = decode.Budget(base, 100)
+        budget = unpack.Budget(base, 100)
         with pytest.raises(InputError, match="100"):
             budget.read(archive, "xl/worksheets/sheet1.xml")
 
@@ -170,8 +170,8 @@ def test_docx_bomb_and_large_texts_are_refused(tmp_path):
     document.add_paragraph("达坂城区2024年法治政府建设情况报告")
     base = tmp_path / "base.docx"
     document.save(base)
-    bomb = _zeros_member(tmp_path / "bomb.docx", base, decode.MAX_UNZIPPED_BYTES + 2 * 1024**2, "word/media/z.bin")
-    _refused(lambda: extract.extract_file(bomb), "bomb.docx", str(decode.MAX_UNZIPPED_BYTES))
+    bomb = _zeros_member(tmp_path / "bomb.docx", base, unpack.MAX_UNZIPPED_BYTES + 2 * 1024**2, "word/media/z.bin")
+    _refused(lambda: extract.extract_file(bomb), "bomb.docx", str(unpack.MAX_UNZIPPED_BYTES))
     _refused(lambda: extract.extract_file(base, max_text_bytes=10), "base.docx", "10")
     text = tmp_path / "report.txt"
     text.write_text("全年收到行政复议申请11件。\n" * 100, encoding="utf-8")
@@ -182,9 +182,9 @@ def test_docx_bomb_and_large_texts_are_refused(tmp_path):
 def test_large_text_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = tmp_path / "big.txt"
     with path.open("wb") as fh:
-        fh.truncate(decode.MAX_TEXT_BYTES + 1)  # sparse: no disk used, nothing read
+        fh.truncate(unpack.MAX_TEXT_BYTES + 1)  # sparse: no disk used, nothing read
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before the size check"))
-    _refused(lambda: decode.read_report_text(path), "big.txt", str(decode.MAX_TEXT_BYTES))
+    _refused(lambda: decode.read_report_text(path), "big.txt", str(unpack.MAX_TEXT_BYTES))
 
 
 # --- the header is found from the sheet's structure, not from the first data row -------------

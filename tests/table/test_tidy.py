@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pandas as pd
 import pandera.pandas as pa
@@ -50,9 +52,8 @@ def _errors(frame: pd.DataFrame) -> pa.errors.SchemaErrors:
     return err.value
 
 
-def test_columns_and_dtypes_are_read_off_the_model() -> None:
-    assert tidy.TIDY_COLUMNS == COLUMNS == list(TidyTable.to_schema().columns)
-    assert list(TidyTable.__annotations__) == COLUMNS
+def test_columns_and_dtypes_are_read_off_the_contract() -> None:
+    assert tidy.TIDY_COLUMNS == COLUMNS == list(TidyTable.to_schema().columns) == list(TidyTable.columns)
     assert tidy.TIDY_DTYPES == {
         "region": "string",
         "year": "Int64",
@@ -175,3 +176,20 @@ def test_confidence_lies_between_0_and_1(table: pd.DataFrame) -> None:
     assert TidyTable.validate(sure)["confidence"].max() == 1.0
     bad = table.assign(confidence=pd.array([1.5] + [0.5] * (len(table) - 1), dtype="Float64"))
     assert "confidence" in str(_error(bad))
+
+
+@pytest.mark.slow
+def test_validating_a_tidy_table_does_not_import_dask_dataframe() -> None:
+    """The contracts are pandera schemas, not models: a model's schema is built through ``pandera.typing``, which
+    imports ``dask.dataframe`` when dask is installed (over a second and some 40 MB in every process and kernel)."""
+    code = (
+        "import sys, pandas as pd\n"
+        "from fazhi_analysis.table import findings, regions, tidy\n"
+        "table = tidy.conform(pd.DataFrame({'region': ['甲区'], 'year': [2024], 'value': [1.0]}))\n"
+        "tidy.TidyTable.validate(table, lazy=True)\n"
+        "regions.RegionsTable.validate(regions.empty())\n"
+        "findings.FindingsTable.validate(findings.as_findings([]))\n"
+        "print('dask.dataframe' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

@@ -1,7 +1,9 @@
 """Analysis of the tidy table: compare a year with the last, trends over years, peers, rates, targets,
 highlights, and the wide table of every region, indicator and year.
 
-Tidy DataFrames in, tidy DataFrames out, for notebooks and the report alike.
+Tidy DataFrames in, tidy DataFrames out, for notebooks and the report alike. The modules are named apart from
+the functions exported here (``analysis.compare`` is the function, :mod:`~fazhi_analysis.analysis.comparison` its
+module); the derived rates live with the table (:mod:`fazhi_analysis.table.rates`).
 
 Example:
     >>> from fazhi_analysis import analysis
@@ -9,7 +11,7 @@ Example:
     >>> comp.loc[comp["indicator"] == "disputes.reconsideration_applications", "change"]  # doctest: +SKIP
 """
 
-from fazhi_analysis.analysis.compare import (
+from fazhi_analysis.analysis.comparison import (
     COMPARISON_COLUMNS,
     SMALL_COUNT,
     approximate,
@@ -24,7 +26,7 @@ from fazhi_analysis.analysis.compare import (
     unmapped,
 )
 from fazhi_analysis.analysis.export import export_wide, wide
-from fazhi_analysis.analysis.highlights import (
+from fazhi_analysis.analysis.highlighting import (
     HIGHLIGHT_COLUMNS,
     MIN_COUNT_CHANGE,
     MIN_RATE_CHANGE,
@@ -32,7 +34,7 @@ from fazhi_analysis.analysis.highlights import (
     highlights,
 )
 from fazhi_analysis.analysis.lookup import indicator_ids, region_year
-from fazhi_analysis.analysis.peers import (
+from fazhi_analysis.analysis.peer_groups import (
     MIN_PEERS,
     PEER_COLUMNS,
     STANDING_COLUMNS,
@@ -42,9 +44,9 @@ from fazhi_analysis.analysis.peers import (
     peers,
     standings,
 )
-from fazhi_analysis.analysis.rates import RATE_COLUMNS, rates, with_rates
-from fazhi_analysis.analysis.targets import AGAINST_COLUMNS, TARGET_COLUMNS, against_targets, targets
+from fazhi_analysis.analysis.targeting import AGAINST_COLUMNS, TARGET_COLUMNS, against_targets, targets
 from fazhi_analysis.analysis.trends import FALLING, FLAT, MIXED, RISING, TREND_COLUMNS, trend
+from fazhi_analysis.table.rates import RATE_COLUMNS, rates, with_rates
 
 __all__ = [
     "AGAINST_COLUMNS", "COMPARISON_COLUMNS", "FALLING", "FLAT", "HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_PEERS",

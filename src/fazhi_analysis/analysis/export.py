@@ -1,7 +1,7 @@
 """The wide table: one row per region and indicator, a block of columns per year, for Excel.
 
 Each year's block holds the figure (base unit), its change from the year before, that change in %
-(where a percentage means something, :func:`~fazhi_analysis.analysis.compare.percent_change`), the
+(where a percentage means something, :func:`~fazhi_analysis.analysis.comparison.percent_change`), the
 rank among the region's peers (1 = highest), how many peers reported it and how many share the rank,
 and, where the regions table gives a population, the figure per 10,000 residents and its rank.
 :func:`export_wide` writes it, with a sheet explaining the columns and the peer rule, to an xlsx
@@ -19,19 +19,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import as_of as table_as_of
-from fazhi_analysis.analysis.peers import PeerRule, peers
-from fazhi_analysis.analysis.rates import with_rates
+from fazhi_analysis.analysis.comparison import as_of as table_as_of
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers
 from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.write import atomic_path, xlsx_bytes
 
-META = {"region": "地区", "level": "层级", "parent": "上级", "scope": "比较范围", "section": "方面", "name": "指标",
+__all__ = ["ABOUT_SHEET", "SHEET", "about", "describe", "export_wide", "wide", "workbook"]
+
+_META = {"region": "地区", "level": "层级", "parent": "上级", "scope": "比较范围", "section": "方面", "name": "指标",
         "unit": "单位"}  # fmt: skip
-MEASURES = {"value": "", "change": "同比变化", "change_pct": "同比变化(%)", "rank": "位次", "n_reporting": "可比地区数",
-            "tied": "并列地区数", "per_10k": "每万人", "rank_per_10k": "每万人位次"}  # fmt: skip
+_MEASURES = {"value": "", "change": "同比变化", "change_pct": "同比变化(%)", "rank": "位次",
+             "n_reporting": "可比地区数", "tied": "并列地区数", "per_10k": "每万人",
+             "rank_per_10k": "每万人位次"}  # fmt: skip
 SHEET, ABOUT_SHEET = "宽表", "说明"
-OUTSIDE = "不参与比较（不在所选分组中）"
+_OUTSIDE = "不参与比较（不在所选分组中）"
 
 
 def _long(table: pd.DataFrame, rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:
@@ -69,14 +72,14 @@ def wide(
     rule = PeerRule.parse(peers)
     table = with_rates(table if as_of is None else table_as_of(table, as_of))
     if table["indicator"].notna().sum() == 0:
-        return pd.DataFrame(columns=[*META.values(), "比较规则"])
+        return pd.DataFrame(columns=[*_META.values(), "比较规则"])
     long = _long(table, rule, region_table)
     if regions is not None:
         long = long[long["region"].isin(regions)]
-    shown = [m for m in MEASURES if m not in ("per_10k", "rank_per_10k") or long[m].notna().any()]
+    shown = [m for m in _MEASURES if m not in ("per_10k", "rank_per_10k") or long[m].notna().any()]
     grid = long.set_index(["region", "indicator", "year"])[shown].unstack("year")
     grid = grid.reindex(columns=sorted(grid.columns, key=lambda c: (c[1], shown.index(c[0]))))
-    grid.columns = [f"{year}年{MEASURES[m]}" for m, year in grid.columns]
+    grid.columns = [f"{year}年{_MEASURES[m]}" for m, year in grid.columns]
     meta = (
         long.sort_values("year")
         .drop_duplicates(["region", "indicator"], keep="last")
@@ -85,22 +88,22 @@ def wide(
     meta["section"] = (
         meta.index.get_level_values("indicator").map(catalog.indicators()["section"]).map(catalog.sections()["title"])
     )
-    meta["scope"] = meta["scope"].fillna(OUTSIDE)
-    out = meta[[c for c in META if c != "region"]].join(grid).reset_index()
+    meta["scope"] = meta["scope"].fillna(_OUTSIDE)
+    out = meta[[c for c in _META if c != "region"]].join(grid).reset_index()
     order = {i: n for n, i in enumerate(catalog.indicators().index)}
     out = out.assign(_order=out["indicator"].map(order)).sort_values(["region", "_order"], kind="stable")
     out.insert(out.columns.get_loc("unit") + 1, "比较规则", describe(rule))
-    out = out.drop(columns=["indicator", "_order"]).rename(columns=META)
+    out = out.drop(columns=["indicator", "_order"]).rename(columns=_META)
     return out.reset_index(drop=True)
 
 
-RULE_WORDS = {"default": "同层级且同上级", "level": "同层级", "parent": "同上级", "all": "全部地区"}
+_RULE_WORDS = {"default": "同层级且同上级", "level": "同层级", "parent": "同上级", "all": "全部地区"}
 
 
 def describe(rule: str | PeerRule | None) -> str:
     """The peer rule in words: ``default（同层级且同上级）``, ``group:城区（分组“城区”）``."""
     rule = PeerRule.parse(rule)
-    words = f"分组“{rule.group_name}”" if rule.kind == "group" else RULE_WORDS[rule.kind]
+    words = f"分组“{rule.group_name}”" if rule.kind == "group" else _RULE_WORDS[rule.kind]
     return f"{rule}（{words}）"
 
 

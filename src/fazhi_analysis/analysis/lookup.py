@@ -20,6 +20,8 @@ import pandas as pd
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 
+__all__ = ["LISTED", "indicator_ids", "known_regions", "known_year", "region_year"]
+
 LISTED = 30  # the regions or years an error lists at most
 _BRACKETS = str.maketrans("（）", "()")
 

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import _with_catalog, percent_change
+from fazhi_analysis.analysis.comparison import percent_change
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
+from fazhi_analysis.table.mapped import first_figures
+
+__all__ = ["FALLING", "FLAT", "MIXED", "RISING", "TREND_COLUMNS", "trend"]
 
 TREND_COLUMNS = [
     "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
     "streak",
 ]  # fmt: skip
 RISING, FALLING, FLAT, MIXED = "连续增长", "连续下降", "持平", "波动"
-
-
-def _figures(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mapped figures, one per region, year and indicator (the first, as :func:`compare` takes it)."""
-    return _with_catalog(rows).drop_duplicates(["region", "year", "indicator"], keep="first")
 
 
 def _direction(values: pd.Series, years: pd.Series) -> object:
@@ -56,7 +54,7 @@ def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None =
 
     ``change`` and ``change_pct`` compare with the calendar year before and are NA when that year is
     not held (a gap is not a zero); ``change_pct`` is NA where a percentage says little
-    (:func:`~fazhi_analysis.analysis.compare.percent_change`: rates, small counts). ``direction`` (the
+    (:func:`~fazhi_analysis.analysis.comparison.percent_change`: rates, small counts). ``direction`` (the
     same on every row of an indicator) reads the last three years held: 连续增长, 连续下降, 持平 or 波动,
     NA unless all three are there. ``streak`` counts the changes in a row, up to this year, in the same
     direction: 2 for two rises running (6 → 8 → 11), −3 for three falls, 0 after no change or a gap.
@@ -68,7 +66,7 @@ def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None =
     known_regions(table, [region])
     ids = indicator_ids(indicators)
     rows = table[table["region"] == region]
-    figures = _figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
+    figures = first_figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
     if figures.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
     figures["_order"] = figures.groupby("indicator", sort=False).ngroup()

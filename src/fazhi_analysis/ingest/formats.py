@@ -25,14 +25,12 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fazhi_analysis.errors import InputError
-
-if TYPE_CHECKING:
-    from fazhi_analysis.ingest.sheets import Sheet
+from fazhi_analysis.ingest.sheets import Sheet
+from fazhi_analysis.ingest.unpack import check_archive, decode, refuse_dtd
 
 HTML_SUFFIXES = (".html", ".htm")
 _SKIP_TAGS = {"nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
@@ -64,9 +62,7 @@ def html_text(data: bytes, path: Path) -> str:
     import lxml.etree
     import lxml.html  # imported here: only web pages need it
 
-    from fazhi_analysis.ingest.decode import decode
-
-    page = _html_unicode(data, path, decode)
+    page = _html_unicode(data, path)
     if _INTERNAL_SUBSET.search(page):
         raise InputError(
             f"{path}: 网页的 DOCTYPE 声明了实体（可能是实体扩展炸弹），已拒绝读取 / "
@@ -79,7 +75,7 @@ def html_text(data: bytes, path: Path) -> str:
     return _block_text(_article(root))
 
 
-def _html_unicode(data: bytes, path: Path, decode: object) -> str:
+def _html_unicode(data: bytes, path: Path) -> str:
     """The page's text: its declared charset (``<meta charset=gbk>``) first, else as a report text is decoded."""
     declared = _META_CHARSET.search(data[:4096])
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
@@ -87,7 +83,7 @@ def _html_unicode(data: bytes, path: Path, decode: object) -> str:
             return data.decode(declared.group(1).decode("ascii").lower().replace("gb2312", "gb18030"))
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration: decoded as any text is
-    return decode(path, data)  # type: ignore[operator]
+    return decode(path, data)
 
 
 def _article(root: object) -> object:
@@ -237,8 +233,6 @@ def docx_sheets(path: Path, document: object, label: str) -> list[Sheet]:
     """
     from docx.table import Table
 
-    from fazhi_analysis.ingest.sheets import Sheet
-
     body = document.element.body  # type: ignore[attr-defined]
     sheets = []
     for number, element in enumerate(body.iter(_W + "tbl"), 1):
@@ -269,8 +263,6 @@ def open_docx(path: Path, data: bytes, max_unzipped_bytes: int | None) -> object
     import docx  # imported here: python-docx is only needed for .docx input
     import lxml.etree
     from docx.opc.exceptions import PackageNotFoundError
-
-    from fazhi_analysis.ingest.decode import check_archive, refuse_dtd
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

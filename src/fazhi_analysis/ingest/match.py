@@ -25,8 +25,8 @@ label tells: a label without a word of rates (:data:`RATE_WORDS`: 率, 比例 �
 (``行政复议纠错`` is the count of corrections, not 行政复议纠错率), when a count is among those candidates.
 
 Example:
-    >>> match_labels(pd.Series(["收到行政复义申请", "罚没金额（万元）"]))["indicator"].tolist()
-    ['disputes.reconsideration_applications', 'enforcement.penalty_amount']
+    >>> [match_one(label)[0] for label in ["收到行政复义申请", "罚没金额（万元）", "天气"]]
+    ['disputes.reconsideration_applications', 'enforcement.penalty_amount', None]
 """
 
 from __future__ import annotations
@@ -282,29 +282,3 @@ def _context_section(cat: catalog.Catalog, context: str) -> str | None:
         return hits[0]
     hits = [sid for sid, row in sections.iterrows() if any(k in context for k in row["keywords"])]
     return hits[0] if len(set(hits)) == 1 else None
-
-
-def match_labels(
-    labels: pd.Series, context: pd.Series | None = None, *, threshold: float = DEFAULT_THRESHOLD
-) -> pd.DataFrame:
-    """Match a Series of labels (with an optional parallel Series of context text) to catalog ids.
-
-    Returns:
-        A DataFrame on the same index: indicator (string, NA when unmatched), score (float),
-        note (how it matched, or why not).
-
-    Example:
-        >>> match_labels(pd.Series(["行政应诉案件", "天气"]))["indicator"].tolist()
-        ['disputes.litigation_cases', <NA>]
-    """
-    ctx = pd.Series(context.to_numpy(object) if context is not None else "", index=labels.index)  # positional
-    keys = labels.astype(object).fillna("").astype(str) + "\x1f" + ctx.astype(object).fillna("").astype(str)
-    codes, uniques = pd.factorize(keys.to_numpy(object))
-    results = [match_one(*key.split("\x1f", 1), float(threshold)) for key in uniques]
-    table = (
-        pd.DataFrame(results, columns=["indicator", "score", "note"])
-        if results
-        else pd.DataFrame(columns=["indicator", "score", "note"])
-    )
-    out = table.take(codes).set_axis(labels.index)
-    return out.astype({"indicator": "string", "score": "float64", "note": "string"})

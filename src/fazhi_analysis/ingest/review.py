@@ -32,9 +32,10 @@ import pandas as pd
 import pydantic
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import MAX_TEXT_BYTES, decode
 from fazhi_analysis.ingest.sheets import read_sheets
+from fazhi_analysis.ingest.unpack import MAX_TEXT_BYTES, decode
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.findings import WARNING, as_findings
 from fazhi_analysis.table.write import FORMULA_STARTS, atomic_path, defused
 from fazhi_analysis.userfiles import Text, read_file, validate
 
@@ -337,8 +338,6 @@ def _override(out: pd.DataFrame, i: int, indicator: object) -> None:
 
 def findings(rows: list, file: str) -> pd.DataFrame:
     """A warning for each override whose source no longer holds its figure (the text changed)."""
-    from fazhi_analysis.checks import FINDING_COLUMNS, FINDING_DTYPES, WARNING
-
     findings = [
         {
             "level": WARNING,
@@ -356,4 +355,4 @@ def findings(rows: list, file: str) -> pd.DataFrame:
         }
         for row in rows
     ]
-    return pd.DataFrame(findings, columns=FINDING_COLUMNS).astype(FINDING_DTYPES)
+    return as_findings(findings)

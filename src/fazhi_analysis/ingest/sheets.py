@@ -15,11 +15,11 @@ corrupt, password-protected or old ``.xls`` workbook, a part declaring a DTD, un
 raises :class:`~fazhi_analysis.errors.InputError` naming the file.
 
 So that no file can exhaust memory or time, sizes are checked before anything is allocated or
-inflated: a workbook's members may decompress to :data:`~fazhi_analysis.ingest.decode.MAX_UNZIPPED_BYTES`
+inflated: a workbook's members may decompress to :data:`~fazhi_analysis.ingest.unpack.MAX_UNZIPPED_BYTES`
 in all (declared sizes first, then counted as the worksheets stream); a workbook (or CSV file) may
 hold :data:`MAX_CELLS` cells in all, counted three ways: the ``<dimension ref=…>`` each sheet
 declares, the ``<c>`` cells streamed before openpyxl reads them, and the grid (rows × columns) about
-to be allocated; a CSV file may be :data:`~fazhi_analysis.ingest.decode.MAX_TEXT_BYTES` long.
+to be allocated; a CSV file may be :data:`~fazhi_analysis.ingest.unpack.MAX_TEXT_BYTES` long.
 
 Example:
     >>> [s.name for s in read_sheets("dept.xlsx")]   # doctest: +SKIP
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import (
+from fazhi_analysis.ingest.unpack import (
     MAX_TEXT_BYTES,
     MAX_UNZIPPED_BYTES,
     Budget,
@@ -140,8 +140,8 @@ def read_sheets(
         label: how sources name the file (default: the file name).
         max_cells: the most cells a workbook or CSV file may hold (default :data:`MAX_CELLS`).
         max_unzipped_bytes: the most bytes an XLSX may decompress to
-            (default :data:`~fazhi_analysis.ingest.decode.MAX_UNZIPPED_BYTES`).
-        max_text_bytes: the largest CSV file, in bytes (default :data:`~fazhi_analysis.ingest.decode.MAX_TEXT_BYTES`).
+            (default :data:`~fazhi_analysis.ingest.unpack.MAX_UNZIPPED_BYTES`).
+        max_text_bytes: the largest CSV file, in bytes (default :data:`~fazhi_analysis.ingest.unpack.MAX_TEXT_BYTES`).
 
     Raises:
         InputError: the file is missing, empty, of another type, corrupt, encrypted, undecodable,

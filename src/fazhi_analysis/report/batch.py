@@ -99,8 +99,6 @@ class Outcome:
     seconds: float = 0.0
     paths: dict[str, str] = field(default_factory=dict)
     error: str = ""
-    worker: int | None = None
-    peak_mb: float | None = None
 
 
 @dataclass
@@ -228,9 +226,7 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
             ``key`` (its input hash) and ``batch`` (the batch's id: a worker keeps its session within one batch).
 
     Returns:
-        ``status`` (done, failed, cancelled), ``seconds``, ``paths`` (absolute, by format), ``error``,
-        ``worker`` (its process id) and ``peak_mb`` (the largest resident size of the worker with its kernel
-        and browser so far).
+        ``status`` (done, failed, cancelled), ``seconds``, ``paths`` (absolute, by format) and ``error``.
     """
     start = time.perf_counter()
     out: dict[str, Any] = {"status": "done", "paths": {}, "error": ""}
@@ -247,7 +243,7 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
     finally:
         if interruptible:
             _interruptible(False)
-    out.update(seconds=time.perf_counter() - start, worker=os.getpid(), peak_mb=round(_PEAK.mb, 1))
+    out.update(seconds=time.perf_counter() - start)
     return out
 
 
@@ -283,7 +279,6 @@ def _session(root: Path, batch_id: str, browser: bool) -> Session:
         held[1].close()
     if not _open:
         atexit.register(_close_sessions)
-        _PEAK.start()
     session = Session(root, run.PRELOAD, browser=browser)
     _open.append(session)
     _warm.held = ((str(root), batch_id), session)
@@ -293,36 +288,6 @@ def _session(root: Path, batch_id: str, browser: bool) -> Session:
 def _close_sessions() -> None:
     while _open:
         _open.pop().close()
-
-
-class _TreePeak:
-    """The largest resident memory (MB) of this process with its descendants (kernels, browsers), every 0.25 s."""
-
-    def __init__(self) -> None:
-        self.mb = 0.0
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._sample, name="fazhi-memory", daemon=True)
-            self._thread.start()
-
-    def _sample(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while True:
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                try:
-                    total += process.memory_info().rss
-                except psutil.Error:
-                    continue
-            self.mb = max(self.mb, total / 2**20)
-            time.sleep(0.25)
-
-
-_PEAK = _TreePeak()
 
 
 def _interruptible(on: bool) -> bool:
@@ -642,7 +607,6 @@ class _Tracker:
         outcome.status = result.get("status", "failed")
         outcome.error = result.get("error", "")
         outcome.seconds = float(result.get("seconds", 0.0))
-        outcome.worker, outcome.peak_mb = result.get("worker"), result.get("peak_mb")
         outcome.paths = _existing(outcome.job, self.out)
         self._tick(outcome, line=True)
 

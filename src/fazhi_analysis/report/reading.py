@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from fazhi_analysis import analysis
-from fazhi_analysis.analysis.peers import extremes
+from fazhi_analysis.analysis.peer_groups import extremes
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import phrases, text_template
 from fazhi_analysis.table import catalog
@@ -56,7 +56,7 @@ def rank_cell(row: pd.Series | dict) -> str:
 
 def change_cell(row: pd.Series) -> str:
     """The change of a comparison row for the table: ``同比增加3件、增长20%``; for counts too small for a percentage
-    (:func:`~fazhi_analysis.analysis.compare.percent_change`) only the size, ``同比减少2件``."""
+    (:func:`~fazhi_analysis.analysis.comparison.percent_change`) only the size, ``同比减少2件``."""
     approx = bool(row["approx"] is True or row["prior_approx"] is True)
     small = pd.isna(row["change_pct"]) and row["unit"] != "%" and pd.notna(row["change"])
     if small:  # the change as from 0: format_change then gives the size and no percentage

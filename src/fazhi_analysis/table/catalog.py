@@ -53,6 +53,34 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import write
 from fazhi_analysis.userfiles import Text
 
+__all__ = [
+    "CATALOG_FILE",
+    "CatalogFile",
+    "DERIVED_COLUMNS",
+    "Derived",
+    "Group",
+    "INDICATOR_COLUMNS",
+    "Indicator",
+    "KINDS",
+    "LIST_FIELDS",
+    "MERGED_LISTS",
+    "MODELS",
+    "ProjectCatalog",
+    "Relation",
+    "Section",
+    "bundled_yaml",
+    "core",
+    "derived",
+    "groups",
+    "headline",
+    "indicators",
+    "relations",
+    "section_title",
+    "sections",
+    "to_table",
+    "without_ids",
+]
+
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 INDICATOR_COLUMNS = [
     "section", "name", "unit", "kind", "better", "group", "core", "units", "aliases", "context", "exclude", "nouns",

@@ -24,6 +24,8 @@ from fazhi_analysis.table.write import atomic_path
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["NAME", "read_beside", "same_build", "write"]
+
 NAME = "manifest.json"
 
 

@@ -20,7 +20,9 @@ import os
 import unicodedata
 from pathlib import Path
 
-MAX_REGION_LENGTH = 64
+__all__ = ["inside", "region_problem", "safe_region", "shown"]
+
+_MAX_REGION_LENGTH = 64
 _SEPARATORS = ("/", "\\")
 # Cc: control characters (newline, tab, NUL …); Cf: invisible formatting (bidi overrides, zero width);
 # Zl/Zp: the line and paragraph separators; Cs: lone surrogates.
@@ -30,7 +32,7 @@ _UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 def region_problem(name: object) -> tuple[str, str] | None:
     """Why ``name`` is not a safe region, in Chinese and in English; ``None`` when it is.
 
-    A safe region is text of 1 to :data:`MAX_REGION_LENGTH` characters, without a path separator
+    A safe region is text of 1 to :data:`_MAX_REGION_LENGTH` characters, without a path separator
     (``/``, ``\\``), not ``.`` or ``..`` (nor with a ``..`` component), without control or invisible
     formatting characters (newline, tab, NUL, bidi overrides …) and without leading or trailing
     whitespace. Braces, quotes and inner spaces are fine (``乙{year}区``, ``"甲"区``, ``甲 区``).
@@ -43,10 +45,10 @@ def region_problem(name: object) -> tuple[str, str] | None:
         return "不是文本", "is not text"
     if not name:
         return "为空", "is empty"
-    if len(name) > MAX_REGION_LENGTH:
+    if len(name) > _MAX_REGION_LENGTH:
         return (
-            f"长度 {len(name)} 超过 {MAX_REGION_LENGTH} 个字符",
-            f"is {len(name)} characters long, more than {MAX_REGION_LENGTH}",
+            f"长度 {len(name)} 超过 {_MAX_REGION_LENGTH} 个字符",
+            f"is {len(name)} characters long, more than {_MAX_REGION_LENGTH}",
         )
     if name in (".", ".."):
         return f"不能是“{name}”", f'cannot be "{name}"'

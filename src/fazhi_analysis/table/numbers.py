@@ -27,7 +27,28 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MISSING_MARKERS = [
+__all__ = [
+    "APPROX_MARKS",
+    "APPROX_PREFIXES",
+    "APPROX_SUFFIXES",
+    "APPROX_TOLERANCE",
+    "CN_NUMBER",
+    "CN_NUMERAL",
+    "MISSING",
+    "MULTIPLIERS",
+    "PANDAS_TYPES",
+    "RANGE_SEPARATORS",
+    "TOO_LARGE",
+    "abbreviated",
+    "alternation",
+    "chinese_to_number",
+    "parse_value",
+    "parse_values",
+    "resolution",
+]
+
+APPROX_TOLERANCE = 0.10  # how far (of the larger) an approximate figure (余/多/约 …) may lie from another and agree
+_MISSING_MARKERS = [
     "",
     "—",
     "——",
@@ -48,7 +69,7 @@ MISSING_MARKERS = [
     "NaN",
 ]
 APPROX_PREFIXES = ("约", "近", "超", "逾", "大约", "将近", "接近", "超过", "不少于", "不低于", "不足", "至少", "多达")
-PLAIN_PREFIXES = ("达", "达到", "共", "共计", "计", "累计", "合计", "为")
+_PLAIN_PREFIXES = ("达", "达到", "共", "共计", "计", "累计", "合计", "为")
 APPROX_SUFFIXES = ("以上", "余", "多", "左右", "上下", "以内", "以下", "有余")
 APPROX_MARKS = ("余", "多")  # inside a figure, after the number or its 万/亿: 130余份, 2.8万余人次
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
@@ -57,9 +78,22 @@ _DASHES = "\u2010\u2011\u2012\u2013"  # ‐ ‑ ‒ –: dashes a range may be w
 MISSING = "missing"
 TOO_LARGE = "too large / 数值过大，无法表示"
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 CN_NUMBER = rf"[{CN_NUMERAL}]+(?:点[零〇一二三四五六七八九]+)?"  # a regex: 一千四百二十一, 三点五
 
@@ -73,7 +107,7 @@ def chinese_to_number(text: str) -> float:
     integer, _, fraction = text.partition("点")
     value = float(_chinese_integer(integer))
     if fraction:
-        value += float("0." + "".join(str(CN_DIGITS[ch]) for ch in fraction))
+        value += float("0." + "".join(str(_CN_DIGITS[ch]) for ch in fraction))
     return value
 
 
@@ -81,20 +115,20 @@ def _chinese_integer(text: str) -> int:
     """Value of a Chinese integer numeral, digit by digit (二〇二四) or with units (一千四百二十一)."""
     if not text or any(ch not in CN_NUMERAL for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
-    if all(ch in CN_DIGITS for ch in text) and len(text) > 1:
+    if all(ch in _CN_DIGITS for ch in text) and len(text) > 1:
         # Digit by digit, as in 二〇二四.
-        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, section, digit = 0, 0, None
     for ch in text:
-        if ch in CN_DIGITS:
+        if ch in _CN_DIGITS:
             if digit is not None and digit != 0:
                 raise ValueError(f"not a Chinese numeral: {text!r}")
-            digit = CN_DIGITS[ch]
-        elif ch in CN_SMALL_UNITS:
-            section += (1 if digit is None else digit) * CN_SMALL_UNITS[ch]
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * _CN_SMALL_UNITS[ch]
             digit = None
         else:
-            big = CN_BIG_UNITS[ch]
+            big = _CN_BIG_UNITS[ch]
             section += digit or 0
             total = (total + section) * big if big > total + section or total == 0 else total + section * big
             section, digit = 0, None
@@ -107,7 +141,7 @@ def alternation(words: Iterable[str]) -> str:
 
 
 _MARK = alternation(APPROX_MARKS)
-_PREFIX = rf"(?P<pre>{alternation(APPROX_PREFIXES + PLAIN_PREFIXES)})?"
+_PREFIX = rf"(?P<pre>{alternation(APPROX_PREFIXES + _PLAIN_PREFIXES)})?"
 # What follows a number: a range, 余/多, a multiplier, the unit and a trailing approx word. The
 # unit is lazy so that a trailing 以上 or 左右 is not swallowed by it.
 _TAIL = (
@@ -116,16 +150,16 @@ _TAIL = (
     rf"(?P<post>{alternation(APPROX_SUFFIXES)})?$"
 )
 # The Arrow pass: prefix, Arabic number, tail. Few groups keep RE2 fast.
-SPLIT_PATTERN = r"^(?P<head>[^0-9]*)(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?P<tail>.*)$"
-_SPLIT_RE = re.compile(SPLIT_PATTERN)
-HEAD_RE = re.compile(rf"^{_PREFIX}(?P<sign>[+-])?$")
-TAIL_RE = re.compile(_TAIL)
-CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{CN_NUMBER}){_TAIL}")
+_SPLIT_PATTERN = r"^(?P<head>[^0-9]*)(?P<num>[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?P<tail>.*)$"
+_SPLIT_RE = re.compile(_SPLIT_PATTERN)
+_HEAD_RE = re.compile(rf"^{_PREFIX}(?P<sign>[+-])?$")
+_TAIL_RE = re.compile(_TAIL)
+_CHINESE_RE = re.compile(rf"^{_PREFIX}(?P<pct>百分之)?(?P<num>{CN_NUMBER}){_TAIL}")
 # Characters that NFKC changes in figures: full-width forms, ideographic space, enclosed numbers.
 _COMPAT_CHARS = r"[\x{3000}\x{2150}-\x{218F}\x{2460}-\x{24FF}\x{3300}-\x{33FF}\x{FF00}-\x{FFEF}]"
 
 
-def clean_unit(unit: str) -> str:
+def _clean_unit(unit: str) -> str:
     """Canonical spelling of a written unit: ``场(次)`` → ``场次``, ``个百分点`` → ``百分点``."""
     unit = re.sub(r"[()（）/\s]", "", unit)
     return unit.removeprefix("个") if unit.endswith("百分点") else unit
@@ -138,13 +172,13 @@ def _read_tail(match: re.Match[str]) -> tuple[float, str, bool]:
     if match["mult"] == "千" and unit[:1] in "米克瓦":
         factor, unit = 1.0, "千" + unit  # 千米 and 千克 are units, not thousands
     approx = bool(match["num2"] or match["apx1"] or match["apx2"] or match["post"])
-    return factor, clean_unit(unit), approx
+    return factor, _clean_unit(unit), approx
 
 
 @lru_cache(maxsize=4096)
 def _parse_head(head: str) -> tuple[float, bool, bool]:
     """Sign, approx flag and validity of the text before an Arabic number (``约``, ``不少于``, ``-``)."""
-    match = HEAD_RE.match(head)
+    match = _HEAD_RE.match(head)
     if not match:
         return 1.0, False, False
     return (-1.0 if match["sign"] == "-" else 1.0), match["pre"] in APPROX_PREFIXES, True
@@ -153,7 +187,7 @@ def _parse_head(head: str) -> tuple[float, bool, bool]:
 @lru_cache(maxsize=65536)
 def _parse_tail(tail: str) -> tuple[float, str, bool, bool]:
     """Multiplier, unit, approx flag and validity of the text after an Arabic number (``万余人次``)."""
-    match = TAIL_RE.match(tail)
+    match = _TAIL_RE.match(tail)
     if not match:
         return 1.0, "", False, False
     return (*_read_tail(match), True)
@@ -162,7 +196,7 @@ def _parse_tail(tail: str) -> tuple[float, str, bool, bool]:
 @lru_cache(maxsize=65536)
 def _parse_other(text: str) -> tuple[float | None, str | None, bool | None, str | None]:
     """Parse one string without a well-formed Arabic figure: Chinese numerals, or say why it is bad."""
-    match = CHINESE_RE.match(text)
+    match = _CHINESE_RE.match(text)
     if not match:
         if not re.search(rf"[0-9{CN_NUMERAL}]", text):
             return None, None, None, "no number / 无数字"
@@ -219,9 +253,9 @@ def parse_values(values: pd.Series) -> pd.DataFrame:
         )
     arr = pc.cast(pa.chunked_array([pa.array(values.astype("string[pyarrow]").array)]).combine_chunks(), pa.string())
     arr = _normalize(arr)
-    missing = pc.or_(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(MISSING_MARKERS)))
+    missing = pc.or_(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(_MISSING_MARKERS)))
 
-    parts = pc.extract_regex(arr, SPLIT_PATTERN)
+    parts = pc.extract_regex(arr, _SPLIT_PATTERN)
     heads, head_codes = _lookup(pc.struct_field(parts, [0]), _parse_head)
     tails, tail_codes = _lookup(pc.struct_field(parts, [2]), _parse_tail)
     sign, head_approx, head_ok = (pa.array(column).take(head_codes) for column in zip(*heads))
@@ -287,7 +321,7 @@ def resolution(text: str) -> float | None:
     if (match := _SPLIT_RE.match(folded)) is not None:
         factor, _, _, tail_ok = _parse_tail(match["tail"])
         valid, decimals = tail_ok and _parse_head(match["head"])[2], match["num"].partition(".")[2]
-    elif (match := CHINESE_RE.match(folded)) is not None:
+    elif (match := _CHINESE_RE.match(folded)) is not None:
         factor, valid, decimals = _read_tail(match)[0], True, match["num"].partition("点")[2]
     else:
         return None

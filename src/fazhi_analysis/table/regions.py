@@ -1,9 +1,9 @@
 """The regions table: each region's level (省/市/县), its parent, and optionally its population and group.
 
-It says which regions are peers (:mod:`fazhi_analysis.analysis.peers`): by default those of the same
+It says which regions are peers (:mod:`fazhi_analysis.analysis.peer_groups`): by default those of the same
 level under the same parent. An analyst writes it as ``data/raw/regions.csv`` or ``regions.xlsx``
 with the columns 地区, 层级, 上级 and, optionally, 常住人口（万人） and 分组; ``fazhi build`` checks it and
-writes ``data/processed/regions.parquet``. Its contract is :class:`RegionsTable`, declared once.
+writes ``data/processed/regions.parquet``. Its contract is :data:`RegionsTable`, declared once.
 
 Without a table (or for a region it does not list), the level is read from the name where the name
 decides it (:func:`level_of`): …省 and …自治区 are 省; …区, …县 and …旗 are 县; a …市 may be a
@@ -12,6 +12,8 @@ prefecture-level or a county-level city, so it stays unknown.
 Example:
     >>> level_of("达坂城区"), level_of("新疆维吾尔自治区"), level_of("昌吉市")
     ('县', '省', None)
+    >>> RegionsTable.validate(empty()).empty
+    True
 """
 
 from __future__ import annotations
@@ -23,54 +25,67 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import manifest
-from fazhi_analysis.table.tidy import NAFloat64, NAString
+from fazhi_analysis.table.tidy import Contract, NAFloat64, NAString
 
-FILE_NAMES = ("regions.csv", "regions.xlsx")  # in data/raw/
+__all__ = [
+    "COLUMNS",
+    "DTYPES",
+    "HEADERS",
+    "LEVELS",
+    "RegionsTable",
+    "STEM",
+    "ambiguous",
+    "coverage",
+    "empty",
+    "find",
+    "from_grid",
+    "level_of",
+    "load",
+    "problem",
+    "resolve",
+]
+
+_FILE_NAMES = ("regions.csv", "regions.xlsx")  # in data/raw/
 STEM = "regions"  # data/processed/regions.{parquet,csv}
 LEVELS = ("省", "市", "县")
 # How a table may write a level; 县 covers every county-level unit (区, 县, 县级市, 旗).
-LEVEL_WORDS = {
+_LEVEL_WORDS = {
     "省": "省", "省级": "省", "自治区": "省", "直辖市": "省",
     "市": "市", "地级市": "市", "市级": "市", "地级": "市", "州": "市", "自治州": "市", "盟": "市", "地区": "市",
     "县": "县", "县级": "县", "区": "县", "市辖区": "县", "县级市": "县", "旗": "县", "自治县": "县", "自治旗": "县",
 }  # fmt: skip
 # Name endings that decide the level, longest first; a …市 decides nothing (地级市, 县级市 and 直辖市 exist).
-NAME_ENDINGS = (
+_NAME_ENDINGS = (
     ("特别行政区", "省"), ("自治区", "省"), ("省", "省"), ("自治州", "市"), ("地区", "市"), ("盟", "市"),
     ("自治县", "县"), ("自治旗", "县"), ("区", "县"), ("县", "县"), ("旗", "县"),
 )  # fmt: skip
 HEADERS = {"地区": "region", "层级": "level", "上级": "parent", "常住人口（万人）": "population", "分组": "group"}
-REQUIRED = ("地区", "层级", "上级")
+_REQUIRED = ("地区", "层级", "上级")
 
 
-class RegionsTable(pa.DataFrameModel):
-    """The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown).
+RegionsTable = Contract(
+    {
+        "region": pa.Column(NAString(), nullable=False, unique=True),
+        "level": pa.Column(NAString(), nullable=True, checks=pa.Check.isin(list(LEVELS))),
+        "parent": pa.Column(NAString(), nullable=True),
+        "population": pa.Column(NAFloat64(), nullable=True, checks=pa.Check.gt(0)),
+        "group": pa.Column(NAString(), nullable=True),
+        "source": pa.Column(NAString(), nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name="RegionsTable",
+)
+"""The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown).
 
-    ``population`` is the resident population in 10,000s (常住人口（万人）), ``group`` a name the analyst
-    chose (分组), ``source`` the file and row (``regions.csv:3``).
+``population`` is the resident population in 10,000s (常住人口（万人）), ``group`` a name the analyst
+chose (分组), ``source`` the file and row (``regions.csv:3``).
+"""
 
-    Example:
-        >>> RegionsTable.validate(empty()).empty
-        True
-    """
-
-    region: Series[NAString] = pa.Field(nullable=False, unique=True)
-    level: Series[NAString] = pa.Field(nullable=True, isin=list(LEVELS))
-    parent: Series[NAString] = pa.Field(nullable=True)
-    population: Series[NAFloat64] = pa.Field(nullable=True, gt=0)
-    group: Series[NAString] = pa.Field(nullable=True)
-    source: Series[NAString] = pa.Field(nullable=True)
-
-    class Config:
-        strict = True
-        ordered = True
-
-
-DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in RegionsTable.to_schema().columns.items()}
+DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in RegionsTable.columns.items()}
 COLUMNS = list(DTYPES)
 
 
@@ -81,7 +96,7 @@ def empty() -> pd.DataFrame:
 
 def level_of(name: str) -> str | None:
     """The level a region's name decides (省, 市 or 县), None when it does not (…市, or no known ending)."""
-    return next((level for ending, level in NAME_ENDINGS if name.endswith(ending)), None)
+    return next((level for ending, level in _NAME_ENDINGS if name.endswith(ending)), None)
 
 
 def find(raw_dir: Path) -> Path | None:
@@ -90,7 +105,7 @@ def find(raw_dir: Path) -> Path | None:
     Raises:
         InputError: Both exist (which one is meant cannot be told).
     """
-    found = [raw_dir / name for name in FILE_NAMES if (raw_dir / name).is_file()]
+    found = [raw_dir / name for name in _FILE_NAMES if (raw_dir / name).is_file()]
     if len(found) > 1:
         raise InputError(f"{raw_dir}: 同时存在 regions.csv 和 regions.xlsx，请只保留一个 / both exist: keep one")
     return found[0] if found else None
@@ -125,7 +140,7 @@ def from_grid(grid: np.ndarray, label: str) -> tuple[pd.DataFrame, list[dict]]:
         InputError: A required column (地区, 层级, 上级) is missing.
     """
     header = [_header(c) for c in (grid[0] if len(grid) else [])]
-    missing = [name for name in REQUIRED if name not in header]
+    missing = [name for name in _REQUIRED if name not in header]
     if missing:
         raise InputError(f"{label}: 缺少列 {'、'.join(missing)} / missing columns (地区, 层级, 上级 are required)")
     at = {HEADERS[name]: header.index(name) for name in HEADERS if name in header}
@@ -140,7 +155,7 @@ def from_grid(grid: np.ndarray, label: str) -> tuple[pd.DataFrame, list[dict]]:
             problems.append(problem("error", region, source, "regions_duplicate", zh, en))
             continue
         seen[region] = number
-        level = LEVEL_WORDS.get(value["level"] or "")
+        level = _LEVEL_WORDS.get(value["level"] or "")
         if level is None:
             zh = f"层级“{value['level'] or ''}”无法识别，应为 省、市 或 县（区、县级市、旗）"
             problems.append(problem("error", region, source, "regions_level", zh, "unknown level: use 省, 市 or 县"))
@@ -163,7 +178,7 @@ def _population(text: str | None) -> float | None:
 
 
 def problem(level: str, region: str | None, source: str | None, rule: str, zh: str, en: str) -> dict:
-    """One finding of the regions table, in the columns of :data:`fazhi_analysis.checks.FINDING_COLUMNS`."""
+    """One finding of the regions table, in the columns of :data:`fazhi_analysis.table.findings.FINDING_COLUMNS`."""
     where = f"{region}：" if region else ""
     return {"level": level, "region": region, "year": None, "indicator": None, "source": source, "rule": rule,
             "message_zh": f"{where}{zh}（来源：{source}）" if source else f"{where}{zh}",

@@ -6,8 +6,28 @@ confidence (0–1, how sure a report text's mapping is), reason (``alias+noun``,
 ``abstain:subset(其中)``), period (全年, 截至M月, 以来, 期间) and scope (本级, 全域, 下级合计, 其他机关); the
 last four are optional and empty for spreadsheet rows.
 
-The contract is :class:`TidyTable`, written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
-are read off it.
+The contract is :data:`TidyTable` (a pandera schema), written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
+are read off it: exactly these columns, in this order, of these nullable dtypes.
+
+A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a finite value are required; the region is
+a safe name, one that can name a folder (:func:`fazhi_analysis.table.names.safe_region`: no path
+separator, no ``..``, no control character, no leading or trailing space, at most 64 characters); an
+indicator, when given, is an id of the catalog (:func:`fazhi_analysis.table.catalog.indicators`).
+:func:`conform` gives any frame the columns and dtypes; ``TidyTable.validate`` then checks the
+values too (``lazy=True`` collects every failure; :func:`fazhi_analysis.checks.check` turns
+them into findings).
+
+Example:
+    >>> import pandas as pd
+    >>> from fazhi_analysis.table.tidy import TidyTable, conform
+    >>> table = conform(pd.DataFrame({"region": ["达坂城区"], "year": [2024],
+    ...     "indicator": ["disputes.reconsideration_applications"], "value": [11.0], "unit": ["件"]}))
+    >>> TidyTable.validate(table).dtypes["year"]
+    Int64Dtype()
+    >>> TidyTable.validate(table.assign(year=pd.array([1999], dtype="Int64")))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pandera.errors.SchemaError: Column 'year' failed ... <Check year_range> failure cases: 1999
 """
 
 from __future__ import annotations
@@ -20,14 +40,29 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera import dtypes as _pa_dtypes
 from pandera.engines import pandas_engine as _pa_engine
-from pandera.typing import Series
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.names import safe_region
 
+__all__ = [
+    "Contract",
+    "KEY",
+    "MIN_YEAR",
+    "NAFloat64",
+    "NAString",
+    "TIDY_COLUMNS",
+    "TIDY_DTYPES",
+    "TidyTable",
+    "conform",
+    "empty",
+    "max_year",
+    "read",
+    "sort",
+]
+
 MIN_YEAR = 2000
-MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
+_MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
 
 
 def max_year() -> int:
@@ -71,76 +106,83 @@ class NAFloat64(_Exact, _pa_dtypes.Float):
     type = pd.Float64Dtype()
 
 
-class TidyTable(pa.DataFrameModel):
-    """The tidy table's contract: exactly these columns, in this order, of these nullable dtypes.
+class Contract(pa.DataFrameSchema):
+    """A table's contract in pandera's object API: ``validate`` it, read its ``columns``; ``to_schema()`` gives
+    itself, as a ``DataFrameModel``'s does.
 
-    A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a finite value are required; the region is
-    a safe name, one that can name a folder (:func:`fazhi_analysis.table.names.safe_region`: no path
-    separator, no ``..``, no control character, no leading or trailing space, at most 64 characters); an
-    indicator, when given, is an id of the catalog (:func:`fazhi_analysis.table.catalog.indicators`).
-    :func:`conform` gives any frame the columns and dtypes; ``TidyTable.validate`` then checks the
-    values too (``lazy=True`` collects every failure; :func:`fazhi_analysis.checks.check` turns
-    them into findings).
-
-    Example:
-        >>> import pandas as pd
-        >>> from fazhi_analysis.table.tidy import TidyTable, conform
-        >>> table = conform(pd.DataFrame({"region": ["达坂城区"], "year": [2024],
-        ...     "indicator": ["disputes.reconsideration_applications"], "value": [11.0], "unit": ["件"]}))
-        >>> TidyTable.validate(table).dtypes["year"]
-        Int64Dtype()
-        >>> TidyTable.validate(table.assign(year=pd.array([1999], dtype="Int64")))  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        pandera.errors.SchemaError: Column 'year' failed ... <Check year_range> failure cases: 1999
+    Written as a schema, not a ``DataFrameModel``: building a model's schema reads its type annotations through
+    ``pandera.typing``, which imports ``dask.dataframe`` when dask is installed (over a second in every process).
     """
 
-    region: Series[NAString] = pa.Field(nullable=False)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    indicator: Series[NAString] = pa.Field(nullable=True)
-    value: Series[NAFloat64] = pa.Field(nullable=False)
-    unit: Series[NAString] = pa.Field(nullable=True)
-    approx: Series[pd.BooleanDtype] = pa.Field(nullable=True)
-    source: Series[NAString] = pa.Field(nullable=True)
-    raw: Series[NAString] = pa.Field(nullable=True)
-    label: Series[NAString] = pa.Field(nullable=True)
-    section: Series[NAString] = pa.Field(nullable=True)
-    # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
-    confidence: Series[NAFloat64] = pa.Field(nullable=True, required=False, ge=0, le=1)
-    reason: Series[NAString] = pa.Field(nullable=True, required=False)
-    # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
-    # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
-    # coerce: a table written before these columns existed reads them as empty floats.
-    period: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
-    scope: Series[NAString] = pa.Field(nullable=True, required=False, coerce=True)
+    def to_schema(self) -> Contract:
+        """The contract itself (as ``DataFrameModel.to_schema`` gives a model's schema)."""
+        return self
 
-    @pa.check("region", name="region_name")
-    def _region_name(cls, region: Series[NAString]) -> Series[bool]:
-        """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong
-        (judged once per distinct name: a table of a million rows names a few thousand regions)."""
-        return region.isin([name for name in region.dropna().unique() if safe_region(name) is None])
-
-    @pa.check("value", name="finite")
-    def _finite(cls, value: Series[NAFloat64]) -> Series[bool]:
-        """A number a report can write: not ±inf (a missing one is the ``nullable`` check's)."""
-        return ~value.isin([np.inf, -np.inf]).astype(bool)
-
-    @pa.check("year", name="year_range")
-    def _year_range(cls, year: Series[pd.Int64Dtype]) -> Series[bool]:
-        """A year from :data:`MIN_YEAR` to :func:`max_year`, read at each validation (not at import)."""
-        return year.between(MIN_YEAR, max_year())
-
-    @pa.check("indicator", name="catalog_id")
-    def _catalog_id(cls, indicator: Series[NAString]) -> Series[bool]:
-        """An id of the catalog in use (the project's, read at each validation)."""
-        return indicator.isin(catalog.indicators().index)
-
-    class Config:
-        strict = True
-        ordered = True
+    @classmethod
+    def get_backend(cls, check_obj: object = None, check_type: type | None = None) -> object:
+        """The validation backend of a pandas ``DataFrameSchema`` (pandera registers backends by exact class)."""
+        return pa.DataFrameSchema.get_backend(check_obj, check_type)
 
 
-TIDY_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in TidyTable.to_schema().columns.items()}
+def _safe_regions(region: pd.Series) -> pd.Series:
+    """A region that can name a folder: :func:`fazhi_analysis.table.names.safe_region` finds nothing wrong
+    (judged once per distinct name: a table of a million rows names a few thousand regions)."""
+    return region.isin([name for name in region.dropna().unique() if safe_region(name) is None])
+
+
+def _finite(value: pd.Series) -> pd.Series:
+    """A number a report can write: not ±inf (a missing one is the ``nullable`` check's)."""
+    return ~value.isin([np.inf, -np.inf]).astype(bool)
+
+
+def _in_year_range(year: pd.Series) -> pd.Series:
+    """A year from :data:`MIN_YEAR` to :func:`max_year`, read at each validation (not at import)."""
+    return year.between(MIN_YEAR, max_year())
+
+
+def _catalog_ids(indicator: pd.Series) -> pd.Series:
+    """An id of the catalog in use (the project's, read at each validation)."""
+    return indicator.isin(catalog.indicators().index)
+
+
+def _text(nullable: bool = True, **options: object) -> pa.Column:
+    """A column of :class:`NAString`."""
+    return pa.Column(NAString(), nullable=nullable, **options)
+
+
+def _number(nullable: bool = True, **options: object) -> pa.Column:
+    """A column of :class:`NAFloat64`."""
+    return pa.Column(NAFloat64(), nullable=nullable, **options)
+
+
+TidyTable = Contract(
+    {
+        "region": _text(nullable=False, checks=pa.Check(_safe_regions, name="region_name")),
+        "year": pa.Column(pd.Int64Dtype(), nullable=False, checks=pa.Check(_in_year_range, name="year_range")),
+        "indicator": _text(checks=pa.Check(_catalog_ids, name="catalog_id")),
+        "value": _number(nullable=False, checks=pa.Check(_finite, name="finite")),
+        "unit": _text(),
+        "approx": pa.Column(pd.BooleanDtype(), nullable=True),
+        "source": _text(),
+        "raw": _text(),
+        "label": _text(),
+        "section": _text(),
+        # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
+        "confidence": _number(required=False, checks=[pa.Check.ge(0), pa.Check.le(1)]),
+        "reason": _text(required=False),
+        # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
+        # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
+        # coerce: a table written before these columns existed reads them as empty floats.
+        "period": _text(required=False, coerce=True),
+        "scope": _text(required=False, coerce=True),
+    },
+    strict=True,
+    ordered=True,
+    name="TidyTable",
+)
+
+
+TIDY_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in TidyTable.columns.items()}
 TIDY_COLUMNS = list(TIDY_DTYPES)
 KEY = ["region", "year", "indicator"]
 
@@ -154,7 +196,7 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
 
     Raises:
         InputError: The file is missing, of another type or unreadable, or (unless ``text``) a value is
-            missing, NaN, ±inf or not a number (:func:`refuse_values`).
+            missing, NaN, ±inf or not a number (:func:`_refuse_values`).
     """
     path = Path(path)
     if not path.is_file():
@@ -175,7 +217,7 @@ def read(path: str | Path, *, text: bool = False) -> pd.DataFrame:
     except Exception as exc:  # pyarrow and the csv reader raise many unrelated types: all are bad input
         raise InputError(f"{path}: 无法读取表格 / cannot read the table: {exc}") from exc
     if not text:  # a table to use, not to check: its values must be numbers a report can write
-        refuse_values(frame, path, missing=True)
+        _refuse_values(frame, path, missing=True)
     return frame
 
 
@@ -189,14 +231,14 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
     Missing columns are added as NA; extra columns are dropped. The result has the structure of
     :class:`TidyTable`; of its values only ±inf is refused here, for every producer and consumer
-    (:func:`refuse_values`); the rest is ``TidyTable.validate``'s.
+    (:func:`_refuse_values`); the rest is ``TidyTable.validate``'s.
     """
-    refuse_values(frame, "整洁指标表 / the tidy table", missing=False)
+    _refuse_values(frame, "整洁指标表 / the tidy table", missing=False)
     out = frame.reindex(columns=TIDY_COLUMNS).copy()
     return out.astype(TIDY_DTYPES)
 
 
-def refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
+def _refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
     """Refuse a table whose ``value`` column holds ±inf (or, with ``missing``, a cell that is empty, NaN or not a
     number): no report can write it, and one such row would spoil every region's comparison of its year.
 
@@ -209,7 +251,7 @@ def refuse_values(frame: pd.DataFrame, where: object, *, missing: bool) -> None:
     bad = np.isinf(values) | (np.isnan(values) if missing else False)
     if not bad.any():
         return
-    rows = [_row_named(frame, int(i)) for i in np.flatnonzero(bad)[:MAX_ROWS_NAMED]]
+    rows = [_row_named(frame, int(i)) for i in np.flatnonzero(bad)[:_MAX_ROWS_NAMED]]
     more = int(bad.sum()) - len(rows)
     raise InputError(
         f"{where}: 数值须为有限的数 / a value must be a finite number: {'; '.join(rows)}"

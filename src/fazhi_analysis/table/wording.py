@@ -34,6 +34,18 @@ import pandas as pd
 
 from fazhi_analysis.table.numbers import APPROX_MARKS, APPROX_PREFIXES, CN_NUMBER, MULTIPLIERS, alternation
 
+__all__ = [
+    "NA_TEXT",
+    "SMALL_COUNT",
+    "common_magnitude",
+    "format_change",
+    "format_figure",
+    "format_number",
+    "magnitude_of",
+    "plain_figure",
+    "signed_percent",
+]
+
 # The markers written back as the source wrote them. 大约 is written as its 约; 不足 and 多达 are not
 # written back (the figure then reads with 余, as an approximate figure without a marker does).
 _WRITTEN_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不足", "多达"))

@@ -20,6 +20,17 @@ from typing import TYPE_CHECKING
 from fazhi_analysis import scratch
 from fazhi_analysis.errors import InputError
 
+__all__ = [
+    "FORMULA_STARTS",
+    "atomic_path",
+    "defuse",
+    "defused",
+    "write_file",
+    "write_records",
+    "write_table",
+    "xlsx_bytes",
+]
+
 if TYPE_CHECKING:  # pandas is imported where a table is written, not on import:
     import pandas as pd  # the report pipeline uses atomic_path without loading pandas
 
@@ -160,7 +171,7 @@ def _write_xlsx(frame: pd.DataFrame, path: str | Path) -> None:
         defused(frame).to_excel(writer, index=False, sheet_name="table", freeze_panes=(1, 0))
 
 
-XLSX_TIME = (
+_XLSX_TIME = (
     2000,
     1,
     1,
@@ -193,7 +204,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for row in defused(frame).itertuples(index=False):
             sheet.append([_cell(v) for v in row])
         sheet.freeze_panes = "A2"
-    stamp = datetime.datetime(*XLSX_TIME)
+    stamp = datetime.datetime(*_XLSX_TIME)
     book.properties.created = book.properties.modified = stamp
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -204,7 +215,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
             data = source.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl writes the time of saving as "modified"
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.isoformat().encode() + b"Z", data)
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=XLSX_TIME), data, zipfile.ZIP_DEFLATED)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME), data, zipfile.ZIP_DEFLATED)
     return fixed.getvalue()
 
 

@@ -25,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +37,7 @@ from fazhi_analysis.ingest.extract import _candidates, _model, _structure
 from fazhi_analysis.ingest.extract._analysis import Figure, analyse
 from fazhi_analysis.ingest.extract._decision import choose, decide
 from fazhi_analysis.ingest.extract._rules import WINDOW
-from fazhi_analysis.ingest.extract._structure import ITEM_LEVEL
+from fazhi_analysis.ingest.extract._structure import ITEM_LEVEL, detect_region_year
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.numbers import PANDAS_TYPES
 
@@ -189,39 +188,6 @@ def _typed(rows: list[dict]) -> pd.DataFrame:
 
 _ARROW_TYPES = {str(dtype): arrow for arrow, dtype in PANDAS_TYPES.items()}  # "Float64" → float64 …
 _FIGURE_SCHEMA = pa.schema([(name, _ARROW_TYPES[dtype]) for name, dtype in _FIGURE_DTYPES.items()])
-
-
-# --- region and year -------------------------------------------------------------------------
-
-_TITLE_RE = re.compile(
-    r"(?P<region>[\u4e00-\u9fff]{2,20}?)(?:人民政府|政府)?(?:关于)?\s*"
-    r"(?P<year>(?:19|20)\d{2}|[一二][九〇零○][一二三四五六七八九〇零○]{2})\s*年度?(?:的)?"
-    r"(?:法治政府建设|依法行政)"
-)
-_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")  # 二〇二四 → 2024
-_REGION_SUFFIX = "区县市旗州盟镇乡"
-# Words before a region's name in a title: 现将…, 关于…, and a party committee (中共××区委) before the government.
-_LEAD_RE = re.compile(r"^(?:.*委)?(?:现将|关于|按照|根据|中共|将|我|对|是)*")
-
-
-def detect_region_year(text: str) -> tuple[str | None, int | None]:
-    """Region and year from a report's own words, e.g. ``达坂城区人民政府2024年度法治政府建设``.
-
-    The region is returned only when it reads as one (ends in 区, 县, 市, 旗 …); a year alone
-    is returned when the title names none (``我县2023年法治政府建设``). A year may be written in
-    Chinese digits, as official titles often are.
-
-    Example:
-        >>> detect_region_year("达坂城区人民政府二〇二四年度法治政府建设情况报告")
-        ('达坂城区', 2024)
-    """
-    head = text[:2000]
-    match = _TITLE_RE.search(head)
-    if not match:
-        return None, None
-    region = _LEAD_RE.sub("", match["region"])
-    region = region if len(region) >= 2 and region[-1] in _REGION_SUFFIX else None
-    return region, int(match["year"].translate(_YEAR_DIGITS))
 
 
 def extract_file(

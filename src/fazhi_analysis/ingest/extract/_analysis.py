@@ -46,9 +46,7 @@ def analyse(text: str, cat: catalog.Catalog | None = None) -> list[Figure]:
     index = _candidates.catalog_index(cat)
     heads = _structure.heading_rows(matching, index.keywords)
     lines = [row for row in heads if row["level"] < ITEM_LEVEL]  # the headings above a figure tell its topic
-    from fazhi_analysis.ingest.extract import detect_region_year  # the public API's, kept there
-
-    _, year = detect_region_year(matching)
+    _, year = _structure.detect_region_year(matching)
     kind = _structure.document_kind(matching)
     doc = _Document(
         text,

@@ -23,12 +23,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import _with_catalog
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions, known_year
-from fazhi_analysis.analysis.rates import with_rates
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.mapped import with_catalog
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
+
+__all__ = [
+    "MIN_PEERS",
+    "PEER_COLUMNS",
+    "PeerRule",
+    "RULES",
+    "STANDING_COLUMNS",
+    "extremes",
+    "group_of",
+    "peer_info",
+    "peers",
+    "standings",
+]
 
 MIN_PEERS = 3  # a rank among fewer regions says little
 PEER_COLUMNS = [
@@ -37,8 +50,8 @@ PEER_COLUMNS = [
     "per_10k", "rank_per_10k", "tied_per_10k", "n_per_10k",
 ]  # fmt: skip
 RULES = ("default", "level", "parent", "all")  # and group:NAME
-GROUP_PREFIX = "group:"
-NOUNS = {"省": "省（区、市）", "市": "市（州、盟）", "县": "区县"}  # what the regions of one level are called
+_GROUP_PREFIX = "group:"
+_NOUNS = {"省": "省（区、市）", "市": "市（州、盟）", "县": "区县"}  # what the regions of one level are called
 _UNKNOWN = "?"
 
 
@@ -64,8 +77,8 @@ class PeerRule:
         if isinstance(rule, PeerRule):
             return rule
         text = (rule or "default").strip()
-        if text.startswith(GROUP_PREFIX) and text[len(GROUP_PREFIX) :].strip():
-            return cls("group", text[len(GROUP_PREFIX) :].strip())
+        if text.startswith(_GROUP_PREFIX) and text[len(_GROUP_PREFIX) :].strip():
+            return cls("group", text[len(_GROUP_PREFIX) :].strip())
         if text not in RULES:
             raise InputError(
                 f"未知的比较范围 --peers {text!r}；可选 level、parent、group:分组名、all（缺省：同层级且同上级）/ "
@@ -74,7 +87,7 @@ class PeerRule:
         return cls(text)
 
     def __str__(self) -> str:
-        return f"{GROUP_PREFIX}{self.group_name}" if self.kind == "group" else self.kind
+        return f"{_GROUP_PREFIX}{self.group_name}" if self.kind == "group" else self.kind
 
     def keys(self, info: pd.DataFrame) -> pd.Series:
         """The peer group of each region of ``info`` (:func:`fazhi_analysis.table.regions.resolve`); NA: none."""
@@ -93,7 +106,7 @@ class PeerRule:
 
         Regions of unknown level are only ``地区``: nothing is claimed about their level.
         """
-        noun = noun_of(members)
+        noun = _noun_of(members)
         level = noun  # 区县, 市（州、盟）…; 地区 when a level is unknown: nothing is claimed about it
         parent = members["parent"].dropna()
         parent = str(parent.iloc[0]) if len(parent) == len(members) and len(members) else None
@@ -106,10 +119,10 @@ class PeerRule:
         }[self.kind]
 
 
-def noun_of(members: pd.DataFrame) -> str:
+def _noun_of(members: pd.DataFrame) -> str:
     """What the regions of ``members`` are called together: ``区县`` when all are 县-level, else ``地区``."""
     levels = set(members["level"].dropna())
-    return NOUNS[levels.pop()] if len(levels) == 1 and members["level"].notna().all() else "地区"
+    return _NOUNS[levels.pop()] if len(levels) == 1 and members["level"].notna().all() else "地区"
 
 
 def _ranked(out: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -162,7 +175,7 @@ def peers(
     rows = table[table["year"] == known_year(table, year)]
     wanted = indicator_ids(None if indicator is None else [indicator])
     compared = known_regions(table, regions) if regions is not None else sorted(rows["region"].dropna().unique())
-    figures = _with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
+    figures = with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
     if wanted is not None:
         figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:
@@ -193,7 +206,7 @@ def peer_info(names: list[str], rule: PeerRule, region_table: pd.DataFrame | Non
     the group's ``scope`` and ``noun`` in words, indexed by region."""
     info = regions.resolve(region_table, names).set_index("region")
     info["peer_group"] = rule.keys(info)
-    words = {key: (rule.scope(members), noun_of(members)) for key, members in info.groupby("peer_group")}
+    words = {key: (rule.scope(members), _noun_of(members)) for key, members in info.groupby("peer_group")}
     info["scope"] = info["peer_group"].map(lambda k: words[k][0], na_action="ignore").astype("string")
     info["noun"] = info["peer_group"].map(lambda k: words[k][1], na_action="ignore").astype("string")
     return info

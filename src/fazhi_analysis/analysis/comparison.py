@@ -15,7 +15,23 @@ import pandas as pd
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, manifest, tidy
+from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.wording import SMALL_COUNT
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "approximate",
+    "as_of",
+    "available",
+    "compare",
+    "findings",
+    "has_prior",
+    "load_table",
+    "percent_change",
+    "sections_with_data",
+    "select",
+    "unmapped",
+]
 
 COMPARISON_COLUMNS = [
     "region",
@@ -122,20 +138,6 @@ def select(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _with_catalog(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mapped rows with catalog section, name, kind and order, in catalog order."""
-    cat = catalog.indicators()
-    sections = catalog.sections()
-    mapped = rows[rows["indicator"].notna() & rows["indicator"].isin(cat.index)].copy()
-    ids = mapped["indicator"].astype(str)
-    mapped["section"] = ids.map(cat["section"]).astype("string")
-    mapped["name"] = ids.map(cat["name"]).astype("string")
-    mapped["kind"] = ids.map(cat["kind"]).astype("string")
-    mapped["_section_order"] = mapped["section"].map(sections["order"])
-    mapped["_order"] = ids.map(pd.Series(range(len(cat)), index=cat.index))
-    return mapped.sort_values(["_section_order", "_order"], kind="stable").drop(columns=["_section_order", "_order"])
-
-
 def compare(table: pd.DataFrame, region: str, year: int, compare_year: int | None = None) -> pd.DataFrame:
     """Mapped figures of ``region`` in ``year`` beside the same indicators in ``compare_year``.
 
@@ -157,7 +159,7 @@ def compare(table: pd.DataFrame, region: str, year: int, compare_year: int | Non
     compare_year = int(year) - 1 if compare_year is None else int(compare_year)
     if compare_year >= int(year):
         raise InputError(f"对比年度 {compare_year} 应早于报告年度 {year} / the comparison year must precede the year")
-    current = _with_catalog(select(table, region, year))
+    current = with_catalog(select(table, region, year))
     prior_rows = table[(table["region"] == region) & (table["year"] == compare_year) & table["indicator"].notna()]
     prior = (
         prior_rows.drop_duplicates("indicator", keep="first")

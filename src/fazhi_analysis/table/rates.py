@@ -3,14 +3,16 @@
 The catalog's ``derived`` entries (:func:`fazhi_analysis.table.catalog.derived`) say which counts make
 which rate: ``numerator / denominator * scale``. :func:`rates` lays the counts, the computed rate and
 the reported one side by side; :func:`with_rates` adds the computed rates the table does not report
-to the tidy table, so trends, peers and targets see them as figures.
+to the tidy table, so trends, peers and targets see them as figures. Both the checks (``rate_mismatch``)
+and the analysis read them, so they live with the table.
 
 Agreement of a reported and a computed rate (``agrees``): the reported rate is rounded to the
 decimals it is written with (from its ``raw`` text when that holds a %, else the fewest decimals
-that give its value, at most :data:`MAX_DECIMALS`), so it agrees when the computed rate lies within
+that give its value, at most :data:`_MAX_DECIMALS`), so it agrees when the computed rate lies within
 half a unit of its last decimal: ``33.3%`` agrees with 1/3 (33.33…, within 0.05), ``33%`` too
 (within 0.5), ``50%`` does not with 9/12 (75%). When any of the figures is approximate (余/多/约…),
-a gap of up to :data:`APPROX_TOLERANCE` of the larger rate is allowed as well.
+a gap of up to :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger rate is allowed as
+well.
 
 Example:
     >>> from fazhi_analysis import analysis
@@ -22,10 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fazhi_analysis.analysis.trends import _figures
 from fazhi_analysis.table import catalog, tidy
+from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import format_number, plain_figure
+
+__all__ = ["COMPUTED", "COMPUTED_SOURCE", "RATE_COLUMNS", "REPORTED", "rates", "with_rates"]
 
 RATE_COLUMNS = [
     "region", "year", "indicator", "name", "numerator", "numerator_value", "numerator_unit", "numerator_approx",
@@ -35,8 +40,7 @@ RATE_COLUMNS = [
 ]  # fmt: skip
 REPORTED, COMPUTED = "reported", "computed"
 COMPUTED_SOURCE = "计算："  # how the source of a computed rate's tidy row begins
-APPROX_TOLERANCE = 0.10  # as the conflict rule of checks allows between an approximate figure and an exact one
-MAX_DECIMALS = 6
+_MAX_DECIMALS = 6
 _FIELDS = ["value", "unit", "approx", "source", "raw"]
 _PARENTHESES = r"[(（][^)）]*[)）]"
 
@@ -60,7 +64,7 @@ def rates(table: pd.DataFrame) -> pd.DataFrame:
         >>> rates(table).loc[0, ["computed", "reported", "agrees"]]  # doctest: +SKIP
     """
     spec = catalog.derived().reset_index()
-    figures = _figures(table)[[*KEY, *_FIELDS]]
+    figures = first_figures(table)[[*KEY, *_FIELDS]]
     parts = [_role(figures, spec, role) for role in ("numerator", "denominator", "id")]
     joined = pd.concat(parts, axis=1).reset_index()
     if joined.empty:
@@ -97,10 +101,10 @@ def _role(figures: pd.DataFrame, spec: pd.DataFrame, role: str) -> pd.DataFrame:
 
 
 def _decimals(values: pd.Series) -> pd.Series:
-    """The fewest decimals (0 … :data:`MAX_DECIMALS`) that write each value exactly, NA for NA."""
+    """The fewest decimals (0 … :data:`_MAX_DECIMALS`) that write each value exactly, NA for NA."""
     numbers = values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    found = np.full(len(numbers), MAX_DECIMALS, dtype=float)
-    for d in range(MAX_DECIMALS, -1, -1):  # a loop over decimals, not rows
+    found = np.full(len(numbers), _MAX_DECIMALS, dtype=float)
+    for d in range(_MAX_DECIMALS, -1, -1):  # a loop over decimals, not rows
         scaled = numbers * 10**d
         found = np.where(np.abs(scaled - np.round(scaled)) < 1e-6, d, found)
     return pd.Series(np.where(np.isnan(numbers), np.nan, found), index=values.index)
@@ -116,7 +120,8 @@ def _rounding(reported: pd.Series, raw: pd.Series) -> pd.Series:
 
 def _allowed(out: pd.DataFrame) -> pd.Series:
     """The gap allowed between reported and computed rate: the reported one's rounding, or when a figure is
-    approximate :data:`APPROX_TOLERANCE` of the larger rate if that is wider; NA unless both rates exist."""
+    approximate :data:`~fazhi_analysis.table.numbers.APPROX_TOLERANCE` of the larger rate if that is wider; NA
+    unless both rates exist."""
     larger = np.maximum(out["reported"].abs(), out["computed"].abs())
     rounding = _rounding(out["reported"], out["reported_raw"])
     allowed = rounding.where(~out["approx"], np.maximum(rounding, APPROX_TOLERANCE * larger)).astype("Float64")
@@ -137,7 +142,7 @@ def _formula(out: pd.DataFrame, names: pd.Series) -> pd.Series:
     return pd.Series(parts, index=out.index, dtype="string").where(out["computed"].notna())
 
 
-def computed_rows(table: pd.DataFrame) -> pd.DataFrame:
+def _computed_rows(table: pd.DataFrame) -> pd.DataFrame:
     """Tidy rows of the computed rates ``table`` does not report (``source`` 计算：…, ``raw`` 3÷12)."""
     found = rates(table)
     found = found[(found["origin"] == COMPUTED).fillna(False)]
@@ -169,15 +174,15 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     """
     key = _fingerprint(table)
     if key not in _DONE:
-        added = computed_rows(table)
+        added = _computed_rows(table)
         done = tidy.conform(table) if added.empty else pd.concat([tidy.conform(table), added], ignore_index=True)
-        while len(_DONE) > MEMO_SIZE - 2:  # room for the two keys below
+        while len(_DONE) > _MEMO_SIZE - 2:  # room for the two keys below
             _DONE.pop(next(iter(_DONE)))  # the oldest first
         _DONE[key] = _DONE[_fingerprint(done)] = done  # the result is its own: asked of it again, a hash
     return _DONE[key].copy()
 
 
-MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
+_MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
 _DONE: dict[tuple, pd.DataFrame] = {}
 
 

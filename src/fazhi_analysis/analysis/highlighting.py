@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fazhi_analysis.analysis.compare import as_of, select
-from fazhi_analysis.analysis.peers import PeerRule, peers, standings
-from fazhi_analysis.analysis.rates import with_rates
-from fazhi_analysis.analysis.targets import against_targets
-from fazhi_analysis.analysis.trends import _figures, trend
+from fazhi_analysis.analysis.comparison import as_of, select
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers, standings
+from fazhi_analysis.analysis.targeting import against_targets
+from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_change, format_figure
+
+__all__ = ["HIGHLIGHT_COLUMNS", "MIN_COUNT_CHANGE", "MIN_RATE_CHANGE", "RATE_POINT_WEIGHT", "highlights"]
 
 HIGHLIGHT_COLUMNS = ["kind", "tone", "indicator", "name", "value", "unit", "basis", "score", "text"]
 MIN_COUNT_CHANGE = 3  # a count that moves by less than this is noise (unless it moves the wrong way)
 MIN_RATE_CHANGE = 1.0  # percent points
 RATE_POINT_WEIGHT = 10.0  # in the order of changes, a rate's point weighs as much as 10 % of a count
-TONE_ORDER = {"risk": 0, "good": 1, "neutral": 2}
-KIND_ORDER = {"top": 0, "bottom": 0, "target": 1, "rise": 2, "fall": 2, "record": 3, "missing": 4}
-BASIS_ORDER = {"pct": 0, "points": 0, "count": 1}  # a small count's change comes after every percentage
+_TONE_ORDER = {"risk": 0, "good": 1, "neutral": 2}
+_KIND_ORDER = {"top": 0, "bottom": 0, "target": 1, "rise": 2, "fall": 2, "record": 3, "missing": 4}
+_BASIS_ORDER = {"pct": 0, "points": 0, "count": 1}  # a small count's change comes after every percentage
 
 
 def highlights(
@@ -68,8 +71,8 @@ def highlights(
     kinds = [_ranks(full, region, year, peers, region_table), _missed(table, region, year, targets)]
     kinds += [_changes(held, year), _records(held, year), _missing(table, region, year)]
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
-    tone = found["tone"].map(TONE_ORDER).where(found["kind"] != "missing", len(TONE_ORDER))
-    found = found.assign(_tone=tone, _kind=found["kind"].map(KIND_ORDER), _basis=found["basis"].map(BASIS_ORDER))
+    tone = found["tone"].map(_TONE_ORDER).where(found["kind"] != "missing", len(_TONE_ORDER))
+    found = found.assign(_tone=tone, _kind=found["kind"].map(_KIND_ORDER), _basis=found["basis"].map(_BASIS_ORDER))
     found = found.sort_values(["_tone", "_kind", "_basis", "score"], ascending=[True, True, True, False], kind="stable")
     found = found.reindex(columns=HIGHLIGHT_COLUMNS).reset_index(drop=True)
     return found if limit is None else found.head(limit)
@@ -173,7 +176,7 @@ def _ranks(
 
 def _missing(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     """Indicators reported the year before and not in ``year``."""
-    rows = _figures(table[table["region"] == region])
+    rows = first_figures(table[table["region"] == region])
     before = rows[rows["year"] == int(year) - 1]
     gone = before[~before["indicator"].isin(rows.loc[rows["year"] == int(year), "indicator"])]
     return pd.DataFrame(

@@ -27,13 +27,24 @@ import pandas as pd
 import pydantic
 
 from fazhi_analysis import project, userfiles
-from fazhi_analysis.analysis.compare import select
-from fazhi_analysis.analysis.rates import COMPUTED_SOURCE, with_rates
-from fazhi_analysis.analysis.trends import _figures
+from fazhi_analysis.analysis.comparison import select
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.rates import COMPUTED_SOURCE, with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
 from fazhi_analysis.userfiles import Text, Year
+
+__all__ = [
+    "AGAINST_COLUMNS",
+    "BundledTargets",
+    "TARGETS_FILE",
+    "TARGET_COLUMNS",
+    "Target",
+    "TargetsFile",
+    "against_targets",
+    "targets",
+]
 
 TARGETS_FILE = Path(__file__).parents[1] / "table" / "targets.yaml"
 TARGET_COLUMNS = [
@@ -165,7 +176,7 @@ def against_targets(table: pd.DataFrame, region: str, year: int, targets: pd.Dat
     )
     goals = goals[applies.fillna(False).astype(bool)].rename(columns={"value": "target"})
     rows = with_rates(table)
-    figures = _figures(rows[(rows["region"] == region) & (rows["year"] == int(year))])
+    figures = first_figures(rows[(rows["region"] == region) & (rows["year"] == int(year))])
     figures = figures[["indicator", "value", "approx", "source", "raw"]].rename(columns={"source": "figure_source"})
     out = goals.merge(figures, on="indicator", how="left").reset_index(drop=True)
     computed = out["figure_source"].str.startswith(COMPUTED_SOURCE)
