@@ -39,7 +39,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from fazhi_analysis.report import fonts
+from fazhi_analysis.report import fonts, palette
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import (
@@ -58,9 +58,12 @@ REGION_CHARS = 8  # a region's name: characters a line, two lines at most
 CHAR_IN = 9 / 72 * 1.02  # width of one CJK character at the 9 pt tick-label size
 LINE_IN = 0.15  # height of one line of a 7.5 pt note under an axis
 MIN_PANEL_IN = 1.4  # small multiples narrower than this go one a row
-ACCENT, OTHERS, NEUTRAL = "#b22222", "#9e9e9e", "#1f4e79"  # the region, its peers, a figure without a direction
 MOST_CHANGED = 12  # figures the overview's change chart shows at most
-GOOD, BAD = "#2e7d32", "#c62828"  # a change the catalog calls good or bad (`better:`)
+_COLORS = palette.colors()
+ACCENT, OTHERS, NEUTRAL = _COLORS["accent"], _COLORS["others"], _COLORS["neutral"]  # region, peers, no direction
+GOOD, BAD = _COLORS["good"], _COLORS["bad"]  # a change the catalog calls good or bad (`better:`)
+INK, NOTE, RULE = _COLORS["ink"], _COLORS["note"], _COLORS["rule"]  # values and labels, notes, medians and zero
+GRID, GUIDE, BOX = _COLORS["grid"], _COLORS["guide"], _COLORS["box"]  # grid lines, dot rows, spread boxes
 ZOOM_SPREAD = 0.25  # a rate axis leaves 0 when the values' spread is under this share of the largest
 
 
@@ -159,7 +162,7 @@ def _labels(ax, positions: list[float], names: list[str]) -> None:
     transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for p, name in zip(positions, names):
         ax.text(-0.012, p, label(name), transform=transform, ha="right", va="center", fontsize=9,
-                color="#333333", linespacing=1.3)  # fmt: skip
+                color=INK, linespacing=1.3)  # fmt: skip
 
 
 def _stacked(heights: list[float], labels: list[str]) -> tuple[Figure, list]:
@@ -287,13 +290,13 @@ def _trend_panel(ax, rows: pd.DataFrame, years: list[int], year: int) -> None:
     for row in rows.itertuples():
         ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude),
                     (row.year, float(row.value) / divisor), textcoords="offset points", xytext=(0, 6), ha="center",
-                    fontsize=7.5, color="#333333")  # fmt: skip
+                    fontsize=7.5, color=INK)  # fmt: skip
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     value_axis(ax, series.to_numpy(), unit, "y", zoom=True)
-    ax.set_xlabel(zoom_note(series.to_numpy(), unit, "y"), fontsize=7.5, color="#555555")
+    ax.set_xlabel(zoom_note(series.to_numpy(), unit, "y"), fontsize=7.5, color=NOTE)
     _panel_title(ax, str(first["name"]), unit)
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
 
 
@@ -346,19 +349,19 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     ax.scatter(values[~mine], positions[~mine], s=22, color=OTHERS if region else ACCENT, zorder=3, clip_on=False)
     if mine.any():
         ax.scatter(values[mine], positions[mine], s=34, color=ACCENT, zorder=4, clip_on=False)
-    ax.axvline(float(first["median"]) / divisor, color="#666666", linewidth=0.7, linestyle="--")
+    ax.axvline(float(first["median"]) / divisor, color=RULE, linewidth=0.7, linestyle="--")
     for p, row, value in zip(positions, shown.itertuples(), values):
         ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (value, p),
-                    textcoords="offset points", xytext=(5, 0), va="center", fontsize=7.5, color="#333333")  # fmt: skip
+                    textcoords="offset points", xytext=(5, 0), va="center", fontsize=7.5, color=INK)  # fmt: skip
     ax.set_yticks(positions, [region_label(r) for r in shown["region"]], linespacing=1.1)
     for tick, is_mine in zip(ax.get_yticklabels(), mine):
-        tick.set_color(ACCENT if is_mine else "#333333")
+        tick.set_color(ACCENT if is_mine else INK)
         tick.set_fontweight("bold" if is_mine else "normal")
     ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)  # a guide along each row, not a bar from 0
+    ax.grid(axis="y", color=GUIDE, linewidth=0.8)  # a guide along each row, not a bar from 0
     ax.set_axisbelow(True)
     value_axis(ax, values, unit, "x", zoom=True)
-    ax.set_xlabel("\n".join(notes), fontsize=7.5, color="#555555", linespacing=1.3)
+    ax.set_xlabel("\n".join(notes), fontsize=7.5, color=NOTE, linespacing=1.3)
 
 
 def dot_figure(rows: pd.DataFrame, region: str | None, notes: list[str]) -> Figure:
@@ -441,14 +444,14 @@ def _bars(ax, rows: pd.DataFrame) -> None:
     top = max(float(values.max()), 1e-9)
     for p, row, value in zip(positions, rows.itertuples(), values):
         ax.text(value + top * 0.01, p, format_figure(row.value, row.unit, row.approx, row.raw), va="center",
-                ha="left", fontsize=8, color="#333333")  # fmt: skip
+                ha="left", fontsize=8, color=INK)  # fmt: skip
     _labels(ax, positions, names)
     ax.set_ylim(-0.6, positions[0] + 0.6)
     value_axis(ax, values, unit, "x")
     group = catalog.indicators()["group"].get(str(rows["indicator"].iloc[0]))
     title = catalog.groups()["title"].get(group, "") if isinstance(group, str) else ""
     ax.set_title(f"{label(title)}（{shown_unit}）" if title else f"单位：{shown_unit}")
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
 
 
@@ -490,14 +493,14 @@ def changes_chart(facts: Facts) -> Svg:
         colours = [_tone(i, c) for i, c in zip(rows["indicator"], rows["change"])]
         ax.barh(positions, pct, color=colours, height=0.6)
         _labels(ax, positions, names)
-        ax.axvline(0, color="#666666", linewidth=0.6)
+        ax.axvline(0, color=RULE, linewidth=0.6)
         for p, v, (_, row) in zip(positions, pct, rows.iterrows()):  # a fall's label right of 0, clear of the names
             ax.text(max(v, 0), p, f" {change_label(row)}", va="center", ha="left", fontsize=8)
         span = max(float(np.abs(pct).max()), 1.0) * 1.6
         ax.set_xlim(-span if (pct < 0).any() else 0, span)
         ax.set_ylim(-0.6, max(positions) + 0.6)
         ax.set_title(f"与{facts.compare_year}年相比变化最大的{len(rows)}项（%）")
-        ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         return _described(to_svg(fig), ax.get_title(loc="left"))
 
@@ -523,7 +526,7 @@ def spread_figure(rows: list[tuple[str, np.ndarray]], unit: str, notes: list[str
     positions = np.arange(len(rows))[::-1]  # the first group on top
     ax.boxplot(shown, positions=positions, orientation="horizontal", widths=0.55, whis=0 if strip else 1.5,
                showfliers=not strip, patch_artist=True, medianprops={"color": NEUTRAL, "linewidth": 2},
-               boxprops={"facecolor": "#dbe4ee", "edgecolor": NEUTRAL, "linewidth": 0.6},
+               boxprops={"facecolor": BOX, "edgecolor": NEUTRAL, "linewidth": 0.6},
                whiskerprops={"color": NEUTRAL, "linewidth": 0.6}, capprops={"linewidth": 0},
                flierprops={"marker": "o", "markersize": 2.5, "markerfacecolor": ACCENT, "markeredgewidth": 0,
                            "alpha": 0.7})  # fmt: skip
@@ -532,11 +535,11 @@ def spread_figure(rows: list[tuple[str, np.ndarray]], unit: str, notes: list[str
         for p, values in zip(positions, shown):
             ax.scatter(values, p + jitter.uniform(-0.2, 0.2, len(values)), s=12, color=ACCENT, alpha=0.65,
                        linewidths=0, zorder=3)  # fmt: skip
-    ax.axvline(float(np.median(every)), color="#666666", linewidth=0.7, linestyle="--")
+    ax.axvline(float(np.median(every)), color=RULE, linewidth=0.7, linestyle="--")
     ax.set_yticks(positions, labels, linespacing=1.1)
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.grid(axis="y", color=GUIDE, linewidth=0.8)
     ax.set_axisbelow(True)
     value_axis(ax, every, unit, "x", zoom=True)
-    ax.set_xlabel("\n".join(notes), fontsize=7.5, color="#555555", linespacing=1.3)
+    ax.set_xlabel("\n".join(notes), fontsize=7.5, color=NOTE, linespacing=1.3)
     return fig

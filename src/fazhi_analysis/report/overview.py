@@ -279,7 +279,7 @@ def ranking_figure(ranked: pd.DataFrame) -> Figure:
     fig = charts.dot_figure(shown, None, [note or _unit(indicator)])
     (ax,) = fig.axes
     ax.text(float(shown["median"].iloc[0]) / divisor, 1.0, f"中位数 {_median(shown)}", ha="center", va="bottom",
-            transform=ax.get_xaxis_transform(), fontsize=7.5, color="#666666")  # fmt: skip
+            transform=ax.get_xaxis_transform(), fontsize=7.5, color=charts.RULE)  # fmt: skip
     return fig
 
 
