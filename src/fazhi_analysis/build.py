@@ -20,7 +20,7 @@ import pandas as pd
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import parts, review, sheet_layout, sources
-from fazhi_analysis.ingest.decode import DOCX_SUFFIXES, read_docx_tables, read_report_text
+from fazhi_analysis.ingest.decode import read_docx_tables, read_report_text
 from fazhi_analysis.ingest.discover import (
     report_files,
     sidecar,
@@ -30,6 +30,7 @@ from fazhi_analysis.ingest.discover import (
     spreadsheet_files,
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
+from fazhi_analysis.ingest.inputs import decoder_of
 from fazhi_analysis.table import manifest, regions, tidy
 from fazhi_analysis.table.findings import ERROR, WARNING, as_findings
 from fazhi_analysis.table.write import write_file, write_table
@@ -74,7 +75,7 @@ def _report_texts(
         InputError: a file is unreadable or its region or year cannot be told (:func:`identify`).
     """
     for path in files:
-        text = read_report_text(path, **_text_limits(limits), allow_empty=path.suffix.lower() in DOCX_SUFFIXES)
+        text = read_report_text(path, **_text_limits(limits), allow_empty=decoder_of(path) == "docx")
         if text.strip():  # else its tables are read by _docx_tables
             yield (path, source_name(path, raw_dir), text, *identify(path, text))
 
@@ -285,7 +286,7 @@ def _docx_tables(
     from fazhi_analysis.ingest import clean
 
     rows, rejects, notes = [], [], []
-    docx = [p for p in (report_files(raw_dir) if raw_dir.is_dir() else []) if p.suffix.lower() in DOCX_SUFFIXES]
+    docx = [p for p in (report_files(raw_dir) if raw_dir.is_dir() else []) if decoder_of(p) == "docx"]
     for path in docx:
         sheets = read_docx_tables(path, label=source_name(path, raw_dir), **_text_limits(limits))
         sheets = [s for s in sheets if (sheet_layout.cell_kinds(s.filled) == sheet_layout.NUMBER).any()]

@@ -37,6 +37,7 @@ from fazhi_analysis import analysis, checks, project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import decode, parts, review, sentence
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, headings
+from fazhi_analysis.ingest.inputs import decoder_of
 from fazhi_analysis.table import catalog, numbers, tidy
 from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.wording import format_figure
@@ -284,7 +285,7 @@ def table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, lis
     spreadsheet cleaner cannot read (its figures are not checked)."""
     from fazhi_analysis.ingest import clean, sheet_layout
 
-    if path.suffix.lower() not in decode.DOCX_SUFFIXES:
+    if decoder_of(path) != "docx":
         return pd.DataFrame(), []
     frames, unread = [], []
     for sheet in decode.read_docx_tables(path):

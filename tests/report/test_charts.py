@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from report_data import PEERS, REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, facts, fonts
+from fazhi_analysis.report import charts, facts, fonts, plotting
 from fazhi_analysis.table import tidy
 
 
@@ -31,7 +31,7 @@ def glyph_warnings_are_errors():
 
 
 def test_style_names_the_simplified_chinese_face() -> None:
-    with matplotlib.style.context(charts.STYLE):
+    with matplotlib.style.context(plotting.STYLE):
         path = font_manager.findfont(font_manager.FontProperties(family=fonts.FONT), fallback_to_default=False)
     font = font_manager.get_font(path)
     assert font.family_name == "Noto Sans CJK SC"
@@ -39,10 +39,10 @@ def test_style_names_the_simplified_chinese_face() -> None:
 
 def test_missing_glyph_would_fail_the_tests() -> None:
     fig = Figure()
-    with matplotlib.style.context(charts.STYLE):
+    with matplotlib.style.context(plotting.STYLE):
         fig.text(0.5, 0.5, "\U0001f600")
         with pytest.raises(UserWarning, match="missing from font"):
-            charts.to_svg(fig)
+            plotting.to_svg(fig)
 
 
 def _texts(svg: str) -> list[str]:
@@ -84,7 +84,7 @@ def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
     texts = _texts(charts.figures_chart(found, "disputes"))  # 行政复议 件 ×4, 纠纷 件 ×2; 应诉 件, 次, %, 元 alone
     assert "行政复议（件）" in texts and "矛盾纠纷化解（件）" in texts and "行政应诉（件）" not in texts
     assert "行政应诉案件" not in texts and "矛盾纠纷排查" not in texts  # single figures stay in the table
-    assert "set_xscale" not in Path(charts.__file__).read_text(encoding="utf-8")
+    assert all("set_xscale" not in Path(m.__file__).read_text(encoding="utf-8") for m in (charts, plotting))
 
 
 def test_this_years_figures_are_drawn_by_subject_not_by_unit() -> None:
@@ -111,10 +111,10 @@ def test_changes_are_coloured_where_the_catalog_says_which_direction_is_good(mon
     # 追回欠薪金额 rises from 1200万元 (applications 8 → 11 are too few for a percentage, so not in the chart)
     better = pd.Series({"disputes.reconsideration_applications": "lower", "study.wage_arrears_recovered": "lower"})
     monkeypatch.setattr(charts, "_better", lambda i: better.get(i))
-    assert charts._tone("disputes.reconsideration_applications", 3.0) == charts.BAD
-    assert charts._tone("disputes.reconsideration_applications", -3.0) == charts.GOOD
-    assert charts._tone("disputes.reconsideration_closed", 3.0) == charts.NEUTRAL
-    assert charts.BAD[1:].lower() in charts.changes_chart(found).lower()
+    assert charts._tone("disputes.reconsideration_applications", 3.0) == plotting.BAD
+    assert charts._tone("disputes.reconsideration_applications", -3.0) == plotting.GOOD
+    assert charts._tone("disputes.reconsideration_closed", 3.0) == plotting.NEUTRAL
+    assert plotting.BAD[1:].lower() in charts.changes_chart(found).lower()
 
 
 def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
@@ -126,7 +126,7 @@ def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
 
 def test_a_chart_is_drawn_again_as_png_at_the_print_resolution() -> None:
     svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
-    png = charts.to_png(svg, dpi=100)
+    png = plotting.to_png(svg, dpi=100)
     assert png.startswith(b"\x89PNG")
     width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width in pixels
     assert width == round(svg.figure.get_size_inches()[0] * 100)
@@ -158,7 +158,7 @@ def test_a_rate_dot_plot_shows_the_spread_and_says_its_axis_does_not_start_at_0(
 
 @given(low=st.floats(0.01, 100.0), spread=st.floats(0.0001, 3.0))
 def test_a_zoomed_rate_axis_holds_its_values(low: float, spread: float) -> None:
-    lower, upper = charts.axis_range(np.array([low, low + spread]), "%", zoom=True)  # 99.9%: no integer tick below
+    lower, upper = plotting.axis_range(np.array([low, low + spread]), "%", zoom=True)  # 99.9%: no integer tick below
     assert 0 <= lower <= low and upper > low + spread
 
 
@@ -166,9 +166,9 @@ def test_a_rate_axis_starts_at_0_when_the_spread_is_wide_or_for_bars() -> None:
     wide = {REGION: 40.0, "示例区乙": 90.0, "示例区丙": 65.0}
     (ax,) = charts.peer_chart(facts.gather(_rates(wide), REGION, YEAR, peers="all"), "disputes").figure.axes
     assert ax.get_xlim()[0] == 0 and "未从0起" not in ax.get_xlabel()
-    assert charts.axis_range(np.array([96.4, 99.3]), "%")[0] == 0  # bars: always from 0
-    assert charts.axis_range(np.array([100.0, 100.0]), "%", zoom=True)[0] == 0  # no spread to show
-    assert charts.axis_range(np.array([96.4, 99.3]), "件", zoom=True)[0] == 0  # counts from 0
+    assert plotting.axis_range(np.array([96.4, 99.3]), "%")[0] == 0  # bars: always from 0
+    assert plotting.axis_range(np.array([100.0, 100.0]), "%", zoom=True)[0] == 0  # no spread to show
+    assert plotting.axis_range(np.array([96.4, 99.3]), "件", zoom=True)[0] == 0  # counts from 0
 
 
 def test_a_rate_trend_shows_the_spread_too() -> None:
@@ -199,15 +199,15 @@ def test_long_emoji_rtl_and_zero_width_region_names_render_in_every_chart() -> N
         assert svgs and all(ET.fromstring(svg).tag.endswith("svg") for svg in svgs)
     labels = [t.get_text() for ax in svgs[-1].figure.axes for t in ax.get_yticklabels()]
     assert "新疆维吾尔自治区\n乌鲁木齐市达坂…" in labels  # balanced lines of at most 8, cut with …
-    assert all(len(line) <= charts.REGION_CHARS for text in labels for line in text.split("\n"))
+    assert all(len(line) <= plotting.REGION_CHARS for text in labels for line in text.split("\n"))
     assert all(text.count("\n") <= 1 for text in labels)
     assert {"□示例区", "□□□□示例区", "示例区", "$x^2$区"} <= set(labels)  # no glyph, no mark
     assert "$x^2$区" in _texts(svgs[-1])  # written as it is, not as mathematics
 
 
 def test_a_chart_label_is_drawable_wrapped_and_cut() -> None:
-    assert charts.label("新疆维吾尔自治区乌鲁木齐市达坂城区", 8, 2) == "新疆维吾尔自治区\n乌鲁木齐市达坂…"
-    assert charts.label("乌鲁木齐市达坂城区", 8, 2) == "乌鲁木齐市\n达坂城区"  # balanced: 5 + 4, not 8 + 1
-    assert charts.label("收到行政复议申请") == "收到行政复议申请"
-    assert charts.label("😀\u200b甲\u202e区") == "□甲区"
-    assert charts.label("") == ""
+    assert plotting.label("新疆维吾尔自治区乌鲁木齐市达坂城区", 8, 2) == "新疆维吾尔自治区\n乌鲁木齐市达坂…"
+    assert plotting.label("乌鲁木齐市达坂城区", 8, 2) == "乌鲁木齐市\n达坂城区"  # balanced: 5 + 4, not 8 + 1
+    assert plotting.label("收到行政复议申请") == "收到行政复议申请"
+    assert plotting.label("😀\u200b甲\u202e区") == "□甲区"
+    assert plotting.label("") == ""

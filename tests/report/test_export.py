@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from report_data import REGION, YEAR, with_prior_year
 
-from fazhi_analysis.report import charts, facts, pdf
+from fazhi_analysis.report import charts, facts, pdf, plotting
 from fazhi_analysis.report.export import ReportHTMLExporter
 
 pytestmark = pytest.mark.system
 
 
-def _page(paragraphs: int, chart: charts.Svg) -> nbformat.NotebookNode:
+def _page(paragraphs: int, chart: plotting.Svg) -> nbformat.NotebookNode:
     """A notebook whose one output cell shows ``paragraphs`` lines of prose, then ``chart``."""
     filler = "".join(f"<p>第{i}段：依法行政工作稳步推进。</p>" for i in range(paragraphs))
     cell = nbformat.v4.new_code_cell("display(prose, chart)")
@@ -33,7 +33,7 @@ def _page(paragraphs: int, chart: charts.Svg) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[cell])
 
 
-def _tall_chart() -> charts.Svg:
+def _tall_chart() -> plotting.Svg:
     """A chapter chart of some 80 bars: taller than an A4 page at full width."""
     found = facts.gather(with_prior_year(), REGION, YEAR)
     rows = found.comparison[found.comparison["section"] == "enforcement"]

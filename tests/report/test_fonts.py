@@ -14,7 +14,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from report_data import REGION, YEAR, report_cli, with_prior_year
 
-from fazhi_analysis.report import charts, facts, fonts
+from fazhi_analysis.report import charts, facts, fonts, plotting
 
 # A matplotlib font cache written before the CJK fonts were installed: every other font, none of Noto CJK.
 STALE_CACHE = """
@@ -59,10 +59,10 @@ def test_a_character_missing_from_the_font_fails_the_chart_unless_it_comes_from_
     comparison.loc[comparison["section"] == "disputes", "name"] = "行政复议\U0001f600"
     svg = charts.figures_chart(dataclasses.replace(found, comparison=comparison), "disputes")
     assert "行政复议□" in svg  # a name from the data is made drawable (issue 18: an emoji broke every report)
-    with pytest.raises(fonts.FontError, match="missing"), charts.house_style():  # any other text must be drawable
+    with pytest.raises(fonts.FontError, match="missing"), plotting.house_style():  # any other text must be drawable
         fig = Figure()
         fig.text(0.5, 0.5, "收到\U0001f600")
-        charts.to_svg(fig)
+        plotting.to_svg(fig)
 
 
 @pytest.fixture(scope="module")

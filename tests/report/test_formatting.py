@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from fazhi_analysis import project
-from fazhi_analysis.report import charts, facts, narrative, reading
+from fazhi_analysis.report import charts, facts, narrative, plotting, reading
 from fazhi_analysis.report.docx import to_docx
 from fazhi_analysis.table import tidy
 
@@ -48,7 +48,7 @@ def found() -> facts.Facts:
     return facts.gather(_table(), REGION, YEAR)
 
 
-def _chart_texts(svg: charts.Svg) -> set[str]:
+def _chart_texts(svg: plotting.Svg) -> set[str]:
     return {t.get_text() for ax in svg.figure.axes for t in ax.texts}
 
 

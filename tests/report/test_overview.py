@@ -21,7 +21,7 @@ from matplotlib.collections import PathCollection
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import charts, overview
+from fazhi_analysis.report import charts, overview, plotting
 from fazhi_analysis.table import regions, tidy
 
 APPS = "disputes.reconsideration_applications"
@@ -124,7 +124,7 @@ def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -
 def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> None:
     ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
     assert ranked["reported"].tolist() == [True, True, False, False, False, False]
-    with charts.house_style():
+    with plotting.house_style():
         fig = overview.ranking_figure(ranked)
     (ax,) = fig.axes
     (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
@@ -309,7 +309,7 @@ def test_regions_outside_the_chosen_group_are_named_as_not_ranked_and_a_risk_is_
 def test_long_and_emoji_region_names_render_in_the_dot_plots() -> None:
     names = ["某某市某某区某某街道某某社区居委会第一网格", "😀示例区" * 8, "示例\u200b区", "מחוז示例区"]
     table = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(names, [97.7, 99.3, 96.4, 98.0])])
-    with charts.house_style():
+    with plotting.house_style():
         fig = overview.ranking_figure(overview.ranking(table, 2024, LOSS_RATE))
     (ax,) = fig.axes
     labels = [t.get_text() for t in ax.get_yticklabels()]
@@ -322,7 +322,7 @@ def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
     """A built table's regions are pandas' ``string`` (NA semantics): compared with None they give NA, not False."""
     ranked = overview.ranking(EXAMPLE, 2024, CASES)
     ranked = ranked.assign(region=ranked["region"].astype(pd.StringDtype("pyarrow", na_value=pd.NA)))
-    with charts.house_style():
+    with plotting.house_style():
         fig = overview.ranking_figure(ranked)
     assert len(fig.axes[0].get_yticklabels()) == 5
 
@@ -381,7 +381,7 @@ def test_with_many_regions_each_part_of_the_overview_shows_groups(country) -> No
 
 def test_a_spread_chart_dots_each_region_or_boxes_them_beyond_strip_max() -> None:
     rows = [("甲市", np.array([1.0, 2.0, 3.0, 4.0, 30.0])), ("乙市", np.array([5.0, 6.0, 7.0]))]
-    with charts.house_style():
+    with plotting.house_style():
         strip = charts.spread_figure(rows, "件", ["件", "每点一个地区"], strip=True)
         boxes = charts.spread_figure(rows, "件", ["件", "点为须线外的地区"], strip=False)
     dots = [c for c in strip.axes[0].collections if isinstance(c, PathCollection)]

@@ -16,7 +16,7 @@ import pytest
 from jupyter_client.blocking import BlockingKernelClient
 
 from fazhi_analysis import project
-from fazhi_analysis.report import batch, run
+from fazhi_analysis.report import run, workers
 from fazhi_analysis.report import session as session_module
 from fazhi_analysis.report.session import Session
 
@@ -128,7 +128,7 @@ def _dying_project(root: Path, deaths: int) -> Path:
 
 
 def _render_dying(tmp_path: Path, monkeypatch, deaths: int) -> tuple[dict, Path]:
-    """``batch.render_job`` of a report whose kernel dies the first ``deaths`` times; its result and table."""
+    """``workers.render_job`` of a report whose kernel dies the first ``deaths`` times; its result and table."""
     table = _dying_project(tmp_path / "project", deaths)
     spec = {
         "kind": "report", "region": "甲区", "year": 2024, "formats": ["html"], "key": "k" * 64,
@@ -137,9 +137,9 @@ def _render_dying(tmp_path: Path, monkeypatch, deaths: int) -> tuple[dict, Path]
     }  # fmt: skip
     monkeypatch.setenv(project.ROOT_ENV, str(tmp_path / "project"))
     try:
-        return batch.render_job(spec), table
+        return workers.render_job(spec), table
     finally:
-        batch._close_sessions()
+        workers._close_sessions()
 
 
 def _runs(table: Path) -> int:

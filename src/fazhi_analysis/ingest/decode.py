@@ -18,12 +18,9 @@ from pathlib import Path
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import formats, pdf
+from fazhi_analysis.ingest.inputs import TEXT, format_of
 from fazhi_analysis.ingest.unpack import MAX_TEXT_BYTES, MAX_UNZIPPED_BYTES, decode
 from fazhi_analysis.userfiles import check_size, read_file
-
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-DOCX_SUFFIXES = (".docx",)
-REPORT_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + pdf.PDF_SUFFIXES + formats.HTML_SUFFIXES
 
 
 def read_report_text(
@@ -50,13 +47,14 @@ def read_report_text(
     path = Path(path)
     max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
     max_container = MAX_UNZIPPED_BYTES if max_unzipped_bytes is None else max_unzipped_bytes
-    suffix = path.suffix.lower()
-    data = read_file(path, max_container if suffix in DOCX_SUFFIXES + pdf.PDF_SUFFIXES else max_text)
-    if suffix in pdf.PDF_SUFFIXES:
+    fmt = format_of(path)
+    name = fmt.name if fmt and fmt.kind == TEXT else "plain"  # any other file is read as plain text
+    data = read_file(path, max_container if fmt and fmt.kind == TEXT and fmt.container else max_text)
+    if name == "pdf":
         text = pdf.pdf_text(path, data, max_text)
-    elif suffix in DOCX_SUFFIXES or data[:4] == b"PK\x03\x04":
+    elif name == "docx" or data[:4] == b"PK\x03\x04":
         text = _read_docx(path, data, max_unzipped_bytes)
-    elif suffix in formats.HTML_SUFFIXES:
+    elif name == "html":
         text = formats.html_text(data, path)
     else:
         text = decode(path, data)

@@ -1,11 +1,11 @@
 """Which files are inputs (report texts, departments' spreadsheets), and what a file's sidecar says of it.
 
-An input is a file whose suffix says what it is (:data:`~fazhi_analysis.ingest.decode.REPORT_SUFFIXES`,
-:data:`~fazhi_analysis.ingest.sheets.SUFFIXES`); hidden files (``.name``) and the lock files an office
-program leaves beside an open document (``~$name``) are not. Folders are searched recursively, and
-files come in a stable (sorted) order. Report texts are ``.txt``/``.md``, ``.docx``, ``.pdf`` and saved web
-pages (``.html``/``.htm``). The analysts' overrides (``overrides.xlsx``/``overrides.csv`` at the top of
-the folder, see :mod:`fazhi_analysis.ingest.review`) are not departments' spreadsheets.
+An input is a file whose suffix says what it is (:data:`~fazhi_analysis.ingest.inputs.FORMATS`); hidden files
+(``.name``) and the lock files an office program leaves beside an open document (``~$name``) are not. Folders
+are searched recursively, and files come in a stable (sorted) order. Report texts are ``.txt``/``.md``,
+``.docx``, ``.pdf`` and saved web pages (``.html``/``.htm``). The analysts' overrides
+(``overrides.xlsx``/``overrides.csv`` at the top of the folder, see :mod:`fazhi_analysis.ingest.review`) are
+not departments' spreadsheets.
 
 A sidecar ``<file>.meta.yaml`` beside an input gives its region and year when the input does not
 (``region: 达坂城区``, ``year: 2024``); it is read with :func:`fazhi_analysis.userfiles.load_yaml` and
@@ -28,8 +28,7 @@ from typing import Annotated
 import pydantic
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest.decode import REPORT_SUFFIXES
-from fazhi_analysis.ingest.sheets import SUFFIXES as SPREADSHEET_SUFFIXES
+from fazhi_analysis.ingest.inputs import TABLE, TEXT, suffixes
 from fazhi_analysis.userfiles import Text, Year, load_yaml
 
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -48,13 +47,13 @@ def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
 
 def report_files(folder: Path) -> list[Path]:
     """Report texts (``.txt``, ``.docx``, ``.pdf``, ``.html`` …) under ``folder`` (recursively), in a stable order."""
-    return files_under(folder, REPORT_SUFFIXES)
+    return files_under(folder, suffixes(TEXT))
 
 
 def spreadsheet_files(folder: Path) -> list[Path]:
     """Departments' spreadsheets (CSV, XLSX) under ``folder`` (recursively), in a stable order; no overrides file."""
     overrides = {folder / name for name in OVERRIDE_NAMES}
-    return [path for path in files_under(folder, SPREADSHEET_SUFFIXES) if path not in overrides]
+    return [path for path in files_under(folder, suffixes(TABLE)) if path not in overrides]
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

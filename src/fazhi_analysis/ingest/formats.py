@@ -32,7 +32,6 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.sheets import Sheet
 from fazhi_analysis.ingest.unpack import check_archive, decode, refuse_dtd
 
-HTML_SUFFIXES = (".html", ".htm")
 _SKIP_TAGS = {"nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
 _BLOCK_TAGS = {
     *("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "br", "hr"),

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from fazhi_analysis.errors import InputError
 
-PDF_SUFFIXES = (".pdf",)
 MEMORY_BYTES = 512 * 1024**2  # the child's address space beyond 4× the file (a 50-page report: 54 MB in all)
 SECONDS = 120  # a 300-page report reads in a few seconds
 WRAP_SLACK = 2.5  # a line ending within this many character heights of the text's right edge was wrapped

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.inputs import DEFAULT_LIMITS, TABLE, format_of, suffixes
 from fazhi_analysis.ingest.unpack import (
     MAX_TEXT_BYTES,
     MAX_UNZIPPED_BYTES,
@@ -54,12 +55,9 @@ from fazhi_analysis.ingest.unpack import (
 )
 from fazhi_analysis.userfiles import check_regular, read_file, too_large
 
-CSV_SUFFIXES = (".csv", ".tsv")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-MAX_CELLS = 2_000_000  # cells of one workbook or CSV file (a department's table holds a few thousand)
+MAX_CELLS = DEFAULT_LIMITS.cells
 PART_ROWS = 100_000  # rows of a CSV file cleaned at a time (about 50 MB of cells)
 _STRIP = np.frompyfunc(str.strip, 1, 1)
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c r="A1" …>, <x:c …>
@@ -176,14 +174,16 @@ def iter_sheets(
         raise InputError(
             f"{path}: 旧版 .xls 格式不受支持，请在 Excel 中另存为 .xlsx / old .xls format: save it as .xlsx"
         )
-    if suffix not in SUFFIXES:
+    fmt = format_of(path)
+    if fmt is None or fmt.kind != TABLE:
+        tables = suffixes(TABLE)
         raise InputError(
-            f"{path}: 不支持的文件类型 {suffix or '（无扩展名）'}，应为 {'、'.join(SUFFIXES)} / "
-            f"unsupported file type, expected one of {', '.join(SUFFIXES)}"
+            f"{path}: 不支持的文件类型 {suffix or '（无扩展名）'}，应为 {'、'.join(tables)} / "
+            f"unsupported file type, expected one of {', '.join(tables)}"
         )
     max_text = MAX_TEXT_BYTES if max_text_bytes is None else max_text_bytes
-    data = read_file(path, max_text if suffix in CSV_SUFFIXES else max_unzipped)
-    if suffix in CSV_SUFFIXES:
+    data = read_file(path, max_unzipped if fmt.container else max_text)
+    if fmt.name == "csv":
         yield from _read_csv(path, label, data, max_cells, part_rows)
     else:
         yield from _read_xlsx(path, label, data, max_cells, max_unzipped)

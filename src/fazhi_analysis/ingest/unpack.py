@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest.inputs import DEFAULT_LIMITS
 from fazhi_analysis.userfiles import check_size
 
-MAX_TEXT_BYTES = 50 * 1024**2  # a report text (a long annual report is well under 1 MB)
-MAX_UNZIPPED_BYTES = 200 * 1024**2  # all members of a .docx or .xlsx, decompressed
+MAX_TEXT_BYTES = DEFAULT_LIMITS.text_bytes  # a report text (a long annual report is well under 1 MB)
+MAX_UNZIPPED_BYTES = DEFAULT_LIMITS.unzipped_bytes  # all members of a .docx or .xlsx, decompressed
 _CHUNK = 1024**2
 _DOCTYPE = b"<!DOCTYPE"
 _BOMS = (  # byte order marks, longest first: UTF-32 LE's begins with UTF-16 LE's

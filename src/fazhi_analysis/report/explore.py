@@ -4,7 +4,7 @@ Each value is written as the report writes it (:func:`~fazhi_analysis.table.word
 figures in one form), each label is Chinese (names, not ids; 是/否, not True/False), a year axis has whole years
 only, and the regions of a chart have colours distinct from each other's (by their order of name, so the same
 regions keep the same colours from chart to chart). Charts are drawn in the report's house style
-(:func:`~fazhi_analysis.report.charts.house_style`) and shown as SVG.
+(:func:`~fazhi_analysis.report.plotting.house_style`) and shown as SVG.
 
 Example:
     >>> import fazhi_analysis as fz
@@ -22,7 +22,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from fazhi_analysis.report import charts
+from fazhi_analysis.report import plotting
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number
 
@@ -72,15 +72,15 @@ def _figure(height: float = HEIGHT_IN) -> tuple[Figure, object]:
     return fig, fig.add_subplot()
 
 
-def _drawn(fig: Figure, alt: str) -> charts.Svg:
-    svg = charts.to_svg(fig)
+def _drawn(fig: Figure, alt: str) -> plotting.Svg:
+    svg = plotting.to_svg(fig)
     svg.alt = alt
     return svg
 
 
-def _nothing(said: str) -> charts.Svg:
+def _nothing(said: str) -> plotting.Svg:
     """A chart with nothing to draw says so (a region that never reported the indicator, a year without rates)."""
-    with charts.house_style():
+    with plotting.house_style():
         fig, ax = _figure(0.8)
         ax.set_axis_off()
         ax.text(0.0, 0.5, said, fontsize=9, va="center")
@@ -99,14 +99,14 @@ def _year_axis(ax, years: Sequence[int]) -> None:
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
 
 
-def counts_chart(held: pd.DataFrame) -> charts.Svg:
+def counts_chart(held: pd.DataFrame) -> plotting.Svg:
     """How many figures each region has in each year (:func:`~fazhi_analysis.analysis.available`): a line a region."""
     years = list(range(int(held["year"].min()), int(held["year"].max()) + 1))
-    with charts.house_style():
+    with plotting.house_style():
         fig, ax = _figure()
         for region, rows in held.groupby("region", sort=True):
             ax.plot(years, _by_year(rows, "figures", years), marker="o", color=colours(held["region"])[region],
-                    label=charts.region_label(region))  # fmt: skip
+                    label=plotting.region_label(region))  # fmt: skip
         _year_axis(ax, years)
         ax.set_ylim(0, max(float(held["figures"].max()) * 1.2, 1.0))
         ax.set_title("各地区各年度数据项数")
@@ -114,53 +114,55 @@ def counts_chart(held: pd.DataFrame) -> charts.Svg:
         return _drawn(fig, "各地区各年度数据项数")
 
 
-def history_chart(rows: pd.DataFrame, title: str | None = None) -> charts.Svg:
+def history_chart(rows: pd.DataFrame, title: str | None = None) -> plotting.Svg:
     """One indicator over the years (:func:`~fazhi_analysis.analysis.trend`, or tidy rows of several regions): a line
     a region in its colour, each point labelled in the chart's one form, a gap where a year is missing."""
     if rows.empty:
         return _nothing("没有数据 / nothing to draw")
     unit = str(rows["unit"].dropna().iloc[0])
-    divisor, shown_unit = charts.scale(unit)
+    divisor, shown_unit = plotting.scale(unit)
     magnitude = common_magnitude(rows["value"], rows["unit"], rows.get("raw", pd.Series(None, index=rows.index)))
     years = list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
     title = title or f"{rows['name'].dropna().iloc[0]}（{shown_unit}）"
-    with charts.house_style():
+    with plotting.house_style():
         fig, ax = _figure()
         for region, own in rows.groupby("region", sort=True):
             ax.plot(years, _by_year(own, "value", years) / divisor, marker="o", color=colours(rows["region"])[region],
-                    label=charts.region_label(region))  # fmt: skip
+                    label=plotting.region_label(region))  # fmt: skip
             for row in own.itertuples():
                 ax.annotate(format_figure(row.value, row.unit, row.approx, getattr(row, "raw", None), magnitude),
                             (row.year, float(row.value) / divisor), textcoords="offset points", xytext=(0, 6),
                             ha="center", fontsize=7.5)  # fmt: skip
         _year_axis(ax, years)
-        charts.value_axis(ax, rows["value"].astype(float).to_numpy() / divisor, unit, "y", zoom=True)
-        ax.set_title(charts.label(title, 40, 2))
+        plotting.value_axis(ax, rows["value"].astype(float).to_numpy() / divisor, unit, "y", zoom=True)
+        ax.set_title(plotting.label(title, 40, 2))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return _drawn(fig, title)
 
 
-def ranking_chart(ranked: pd.DataFrame, title: str | None = None) -> charts.Svg:
+def ranking_chart(ranked: pd.DataFrame, title: str | None = None) -> plotting.Svg:
     """One indicator among the regions of a year (:func:`~fazhi_analysis.analysis.peers`): a bar a region that
     reported, highest first, in its colour, labelled as the report writes it; those that did not named below."""
     shown = ranked[ranked["reported"]].sort_values("value", ascending=True, kind="stable")
     if shown.empty:
         return _nothing("没有地区报告 / no region reported it")
     unit = str(shown["unit"].iloc[0])
-    divisor, shown_unit = charts.scale(unit)
+    divisor, shown_unit = plotting.scale(unit)
     magnitude = common_magnitude(shown["value"], shown["unit"], shown["raw"])
     title = title or f"{shown['name'].iloc[0]}（{shown_unit}）"
     missing = ranked.loc[~ranked["reported"], "region"].astype(str).tolist()
-    with charts.house_style():
+    with plotting.house_style():
         fig, ax = _figure(0.45 + 0.32 * len(shown))
         palette = colours(ranked["region"])
         values = shown["value"].astype(float).to_numpy() / divisor
-        ax.barh([charts.region_label(r) for r in shown["region"]], values, color=[palette[r] for r in shown["region"]])
+        ax.barh(
+            [plotting.region_label(r) for r in shown["region"]], values, color=[palette[r] for r in shown["region"]]
+        )
         for y, row in enumerate(shown.itertuples()):
             ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (values[y], y),
                         textcoords="offset points", xytext=(3, 0), va="center", fontsize=7.5)  # fmt: skip
-        charts.value_axis(ax, np.append(values, 0.0), unit, "x")
-        ax.set_title(charts.label(title, 40, 2))
+        plotting.value_axis(ax, np.append(values, 0.0), unit, "x")
+        ax.set_title(plotting.label(title, 40, 2))
         ax.set_xlabel(f"未报告：{'、'.join(missing)}" if missing else "")
         return _drawn(fig, title)
 
@@ -184,7 +186,7 @@ def _rates(values: pd.Series, approx: pd.Series, raws: pd.Series | None = None) 
     return [format_figure(v, "%", a, r) if pd.notna(v) else "—" for v, a, r in zip(values, approx, raws)]
 
 
-def rates_chart(rated: pd.DataFrame, year: int) -> charts.Svg:
+def rates_chart(rated: pd.DataFrame, year: int) -> plotting.Svg:
     """The rates of the regions in ``year`` (:func:`~fazhi_analysis.analysis.rates`): a panel a rate, a bar a region
     in its colour, labelled with the value and how it came (计算 or 报告)."""
     palette = colours(rated["region"])  # every region's colour, whichever year is shown
@@ -192,12 +194,12 @@ def rates_chart(rated: pd.DataFrame, year: int) -> charts.Svg:
     names, title = list(dict.fromkeys(rated["name"])), f"{int(year)}年各地区比率"
     if not names:
         return _nothing(f"{int(year)}年没有可计算或报告的比率 / no rates")
-    with charts.house_style():
+    with plotting.house_style():
         fig = Figure(figsize=(WIDTH_IN, 0.6 + sum(0.5 + 0.28 * (rated["name"] == n).sum() for n in names)),
                      layout="constrained")  # fmt: skip
         for ax, name in zip(fig.subplots(len(names), 1, squeeze=False)[:, 0], names):
             rows = rated[rated["name"] == name].sort_values("region")
-            ax.barh([charts.region_label(r) for r in rows["region"]], rows["value"].astype(float),
+            ax.barh([plotting.region_label(r) for r in rows["region"]], rows["value"].astype(float),
                     color=[palette[r] for r in rows["region"]])  # fmt: skip
             for y, row in enumerate(rows.itertuples()):
                 how = "计算" if row.origin == "computed" else "报告"

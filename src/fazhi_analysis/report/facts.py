@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import pandas as pd
 
 from fazhi_analysis import analysis
+from fazhi_analysis.ingest import inputs
 from fazhi_analysis.table import catalog, regions
 
 KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
@@ -206,5 +206,5 @@ def _file_of(sources: pd.Series) -> pd.Series:
 
 
 def source_kind(path: str) -> str:
-    """``报告文本`` for a report text, ``报表`` for a spreadsheet (by the file's suffix)."""
-    return "报表" if Path(path).suffix.lower() in {".xlsx", ".xls", ".xlsm", ".csv", ".ods"} else "报告文本"
+    """``报告文本`` for a report text, ``报表`` for a spreadsheet (by the file's suffix: :mod:`.ingest.inputs`)."""
+    return inputs.source_word(path)

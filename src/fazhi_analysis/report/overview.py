@@ -1,7 +1,7 @@
 """The regional overview of a year: every region side by side, for ``fazhi report --overview --year Y``.
 
 Pure functions over the tidy table, each returning a frame, an :class:`~fazhi_analysis.report.narrative.Html`
-fragment or a :class:`~fazhi_analysis.report.charts.Svg` chart that the notebook ``regional_overview.ipynb``
+fragment or a :class:`~fazhi_analysis.report.plotting.Svg` chart that the notebook ``regional_overview.ipynb``
 displays: which region reported which indicator (:func:`coverage`), each key indicator and rate
 ranked between regions (:func:`ranking`, :func:`ranking_chart`, one dot per region that reported),
 the highlights of each region (:func:`fazhi_analysis.analysis.highlights`) and the figures far from
@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import charts, downloads, wording
+from fazhi_analysis.report import charts, downloads, plotting, wording
 from fazhi_analysis.report.wording import Html, render
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number, magnitude_of
@@ -255,8 +255,8 @@ def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_pe
 
 
 def _unit(indicator: str) -> str:
-    """The unit an indicator's dot plot is drawn in: amounts in 万元 (:func:`charts.scale`), others their own."""
-    return charts.scale(str(catalog.indicators().at[indicator, "unit"]))[1]
+    """The unit an indicator's dot plot is drawn in: amounts in 万元 (:func:`plotting.scale`), others their own."""
+    return plotting.scale(str(catalog.indicators().at[indicator, "unit"]))[1]
 
 
 def ranking_figure(ranked: pd.DataFrame) -> Figure:
@@ -274,12 +274,12 @@ def ranking_figure(ranked: pd.DataFrame) -> Figure:
     if len(shown) < 2:
         raise ValueError("a ranking needs at least two regions that reported")
     indicator, unit = str(shown["indicator"].iloc[0]), str(shown["unit"].iloc[0])
-    divisor = charts.scale(unit)[0]
-    note = charts.zoom_note(shown["value"].to_numpy(dtype=float) / divisor, unit, "x")
+    divisor = plotting.scale(unit)[0]
+    note = plotting.zoom_note(shown["value"].to_numpy(dtype=float) / divisor, unit, "x")
     fig = charts.dot_figure(shown, None, [note or _unit(indicator)])
     (ax,) = fig.axes
     ax.text(float(shown["median"].iloc[0]) / divisor, 1.0, f"中位数 {_median(shown)}", ha="center", va="bottom",
-            transform=ax.get_xaxis_transform(), fontsize=7.5, color="#666666")  # fmt: skip
+            transform=ax.get_xaxis_transform(), fontsize=7.5, color=plotting.RULE)  # fmt: skip
     return fig
 
 
@@ -290,10 +290,10 @@ def _median(reported: pd.DataFrame) -> str:
     return format_figure(reported["value"].astype(float).median(), unit, magnitude=magnitude)
 
 
-def ranking_chart(ranked: pd.DataFrame) -> charts.Svg:
+def ranking_chart(ranked: pd.DataFrame) -> plotting.Svg:
     """:func:`ranking_figure` in the report's house style, as an inline SVG with its description."""
-    with charts.house_style():
-        svg = charts.to_svg(ranking_figure(ranked))
+    with plotting.house_style():
+        svg = plotting.to_svg(ranking_figure(ranked))
     svg.alt = f"{ranked['name'].iloc[0]}：各地区排名点图"
     return svg
 
@@ -404,10 +404,10 @@ def spread_block(ranked: pd.DataFrame, rows: list[Group], by: str) -> Html:
     shown = [(group, v) for group, v in shown if len(v)]
     strip = max(len(v) for _, v in shown) <= int(config["strip_max"])
     unit = str(reported["unit"].iloc[0])
-    zoom = charts.zoom_note(values.to_numpy() / charts.scale(unit)[0], unit, "x")
+    zoom = plotting.zoom_note(values.to_numpy() / plotting.scale(unit)[0], unit, "x")
     notes = [zoom or _unit(indicator), config["spread_notes"]["strip" if strip else "box"]]
-    with charts.house_style():
-        svg = charts.to_svg(charts.spread_figure(shown, unit, notes, strip))
+    with plotting.house_style():
+        svg = plotting.to_svg(charts.spread_figure(shown, unit, notes, strip))
     top, bottom = reported.iloc[0], reported.iloc[-1]
     return render(
         "overview_year_spread.html.j2",

@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from fazhi_analysis import analysis
-from fazhi_analysis.report import charts, narrative, reading
+from fazhi_analysis.report import charts, narrative, plotting, reading
 from fazhi_analysis.report import docx_content as C
 from fazhi_analysis.report import docx_style as S
 from fazhi_analysis.report import facts as facts_module
@@ -64,9 +64,9 @@ class Recorder:
 
     def __init__(self, facts: Facts, parts: pd.DataFrame | None = None) -> None:
         self.facts, self.parts = facts, parts
-        self.drawn: dict[str, list[charts.Svg]] = {}
+        self.drawn: dict[str, list[plotting.Svg]] = {}
 
-    def chapter(self, section: str, drawn: Sequence[charts.Svg] = ()) -> None:
+    def chapter(self, section: str, drawn: Sequence[plotting.Svg] = ()) -> None:
         """Record the chapter of ``section`` with the charts the notebook drew for it (in the draft in this order)."""
         self.drawn[section] = list(drawn)
 
@@ -94,17 +94,17 @@ class _Numbers:
         self.tables += 1
         return C.Block(C.TABLE, f"表{self.tables}　{caption}", header=header, rows=rows)
 
-    def figure(self, svg: charts.Svg, images: dict[str, bytes]) -> C.Block:
+    def figure(self, svg: plotting.Svg, images: dict[str, bytes]) -> C.Block:
         """The chart as a PNG at :data:`docx_style.CHART_DPI`, from the figure the notebook drew, kept in ``images``."""
         self.figures += 1
         name = f"chart-{self.figures}.png"
-        images[name] = charts.to_png(svg, S.CHART_DPI)
+        images[name] = plotting.to_png(svg, S.CHART_DPI)
         drawn_in = float(svg.figure.get_size_inches()[0])
         return C.Block(C.FIGURE, f"图{self.figures}　{svg.alt}", image=name, width_in=drawn_in)
 
 
 def compose(
-    facts: Facts, parts: pd.DataFrame | None, drawn: Mapping[str, Sequence[charts.Svg]] | None = None
+    facts: Facts, parts: pd.DataFrame | None, drawn: Mapping[str, Sequence[plotting.Svg]] | None = None
 ) -> C.Content:
     """The Word draft of ``facts``: the five parts in order, the appendices, the charts as PNG.
 
@@ -187,7 +187,7 @@ def _overview(facts: Facts, words: dict[str, Any], context: dict[str, Any]) -> l
 
 
 def _chapter(
-    facts: Facts, section: str, svgs: Sequence[charts.Svg], words: dict[str, Any], numbers: _Numbers, images: dict
+    facts: Facts, section: str, svgs: Sequence[plotting.Svg], words: dict[str, Any], numbers: _Numbers, images: dict
 ) -> list[C.Block]:
     """A chapter under 主要举措和成效: heading, prose, what the figures say, its table, its charts."""
     title = catalog.section_title(section)

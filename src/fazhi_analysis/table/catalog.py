@@ -54,27 +54,31 @@ from fazhi_analysis.table import write
 from fazhi_analysis.userfiles import Text
 
 __all__ = [
+    "bundled_yaml",
+    "Catalog",
     "CATALOG_FILE",
     "CatalogFile",
-    "DERIVED_COLUMNS",
+    "core",
+    "current",
     "Derived",
+    "derived",
+    "DERIVED_COLUMNS",
     "Group",
-    "INDICATOR_COLUMNS",
+    "groups",
+    "headline",
     "Indicator",
+    "INDICATOR_COLUMNS",
+    "indicators",
     "KINDS",
     "LIST_FIELDS",
     "MERGED_LISTS",
     "MODELS",
+    "of",
+    "per_catalog",
     "ProjectCatalog",
     "Relation",
-    "Section",
-    "bundled_yaml",
-    "core",
-    "derived",
-    "groups",
-    "headline",
-    "indicators",
     "relations",
+    "Section",
     "section_title",
     "sections",
     "to_table",
@@ -90,7 +94,7 @@ LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
 DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
 KINDS = ("sections", "groups", "indicators", "derived")  # the lists of entries with an id
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def _unique_ids(entries: list[pydantic.BaseModel]) -> list[pydantic.BaseModel]:
@@ -389,7 +393,7 @@ def _interned(digest: str, extra: Path | None) -> Catalog:
     return _CATALOGS.setdefault((digest, extra), Catalog(digest, extra))
 
 
-def per_catalog(build: Callable[[Catalog], T]) -> Callable[[Catalog | None], T]:
+def per_catalog(build: Callable[[Catalog], _T]) -> Callable[[Catalog | None], _T]:
     """``build(catalog)`` computed once per catalog and kept on it; called with None, the working project's.
 
     Example:
@@ -401,7 +405,7 @@ def per_catalog(build: Callable[[Catalog], T]) -> Callable[[Catalog | None], T]:
     """
 
     @functools.wraps(build)
-    def cached(cat: Catalog | None = None) -> T:
+    def cached(cat: Catalog | None = None) -> _T:
         cat = cat or current()
         if build not in cat.memo:
             cat.memo[build] = build(cat)
