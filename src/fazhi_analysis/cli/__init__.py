@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fazhi: {exc}", file=sys.stderr)
             code = exc.exit_code
             here = getattr(args, "here", None) or project.find()
-            if args.handler in PROJECT_COMMANDS and not here.is_project:
+            if args.handler in PROJECT_COMMANDS and not here.is_project and not _paths_given(args):
                 print(f"fazhi: 提示 / hint: {project.NOT_A_PROJECT.format(root=here.root)}", file=sys.stderr)
         except OSError as exc:  # a folder that cannot be written, a full disk: not the input's fault
             where = f"{exc.filename}: " if exc.filename else ""
@@ -148,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
             print("已中断 / interrupted", file=sys.stderr)
             return 130
     return code
+
+
+def _paths_given(args: argparse.Namespace) -> bool:
+    """Whether the command was given its files (``--data``, ``--raw`` …): then an error is not for want of a
+    project, and no hint to make one is given."""
+    return any(getattr(args, name, None) for name in ("data", "raw", "processed", "table"))
 
 
 def _project_of(folder: Path | None) -> project.Project:
