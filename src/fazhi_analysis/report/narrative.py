@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -303,21 +304,22 @@ QUOTED_PER_PART = 2  # parts of one kind quoted at most (a text pasted many time
 QUOTE_CHARS = 4000  # characters of one part quoted at most
 
 
-def own_parts(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
-    """The region-year's stated shortcomings and plans (parts of its report text), in that order; at most
-    :data:`QUOTED_PER_PART` of each kind (:func:`left_out` counts the rest)."""
-    return _own(parts, facts).groupby("part", sort=False).head(QUOTED_PER_PART)
+def own_parts(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = OWN_PARTS) -> pd.DataFrame:
+    """The region-year's parts of its report text of ``kinds`` (default: shortcomings and plans), in that order;
+    at most :data:`QUOTED_PER_PART` of each kind (:func:`left_out` counts the rest)."""
+    return _own(parts, facts, kinds).groupby("part", sort=False).head(QUOTED_PER_PART)
 
 
-def left_out(parts: pd.DataFrame, facts: Facts) -> int:
-    """How many of the region-year's shortcomings and plans :func:`own_parts` leaves out."""
-    return len(_own(parts, facts)) - len(own_parts(parts, facts))
+def left_out(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = OWN_PARTS) -> int:
+    """How many of the region-year's parts of ``kinds`` :func:`own_parts` leaves out."""
+    return len(_own(parts, facts, kinds)) - len(own_parts(parts, facts, kinds))
 
 
-def _own(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
-    """Every shortcoming and plan of the region-year, shortcomings first."""
-    mine = parts[(parts["region"] == facts.region) & (parts["year"] == facts.year) & parts["part"].isin(OWN_PARTS)]
-    return mine.assign(_order=mine["part"].map(OWN_PARTS.index)).sort_values("_order", kind="stable")
+def _own(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str]) -> pd.DataFrame:
+    """Every part of ``kinds`` of the region-year, in the order of ``kinds``."""
+    kinds = list(kinds)
+    mine = parts[(parts["region"] == facts.region) & (parts["year"] == facts.year) & parts["part"].isin(kinds)]
+    return mine.assign(_order=mine["part"].map(kinds.index)).sort_values("_order", kind="stable")
 
 
 def quoted_paragraphs(text: str) -> list[str]:

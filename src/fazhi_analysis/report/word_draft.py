@@ -136,22 +136,16 @@ def compose(
 
 
 def own_parts(parts: pd.DataFrame | None, facts: Facts) -> pd.DataFrame:
-    """The report texts' parts of the region and year, at most :data:`narrative.QUOTED_PER_PART` of a kind (empty
-    without any)."""
+    """The parts the draft quotes of the region and year (:func:`narrative.own_parts` of :data:`QUOTED`: at most
+    :data:`narrative.QUOTED_PER_PART` of a kind); empty without any."""
     if parts is None or parts.empty:
         return pd.DataFrame(columns=["part", "title", "heading", "text", "source"])
-    return _all_parts(parts, facts).groupby("part", sort=False).head(narrative.QUOTED_PER_PART)
+    return narrative.own_parts(parts, facts, QUOTED)
 
 
 def _left_out(parts: pd.DataFrame | None, facts: Facts, part: str) -> int:
     """How many parts of kind ``part`` :func:`own_parts` leaves out (a text pasted many times)."""
-    if parts is None or parts.empty:
-        return 0
-    return max(int((_all_parts(parts, facts)["part"] == part).sum()) - narrative.QUOTED_PER_PART, 0)
-
-
-def _all_parts(parts: pd.DataFrame, facts: Facts) -> pd.DataFrame:
-    return parts[(parts["region"] == facts.region) & (parts["year"] == facts.year)]
+    return 0 if parts is None or parts.empty else narrative.left_out(parts, facts, (part,))
 
 
 def title_lines(title: str, break_before: str) -> tuple[str, ...]:
