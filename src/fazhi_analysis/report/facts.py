@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,6 +26,7 @@ from fazhi_analysis.ingest import inputs
 from fazhi_analysis.table import catalog, regions
 
 KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
+_PLACE = re.compile(r"(#.*|:\d+(:\d+)?)$")  # the place after a source's file: #sheet!cell or :line[:col]
 
 
 @dataclass(frozen=True)
@@ -202,9 +204,14 @@ def _source_files(sources: pd.Series) -> tuple[str, ...]:
 
 def _file_of(sources: pd.Series) -> pd.Series:
     """The file of each ``file:line:col`` or ``file#sheet!cell`` source."""
-    return sources.astype("string").str.replace(r"(#.*|:\d+(:\d+)?)$", "", regex=True)
+    return sources.astype("string").str.replace(_PLACE, "", regex=True)
 
 
-def source_kind(path: str) -> str:
-    """``报告文本`` for a report text, ``报表`` for a spreadsheet (by the file's suffix: :mod:`.ingest.inputs`)."""
-    return inputs.source_word(path)
+def source_kind(source: str) -> str:
+    """``报告文本`` for a report text, ``报表`` for a spreadsheet: by the suffix of the file of ``source``, a file
+    or a source with its place (``a.xlsx#表1!C4``, ``a.txt:5:12``; :mod:`.ingest.inputs`).
+
+    >>> source_kind("部门.xlsx#表1!C4"), source_kind("报告.txt:5:12"), source_kind("部门.csv")
+    ('报表', '报告文本', '报表')
+    """
+    return inputs.source_word(_PLACE.sub("", source))
