@@ -189,6 +189,34 @@ def test_sources_appendix_gives_the_sentence_with_the_figure_marked() -> None:
     assert '<td class="source">t.xlsx#表1!C4</td>' in html and '<td class="sentence">3件</td>' in html
 
 
+def test_sources_appendix_marks_each_figure_where_it_stands_when_a_sentence_holds_its_text_twice() -> None:
+    text = "　　结案率98%，办结率98%。\n"
+    table = pd.DataFrame(
+        {
+            "region": [REGION] * 2,
+            "year": [YEAR] * 2,
+            "indicator": [None, None],
+            "value": [0.98, 0.98],
+            "unit": ["%", "%"],
+            "approx": [False, False],
+            "source": ["r.txt:1:6", "r.txt:1:13"],
+            "raw": ["98%", "98%"],
+            "label": ["结案率", "办结率"],
+            "section": [None, None],
+        }
+    )
+    said = sources.sentences_table(text, table["source"], REGION, YEAR)
+    assert said["offset"].tolist() == [3, 10]  # the sentence is stripped of its leading full-width spaces
+    html = narrative.sources_appendix(tidy.conform(table), REGION, YEAR, said)
+    assert "结案率<mark>98%</mark>，办结率98%。" in html and "结案率98%，办结率<mark>98%</mark>。" in html
+    earlier_build = said.drop(columns="offset")  # a sentences.parquet written before offsets: the first place
+    assert html.count("结案率<mark>98%</mark>") == 1
+    assert (
+        narrative.sources_appendix(tidy.conform(table), REGION, YEAR, earlier_build).count("结案率<mark>98%</mark>")
+        == 2
+    )
+
+
 def test_plain_text_of_an_html_fragment_is_a_short_note_not_the_markup() -> None:
     from IPython.core.formatters import PlainTextFormatter
 

@@ -412,12 +412,14 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
     )
 
 
-def _highlight(sentence: object, raw: object) -> Markup | str:
-    """The sentence, escaped, with the figure's own text marked (``<mark>``)."""
+def _highlight(sentence: object, raw: object, offset: object = None) -> Markup | str:
+    """The sentence, escaped, with the figure's own text marked (``<mark>``): at ``offset`` when the figure's
+    text stands there (a sentence may hold it twice), else where it first appears."""
     if not isinstance(sentence, str) or not sentence:
         return ""
     raw = raw if isinstance(raw, str) else ""
-    at = sentence.find(raw) if raw else -1
+    at = offset if isinstance(offset, int) and raw and sentence.startswith(raw, offset) else -1
+    at = sentence.find(raw) if raw and at < 0 else at
     if at < 0:
         return escape(sentence)
     return (
@@ -440,14 +442,18 @@ def sources_appendix(table: pd.DataFrame, region: str, year: int, sentences: pd.
     listed = _listed(rows, "figures")
     said = _sentences_of(sentences, rows["source"].head(APPENDIX_ROWS))
     for record in listed["figures_rows"]:
-        record["sentence"] = _highlight(said.get(record["source"]), record["raw"])
+        sentence, offset = said.get(record["source"], (None, None))
+        record["sentence"] = _highlight(sentence, record["raw"], offset)
     return render("sources.html.j2", rows=listed["figures_rows"], total=listed["figures_total"])
 
 
-def _sentences_of(sentences: pd.DataFrame | None, sources: pd.Series) -> dict[str, str]:
-    """The sentence of each of ``sources`` that ``sentences`` holds (the first, should one be listed twice)."""
+def _sentences_of(sentences: pd.DataFrame | None, sources: pd.Series) -> dict[str, tuple[str, int | None]]:
+    """The sentence of each of ``sources`` that ``sentences`` holds and the figure's offset in it (None when
+    not known: a file of an earlier build); the first, should a source be listed twice."""
     if sentences is None or sentences.empty:
         return {}
     kept = sentences[sentences["source"].isin(sources.dropna())].dropna(subset=["sentence"])
     kept = kept.drop_duplicates("source")
-    return dict(zip(kept["source"], kept["sentence"], strict=True))
+    offsets = kept["offset"] if "offset" in kept else pd.Series(pd.NA, index=kept.index)
+    offsets = [None if pd.isna(o) else int(o) for o in offsets]
+    return dict(zip(kept["source"], zip(kept["sentence"], offsets, strict=True), strict=True))
