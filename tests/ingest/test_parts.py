@@ -19,14 +19,15 @@ def test_the_seed_has_its_three_parts_with_their_spans(seed_text) -> None:
     found = report_parts(seed_text)
     assert found["part"].tolist() == ["achievements", "shortcomings", "plans"]
     assert found["heading"].tolist() == ["一、2024年法治政府建设主要举措和成效", "二、存在的不足", "三、2025年工作安排"]
-    # Headings on lines 3, 33 and 38; each body runs from the next line to the line before the next heading.
-    assert found[["line_start", "line_end"]].values.tolist() == [[4, 32], [34, 37], [39, 44]]
+    # Headings on lines 3, 33 and 38; each body runs from the next line to the line before the next heading,
+    # the last one without its last line (相关附件:), which leads in to attachments the text does not hold.
+    assert found[["line_start", "line_end"]].values.tolist() == [[4, 32], [34, 37], [39, 43]]
     for row in found.itertuples():
         assert seed_text[row.start : row.end] == row.text
     first, second, third = found["text"]
     assert first.startswith("(一)深入学习贯彻习近平法治思想") and first.endswith("取得了预期效果。")
     assert second.startswith("一年来") and second.endswith("存在应公开未公开的现象。")
-    assert third.startswith("2025 年是") and third.endswith("相关附件:")
+    assert third.startswith("2025 年是") and third.endswith("办事效率最高。")
     assert found["title"].tolist() == ["主要举措和成效", "存在的不足和原因", "下一年度推进法治政府建设的主要安排"]
 
 
@@ -165,3 +166,12 @@ def test_parts_of_another_build_are_not_trusted(built) -> None:
 def test_no_parts_file_gives_an_empty_frame(tmp_path) -> None:
     found = load_parts(tmp_path / "indicators.parquet")
     assert found.empty and found.columns.tolist() == list(parts.TABLE_COLUMNS)
+
+
+def test_a_part_ends_before_last_lines_that_lead_in_to_what_it_does_not_hold() -> None:
+    text = "一、主要举措和成效\n办结5件。\n附件如下：\n\n二、存在的不足\n人手少。\n相关附件：\n"
+    found = parts.report_parts(text)
+    assert found["text"].tolist() == ["办结5件。", "人手少。"]
+    assert found[["line_start", "line_end"]].values.tolist() == [[2, 2], [6, 6]]
+    only = parts.report_parts("一、主要举措和成效\n详见附件：\n")  # a body of one such line is kept as written
+    assert only["text"].tolist() == ["详见附件："]

@@ -5,7 +5,7 @@ An annual 法治政府建设情况报告 is written in parts (``一、2024年法
 :func:`load_parts` reads the parts a ``fazhi build`` wrote beside its tidy table.
 
 Example:
-    >>> text = "甲区2024年法治政府建设情况报告\\n一、主要举措和成效\\n办结5件。\\n二、存在的不足\\n人手少。\\n"
+    >>> text = "甲区2024年报告\\n一、主要举措和成效\\n办结5件。\\n二、存在的不足\\n人手少。\\n相关附件：\\n"
     >>> report_parts(text)[["part", "heading", "line_start", "line_end", "text"]].values.tolist()
     [['achievements', '一、主要举措和成效', 3, 3, '办结5件。'], ['shortcomings', '二、存在的不足', 5, 5, '人手少。']]
 """
@@ -143,7 +143,8 @@ def report_parts(text: str) -> pd.DataFrame:
     as written), ``start``/``end`` (the body's character span, ``text[start:end]``, without the
     blank space around it), ``line_start``/``line_end`` (1-based lines of the body; both the heading's
     own line when the body is empty) and ``text`` (the body). A part runs to the next part heading
-    or the end of the text; what stands before the first heading (title, preamble) is no part.
+    or the end of the text; what stands before the first heading (title, preamble) is no part. A last line
+    that only leads in to what follows outside the part (``相关附件：``) is not in its body.
     """
     lines = text.split("\n")
     offsets = [0]
@@ -154,15 +155,26 @@ def report_parts(text: str) -> pd.DataFrame:
     for k, (i, part) in enumerate(heads):
         start = min(offsets[i + 1], len(text))
         end = offsets[heads[k + 1][0]] if k + 1 < len(heads) else len(text)
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        while start < end and text[start].isspace():
-            start += 1
+        start, end = _body(text, start, end)
         first, last = _line_of(offsets, start), _line_of(offsets, end - 1)
         if start == end:
             first = last = i + 1
         rows.append((part, titles[part], lines[i].strip(), start, end, first, last, text[start:end]))
     return _frame(rows)
+
+
+def _body(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``start:end`` of ``text`` without the blank space around it and without last lines that end
+    in a colon (they lead in to what the part does not hold: 相关附件：)."""
+    while True:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        last = text.rfind("\n", start, end)
+        if last < 0 or not text[start:end].endswith((":", "：")):
+            return start, end
+        end = last
 
 
 def _line_of(offsets: list[int], position: int) -> int:

@@ -212,12 +212,9 @@ def table_columns(facts: Facts, section: str) -> tuple[tuple[str, ...], tuple[tu
 
 
 def _quoted(text: object) -> list[C.Block]:
-    """A part of the report text, line by line; its own sub-headings (（一）…) kept as headings, as written. A last
-    line that only leads in to what the source attached (``相关附件：``) is left out: nothing follows it here. A long
+    """A part of the report text, line by line; its own sub-headings (（一）…) kept as headings, as written. A long
     part is cut as :func:`narrative.quoted_paragraphs` cuts it."""
     lines = narrative.quoted_paragraphs(str(text))
-    while lines and lines[-1].endswith((":", "：")):
-        lines.pop()
     return [C.Block(C.SOURCE_HEADING if _SUB_HEADING.match(line) else C.TEXT, line) for line in lines]
 
 
