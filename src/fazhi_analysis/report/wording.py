@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from fazhi_analysis import project
+from fazhi_analysis.userfiles import load_yaml
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
+NARRATIVE = "templates/narrative"  # the project's folder of wording, and the bundled one it wins over
+TEMPLATE_DIR = project.bundled_file(NARRATIVE)
 
 
 class Html(str):
@@ -37,8 +38,7 @@ class Html(str):
 
 def template_dirs() -> list[Path]:
     """Where wording templates are looked up: the working project's first, then the bundled ones."""
-    local = project.find().templates / "narrative"
-    return [local, TEMPLATE_DIR] if local.is_dir() else [TEMPLATE_DIR]
+    return list(reversed(project.find().layers(NARRATIVE)))
 
 
 def _env() -> jinja2.Environment:
@@ -68,8 +68,7 @@ def wording_file(name: str) -> dict[str, Any]:
 
 @cache
 def _phrases_in(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(path, dict[str, Any])
 
 
 @cache
