@@ -35,17 +35,22 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fazhi_analysis import __version__
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.userfiles import PACKAGE_DIR
 
+if TYPE_CHECKING:
+    from fazhi_analysis.table.catalog_object import Catalog
+
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
+CATALOG = "catalog.yaml"  # the project's indicators and aliases over the bundled catalog
 # What a project may override: its place in the project → the bundled file or folder (below the package) it stands
 # in for. A folder stands for each file in it (templates/narrative/phrases.yaml).
 OVERRIDABLE = {
-    "catalog.yaml": "table/catalog.yaml",
+    CATALOG: "table/catalog.yaml",
     "targets.yaml": "table/targets.yaml",
     "deadlines.yaml": "deadlines.yaml",
     "templates/narrative": "report/templates/narrative",
@@ -115,9 +120,12 @@ class Project:
         return self.root / "notebooks"
 
     @property
-    def catalog(self) -> Path:
-        """``catalog.yaml``: indicators and aliases that extend or override the bundled catalog."""
-        return self.root / "catalog.yaml"
+    def catalog(self) -> Catalog:
+        """The layered catalog: the bundled one extended by the project's ``catalog.yaml`` (its indicators and
+        aliases) when it has one; one object per content, what is built from it cached on it."""
+        from fazhi_analysis.table.catalog_object import layered
+
+        return layered(self.layers(CATALOG))
 
     @property
     def targets(self) -> Path:
@@ -221,7 +229,7 @@ def init(root: str | Path, *, customized: bool = False) -> list[Path]:
     for folder in created:
         folder.mkdir(parents=True)
     created += [path for path, copied in [explore_notebook(here.root)] if copied]
-    for path, text in ((here.catalog, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
+    for path, text in ((here.root / CATALOG, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             created.append(path)

@@ -24,24 +24,18 @@ Example:
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache, cached_property
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
 from fazhi_analysis import project
 from fazhi_analysis.table import write
-from fazhi_analysis.table.catalog_file import CATALOG_FILE, CATALOG_NAME, LIST_FIELDS, load
+from fazhi_analysis.table.catalog_file import LIST_FIELDS
+from fazhi_analysis.table.catalog_object import Catalog
 
 __all__ = [
-    "DERIVED_COLUMNS",
-    "INDICATOR_COLUMNS",
-    "Catalog",
     "core",
     "current",
     "derived",
@@ -57,109 +51,18 @@ __all__ = [
     "without_ids",
 ]
 
-INDICATOR_COLUMNS = [
-    "section", "name", "unit", "kind", "better", "group", "core", "units", "aliases", "context", "exclude", "nouns",
-    "not_nouns",
-]  # fmt: skip
-DERIVED_COLUMNS = ["numerator", "denominator", "scale", "note"]
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class Catalog:
-    """The layered catalog: the bundled one extended by a project's ``catalog.yaml`` (``extra``, None: none).
-
-    Compared and hashed by ``digest``, the SHA-256 of both files' bytes: what is built from a catalog is
-    cached on it (:func:`per_catalog`), so a catalog of other content never sees another's values. Get one
-    with :func:`of` (a project's) or :func:`current` (the working project's); a bad file is refused when its
-    content is first used.
-    """
-
-    digest: str
-    extra: Path | None = field(default=None, compare=False)
-    memo: dict[Callable, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def __reduce__(self) -> tuple:
-        return (_interned, (self.digest, self.extra))  # to a worker without what was built from it
-
-    @cached_property
-    def data(self) -> dict:
-        """The merged and checked catalog, as the YAML files give it."""
-        return load(self.extra)
-
-    @cached_property
-    def indicators(self) -> pd.DataFrame:
-        """All indicators, indexed by id (shared: use :func:`indicators` for a copy)."""
-        rows = []
-        for entry in self.data["indicators"]:
-            row = {key: entry.get(key) for key in ("id", *INDICATOR_COLUMNS)}
-            row["core"] = bool(entry.get("core", False))
-            for name in LIST_FIELDS:
-                row[name] = tuple(entry.get(name) or ())
-            # The base unit is always an accepted written unit.
-            row["units"] = (row["unit"], *[u for u in row["units"] if u != row["unit"]])
-            rows.append(row)
-        return pd.DataFrame(rows).set_index("id")
-
-    @cached_property
-    def sections(self) -> pd.DataFrame:
-        """The report sections in report order, indexed by id (shared)."""
-        frame = pd.DataFrame(self.data["sections"])
-        frame["keywords"] = frame["keywords"].map(tuple)
-        return frame.set_index("id").sort_values("order")
-
-    @cached_property
-    def groups(self) -> pd.DataFrame:
-        """The subjects of the sections, indexed by id (shared)."""
-        return pd.DataFrame(self.data["groups"]).reindex(columns=["id", "section", "title"]).set_index("id")
-
-    @cached_property
-    def derived(self) -> pd.DataFrame:
-        """Rates computed from two counts, indexed by the rate's id (shared)."""
-        frame = pd.DataFrame(self.data["derived"]).reindex(columns=["id", *DERIVED_COLUMNS])
-        frame = frame.astype({"id": "string", "numerator": "string", "denominator": "string", "note": "string"})
-        frame["scale"] = frame["scale"].astype(float)
-        frame["note"] = frame["note"].fillna("")
-        return frame.set_index("id")
-
-
 def of(here: project.Project) -> Catalog:
-    """The catalog of project ``here``: the bundled one, extended by its ``catalog.yaml`` when it has one."""
-    _, *own = here.layers(CATALOG_NAME)
-    try:
-        info = own[0].stat()
-    except (IndexError, OSError):  # none (an unreadable one is refused when it is read)
-        return _interned(_bundled_digest(), None)
-    return _with_file(own[0], info.st_mtime_ns, info.st_size)
+    """The catalog of project ``here`` (:attr:`~fazhi_analysis.project.Project.catalog`): the bundled one, extended
+    by its ``catalog.yaml`` when it has one."""
+    return here.catalog
 
 
 def current() -> Catalog:
-    """The working project's catalog (:func:`fazhi_analysis.project.find`)."""
+    """The working project's catalog (:func:`fazhi_analysis.project.find`): the default of the lookups below."""
     return of(project.find())
-
-
-@cache
-def _bundled_digest() -> str:
-    return hashlib.sha256(CATALOG_FILE.read_bytes()).hexdigest()
-
-
-@cache
-def _with_file(path: Path, mtime_ns: int, size: int) -> Catalog:
-    """The catalog extended by ``path`` as it is at that time and size (an edit makes another key)."""
-    content = hashlib.sha256(_bundled_digest().encode())
-    try:
-        content.update(path.read_bytes())
-    except OSError:  # refused, with the file named, when the catalog is used
-        content.update(f"unreadable {mtime_ns} {size}".encode())
-    return _interned(content.hexdigest(), path)
-
-
-_CATALOGS: dict[tuple[str, Path | None], Catalog] = {}
-
-
-def _interned(digest: str, extra: Path | None) -> Catalog:
-    """One catalog object per content and file, so that what is built from it is built once."""
-    return _CATALOGS.setdefault((digest, extra), Catalog(digest, extra))
 
 
 def per_catalog(build: Callable[[Catalog], _T]) -> Callable[[Catalog | None], _T]:

@@ -11,7 +11,8 @@ are added; for an id the bundled catalog has, the fields given replace the bundl
 (:data:`MERGED_LISTS`), which are extended; ``headline`` (the overview's key figures) is replaced.
 
 Example:
-    >>> load(None)["headline"][0]
+    >>> from fazhi_analysis.project import bundled_file
+    >>> load((bundled_file("catalog.yaml"),))["headline"][0]
     'disputes.reconsideration_applications'
 """
 
@@ -25,13 +26,11 @@ from typing import Annotated, Literal
 
 import pydantic
 
-from fazhi_analysis import project, userfiles
+from fazhi_analysis import userfiles
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.userfiles import Text
 
 __all__ = [
-    "CATALOG_FILE",
-    "CATALOG_NAME",
     "KINDS",
     "LIST_FIELDS",
     "MERGED_LISTS",
@@ -46,8 +45,6 @@ __all__ = [
     "load",
 ]
 
-CATALOG_NAME = "catalog.yaml"  # the project's file, and the bundled one it extends
-CATALOG_FILE = project.bundled_file(CATALOG_NAME)
 LIST_FIELDS = ("units", "aliases", "context", "exclude", "nouns", "not_nouns")
 MERGED_LISTS = (*LIST_FIELDS, "keywords")
 KINDS = ("sections", "groups", "indicators", "derived")  # the lists of entries with an id
@@ -175,16 +172,22 @@ def _merge_entries(base: list[dict], extra: list[dict], kind: str, path: Path) -
 
 
 @cache
-def _bundled() -> dict:
-    return userfiles.load_yaml(CATALOG_FILE, CatalogFile).model_dump()
+def _bundled(path: Path) -> dict:
+    return userfiles.load_yaml(path, CatalogFile).model_dump()
 
 
-def load(extra: Path | None) -> dict:
-    """The bundled catalog extended by the project's file ``extra`` (None: the bundled one alone), checked."""
-    data = copy.deepcopy(_bundled())
-    if extra is None:
-        _check(data, CATALOG_FILE, [])
+def load(files: tuple[Path, ...]) -> dict:
+    """The bundled catalog ``files[0]`` extended by the project's file ``files[1]`` when given, checked.
+
+    Raises:
+        InputError: A file of the wrong shape or an entry naming what is not there (the file and entry named).
+    """
+    bundled, *own = files
+    data = copy.deepcopy(_bundled(bundled))
+    if not own:
+        _check(data, bundled, [])
         return data
+    extra = own[0]
     local = userfiles.load_yaml(extra, ProjectCatalog, if_empty={}).model_dump(exclude_unset=True)
     for kind in KINDS:
         data[kind] = _merge_entries(data[kind], local.get(kind, []), kind, extra)
