@@ -130,6 +130,20 @@ def test_deadline_default_level_and_project_override(tmp_path) -> None:
         draft.load_deadlines(project.Project(tmp_path))
 
 
+def test_a_project_given_wins_over_the_working_one(tmp_path, monkeypatch) -> None:
+    """Its deadlines.yaml (as its overrides and catalog), with the working directory in another project."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        (root / "data" / "raw").mkdir(parents=True)
+    (b / "deadlines.yaml").write_text('county: "03-01"\n', encoding="utf-8")
+    monkeypatch.delenv(project.ROOT_ENV, raising=False)
+    monkeypatch.chdir(a)
+    found = draft.check_draft(SEED, table=gold_table(), today=SPRING, here=project.Project(b))
+    assert found[found["rule"] == "deadline"]["message_zh"].tolist() == ["已过报送期限 2025年03月01日（19天）"]
+    found = draft.check_draft(SEED, table=gold_table(), today=SPRING)
+    assert found[found["rule"] == "deadline"]["level"].tolist() == ["note"]
+
+
 def test_json_and_xlsx_outputs(tmp_path) -> None:
     path = tmp_path / "甲区.txt"
     path.write_text(DRAFT, encoding="utf-8")

@@ -97,7 +97,8 @@ def check_draft(
         overrides: The analysts' indicators for figures (:func:`fazhi_analysis.ingest.review.read_overrides`),
             applied by figure and sentence (:func:`~fazhi_analysis.ingest.review.apply_by_sentence`); default
             the project's ``data/raw/overrides.xlsx`` or ``.csv`` when there is one.
-        here: The project whose overrides and ``deadlines.yaml`` are the defaults (default: the working one).
+        here: The project whose catalog maps the figures and whose overrides and ``deadlines.yaml`` are the
+            defaults (default: the working one).
 
     Returns:
         Columns ``level`` (error, warning, note), ``rule``, the draft's place — ``heading``, ``paragraph``
@@ -109,30 +110,31 @@ def check_draft(
         InputError: An unreadable draft, previous or overrides file, an unknown level, or no region or year.
     """
     here = here or project.find()
-    path = Path(draft)
-    text = decode.read_report_text(path)
-    found_region, found_year = detect_region_year(text)
-    region, year = region or found_region, int(year or found_year or 0)
-    if not region or not year:
-        raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
-    if level not in LEVELS:
-        raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
-    overrides = _project_overrides(here) if overrides is None else overrides
-    draft_figures = figures_of(text, region, year, path.name, overrides)
-    tables, unread = table_figures(path, region, year)
-    draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
-    at = Locator(text)
-    findings = [
-        *unread,
-        *part_findings(text, at),
-        *title_findings(text, region, year, at),
-        *year_findings(text, year, at),
-        *figure_findings(draft_figures, at),
-        *table_findings(draft_figures, table, at),
-        *previous_findings(draft_figures, _previous_table(previous, table), region, year),
-        deadline_finding(year, level, today or date.today(), deadlines or load_deadlines(here)),
-    ]
-    return _frame(findings)
+    with project.use(here):  # its catalog maps the draft's figures
+        path = Path(draft)
+        text = decode.read_report_text(path)
+        found_region, found_year = detect_region_year(text)
+        region, year = region or found_region, int(year or found_year or 0)
+        if not region or not year:
+            raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
+        if level not in LEVELS:
+            raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
+        overrides = _project_overrides(here) if overrides is None else overrides
+        draft_figures = figures_of(text, region, year, path.name, overrides)
+        tables, unread = table_figures(path, region, year)
+        draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
+        at = Locator(text)
+        findings = [
+            *unread,
+            *part_findings(text, at),
+            *title_findings(text, region, year, at),
+            *year_findings(text, year, at),
+            *figure_findings(draft_figures, at),
+            *table_findings(draft_figures, table, at),
+            *previous_findings(draft_figures, _previous_table(previous, table), region, year),
+            deadline_finding(year, level, today or date.today(), deadlines or load_deadlines(here)),
+        ]
+        return _frame(findings)
 
 
 def _project_overrides(here: project.Project) -> pd.DataFrame | None:
