@@ -34,7 +34,7 @@ API_DEFAULTS = {
 }
 WORKING_DEFAULTS = {
     (f"{PACKAGE}.table.catalog", "current"),  # the catalog lookups' default (tests/test_project_switch.py)
-    (f"{PACKAGE}.report.wording", "template_dirs"),  # the report's wording: its notebooks are not given the project
+    (f"{PACKAGE}.report.wording", "_working"),  # the report's wording: its notebooks are not given the project
 }
 
 

@@ -201,7 +201,8 @@ def _adapter(schema: Any) -> pydantic.TypeAdapter:
 
 
 def load_yaml(path: str | Path, schema: Any, *, if_empty: object = None, limit: int = MAX_YAML_BYTES) -> Any:
-    """A YAML file (UTF-8, at most ``limit`` bytes) validated against ``schema``: every YAML file is read here.
+    """A YAML file (UTF-8, at most ``limit`` bytes) validated against ``schema``: the reader of every YAML file a
+    user writes or a project may override, and of the bundled files they stand in for.
 
     A user's file is guarded (:func:`parse_yaml`); a file of the package is ours and is read by libyaml (the
     pure-Python loader that guards a user's file takes half a second over the bundled catalog).

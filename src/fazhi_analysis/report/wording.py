@@ -36,9 +36,14 @@ class Html(str):
         printer.text(f"<HTML 片段 / fragment: {len(self)} 字符 / chars>")
 
 
+def _working() -> project.Project:
+    """The project whose wording a report speaks: the working one (the report's notebooks are not given one)."""
+    return project.find()
+
+
 def template_dirs() -> list[Path]:
     """Where wording templates are looked up: the working project's first, then the bundled ones."""
-    return list(reversed(project.find().layers(NARRATIVE)))
+    return list(reversed(_working().layers(NARRATIVE)))
 
 
 def _env() -> jinja2.Environment:
@@ -63,7 +68,7 @@ def phrases() -> dict[str, Any]:
 
 def wording_file(name: str) -> dict[str, Any]:
     """The wording of the YAML file ``name`` of ``templates/narrative/``, the project's when it has one."""
-    return _phrases_in(next(d / name for d in template_dirs() if (d / name).is_file()))
+    return _phrases_in(_working().file(f"{NARRATIVE}/{name}"))
 
 
 @cache
