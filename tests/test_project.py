@@ -91,6 +91,28 @@ def test_project_catalog_adds_aliases_and_indicators(made) -> None:
     assert table.loc["disputes.reconsideration_applications", "unit"] == "件"
 
 
+def test_one_loader_finds_the_project_copy_or_the_bundled_file(tmp_path) -> None:
+    here = project.Project(tmp_path)
+    bundled = project.bundled_file("templates/narrative/phrases.yaml")
+    assert bundled.is_file() and here.layers("templates/narrative/phrases.yaml") == (bundled,)
+    own = tmp_path / "templates" / "narrative" / "phrases.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text("a: 本地\n", encoding="utf-8")
+    assert here.layers("templates/narrative/phrases.yaml") == (bundled, own)
+    assert here.file("templates/narrative/phrases.yaml") == own and here.file("deadlines.yaml").is_file()
+    with pytest.raises(InputError, match="a project cannot override: notes.yaml"):
+        here.file("notes.yaml")
+
+
+def test_the_project_holds_its_catalog(tmp_path) -> None:
+    here = project.Project(tmp_path)
+    assert here.catalog is catalog.of(here) and here.catalog.extra is None
+    (tmp_path / "catalog.yaml").write_text("indicators:\n  - {id: disputes.reconsideration_applications, aliases: "
+                                           "[复议来件]}\n", encoding="utf-8")  # fmt: skip
+    assert here.catalog.extra == tmp_path / "catalog.yaml"
+    assert "复议来件" in catalog.indicators(here.catalog).at["disputes.reconsideration_applications", "aliases"]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -30,13 +30,12 @@ from fazhi_analysis.ingest.discover import (
     spreadsheet_files,
 )
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, extract_text
-from fazhi_analysis.ingest.inputs import decoder_of
+from fazhi_analysis.ingest.inputs import DEFAULT_LIMITS, Limits, decoder_of
 from fazhi_analysis.table import manifest, regions, tidy
 from fazhi_analysis.table.findings import ERROR, WARNING, as_findings
 from fazhi_analysis.table.write import write_file, write_table
 
 TABLE_STEM = "indicators"
-TEXT_LIMITS = ("max_text_bytes", "max_unzipped_bytes")  # the limits that apply to a report text
 _TEXT_SIDES = (parts.PARTS_STEM, sources.STEM)  # what build() writes of the report texts beside the table
 
 
@@ -66,16 +65,14 @@ def _identity(path: Path, text: str) -> tuple[str | None, int | None]:
     return (str(region) if region else None), (int(year) if year else None)
 
 
-def _report_texts(
-    files: list[Path], raw_dir: Path, limits: Mapping[str, int] | None
-) -> Iterator[tuple[Path, str, str, str, int]]:
+def _report_texts(files: list[Path], raw_dir: Path, limits: Limits) -> Iterator[tuple[Path, str, str, str, int]]:
     """(path, source name, text, region, year) of each report file; a ``.docx`` of tables only is passed over.
 
     Raises:
         InputError: a file is unreadable or its region or year cannot be told (:func:`identify`).
     """
     for path in files:
-        text = read_report_text(path, **_text_limits(limits), allow_empty=decoder_of(path) == "docx")
+        text = read_report_text(path, **limits.for_text(), allow_empty=decoder_of(path) == "docx")
         if text.strip():  # else its tables are read by _docx_tables
             yield (path, source_name(path, raw_dir), text, *identify(path, text))
 
@@ -85,7 +82,7 @@ def review_sheet(
     out: Path | None = None,
     *,
     below: float = review.REVIEW_BELOW,
-    limits: Mapping[str, int] | None = None,
+    limits: Limits | None = None,
     here: project.Project | None = None,
 ) -> tuple[Path, int]:
     """Write the review sheet of the report texts under ``raw_dir`` (:mod:`fazhi_analysis.ingest.review`).
@@ -107,10 +104,11 @@ def review_sheet(
     """
     here = here or project.find()
     with project.use(here):
-        return _review_sheet(Path(raw_dir or here.raw), Path(out or here.reports / "review.xlsx"), below, limits)
+        out = Path(out or here.reports / "review.xlsx")
+        return _review_sheet(Path(raw_dir or here.raw), out, below, limits or DEFAULT_LIMITS)
 
 
-def _review_sheet(raw_dir: Path, out: Path, below: float, limits: Mapping[str, int] | None) -> tuple[Path, int]:
+def _review_sheet(raw_dir: Path, out: Path, below: float, limits: Limits) -> tuple[Path, int]:
     files = report_files(raw_dir) if raw_dir.is_dir() else []
     frames = [
         located(extract_candidates(text), text, rel).assign(region=region, year=year)
@@ -133,11 +131,6 @@ def _flagged_sources(figures: pd.DataFrame) -> set[str]:
     found = checks.check(tidy.conform(figures))
     involved = found[(found["level"] == ERROR) | (found["rule"] == "conflict")]["source"].dropna()
     return {part.strip() for text in involved for part in str(text).split(";") if part.strip()}
-
-
-def _text_limits(limits: Mapping[str, int] | None) -> dict[str, int]:
-    """The limits of ``limits`` that apply to a report text."""
-    return {k: v for k, v in (limits or {}).items() if k in TEXT_LIMITS}
 
 
 def located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
@@ -172,25 +165,25 @@ def build_checked(
     processed_dir: Path | None = None,
     *,
     quiet: bool = False,
-    limits: Mapping[str, int] | None = None,
+    limits: Limits | None = None,
     here: project.Project | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
     Writes ``findings``, ``rejects`` and ``regions`` (:func:`regions_table`; parquet and csv) beside the
     table (and the ``parts`` and ``sentences`` that :func:`build` wrote), then ``manifest.json`` naming all
-    twelve files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what
-    one input may cost (``max_cells``, ``max_unzipped_bytes``, ``max_text_bytes``; see
-    :func:`fazhi_analysis.ingest.clean.clean_files`). ``here`` is the project whose folders are the defaults and
-    whose catalog maps (default: the working one).
+    twelve files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what one input may cost
+    (:class:`~fazhi_analysis.ingest.inputs.Limits`, given to every reader; default: ``DEFAULT_LIMITS``). ``here`` is
+    the project whose folders are the defaults and whose catalog maps (default: the working one).
     """
     here = here or project.find()
     with project.use(here):
-        return _build_checked(Path(raw_dir or here.raw), Path(processed_dir or here.processed), quiet, limits)
+        raw, processed = Path(raw_dir or here.raw), Path(processed_dir or here.processed)
+        return _build_checked(raw, processed, quiet, limits or DEFAULT_LIMITS)
 
 
 def _build_checked(
-    raw_dir: Path, processed_dir: Path, quiet: bool, limits: Mapping[str, int] | None
+    raw_dir: Path, processed_dir: Path, quiet: bool, limits: Limits
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     from fazhi_analysis import checks
     from fazhi_analysis.ingest import clean
@@ -207,7 +200,7 @@ def _build_checked(
             defaults={p: sidecar_region_year(p) for p in tables},
             progress=None if quiet else clean.print_progress,
             keep_conflicts=True,  # every disagreement reaches the table's conflict check
-            **(limits or {}),
+            **limits.for_tables(),
         )
         if not quiet:
             print(cleaned.summary(), file=sys.stderr)
@@ -247,9 +240,7 @@ def _write_findings(findings: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
     return parquet, csv
 
 
-def regions_table(
-    path: Path | None, raw_dir: Path, limits: Mapping[str, int] | None = None
-) -> tuple[pd.DataFrame, list[dict]]:
+def regions_table(path: Path | None, raw_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[pd.DataFrame, list[dict]]:
     """The regions table of ``path`` (``data/raw/regions.csv|xlsx``, :mod:`fazhi_analysis.table.regions`) and
     the problems of its rows (findings); an empty table without a file.
 
@@ -260,7 +251,7 @@ def regions_table(
 
     if path is None:
         return regions.empty(), []
-    sheet = read_sheets(path, label=source_name(path, raw_dir), **(limits or {}))[0]
+    sheet = read_sheets(path, label=source_name(path, raw_dir), **limits.for_tables())[0]
     return regions.from_grid(sheet.values, sheet.label)
 
 
@@ -274,9 +265,7 @@ def _inferred(held: Iterable[str]) -> list[dict]:
     ]  # fmt: skip
 
 
-def _docx_tables(
-    raw_dir: Path, limits: Mapping[str, int] | None
-) -> tuple[pd.DataFrame | None, list[pd.DataFrame], pd.DataFrame]:
+def _docx_tables(raw_dir: Path, limits: Limits) -> tuple[pd.DataFrame | None, list[pd.DataFrame], pd.DataFrame]:
     """The rows of the tables inside the ``.docx`` reports (sources ``report.docx#表1!B3``), their rejected cells,
     and a warning (rule ``docx_table``) for each table with figures that the spreadsheet cleaner cannot read.
 
@@ -288,11 +277,11 @@ def _docx_tables(
     rows, rejects, notes = [], [], []
     docx = [p for p in (report_files(raw_dir) if raw_dir.is_dir() else []) if decoder_of(p) == "docx"]
     for path in docx:
-        sheets = read_docx_tables(path, label=source_name(path, raw_dir), **_text_limits(limits))
+        sheets = read_docx_tables(path, label=source_name(path, raw_dir), max_unzipped_bytes=limits.unzipped_bytes)
         sheets = [s for s in sheets if (sheet_layout.cell_kinds(s.filled) == sheet_layout.NUMBER).any()]
         if not sheets:
             continue
-        text = read_report_text(path, **_text_limits(limits), allow_empty=True)
+        text = read_report_text(path, **limits.for_text(), allow_empty=True)
         defaults = {path: _identity(path, text)}
         for sheet in sheets:
             try:
@@ -316,7 +305,7 @@ def build(
     *,
     quiet: bool = False,
     extra: pd.DataFrame | None = None,
-    limits: Mapping[str, int] | None = None,
+    limits: Limits | None = None,
     here: project.Project | None = None,
 ) -> pd.DataFrame:
     """Read every input under ``raw_dir`` and write ``indicators.parquet`` and ``.csv`` to ``processed_dir``.
@@ -342,7 +331,7 @@ def build(
     here = here or project.find()
     with project.use(here):
         raw, processed = Path(raw_dir or here.raw), Path(processed_dir or here.processed)
-        table, notes = _build(raw, processed, quiet=quiet, extra=extra, limits=limits)
+        table, notes = _build(raw, processed, quiet=quiet, extra=extra, limits=limits or DEFAULT_LIMITS)
     if not quiet:
         for message in notes["message_zh"]:
             print(f"  [warning] {message}", file=sys.stderr)
@@ -355,7 +344,7 @@ def _build(
     *,
     quiet: bool,
     extra: pd.DataFrame | None,
-    limits: Mapping[str, int] | None,
+    limits: Limits,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What :func:`build` does; returns the table and the findings of the overrides (rule ``override``)."""
     if not raw_dir.is_dir():

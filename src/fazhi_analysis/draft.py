@@ -81,6 +81,7 @@ def check_draft(
     today: date | None = None,
     deadlines: dict[str, str] | None = None,
     overrides: pd.DataFrame | None = None,
+    here: project.Project | None = None,
 ) -> pd.DataFrame:
     """The findings of a draft report (.docx, .txt, or what :func:`decode.read_report_text` reads), errors first.
 
@@ -96,6 +97,8 @@ def check_draft(
         overrides: The analysts' indicators for figures (:func:`fazhi_analysis.ingest.review.read_overrides`),
             applied by figure and sentence (:func:`~fazhi_analysis.ingest.review.apply_by_sentence`); default
             the project's ``data/raw/overrides.xlsx`` or ``.csv`` when there is one.
+        here: The project whose catalog maps the figures and whose overrides and ``deadlines.yaml`` are the
+            defaults (default: the working one).
 
     Returns:
         Columns ``level`` (error, warning, note), ``rule``, the draft's place — ``heading``, ``paragraph``
@@ -106,34 +109,37 @@ def check_draft(
     Raises:
         InputError: An unreadable draft, previous or overrides file, an unknown level, or no region or year.
     """
-    path = Path(draft)
-    text = decode.read_report_text(path)
-    found_region, found_year = detect_region_year(text)
-    region, year = region or found_region, int(year or found_year or 0)
-    if not region or not year:
-        raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
-    if level not in LEVELS:
-        raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
-    draft_figures = figures_of(text, region, year, path.name, _project_overrides() if overrides is None else overrides)
-    tables, unread = table_figures(path, region, year)
-    draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
-    at = Locator(text)
-    findings = [
-        *unread,
-        *part_findings(text, at),
-        *title_findings(text, region, year, at),
-        *year_findings(text, year, at),
-        *figure_findings(draft_figures, at),
-        *table_findings(draft_figures, table, at),
-        *previous_findings(draft_figures, _previous_table(previous, table), region, year),
-        deadline_finding(year, level, today or date.today(), deadlines or load_deadlines()),
-    ]
-    return _frame(findings)
+    here = here or project.find()
+    with project.use(here):  # its catalog maps the draft's figures
+        path = Path(draft)
+        text = decode.read_report_text(path)
+        found_region, found_year = detect_region_year(text)
+        region, year = region or found_region, int(year or found_year or 0)
+        if not region or not year:
+            raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
+        if level not in LEVELS:
+            raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
+        overrides = _project_overrides(here) if overrides is None else overrides
+        draft_figures = figures_of(text, region, year, path.name, overrides)
+        tables, unread = table_figures(path, region, year)
+        draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
+        at = Locator(text)
+        findings = [
+            *unread,
+            *part_findings(text, at),
+            *title_findings(text, region, year, at),
+            *year_findings(text, year, at),
+            *figure_findings(draft_figures, at),
+            *table_findings(draft_figures, table, at),
+            *previous_findings(draft_figures, _previous_table(previous, table), region, year),
+            deadline_finding(year, level, today or date.today(), deadlines or load_deadlines(here)),
+        ]
+        return _frame(findings)
 
 
-def _project_overrides() -> pd.DataFrame | None:
-    """The working project's overrides file, read (None without one)."""
-    found = review.find_overrides(project.find().raw)
+def _project_overrides(here: project.Project) -> pd.DataFrame | None:
+    """The overrides file of project ``here``, read (None without one)."""
+    found = review.find_overrides(here.raw)
     return review.read_overrides(found) if found else None
 
 
@@ -397,19 +403,20 @@ def previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, regi
 # ---------------------------------------------------------------- deadline
 
 
-def load_deadlines(root: str | Path | None = None) -> dict[str, str]:
-    """The deadlines by level: the bundled ``deadlines.yaml``, entries of the project's own file winning.
+def load_deadlines(here: project.Project) -> dict[str, str]:
+    """The deadlines by level: the bundled ``deadlines.yaml``, entries of project ``here``'s own file winning.
 
-    Both are read with :func:`fazhi_analysis.userfiles.load_yaml` against :data:`Deadlines`.
+    Both are found by :meth:`~fazhi_analysis.project.Project.layers` and read with
+    :func:`fazhi_analysis.userfiles.load_yaml` against :data:`Deadlines`.
 
     Raises:
         InputError: A file that is no mapping of a level to ``MM-DD`` (one line naming the file, the
             entry and what it should be).
     """
-    found = load_yaml(Path(__file__).with_name(DEADLINES_FILE), Deadlines)
-    own = project.find(root).root / DEADLINES_FILE
-    if own.exists():
-        found.update(load_yaml(own, Deadlines, if_empty={}))
+    bundled, *own = here.layers(DEADLINES_FILE)
+    found = load_yaml(bundled, Deadlines)
+    for path in own:
+        found.update(load_yaml(path, Deadlines, if_empty={}))
     return found
 
 

@@ -6,7 +6,8 @@ worker's job), ``$FAZHI_ROOT``, the working directory or the nearest folder abov
 ``data/raw/``, else the working directory itself. Never from where the package is installed. Files
 the project may add to change the bundled defaults: ``catalog.yaml`` (extra or changed indicators),
 ``targets.yaml`` (targets the figures are held against), ``templates/narrative/`` (wording) and
-``notebooks/annual_report.ipynb`` (the report notebook).
+``notebooks/annual_report.ipynb`` (the report notebook). :meth:`Project.layers` is the one place that finds the
+project's copy of a file or the bundled one it stands in for (:data:`OVERRIDABLE`).
 
 **Upgrades reach projects.** A bundled template or notebook copied into a project wins over the bundled one,
 so a copy would keep a project on the wording of the version it came from. ``fazhi init`` therefore copies none
@@ -34,12 +35,26 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fazhi_analysis import __version__
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.userfiles import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    from fazhi_analysis.table.catalog_object import Catalog
 
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
+CATALOG = "catalog.yaml"  # the project's indicators and aliases over the bundled catalog
+# What a project may override: its place in the project → the bundled file or folder (below the package) it stands
+# in for. A folder stands for each file in it (templates/narrative/phrases.yaml).
+OVERRIDABLE = {
+    CATALOG: "table/catalog.yaml",
+    "targets.yaml": "table/targets.yaml",
+    "deadlines.yaml": "deadlines.yaml",
+    "templates/narrative": "report/templates/narrative",
+}
 CUSTOMIZABLE = ("templates", "notebook")  # what fazhi customize copies
 EXPLORE = "explore.ipynb"  # the analyst's notebook: copied by init, never a shadow of a bundled file
 NOT_A_PROJECT = (
@@ -105,9 +120,12 @@ class Project:
         return self.root / "notebooks"
 
     @property
-    def catalog(self) -> Path:
-        """``catalog.yaml``: indicators and aliases that extend or override the bundled catalog."""
-        return self.root / "catalog.yaml"
+    def catalog(self) -> Catalog:
+        """The layered catalog: the bundled one extended by the project's ``catalog.yaml`` (its indicators and
+        aliases) when it has one; one object per content, what is built from it cached on it."""
+        from fazhi_analysis.table.catalog_object import layered
+
+        return layered(self.layers(CATALOG))
 
     @property
     def targets(self) -> Path:
@@ -119,10 +137,42 @@ class Project:
         """Wording templates that win over the bundled ones (``templates/narrative/…``)."""
         return self.root / "templates"
 
+    def layers(self, name: str) -> tuple[Path, ...]:
+        """The bundled file ``name`` (a place of :data:`OVERRIDABLE`, or a file below one) and, when the project
+        has its own copy there, that copy last: the one that wins (or, for a layered file, is read over it).
+
+        Every file a project may override is found through here; YAML is read by
+        :func:`fazhi_analysis.userfiles.load_yaml` (the project's copy guarded, the package's by libyaml).
+
+        Example:
+            >>> Project(Path("/srv/fazhi")).layers("targets.yaml")[0].relative_to(PACKAGE_DIR)
+            PosixPath('table/targets.yaml')
+        """
+        own = self.root / name
+        return (bundled_file(name), own) if own.exists() else (bundled_file(name),)
+
+    def file(self, name: str) -> Path:
+        """The project's copy of ``name`` if present, else the bundled one (:meth:`layers`)."""
+        return self.layers(name)[-1]
+
     @property
     def is_project(self) -> bool:
         """Whether the folder is a project (holds ``data/raw/``), not a working directory taken for one."""
         return self.raw.is_dir()
+
+
+def bundled_file(name: str) -> Path:
+    """The package's file that the project's ``name`` overrides (:data:`OVERRIDABLE`).
+
+    Raises:
+        InputError: ``name`` is nothing a project may override.
+    """
+    for place, packaged in OVERRIDABLE.items():
+        if name == place or name.startswith(f"{place}/"):
+            return PACKAGE_DIR / packaged / name[len(place) :].lstrip("/")
+    raise InputError(
+        f"项目不能覆盖此文件 / a project cannot override: {name}（可覆盖 / may override: {', '.join(OVERRIDABLE)}）"
+    )
 
 
 def find(root: str | Path | None = None) -> Project:
@@ -179,7 +229,7 @@ def init(root: str | Path, *, customized: bool = False) -> list[Path]:
     for folder in created:
         folder.mkdir(parents=True)
     created += [path for path, copied in [explore_notebook(here.root)] if copied]
-    for path, text in ((here.catalog, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
+    for path, text in ((here.root / CATALOG, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             created.append(path)
@@ -201,11 +251,11 @@ def bundled(what: str, here: Project) -> dict[Path, Traversable]:
     Raises:
         InputError: ``what`` is neither.
     """
-    report = resources.files("fazhi_analysis.report")
     if what == "templates":
-        narrative = report / "templates" / "narrative"
+        narrative = bundled_file("templates/narrative")
         return {here.templates / "narrative" / f.name: f for f in sorted(narrative.iterdir(), key=lambda f: f.name)}
     if what == "notebook":
+        report = resources.files("fazhi_analysis.report")
         return {here.notebooks / name: report / name for name in ("annual_report.ipynb", "regional_overview.ipynb")}
     raise InputError(f"不能定制 / cannot customize: {what}; 可选 / choose from: {', '.join(CUSTOMIZABLE)}")
 

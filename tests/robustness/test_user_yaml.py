@@ -135,15 +135,15 @@ def test_a_python_tag_and_a_huge_integer_are_invalid_yaml(tmp_path):
 )
 def test_deadlines_of_the_wrong_type_are_one_line(tmp_path, text, words):
     (tmp_path / "deadlines.yaml").write_text(text, encoding="utf-8")
-    _refused(lambda: draft.load_deadlines(tmp_path), "deadlines.yaml", *words)
+    _refused(lambda: draft.load_deadlines(project.Project(tmp_path)), "deadlines.yaml", *words)
 
 
 def test_deadlines_of_a_project_win_and_an_empty_file_changes_nothing(tmp_path):
     (tmp_path / "deadlines.yaml").write_text('county: "03-15"\n', encoding="utf-8")
-    assert draft.load_deadlines(tmp_path) == {"county": "03-15", "city": "04-01", "province": "04-01",
+    assert draft.load_deadlines(project.Project(tmp_path)) == {"county": "03-15", "city": "04-01", "province": "04-01",
                                               "department": "03-01"}  # fmt: skip
     (tmp_path / "deadlines.yaml").write_text("", encoding="utf-8")
-    assert draft.load_deadlines(tmp_path)["county"] == "04-01"
+    assert draft.load_deadlines(project.Project(tmp_path))["county"] == "04-01"
 
 
 def test_the_bundled_parts_rules_load_and_bad_ones_are_one_line(tmp_path):
@@ -294,7 +294,7 @@ def _loaders(folder: Path):
     report.write_text("x", encoding="utf-8")
     return [
         (folder / "r.txt.meta.yaml", lambda: discover.sidecar(report), _is_sidecar),
-        (folder / "deadlines.yaml", lambda: draft.load_deadlines(folder), _is_deadlines),
+        (folder / "deadlines.yaml", lambda: draft.load_deadlines(project.Project(folder)), _is_deadlines),
         (folder / "parts.yaml", lambda: parts.load_rules(folder / "parts.yaml"), _is_rules),
         (folder / "catalog.yaml", catalog.indicators, _is_catalog),
         (folder / "targets.yaml", lambda: analysis.targets(folder / "targets.yaml"), _is_targets),

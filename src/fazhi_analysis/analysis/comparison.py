@@ -56,21 +56,24 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def _resolve(path: str | Path) -> Path:
+def _resolve(path: str | Path, root: Path) -> Path:
     path = Path(path)
     if not path.is_absolute() and not path.exists():
-        path = project.find().root / path  # the notebook's default, relative to the project, wherever it runs
+        path = root / path  # the notebook's default, relative to the project, wherever it runs
     return path
 
 
-def load_table(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a tidy table (parquet or csv; default the project's, ``data/processed/indicators.parquet``) and conform
-    it to the tidy columns and dtypes.
+def load_table(path: str | Path | None = None, *, here: project.Project | None = None) -> pd.DataFrame:
+    """Read a tidy table (parquet or csv) and conform it to the tidy columns and dtypes.
+
+    ``path`` defaults to the table of project ``here`` (``data/processed/indicators.parquet``; default: the working
+    project); a relative path that is not there is taken relative to the project's folder.
 
     Raises:
         InputError: The file is missing, not .parquet or .csv, or cannot be read as a table.
     """
-    path = _resolve(path or project.find().table)
+    here = here or project.find()
+    path = _resolve(path or here.table, here.root)
     if not path.is_file():
         raise InputError(f"{path}: 找不到数据表，请先运行 `fazhi build` / table not found, run `fazhi build` first")
     frame = tidy.read(path)
@@ -206,7 +209,7 @@ def findings(table: pd.DataFrame, table_path: str | Path | None = None) -> pd.Da
     Otherwise (no findings file, one of another build, one that cannot be read) they are computed.
     """
     if table_path is not None:
-        path = _resolve(table_path)
+        path = Path(table_path)
         saved = path.with_name("findings.parquet")
         if manifest.same_build(path, saved):
             try:

@@ -39,6 +39,7 @@ __all__ = [
     "AGAINST_COLUMNS",
     "BundledTargets",
     "TARGETS_FILE",
+    "TARGETS_NAME",
     "TARGET_COLUMNS",
     "Target",
     "TargetsFile",
@@ -46,7 +47,8 @@ __all__ = [
     "targets",
 ]
 
-TARGETS_FILE = Path(__file__).parents[1] / "table" / "targets.yaml"
+TARGETS_NAME = "targets.yaml"  # the project's file, and the bundled one read before it
+TARGETS_FILE = project.bundled_file(TARGETS_NAME)
 TARGET_COLUMNS = [
     "indicator",
     "name",
@@ -101,7 +103,7 @@ class BundledTargets(TargetsFile):
 
 @cache
 def _bundled() -> BundledTargets:
-    return catalog.bundled_yaml(TARGETS_FILE, BundledTargets)
+    return userfiles.load_yaml(TARGETS_FILE, BundledTargets)
 
 
 def _entries(path: Path, indicators: pd.Index) -> list[dict]:
@@ -121,8 +123,9 @@ def _entries(path: Path, indicators: pd.Index) -> list[dict]:
     return [{**target.model_dump(), "file": str(path), "entry": n} for n, target in enumerate(found.targets, 1)]
 
 
-def targets(path: str | Path | None = None) -> pd.DataFrame:
-    """The targets of ``path``, or by default the bundled ones and the working project's ``targets.yaml``.
+def targets(path: str | Path | None = None, *, here: project.Project | None = None) -> pd.DataFrame:
+    """The targets of ``path``, or by default the bundled ones and project ``here``'s ``targets.yaml`` (default: the
+    working project).
 
     Returns:
         One row per target (columns :data:`TARGET_COLUMNS`), with the catalog ``name`` and base ``unit``
@@ -133,14 +136,14 @@ def targets(path: str | Path | None = None) -> pd.DataFrame:
         InputError: A file is missing or unreadable, or an entry has an unknown indicator or comparison,
             a value that is not a number, no source, or another bad field (file, entry and field named).
     """
-    indicators = catalog.indicators()
+    here = here or project.find()
+    indicators = catalog.indicators(catalog.of(here))
     if path is not None:
         files = [Path(path)]
         if not files[0].is_file():
             raise InputError(f"{path}: 目标文件不存在 / no such targets file")
     else:
-        local = project.find().targets
-        files = [TARGETS_FILE, *([local] if local.is_file() else [])]
+        files = list(here.layers(TARGETS_NAME))
     rows = [row for file in files for row in _entries(file, indicators.index)]
     frame = pd.DataFrame(rows, columns=[*Target.model_fields, "file", "entry"])
     frame = frame.astype(

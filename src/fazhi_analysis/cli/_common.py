@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from fazhi_analysis.ingest.inputs import DEFAULT_LIMITS, Limits
 from fazhi_analysis.options import POSITIVE
 
 __all__ = ["Handler", "PEERS_HELP", "add_limits", "add_verbosity", "command", "limits_of", "say_progress"]
@@ -64,39 +66,38 @@ def add_verbosity(parser: argparse.ArgumentParser, default: object = argparse.SU
 
 
 def add_limits(p: argparse.ArgumentParser, *, cells: bool = True) -> None:
-    """Flags that cap what one input file may cost (a workbook's cells, its unzipped size, a text's size)."""
-    from fazhi_analysis.ingest import sheets, unpack
-
+    """Flags that cap what one input file may cost (a workbook's cells, its unzipped size, a text's size), read by
+    :func:`limits_of` (defaults: :data:`~fazhi_analysis.ingest.inputs.DEFAULT_LIMITS`)."""
     if cells:
         p.add_argument(
             "--max-cells",
             type=POSITIVE,
             metavar="N",
-            help=f"一个表格文件最多的单元格数 / most cells of one workbook or CSV (default: {sheets.MAX_CELLS:,})",
+            help=f"一个表格文件最多的单元格数（默认 {DEFAULT_LIMITS.cells:,}）/ most cells of one workbook or CSV",
         )
     p.add_argument(
         "--max-unzipped-mb",
         type=POSITIVE,
         metavar="MB",
-        help=f".xlsx/.docx 解压后最大体积 / largest unzipped .xlsx/.docx "
-        f"(default: {unpack.MAX_UNZIPPED_BYTES >> 20} MB)",
+        help=f".xlsx/.docx 解压后、PDF 文件的最大体积（默认 {DEFAULT_LIMITS.unzipped_bytes >> 20} MB）/ "
+        "largest unzipped .xlsx/.docx, largest PDF",
     )
     p.add_argument(
         "--max-text-mb",
         type=POSITIVE,
         metavar="MB",
-        help=f"报告文本或 CSV 的最大体积 / largest report text or CSV (default: {unpack.MAX_TEXT_BYTES >> 20} MB)",
+        help=f"报告文本或 CSV 的最大体积（默认 {DEFAULT_LIMITS.text_bytes >> 20} MB）/ largest report text or CSV",
     )
 
 
-def limits_of(args: argparse.Namespace) -> dict[str, int]:
-    """The limits given on the command line, as the keyword arguments of the readers."""
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The input limits: those given on the command line (:func:`add_limits`), the defaults for the others."""
     given = {
-        "max_cells": getattr(args, "max_cells", None),
-        "max_unzipped_bytes": args.max_unzipped_mb and args.max_unzipped_mb << 20,
-        "max_text_bytes": args.max_text_mb and args.max_text_mb << 20,
+        "cells": getattr(args, "max_cells", None),
+        "unzipped_bytes": args.max_unzipped_mb and args.max_unzipped_mb << 20,
+        "text_bytes": args.max_text_mb and args.max_text_mb << 20,
     }
-    return {key: value for key, value in given.items() if value is not None}
+    return dataclasses.replace(DEFAULT_LIMITS, **{key: value for key, value in given.items() if value is not None})
 
 
 def say_progress(args: argparse.Namespace, text: str) -> None:

@@ -53,7 +53,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     threshold = extract.default_min_confidence() if args.min_confidence is None else args.min_confidence
     figures = extract.extract_file(
-        args.path, region=args.region, year=args.year, min_confidence=threshold, **limits_of(args)
+        args.path, region=args.region, year=args.year, min_confidence=threshold, **limits_of(args).for_text()
     )
     write.write_records(figures, fmt=args.format, out=args.output)
     low = (figures["indicator"].isna() & (figures["confidence"] > 0) & (figures["confidence"] < threshold)).sum()
@@ -119,7 +119,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         year=args.year,
         threshold=args.threshold,
         progress=clean.print_progress,
-        **limits_of(args),
+        **limits_of(args).for_tables(),
     )
     if args.output:
         write.write_file(result.table, args.output)

@@ -250,7 +250,7 @@ def cmd_check_draft(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError(f"--today {args.today}: 日期应为 YYYY-MM-DD / not a date") from None
     findings = draft.check_draft(args.path, region=args.region, year=args.year, table=table, previous=args.previous,
-                                 level=args.level, today=today)  # fmt: skip
+                                 level=args.level, today=today, here=args.here)  # fmt: skip
     draft.write(findings, args.format, args.out)
     return 1 if draft.has_errors(findings) else 0
 

@@ -48,6 +48,14 @@ class Limits:
         """The most bytes a file of ``fmt`` may hold on disk."""
         return self.unzipped_bytes if fmt.container else self.text_bytes
 
+    def for_text(self) -> dict[str, int]:
+        """These limits as the keywords of the report-text readers (``read_report_text``, ``extract_file``)."""
+        return {"max_text_bytes": self.text_bytes, "max_unzipped_bytes": self.unzipped_bytes}
+
+    def for_tables(self) -> dict[str, int]:
+        """These limits as the keywords of the spreadsheet readers (``read_sheets``, ``clean_files``)."""
+        return {**self.for_text(), "max_cells": self.cells}
+
 
 DEFAULT_LIMITS = Limits()
 

@@ -161,7 +161,7 @@ def shared_inputs(here: project.Project, notebook: Path) -> str:
     """
     package = [*(PACKAGE / "report" / "templates").rglob("*"), *PACKAGE.glob("report/*.mplstyle")]
     package += PACKAGE.glob("table/*.yaml")
-    own = [here.catalog, here.targets, *(here.templates.rglob("*") if here.templates.is_dir() else [])]
+    own = [here.root / project.CATALOG, here.targets, *(here.templates.rglob("*") if here.templates.is_dir() else [])]
     parts = [__version__, _digest_files(package, PACKAGE), _digest_files(own, here.root), notebook.read_bytes().hex()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
@@ -34,6 +33,7 @@ from fazhi_analysis.report import charts, downloads, plotting, wording
 from fazhi_analysis.report.wording import Html, render
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number, magnitude_of
+from fazhi_analysis.userfiles import load_yaml
 
 SETTINGS = "overview_year.yaml"
 KINDS = ("count", "amount", "rate")
@@ -53,8 +53,7 @@ def settings() -> dict[str, Any]:
     found = [folder / SETTINGS for folder in wording.template_dirs() if (folder / SETTINGS).is_file()]
     loaded: dict[str, Any] = {}
     for path in reversed(found):  # the bundled file first, the project's over it
-        with path.open(encoding="utf-8") as fh:
-            loaded |= yaml.safe_load(fh) or {}
+        loaded |= load_yaml(path, dict[str, Any], if_empty={})
     path = found[0]
     unknown = [i for i in loaded.get("key_indicators", []) if i not in catalog.indicators().index]
     if unknown:

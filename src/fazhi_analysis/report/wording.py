@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from fazhi_analysis import project
+from fazhi_analysis.userfiles import load_yaml
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
+NARRATIVE = "templates/narrative"  # the project's folder of wording, and the bundled one it wins over
+TEMPLATE_DIR = project.bundled_file(NARRATIVE)
 
 
 class Html(str):
@@ -35,10 +36,14 @@ class Html(str):
         printer.text(f"<HTML 片段 / fragment: {len(self)} 字符 / chars>")
 
 
+def _working() -> project.Project:
+    """The project whose wording a report speaks: the working one (the report's notebooks are not given one)."""
+    return project.find()
+
+
 def template_dirs() -> list[Path]:
     """Where wording templates are looked up: the working project's first, then the bundled ones."""
-    local = project.find().templates / "narrative"
-    return [local, TEMPLATE_DIR] if local.is_dir() else [TEMPLATE_DIR]
+    return list(reversed(_working().layers(NARRATIVE)))
 
 
 def _env() -> jinja2.Environment:
@@ -63,13 +68,12 @@ def phrases() -> dict[str, Any]:
 
 def wording_file(name: str) -> dict[str, Any]:
     """The wording of the YAML file ``name`` of ``templates/narrative/``, the project's when it has one."""
-    return _phrases_in(next(d / name for d in template_dirs() if (d / name).is_file()))
+    return _phrases_in(_working().file(f"{NARRATIVE}/{name}"))
 
 
 @cache
 def _phrases_in(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(path, dict[str, Any])
 
 
 @cache
