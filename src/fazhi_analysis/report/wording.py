@@ -21,6 +21,9 @@ import yaml
 
 from fazhi_analysis import project
 
+__all__ = ["Html", "phrases", "render", "template_dirs", "text_template", "wording_file"]
+
+
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "narrative"
 
 
