@@ -38,6 +38,22 @@ from pathlib import Path
 from fazhi_analysis import __version__
 from fazhi_analysis.errors import InputError
 
+__all__ = [
+    "CUSTOMIZABLE",
+    "NOT_A_PROJECT",
+    "ROOT_ENV",
+    "Project",
+    "customize",
+    "digest",
+    "explore_notebook",
+    "find",
+    "init",
+    "shadows",
+    "stamp_of",
+    "use",
+]
+
+
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
 CUSTOMIZABLE = ("templates", "notebook")  # what fazhi customize copies
