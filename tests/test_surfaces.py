@@ -2,8 +2,9 @@
 
 Read with :mod:`ast` from the source, not by importing it: every module is at most :data:`MAX_LINES` lines long,
 defines ``__all__`` as a list of names, and each name it lists is one the module defines or imports (a package that
-loads a name on first use, PEP 562, names the module it comes from, which must define it). In :data:`DECLARED`
-packages ``__all__`` is exactly the module's public names: everything else starts with an underscore.
+loads a name on first use, PEP 562, names the module it comes from, which must define it). ``__all__`` lists every
+public name a module defines, and a module that is not a package's ``__init__`` lists nothing else: a name not meant
+for other modules, notebooks or users starts with an underscore.
 
 Run alone: ``python -m pytest tests/test_surfaces.py``.
 """
@@ -20,7 +21,15 @@ PACKAGE = "fazhi_analysis"
 MAX_LINES = 500
 # Modules still longer, each with the branch that shortens it.
 LONG = {f"{PACKAGE}.table.catalog": "split on branch i21-project"}
-DECLARED = ("table", "analysis")  # subpackages whose modules declare exactly their public names
+# Modules edited on other branches while __all__ was added: they list what other modules use, and their helpers are
+# underscored once those branches are merged (issue 21).
+PENDING = {
+    f"{PACKAGE}.{name}"
+    for name in (
+        "build", "draft", "project", "report.batch", "report.charts", "report.export", "report.index", "report.pdf",
+        "report.run", "report.session", "report.wording", "report.workers",
+    )
+}  # fmt: skip
 
 
 def _module_name(path: Path) -> str:
@@ -83,7 +92,7 @@ def _declared(tree: ast.Module) -> list[str] | None:
 def test_a_module_is_short(module: str) -> None:
     lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
     if module in LONG:
-        assert lines > MAX_LINES, f"{module} is short now: take it out of LONG"
+        assert lines > MAX_LINES, f"{module} is short now ({LONG[module]}): take it out of LONG"
     else:
         assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES}): split it by job"
 
@@ -101,14 +110,22 @@ def test_a_module_declares_its_surface(module: str) -> None:
     assert not unloaded, f"{module}: loads on first use names their modules lack: {unloaded}"
 
 
-@pytest.mark.parametrize(
-    "module",
-    sorted(m for m, p in MODULES.items() if m.split(".")[1:2] in ([d] for d in DECLARED) and p.stem != "__init__"),
-)
-def test_a_module_declares_its_public_names_and_underscores_the_rest(module: str) -> None:
+def _undeclared(module: str) -> tuple[set[str], set[str]]:
+    """The public names ``module`` defines that ``__all__`` lacks, and the names ``__all__`` lists that a module
+    other than a package's ``__init__`` does not define."""
     tree = _tree(module)
     listed = set(_declared(tree) or [])
     public = {name for name in _defined(tree) if not name.startswith("_")}
-    assert listed == public, (
-        f"{module}: __all__ lacks {public - listed or '-'}, names undefined {listed - public or '-'}"
-    )
+    return public - listed, set() if MODULES[module].stem == "__init__" else listed - public
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - PENDING))
+def test_a_module_declares_its_public_names_and_underscores_the_rest(module: str) -> None:
+    lacking, foreign = _undeclared(module)
+    assert not lacking, f"{module}: __all__ lacks {sorted(lacking)} (or underscore them)"
+    assert not foreign, f"{module}: __all__ names what other modules define: {sorted(foreign)}"
+
+
+@pytest.mark.parametrize("module", sorted(PENDING))
+def test_a_pending_module_is_still_pending(module: str) -> None:
+    assert module in MODULES and any(_undeclared(module)), f"{module} declares its surface now: take it out of PENDING"
