@@ -2,8 +2,8 @@
 
 Rules (``rule`` column of the findings):
 
-* ``schema`` (error): a missing column, a cell of the wrong type, a missing region, year or value,
-  a year outside :data:`MIN_YEAR` … this year + 1, an indicator id that is not in the catalog —
+* ``schema`` (error): a missing column, a cell of the wrong type, a missing region, year or value, a year
+  outside :data:`~fazhi_analysis.table.tidy.MIN_YEAR` … this year + 1, an indicator id that is not in the catalog —
   the contract :class:`~fazhi_analysis.table.tidy.TidyTable`, validated lazily, one finding a failure.
 * ``region_name`` (error): a region that cannot name a folder — a path separator (``/``, ``\\``),
   ``.``, ``..`` or a ``..`` component, a control character (newline, tab, NUL …), leading or trailing
