@@ -122,36 +122,3 @@ def test_no_module_is_shadowed_by_a_name_of_its_package(package: str) -> None:
         if name != "__main__":
             loaded = importlib.import_module(module)
             assert getattr(imported, name) is loaded, f"{package}.{name} is shadowed"
-
-
-DECLARED = ("table", "analysis")  # subpackages whose modules declare their surface with __all__
-
-
-def _defined(tree: ast.Module) -> set[str]:
-    """The names a module's top level defines (functions, classes, assigned names; not imported ones)."""
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-        for target in targets:
-            elements = target.elts if isinstance(target, ast.Tuple) else [target]
-            names |= {e.id for e in elements if isinstance(e, ast.Name)}
-    return names - {"__all__"}
-
-
-@pytest.mark.parametrize(
-    "module",
-    sorted(m for m, p in _modules().items() if m.split(".")[1:2] in ([d] for d in DECLARED) and p.stem != "__init__"),
-)
-def test_a_module_declares_its_public_names_and_underscores_the_rest(module: str) -> None:
-    tree = ast.parse(_modules()[module].read_text(encoding="utf-8"))
-    declared = [
-        a.value for a in tree.body if isinstance(a, ast.Assign) and getattr(a.targets[0], "id", "") == "__all__"
-    ]
-    assert declared, f"{module} has no __all__"
-    listed = {element.value for element in declared[0].elts}
-    public = {name for name in _defined(tree) if not name.startswith("_")}
-    assert listed == public, (
-        f"{module}: __all__ lacks {public - listed or '-'}, names undefined {listed - public or '-'}"
-    )

@@ -2,4 +2,7 @@
 
 from fazhi_analysis.cli import main
 
+__all__ = []
+
+
 raise SystemExit(main())

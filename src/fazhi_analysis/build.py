@@ -35,6 +35,9 @@ from fazhi_analysis.table import manifest, regions, tidy
 from fazhi_analysis.table.findings import ERROR, WARNING, as_findings
 from fazhi_analysis.table.write import write_file, write_table
 
+__all__ = ["build", "build_checked", "review_sheet"]
+
+
 TABLE_STEM = "indicators"
 _TEXT_SIDES = (parts.PARTS_STEM, sources.STEM)  # what build() writes of the report texts beside the table
 

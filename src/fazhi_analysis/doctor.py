@@ -25,11 +25,14 @@ from pathlib import Path
 from fazhi_analysis import __version__, project
 from fazhi_analysis.errors import FazhiError
 
-OK, MISSING, OPTIONAL = "通过", "缺少", "可选"
+__all__ = ["diagnose"]
+
+
+_OK, _MISSING, _OPTIONAL = "通过", "缺少", "可选"
 
 
 @dataclass(frozen=True)
-class Check:
+class _Check:
     """One thing the report needs: what it is, whether it is there (and where), and the package that brings it."""
 
     name: str
@@ -39,7 +42,7 @@ class Check:
 
     @property
     def line(self) -> str:
-        mark = OK if self.found else (MISSING if self.required else OPTIONAL)
+        mark = _OK if self.found else (_MISSING if self.required else _OPTIONAL)
         where = self.found or f"未找到，安装 / install: {self.package}"
         return f"  [{mark}] {self.name}: {where}"
 
@@ -73,18 +76,18 @@ def _tried(find: Callable[[], str | None]) -> str | None:
         return None
 
 
-def system_checks() -> list[Check]:
+def _system_checks() -> list[_Check]:
     """The font, Chromium (both required), poppler and LibreOffice (optional), each found or not."""
     return [
-        Check("中文字体 / Chinese font Noto Sans CJK SC", _tried(_font), "fonts-noto-cjk", True),
-        Check("Chromium（打印 PDF / prints the PDF）", _tried(_chromium), "chromium-headless-shell", True),
-        Check(
+        _Check("中文字体 / Chinese font Noto Sans CJK SC", _tried(_font), "fonts-noto-cjk", True),
+        _Check("Chromium（打印 PDF / prints the PDF）", _tried(_chromium), "chromium-headless-shell", True),
+        _Check(
             "poppler（pdftotext、pdftoppm：测试读回 PDF / tests read the PDF）",
             _tools("pdftotext", "pdftoppm")(),
             "poppler-utils",
             False,
         ),  # fmt: skip
-        Check(
+        _Check(
             "LibreOffice（在 Linux 上查看 Word 初稿 / views the Word draft）",
             _tools("soffice")(),
             "libreoffice-writer-nogui",
@@ -93,7 +96,7 @@ def system_checks() -> list[Check]:
     ]
 
 
-SHADOW_ADVICE = {
+_SHADOW_ADVICE = {
     "changed": "内置文件自 {version} 版复制以来已更新：比较后把新内容并入，或删除此文件以使用内置文件 / "
     "the bundled file changed since version {version}: merge it in, or delete this file to use the bundled one",
     "unknown_same": "与内置文件相同：可删除，以后随升级更新 / same as the bundled file: delete it to follow upgrades",
@@ -103,7 +106,7 @@ SHADOW_ADVICE = {
 
 
 #: What a project's report notebook must call, and what is lost when it does not.
-NOTEBOOK_CALLS = {
+_NOTEBOOK_CALLS = {
     "word_draft": "不记录 Word 初稿：--formats docx 会失败 / it records no Word draft: --formats docx fails",
     "load_sentences": "不读取构建保存的原文句子（sentences.parquet）：附录二只列数字 / it reads no saved sentences: "
     "the sources appendix shows the figures without them",
@@ -111,15 +114,15 @@ NOTEBOOK_CALLS = {
 
 
 def _notebook_lines(notebook: Path) -> list[str]:
-    """A line for each call of :data:`NOTEBOOK_CALLS` that the project's report notebook lacks."""
+    """A line for each call of :data:`_NOTEBOOK_CALLS` that the project's report notebook lacks."""
     if not notebook.is_file():
         return []
     code = notebook.read_text(encoding="utf-8", errors="replace")
-    return [f"  [覆盖 / shadows] notebooks/{notebook.name} {lost}" for call, lost in NOTEBOOK_CALLS.items()
+    return [f"  [覆盖 / shadows] notebooks/{notebook.name} {lost}" for call, lost in _NOTEBOOK_CALLS.items()
             if call not in code]  # fmt: skip
 
 
-def project_lines(here: project.Project) -> list[str]:
+def _project_lines(here: project.Project) -> list[str]:
     """The project: is it one, is its table built, and its files that stand in for changed bundled ones."""
     if not here.is_project:
         return [f"  {project.NOT_A_PROJECT.format(root=here.root)}"]
@@ -129,7 +132,7 @@ def project_lines(here: project.Project) -> list[str]:
     found = project.shadows(here.root)
     for shadow in (s for s in found if s.status != "current"):
         key = "unknown_same" if shadow.status == "unknown" and shadow.same else shadow.status
-        advice = SHADOW_ADVICE[key].format(version=shadow.version)
+        advice = _SHADOW_ADVICE[key].format(version=shadow.version)
         lines.append(f"  [覆盖 / shadows] {shadow.path.relative_to(here.root)}：{advice}")
     lines += _notebook_lines(here.notebooks / "annual_report.ipynb")
     current = sum(s.status == "current" for s in found)
@@ -139,12 +142,12 @@ def project_lines(here: project.Project) -> list[str]:
 
 def diagnose(root: str | Path | None = None) -> tuple[str, int]:
     """The doctor's report as text, and its exit code: 1 when the report cannot run (a required check failed)."""
-    checks = system_checks()
+    checks = _system_checks()
     missing = [c.package for c in checks if not c.found]
     lines = [f"fazhi-analysis {__version__}", "系统 / system:", *(c.line for c in checks)]
     if missing:
         lines.append(f"  安装 / install: sudo apt-get install -y {' '.join(missing)}")
-    lines += ["项目 / project:", *project_lines(project.find(root))]
+    lines += ["项目 / project:", *_project_lines(project.find(root))]
     cannot = [c.name for c in checks if c.required and not c.found]
     lines.append("报告无法运行 / the report cannot run" if cannot else "报告可以运行 / the report can run")
     return "\n".join(lines), 1 if cannot else 0

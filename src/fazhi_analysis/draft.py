@@ -44,6 +44,9 @@ from fazhi_analysis.table.wording import format_figure
 from fazhi_analysis.table.write import atomic_path, write_file, write_records
 from fazhi_analysis.userfiles import load_yaml
 
+__all__ = ["LEVELS", "Place", "as_text", "check_draft", "deadline_finding", "has_errors", "load_deadlines", "write"]
+
+
 ERROR, WARNING, NOTE = "error", "warning", "note"
 LEVELS_ZH = {ERROR: "错误", WARNING: "警告", NOTE: "提示"}
 REQUIRED_PARTS = ("achievements", "shortcomings", "leadership", "plans")  # 其他需要报告的情况 is a warning

@@ -6,6 +6,8 @@ system failure (:class:`OutputError`, and any ``OSError`` the command line meets
 
 from __future__ import annotations
 
+__all__ = ["FazhiError", "InputError", "OutputError", "ReportError"]
+
 
 class FazhiError(Exception):
     """Base class of every error the package raises on purpose.

@@ -30,10 +30,22 @@ from fazhi_analysis.errors import InputError, OutputError
 from fazhi_analysis.table.names import inside
 from fazhi_analysis.userfiles import FIRST_YEAR, LAST_YEAR
 
+__all__ = [
+    "FRACTION",
+    "POSITIVE",
+    "SCHEDULER_TIMEOUT_S",
+    "YEAR",
+    "check_outputs",
+    "check_scheduler",
+    "number",
+    "workers",
+]
+
+
 SCHEDULER_TIMEOUT_S = 10.0
-MAX_HANDSHAKE_BYTES = 1 << 16  # a dask scheduler's first message is about 60 bytes
-OUTPUTS = ("output_dir", "output", "out", "rejects", "processed")  # the options naming what a command writes
-BINARY_FORMATS = {"xlsx": ".xlsx", "parquet": ".parquet"}  # formats a file of no other suffix can hold
+_MAX_HANDSHAKE_BYTES = 1 << 16  # a dask scheduler's first message is about 60 bytes
+_OUTPUTS = ("output_dir", "output", "out", "rejects", "processed")  # the options naming what a command writes
+_BINARY_FORMATS = {"xlsx": ".xlsx", "parquet": ".parquet"}  # formats a file of no other suffix can hold
 _SCHEDULER = re.compile(r"tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):(?P<port>\d{1,5})")
 
 
@@ -79,7 +91,7 @@ def workers() -> Callable:
 
 
 def check_outputs(args: argparse.Namespace) -> None:
-    """Refuse the outputs of a command (:data:`OUTPUTS`) that would feed its inputs or cannot be written.
+    """Refuse the outputs of a command (:data:`_OUTPUTS`) that would feed its inputs or cannot be written.
 
     An output may not lie inside the project's ``data/`` (``args.here``'s; a build's ``--processed`` excepted) nor
     inside the ``--raw`` folder; its folder must be a folder this user can write (made later, by the command).
@@ -90,7 +102,7 @@ def check_outputs(args: argparse.Namespace) -> None:
     """
     here = args.here
     raw = getattr(args, "raw", None) or (here.raw if hasattr(args, "raw") else None)
-    for option in OUTPUTS:
+    for option in _OUTPUTS:
         path = getattr(args, option, None)
         if path is None:
             continue
@@ -122,8 +134,8 @@ def _check_format(args: argparse.Namespace) -> None:
         if fmt is None or path is None:
             continue
         suffix = Path(path).suffix.lower()
-        wanted = BINARY_FORMATS.get(fmt)
-        if (wanted and suffix != wanted) or (not wanted and suffix in BINARY_FORMATS.values()):
+        wanted = _BINARY_FORMATS.get(fmt)
+        if (wanted and suffix != wanted) or (not wanted and suffix in _BINARY_FORMATS.values()):
             zh, en = (
                 (f"应以 {wanted} 结尾", f"must end in {wanted}")
                 if wanted
@@ -158,7 +170,7 @@ def check_scheduler(address: str, timeout: float | None = None) -> str:
     try:
         with socket.create_connection((found["host"].strip("[]"), int(found["port"])), timeout=timeout) as conn:
             size = int.from_bytes(_receive(conn, 8, deadline), "little")
-            message = _handshake(_receive(conn, size, deadline)) if size <= MAX_HANDSHAKE_BYTES else None
+            message = _handshake(_receive(conn, size, deadline)) if size <= _MAX_HANDSHAKE_BYTES else None
     except (OSError, ValueError) as exc:
         problem = f"{timeout:.0f} 秒内无应答 / no answer in {timeout:.0f} s" if isinstance(exc, TimeoutError) else exc
         raise OutputError(f"--scheduler {address}: 无法连接 dask 调度器 / no dask scheduler there: {problem}") from None

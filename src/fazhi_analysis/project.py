@@ -44,6 +44,22 @@ from fazhi_analysis.userfiles import PACKAGE_DIR
 if TYPE_CHECKING:
     from fazhi_analysis.table.catalog_object import Catalog
 
+__all__ = [
+    "CUSTOMIZABLE",
+    "NOT_A_PROJECT",
+    "ROOT_ENV",
+    "Project",
+    "customize",
+    "digest",
+    "explore_notebook",
+    "find",
+    "init",
+    "shadows",
+    "stamp_of",
+    "use",
+]
+
+
 ROOT_ENV = "FAZHI_ROOT"
 TABLE_NAME = "indicators.parquet"
 CATALOG = "catalog.yaml"  # the project's indicators and aliases over the bundled catalog

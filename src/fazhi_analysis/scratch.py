@@ -6,7 +6,7 @@ it, each process that needs scratch space has a run folder ``<pid>-<random>/`` a
 lock on ``<pid>-<random>.lock`` for as long as it lives (the system releases the lock when the process
 ends, even by SIGKILL). A run's temporary folders (``report1``: a report's kernel sockets and pages,
 ``chromium2``: Chromium's profile) live in its run folder; the temporary files it makes beside its outputs
-(for atomic publishing, :func:`temporary_file`) are listed in the run folder's :data:`LISTED` before they
+(for atomic publishing, :func:`temporary_file`) are listed in the run folder's :data:`_LISTED` before they
 are created. Names are short: a kernel's socket path (``…/fazhi-0/12345-a1b2/report1/kernel-1``) must
 stay within the system's 107 characters.
 
@@ -40,8 +40,11 @@ from pathlib import Path
 
 from fazhi_analysis.errors import OutputError
 
+__all__ = ["MARKER", "cannot_write", "scratch_root", "sweep", "temporary_file", "temporary_folder"]
+
+
 MARKER = "FAZHI-ANALYSIS-SCRATCH"  # the file that proves a scratch folder is this program's
-LISTED = "outputs-in-progress.txt"  # in a run folder: the temporary files it made beside its outputs
+_LISTED = "outputs-in-progress.txt"  # in a run folder: the temporary files it made beside its outputs
 _MARKER_TEXT = "fazhi-analysis: temporary files of running fazhi commands; removed by them and by the next run.\n"
 _numbers = itertools.count(1)  # of this process's temporary folders
 _runs: dict[tuple[int, Path], tuple[Path, int]] = {}  # (pid, scratch folder) → (run folder, lock descriptor)
@@ -80,7 +83,7 @@ def _make_root(root: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def run_folder() -> Path:
+def _run_folder() -> Path:
     """This process's run folder in :func:`scratch_root`, made (and locked) on first use; removed at exit."""
     root = scratch_root()
     key = (os.getpid(), root)
@@ -124,7 +127,7 @@ def _remove_own() -> None:
 @contextmanager
 def temporary_folder(kind: str) -> Iterator[str]:
     """A new folder ``<kind><n>`` in this process's run folder, removed when its ``with`` block ends."""
-    folder = run_folder() / f"{kind}{next(_numbers)}"
+    folder = _run_folder() / f"{kind}{next(_numbers)}"
     folder.mkdir(mode=0o700)
     try:
         yield str(folder)
@@ -141,7 +144,7 @@ def temporary_file(target: str | Path) -> Path:
     target = Path(target)
     name = f".{target.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{target.suffix}"
     path = Path(os.path.abspath(target.parent / name))
-    with open(run_folder() / LISTED, "a", encoding="utf-8") as listed:
+    with open(_run_folder() / _LISTED, "a", encoding="utf-8") as listed:
         listed.write(json.dumps(str(path)) + "\n")  # JSON: any file name on one line
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -196,7 +199,7 @@ def _listed(listed: Path) -> list[Path]:
 def _remove_run(folder: Path) -> list[Path]:
     """Remove a run's listed files, its folder and its lock file (the lock is held by the caller)."""
     removed = []
-    for path in _listed(folder / LISTED):
+    for path in _listed(folder / _LISTED):
         try:
             path.unlink()
         except OSError:  # published (renamed over its target) or removed by its run: nothing to do

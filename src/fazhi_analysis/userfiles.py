@@ -11,9 +11,9 @@ pydantic schema, each violation named by file, entry and expected type. Every fa
 Example:
     >>> class Meta(pydantic.BaseModel):
     ...     year: int | None = None
-    >>> parse_yaml("year: 2024", Meta, "a.meta.yaml").year
+    >>> _parse_yaml("year: 2024", Meta, "a.meta.yaml").year
     2024
-    >>> parse_yaml("year: 二〇二四", Meta, "a.meta.yaml")
+    >>> _parse_yaml("year: 二〇二四", Meta, "a.meta.yaml")
     Traceback (most recent call last):
     ...
     fazhi_analysis.errors.InputError: a.meta.yaml: year: 应为整数 / expected an integer (实为 / got '二〇二四')
@@ -33,11 +33,28 @@ import yaml
 
 from fazhi_analysis.errors import InputError
 
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
+    "PACKAGE_DIR",
+    "Text",
+    "Year",
+    "check_regular",
+    "check_size",
+    "load_yaml",
+    "read_file",
+    "too_large",
+    "validate",
+]
+
+
 PACKAGE_DIR = Path(__file__).resolve().parent  # files below it are the package's own, not a user's
-MAX_YAML_BYTES = 1024**2  # a user's YAML file (the bundled catalog is 28 KB)
+_MAX_YAML_BYTES = 1024**2  # a user's YAML file (the bundled catalog is 28 KB)
 MAX_YAML_NODES = 100_000  # scalars, lists and mappings of one document
 MAX_YAML_DEPTH = 50  # lists and mappings nested in one another
-MAX_ERRORS_SHOWN = 5
+_MAX_ERRORS_SHOWN = 5
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years a user may write (in a file or on the command line)
 Year = Annotated[int, pydantic.Strict(False), pydantic.Field(ge=FIRST_YEAR, le=LAST_YEAR)]  # 2024 or "2024", not 2024.7
 Text = Annotated[str, pydantic.StringConstraints(strip_whitespace=True, min_length=1)]  # not empty
@@ -162,7 +179,7 @@ class _BoundedLoader(yaml.SafeLoader):
         raise yaml.composer.ComposerError(None, None, problem, event.start_mark)
 
 
-def parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None) -> Any:
+def _parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None) -> Any:
     """The YAML document ``text`` validated against ``schema`` (a pydantic model, or any type pydantic validates).
 
     Args:
@@ -183,7 +200,7 @@ def parse_yaml(text: str, schema: Any, where: object, *, if_empty: object = None
 
 
 def validate(data: object, schema: Any, where: object) -> Any:
-    """``data`` (as YAML or JSON gives it) validated against ``schema``, as :func:`parse_yaml` does.
+    """``data`` (as YAML or JSON gives it) validated against ``schema``, as :func:`_parse_yaml` does.
 
     Raises:
         InputError: One line: the file ``where`` names, then each entry with the type it should have.
@@ -191,7 +208,7 @@ def validate(data: object, schema: Any, where: object) -> Any:
     try:
         return _adapter(schema).validate_python(data)
     except pydantic.ValidationError as exc:
-        raise InputError(f"{where}: {violations(exc)}") from None
+        raise InputError(f"{where}: {_violations(exc)}") from None
 
 
 @cache
@@ -200,15 +217,15 @@ def _adapter(schema: Any) -> pydantic.TypeAdapter:
     return pydantic.TypeAdapter(schema)
 
 
-def load_yaml(path: str | Path, schema: Any, *, if_empty: object = None, limit: int = MAX_YAML_BYTES) -> Any:
+def load_yaml(path: str | Path, schema: Any, *, if_empty: object = None, limit: int = _MAX_YAML_BYTES) -> Any:
     """A YAML file (UTF-8, at most ``limit`` bytes) validated against ``schema``: the reader of every YAML file a
     user writes or a project may override, and of the bundled files they stand in for.
 
-    A user's file is guarded (:func:`parse_yaml`); a file of the package is ours and is read by libyaml (the
+    A user's file is guarded (:func:`_parse_yaml`); a file of the package is ours and is read by libyaml (the
     pure-Python loader that guards a user's file takes half a second over the bundled catalog).
 
     Raises:
-        InputError: as :func:`read_file` and :func:`parse_yaml`, or not UTF-8.
+        InputError: as :func:`read_file` and :func:`_parse_yaml`, or not UTF-8.
     """
     if Path(path).resolve().is_relative_to(PACKAGE_DIR):
         with open(path, encoding="utf-8") as fh:
@@ -219,14 +236,14 @@ def load_yaml(path: str | Path, schema: Any, *, if_empty: object = None, limit: 
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节），请另存为 UTF-8 / not UTF-8 text") from None
-    return parse_yaml(text, schema, path, if_empty=if_empty)
+    return _parse_yaml(text, schema, path, if_empty=if_empty)
 
 
-def violations(error: pydantic.ValidationError) -> str:
+def _violations(error: pydantic.ValidationError) -> str:
     """The violations of a validation as one line: ``entry: expected type (got …)``, ``;``-separated."""
     found = [f"{_entry(e['loc'])}: {_expected(e)}{_got(e)}" for e in error.errors()]
-    more = len(found) - MAX_ERRORS_SHOWN
-    return "; ".join(found[:MAX_ERRORS_SHOWN]) + (f"; 另有 {more} 处 / {more} more" if more > 0 else "")
+    more = len(found) - _MAX_ERRORS_SHOWN
+    return "; ".join(found[:_MAX_ERRORS_SHOWN]) + (f"; 另有 {more} 处 / {more} more" if more > 0 else "")
 
 
 def _entry(loc: tuple) -> str:

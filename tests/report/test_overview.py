@@ -21,7 +21,7 @@ from matplotlib.collections import PathCollection
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import charts, overview, plotting
+from fazhi_analysis.report import charts, overview, overview_frames, plotting
 from fazhi_analysis.table import regions, tidy
 
 APPS = "disputes.reconsideration_applications"
@@ -58,13 +58,13 @@ def _bundled_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_region_of_the_year_and_a_missing_year_lists_the_years_held() -> None:
-    assert overview.regions_of(EXAMPLE, 2024) == sorted([JIA, YI, BING, DING, WU, JI])
+    assert overview_frames.regions_of(EXAMPLE, 2024) == sorted([JIA, YI, BING, DING, WU, JI])
     with pytest.raises(InputError, match="2019.*可用年度 / available years: 2022、2023、2024"):
-        overview.regions_of(EXAMPLE, 2019)
+        overview_frames.regions_of(EXAMPLE, 2019)
 
 
 def test_coverage_marks_who_reported_what_for_indicators_any_region_reported() -> None:
-    marks = overview.coverage(EXAMPLE, 2024)
+    marks = overview_frames.coverage(EXAMPLE, 2024)
     assert marks.index.tolist() == [APPS, CLOSED, CASES, LOSS_RATE]  # catalog order, unreported ones left out
     assert marks.columns.tolist() == sorted([JIA, YI, BING, DING, WU, JI])
     assert marks.columns.tolist() == [DING, BING, YI, JI, WU, JIA]  # sorted as text
@@ -72,34 +72,34 @@ def test_coverage_marks_who_reported_what_for_indicators_any_region_reported() -
     assert marks.loc[CLOSED].tolist() == [False, True, False, False, False, False]
     assert marks.loc[LOSS_RATE].tolist() == [False, False, True, False, False, True]
     assert not marks[JI].any()  # a region whose figures are all unmapped is still a column
-    assert overview.coverage(EXAMPLE, 2023).loc[APPS].tolist() == [True]
+    assert overview_frames.coverage(EXAMPLE, 2023).loc[APPS].tolist() == [True]
 
 
 def test_outliers_beyond_one_and_a_half_iqr_worked_by_hand() -> None:
-    found = overview.outliers(EXAMPLE, 2024)
+    found = overview_frames.outliers(EXAMPLE, 2024)
     assert list(zip(found["indicator"], found["region"], found["side"])) == [(APPS, WU, "high"), (CASES, JIA, "low")]
     apps = found.iloc[0]
     assert (apps["q1"], apps["q3"], apps["low"], apps["high"]) == (12, 16, 6, 22)
     cases = found.iloc[1]
     assert (cases["q1"], cases["q3"], cases["low"], cases["high"]) == (50, 54, 44, 60)
     # Factor 6: 戊's 40 lies on the high fence 16 + 6 × 4 (on it is not beyond it); 甲's 1 is below 50 − 24.
-    assert overview.outliers(EXAMPLE, 2024, factor=6)["region"].tolist() == [JIA]
+    assert overview_frames.outliers(EXAMPLE, 2024, factor=6)["region"].tolist() == [JIA]
     # Factor 12.25: the low fence is 50 − 49 = 1, and 甲's 1 lies on it.
-    assert overview.outliers(EXAMPLE, 2024, factor=12.25).empty
+    assert overview_frames.outliers(EXAMPLE, 2024, factor=12.25).empty
     # Fewer regions than min_peers: no quartiles looked at.
-    assert overview.outliers(EXAMPLE, 2024, min_peers=6).empty
+    assert overview_frames.outliers(EXAMPLE, 2024, min_peers=6).empty
 
 
 def test_an_outlier_also_lies_far_from_the_median_absolutely_and_relatively() -> None:
     regions = [JIA, YI, BING, DING, WU]
     near = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 7])])
-    assert overview.outliers(near, 2024).empty  # beyond the fences (IQR 0), but 7 − 5 < 3
+    assert overview_frames.outliers(near, 2024).empty  # beyond the fences (IQR 0), but 7 − 5 < 3
     far = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [5, 5, 5, 5, 8])])
     assert far_rows(far) == [[WU, "high", 5, 5]]  # 8 − 5 = 3, and 60% of the median
     big = _table([(r, 2024, APPS, v, "件") for r, v in zip(regions, [100, 100, 101, 102, 120])])
-    assert overview.outliers(big, 2024).empty  # 20 beyond the fences (98.5, 103.5), but only 20% of 101
+    assert overview_frames.outliers(big, 2024).empty  # 20 beyond the fences (98.5, 103.5), but only 20% of 101
     rates = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(regions, [2, 2, 2, 2, 3])])
-    assert overview.outliers(rates, 2024).empty  # a rate needs 5 points
+    assert overview_frames.outliers(rates, 2024).empty  # a rate needs 5 points
 
 
 def test_a_rate_near_the_others_is_no_outlier_however_tight_they_are() -> None:
@@ -107,22 +107,22 @@ def test_a_rate_near_the_others_is_no_outlier_however_tight_they_are() -> None:
     rate = "disputes.mediation_success_rate"
     regions = [JIA, YI, BING, DING, WU]
     tight = _table([(r, 2024, rate, v, "%") for r, v in zip(regions, [97.7, 99.3, 97.8, 96.4, 96.9])])
-    assert overview.outliers(tight, 2024).empty
+    assert overview_frames.outliers(tight, 2024).empty
     low = _table([(r, 2024, rate, v, "%") for r, v in zip(regions, [97.7, 99.3, 97.8, 96.4, 80.0])])
     assert far_rows(low) == [[WU, "low", pytest.approx(94.3), pytest.approx(99.9)]]  # 17.7 points, 18% below 97.7
 
 
 def far_rows(table: pd.DataFrame) -> list:
-    return overview.outliers(table, 2024)[["region", "side", "low", "high"]].values.tolist()
+    return overview_frames.outliers(table, 2024)[["region", "side", "low", "high"]].values.tolist()
 
 
 def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -> None:
-    assert overview.ranked_indicators(EXAMPLE, 2024) == [APPS, CASES, LOSS_RATE]  # 结案: one region only
-    assert overview.ranked_indicators(EXAMPLE, 2023) == []
+    assert overview_frames.ranked_indicators(EXAMPLE, 2024) == [APPS, CASES, LOSS_RATE]  # 结案: one region only
+    assert overview_frames.ranked_indicators(EXAMPLE, 2023) == []
 
 
 def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> None:
-    ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
+    ranked = overview_frames.ranking(EXAMPLE, 2024, LOSS_RATE)
     assert ranked["reported"].tolist() == [True, True, False, False, False, False]
     with plotting.house_style():
         fig = overview.ranking_figure(ranked)
@@ -134,13 +134,13 @@ def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> Non
     labels = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
     assert set(labels) == {JIA, YI} and labels[YI] > labels[JIA]  # the highest on top
     assert ax.get_xlabel() == "%"  # one unit per chart
-    single = overview.ranking(EXAMPLE, 2024, CLOSED)
+    single = overview_frames.ranking(EXAMPLE, 2024, CLOSED)
     with pytest.raises(ValueError, match="at least two"):
         overview.ranking_figure(single)
 
 
 def test_regions_that_did_not_report_are_listed_not_ranked() -> None:
-    ranked = overview.ranking(EXAMPLE, 2024, LOSS_RATE)
+    ranked = overview_frames.ranking(EXAMPLE, 2024, LOSS_RATE)
     assert ranked.loc[~ranked["reported"], "rank"].isna().all()
     block = overview.ranking_block(ranked)
     assert f"未报告、不参与排名：{DING}、{BING}、{JI}、{WU}。" in block
@@ -148,7 +148,7 @@ def test_regions_that_did_not_report_are_listed_not_ranked() -> None:
     svg = block[block.index("<svg") :]
     for region in (DING, BING, JI, WU):
         assert region not in svg
-    assert "<svg" not in overview.ranking_block(overview.ranking(EXAMPLE, 2024, CLOSED))  # no one-dot chart
+    assert "<svg" not in overview.ranking_block(overview_frames.ranking(EXAMPLE, 2024, CLOSED))  # no one-dot chart
 
 
 def test_highlights_and_coverage_show_every_region() -> None:
@@ -172,7 +172,7 @@ def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
 def test_region_names_are_escaped_everywhere() -> None:
     hostile = "<script>alert(1)</script>甲"  # of unknown level, as the other regions: compared with them
     table = EXAMPLE.assign(region=EXAMPLE["region"].replace(JIA, hostile))
-    ranked = overview.ranking(table, 2024, LOSS_RATE)
+    ranked = overview_frames.ranking(table, 2024, LOSS_RATE)
     for html in (
         overview.title(table, 2024),
         overview.coverage_table(table, 2024),
@@ -188,7 +188,7 @@ def test_a_project_settings_file_with_an_unknown_indicator_is_refused(tmp_path: 
     own.mkdir(parents=True)
     (own / "overview_year.yaml").write_text("key_indicators: [no.such_indicator]\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"overview_year\.yaml.*no\.such_indicator"):
-        overview.settings()
+        overview_frames.settings()
 
 
 def test_download_frame_holds_the_ranked_figures_with_chinese_columns() -> None:
@@ -281,7 +281,7 @@ def test_regions_are_ranked_within_their_peer_groups_a_city_apart() -> None:
         ("地区", [JI]),  # its level unknown: compared with no other
         ("同属示例省的市（州、盟）", [WU]),  # the city, kept apart
     ]
-    ranked = overview.ranking(EXAMPLE, 2024, APPS, groups[0][1])
+    ranked = overview_frames.ranking(EXAMPLE, 2024, APPS, groups[0][1])
     assert WU not in set(ranked["region"]) and ranked["median"].iloc[0] == 13  # 10, 12, 14, 16 without the city's 40
     heading = overview.rankings_heading(EXAMPLE, 2024, groups)
     assert "各地区只与同组地区排名，分为3组" in heading
@@ -310,17 +310,17 @@ def test_long_and_emoji_region_names_render_in_the_dot_plots() -> None:
     names = ["某某市某某区某某街道某某社区居委会第一网格", "😀示例区" * 8, "示例\u200b区", "מחוז示例区"]
     table = _table([(r, 2024, LOSS_RATE, v, "%") for r, v in zip(names, [97.7, 99.3, 96.4, 98.0])])
     with plotting.house_style():
-        fig = overview.ranking_figure(overview.ranking(table, 2024, LOSS_RATE))
+        fig = overview.ranking_figure(overview_frames.ranking(table, 2024, LOSS_RATE))
     (ax,) = fig.axes
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "某某市某某区某某\n街道某某社区居…" in labels and "示例区" in labels and "□□□□示例区" in labels
     assert ax.get_xlim()[0] > 90 and ax.get_xlabel() == "横轴自95%起，未从0起"
-    assert "<svg" in overview.ranking_block(overview.ranking(table, 2024, LOSS_RATE))
+    assert "<svg" in overview.ranking_block(overview_frames.ranking(table, 2024, LOSS_RATE))
 
 
 def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
     """A built table's regions are pandas' ``string`` (NA semantics): compared with None they give NA, not False."""
-    ranked = overview.ranking(EXAMPLE, 2024, CASES)
+    ranked = overview_frames.ranking(EXAMPLE, 2024, CASES)
     ranked = ranked.assign(region=ranked["region"].astype(pd.StringDtype("pyarrow", na_value=pd.NA)))
     with plotting.house_style():
         fig = overview.ranking_figure(ranked)
@@ -348,32 +348,33 @@ def country(tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_regions_are_grouped_by_the_nearest_level_with_few_enough_groups(country) -> None:
     table, listed = country
-    names = overview.regions_of(table, 2024)
-    by, groups = overview.region_groups(names, listed, 5)
+    names = overview_frames.regions_of(table, 2024)
+    by, groups = overview_frames.region_groups(names, listed, 5)
     cities = listed.loc[listed["level"] == "市", "region"].tolist()
     assert by == "市" and [g for g, _ in groups] == sorted(cities) and len(cities) == 2
     assert sorted(r for _, members in groups for r in members) == names
-    assert overview.region_groups(names, listed, 1)[0] == "省"  # two cities are too many: their province
-    assert overview.region_groups(names, None, 5) == ("上级地区", [(overview.UNPLACED, names)])
+    assert overview_frames.region_groups(names, listed, 1)[0] == "省"  # two cities are too many: their province
+    assert overview_frames.region_groups(names, None, 5) == ("上级地区", [(overview_frames.UNPLACED, names)])
 
 
 def test_with_many_regions_each_part_of_the_overview_shows_groups(country) -> None:
     table, listed = country
-    assert overview.many(table, 2024) and not overview.many(EXAMPLE[EXAMPLE["region"].isin([JIA, YI])], 2024)
-    by, groups = overview.groups_of(table, 2024, listed)
+    two = EXAMPLE[EXAMPLE["region"].isin([JIA, YI])]
+    assert overview_frames.many(table, 2024) and not overview_frames.many(two, 2024)
+    by, groups = overview_frames.groups_of(table, 2024, listed)
     sizes = [f"{name}（{len(members)}）" for name, members in groups]
     coverage = overview.coverage_table(table, 2024, listed)
     assert all(size in coverage for size in sizes) and "按所属市汇总" in coverage
-    assert not any(f"<th>{r}</th>" in coverage for r in overview.regions_of(table, 2024))
+    assert not any(f"<th>{r}</th>" in coverage for r in overview_frames.regions_of(table, 2024))
     title = overview.title(table, 2024, listed)
     assert "按所属市分为2组" in title and all(f"{name}{len(members)}个" in title for name, members in groups)
     peer_groups = overview.peer_groups(table, 2024, region_table=listed)
     blocks = overview.ranking_blocks(table, 2024, peer_groups, listed)
-    assert len(blocks) == len(overview.ranked_indicators(table, 2024)) and all("<svg" in b for b in blocks)
+    assert len(blocks) == len(overview_frames.ranked_indicators(table, 2024)) and all("<svg" in b for b in blocks)
     assert "每行是一个市所辖" in overview.rankings_heading(table, 2024, peer_groups, listed)
     assert "各地区的年度报告" in overview.highlights(table, 2024) and "<h3>" not in overview.highlights(table, 2024)
     outliers = overview.outliers_table(table, 2024, listed)
-    shown = overview.outliers(table, 2024).groupby("indicator").size()
+    shown = overview_frames.outliers(table, 2024).groupby("indicator").size()
     assert outliers.count('<tr class="more">') == int((shown > 1).sum())
     assert overview.figures_link(table, 2024, "a.csv", "CSV") == ""
     assert "fazhi export --year 2024" in overview.workbook_link(table, 2024, "宽表.xlsx", "Excel")

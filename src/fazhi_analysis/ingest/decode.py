@@ -22,6 +22,8 @@ from fazhi_analysis.ingest.inputs import TEXT, format_of
 from fazhi_analysis.ingest.unpack import MAX_TEXT_BYTES, MAX_UNZIPPED_BYTES, decode
 from fazhi_analysis.userfiles import check_size, read_file
 
+__all__ = ["read_docx_tables", "read_report_text"]
+
 
 def read_report_text(
     path: str | Path,

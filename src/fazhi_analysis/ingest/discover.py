@@ -31,12 +31,25 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.inputs import TABLE, TEXT, suffixes
 from fazhi_analysis.userfiles import Text, Year, load_yaml
 
-SIDECAR_SUFFIX = ".meta.yaml"
+__all__ = [
+    "OVERRIDE_NAMES",
+    "Sidecar",
+    "expand_paths",
+    "report_files",
+    "sidecar",
+    "sidecar_path",
+    "sidecar_region_year",
+    "source_name",
+    "spreadsheet_files",
+]
+
+
+_SIDECAR_SUFFIX = ".meta.yaml"
 _NOT_INPUTS = (".", "~$")  # name prefixes of hidden files and office lock files
 OVERRIDE_NAMES = ("overrides.xlsx", "overrides.csv")  # the review loop's file in data/raw/, not a table
 
 
-def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
+def _files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
     """The input files under ``folder`` (recursively) with one of ``suffixes``, sorted (every one but folders)."""
     return sorted(
         p
@@ -47,13 +60,13 @@ def files_under(folder: Path, suffixes: Collection[str]) -> list[Path]:
 
 def report_files(folder: Path) -> list[Path]:
     """Report texts (``.txt``, ``.docx``, ``.pdf``, ``.html`` …) under ``folder`` (recursively), in a stable order."""
-    return files_under(folder, suffixes(TEXT))
+    return _files_under(folder, suffixes(TEXT))
 
 
 def spreadsheet_files(folder: Path) -> list[Path]:
     """Departments' spreadsheets (CSV, XLSX) under ``folder`` (recursively), in a stable order; no overrides file."""
     overrides = {folder / name for name in OVERRIDE_NAMES}
-    return [path for path in files_under(folder, suffixes(TABLE)) if path not in overrides]
+    return [path for path in _files_under(folder, suffixes(TABLE)) if path not in overrides]
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -83,7 +96,7 @@ def source_name(path: str | Path, root: str | Path | None = None) -> str:
 
 def sidecar_path(path: Path) -> Path:
     """Where the sidecar of ``path`` is: ``<file>.meta.yaml`` beside it."""
-    return path.with_name(path.name + SIDECAR_SUFFIX)
+    return path.with_name(path.name + _SIDECAR_SUFFIX)
 
 
 class Sidecar(pydantic.BaseModel):

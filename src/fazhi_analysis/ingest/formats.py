@@ -32,6 +32,9 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.sheets import Sheet
 from fazhi_analysis.ingest.unpack import check_archive, decode, refuse_dtd
 
+__all__ = ["docx_lines", "docx_sheets", "html_text", "open_docx"]
+
+
 _SKIP_TAGS = {"nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template", "svg", "iframe"}
 _BLOCK_TAGS = {
     *("p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "td", "th", "br", "hr"),
@@ -193,13 +196,13 @@ def docx_lines(document: object) -> list[str]:
     while pending:
         el = pending.pop()
         if el.tag == _W + "p":
-            lines.append(paragraph_text(el))
+            lines.append(_paragraph_text(el))
         elif el.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
             pending.extend(reversed(el))
     return lines
 
 
-def paragraph_text(paragraph: object) -> str:
+def _paragraph_text(paragraph: object) -> str:
     """The text of a ``w:p`` as it prints: inserted and moved-here runs kept, deleted and moved-away runs dropped.
 
     Runs inside other paragraphs it holds (a text box's) are not its text.
@@ -242,7 +245,7 @@ def docx_sheets(path: Path, document: object, label: str) -> list[Sheet]:
         seen: set[int] = set()
         for i, cells in enumerate(rows):
             for j, cell in enumerate(cells):
-                text = "\n".join(paragraph_text(p) for p in cell._tc.iterchildren(_W + "p")).strip() or None
+                text = "\n".join(_paragraph_text(p) for p in cell._tc.iterchildren(_W + "p")).strip() or None
                 filled[i, j] = text
                 if id(cell._tc) not in seen:  # a merged cell repeats its top-left one
                     seen.add(id(cell._tc))

@@ -12,16 +12,16 @@ A label is first normalized (full-width folded, spaces, numbering such as ``一�
 A candidate is dropped when the label holds one of its catalog ``exclude`` words, or when it was
 reached through an alias and none of its ``context`` words appears in the label or its context
 (sheet name, title, group row). Two different indicators scoring within
-:data:`AMBIGUITY_MARGIN` of each other are ambiguous: the label stays unmatched, since a wrong
+:data:`_AMBIGUITY_MARGIN` of each other are ambiguous: the label stays unmatched, since a wrong
 id is worse than none.
 
 The unit the figure is written in, when known, decides between a count and its rate: when the
 match does not accept it, the candidates of the unit's kind (rates for ``%``, the others for other
-units) are preferred, among those scoring within :data:`AMBIGUITY_MARGIN` of the best and the
+units) are preferred, among those scoring within :data:`_AMBIGUITY_MARGIN` of the best and the
 counts a rate is of (``行政诉讼败诉`` is nearest to ``行政诉讼败诉率``, but ``件`` makes it
 ``行政诉讼败诉案件``), if one of them accepts the unit. Otherwise the match stands (and the figure is
 rejected for its unit); the unit does not tell one count from another. With no unit known, the
-label tells: a label without a word of rates (:data:`RATE_WORDS`: 率, 比例 …) is a count
+label tells: a label without a word of rates (:data:`_RATE_WORDS`: 率, 比例 …) is a count
 (``行政复议纠错`` is the count of corrections, not 行政复议纠错率), when a count is among those candidates.
 
 Example:
@@ -39,8 +39,11 @@ import pandas as pd
 
 from fazhi_analysis.table import catalog
 
+__all__ = ["DEFAULT_THRESHOLD", "match_one", "normalize_label", "trailing_unit"]
+
+
 DEFAULT_THRESHOLD = 80.0
-AMBIGUITY_MARGIN = 2.0
+_AMBIGUITY_MARGIN = 2.0
 _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十百]+[)）、.．]|[（(][0-9]+[)）]|[0-9]+(?:[.．][0-9]+)*[、.．)）]|[①-⑳]|其中[:：]?|[-—·•*]+)+"
 )
@@ -65,7 +68,7 @@ _SUFFIXES = (
 _PREFIXES = ("全年", "本年", "本年度", "年度", "当年", "累计", "共计", "其中")
 _GLOSS = re.compile(r"[（(][^（）()]*[)）]$")  # a name's trailing explanation: 纠错(撤销/变更/…)
 _COUNT_NOUNS = ("案件", "件数", "数量", "数")  # what a count's name may add to its rate's: 败诉案件 / 败诉率
-RATE_WORDS = ("率", "比例", "比重", "占比", "百分", "满意度", "覆盖")  # a label naming a rate holds one
+_RATE_WORDS = ("率", "比例", "比重", "占比", "百分", "满意度", "覆盖")  # a label naming a rate holds one
 
 
 def normalize_label(text: object) -> str:
@@ -204,7 +207,7 @@ def _match_one(
         return None, 0.0, f"指标目录中没有与“{norm}”相近的指标 / no catalog indicator like '{norm}'"
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))
     found = _pick(cat, norm, ranked, context)
-    rate = (unit == "%") if unit else (None if any(word in norm for word in RATE_WORDS) else False)
+    rate = (unit == "%") if unit else (None if any(word in norm for word in _RATE_WORDS) else False)
     if rate is not None and (found[0] is None or not _fits(cat, found[0], unit, rate)):
         fitting = _fitting(cat, norm, ranked, context, unit, rate)
         if fitting:
@@ -238,7 +241,7 @@ def _fitting(
     counts stay ambiguous.
     """
     best_score = ranked[0][1][0]
-    near = {ind: got for ind, got in ranked if got[0] >= best_score - AMBIGUITY_MARGIN}
+    near = {ind: got for ind, got in ranked if got[0] >= best_score - _AMBIGUITY_MARGIN}
     variants = _variants(norm)
     kinds = cat.indicators["kind"]
     for ind, (score, _, key) in list(near.items()):
@@ -260,7 +263,7 @@ def _pick(
     rivals = [
         ind
         for ind, (score, is_name, _) in ranked[1:]
-        if score >= best_score - AMBIGUITY_MARGIN and is_name == best_is_name
+        if score >= best_score - _AMBIGUITY_MARGIN and is_name == best_is_name
     ]
     if rivals:
         section = _context_section(cat, context)

@@ -24,10 +24,27 @@ import pydantic
 from fazhi_analysis.table import manifest
 from fazhi_analysis.userfiles import Text, load_yaml
 
+__all__ = [
+    "COLUMNS",
+    "PARTS_STEM",
+    "TABLE_COLUMNS",
+    "PartsFile",
+    "Rules",
+    "empty_table",
+    "heading_part",
+    "load_parts",
+    "load_rules",
+    "part_titles",
+    "parts_table",
+    "report_parts",
+    "rules",
+]
+
+
 PARTS_STEM = "parts"
 COLUMNS = ("part", "title", "heading", "start", "end", "line_start", "line_end", "text")
 TABLE_COLUMNS = ("region", "year", "part", "title", "heading", "text", "source")  # parts.parquet / parts.csv
-PLAIN = "plain"  # an unnumbered heading, trusted only when no numbered heading names a part
+_PLAIN = "plain"  # an unnumbered heading, trusted only when no numbered heading names a part
 
 
 @dataclass(frozen=True)
@@ -50,17 +67,17 @@ def _pattern(text: str) -> str:
     return text
 
 
-Pattern = Annotated[str, pydantic.AfterValidator(_pattern)]
+_Pattern = Annotated[str, pydantic.AfterValidator(_pattern)]
 
 
-class PartRule(pydantic.BaseModel):
+class _PartRule(pydantic.BaseModel):
     """One part of ``parts.yaml``: its id, Chinese title and the patterns one of which its heading holds."""
 
     model_config = pydantic.ConfigDict(extra="forbid", strict=True)
 
     id: Text
     title: Text
-    patterns: Annotated[list[Pattern], pydantic.Field(min_length=1)]
+    patterns: Annotated[list[_Pattern], pydantic.Field(min_length=1)]
 
 
 class PartsFile(pydantic.BaseModel):
@@ -68,11 +85,11 @@ class PartsFile(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid", strict=True)
 
-    numbering: Annotated[dict[str, Pattern], pydantic.Field(min_length=1)]
+    numbering: Annotated[dict[str, _Pattern], pydantic.Field(min_length=1)]
     max_heading_chars: pydantic.PositiveInt
     never_in_heading: str
-    not_plain: Annotated[list[Pattern], pydantic.Field(min_length=1)]
-    parts: Annotated[list[PartRule], pydantic.Field(min_length=1)]
+    not_plain: Annotated[list[_Pattern], pydantic.Field(min_length=1)]
+    parts: Annotated[list[_PartRule], pydantic.Field(min_length=1)]
 
 
 def load_rules(path: str | Path) -> Rules:
@@ -117,12 +134,12 @@ def heading_part(line: str) -> tuple[str, str] | None:
     line = line.strip()
     if not line or len(line) > rules().max_chars or any(mark in line for mark in rules().never_in_heading):
         return None
-    style, words = PLAIN, line
+    style, words = _PLAIN, line
     for name, numbered in rules().numbering.items():
         if found := numbered.match(line):
             style, words = name, line[found.end() :]
             break
-    if style == PLAIN and (rules().not_plain.search(line) or not line[0].isalpha()):
+    if style == _PLAIN and (rules().not_plain.search(line) or not line[0].isalpha()):
         return None
     part = next((part for part, _, pattern in rules().parts if pattern.search(words)), None)
     return (style, part) if part else None
@@ -131,7 +148,7 @@ def heading_part(line: str) -> tuple[str, str] | None:
 def _headings(lines: list[str]) -> list[tuple[int, str]]:
     """(line index, part id) of the part headings: those of the strongest numbering style naming a part."""
     found = [(i, *hp) for i, line in enumerate(lines) if (hp := heading_part(line))]
-    styles = [*rules().numbering, PLAIN]
+    styles = [*rules().numbering, _PLAIN]
     style = next((s for s in styles if any(f[1] == s for f in found)), None)
     return [(i, part) for i, s, part in found if s == style]
 

@@ -3,8 +3,8 @@
 PDFium inflates a page's content streams whole before it reads their text, and aborts the process when
 an allocation fails: a stream of a few megabytes that inflates to gigabytes would take the command
 down with it. So the text layer is read in a child process (``python -m fazhi_analysis.ingest.pdf``)
-whose address space is capped (:data:`MEMORY_BYTES` plus four times the file) and whose run is
-limited to :data:`SECONDS`; a child that dies or runs out of time is one
+whose address space is capped (:data:`_MEMORY_BYTES` plus four times the file) and whose run is
+limited to :data:`_SECONDS`; a child that dies or runs out of time is one
 :class:`~fazhi_analysis.errors.InputError` line. The parent then joins the lines a paragraph was
 wrapped into (a line that reaches the right edge of the text goes on), so that a sentence is one line
 as in a ``.txt``. A PDF without text (a scan) is an error that suggests OCR.
@@ -23,14 +23,17 @@ from pathlib import Path
 
 from fazhi_analysis.errors import InputError
 
-MEMORY_BYTES = 512 * 1024**2  # the child's address space beyond 4× the file (a 50-page report: 54 MB in all)
-SECONDS = 120  # a 300-page report reads in a few seconds
-WRAP_SLACK = 2.5  # a line ending within this many character heights of the text's right edge was wrapped
+__all__ = ["pdf_text"]
+
+
+_MEMORY_BYTES = 512 * 1024**2  # the child's address space beyond 4× the file (a 50-page report: 54 MB in all)
+_SECONDS = 120  # a 300-page report reads in a few seconds
+_WRAP_SLACK = 2.5  # a line ending within this many character heights of the text's right edge was wrapped
 _FULL_STOP_END = tuple("。！？；：!?;:")
 _LINE_START_MARK = re.compile(
     r"[ \u3000]*(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、．.](?!\d))"
 )
-Line = tuple[str, float, float]  # text, right edge of its last character, that character's height
+_Line = tuple[str, float, float]  # text, right edge of its last character, that character's height
 
 
 def pdf_text(path: Path, data: bytes, max_text_bytes: int) -> str:
@@ -49,17 +52,17 @@ def pdf_text(path: Path, data: bytes, max_text_bytes: int) -> str:
     return _join_wrapped(lines)
 
 
-def _lines_in_child(path: Path, data: bytes, max_text_bytes: int) -> list[Line]:
-    """:func:`read_lines` run in a child process capped in memory and time."""
-    cap = MEMORY_BYTES + 4 * len(data)
+def _lines_in_child(path: Path, data: bytes, max_text_bytes: int) -> list[_Line]:
+    """:func:`_read_lines` run in a child process capped in memory and time."""
+    cap = _MEMORY_BYTES + 4 * len(data)
     package = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", __name__, str(path), str(max_text_bytes), str(cap), str(SECONDS)]
+    command = [sys.executable, "-m", __name__, str(path), str(max_text_bytes), str(cap), str(_SECONDS)]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=SECONDS, env=env, check=False)
+        done = subprocess.run(command, input=data, capture_output=True, timeout=_SECONDS, env=env, check=False)
     except subprocess.TimeoutExpired:
         raise InputError(
-            f"{path}: 读取 PDF 超过 {SECONDS} 秒，已停止 / reading the PDF took more than {SECONDS} s: stopped"
+            f"{path}: 读取 PDF 超过 {_SECONDS} 秒，已停止 / reading the PDF took more than {_SECONDS} s: stopped"
         ) from None
     if done.returncode == 0:
         found = json.loads(done.stdout)
@@ -83,7 +86,7 @@ def _death(code: int) -> str:
     return f"exit {code}"
 
 
-def read_lines(path: str, data: bytes, max_text_bytes: int) -> list[Line]:
+def _read_lines(path: str, data: bytes, max_text_bytes: int) -> list[_Line]:
     """The lines of every page's text layer, in this process (the child's work; see :func:`pdf_text`).
 
     Raises:
@@ -98,7 +101,7 @@ def read_lines(path: str, data: bytes, max_text_bytes: int) -> list[Line]:
     except pdfium.PdfiumError as exc:
         raise InputError(f"{path}: 不是有效的 PDF 文件或已加密 / not a valid PDF, or encrypted ({exc})") from None
     try:
-        lines: list[Line] = []
+        lines: list[_Line] = []
         size = 0
         for page in document:
             found = _page_lines(page)
@@ -110,7 +113,7 @@ def read_lines(path: str, data: bytes, max_text_bytes: int) -> list[Line]:
         document.close()
 
 
-def _page_lines(page: object) -> list[Line]:
+def _page_lines(page: object) -> list[_Line]:
     """The lines of a page's text layer: (text, right edge of its last character, that character's height)."""
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
@@ -130,11 +133,11 @@ def _page_lines(page: object) -> list[Line]:
         textpage.close()
 
 
-def _join_wrapped(lines: list[Line]) -> str:
-    """The lines of a PDF's text, each wrapped line joined to the next (see :data:`WRAP_SLACK`)."""
+def _join_wrapped(lines: list[_Line]) -> str:
+    """The lines of a PDF's text, each wrapped line joined to the next (see :data:`_WRAP_SLACK`)."""
     edge = max((right for _, right, _ in lines), default=0.0)
     heights = [height for text, _, height in lines if text and height > 0]
-    slack = WRAP_SLACK * (statistics.median(heights) if heights else 0.0)
+    slack = _WRAP_SLACK * (statistics.median(heights) if heights else 0.0)
     out: list[str] = []
     joining = False
     for text, right, _ in lines:
@@ -164,7 +167,7 @@ def _child(argv: list[str]) -> int:
     except (ImportError, ValueError, OSError):
         pass  # no address-space limits here (Windows): the parent's timeout still holds
     try:
-        found: dict = {"lines": read_lines(path, sys.stdin.buffer.read(), max_text)}
+        found: dict = {"lines": _read_lines(path, sys.stdin.buffer.read(), max_text)}
     except InputError as exc:
         found = {"error": str(exc)}
     except MemoryError:

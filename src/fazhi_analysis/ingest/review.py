@@ -39,15 +39,33 @@ from fazhi_analysis.table.findings import WARNING, as_findings
 from fazhi_analysis.table.write import FORMULA_STARTS, atomic_path, defused
 from fazhi_analysis.userfiles import Text, read_file, validate
 
+__all__ = [
+    "CATALOG_SHEET",
+    "ID",
+    "KEY",
+    "RAW",
+    "REVIEW_BELOW",
+    "SHEET",
+    "Override",
+    "apply_by_sentence",
+    "apply_overrides",
+    "find_overrides",
+    "findings",
+    "read_overrides",
+    "review_table",
+    "write_review",
+]
+
+
 REVIEW_BELOW = 0.5  # a mapped figure less sure than this is reviewed too
-NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
-KEY, ID, RAW, SENTENCE = "来源", "指标编号", "数字", "句子"
-REVIEW_COLUMNS = [KEY, "地区", "年度", "句子", RAW, "数值", "单位", "当前指标", "置信度", "理由", "候选指标", ID]
+_NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
+KEY, ID, RAW, _SENTENCE = "来源", "指标编号", "数字", "句子"
+_REVIEW_COLUMNS = [KEY, "地区", "年度", "句子", RAW, "数值", "单位", "当前指标", "置信度", "理由", "候选指标", ID]
 _FROM_FIGURES = {
     KEY: "source",
     "地区": "region",
     "年度": "year",
-    SENTENCE: "sentence",
+    _SENTENCE: "sentence",
     RAW: "raw",
     "数值": "value",
     "单位": "unit",
@@ -78,7 +96,7 @@ def review_table(
         flagged: sources of figures a check found in a conflict or an error.
 
     Returns:
-        One row per figure, columns :data:`REVIEW_COLUMNS`, in the order of ``figures``.
+        One row per figure, columns :data:`_REVIEW_COLUMNS`, in the order of ``figures``.
     """
     given = _given_ids(overrides)
     wanted = (
@@ -91,7 +109,7 @@ def review_table(
     out = pd.DataFrame({column: chosen[name].to_numpy() for column, name in _FROM_FIGURES.items()})
     out["候选指标"] = [_candidates_text(c) for c in chosen["candidates"]]
     out[ID] = [given.get(source, "") for source in chosen["source"]]
-    return out[REVIEW_COLUMNS]
+    return out[_REVIEW_COLUMNS]
 
 
 def _given_ids(overrides: pd.DataFrame | None) -> dict[str, str]:
@@ -141,7 +159,7 @@ def write_review(table: pd.DataFrame, path: str | Path) -> Path:
     )
     check.error = "不在指标目录中（可填 - 或 无 表示不对应指标）/ not a catalog id (- or 无: no indicator)"
     sheet.add_data_validation(check)
-    column = REVIEW_COLUMNS.index(ID) + 1
+    column = _REVIEW_COLUMNS.index(ID) + 1
     letter = sheet.cell(row=1, column=column).column_letter
     check.add(f"{letter}2:{letter}{max(len(table), 1) + 1}")
     with atomic_path(path) as tmp:
@@ -194,7 +212,7 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     missing = [c for c in (KEY, ID) if c not in header]
     if missing:
         raise InputError(f"{path}: 缺少列 {'、'.join(missing)} / missing columns {', '.join(missing)}")
-    at = {name: header.index(name) for name in (KEY, ID, RAW, SENTENCE) if name in header}
+    at = {name: header.index(name) for name in (KEY, ID, RAW, _SENTENCE) if name in header}
     rows: dict[str, dict] = {}
     for number, cells in enumerate(grid[1:], 2):
         filled = {name: text for name, i in at.items() if (text := _cell(cells, i)) is not None}
@@ -215,7 +233,7 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
 
 def _indicator_id(text: str) -> str | None:
     """None for "no indicator" (``-``, ``无``), else ``text`` when it is an id of the catalog in use."""
-    if text in NO_INDICATOR:
+    if text in _NO_INDICATOR:
         return None
     if text not in catalog.indicators().index:
         raise ValueError("不在指标目录中（fazhi catalog）/ not an indicator id of the catalog (fazhi catalog)")
@@ -231,7 +249,7 @@ class Override(pydantic.BaseModel):
     source: Annotated[Text, pydantic.Field(alias=KEY)]
     indicator: Annotated[Text, pydantic.AfterValidator(_indicator_id), pydantic.Field(alias=ID)]
     raw: Annotated[str | None, pydantic.Field(alias=RAW)] = None
-    sentence: Annotated[str | None, pydantic.Field(alias=SENTENCE)] = None
+    sentence: Annotated[str | None, pydantic.Field(alias=_SENTENCE)] = None
 
 
 def _cell(cells: list, i: int) -> str | None:

@@ -17,6 +17,9 @@ import bisect
 import re
 from collections.abc import Container
 
+__all__ = ["CLAUSE_MARKS", "FULL_STOPS", "SEMICOLONS", "bounds", "delimiters"]
+
+
 FULL_STOPS = "。！？!?"  # end a sentence
 SEMICOLONS = "；;"
 CLAUSE_MARKS = "，,；;：:"  # end a clause inside a sentence

@@ -24,6 +24,27 @@ from fazhi_analysis.ingest.match import match_one, trailing_unit
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.numbers import MISSING, parse_values
 
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "NOTE",
+    "NUMBER",
+    "TOTAL",
+    "Columns",
+    "cell_kinds",
+    "clean_region",
+    "column_roles",
+    "figure_mask",
+    "find_header",
+    "guess_name_column",
+    "has_figures",
+    "plain_text",
+    "region_in",
+    "unit_factor",
+    "unit_like",
+    "year_in",
+]
+
+
 HEADER_SCAN_ROWS = 60
 
 
@@ -101,10 +122,10 @@ _NOT_A_VALUE = re.compile(
 )
 
 
-EMPTY, TEXT, NUMBER, YEAR, MISSING_MARKER = 0, 1, 2, 3, 4
+_EMPTY, _TEXT, NUMBER, _YEAR, _MISSING_MARKER = 0, 1, 2, 3, 4
 
 
-PERCENT_WORDS = {"%": "%", "百分比": "%", "百分率": "%", "百分点": "%"}
+_PERCENT_WORDS = {"%": "%", "百分比": "%", "百分率": "%", "百分点": "%"}
 
 
 @dataclass
@@ -131,7 +152,7 @@ def cell_kinds(block: np.ndarray) -> np.ndarray:
         if isinstance(v, str):
             strings.setdefault(v, []).append((i, j))
         elif float(v).is_integer() and 1990 <= v <= 2100:
-            kinds[i, j] = YEAR
+            kinds[i, j] = _YEAR
         else:
             kinds[i, j] = NUMBER
     if strings:
@@ -141,15 +162,15 @@ def cell_kinds(block: np.ndarray) -> np.ndarray:
         for text, reason, is_figure in zip(texts, parsed["reason"], figure):
             norm = unicodedata.normalize("NFKC", text).replace(" ", "")
             if _YEAR_LABEL.match(norm) or _YEAR_LEAD.match(norm):
-                kind = YEAR
+                kind = _YEAR
             elif _PERIOD.match(norm):
-                kind = TEXT
+                kind = _TEXT
             elif is_figure:
                 kind = NUMBER
             elif not pd.isna(reason) and reason == MISSING:
-                kind = MISSING_MARKER
+                kind = _MISSING_MARKER
             else:
-                kind = TEXT
+                kind = _TEXT
             for i, j in strings[text]:
                 kinds[i, j] = kind
     return kinds
@@ -206,7 +227,7 @@ def _continues_header(above: np.ndarray, row: np.ndarray, kinds: np.ndarray, lab
         if label is not None:
             return False
         text = plain_text(value)
-        year = kind == YEAR and (isinstance(value, str) or float(value).is_integer())
+        year = kind == _YEAR and (isinstance(value, str) or float(value).is_integer())
         region = isinstance(value, str) and _REGION.match(text) is not None
         word = isinstance(value, str) and bool(
             _CURRENT.search(text) or _PREVIOUS.search(text) or _GENERIC_VALUE.match(_strip_unit(text))
@@ -224,14 +245,14 @@ def plain_text(value: object) -> str:
 
 def _headerish(value: object, kind: int, threshold: float) -> bool:
     """Whether a cell reads like a column header: a year, a role word, a region or an indicator name."""
-    if kind == YEAR:
+    if kind == _YEAR:
         return True
     text = plain_text(value)
     if _role_word(_strip_unit(text)) or _CURRENT.search(text) or _PREVIOUS.search(text) or _REGION.match(text):
         return True
     if _GENERIC_VALUE.match(_strip_unit(text)) or _YEAR_ANY.search(text):
         return True
-    return kind == TEXT and match_one(text, "", threshold)[0] is not None
+    return kind == _TEXT and match_one(text, "", threshold)[0] is not None
 
 
 def _role_word(text: str) -> str | None:
@@ -309,8 +330,8 @@ def unit_like(text: str | None) -> str | None:
     if not text:
         return None
     text = unicodedata.normalize("NFKC", text).strip()
-    if text in PERCENT_WORDS:
-        return PERCENT_WORDS[text]
+    if text in _PERCENT_WORDS:
+        return _PERCENT_WORDS[text]
     factor, base = unit_factor(text)
     return text if base in _known_units() or (base == "" and factor != 1.0) else None
 
@@ -330,7 +351,7 @@ _UNIT_CACHE: dict[str, tuple[float, str]] = {}  # written unit → (factor, base
 def unit_factor(unit: str) -> tuple[float, str]:
     """Multiplier and base unit of a written unit: ``万元`` → (10000, ``元``); unknown → (1, unit)."""
     if unit not in _UNIT_CACHE:
-        if unit in PERCENT_WORDS:
+        if unit in _PERCENT_WORDS:
             _UNIT_CACHE[unit] = (1.0, "%")
         else:
             parsed = parse_values(pd.Series(["1" + unit], dtype=object)).iloc[0]

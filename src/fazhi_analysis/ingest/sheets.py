@@ -55,10 +55,13 @@ from fazhi_analysis.ingest.unpack import (
 )
 from fazhi_analysis.userfiles import check_regular, read_file, too_large
 
+__all__ = ["MAX_CELLS", "Sheet", "column_letter", "iter_sheets", "read_sheets"]
+
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 MAX_CELLS = DEFAULT_LIMITS.cells
-PART_ROWS = 100_000  # rows of a CSV file cleaned at a time (about 50 MB of cells)
+_PART_ROWS = 100_000  # rows of a CSV file cleaned at a time (about 50 MB of cells)
 _STRIP = np.frompyfunc(str.strip, 1, 1)
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c r="A1" …>, <x:c …>
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
@@ -156,7 +159,7 @@ def iter_sheets(
     max_cells: int | None = None,
     max_unzipped_bytes: int | None = None,
     max_text_bytes: int | None = None,
-    part_rows: int | None = PART_ROWS,
+    part_rows: int | None = _PART_ROWS,
 ) -> Iterator[Sheet]:
     """The sheets of a CSV or XLSX file one after the other, a long CSV file in parts of ``part_rows`` rows.
 

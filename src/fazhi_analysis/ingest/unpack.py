@@ -13,6 +13,18 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.inputs import DEFAULT_LIMITS
 from fazhi_analysis.userfiles import check_size
 
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "MAX_UNZIPPED_BYTES",
+    "Budget",
+    "check_archive",
+    "decode",
+    "dtd_refused",
+    "has_dtd",
+    "refuse_dtd",
+]
+
+
 MAX_TEXT_BYTES = DEFAULT_LIMITS.text_bytes  # a report text (a long annual report is well under 1 MB)
 MAX_UNZIPPED_BYTES = DEFAULT_LIMITS.unzipped_bytes  # all members of a .docx or .xlsx, decompressed
 _CHUNK = 1024**2

@@ -29,10 +29,13 @@ if TYPE_CHECKING:  # openpyxl is imported when a template is written
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
-HEADER = ["指标编号", "指标名称", "单位", "本年数值", "上年数值", "备注"]
-WIDTHS = [46, 40, 8, 18, 18, 32]
+__all__ = ["HEADER_ROW", "sheet_title", "write_template"]
+
+
+_HEADER = ["指标编号", "指标名称", "单位", "本年数值", "上年数值", "备注"]
+_WIDTHS = [46, 40, 8, 18, 18, 32]
 HEADER_ROW = 3
-INSTRUCTIONS = (
+_INSTRUCTIONS = (
     "填报说明：请在“本年数值”“上年数值”两列填写数字，单位见“单位”列（金额以元计，比率填百分数，如 98 表示 98%）；"
     "约数可写“130余”，无数据请留空或填“—”；请勿修改指标编号和表头。"
 )
@@ -69,10 +72,10 @@ def write_template(path: str | Path, *, region: str | None = None, year: int | N
     book.remove(book.active)
     who = f"{region or ''}{f'{year}年度' if year else ''}"
     header = [
-        *HEADER[:3],
+        *_HEADER[:3],
         f"本年数值（{year}年）" if year else "本年数值",
         f"上年数值（{year - 1}年）" if year else "上年数值",
-        HEADER[5],
+        _HEADER[5],
     ]
     styles = _Styles.make()
     for section_id, section in catalog.sections().iterrows():
@@ -81,7 +84,7 @@ def write_template(path: str | Path, *, region: str | None = None, year: int | N
         rows = indicators[indicators["section"] == section_id]
         for r, (ind, row) in enumerate(rows.iterrows(), HEADER_ROW + 1):
             _write_indicator(ws, r, ind, row, styles)
-        for col, width in enumerate(WIDTHS, 1):
+        for col, width in enumerate(_WIDTHS, 1):
             ws.column_dimensions[chr(64 + col)].width = width
         ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -116,10 +119,10 @@ def _write_head(ws: Worksheet, title: str, header: list[str], styles: _Styles) -
     """The title row, the instructions and the header row of a section's sheet."""
     from openpyxl.styles import Alignment, Font
 
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(_HEADER))
     ws.cell(1, 1, defuse(title)).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADER))
-    note = ws.cell(2, 1, defuse(INSTRUCTIONS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(_HEADER))
+    note = ws.cell(2, 1, defuse(_INSTRUCTIONS))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 45
     for col, text in enumerate(header, 1):

@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
+
+_LAZY = {"to_docx": "fazhi_analysis.report.docx"}
+__all__ = [*_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    """``to_docx`` from :mod:`fazhi_analysis.report.docx`, loaded on first use (PEP 562)."""
-    if name == "to_docx":
-        from fazhi_analysis.report.docx import to_docx
-
-        return to_docx
-    raise AttributeError(f"module 'fazhi_analysis.report' has no attribute {name!r}")
+    """A name of :data:`_LAZY`, loaded from its module on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'fazhi_analysis.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)

@@ -39,6 +39,9 @@ from fazhi_analysis.report.workers import run_dask, run_local
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["BatchJob", "BatchResult", "input_hash", "plan", "run_batch", "summary"]
+
+
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parents[1]

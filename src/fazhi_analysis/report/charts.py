@@ -70,6 +70,19 @@ from fazhi_analysis.table.wording import (
     signed_percent,
 )
 
+__all__ = [
+    "changes_chart",
+    "chapter_charts",
+    "dot_figure",
+    "dot_panel",
+    "figures_chart",
+    "overview_charts",
+    "peer_chart",
+    "spread_figure",
+    "trend_chart",
+]
+
+
 MOST_CHANGED = 12  # figures the overview's change chart shows at most
 
 

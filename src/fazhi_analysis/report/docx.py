@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # the layout itself needs neither pandas nor the analyses
 
     from fazhi_analysis.report.facts import Facts
 
+__all__ = ["FULL_WIDTH", "column_widths", "from_record", "to_docx"]
+
+
 FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})  # brackets in Chinese text are full-width (GB/T 15834)
 # A half-width mark next to a Chinese character is the full-width one typed on a Latin keyboard; between digits
 # (2,536.8万元, 10:30) it is not touched.
@@ -62,7 +65,7 @@ def to_docx(facts: Facts, parts: pd.DataFrame | None, path: str | Path) -> Path:
     """
     from fazhi_analysis.report.word_draft import compose
 
-    return write(compose(facts, parts), path)
+    return _write(compose(facts, parts), path)
 
 
 def from_record(folder: str | Path, path: str | Path) -> Path:
@@ -80,12 +83,12 @@ def from_record(folder: str | Path, path: str | Path) -> Path:
             "运行 fazhi doctor） / the report notebook recorded no Word draft "
             "(a project's notebook older than this version? run fazhi doctor)"
         ) from None
-    return write(content, path)
+    return _write(content, path)
 
 
-def write(content: C.Content, path: str | Path) -> Path:
+def _write(content: C.Content, path: str | Path) -> Path:
     """Lay ``content`` out in a new 公文 document and save it at ``path`` (atomically, its folder made)."""
-    doc = new_document()
+    doc = _new_document()
     layout = _Layout(doc, content.images)
     layout.title(content.title)
     for block in content.blocks:
@@ -103,7 +106,7 @@ def write(content: C.Content, path: str | Path) -> Path:
 # ---------------------------------------------------------------- layout (docx_style applied)
 
 
-def new_document() -> Document:
+def _new_document() -> Document:
     """An empty A4 document with the 公文 page, styles, page numbers and font table of :mod:`docx_style`."""
     doc = docx.Document()
     _page(doc)
@@ -134,7 +137,7 @@ _AFTER_SPACING = tuple(f"w:{t}" for t in (
     "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"))  # fmt: skip  # w:rPr order
 
 
-def set_font(element, font: S.Font) -> None:
+def _set_font(element, font: S.Font) -> None:
     """Name ``font`` for Latin and East Asian text of a run or style (``w:rFonts``), set its size and weight.
 
     A 三号 text is condensed by :func:`docx_style.condense_twips` so that 28 characters fill the 版心's line.
@@ -172,7 +175,7 @@ def _style(doc: Document, name: str, font: S.Font, *, indent: bool, align: WD_AL
     else:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles[S.STYLE_BODY]
-    set_font(style, font)
+    _set_font(style, font)
     _paragraph_format(style, indent=indent, align=align, keep=keep)
     return style
 
@@ -240,9 +243,9 @@ def _page_numbers(doc: Document) -> None:
             paragraph.paragraph_format.right_indent = inset
         else:
             paragraph.paragraph_format.left_indent = inset
-        set_font(paragraph.add_run(f"{S.PAGE_NUMBER_DASH} "), S.PAGE_NUMBER)
+        _set_font(paragraph.add_run(f"{S.PAGE_NUMBER_DASH} "), S.PAGE_NUMBER)
         _page_field(paragraph)
-        set_font(paragraph.add_run(f" {S.PAGE_NUMBER_DASH}"), S.PAGE_NUMBER)
+        _set_font(paragraph.add_run(f" {S.PAGE_NUMBER_DASH}"), S.PAGE_NUMBER)
 
 
 def _page_field(paragraph) -> None:
@@ -250,7 +253,7 @@ def _page_field(paragraph) -> None:
     parts = [("fldChar", "begin"), ("instrText", " PAGE "), ("fldChar", "separate"), ("t", "1"), ("fldChar", "end")]
     for tag, value in parts:
         run = paragraph.add_run()
-        set_font(run, S.PAGE_NUMBER)
+        _set_font(run, S.PAGE_NUMBER)
         element = OxmlElement(f"w:{tag}")
         if tag == "fldChar":
             element.set(qn("w:fldCharType"), value)
@@ -428,7 +431,7 @@ def _header(paragraph: Paragraph, text: str, width: Length) -> None:
     font = S.Font(S.CAPTION.name, S.TABLE.size_pt, S.CAPTION.fallbacks)
     for n, part in enumerate(parts):
         run = paragraph.add_run(part)
-        set_font(run, font)
+        _set_font(run, font)
         if n < len(parts) - 1:
             run.add_break(WD_BREAK.LINE)
 

@@ -20,7 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-RECORD = "draft.json"
+__all__ = ["FIGURE", "HEADING", "PENDING", "SOURCE_HEADING", "TABLE", "TEXT", "Appendix", "Block", "Content", "width"]
+
+
+_RECORD = "draft.json"
 HEADING, TEXT, SOURCE_HEADING, PENDING = "heading", "text", "source_heading", "pending"
 TABLE, FIGURE = "table", "figure"
 
@@ -63,14 +66,14 @@ class Content:
     images: dict[str, bytes] = field(default_factory=dict)
 
     def save(self, folder: str | Path) -> Path:
-        """Write the content to ``folder`` (made if missing): :data:`RECORD` and a PNG per chart; returns the record."""
+        """Write the content to ``folder`` (made if missing): :data:`_RECORD` and a PNG a chart; returns the record."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for name, png in self.images.items():
             (folder / name).write_bytes(png)
         record = {"title": self.title, "blocks": [asdict(b) for b in self.blocks],
                   "appendices": [asdict(a) for a in self.appendices]}  # fmt: skip
-        path = folder / RECORD
+        path = folder / _RECORD
         path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         return path
 
@@ -82,7 +85,7 @@ class Content:
             FileNotFoundError: ``folder`` holds no record (the notebook recorded none).
         """
         folder = Path(folder)
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        record = json.loads((folder / _RECORD).read_text(encoding="utf-8"))
         blocks = [_block(b) for b in record["blocks"]]
         appendices = [Appendix(a["title"], tuple(_block(b) for b in a["blocks"])) for a in record["appendices"]]
         names = {b.image for b in [*blocks, *(b for a in appendices for b in a.blocks)] if b.image}

@@ -28,6 +28,55 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+__all__ = [
+    "ATTACHMENT",
+    "BODY",
+    "CAPTION",
+    "CELL_PADDING_MM",
+    "CHARSET_GB2312",
+    "CHARS_PER_LINE",
+    "CHART_DPI",
+    "CHART_MAX_WIDTH_MM",
+    "CHAR_PITCH_PT",
+    "FIRST_LINE_INDENT_CHARS",
+    "FONTS",
+    "FONT_FAMILIES",
+    "HEADING_1",
+    "HEADING_2",
+    "LINES_PER_PAGE",
+    "LINE_PITCH_PT",
+    "MARGIN_BOTTOM_MM",
+    "MARGIN_LEFT_MM",
+    "MARGIN_RIGHT_MM",
+    "MARGIN_TOP_MM",
+    "MM_PER_PT",
+    "NAME_LINES",
+    "PAGE_HEIGHT_MM",
+    "PAGE_NUMBER",
+    "PAGE_NUMBER_BELOW_TEXT_MM",
+    "PAGE_NUMBER_DASH",
+    "PAGE_NUMBER_INSET_CHARS",
+    "PAGE_WIDTH_MM",
+    "SANS_FREE",
+    "SERIF_FREE",
+    "STYLE_ATTACHMENT",
+    "STYLE_BODY",
+    "STYLE_CAPTION",
+    "STYLE_HEADING_1",
+    "STYLE_HEADING_2",
+    "STYLE_TABLE",
+    "STYLE_TITLE",
+    "TABLE",
+    "TEXT_HEIGHT_MM",
+    "TEXT_WIDTH_MM",
+    "TITLE",
+    "TITLE_CHARS_PER_LINE",
+    "Font",
+    "condense_twips",
+    "footer_distance_mm",
+]
+
+
 MM_PER_PT = 25.4 / 72
 
 

@@ -25,24 +25,27 @@ from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import Html
 from fazhi_analysis.table.write import defused
 
-MEDIA_TYPE = "text/csv;charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+__all__ = ["figures_link", "safe_filename", "wide_link", "workbook_link"]
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+_MEDIA_TYPE = "text/csv;charset=utf-8"
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as CSV for Excel: UTF-8 with a byte-order mark, no index, text cells defused.
 
     Example:
-        >>> csv_bytes(pd.DataFrame({"a": ["=1+1"]}))[:3] == b"\\xef\\xbb\\xbf"
+        >>> _csv_bytes(pd.DataFrame({"a": ["=1+1"]}))[:3] == b"\\xef\\xbb\\xbf"
         True
     """
     return defused(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def data_uri(frame: pd.DataFrame) -> str:
+def _data_uri(frame: pd.DataFrame) -> str:
     """``frame`` as a ``data:text/csv`` URI (base64, so no character of the data needs quoting)."""
-    return _uri(csv_bytes(frame), MEDIA_TYPE)
+    return _uri(_csv_bytes(frame), _MEDIA_TYPE)
 
 
 def _uri(data: bytes, media_type: str) -> str:
@@ -56,7 +59,7 @@ def safe_filename(filename: str, suffix: str = ".csv") -> str:
         >>> safe_filename("../甲区/2024.csv"), safe_filename("甲区宽表", ".xlsx")
         ('甲区_2024.csv', '甲区宽表.xlsx')
     """
-    name = UNSAFE_IN_NAME.sub("_", filename).strip(" ._") or "figures"
+    name = _UNSAFE_IN_NAME.sub("_", filename).strip(" ._") or "figures"
     return name if name.lower().endswith(suffix) else f"{name}{suffix}"
 
 
@@ -71,7 +74,7 @@ def figures_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
     Returns:
         An HTML fragment; a notebook displays it as it is.
     """
-    return _link(data_uri(frame), safe_filename(filename), label)
+    return _link(_data_uri(frame), safe_filename(filename), label)
 
 
 def _link(uri: str, filename: str, label: str) -> Html:
@@ -80,7 +83,7 @@ def _link(uri: str, filename: str, label: str) -> Html:
 
 def workbook_link(data: bytes, filename: str, label: str) -> Html:
     """A link that saves the xlsx ``data`` (e.g. :func:`fazhi_analysis.analysis.export.workbook`) as ``filename``."""
-    return _link(_uri(data, XLSX_TYPE), safe_filename(filename, ".xlsx"), label)
+    return _link(_uri(data, _XLSX_TYPE), safe_filename(filename, ".xlsx"), label)
 
 
 def wide_link(facts: Facts) -> Html:

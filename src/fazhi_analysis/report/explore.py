@@ -26,7 +26,10 @@ from fazhi_analysis.report import plotting
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import common_magnitude, format_figure, format_number
 
-HEADERS = {
+__all__ = ["colours", "counts_chart", "history_chart", "ranking_chart", "rates_chart", "rates_view", "table_view"]
+
+
+_HEADERS = {
     "region": "地区", "year": "年度", "figures": "数据项数", "section": "方面", "name": "指标", "label": "原文所写",
     "figure": "写法", "value": "数值（基本单位）", "unit": "单位", "approx": "约数", "source": "来源",
     "change": "同比变化", "change_pct": "同比变化（%）", "direction": "近三年走势", "streak": "连续变化年数",
@@ -34,11 +37,11 @@ HEADERS = {
     "scope": "比较范围", "per_10k": "每万人", "origin": "来源方式", "computed_text": "计算值",
     "reported_text": "报告值", "agrees": "是否一致", "formula": "算式",
 }  # fmt: skip
-ORIGINS = {"computed": "按计数计算", "reported": "报告所写"}
-WIDTH_IN, HEIGHT_IN = 6.8, 3.0
+_ORIGINS = {"computed": "按计数计算", "reported": "报告所写"}
+_WIDTH_IN, _HEIGHT_IN = 6.8, 3.0
 
 
-def figures(frame: pd.DataFrame) -> pd.Series:
+def _figures(frame: pd.DataFrame) -> pd.Series:
     """Each row's figure as the report writes it (``1547.16万元``, ``130余份``); ``—`` without a value."""
     raws = frame["raw"] if "raw" in frame.columns else pd.Series(None, index=frame.index)
     return pd.Series(
@@ -50,13 +53,13 @@ def figures(frame: pd.DataFrame) -> pd.Series:
 
 def table_view(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Styler:
     """``frame`` as a table to read: its figures written (写法) where it has values, Chinese headers, ``—`` for NA,
-    text escaped, no index. ``columns`` picks and orders them (default: those :data:`HEADERS` names)."""
-    shown = frame.assign(figure=figures(frame)) if {"value", "unit", "approx"} <= set(frame.columns) else frame
+    text escaped, no index. ``columns`` picks and orders them (default: those :data:`_HEADERS` names)."""
+    shown = frame.assign(figure=_figures(frame)) if {"value", "unit", "approx"} <= set(frame.columns) else frame
     if "section" in shown.columns:
         shown = shown.assign(section=shown["section"].map(catalog.sections()["title"]).fillna(shown["section"]))
-    picked = [c for c in (columns or HEADERS) if c in shown.columns]
+    picked = [c for c in (columns or _HEADERS) if c in shown.columns]
     yes_no = {c: shown[c].map({True: "是", False: "否"}) for c in picked if pd.api.types.is_bool_dtype(shown[c])}
-    view = shown[picked].assign(**yes_no).rename(columns=HEADERS)
+    view = shown[picked].assign(**yes_no).rename(columns=_HEADERS)
     return view.style.hide(axis="index").format(na_rep="—", precision=2, escape="html")
 
 
@@ -67,8 +70,8 @@ def colours(regions: Sequence[str]) -> dict[str, tuple]:
     return {name: palette(n % palette.N) for n, name in enumerate(names)}
 
 
-def _figure(height: float = HEIGHT_IN) -> tuple[Figure, object]:
-    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+def _figure(height: float = _HEIGHT_IN) -> tuple[Figure, object]:
+    fig = Figure(figsize=(_WIDTH_IN, height), layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -172,7 +175,7 @@ def rates_view(rated: pd.DataFrame, year: int) -> Styler:
     gives it, else 报告所写, the computed one beside it) and whether the two agree."""
     rated = rated[rated["year"] == int(year)]
     shown = rated.assign(
-        origin=rated["origin"].map(ORIGINS),
+        origin=rated["origin"].map(_ORIGINS),
         computed_text=_rates(rated["computed"], rated["approx"]),
         reported_text=_rates(rated["reported"], rated["approx"], rated["reported_raw"]),
         agrees=rated["agrees"].map({True: "一致", False: "不一致"}),
@@ -195,7 +198,7 @@ def rates_chart(rated: pd.DataFrame, year: int) -> plotting.Svg:
     if not names:
         return _nothing(f"{int(year)}年没有可计算或报告的比率 / no rates")
     with plotting.house_style():
-        fig = Figure(figsize=(WIDTH_IN, 0.6 + sum(0.5 + 0.28 * (rated["name"] == n).sum() for n in names)),
+        fig = Figure(figsize=(_WIDTH_IN, 0.6 + sum(0.5 + 0.28 * (rated["name"] == n).sum() for n in names)),
                      layout="constrained")  # fmt: skip
         for ax, name in zip(fig.subplots(len(names), 1, squeeze=False)[:, 0], names):
             rows = rated[rated["name"] == name].sort_values("region")

@@ -22,6 +22,9 @@ from traitlets import default
 from fazhi_analysis import scratch
 from fazhi_analysis.report.pdf import print_pdf
 
+__all__ = ["ReportHTMLExporter"]
+
+
 TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
 TEMPLATE_NAME = "fazhi_report"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}

@@ -25,7 +25,10 @@ from fazhi_analysis import analysis
 from fazhi_analysis.ingest import inputs
 from fazhi_analysis.table import catalog, regions
 
-KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
+__all__ = ["Facts", "distinct", "gather", "source_kind"]
+
+
+_KEY_PER_SECTION = 4  # indicators a chapter's charts show at most
 _PLACE = re.compile(r"(#.*|:\d+(:\d+)?)$")  # the place after a source's file: #sheet!cell or :line[:col]
 
 
@@ -94,7 +97,7 @@ class Facts:
         return analysis.standings(self.peers, self.region, per_10k=True)
 
     def key_indicators(self, section: str, *, over_years: bool) -> list[str]:
-        """Up to :data:`KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.
+        """Up to :data:`_KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.
 
         ``over_years``: those held in two or more years (for a trend); else those reported by
         three or more regions this year, the region among them (for a comparison with peers).
@@ -105,7 +108,7 @@ class Facts:
         else:
             counts = self.peers[self.peers["reported"]].groupby("indicator")["region"].nunique()
         enough = 2 if over_years else analysis.MIN_PEERS
-        return [i for i in mine if counts.get(i, 0) >= enough][:KEY_PER_SECTION]
+        return [i for i in mine if counts.get(i, 0) >= enough][:_KEY_PER_SECTION]
 
 
 def gather(
@@ -179,19 +182,19 @@ def distinct(rows: pd.DataFrame) -> pd.DataFrame:
     """
     said = rows["label"].where(rows["indicator"].isna())  # an unmapped figure is told by its label
     keyed = rows.assign(_said=said, _file=_file_of(rows["source"]))
-    key = [c for c in (*REPEAT_KEY, "_said", "_file") if c in keyed.columns]  # period, scope: when the table has them
+    key = [c for c in (*_REPEAT_KEY, "_said", "_file") if c in keyed.columns]  # period, scope: when the table has them
     return rows[~keyed.duplicated(key, keep="first").to_numpy()]
 
 
-REPEAT_KEY = ["region", "year", "indicator", "value", "unit", "approx", "period", "scope"]
-HIGHLIGHTS_PER_KIND = 4  # the overview's highlights: at most this many changes, records, ranks, …
+_REPEAT_KEY = ["region", "year", "indicator", "value", "unit", "approx", "period", "scope"]
+_HIGHLIGHTS_PER_KIND = 4  # the overview's highlights: at most this many changes, records, ranks, …
 
 
 def _varied(found: pd.DataFrame) -> pd.DataFrame:
-    """The highlights in their order, at most :data:`HIGHLIGHTS_PER_KIND` of each kind and tone (rises and falls
+    """The highlights in their order, at most :data:`_HIGHLIGHTS_PER_KIND` of each kind and tone (rises and falls
     as one, first and last places as one): a risk is never crowded out by achievements of its kind."""
     kinds = found["kind"].replace({"fall": "rise", "bottom": "top"})
-    return found[found.groupby([kinds, found["tone"]], sort=False).cumcount() < HIGHLIGHTS_PER_KIND].reset_index(
+    return found[found.groupby([kinds, found["tone"]], sort=False).cumcount() < _HIGHLIGHTS_PER_KIND].reset_index(
         drop=True
     )
 

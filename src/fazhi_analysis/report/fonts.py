@@ -29,10 +29,13 @@ from matplotlib.ft2font import FT2Font
 
 from fazhi_analysis.errors import ReportError
 
+__all__ = ["FILES_ENV", "FONT", "FontError", "drawable", "ensure_font", "glyphs_required"]
+
+
 # The first face of Debian's Noto CJK collection is Japanese: the Simplified Chinese face is named.
 FONT = "Noto Sans CJK SC"
 FILES_ENV = "FAZHI_FONT_FILES"
-HINT = (
+_HINT = (
     "请安装思源黑体 Noto Sans CJK：sudo apt-get install fonts-noto-cjk（或运行 bash scripts/install-system-deps.sh），"
     f"或用环境变量 {FILES_ENV} 指定字体文件 / install Noto Sans CJK (apt-get install fonts-noto-cjk) "
     f"or name its files in {FILES_ENV}"
@@ -51,7 +54,7 @@ def _registered(manager: font_manager.FontManager) -> str | None:
         return None
 
 
-def candidates() -> list[str]:
+def _candidates() -> list[str]:
     """Font files that may hold :data:`FONT`: ``$FAZHI_FONT_FILES``, else fontconfig's and matplotlib's lists."""
     if (env := os.environ.get(FILES_ENV)) is not None:
         return [path for path in env.split(os.pathsep) if path]
@@ -68,19 +71,19 @@ def ensure_font(manager: font_manager.FontManager | None = None, files: list[str
 
     Raises:
         FontError: The font is neither known to the manager nor in any of ``files`` (default:
-            :func:`candidates`); the message says how to install it.
+            :func:`_candidates`); the message says how to install it.
     """
     manager = manager or font_manager.fontManager
     if found := _registered(manager):
         return found
-    for path in candidates() if files is None else files:
+    for path in _candidates() if files is None else files:
         try:
             manager.addfont(path)
         except (OSError, RuntimeError, ValueError):
             continue  # not a font file matplotlib can read: the next one may be
     if found := _registered(manager):
         return found
-    raise FontError(f"找不到图表所需的中文字体 {FONT} / chart font {FONT} not found. {HINT}")
+    raise FontError(f"找不到图表所需的中文字体 {FONT} / chart font {FONT} not found. {_HINT}")
 
 
 @contextmanager
@@ -96,7 +99,7 @@ def glyphs_required() -> Iterator[None]:
             ) from exc
 
 
-MISSING_GLYPH = "□"  # shown for a character the chart font lacks (an emoji, a script it does not cover)
+_MISSING_GLYPH = "□"  # shown for a character the chart font lacks (an emoji, a script it does not cover)
 
 
 @cache
@@ -115,4 +118,4 @@ def drawable(text: str) -> str:
     """
     covered = _covered(ensure_font())
     kept = (c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) not in ("Cc", "Cf"))
-    return "".join(c if ord(c) in covered else MISSING_GLYPH for c in kept)
+    return "".join(c if ord(c) in covered else _MISSING_GLYPH for c in kept)

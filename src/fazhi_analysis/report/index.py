@@ -28,6 +28,9 @@ from fazhi_analysis.table.write import atomic_path, write_file
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = ["COLUMNS", "FILES", "STATUSES", "UNPLACED", "places", "render_index", "write_batch"]
+
+
 log = logging.getLogger(__name__)
 Place = tuple[str, list[tuple[str, list[str]]]]  # a province and its cities, each with its regions
 

@@ -16,6 +16,9 @@ import os
 import sys
 from typing import Any
 
+__all__ = ["prepare"]
+
+
 _first: dict[str, Any] = {}  # matplotlib's settings and the working folder before the first report
 
 

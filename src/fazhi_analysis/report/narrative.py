@@ -28,8 +28,31 @@ from fazhi_analysis.report.wording import Html, phrases, render, text_template
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
+__all__ = [
+    "APPENDIX_ROWS",
+    "CHINESE_ORDINALS",
+    "QUOTED_PER_PART",
+    "chapter",
+    "comparability",
+    "figure_of",
+    "figures_download",
+    "key_figures",
+    "left_out",
+    "numbered",
+    "overview",
+    "own_parts",
+    "own_words",
+    "phrase",
+    "quality_appendix",
+    "quoted_paragraphs",
+    "section_prose",
+    "sources_appendix",
+    "title",
+]
+
+
 CHINESE_ORDINALS = "一二三四五六七八九十"
-LEVELS_ZH = {"error": "错误", "warning": "警告"}
+_LEVELS_ZH = {"error": "错误", "warning": "警告"}
 
 
 def numbered(number: int, title: str) -> str:
@@ -37,7 +60,7 @@ def numbered(number: int, title: str) -> str:
     return f"{CHINESE_ORDINALS[number - 1] if number <= len(CHINESE_ORDINALS) else number}、{title}"
 
 
-def chapter_heading(section: str, number: int) -> str:
+def _chapter_heading(section: str, number: int) -> str:
     """``一、深入学习贯彻习近平法治思想`` for section ``study`` as chapter 1."""
     return numbered(number, catalog.section_title(section))
 
@@ -47,7 +70,7 @@ def figure_of(row: pd.Series | dict) -> str:
     return format_figure(row["value"], row["unit"], row["approx"], row["raw"])
 
 
-def change_of(row: pd.Series | dict) -> str:
+def _change_of(row: pd.Series | dict) -> str:
     """The year-over-year phrase of a comparison row (empty without a prior value), in the row's form."""
     approx = any(pd.notna(a) and bool(a) for a in (row["approx"], row.get("prior_approx")))
     magnitude = magnitude_of(row["value"], row["unit"], row["raw"])
@@ -101,14 +124,14 @@ def _clauses(rows: pd.DataFrame, region: str, year: int) -> list[tuple[str, bool
             continue
         if found := _together(rows, row["indicator"], done):
             text, members = found
-            changes = [f"{m['name']}{change_of(m)}" for m in members if _changed(m)]
+            changes = [f"{m['name']}{_change_of(m)}" for m in members if _changed(m)]
             done |= {m["indicator"] for m in members}
             out.append((text + (f"（{'；'.join(changes)}）" if changes else ""), False))
             continue
         done.add(row["indicator"])
         follows = bool(out) and row["indicator"] in continues
         text = phrase(row, region, year, standalone=not out)
-        out.append((text + (f"（{change_of(row)}）" if _changed(row) else ""), follows))
+        out.append((text + (f"（{_change_of(row)}）" if _changed(row) else ""), follows))
     return out
 
 
@@ -165,12 +188,12 @@ def section_prose(comparison: pd.DataFrame, section: str) -> str:
 def _chapters(facts: Facts) -> list[tuple[str, str, str]]:
     """(section, anchor, heading) of every chapter with data, numbered in report order."""
     return [
-        (sid, f"chapter-{sid}", chapter_heading(sid, i))
+        (sid, f"chapter-{sid}", _chapter_heading(sid, i))
         for i, sid in enumerate(analysis.sections_with_data(facts.comparison), start=1)
     ]
 
 
-def sources_text(facts: Facts) -> str:
+def _sources_text(facts: Facts) -> str:
     """The files the figures come from, named for a reader: ``报告文本 a.txt、报表 b.xlsx``."""
     return "、".join(f"{facts_module.source_kind(f)} {f}" for f in facts.sources) or "数据表"
 
@@ -181,7 +204,9 @@ def title(facts: Facts, parts: pd.DataFrame | None = None) -> Html:
     if parts is not None and len(own_parts(parts, facts)):
         chapters.append(("own-words", "附：报告原文中的不足与安排"))
     chapters += [("appendix-quality", "附录一　数据质量说明"), ("appendix-sources", "附录二　数据来源")]
-    return render("title.html.j2", region=facts.region, year=facts.year, chapters=chapters, sources=sources_text(facts))
+    return render(
+        "title.html.j2", region=facts.region, year=facts.year, chapters=chapters, sources=_sources_text(facts)
+    )
 
 
 def comparability(facts: Facts) -> list[str]:
@@ -229,7 +254,7 @@ def overview(facts: Facts) -> Html:
     )
 
 
-KEY_FIGURES = 6  # tiles of the overview at most
+_KEY_FIGURES = 6  # tiles of the overview at most
 
 
 def key_figures(facts: Facts) -> list[dict[str, str]]:
@@ -238,14 +263,14 @@ def key_figures(facts: Facts) -> list[dict[str, str]]:
     Each with its figure as written, its name and its change from the comparison year (empty without one).
     """
     rows = facts.comparison.drop_duplicates("indicator").set_index("indicator")
-    chosen = [i for i in catalog.headline() if i in rows.index][:KEY_FIGURES]
+    chosen = [i for i in catalog.headline() if i in rows.index][:_KEY_FIGURES]
     return [
-        {"figure": figure_of(rows.loc[i]), "name": str(rows.at[i, "name"]), "change": change_of(rows.loc[i])}
+        {"figure": figure_of(rows.loc[i]), "name": str(rows.at[i, "name"]), "change": _change_of(rows.loc[i])}
         for i in chosen
     ]  # fmt: skip
 
 
-DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "value": "数值（基本单位）", "unit": "单位",
+_DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "value": "数值（基本单位）", "unit": "单位",
                     "figure": "写法", "prior_value": "上年数值", "prior_figure": "上年写法", "change_text": "同比",
                     "source": "来源"}  # fmt: skip
 
@@ -268,10 +293,10 @@ def figures_download(facts: Facts) -> Html:
         section=facts.comparison["section"].map(catalog.sections()["title"]),
         figure=[figure_of(r) for _, r in facts.comparison.iterrows()],
         prior_figure=[_prior_figure(r) for _, r in facts.comparison.iterrows()],
-        change_text=[change_of(r) for _, r in facts.comparison.iterrows()],
+        change_text=[_change_of(r) for _, r in facts.comparison.iterrows()],
         source=facts.comparison["source"].str.replace(r"^计算：.*", "按报告数据计算", regex=True),
     )
-    frame = rows[list(DOWNLOAD_COLUMNS)].rename(columns=DOWNLOAD_COLUMNS)
+    frame = rows[list(_DOWNLOAD_COLUMNS)].rename(columns=_DOWNLOAD_COLUMNS)
     label = f"下载本报告数据（CSV，{len(frame)}项）"
     return figures_link(frame, f"{facts.region}_{facts.year}_数据.csv", label)
 
@@ -299,18 +324,18 @@ def chapter(facts: Facts, section: str) -> Html:
     )
 
 
-OWN_PARTS = ("shortcomings", "plans")  # the parts of a report text quoted beside the figures
+_OWN_PARTS = ("shortcomings", "plans")  # the parts of a report text quoted beside the figures
 QUOTED_PER_PART = 2  # parts of one kind quoted at most (a text pasted many times repeats its 不足 and 安排)
-QUOTE_CHARS = 4000  # characters of one part quoted at most
+_QUOTE_CHARS = 4000  # characters of one part quoted at most
 
 
-def own_parts(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = OWN_PARTS) -> pd.DataFrame:
+def own_parts(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = _OWN_PARTS) -> pd.DataFrame:
     """The region-year's parts of its report text of ``kinds`` (default: shortcomings and plans), in that order;
     at most :data:`QUOTED_PER_PART` of each kind (:func:`left_out` counts the rest)."""
     return _own(parts, facts, kinds).groupby("part", sort=False).head(QUOTED_PER_PART)
 
 
-def left_out(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = OWN_PARTS) -> int:
+def left_out(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str] = _OWN_PARTS) -> int:
     """How many of the region-year's parts of ``kinds`` :func:`own_parts` leaves out."""
     return len(_own(parts, facts, kinds)) - len(own_parts(parts, facts, kinds))
 
@@ -323,12 +348,12 @@ def _own(parts: pd.DataFrame, facts: Facts, kinds: Sequence[str]) -> pd.DataFram
 
 
 def quoted_paragraphs(text: str) -> list[str]:
-    """The non-empty lines of a part, stripped, up to :data:`QUOTE_CHARS` characters, then ``……（以下从略）``."""
+    """The non-empty lines of a part, stripped, up to :data:`_QUOTE_CHARS` characters, then ``……（以下从略）``."""
     out, used = [], 0
     for line in (p.strip() for p in text.splitlines()):
         if not line:
             continue
-        if used + len(line) > QUOTE_CHARS:
+        if used + len(line) > _QUOTE_CHARS:
             return [*out, "……（以下从略，全文见来源）"]
         out.append(line)
         used += len(line)
@@ -398,7 +423,7 @@ def quality_appendix(table: pd.DataFrame, region: str, year: int, findings: pd.D
         mine = findings[(findings["region"] == region) & (findings["year"] == int(year))]
         shown = mine.head(APPENDIX_ROWS)
         shown = shown.assign(
-            level_zh=shown["level"].map(LEVELS_ZH).fillna(shown["level"]),
+            level_zh=shown["level"].map(_LEVELS_ZH).fillna(shown["level"]),
             name=shown["indicator"].map(catalog.indicators()["name"]).fillna(shown["indicator"]),
             message_zh=shown["message_zh"].map(catalog.without_ids),
         )

@@ -30,6 +30,9 @@ from typing import Any
 
 from fazhi_analysis.errors import ReportError
 
+__all__ = ["Browser", "ChromiumNotFound", "find_chromium", "print_pdf"]
+
+
 CANDIDATES = (
     "chromium-headless-shell",
     "chromium",

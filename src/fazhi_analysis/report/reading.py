@@ -23,10 +23,13 @@ from fazhi_analysis.report.wording import phrases, text_template
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
-TABLE_YEARS = 4  # the years a chapter's table shows at most
-PER_10K_AT_MOST = 4  # counts a chapter compares per 10,000 residents
-NA_TEXT = "—"
-NUMERALS = dict(enumerate("零一两三四五六七八九十"))
+__all__ = ["first_ranked", "rank_cell", "scope", "sentences", "table_rows", "table_years"]
+
+
+_TABLE_YEARS = 4  # the years a chapter's table shows at most
+_PER_10K_AT_MOST = 4  # counts a chapter compares per 10,000 residents
+_NA_TEXT = "—"
+_NUMERALS = dict(enumerate("零一两三四五六七八九十"))
 
 
 def _say(key: str, **context: Any) -> str:
@@ -34,8 +37,8 @@ def _say(key: str, **context: Any) -> str:
 
 
 def table_years(facts: Facts) -> list[int]:
-    """The years of a chapter's table: the last :data:`TABLE_YEARS` held up to the report year, oldest first."""
-    return [y for y in facts.years if y <= facts.year][-TABLE_YEARS:]
+    """The years of a chapter's table: the last :data:`_TABLE_YEARS` held up to the report year, oldest first."""
+    return [y for y in facts.years if y <= facts.year][-_TABLE_YEARS:]
 
 
 def _figure(row: pd.Series, magnitude: str | None = None) -> str:
@@ -47,14 +50,14 @@ def rank_cell(row: pd.Series | dict) -> str:
     without a rank among :data:`~fazhi_analysis.analysis.MIN_PEERS` or more."""
     rank, n = row.get("rank", pd.NA), row.get("n_reporting", pd.NA)
     if pd.isna(rank) or pd.isna(n) or n < analysis.MIN_PEERS:
-        return NA_TEXT
+        return _NA_TEXT
     text = f"{'并列' if row['tied'] > 1 else ''}{rank}/{n}"
     if rank == 1 and catalog.indicators()["better"].get(row["indicator"]) == "lower":
         text += f"（{extremes(row['indicator'])[0]}）"
     return text
 
 
-def change_cell(row: pd.Series) -> str:
+def _change_cell(row: pd.Series) -> str:
     """The change of a comparison row for the table: ``同比增加3件、增长20%``; for counts too small for a percentage
     (:func:`~fazhi_analysis.analysis.comparison.percent_change`) only the size, ``同比减少2件``."""
     approx = bool(row["approx"] is True or row["prior_approx"] is True)
@@ -74,12 +77,12 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
         cells, magnitude = [], magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
         for y in years:
             held = (row["indicator"], y) in history.index
-            cells.append(_figure(history.loc[(row["indicator"], y)], magnitude) if held else NA_TEXT)
+            cells.append(_figure(history.loc[(row["indicator"], y)], magnitude) if held else _NA_TEXT)
         cells[-1] = _figure(row)  # the report year as the source writes it
-        change = change_cell(row)
+        change = _change_cell(row)
         rank = ranks.loc[row["indicator"]].to_dict() if row["indicator"] in ranks.index else {}
         rank = rank_cell({**rank, "indicator": row["indicator"]})
-        out.append({"name": row["name"], "cells": cells, "change": change or NA_TEXT, "rank": rank})
+        out.append({"name": row["name"], "cells": cells, "change": change or _NA_TEXT, "rank": rank})
     return out
 
 
@@ -110,7 +113,7 @@ def _trend_sentences(facts: Facts, section: str) -> list[str]:
             path = years + "、".join(same[0][1])
         else:
             path = years + "：" + "；".join(f"{name}{'、'.join(figures)}" for name, figures in same)
-        count = NUMERALS.get(abs(streak), str(abs(streak)))
+        count = _NUMERALS.get(abs(streak), str(abs(streak)))
         out.append(_say("rising" if streak > 0 else "falling", names="、".join(n for n, _ in same), count=count,
                         path=path))  # fmt: skip
     return out
@@ -135,7 +138,7 @@ def _rank_sentences(facts: Facts, section: str) -> list[str]:
         out.append(_say("ranks", region=facts.region, clauses=_merged(ends)))
     per_10k = facts.standings_per_10k
     keys = facts.key_indicators(section, over_years=False)
-    per_10k = per_10k[per_10k["indicator"].isin(mine) & per_10k["indicator"].isin(keys)].head(PER_10K_AT_MOST)
+    per_10k = per_10k[per_10k["indicator"].isin(mine) & per_10k["indicator"].isin(keys)].head(_PER_10K_AT_MOST)
     if len(per_10k):
         out.append(_say("per_10k", clauses=_merged(per_10k, with_figure=True)))
     return out
@@ -159,12 +162,12 @@ def sentences(facts: Facts, section: str) -> list[str]:
     return [
         *_trend_sentences(facts, section),
         *_rank_sentences(facts, section),
-        *rate_sentences(facts, section),
-        *target_sentences(facts, section),
+        *_rate_sentences(facts, section),
+        *_target_sentences(facts, section),
     ]
 
 
-def rate_sentences(facts: Facts, section: str) -> list[str]:
+def _rate_sentences(facts: Facts, section: str) -> list[str]:
     """Rates of the chapter computed from their counts (naming the denominator), and reported rates their counts
     contradict."""
     mine = facts.rates[facts.rates["section"] == section]
@@ -181,7 +184,7 @@ def rate_sentences(facts: Facts, section: str) -> list[str]:
     return out
 
 
-def target_sentences(facts: Facts, section: str) -> list[str]:
+def _target_sentences(facts: Facts, section: str) -> list[str]:
     """Targets of the chapter's indicators that the region missed this year."""
     missed = facts.targets["met"].eq(False).fillna(False) & facts.targets["section"].eq(section).fillna(False)
     return [f"{t}。" for t in facts.targets.loc[missed, "text"]]

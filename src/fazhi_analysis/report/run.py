@@ -44,6 +44,26 @@ from fazhi_analysis.report.session import KERNEL, KernelFault, Session
 from fazhi_analysis.table import names
 from fazhi_analysis.table.write import atomic_path
 
+__all__ = [
+    "BUNDLED_NOTEBOOK",
+    "FORMATS",
+    "HASH_SUFFIX",
+    "OVERVIEW_NAME",
+    "PRELOAD",
+    "STEM",
+    "Job",
+    "notebook_of",
+    "overview_dir",
+    "overview_job",
+    "parse_formats",
+    "publish",
+    "report_dir",
+    "report_job",
+    "run_overview",
+    "run_report",
+]
+
+
 log = logging.getLogger(__name__)
 
 NOTEBOOK_NAME = "annual_report.ipynb"

@@ -33,6 +33,9 @@ from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import pdf
 
+__all__ = ["KERNEL", "KERNEL_MAX_MB", "READY_TIMEOUT_S", "KernelFault", "Session"]
+
+
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"

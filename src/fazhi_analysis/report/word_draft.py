@@ -1,7 +1,7 @@
 """What the Word draft says, in the five parts of an annual report, as the report notebook computed it.
 
 Article 25 of the 2019 《法治政府建设与责任落实督察工作规定》 asks an annual report for five parts, in this order
-(:data:`PARTS`); the draft holds them under the headings of ``templates/narrative/draft.yaml``:
+(:data:`_PARTS`); the draft holds them under the headings of ``templates/narrative/draft.yaml``:
 
 * 主要举措和成效: the overview in prose (what the figures say, then what needs attention; no question of data
   quality), then a chapter per section under it, （一）（二）…: its prose, what its figures say, a table of at most
@@ -42,11 +42,14 @@ from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import text_template, wording_file
 from fazhi_analysis.table import catalog
 
-WORDING = "draft.yaml"
-PARTS = ("achievements", "shortcomings", "leadership", "plans", "other")  # Article 25, in order
-QUOTED = PARTS[1:]  # the parts the report text gives in its own words
+__all__ = ["MAX_COLUMNS", "Recorder", "compose", "title_lines"]
+
+
+_WORDING = "draft.yaml"
+_PARTS = ("achievements", "shortcomings", "leadership", "plans", "other")  # Article 25, in order
+_QUOTED = _PARTS[1:]  # the parts the report text gives in its own words
 MAX_COLUMNS = 4  # a table's columns at most: it fits the 版心's 156 mm at 小四 without a landscape page
-UNMAPPED = ("方面", "原文所写", "数据")  # the columns of the figures without an indicator
+_UNMAPPED = ("方面", "原文所写", "数据")  # the columns of the figures without an indicator
 _SUB_HEADING = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]")  # a quoted part's own （一）
 
 
@@ -114,15 +117,15 @@ def compose(
         drawn: Each chapter's charts as the notebook drew them, in the order of the chapters; None: every section
             with data, its charts drawn here.
     """
-    words, context = wording_file(WORDING), {"region": facts.region, "year": facts.year}
+    words, context = wording_file(_WORDING), {"region": facts.region, "year": facts.year}
     if drawn is None:
         drawn = {s: charts.chapter_charts(facts, s) for s in analysis.sections_with_data(facts.comparison)}
-    own, numbers, images = own_parts(parts, facts), _Numbers(), {}
-    titles = {part: text_template(words["parts"][part]).render(**context) for part in PARTS}
+    own, numbers, images = _own_parts(parts, facts), _Numbers(), {}
+    titles = {part: text_template(words["parts"][part]).render(**context) for part in _PARTS}
     blocks = [numbers.heading(1, titles["achievements"]), *_overview(facts, words, context)]
     for section, svgs in drawn.items():
         blocks += _chapter(facts, section, svgs, words, numbers, images)
-    for part in QUOTED:
+    for part in _QUOTED:
         quoted = [b for text in own.loc[own["part"] == part, "text"] for b in _quoted(text)]
         blocks += [numbers.heading(1, titles[part]), *(quoted or [C.Block(C.PENDING, words["pending"])])]
         if more := _left_out(parts, facts, part):
@@ -135,16 +138,16 @@ def compose(
     return C.Content(title_lines(title, words["title_break_before"]), blocks, appendices, images)
 
 
-def own_parts(parts: pd.DataFrame | None, facts: Facts) -> pd.DataFrame:
-    """The parts the draft quotes of the region and year (:func:`narrative.own_parts` of :data:`QUOTED`: at most
+def _own_parts(parts: pd.DataFrame | None, facts: Facts) -> pd.DataFrame:
+    """The parts the draft quotes of the region and year (:func:`narrative.own_parts` of :data:`_QUOTED`: at most
     :data:`narrative.QUOTED_PER_PART` of a kind); empty without any."""
     if parts is None or parts.empty:
         return pd.DataFrame(columns=["part", "title", "heading", "text", "source"])
-    return narrative.own_parts(parts, facts, QUOTED)
+    return narrative.own_parts(parts, facts, _QUOTED)
 
 
 def _left_out(parts: pd.DataFrame | None, facts: Facts, part: str) -> int:
-    """How many parts of kind ``part`` :func:`own_parts` leaves out (a text pasted many times)."""
+    """How many parts of kind ``part`` :func:`_own_parts` leaves out (a text pasted many times)."""
     return 0 if parts is None or parts.empty else narrative.left_out(parts, facts, (part,))
 
 
@@ -188,13 +191,13 @@ def _chapter(
     readings = [s for s in reading.sentences(facts, section) if s != reading.scope(facts)]  # said in the appendix
     said = (narrative.section_prose(facts.comparison, section), "".join(readings))
     blocks = [numbers.heading(2, title), *(C.Block(C.TEXT, t) for t in said if t)]
-    header, rows = table_columns(facts, section)
+    header, rows = _table_columns(facts, section)
     if rows:
         blocks.append(numbers.table(text_template(words["table"]).render(title=title), header, rows))
     return blocks + [numbers.figure(svg, images) for svg in svgs]
 
 
-def table_columns(facts: Facts, section: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def _table_columns(facts: Facts, section: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """A chapter's table in at most :data:`MAX_COLUMNS` columns: 指标, the latest years held (the report year always)
     in the room that 同比 and 位次 leave where they exist.
 
@@ -233,7 +236,7 @@ def _quality(facts: Facts, words: dict[str, Any], numbers: _Numbers) -> list[C.B
              narrative.figure_of(r))
             for _, r in unmapped.head(narrative.APPENDIX_ROWS).iterrows()
         )  # fmt: skip
-        blocks += [C.Block(C.TEXT, words["unmapped"]), numbers.table(words["unmapped_table"], UNMAPPED, rows)]
+        blocks += [C.Block(C.TEXT, words["unmapped"]), numbers.table(words["unmapped_table"], _UNMAPPED, rows)]
         if len(unmapped) > len(rows):
             more = text_template(words["unmapped_more"]).render(shown=len(rows), more=len(unmapped) - len(rows))
             blocks.append(C.Block(C.TEXT, more))
@@ -246,6 +249,6 @@ def _sources(facts: Facts, own: pd.DataFrame, words: dict[str, Any], titles: dic
     quoted = [
         C.Block(C.TEXT, text_template(words["quoted"]).render(
             part=titles[row["part"]], source=f"{facts_module.source_kind(str(row['source']))} {row['source']}"))
-        for _, row in own[own["part"].isin(QUOTED)].iterrows()
+        for _, row in own[own["part"].isin(_QUOTED)].iterrows()
     ]  # fmt: skip
     return [C.Block(C.TEXT, words["files"]), *files, *quoted]

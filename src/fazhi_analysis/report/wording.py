@@ -21,6 +21,9 @@ import jinja2
 from fazhi_analysis import project
 from fazhi_analysis.userfiles import load_yaml
 
+__all__ = ["Html", "phrases", "render", "template_dirs", "text_template", "wording_file"]
+
+
 NARRATIVE = "templates/narrative"  # the project's folder of wording, and the bundled one it wins over
 TEMPLATE_DIR = project.bundled_file(NARRATIVE)
 

@@ -65,8 +65,6 @@ from fazhi_analysis.ingest.discover import expand_paths, source_name
 from fazhi_analysis.ingest.match import DEFAULT_THRESHOLD
 from fazhi_analysis.ingest.sheets import Sheet, iter_sheets
 
-__all__ = ["CleanResult", "clean_files", "clean_frame", "clean_sheets", "harmonize_regions", "print_progress"]
-
 __all__ = [
     "REASONS",
     "REJECT_COLUMNS",

@@ -19,6 +19,8 @@ from fazhi_analysis.ingest.extract._structure import ITEM_LEVEL
 from fazhi_analysis.ingest.sentence import FULL_STOPS, bounds, delimiters
 from fazhi_analysis.table import catalog
 
+__all__ = ["Figure", "analyse"]
+
 
 class Figure(NamedTuple):
     """One figure as the stages read it, before the decision: its row, candidates and where it stands."""

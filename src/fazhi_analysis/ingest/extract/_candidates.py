@@ -22,9 +22,11 @@ from typing import NamedTuple
 from fazhi_analysis.ingest.extract._rules import WHOLE_LOOKBACK, Signal, load
 from fazhi_analysis.table import catalog
 
+__all__ = ["Candidate", "CatalogIndex", "Context", "Hit", "candidates", "catalog_index", "signal_hits"]
+
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object an indicator in an index
-class Indicator:
+class _Indicator:
     """The matching hints of one catalog indicator (see table/catalog.yaml)."""
 
     id: str
@@ -39,7 +41,7 @@ class Indicator:
     bigrams: frozenset[str]  # of its name and aliases: wording near a number that shares them proposes it
 
 
-def bigrams(text: str) -> frozenset[str]:
+def _bigrams(text: str) -> frozenset[str]:
     """The character pairs of ``text`` (Chinese wording shares them where words differ: 检查执法单位 ~ 专项检查单位)."""
     return frozenset(text[k : k + 2] for k in range(len(text) - 1))
 
@@ -48,8 +50,8 @@ def bigrams(text: str) -> frozenset[str]:
 class CatalogIndex:
     """The catalog as the mapper reads it: indicators by written unit, aliases, sections and their keywords."""
 
-    by_unit: dict[str, dict[str, tuple[Indicator, ...]]]  # unit → alias → indicators written with it
-    of_unit: dict[str, tuple[Indicator, ...]]  # unit → indicators written with it
+    by_unit: dict[str, dict[str, tuple[_Indicator, ...]]]  # unit → alias → indicators written with it
+    of_unit: dict[str, tuple[_Indicator, ...]]  # unit → indicators written with it
     aliases: tuple[str, ...]  # every alias, once
     section_of: dict[str, str]  # id → section
     keywords: dict[str, tuple[str, ...]]  # section → the words of its headings
@@ -80,11 +82,11 @@ def catalog_index(cat: catalog.Catalog) -> CatalogIndex:
 
 def _index_of(rows: tuple, keywords: tuple) -> CatalogIndex:
     """The index of a catalog's matching fields: one row per indicator, and each section's keywords."""
-    by_unit: dict[str, dict[str, list[Indicator]]] = {}
-    of_unit: dict[str, list[Indicator]] = {}
+    by_unit: dict[str, dict[str, list[_Indicator]]] = {}
+    of_unit: dict[str, list[_Indicator]] = {}
     for ind_id, section, unit, name, units, aliases, context, exclude, nouns, not_nouns in rows:
-        pairs = bigrams(_GLOSS.sub("", name)).union(*(bigrams(a) for a in aliases))
-        indicator = Indicator(ind_id, section, unit, name, aliases, context, exclude, nouns, not_nouns, pairs)
+        pairs = _bigrams(_GLOSS.sub("", name)).union(*(_bigrams(a) for a in aliases))
+        indicator = _Indicator(ind_id, section, unit, name, aliases, context, exclude, nouns, not_nouns, pairs)
         for written in units:
             of_unit.setdefault(written, []).append(indicator)
             for alias in aliases:
@@ -127,7 +129,7 @@ class Context:
     figure: dict = field(default_factory=dict)  # features of the figure itself, shared by its candidates
 
 
-class Place(NamedTuple):
+class _Place(NamedTuple):
     """The strongest occurrence of an alias for a figure: its weight and where it stands."""
 
     weight: float
@@ -138,10 +140,10 @@ class Place(NamedTuple):
     pos: int  # where the alias starts
 
 
-_NOWHERE = Place(0.0, "", False, 0.0, False, -1)
+_NOWHERE = _Place(0.0, "", False, 0.0, False, -1)
 
 
-def alias_place(alias: str, text: str, ctx: Context) -> Place:
+def _alias_place(alias: str, text: str, ctx: Context) -> _Place:
     """How strongly the occurrences of ``alias`` in the figure's sentence point at the figure, and where."""
     (s0, s1), (c0, c1) = ctx.sentence, ctx.clause
     best, pos = _NOWHERE, text.find(alias, s0, s1)
@@ -162,7 +164,7 @@ def alias_place(alias: str, text: str, ctx: Context) -> Place:
             distance = ctx.start - a1 if a1 <= ctx.start else (a0 - ctx.end) if after else 0
             weight = len(alias) / (1 + distance * (1.5 if after else 1) / 6) * (2 if in_clause else 0.5)
             if weight > best.weight:
-                best = Place(weight, alias, in_clause, float(distance), after, a0)
+                best = _Place(weight, alias, in_clause, float(distance), after, a0)
         pos = text.find(alias, pos + 1, s1)
     return best
 
@@ -170,7 +172,7 @@ def alias_place(alias: str, text: str, ctx: Context) -> Place:
 class Candidate(NamedTuple):
     """An indicator that may take a figure, its rule score and its features (name → value)."""
 
-    indicator: Indicator
+    indicator: _Indicator
     score: float
     features: dict[str, float]
     words: dict[str, str]  # feature name → the words of the text it stands for (subset → 其中)
@@ -178,18 +180,18 @@ class Candidate(NamedTuple):
 
 def candidates(ctx: Context, text: str, present: frozenset[str], index: CatalogIndex) -> list[Candidate]:
     """Every indicator an alias in the figure's sentence proposes, with its features (best rule score first)."""
-    places: dict[Indicator, tuple[Place, int]] = {}
+    places: dict[_Indicator, tuple[_Place, int]] = {}
     by_alias = index.by_unit.get(ctx.unit, {})
     for alias in sorted(present):
         indicators = by_alias.get(alias)
         if not indicators:
             continue
-        place = alias_place(alias, text, ctx)
+        place = _alias_place(alias, text, ctx)
         for ind in indicators:
             old, count = places.get(ind, (_NOWHERE, 0))
             places[ind] = (place if place.weight > old.weight else old, count + 1)
-    near = bigrams(text[max(ctx.clause[0], ctx.start - 40) : ctx.start] + ctx.after[:6])
-    wider = bigrams(text[max(ctx.sentence[0], ctx.start - 80) : ctx.start])
+    near = _bigrams(text[max(ctx.clause[0], ctx.start - 40) : ctx.start] + ctx.after[:6])
+    wider = _bigrams(text[max(ctx.sentence[0], ctx.start - 80) : ctx.start])
     found = []
     for ind in index.of_unit.get(ctx.unit, ()):
         place, count = places.get(ind, (_NOWHERE, 0))
@@ -204,7 +206,7 @@ def candidates(ctx: Context, text: str, present: frozenset[str], index: CatalogI
     return found
 
 
-def _shadowed(place: Place, text: str, present: frozenset[str]) -> bool:
+def _shadowed(place: _Place, text: str, present: frozenset[str]) -> bool:
     """Whether the alias stands inside a longer alias of the sentence (受理 in 不予受理, 执法 in 执法证件)."""
     for longer in present:
         k = longer.find(place.alias)
@@ -214,7 +216,7 @@ def _shadowed(place: Place, text: str, present: frozenset[str]) -> bool:
 
 
 def _candidate(
-    ind: Indicator, place: Place, count: int, ctx: Context, text: str, overlap: tuple[int, int, bool]
+    ind: _Indicator, place: _Place, count: int, ctx: Context, text: str, overlap: tuple[int, int, bool]
 ) -> Candidate:
     """One candidate's rule score (alias weight, counted noun, section) and features."""
     sentence = text[ctx.sentence[0] : ctx.sentence[1]]
@@ -234,9 +236,9 @@ def _candidate(
     f["overlap_wide"] = min(overlap[1], 12) / 12
     f["alias_shadowed"] = float(overlap[2])
     # What the figure counts (its label: 文件、合同和重大决策事项, 执法单位) against the indicator's wording.
-    label_pairs = bigrams(ctx.label)
+    label_pairs = _bigrams(ctx.label)
     f["label_overlap"] = len(label_pairs & ind.bigrams) / len(label_pairs) if label_pairs else 0.0
-    after_pairs = bigrams(ctx.after[:6])
+    after_pairs = _bigrams(ctx.after[:6])
     f["after_overlap"] = float(bool(after_pairs & ind.bigrams)) if ctx.counted_noun else 0.0
     score = place.weight or overlap[0] / 4
     if ind.nouns and ctx.counted_noun:
@@ -274,7 +276,7 @@ def _compare(found: list[Candidate]) -> None:
         cand.features["rivals"] = min(len(found) - 1, 4) / 4
 
 
-def _concerns(hit: Hit, ind: Indicator, ctx: Context, text: str) -> str | None:
+def _concerns(hit: Hit, ind: _Indicator, ctx: Context, text: str) -> str | None:
     """The key of a signal when it concerns ``ind`` (``subset``), else None.
 
     A part (其中) concerns an indicator only when none of its aliases names the whole before it (收到申请74件，

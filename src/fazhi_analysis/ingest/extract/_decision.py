@@ -13,6 +13,8 @@ import itertools
 from fazhi_analysis.ingest.extract import _model
 from fazhi_analysis.ingest.extract._analysis import Figure
 
+__all__ = ["choose", "decide"]
+
 
 def choose(figures: list[Figure], model: _model.Model) -> list[tuple[int | None, float]]:
     """The candidate each figure takes and its raw probability: the document decoded as a whole.

@@ -16,6 +16,9 @@ from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest.extract._rules import CLAUSE_END, CN_DIGIT, LIST_MARK, Rules, load
 from fazhi_analysis.table.numbers import CN_NUMERAL, TOO_LARGE, abbreviated, chinese_to_number, parse_values
 
+__all__ = ["Found", "Quoted", "counted_noun", "find", "label", "parse"]
+
+
 # A quote holds a name or a slogan: short, on one line, with no other opening mark inside. A mark that never
 # closes (“法治进万家活动12场…) quotes nothing, so that the figures after it are still read.
 _QUOTED_RE = re.compile(

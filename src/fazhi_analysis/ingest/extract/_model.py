@@ -21,6 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["MODEL_FILE", "Model", "from_data", "load", "reason_for"]
+
+
 MODEL_FILE = Path(__file__).with_name("model.json")
 
 # How a feature is said in a reason (``abstain:subset(其中)``, ``alias+noun+section``).
@@ -146,7 +149,7 @@ def from_data(data: dict) -> Model:
     )
 
 
-def said(feature: str) -> str:
+def _said(feature: str) -> str:
     """How a feature is named in a reason: ``ruled_subset`` → ``subset``, ``noun_agree`` → ``noun``."""
     if feature.startswith(("ruled_", "has_")):
         return feature.split("_", 1)[1]
@@ -160,7 +163,7 @@ def reason_for(parts: list[tuple[str, float]], words: dict[str, str], taken: boo
     ``abstain:subset(其中)``; ``abstain:weak`` when nothing spoke against it.
     """
     if taken:
-        names = list(dict.fromkeys(said(n) for n, v in parts if v > 0))[:3]
+        names = list(dict.fromkeys(_said(n) for n, v in parts if v > 0))[:3]
         return "+".join(names) or "alias"
     against = next(((n, v) for n, v in parts if v < -0.2 and _explains(n)), None)
     if against is None:
@@ -168,7 +171,7 @@ def reason_for(parts: list[tuple[str, float]], words: dict[str, str], taken: boo
     name, _ = against
     text = words.get(name) or words.get(name.replace("has_", "ruled_"), "")
     text = text if len(text) <= 8 else "…" + text[-7:]
-    return f"abstain:{said(name)}({text})" if text else f"abstain:{said(name)}"
+    return f"abstain:{_said(name)}({text})" if text else f"abstain:{_said(name)}"
 
 
 _EXPLAINING = (
@@ -189,6 +192,6 @@ def _explains(feature: str) -> bool:
     return feature.startswith(("ruled_", "has_", "part_", "whole_", "id_")) or feature in _EXPLAINING
 
 
-def sigmoid(z: float) -> float:
+def _sigmoid(z: float) -> float:
     """The logistic function."""
     return 1 / (1 + math.exp(-z))

@@ -23,16 +23,31 @@ from fazhi_analysis.table.numbers import (
     alternation,
 )
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "extract_rules.yaml"
+__all__ = [
+    "CLAUSE_END",
+    "CN_DIGIT",
+    "FOLD",
+    "LIST_MARK",
+    "RANGE_RE",
+    "SENTENCE_END",
+    "WHOLE_LOOKBACK",
+    "WINDOW",
+    "Rules",
+    "Signal",
+    "load",
+]
+
+
+_RULES_FILE = Path(__file__).resolve().parent.parent / "extract_rules.yaml"
 FOLD = str.maketrans("０１２３４５６７８９％．（）＋－～", "0123456789%.()+-~")
 SENTENCE_END = FULL_STOPS + "\n"  # a report's line (a heading, a paragraph) ends its sentence
 CLAUSE_END = SENTENCE_END + CLAUSE_MARKS
 LIST_MARK = "、"  # ends a figure's clause, but does not start one: 以调解、和解等方式结案170件
 CN_DIGIT = "一二两三四五六七八九"
-FIGURE_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不足"))  # 大约: the figure starts at 约
-FIGURE_SUFFIXES = ("以上", "左右", "有余", "多")  # of APPROX_SUFFIXES, those that close a figure in a sentence
-RANGE = f"[{re.escape(RANGE_SEPARATORS)}－～]"  # the full-width forms too, for the unfolded text
-RANGE_RE = re.compile(rf"\d{RANGE}")
+_FIGURE_PREFIXES = tuple(p for p in APPROX_PREFIXES if p not in ("大约", "不足"))  # 大约: the figure starts at 约
+_FIGURE_SUFFIXES = ("以上", "左右", "有余", "多")  # of APPROX_SUFFIXES, those that close a figure in a sentence
+_RANGE = f"[{re.escape(RANGE_SEPARATORS)}－～]"  # the full-width forms too, for the unfolded text
+RANGE_RE = re.compile(rf"\d{_RANGE}")
 WINDOW = 500  # characters either side of a figure its sentence may reach (a report's longest are ~150)
 WHOLE_LOOKBACK = 60  # characters before a sentence that opens with 其中 where its whole may stand (…186件。其中，…)
 
@@ -70,17 +85,17 @@ class Rules:
 @cache
 def load() -> Rules:
     """The rules of extract_rules.yaml, compiled once."""
-    with RULES_FILE.open(encoding="utf-8") as fh:
+    with _RULES_FILE.open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     num = r"\d+(?:,\d{3})*(?:\.\d+)?"
     cn = rf"[{CN_NUMERAL}]+"
     mark = alternation(APPROX_MARKS)
     figure = (
-        rf"(?P<pre>{alternation(FIGURE_PREFIXES)})?(?P<pct>百分之)?"
-        rf"(?P<num>{num}|{cn})(?:(?P<sep>{RANGE})(?P<num2>{num}|{cn}))?"
+        rf"(?P<pre>{alternation(_FIGURE_PREFIXES)})?(?P<pct>百分之)?"
+        rf"(?P<num>{num}|{cn})(?:(?P<sep>{_RANGE})(?P<num2>{num}|{cn}))?"
         rf"(?P<apx1>{mark})?(?P<mult>{alternation(MULTIPLIERS)})?(?P<apx2>{mark})?"
         rf"(?P<space>[ \u3000]?)(?P<unit>%|‰|{alternation(raw['units'])})?"
-        rf"(?P<post>{alternation(FIGURE_SUFFIXES)})?"
+        rf"(?P<post>{alternation(_FIGURE_SUFFIXES)})?"
     )
     return Rules(
         figure_re=re.compile(figure),

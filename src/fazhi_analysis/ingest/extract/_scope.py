@@ -13,8 +13,11 @@ from typing import NamedTuple
 
 from fazhi_analysis.ingest.extract._candidates import Hit
 
-FULL_YEAR = "全年"
-OWN_SCOPES = ("本级", "全域")
+__all__ = ["Where", "document_month", "period_scope"]
+
+
+_FULL_YEAR = "全年"
+_OWN_SCOPES = ("本级", "全域")
 _MONTH = re.compile(r"(?:截至|截止|至|[—\-－~～])(\d{1,2})月|(\d{1,2})月(?:底|末)")
 _HALF = {"上半年": 6, "前三季度": 9, "前3季度": 9, "前二季度": 6, "前一季度": 3, "一季度": 3}
 _SOFT_PART = ("目前", "今年以来", "至今", "截至目前", "截止目前")  # part of a year only in a text written within it
@@ -47,7 +50,7 @@ def period_scope(
     # A signal of some ids only (the government as respondent in reconsideration) does not make the figure
     # another body's: it rules out those ids (see ``__init__._figure``).
     by_key = {hit.signal.key: hit.words.strip() for hit in reversed(hits) if not hit.signal.ids}
-    period, why = FULL_YEAR, None
+    period, why = _FULL_YEAR, None
     if "period" in by_key:
         period, why = "以来", ("period", by_key["period"])
     elif "window" in by_key:

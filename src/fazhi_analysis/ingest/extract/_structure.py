@@ -12,6 +12,9 @@ import re
 
 from fazhi_analysis.ingest.extract._rules import WINDOW
 
+__all__ = ["ITEM_LEVEL", "detect_region_year", "document_kind", "heading_rows", "part_of", "report_level", "section_at"]
+
+
 _HEADING_RES = [  # matched at a line's start (pattern.match with a position: no ^)
     (1, re.compile(r"[ \t\u3000]*(?P<marker>[一二三四五六七八九十]+[、.．])")),
     (2, re.compile(r"[ \t\u3000]*(?P<marker>[(（][一二三四五六七八九十]+[)）])")),
