@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -65,3 +66,12 @@ def test_a_small_batch_lists_each_report_with_its_highlights_and_groups_the_unpl
     assert "<h3>未注明上级</h3>" not in page and "甲区的一个要点" in page  # one group: no heading
     assert page.count('href="') == 2 * 3 * len(rows)  # the table and the list link each report's three files
     assert index.places(["乙县", "甲区"]) == [(index.UNPLACED, [("", ["乙县", "甲区"])])]
+
+
+def test_a_manifest_written_before_report_kinds_reads_as_annual_reports(tmp_path) -> None:
+    old = {"region": "甲区", "year": 2024, "kind": "report", "status": "done", "seconds": 1.0, "input_hash": "0" * 64,
+           "html": "甲区/2024/annual_report.html", "pdf": "", "ipynb": "", "error": ""}  # fmt: skip
+    (tmp_path / "manifest.json").write_text(json.dumps([old], ensure_ascii=False), encoding="utf-8")
+    (row,) = index.read_manifest(tmp_path)
+    assert row["kind"] == "annual" and "docx" not in row  # a format it had no column for is filled in when written
+    assert index.href(row["html"]) in index.render_index([{**row, "docx": ""}], {})  # listed as an annual report
