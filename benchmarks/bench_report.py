@@ -41,8 +41,8 @@ import time
 from pathlib import Path
 
 from fazhi_analysis import build, project
+from fazhi_analysis.report.kinds import ANNUAL
 from fazhi_analysis.report.pdf import find_chromium
-from fazhi_analysis.report.run import BUNDLED_NOTEBOOK
 
 REGION, YEAR = "达坂城区", 2024
 BIN = Path(sys.executable).parent
@@ -95,7 +95,7 @@ def chain(work: Path, data: Path, i: int) -> dict[str, float]:
         "papermill": _run(
             [
                 str(BIN / "papermill"),
-                str(BUNDLED_NOTEBOOK),
+                str(ANNUAL.bundled()),
                 str(out / "out.ipynb"),
                 "-p",
                 "region",

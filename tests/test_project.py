@@ -12,7 +12,8 @@ from report_data import REGION, YEAR, with_prior_year
 import fazhi_analysis
 from fazhi_analysis import doctor, project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import facts, narrative, run
+from fazhi_analysis.report import facts, narrative
+from fazhi_analysis.report.kinds import ANNUAL
 from fazhi_analysis.table import catalog
 
 
@@ -47,7 +48,7 @@ def test_customized_copies_record_the_version_and_the_file_they_came_from(tmp_pa
     stamp = project.stamp_of(phrases)
     assert stamp == {"version": fazhi_analysis.__version__, "sha256": project.digest(bundled.read_bytes())}
     assert phrases.read_bytes().endswith(bundled.read_bytes())  # the bundled text after one comment line
-    assert project.stamp_of(notebook)["sha256"] == project.digest(run.BUNDLED_NOTEBOOK.read_bytes())
+    assert project.stamp_of(notebook)["sha256"] == project.digest(ANNUAL.bundled().read_bytes())
     assert project.customize(root, "templates") == []  # what the project has is kept
     assert {s.status for s in project.shadows(root)} == {"current"}
     with pytest.raises(InputError, match="templates, notebook"):

@@ -7,7 +7,8 @@ brings it, and one ``apt-get install`` line lists them all.
 
 The project: whether the folder is one and its table is built, and which of its files stand in for bundled
 templates or report notebooks whose bundled version has changed since they were copied (:func:`project.shadows`),
-so that an upgrade's fixes would not reach the project.
+so that an upgrade's fixes would not reach the project, and which report notebooks are made for another notebook API
+(:mod:`fazhi_analysis.report.notebook_api`: a report refuses them).
 
 Example:
     >>> text, code = diagnose()        # doctest: +SKIP
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_analysis import __version__, project
-from fazhi_analysis.errors import FazhiError
+from fazhi_analysis.errors import FazhiError, InputError
+from fazhi_analysis.report import kinds, notebook_api
 
 __all__ = ["diagnose"]
 
@@ -122,6 +124,18 @@ def _notebook_lines(notebook: Path) -> list[str]:
             if call not in code]  # fmt: skip
 
 
+def _api_lines(here: project.Project) -> list[str]:
+    """A line for each of the project's report notebooks made for another notebook API (a report refuses it)."""
+    lines = []
+    for path in (here.notebooks / kind.notebook for kind in kinds.kinds().values()):
+        try:
+            if path.is_file():
+                notebook_api.check(path)
+        except InputError as exc:
+            lines.append(f"  [笔记本接口 / notebook API] {exc}")
+    return lines
+
+
 def _project_lines(here: project.Project) -> list[str]:
     """The project: is it one, is its table built, and its files that stand in for changed bundled ones."""
     if not here.is_project:
@@ -134,7 +148,8 @@ def _project_lines(here: project.Project) -> list[str]:
         key = "unknown_same" if shadow.status == "unknown" and shadow.same else shadow.status
         advice = _SHADOW_ADVICE[key].format(version=shadow.version)
         lines.append(f"  [覆盖 / shadows] {shadow.path.relative_to(here.root)}：{advice}")
-    lines += _notebook_lines(here.notebooks / "annual_report.ipynb")
+    lines += _api_lines(here)
+    lines += _notebook_lines(here.notebooks / kinds.ANNUAL.notebook)
     current = sum(s.status == "current" for s in found)
     lines.append(f"  定制的文件 / customized files: {len(found)}，其中与当前内置版本同源 / current: {current}")
     return lines

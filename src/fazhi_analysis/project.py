@@ -309,8 +309,8 @@ def stamped(data: bytes, suffix: str) -> bytes:
     comment line in YAML and templates, the ``fazhi_analysis`` entry of a notebook's metadata."""
     stamp = {"version": __version__, "sha256": digest(data)}
     if suffix == ".ipynb":
-        notebook = json.loads(data)
-        notebook["metadata"]["fazhi_analysis"] = stamp
+        notebook = json.loads(data)  # its entry keeps what the bundled one records (the notebook API's version)
+        notebook["metadata"]["fazhi_analysis"] = {**notebook["metadata"].get("fazhi_analysis", {}), **stamp}
         return (json.dumps(notebook, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return _STAMP_LINES[suffix].format(_STAMP_TEXT.format(**stamp)).encode("utf-8") + data
 

@@ -31,7 +31,8 @@ from conftest import ROOT, run_fazhi
 
 from fazhi_analysis import checks
 from fazhi_analysis.analysis import highlights, load_table
-from fazhi_analysis.report import batch, index, pdf
+from fazhi_analysis.report import batch, outputs, pdf
+from fazhi_analysis.report.kinds import ANNUAL
 from fazhi_analysis.table import manifest
 
 REGIONS = ["示例区甲", "示例区乙", "示例区丁"]
@@ -55,7 +56,7 @@ def rebuild_manifest(table: Path) -> None:
 
 
 def by_key(result: batch.BatchResult) -> dict[tuple[str, int], str]:
-    return {(o.job.region, o.job.year): o.status for o in result.outcomes if o.job.kind == "report"}
+    return {(o.job.region, o.job.year): o.status for o in result.outcomes if o.job.kind is ANNUAL}
 
 
 def temporary_files(folder: Path) -> list[Path]:
@@ -118,7 +119,7 @@ def test_changed_region_rerenders_the_reports_of_that_year_and_later_only(chain:
 
 def test_the_cache_key_holds_peers_regions_and_sentences_and_no_later_year(example_table: Path) -> None:
     frames = batch._side_frames(example_table)
-    job, shared = batch.BatchJob("report", "示例区甲", 2023), "shared"
+    job, shared = batch.BatchJob(ANNUAL, "示例区甲", 2023), "shared"
     key = batch.input_hash(job, frames, shared, "default")
     assert batch.input_hash(job, frames, shared, "level") != key
     listed = pd.DataFrame({"region": ["示例区甲"], "level": ["县"], "parent": ["示例市"]})
@@ -206,7 +207,7 @@ def test_interrupted_batch_keeps_finished_reports_and_leaves_no_temporary_file(
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(rows) == 5 and {row["status"] for row in rows} <= {"done", "cancelled"}
     assert first and all(path.is_file() for path in first)  # what finished is kept, and listed below
-    listed = {row[fmt] for row in rows for fmt in index.FILES if row[fmt]}
+    listed = {row[fmt] for row in rows for fmt in outputs.files() if row[fmt]}
     assert all((out / path).is_file() for path in listed)
     assert {p.relative_to(out).as_posix() for p in out.glob("*/2024/annual_report.html")} <= listed
     assert all(row["html"] for row in rows if row["status"] == "done")

@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.system, pytest.mark.slow]
 REGIONS = ["示例区甲", "示例区乙", "示例区丁"]
 YEARS = ["2024"]  # 3 region-years of the examples: a killed job and two more
 DASK = Path(sys.executable).with_name("dask")
-SAME = [c for c in index.COLUMNS if c != "seconds"]  # what a rerun elsewhere must not change
+SAME = [c for c in index.columns() if c != "seconds"]  # what a rerun elsewhere must not change
 
 
 def start(*args: str, log: Path) -> subprocess.Popen:

@@ -19,8 +19,9 @@ from report_data import REGION, YEAR, figure_text, gold_table, mentions, report_
 from fazhi_analysis import analysis, draft
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.ingest import parts
-from fazhi_analysis.report import docx_content, docx_style, facts, run, word_draft
+from fazhi_analysis.report import docx_content, docx_style, facts, outputs, word_draft
 from fazhi_analysis.report.docx import FULL_WIDTH, column_widths, from_record, to_docx
+from fazhi_analysis.report.kinds import ANNUAL
 
 EMU_PER_MM = 36000
 TWIPS_PER_MM = 72 * 20 / 25.4
@@ -283,9 +284,9 @@ def test_the_record_round_trips(tmp_path) -> None:
 
 
 def test_formats_accept_docx() -> None:
-    assert run.parse_formats("docx,html") == ("html", "docx")
+    assert [fmt.name for fmt in outputs.parse("docx,html")] == ["html", "docx"]
     with pytest.raises(InputError, match="html,pdf,docx"):
-        run.parse_formats("doc")
+        outputs.parse("doc")
 
 
 @pytest.mark.system
@@ -300,7 +301,7 @@ def test_fazhi_report_writes_the_draft_the_notebook_recorded(tmp_path) -> None:
 
 @pytest.mark.system
 def test_an_edited_notebook_reaches_the_draft(tmp_path) -> None:
-    notebook = nbformat.read(run.BUNDLED_NOTEBOOK, as_version=4)
+    notebook = nbformat.read(ANNUAL.bundled(), as_version=4)
     loop = next(c for c in notebook.cells if "word.chapter(section, drawn)" in c.source)
     loop.source = loop.source.replace("(found.comparison):", "(found.comparison)[1:]:")  # the first chapter left out
     (tmp_path / "notebooks").mkdir()
@@ -313,7 +314,7 @@ def test_an_edited_notebook_reaches_the_draft(tmp_path) -> None:
 
 @pytest.mark.system
 def test_a_notebook_that_records_no_draft_is_named(tmp_path) -> None:
-    notebook = nbformat.read(run.BUNDLED_NOTEBOOK, as_version=4)
+    notebook = nbformat.read(ANNUAL.bundled(), as_version=4)
     notebook.cells = [c for c in notebook.cells if "word.save" not in c.source]
     (tmp_path / "notebooks").mkdir()
     nbformat.write(notebook, tmp_path / "notebooks" / "annual_report.ipynb")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from test_scale_examples import generator
 
-from fazhi_analysis.report import index, run
+from fazhi_analysis.report import index, kinds, outputs
 from fazhi_analysis.table import regions
 
 YEARS = range(2020, 2025)
@@ -31,9 +32,9 @@ def manifest_rows(counties: list[str], folder: Path) -> list[dict]:
     """Manifest rows of a batch that made every format of each county's reports and of each year's overview."""
     rows = []
     for region, year in [(r, y) for r in counties for y in YEARS]:
-        stem = run.report_dir(region, year, folder).relative_to(folder).as_posix() + "/annual_report"
-        files = {fmt: f"{stem}.{fmt}" for fmt in index.FILES}
-        rows.append({"region": region, "year": year, "kind": "report", "status": "done", "seconds": 3.2,
+        stem = kinds.ANNUAL.target(region, year, folder).relative_to(folder).as_posix() + "/annual_report"
+        files = {fmt: f"{stem}{suffix}" for fmt, suffix in outputs.files().items()}
+        rows.append({"region": region, "year": year, "kind": "annual", "status": "done", "seconds": 3.2,
                      "input_hash": "0" * 64, **files, "error": ""})  # fmt: skip
     return rows
 
@@ -60,8 +61,17 @@ def test_the_index_of_every_county_is_grouped_small_and_links_every_report(count
 
 def test_a_small_batch_lists_each_report_with_its_highlights_and_groups_the_unplaced(tmp_path) -> None:
     rows = manifest_rows(["乙县", "甲区"], tmp_path)
-    found = {("report", "甲区", 2024): ["甲区的一个要点"]}
+    found = {("annual", "甲区", 2024): ["甲区的一个要点"]}
     page = index.render_index(rows, found)
     assert "<h3>未注明上级</h3>" not in page and "甲区的一个要点" in page  # one group: no heading
     assert page.count('href="') == 2 * 3 * len(rows)  # the table and the list link each report's three files
     assert index.places(["乙县", "甲区"]) == [(index.UNPLACED, [("", ["乙县", "甲区"])])]
+
+
+def test_a_manifest_written_before_report_kinds_reads_as_annual_reports(tmp_path) -> None:
+    old = {"region": "甲区", "year": 2024, "kind": "report", "status": "done", "seconds": 1.0, "input_hash": "0" * 64,
+           "html": "甲区/2024/annual_report.html", "pdf": "", "ipynb": "", "error": ""}  # fmt: skip
+    (tmp_path / "manifest.json").write_text(json.dumps([old], ensure_ascii=False), encoding="utf-8")
+    (row,) = index.read_manifest(tmp_path)
+    assert row["kind"] == "annual" and "docx" not in row  # a format it had no column for is filled in when written
+    assert index.href(row["html"]) in index.render_index([{**row, "docx": ""}], {})  # listed as an annual report

@@ -247,7 +247,7 @@ def test_cli_overview_of_a_missing_year_exits_2_listing_the_years(tmp_path: Path
     ("args", "said"),
     [
         (("report", "--year", "2024"), "--region"),
-        (("report", "--overview", "--region", JIA, "--year", "2024"), "--overview"),
+        (("report", "--overview", "--region", JIA, "--year", "2024"), "--region"),
         (("report", "--overview", "--year", "2024", "--compare-year", "2023"), "--compare-year"),
     ],
 )

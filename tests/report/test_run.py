@@ -22,6 +22,7 @@ from report_data import REGION, YEAR, figure_text, mentions, report_cli
 from fazhi_analysis import build
 from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import run
+from fazhi_analysis.report.kinds import ANNUAL
 from fazhi_analysis.table import catalog
 
 pytestmark = pytest.mark.system
@@ -227,7 +228,7 @@ def test_unknown_region_exits_2_listing_what_is_available(built) -> None:
 
 
 def test_cell_error_keeps_failed_notebook_and_the_good_report(built, tmp_path) -> None:
-    bad = nbformat.read(run.BUNDLED_NOTEBOOK, as_version=4)
+    bad = nbformat.read(ANNUAL.bundled(), as_version=4)
     bad.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('演示错误 / deliberate')"))
     notebook = tmp_path / "bad.ipynb"
     nbformat.write(bad, notebook)

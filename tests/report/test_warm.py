@@ -16,8 +16,9 @@ import pytest
 from jupyter_client.blocking import BlockingKernelClient
 
 from fazhi_analysis import project
-from fazhi_analysis.report import run, workers
+from fazhi_analysis.report import notebook_api, run, workers
 from fazhi_analysis.report import session as session_module
+from fazhi_analysis.report.kinds import ANNUAL, OVERVIEW
 from fazhi_analysis.report.session import Session
 
 pytestmark = pytest.mark.slow  # every test here starts kernels
@@ -26,22 +27,20 @@ JOBS = [("示例区甲", 2024), ("示例区乙", 2023), (None, 2024), ("示例�
 
 
 def _job(region: str | None, year: int, out: Path, table: Path) -> run.Job:
-    if region is None:
-        return run.overview_job(year, output_dir=out, data_path=table)
-    return run.report_job(region, year, output_dir=out, data_path=table)
+    return run.job_of(ANNUAL if region else OVERVIEW, region, year, output_dir=out, data_path=table)
 
 
 def test_a_warm_kernel_writes_the_same_html_as_a_fresh_one(example_table: Path, tmp_path: Path) -> None:
     here = project.find()
     warm, fresh = tmp_path / "warm", tmp_path / "fresh"
-    with Session(here.root, run.PRELOAD, browser=False) as session:
+    with Session(here.root, ANNUAL.preload, browser=False) as session:
         for region, year in JOBS:
             run.publish(_job(region, year, warm, example_table), "html", here, session)
     for region, year in JOBS:
         job = _job(region, year, fresh, example_table)
         run.publish(job, "html", here)
-        kept = (warm / job.target.relative_to(fresh) / f"{job.stem}.html").read_bytes()
-        assert kept == (job.target / f"{job.stem}.html").read_bytes(), (region, year)
+        kept = (warm / job.target.relative_to(fresh) / f"{job.kind.stem}.html").read_bytes()
+        assert kept == (job.target / f"{job.kind.stem}.html").read_bytes(), (region, year)
 
 
 def _kernel_state(session: Session, code: str) -> dict:
@@ -123,6 +122,7 @@ def _dying_project(root: Path, deaths: int) -> Path:
     )
     nb.cells = [parameters, dies]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata[notebook_api.KEY] = {"api": notebook_api.API_VERSION}
     nbformat.write(nb, root / "notebooks" / "annual_report.ipynb")
     return root / "table.parquet"
 
@@ -131,7 +131,7 @@ def _render_dying(tmp_path: Path, monkeypatch, deaths: int) -> tuple[dict, Path]
     """``workers.render_job`` of a report whose kernel dies the first ``deaths`` times; its result and table."""
     table = _dying_project(tmp_path / "project", deaths)
     spec = {
-        "kind": "report", "region": "甲区", "year": 2024, "formats": ["html"], "key": "k" * 64,
+        "kind": "annual", "region": "甲区", "year": 2024, "formats": ["html"], "key": "k" * 64,
         "output_dir": str(tmp_path / "reports"), "data_path": str(table), "project": str(tmp_path / "project"),
         "peers": "default", "batch": "test",
     }  # fmt: skip
@@ -165,7 +165,7 @@ def test_a_job_whose_kernel_dies_again_fails_after_one_retry(tmp_path: Path, mon
 @pytest.mark.system
 def test_one_session_prints_several_pdfs_with_one_browser(example_table: Path, tmp_path: Path) -> None:
     here = project.find()
-    with Session(here.root, run.PRELOAD) as session:
+    with Session(here.root, ANNUAL.preload) as session:
         browser = session.browser()
         for region, year in JOBS[:2]:
             paths = run.publish(_job(region, year, tmp_path, example_table), "html,pdf", here, session)

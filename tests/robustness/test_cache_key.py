@@ -15,6 +15,7 @@ import pandas as pd
 from conftest import run_fazhi
 
 from fazhi_analysis.report import run
+from fazhi_analysis.report.kinds import ANNUAL
 
 REGION, YEAR = "示例区甲", 2024
 
@@ -37,7 +38,7 @@ def test_a_report_by_hand_takes_the_batch_key_with_it_and_the_next_batch_shows_t
     first = _batch(table, out)
     assert first.returncode == 0, first.stderr
     assert f"[1/1] 完成 done {REGION} {YEAR}" in first.stderr  # a line per report, without -v
-    key = (folder / f"{run.STEM}{run.HASH_SUFFIX}").read_text(encoding="utf-8")
+    key = (folder / f"{ANNUAL.stem}{run.HASH_SUFFIX}").read_text(encoding="utf-8")
 
     changed = original.copy()
     changed.loc[row, "value"] = 999
@@ -46,11 +47,11 @@ def test_a_report_by_hand_takes_the_batch_key_with_it_and_the_next_batch_shows_t
                         "--data", str(table), "--output-dir", str(out))  # fmt: skip
     assert by_hand.returncode == 0 and by_hand.stderr == "", by_hand.stderr
     assert "999件" in (folder / "annual_report.html").read_text(encoding="utf-8")
-    assert not (folder / f"{run.STEM}{run.HASH_SUFFIX}").exists()  # removed with the report it described
+    assert not (folder / f"{ANNUAL.stem}{run.HASH_SUFFIX}").exists()  # removed with the report it described
 
     shutil.copy2(example_table, table)  # the very bytes of the first batch: the same cache key
     again = _batch(table, out, "-q")
     assert again.returncode == 0 and again.stderr == "", again.stderr
     page = (folder / "annual_report.html").read_text(encoding="utf-8")
     assert "999件" not in page and shown in page
-    assert (folder / f"{run.STEM}{run.HASH_SUFFIX}").read_text(encoding="utf-8") == key
+    assert (folder / f"{ANNUAL.stem}{run.HASH_SUFFIX}").read_text(encoding="utf-8") == key

@@ -15,6 +15,8 @@ import psutil
 import pytest
 from conftest import ROOT
 
+from fazhi_analysis.report import notebook_api
+
 pytestmark = pytest.mark.system
 
 
@@ -59,6 +61,7 @@ def _slow_project(root: Path) -> None:
     parameters.metadata["tags"] = ["parameters"]
     nb.cells = [parameters, nbformat.v4.new_code_cell("import time\nprint('开始', flush=True)\ntime.sleep(60)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata[notebook_api.KEY] = {"api": notebook_api.API_VERSION}
     nbformat.write(nb, root / "notebooks" / "annual_report.ipynb")
 
 

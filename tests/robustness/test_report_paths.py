@@ -7,13 +7,13 @@ import pytest
 from report_data import REGION, YEAR, report_cli, with_prior_year
 
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import run
+from fazhi_analysis.report.kinds import ANNUAL
 
 
 @pytest.mark.parametrize("region", ["../../../tmp/x", "/tmp/x", "..", "甲区/../../x", "甲\n区", "a\\..\\b"])
 def test_an_unsafe_region_is_refused_before_anything_is_written(tmp_path, region) -> None:
     with pytest.raises(InputError, match="unsafe region"):
-        run.report_dir(region, YEAR, tmp_path / "reports")
+        ANNUAL.target(region, YEAR, tmp_path / "reports")
     assert not (tmp_path / "reports").exists()
 
 

@@ -10,6 +10,7 @@ from fazhi_analysis import options
 from fazhi_analysis.cli._common import PEERS_HELP, command, say_progress
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.options import YEAR
+from fazhi_analysis.report import kinds, outputs
 
 __all__ = [
     "add_batch",
@@ -23,42 +24,57 @@ __all__ = [
 ]
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    """``--formats``: the names of the formats asked for (:func:`fazhi_analysis.report.outputs.parse`)."""
+    try:
+        return tuple(fmt.name for fmt in outputs.parse(text))
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_formats(p: argparse.ArgumentParser) -> None:
+    """``--formats``, offering every output format (the bundled ones and those other packages add)."""
+    offered = "，".join(f"{name}（{fmt.label}）" for name, fmt in outputs.formats().items())
+    default = ",".join(outputs.defaults())
+    p.add_argument(
+        "--formats",
+        type=_formats,
+        metavar="F[,F…]",
+        help=f"输出格式，逗号分隔 / output formats, comma-separated: {offered} (default: {default})",
+    )
+
+
+def _add_kind(p: argparse.ArgumentParser) -> None:
+    """``--kind``, offering every report kind, and ``--overview`` for ``--kind overview``."""
+    offered = "，".join(f"{name}（{kind.label}）" for name, kind in kinds.kinds().items())
+    p.add_argument("--kind", choices=list(kinds.kinds()), default=kinds.ANNUAL.name,
+                   help=f"报告类型 / report kind: {offered} (default: {kinds.ANNUAL.name})")  # fmt: skip
+    p.add_argument("--overview", dest="kind", action="store_const", const=kinds.OVERVIEW.name,
+                   help="即 --kind overview：该年度各地区概览 / the overview of every region of the year")  # fmt: skip
+
+
+def _add_kinds(p: argparse.ArgumentParser) -> None:
+    """``--kinds``, offering every report kind."""
+    offered = "，".join(f"{name}（{kind.label}）" for name, kind in kinds.kinds().items())
+    p.add_argument("--kinds", nargs="+", choices=list(kinds.kinds()), default=[kinds.ANNUAL.name], metavar="K",
+                   help=f"报告类型 / report kinds: {offered} (default: {kinds.ANNUAL.name})")  # fmt: skip
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``fazhi report``; returns the exit code."""
     from fazhi_analysis.report import run
 
-    if args.overview:
-        if args.region is not None or args.compare_year is not None:
-            raise InputError(
-                "--overview 汇总全部地区，不能与 --region 或 --compare-year 同用 / "
-                "--overview covers every region: do not give --region or --compare-year with it"
-            )
-        say_progress(args, f"生成各地区概览 / building the regional overview: {args.year} …")
-        paths = run.run_overview(
-            args.year,
-            formats=args.formats,
-            output_dir=args.output_dir,
-            data_path=args.data,
-            peers=args.peers,
-            here=args.here,
-        )
-    elif args.region is None:
-        raise InputError("请指定 --region 地区，或用 --overview 生成各地区概览 / give --region, or --overview")
-    else:
-        say_progress(args, f"生成报告 / building the report: {args.region} {args.year} …")
-        paths = run.run_report(
-            args.region,
-            args.year,
-            formats=args.formats,
-            output_dir=args.output_dir,
-            data_path=args.data,
-            compare_year=args.compare_year,
-            peers=args.peers,
-            here=args.here,
-        )
-    for fmt in ("html", "pdf", "docx"):
-        if fmt in paths:
-            print(paths[fmt])
+    kind = kinds.get(args.kind)
+    what = " ".join(str(part) for part in (args.region, args.year) if part is not None)
+    say_progress(args, f"生成{kind.label} / building the {kind.name} report: {what} …")
+    job = run.job_of(
+        kind, args.region, args.year, output_dir=args.output_dir, data_path=args.data,
+        compare_year=args.compare_year, peers=args.peers, here=args.here,
+    )  # fmt: skip
+    paths = run.publish(job, args.formats, args.here)
+    for name in outputs.formats():
+        if name in paths:
+            print(paths[name])
     return 0
 
 
@@ -73,10 +89,12 @@ def add_report(sub: argparse._SubParsersAction) -> None:
             "用 papermill 执行年度报告笔记本（项目的 notebooks/annual_report.ipynb，缺省为内置的），\n"
             "导出为 reports/<地区>/<年度>/annual_report.{ipynb,html,pdf}。\n"
             "Run the annual-report notebook with papermill and export it to HTML and PDF (via the system Chromium).\n"
-            "--overview：一个年度全部地区的概览（覆盖、排名、关注点、离群值），\n"
+            "--overview（即 --kind overview）：一个年度全部地区的概览（覆盖、排名、关注点、离群值），\n"
             "导出为 reports/overview/<年度>/regional_overview.{ipynb,html,pdf}。\n"
-            "--overview: every region of a year side by side (coverage, rankings, highlights, outliers).\n"
-            "成功时在标准输出打印 HTML 和 PDF 的路径 / prints the HTML and PDF paths on stdout.\n"
+            "--overview (--kind overview): every region of a year side by side (coverage, rankings, highlights).\n"
+            "项目中定制的笔记本须与本版本的笔记本接口一致，否则在启动内核前报错。\n"
+            "A project's customized notebook of an older notebook API is refused before a kernel starts.\n"
+            "成功时在标准输出打印各格式文件的路径 / prints the paths of the files written on stdout.\n"
             "出错时原有报告不被改动；单元格出错时保存 annual_report.failed.ipynb。\n"
             "On failure the previous report is untouched; a cell error keeps annual_report.failed.ipynb."
         ),
@@ -90,15 +108,9 @@ def add_report(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--region", help="地区，与数据表一致 / region as in the table (e.g. 达坂城区)")
-    p.add_argument(
-        "--overview", action="store_true", help="生成该年度各地区概览 / build the overview of every region of the year"
-    )
+    _add_kind(p)
     p.add_argument("--year", required=True, type=YEAR, help="报告年度 / report year")
-    p.add_argument(
-        "--formats",
-        default="html,pdf",
-        help="输出格式 / output formats: html,pdf,docx (default: html,pdf; docx: 公文格式 Word 初稿 / Word draft)",
-    )
+    _add_formats(p)
     p.add_argument("--output-dir", type=Path, help="报告根目录 / reports root (default: PROJECT/reports)")
     p.add_argument(
         "--data", type=Path, help="整洁指标表 / tidy table (default: PROJECT/data/processed/indicators.parquet)"
@@ -115,10 +127,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if args.executor == "local":
             raise InputError("--scheduler 只用于 --executor dask / --scheduler needs --executor dask, not local")
         options.check_scheduler(args.scheduler)
+    asked = [*args.kinds, *([kinds.OVERVIEW.name] if args.overview else [])]
     result = batch.run_batch(
         args.regions,
         args.years,
-        overview=args.overview,
+        kinds=asked,
         workers=args.workers,
         formats=args.formats,
         force=args.force,
@@ -162,7 +175,9 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--regions", nargs="+", metavar="R", help="只生成这些地区 / only these regions")
     p.add_argument("--years", nargs="+", type=YEAR, metavar="Y", help="只生成这些年度 / only these years")
-    p.add_argument("--overview", action="store_true", help="同时生成各年度概览 / also each year's overview")
+    _add_kinds(p)
+    p.add_argument("--overview", action="store_true", help="同时生成各年度概览（即 --kinds 加上 overview）/ also each "
+                   "year's overview (overview added to --kinds)")  # fmt: skip
     p.add_argument(
         "--workers",
         type=options.workers(),
@@ -170,7 +185,7 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="并行进程数，1 到 CPU 核数×4 / worker processes, 1 to 4 per core (default: 2)",
     )
-    p.add_argument("--formats", default="html,pdf", help="输出格式 / output formats: html,pdf (default: html,pdf)")
+    _add_formats(p)
     p.add_argument("--force", action="store_true", help="输入未变也重新生成 / render even unchanged reports")
     p.add_argument(
         "--executor",

@@ -1,6 +1,7 @@
 """Every report of a table in one call: plan the jobs, skip the unchanged ones, run the rest side by side.
 
-A job is one annual report (region, year) or one year's overview. Each is published by the very function
+A job is one report of a kind (:mod:`fazhi_analysis.report.kinds`): an annual report (region, year), a year's
+overview, or a report of a kind another package adds. Each is published by the very function
 ``fazhi report`` uses (:func:`fazhi_analysis.report.run.publish`) in a worker: a process pool (spawn start
 method) on this machine, or dask.distributed workers (a ``LocalCluster`` or an existing scheduler). A failed
 job does not stop the others; its error goes to the manifest.
@@ -33,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from fazhi_analysis import __version__, project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.report import index, run
+from fazhi_analysis.report import index, outputs, run
+from fazhi_analysis.report.kinds import ANNUAL, ReportKind, get
 from fazhi_analysis.report.workers import run_dask, run_local
 
 if TYPE_CHECKING:
@@ -54,28 +56,23 @@ SIDE_TABLES = ("parts.parquet", "sentences.parquet", "findings.parquet", "region
 
 @dataclass(frozen=True)
 class BatchJob:
-    """One report of a batch: ``kind`` ``report`` (a region's year) or ``overview`` (a year, ``region`` None)."""
+    """One report of a batch: of ``kind``, a region's year (``region`` None for a kind of every region)."""
 
-    kind: str
+    kind: ReportKind
     region: str | None
     year: int
 
     @property
     def key(self) -> tuple[str, str, int]:
-        return (self.kind, self.region or "", self.year)
-
-    @property
-    def stem(self) -> str:
-        return run.STEM if self.kind == "report" else Path(run.OVERVIEW_NAME).stem
+        return (self.kind.name, self.region or "", self.year)
 
     def folder(self, output_dir: Path) -> Path:
         """The job's report folder below ``output_dir``."""
-        if self.kind == "report":
-            return run.report_dir(str(self.region), self.year, output_dir)
-        return run.overview_dir(self.year, output_dir)
+        return self.kind.target(self.region, self.year, output_dir)
 
     def label(self) -> str:
-        return f"{self.region} {self.year}" if self.kind == "report" else f"概览 / overview {self.year}"
+        kind = self.kind
+        return f"{self.region} {self.year}" if kind.per_region else f"{kind.label} / {kind.name} {self.year}"
 
 
 @dataclass
@@ -112,9 +109,10 @@ def plan(
     table: pd.DataFrame,
     regions: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
-    overview: bool = False,
+    kinds: Iterable[ReportKind] = (ANNUAL,),
 ) -> list[BatchJob]:
-    """The jobs of ``table``: every (region, year) it holds, narrowed to ``regions`` and ``years``, then the overviews.
+    """The jobs of ``table`` kind by kind: every (region, year) it holds, narrowed to ``regions`` and ``years``, for a
+    kind of one region; every year, narrowed to ``years``, for a kind of every region.
 
     Raises:
         InputError: A region or year asked for that the table does not hold (the message lists what it holds).
@@ -122,17 +120,21 @@ def plan(
     Example:
         >>> import pandas as pd
         >>> t = pd.DataFrame({"region": ["甲", "甲", "乙"], "year": [2023, 2024, 2024]})
-        >>> [j.label() for j in plan(t, years=[2024], overview=True)]
-        ['乙 2024', '甲 2024', '概览 / overview 2024']
+        >>> from fazhi_analysis.report.kinds import OVERVIEW
+        >>> [j.label() for j in plan(t, years=[2024], kinds=[ANNUAL, OVERVIEW])]
+        ['乙 2024', '甲 2024', '各地区概览 / overview 2024']
     """
     pairs = table[["region", "year"]].dropna().drop_duplicates()
     pairs = sorted((str(r), int(y)) for r, y in pairs.itertuples(index=False))
     held_regions, held_years = sorted({r for r, _ in pairs}), sorted({y for _, y in pairs})
     wanted_regions = _asked(regions, held_regions, "地区 / region")
     wanted_years = _asked(None if years is None else [int(y) for y in years], held_years, "年度 / year")
-    jobs = [BatchJob("report", r, y) for r, y in pairs if r in wanted_regions and y in wanted_years]
-    if overview:
-        jobs += [BatchJob("overview", None, y) for y in held_years if y in wanted_years]
+    jobs = []
+    for kind in kinds:
+        if kind.per_region:
+            jobs += [BatchJob(kind, r, y) for r, y in pairs if r in wanted_regions and y in wanted_years]
+        else:
+            jobs += [BatchJob(kind, None, y) for y in held_years if y in wanted_years]
     return jobs
 
 
@@ -211,9 +213,9 @@ def run_batch(
     regions: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     *,
-    overview: bool = False,
+    kinds: Iterable[str] = (ANNUAL.name,),
     workers: int = 2,
-    formats: str | Iterable[str] = run.FORMATS,
+    formats: str | Iterable[str] | None = None,
     force: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
@@ -223,11 +225,12 @@ def run_batch(
     peers: str | None = None,
     here: project.Project | None = None,
 ) -> BatchResult:
-    """Render every (region, year) of the table (or those asked) and the overviews, then write the manifest and index.
+    """Render every report of ``kinds`` the table holds (or those asked), then write the manifest and index.
 
     Args:
         regions, years: Narrow the batch (default: everything the table holds).
-        overview: Also render each year's regional overview.
+        kinds: The report kinds (:func:`fazhi_analysis.report.kinds.kinds`): ``annual`` (default), ``overview``
+            (each year's regional overview), or a kind another package adds.
         workers: Worker processes (local pool, or LocalCluster workers).
         formats: As for :func:`~fazhi_analysis.report.run.run_report`.
         force: Render even the jobs whose inputs did not change.
@@ -244,16 +247,19 @@ def run_batch(
         The outcomes, the manifest and the index; ``exit_code`` is 1 when a job failed.
 
     Raises:
-        InputError: Unknown executor, format, region, year or peer rule, or no table (nothing is run).
+        InputError: Unknown executor, kind, format, region, year or peer rule, no table, or a project's notebook made
+            for an older notebook API (nothing is run).
         KeyboardInterrupt: After the manifest and index of what finished were written.
     """
     if executor not in EXECUTORS:
         raise InputError(f"未知执行器 / unknown executor: {executor}; 可选 / choose from: {', '.join(EXECUTORS)}")
     from fazhi_analysis.analysis import PeerRule
 
-    wanted = run.parse_formats(formats)
+    wanted = outputs.parse(formats or outputs.defaults())
+    asked = [get(name) for name in dict.fromkeys(kinds)]
     rule = str(PeerRule.parse(peers))
     here = here or project.find()
+    books = {kind.name: run.notebook_of(here, kind) for kind in asked}  # checked before any worker starts
     out = Path(output_dir or here.reports).resolve()
     data = Path(data_path or here.table).resolve()
     if not data.is_file():
@@ -261,13 +267,12 @@ def run_batch(
             f"{data}: 找不到整洁指标表，请先运行 fazhi build / tidy table not found: run fazhi build first"
         )
     frames = _side_frames(data)
-    jobs = plan(frames["table"], regions, years, overview)
-    books = {"report": run.notebook_of(here), "overview": run.notebook_of(here, run.OVERVIEW_NAME)}
-    shared = {kind: shared_inputs(here, path) for kind, path in books.items()}
+    jobs = plan(frames["table"], regions, years, asked)
+    shared = {name: shared_inputs(here, path) for name, path in books.items()}
     tracker = _Tracker(out, len(jobs), progress)
     batch_id, specs = uuid.uuid4().hex, []
     for job in jobs:
-        key = input_hash(job, frames, shared[job.kind], rule)
+        key = input_hash(job, frames, shared[job.kind.name], rule)
         try:
             job.folder(out)
         except InputError as exc:  # a region that cannot name a folder: this job fails, the others run
@@ -278,7 +283,8 @@ def run_batch(
             continue
         tracker.add(Outcome(job, "cancelled", key))  # until a worker says otherwise
         specs.append(
-            {"kind": job.kind, "region": job.region, "year": job.year, "formats": list(wanted), "key": key,
+            {"kind": job.kind.name, "region": job.region, "year": job.year, "formats": [f.name for f in wanted],
+             "key": key,
              "output_dir": str(out), "data_path": str(data), "project": str(here.root), "peers": rule,
              "batch": batch_id}
         )  # fmt: skip
@@ -299,7 +305,7 @@ def summary(result: BatchResult) -> str:
     """The batch's closing lines: the counts, each failed job with its error, the index.
 
     Example:
-        >>> job = BatchJob("report", "甲", 2024)
+        >>> job = BatchJob(ANNUAL, "甲", 2024)
         >>> print(summary(BatchResult([Outcome(job, "failed", error="无数据")], Path("m.csv"), Path("index.html"))))
         完成 0，跳过 0，失败 1，取消 0 / done 0, skipped 0, failed 1, cancelled 0
           失败 / failed: 甲 2024: 无数据
@@ -319,26 +325,19 @@ def _colon(text: str) -> str:
     return f": {text}" if text else ""
 
 
-def _hash_file(job: BatchJob, out: Path) -> Path:
-    return job.folder(out) / f"{job.stem}{HASH_SUFFIX}"
-
-
-def _unchanged(job: BatchJob, out: Path, key: str, wanted: tuple[str, ...]) -> bool:
-    stored = _hash_file(job, out)
-    folder = job.folder(out)
-    kinds = [fmt for fmt in wanted if job.kind == "report" or fmt != "docx"]  # an overview has no Word draft
-    have = all((folder / f"{job.stem}.{fmt}").is_file() for fmt in kinds)
+def _unchanged(job: BatchJob, out: Path, key: str, wanted: tuple[outputs.OutputFormat, ...]) -> bool:
+    """Whether the job's report has every asked format its kind offers and was made from inputs of hash ``key``."""
+    folder, stem = job.folder(out), job.kind.stem
+    stored = folder / f"{stem}{HASH_SUFFIX}"
+    have = all((folder / f"{stem}{fmt.suffix}").is_file() for fmt in wanted if job.kind.offers(fmt))
     return have and stored.is_file() and stored.read_text(encoding="utf-8").strip() == key
 
 
 def _existing(job: BatchJob, out: Path) -> dict[str, str]:
-    """The job's report files present in ``out``, relative to it, by format."""
+    """The job's report files present in ``out``, relative to it, by format (the executed notebook's included)."""
     folder = job.folder(out)
-    return {
-        fmt: (folder / f"{job.stem}.{fmt}").relative_to(out).as_posix()
-        for fmt in index.FILES
-        if (folder / f"{job.stem}.{fmt}").is_file()
-    }
+    found = {name: folder / f"{job.kind.stem}{suffix}" for name, suffix in outputs.files().items()}
+    return {name: path.relative_to(out).as_posix() for name, path in found.items() if path.is_file()}
 
 
 class _Tracker:
@@ -408,9 +407,9 @@ class _Tracker:
             if o.status == "cancelled":  # an earlier run's report, if any, still stands
                 o.paths = _existing(o.job, self.out)
         return [
-            {"region": o.job.region or "", "year": o.job.year, "kind": o.job.kind, "status": o.status,
-             "seconds": round(o.seconds, 2), "input_hash": o.input_hash, **{f: o.paths.get(f, "") for f in index.FILES},
-             "error": o.error}
+            {"region": o.job.region or "", "year": o.job.year, "kind": o.job.kind.name, "status": o.status,
+             "seconds": round(o.seconds, 2), "input_hash": o.input_hash,
+             **{f: o.paths.get(f, "") for f in outputs.files()}, "error": o.error}
             for o in self.outcomes
         ]  # fmt: skip
 

@@ -1,12 +1,14 @@
 """The batch folder's manifest (``manifest.csv`` and ``.json``) and its index page (``index.html``).
 
-The manifest has a row per report in the folder: region, year, kind, status, seconds, input hash, the
-paths of its files relative to the folder, and the error. A batch that ran part of the jobs keeps the
+The manifest has a row per report in the folder: region, year, kind (:mod:`fazhi_analysis.report.kinds`), status,
+seconds, input hash, the paths of its files relative to the folder (a column per format of
+:mod:`fazhi_analysis.report.outputs`, and ``ipynb``), and the error. A batch that ran part of the jobs keeps the
 rows of the others from the manifest before it. The index is one self-contained page (no script, no
 network, links relative to the folder, so that it opens from a file share or an unpacked zip): the
-counts by status, a table region × year linking every report, grouped by province and city when the regions
-table places them, the overviews, and, up to :data:`LISTED` reports, every report with its highlights (beyond,
-the grouped table alone: 2,800 regions × 5 years stay under 5 MB).
+counts by status; for each kind of report of one region a table region × year linking every report, grouped by
+province and city when the regions table places them; the reports of every region (the overviews) by year; and, up
+to :data:`LISTED` reports, every report of a region with its highlights (beyond, the grouped table alone: 2,800
+regions × 5 years stay under 5 MB).
 
 Example:
     >>> manifest, page = write_batch(Path("reports"), rows, table)     # doctest: +SKIP
@@ -23,12 +25,13 @@ from urllib.parse import quote
 
 import jinja2
 
+from fazhi_analysis.report import kinds, outputs
 from fazhi_analysis.table.write import atomic_path, write_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMNS", "FILES", "STATUSES", "UNPLACED", "places", "render_index", "write_batch"]
+__all__ = ["STATUSES", "UNPLACED", "places", "render_index", "write_batch"]
 
 
 log = logging.getLogger(__name__)
@@ -37,13 +40,18 @@ Place = tuple[str, list[tuple[str, list[str]]]]  # a province and its cities, ea
 TEMPLATES = Path(__file__).with_name("templates") / "batch"
 STATUSES = ("done", "skipped", "failed", "cancelled")
 STATUS_ZH = {"done": "已生成", "skipped": "未变，沿用", "failed": "失败", "cancelled": "已取消"}
-FILES = ("html", "pdf", "docx", "ipynb")
-COLUMNS = ("region", "year", "kind", "status", "seconds", "input_hash", *FILES, "error")
+FIXED = ("region", "year", "kind", "status", "seconds", "input_hash")  # then a path column per file, the error
+LEGACY_KINDS = {"report": kinds.ANNUAL.name}  # the annual report's name in manifests written before report kinds
 MANIFEST = "manifest"
 INDEX = "index.html"
 HIGHLIGHTS = 3  # per report on the index
 LISTED = 500  # reports listed one by one with their highlights; beyond, the table alone links them
 UNPLACED = "未注明上级"  # the province and city of regions the regions table does not place
+
+
+def columns() -> tuple[str, ...]:
+    """The manifest's columns: :data:`FIXED`, the path of each file a report may have, the error."""
+    return (*FIXED, *outputs.files(), "error")
 
 
 def read_manifest(folder: Path) -> list[dict[str, Any]]:
@@ -53,15 +61,16 @@ def read_manifest(folder: Path) -> list[dict[str, Any]]:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [row for row in rows if isinstance(row, dict) and set(COLUMNS) <= set(row)]
+    held = [row for row in rows if isinstance(row, dict) and {*FIXED, "error"} <= set(row)]
+    return [{**row, "kind": LEGACY_KINDS.get(row["kind"], row["kind"])} for row in held]
 
 
 def merge(previous: Iterable[dict[str, Any]], current: list[dict[str, Any]], folder: Path) -> list[dict[str, Any]]:
     """``current`` plus the rows of ``previous`` for other reports, their paths kept only where the file still is.
 
     Example:
-        >>> old = [{"region": "甲", "year": 2023, "kind": "report", "html": "gone.html", "pdf": "", "ipynb": ""}]
-        >>> new = [{"region": "乙", "year": 2024, "kind": "report", "html": "", "pdf": "", "ipynb": ""}]
+        >>> old = [{"region": "甲", "year": 2023, "kind": "annual", "html": "gone.html", "pdf": "", "ipynb": ""}]
+        >>> new = [{"region": "乙", "year": 2024, "kind": "annual", "html": "", "pdf": "", "ipynb": ""}]
         >>> [(r["region"], r["html"]) for r in merge(old, new, Path("/nonexistent"))]
         [('乙', ''), ('甲', '')]
     """
@@ -71,11 +80,15 @@ def merge(previous: Iterable[dict[str, Any]], current: list[dict[str, Any]], fol
         if _key(row) in seen:
             continue
         row = dict(row)
-        for name in FILES:
+        for name in outputs.files():
             if row.get(name) and not (folder / row[name]).is_file():
                 row[name] = ""
         kept.append(row)
-    return sorted([*current, *kept], key=lambda r: (r["kind"] != "report", str(r["region"]), int(r["year"])))
+    order = list(kinds.kinds())  # kind by kind, as the registry lists them; a kind no longer installed last
+    return sorted(
+        [*current, *kept],
+        key=lambda r: (order.index(r["kind"]) if r["kind"] in order else len(order), str(r["region"]), int(r["year"])),
+    )
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, int]:
@@ -87,7 +100,7 @@ def write_manifest(folder: Path, rows: list[dict[str, Any]], highlights: dict[tu
     cells escaped) in ``folder``; returns the CSV's path."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(columns()))
     records = [{**row, "highlights": (highlights or {}).get(_key(row), [])} for row in rows]
     with atomic_path(folder / f"{MANIFEST}.json") as tmp:
         tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -102,7 +115,8 @@ def report_highlights(
     limit: int = HIGHLIGHTS,
     **peers: Any,
 ) -> dict[tuple, list[str]]:
-    """The first ``limit`` sentences of :func:`fazhi_analysis.analysis.highlights` for each report with a page.
+    """The first ``limit`` sentences of :func:`fazhi_analysis.analysis.highlights` for each report of a region with a
+    page.
 
     A report whose input hash is the one of a ``previous`` manifest row takes that row's sentences (the
     same rows give the same highlights), so that a batch with nothing to do stays quick. ``peers`` (``peers``,
@@ -112,11 +126,12 @@ def report_highlights(
 
     known = {(_key(r), r["input_hash"]): r["highlights"] for r in previous if isinstance(r.get("highlights"), list)}
     found: dict[tuple, list[str]] = {}
-    if sum(row["kind"] == "report" for row in rows) > LISTED:
+    regional = [row for row in rows if _of_a_region(row)]
+    if len(regional) > LISTED:
         return found  # the index lists no report one by one: its highlights are on its own page
     held = set(zip(table["region"].astype("string"), table["year"]))
-    for row in rows:
-        if row["kind"] != "report" or not row["html"] or (row["region"], row["year"]) not in held:
+    for row in regional:
+        if not row[outputs.PAGE] or (row["region"], row["year"]) not in held:
             continue
         if (cached := known.get((_key(row), row["input_hash"]))) is not None:
             found[_key(row)] = cached
@@ -128,6 +143,12 @@ def report_highlights(
             continue
         found[_key(row)] = [str(t) for t in sentences]
     return found
+
+
+def _of_a_region(row: dict[str, Any]) -> bool:
+    """Whether ``row`` is a report of one region (of a kind installed)."""
+    kind = kinds.kinds().get(row["kind"])
+    return kind is not None and kind.per_region
 
 
 def href(path: str) -> str:
@@ -174,11 +195,21 @@ def _above(region: str, parent: dict[str, str]) -> list[str]:
 def render_index(
     rows: list[dict[str, Any]], highlights: dict[tuple, list[str]], region_table: pd.DataFrame | None = None
 ) -> str:
-    """The index page of ``rows`` (manifest rows) with each report's ``highlights``, the reports' table grouped
-    by :func:`places`."""
-    reports = [r for r in rows if r["kind"] == "report"]
-    years = sorted({int(r["year"]) for r in rows})
-    cells = {(r["region"], int(r["year"])): r for r in reports}
+    """The index page of ``rows`` (manifest rows) with each report's ``highlights``: kind by kind, the reports of a
+    region in a table grouped by :func:`places`, those of every region by year."""
+    listed = sum(map(_of_a_region, rows)) <= LISTED
+    regional, yearly = [], []
+    for kind in kinds.kinds().values():
+        mine = [row for row in rows if row["kind"] == kind.name]
+        if mine and kind.per_region:
+            regional.append({
+                "kind": kind,
+                "places": places((r["region"] for r in mine), region_table),
+                "cells": {(r["region"], int(r["year"])): r for r in mine},
+                "reports": [(r, highlights.get(_key(r), [])) for r in mine] if listed else [],
+            })  # fmt: skip
+        elif mine:
+            yearly.append((kind, mine))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
@@ -186,11 +217,10 @@ def render_index(
     return env.get_template("index.html.j2").render(
         counts={s: sum(r["status"] == s for r in rows) for s in STATUSES},
         status_zh=STATUS_ZH,
-        places=places((r["region"] for r in reports), region_table),
-        years=years,
-        cells=cells,
-        overviews=[r for r in rows if r["kind"] == "overview"],
-        reports=[(r, highlights.get(_key(r), [])) for r in reports] if len(reports) <= LISTED else [],
+        formats=[(fmt.name, fmt.label) for fmt in outputs.formats().values()],
+        years=sorted({int(r["year"]) for r in rows}),
+        regional=regional,
+        yearly=yearly,
         listed=LISTED,
     )
 
@@ -204,7 +234,7 @@ def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame
     """
     folder.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(folder)
-    rows = [{key: row.get(key, "") for key in COLUMNS} for row in merge(previous, current, folder)]
+    rows = [{key: row.get(key, "") for key in columns()} for row in merge(previous, current, folder)]
     highlights = report_highlights(table, rows, previous, **peers)
     page = folder / INDEX
     with atomic_path(page) as tmp:

@@ -1,9 +1,11 @@
 """The reports in one call: run a notebook with papermill, export HTML, print PDF, publish safely.
 
-Two reports: the annual report of one region (:func:`run_report`, ``annual_report.ipynb``, outputs in
-``<output_dir>/<region>/<year>/annual_report.{ipynb,html,pdf}``) and the overview of every region of a
-year (:func:`run_overview`, ``regional_overview.ipynb``, outputs in
-``<output_dir>/overview/<year>/regional_overview.{ipynb,html,pdf}``); both go through :func:`publish`.
+A report is of a kind (:mod:`fazhi_analysis.report.kinds`): the annual report of one region (:func:`run_report`,
+``annual_report.ipynb``, outputs in ``<output_dir>/<region>/<year>/annual_report.{ipynb,html,pdf}``), the overview
+of every region of a year (:func:`run_overview`, ``regional_overview.ipynb``, outputs in
+``<output_dir>/overview/<year>/regional_overview.{ipynb,html,pdf}``) or one another package adds; :func:`job_of`
+makes its job, its notebook checked against the notebook API before a kernel starts, and :func:`publish` writes
+each asked format (:mod:`fazhi_analysis.report.outputs`).
 Everything is written to temporary files first and renamed only when all asked formats succeeded, so
 a failure never half-overwrites a good report. When a cell fails, the executed notebook is kept as
 ``<stem>.failed.ipynb`` beside the report and :class:`ReportError` is raised.
@@ -30,7 +32,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import cache
@@ -39,115 +41,97 @@ from typing import Any
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError, ReportError
-from fazhi_analysis.report import pdf
+from fazhi_analysis.report import kinds, notebook_api, outputs
+from fazhi_analysis.report.kinds import ReportKind
 from fazhi_analysis.report.session import KERNEL, KernelFault, Session
-from fazhi_analysis.table import names
 from fazhi_analysis.table.write import atomic_path
 
-__all__ = [
-    "BUNDLED_NOTEBOOK",
-    "FORMATS",
-    "HASH_SUFFIX",
-    "OVERVIEW_NAME",
-    "PRELOAD",
-    "STEM",
-    "Job",
-    "notebook_of",
-    "overview_dir",
-    "overview_job",
-    "parse_formats",
-    "publish",
-    "report_dir",
-    "report_job",
-    "run_overview",
-    "run_report",
-]
+__all__ = ["HASH_SUFFIX", "Job", "notebook_of", "publish", "run_overview", "run_report"]
 
 
 log = logging.getLogger(__name__)
 
-NOTEBOOK_NAME = "annual_report.ipynb"
-BUNDLED_NOTEBOOK = Path(__file__).with_name(NOTEBOOK_NAME)
-OVERVIEW_NAME = "regional_overview.ipynb"
-OVERVIEW_DIR = "overview"  # <output_dir>/overview/<year>/
-FORMATS = ("html", "pdf")  # the default formats
-DOCX = "docx"  # the Word draft (report.docx), on request: fazhi report --formats html,pdf,docx
-DRAFT_DIR = "draft_dir"  # the notebook's parameter: where it records the Word draft (report.word_draft)
-ALL_FORMATS = (*FORMATS, DOCX)
-STEM = "annual_report"
 HASH_SUFFIX = ".inputs.sha256"  # <stem>.inputs.sha256: the hash of the report's inputs (fazhi batch's cache key)
-# What the report notebook imports, imported by the kernel as it starts (IPython's exec_lines), while
-# this process loads papermill and nbconvert: neither then waits for the other.
-PRELOAD = "import fazhi_analysis.analysis, fazhi_analysis.report.charts, fazhi_analysis.report.narrative"
-OVERVIEW_PRELOAD = "import fazhi_analysis.report.overview, fazhi_analysis.report.downloads"
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report to run and publish: which notebook, with which parameters, into which files.
+    """One report to run and publish: which kind, which notebook, with which parameters, into which folder.
 
     Attributes:
-        notebook: The parameterized notebook.
+        kind: The report kind (its stem, preload and the formats it offers).
+        notebook: The parameterized notebook (checked against the notebook API).
         target: The folder of the outputs (``<target>/<stem>.{ipynb,html,pdf}``).
-        stem: The outputs' file name without suffix (``annual_report``, ``regional_overview``).
         parameters: papermill's parameters.
         title: The page's ``<title>`` and the PDF's title.
-        preload: What the kernel imports as it starts (see :class:`~fazhi_analysis.report.session.Session`).
-        draft: Writes the report's Word draft (``docx``) from the folder the notebook recorded it in (its parameter
-            :data:`DRAFT_DIR`) to the path it is given; None: the report has none.
         input_hash: The hash of the report's inputs, published with it (``fazhi batch``); None: a stale one is
             removed.
     """
 
+    kind: ReportKind
     notebook: Path
     target: Path
-    stem: str
     parameters: dict[str, Any]
     title: str
-    preload: str = PRELOAD
-    draft: Callable[[Path, Path], object] | None = None
     input_hash: str | None = None
 
 
-def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
-    """``"html,pdf"`` → ``("html", "pdf")``; ``docx`` asks for the Word draft; the executed notebook is always kept.
+def notebook_of(here: project.Project, kind: ReportKind, notebook: str | Path | None = None) -> Path:
+    """The notebook a report of ``kind`` runs: ``notebook`` if given, else the project's own
+    ``notebooks/<name>`` if it has one, else the bundled one; checked before any kernel starts.
 
     Raises:
-        InputError: An unknown format.
+        InputError: The notebook is missing, or made for another version of the notebook API
+            (:func:`fazhi_analysis.report.notebook_api.check`: a customized copy older than the package).
     """
-    items = [f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
-    unknown = [f for f in items if f not in (*ALL_FORMATS, "ipynb")]
-    if unknown or not items:
-        choices = ",".join(ALL_FORMATS)
-        raise InputError(f"未知格式 / unknown format: {', '.join(unknown) or '(none)'}; 可选 / choose from: {choices}")
-    return tuple(f for f in ALL_FORMATS if f in items)
+    local = here.notebooks / kind.notebook
+    path = Path(notebook or (local if local.is_file() else kind.bundled())).resolve()
+    if not path.is_file():
+        raise InputError(f"{path}: 找不到报告笔记本 / report notebook not found")
+    notebook_api.check(path)
+    return path
 
 
-def report_dir(region: str, year: int, output_dir: str | Path | None = None) -> Path:
-    """``<output_dir>/<region>/<year>``; ``output_dir`` defaults to the project's ``reports/``.
+def job_of(
+    kind: ReportKind,
+    region: str | None,
+    year: int,
+    *,
+    output_dir: str | Path | None = None,
+    data_path: str | Path | None = None,
+    compare_year: int | None = None,
+    notebook: str | Path | None = None,
+    peers: str | None = None,
+    here: project.Project | None = None,
+) -> Job:
+    """The :class:`Job` of one report of ``kind`` (arguments as for :func:`run_report`; ``region`` None for a kind
+    of every region).
 
     Raises:
-        InputError: ``region`` is not a safe folder name (:func:`fazhi_analysis.table.names.safe_region`),
-            or the folder would lie outside ``output_dir``.
+        InputError: A region given to a kind of every region or none to a kind of one, a comparison year its
+            notebook does not take, a region that cannot name a folder below ``output_dir``, or its notebook
+            missing or made for another notebook API.
     """
-    if problem := names.safe_region(region):
-        raise InputError(f"地区名称不能用作文件夹 {names.shown(region)}：{problem} / unsafe region name")
-    root = Path(output_dir or project.find().reports)
-    target = root / region / str(int(year))
-    if not names.inside(root, target):
-        raise InputError(f"{target}: 报告文件夹不在 {root} 之内 / the report folder would lie outside {root}")
-    return target
-
-
-def overview_dir(year: int, output_dir: str | Path | None = None) -> Path:
-    """``<output_dir>/overview/<year>``; ``output_dir`` defaults to the project's ``reports/``."""
-    return Path(output_dir or project.find().reports) / OVERVIEW_DIR / str(int(year))
-
-
-def notebook_of(here: project.Project, name: str = NOTEBOOK_NAME) -> Path:
-    """The project's own ``notebooks/<name>`` if it has one, else the bundled notebook of that name."""
-    local = here.notebooks / name
-    return local if local.is_file() else Path(__file__).with_name(name)
+    here = here or project.find()
+    if (region is None) == kind.per_region:
+        one, every = "请指定 --region 地区 / give --region", "汇总全部地区，不能指定 --region / covers every region"
+        raise InputError(f"{kind.label}（{kind.name}）{one if kind.per_region else every}")
+    if compare_year is not None and "compare_year" not in kind.parameters:
+        raise InputError(f"{kind.label}（{kind.name}）没有对比年度 / takes no --compare-year")
+    values = {
+        "region": region,
+        "year": int(year),
+        "data_path": str(Path(data_path or here.table).resolve()),
+        "compare_year": None if compare_year is None else int(compare_year),
+        "peers": peers or "default",  # checked in the kernel (fazhi_analysis.analysis.PeerRule): pandas stays out
+    }
+    return Job(
+        kind=kind,
+        notebook=notebook_of(here, kind, notebook),
+        target=kind.target(region, year, Path(output_dir or here.reports)),
+        parameters={name: value for name, value in values.items() if name in kind.parameters},
+        title=kind.title.format(region=region, year=int(year)),
+    )
 
 
 def _cell_error(exc: Exception) -> str:
@@ -169,7 +153,7 @@ def _execute(job: Job, work: Path, failed: Path, kernel: Any) -> tuple[Any, Path
     """
     import papermill  # loaded while the kernel boots (see publish)
 
-    executed = work / f"{job.stem}.ipynb"
+    executed = work / f"{job.kind.stem}.{outputs.NOTEBOOK}"
     try:
         nb = papermill.execute_notebook(
             str(job.notebook),
@@ -197,72 +181,11 @@ def _execute(job: Job, work: Path, failed: Path, kernel: Any) -> tuple[Any, Path
     return nb, executed
 
 
-def report_job(
-    region: str,
-    year: int,
-    *,
-    output_dir: str | Path | None = None,
-    data_path: str | Path | None = None,
-    compare_year: int | None = None,
-    notebook: str | Path | None = None,
-    peers: str | None = None,
-    here: project.Project | None = None,
-) -> Job:
-    """The :class:`Job` of one region's annual report (arguments as for :func:`run_report`).
-
-    Raises:
-        InputError: ``region`` cannot name a folder below ``output_dir``.
-    """
-    here = here or project.find()
-    target = report_dir(region, year, output_dir or here.reports)
-    table_path = Path(data_path or here.table).resolve()
-    rule = peers or "default"  # checked in the kernel (fazhi_analysis.analysis.PeerRule): pandas stays out of here
-    return Job(
-        notebook=Path(notebook or notebook_of(here)).resolve(),
-        target=target,
-        stem=STEM,
-        parameters={
-            "region": region,
-            "year": int(year),
-            "data_path": str(table_path),
-            "compare_year": None if compare_year is None else int(compare_year),
-            "peers": rule,
-        },
-        title=f"{region}{int(year)}年度法治政府建设情况报告（数据分析）",
-        draft=_word_draft,
-    )
-
-
-def overview_job(
-    year: int,
-    *,
-    output_dir: str | Path | None = None,
-    data_path: str | Path | None = None,
-    notebook: str | Path | None = None,
-    peers: str | None = None,
-    here: project.Project | None = None,
-) -> Job:
-    """The :class:`Job` of one year's regional overview (arguments as for :func:`run_overview`)."""
-    here = here or project.find()
-    return Job(
-        notebook=Path(notebook or notebook_of(here, OVERVIEW_NAME)).resolve(),
-        target=overview_dir(year, output_dir or here.reports),
-        stem=Path(OVERVIEW_NAME).stem,
-        parameters={
-            "year": int(year),
-            "data_path": str(Path(data_path or here.table).resolve()),
-            "peers": peers or "default",
-        },
-        title=f"{int(year)}年度各地区法治政府建设数据概览",
-        preload=OVERVIEW_PRELOAD,
-    )
-
-
 def run_report(
     region: str,
     year: int,
     *,
-    formats: str | Iterable[str] = FORMATS,
+    formats: str | Iterable[str] | None = None,
     output_dir: str | Path | None = None,
     data_path: str | Path | None = None,
     compare_year: int | None = None,
@@ -275,7 +198,8 @@ def run_report(
     Args:
         region: Region as written in the tidy table (``达坂城区``).
         year: Report year.
-        formats: ``html``, ``pdf``, ``docx`` (the Word draft) or several (a list or ``"html,pdf"``); the executed
+        formats: ``html``, ``pdf``, ``docx`` (the Word draft), a format another package adds, or several (a list or
+            ``"html,pdf"``; default: ``html,pdf``, :func:`fazhi_analysis.report.outputs.defaults`); the executed
             ``ipynb`` is always kept. An earlier run's ``.docx`` is never removed: people edit the draft in place.
         output_dir: Root of the reports (default: the project's ``reports/``); the files go to
             ``<output_dir>/<region>/<year>/``.
@@ -291,15 +215,16 @@ def run_report(
         The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
 
     Raises:
-        InputError: Unknown format or peer rule, missing table, or no data for this region and year (exit 2).
+        InputError: Unknown format or peer rule, missing table, no data for this region and year, or a project's
+            notebook made for an older notebook API (exit 2; no kernel is started).
         ReportError: A cell failed (the notebook is kept as ``annual_report.failed.ipynb``), or the
             export failed; the previous report is left untouched. If only Chromium is missing, the
             HTML is published and the error says how to install Chromium.
     """
     here = here or project.find()
-    job = report_job(
-        region, year, output_dir=output_dir, data_path=data_path, compare_year=compare_year, notebook=notebook,
-        peers=peers, here=here,
+    job = job_of(
+        kinds.ANNUAL, region, year, output_dir=output_dir, data_path=data_path, compare_year=compare_year,
+        notebook=notebook, peers=peers, here=here,
     )  # fmt: skip
     return publish(job, formats, here)
 
@@ -307,7 +232,7 @@ def run_report(
 def run_overview(
     year: int,
     *,
-    formats: str | Iterable[str] = FORMATS,
+    formats: str | Iterable[str] | None = None,
     output_dir: str | Path | None = None,
     data_path: str | Path | None = None,
     notebook: str | Path | None = None,
@@ -340,15 +265,19 @@ def run_overview(
         PosixPath('reports/overview/2024/regional_overview.html')
     """
     here = here or project.find()
-    job = overview_job(year, output_dir=output_dir, data_path=data_path, notebook=notebook, peers=peers, here=here)
+    job = job_of(
+        kinds.OVERVIEW, None, year, output_dir=output_dir, data_path=data_path, notebook=notebook, peers=peers,
+        here=here,
+    )  # fmt: skip
     return publish(job, formats, here)
 
 
 def publish(
-    job: Job, formats: str | Iterable[str], here: project.Project, session: Session | None = None
+    job: Job, formats: str | Iterable[str] | None, here: project.Project, session: Session | None = None
 ) -> dict[str, Path]:
-    """Run ``job`` in ``session``'s kernel (default: a session of its own), export its page and PDF and publish
-    them together with the input hash (see the module).
+    """Run ``job`` in ``session``'s kernel (default: a session of its own), write each asked format its kind offers
+    (:mod:`fazhi_analysis.report.outputs`; None: the default ones) and publish them together with the input hash
+    (see the module).
 
     Returns:
         The written paths by format: ``{"ipynb": …, "html": …, "pdf": …}``.
@@ -356,57 +285,50 @@ def publish(
     Raises:
         InputError: Unknown format, missing notebook, or the notebook found the input wrong.
         KernelFault: The kernel died or stopped answering (``session`` replaces it; the report may be run again).
-        ReportError: A cell failed (kept as ``<stem>.failed.ipynb``) or the export failed; the previous
-            report is untouched. If only Chromium is missing, the HTML is published and the error says so.
+        ReportError: A cell failed (kept as ``<stem>.failed.ipynb``) or a format could not be written; the previous
+            report is untouched. If only a tool is missing (Chromium), the other formats are published, the HTML
+            page among them, and the error says so.
     """
-    wanted = parse_formats(formats)
+    wanted = [fmt for fmt in outputs.parse(formats or outputs.defaults()) if job.kind.offers(fmt)]
     if not job.notebook.is_file():
         raise InputError(f"{job.notebook}: 找不到报告笔记本 / report notebook not found")
-    no_chromium = None
-    if "pdf" in wanted:
-        try:
-            pdf.find_chromium()
-        except pdf.ChromiumNotFound as exc:
-            no_chromium = exc
-    printed = "pdf" in wanted and no_chromium is None
-    target, stem = job.target, job.stem
+    missing = _unavailable(wanted)
+    writing = [fmt for fmt in outputs.formats().values() if fmt in wanted and fmt.name not in missing]
+    if missing and outputs.PAGE not in {fmt.name for fmt in writing}:
+        writing.insert(0, outputs.formats()[outputs.PAGE])
+    target, stem = job.target, job.kind.stem
     failed = target / f"{stem}.failed.ipynb"
     scratch.sweep()  # what killed runs left: their scratch folders and half-written outputs
-    clock = StageClock(f"{target.name} {stem}" if job.stem != STEM else f"{target.parent.name} {target.name}")
+    clock = StageClock(f"{target.parent.name} {target.name}" if job.kind.per_region else f"{target.name} {stem}")
     with ExitStack() as stack:
         own = session is None
         if session is None:  # the kernel boots and the browser starts while papermill and nbconvert load here
-            session = stack.enter_context(Session(here.root, job.preload, browser=printed))
+            browser = any(fmt.browser for fmt in writing)
+            session = stack.enter_context(Session(here.root, job.kind.preload, browser=browser))
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
         exporter = _exporter()
         clock.lap("start")
-        if DOCX in wanted and job.draft is not None:  # the notebook records the Word draft's content in work/draft
-            job = replace(job, parameters={**job.parameters, DRAFT_DIR: str(work / "draft")})
+        records = work / "records"  # where the notebook records what a format is written from (the Word draft's)
+        recorded = {fmt.record: str(records / fmt.name) for fmt in writing if fmt.record}
+        job = replace(job, parameters={**job.parameters, **recorded})
         cpu = session.kernel_cpu()
         nb, executed = _execute(job, work, failed, session.kernel())
         clock.lap("execute", extra_cpu=session.kernel_cpu() - cpu)
         if own:
             session.release_kernel()  # the kernel ends while the page is exported and printed
         key = stack.enter_context(atomic_path(target / f"{stem}{HASH_SUFFIX}")) if job.input_hash else None
-        shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.ipynb")))
-        written: dict[str, Path] = {"ipynb": target / f"{stem}.ipynb"}
+        shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.{outputs.NOTEBOOK}")))
+        written: dict[str, Path] = {outputs.NOTEBOOK: target / f"{stem}.{outputs.NOTEBOOK}"}
         nb.metadata["title"] = job.title  # <title>, PDF title
         html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": job.title}})
-        if "html" in wanted or no_chromium is not None:  # without Chromium the HTML is the fallback
-            page = stack.enter_context(atomic_path(target / f"{stem}.html"))
-            written["html"] = target / f"{stem}.html"
-        else:  # printed to PDF only, never published
-            page = work / f"{stem}.html"
+        page = work / f"{stem}.html"
         page.write_text(html, encoding="utf-8")
-        clock.lap("html")
-        if printed:
-            session.browser().print_pdf(page, stack.enter_context(atomic_path(target / f"{stem}.pdf")))
-            written["pdf"] = target / f"{stem}.pdf"
-            clock.lap("pdf")
-        if DOCX in wanted and job.draft is not None:  # a report without a Word draft (the overview) skips it
-            job.draft(work / "draft", stack.enter_context(atomic_path(target / f"{stem}.{DOCX}")))
-            written[DOCX] = target / f"{stem}.{DOCX}"
-            clock.lap("docx")
+        clock.lap("page")
+        rendered = outputs.Rendered(nb, page, job.title, records, session.browser)
+        for fmt in writing:
+            fmt.write(rendered, stack.enter_context(atomic_path(target / f"{stem}{fmt.suffix}")))
+            written[fmt.name] = target / f"{stem}{fmt.suffix}"
+            clock.lap(fmt.name)
         # All asked outputs exist. The stale key goes first, then the stack unwinds: the files are renamed into
         # place one by one, the new key last, so that no key ever stands beside files it does not describe.
         (target / f"{stem}{HASH_SUFFIX}").unlink(missing_ok=True)
@@ -414,9 +336,22 @@ def publish(
             key.write_text(f"{job.input_hash}\n", encoding="utf-8")
     failed.unlink(missing_ok=True)
     stale = _remove_stale(target, written, stem)
-    if no_chromium is not None:
-        raise ReportError(f"{no_chromium}\nHTML 已生成 / HTML written instead: {written['html']}{stale}")
+    if missing:
+        instead = f"\nHTML 已生成 / HTML written instead: {written[outputs.PAGE]}{stale}"
+        raise ReportError("\n".join(missing.values()) + instead)
     return written
+
+
+def _unavailable(wanted: Iterable[outputs.OutputFormat]) -> dict[str, str]:
+    """The formats of ``wanted`` this machine cannot write (their check failed), each with the reason."""
+    missing = {}
+    for fmt in wanted:
+        try:
+            if fmt.check is not None:
+                fmt.check()
+        except ReportError as exc:
+            missing[fmt.name] = str(exc)
+    return missing
 
 
 @cache
@@ -460,19 +395,14 @@ class StageClock:
         return spent
 
 
-def _word_draft(record: Path, path: Path) -> Path:
-    """The Word draft recorded in ``record`` by the notebook, at ``path`` (:func:`.docx.from_record`)."""
-    from fazhi_analysis.report.docx import from_record
-
-    return from_record(record, path)
-
-
-def _remove_stale(target: Path, written: dict[str, Path], stem: str = STEM) -> str:
-    """Remove the HTML or PDF of an earlier run that this run did not write (it no longer matches the report).
+def _remove_stale(target: Path, written: dict[str, Path], stem: str) -> str:
+    """Remove the files of an earlier run in formats this run did not write (they no longer match the report),
+    except those people edit (:attr:`~fazhi_analysis.report.outputs.OutputFormat.kept`: the Word draft).
 
     Returns a note for the message (empty when nothing was removed).
     """
-    removed = [path for fmt in FORMATS if fmt not in written and (path := target / f"{stem}.{fmt}").is_file()]
+    stale = [fmt for fmt in outputs.formats().values() if not fmt.kept and fmt.name not in written]
+    removed = [path for fmt in stale if (path := target / f"{stem}{fmt.suffix}").is_file()]
     for path in removed:
         path.unlink()
     return "".join(f"\n已删除旧的 / removed the earlier run's {path}" for path in removed)

@@ -27,7 +27,7 @@ from typing import Any
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import FazhiError, InputError
-from fazhi_analysis.report import run
+from fazhi_analysis.report import kinds, outputs, run
 from fazhi_analysis.report.session import KernelFault, Session
 
 __all__ = ["Done", "render_job", "run_dask", "run_local"]
@@ -69,13 +69,11 @@ def render_job(spec: dict[str, Any]) -> dict[str, Any]:
 def _publish_warm(spec: dict[str, Any]) -> dict[str, Path]:
     """Publish the job of ``spec`` in this worker's kept session; once more on a new kernel if its kernel failed."""
     here = project.Project(Path(spec["project"]))
+    kind = kinds.get(spec["kind"])
     where = {"output_dir": spec["output_dir"], "data_path": spec["data_path"], "peers": spec["peers"], "here": here}
-    if spec["kind"] == "report":
-        job = run.report_job(spec["region"], spec["year"], **where)
-    else:
-        job = run.overview_job(spec["year"], **where)
-    job = replace(job, input_hash=spec["key"])
-    session = _session(here.root, spec["batch"], "pdf" in spec["formats"])
+    job = replace(run.job_of(kind, spec["region"], spec["year"], **where), input_hash=spec["key"])
+    browser = any(fmt.browser for fmt in outputs.parse(spec["formats"]))
+    session = _session(here.root, spec["batch"], kind.preload, browser)
     try:
         return run.publish(job, spec["formats"], here, session)
     except KernelFault as exc:  # the session has replaced its kernel
@@ -89,9 +87,10 @@ _warm = threading.local()  # this worker thread's session, with the (project, ba
 _open: list[Session] = []  # every session of this process, closed when it exits
 
 
-def _session(root: Path, batch_id: str, browser: bool) -> Session:
-    """This worker thread's kept session for ``batch_id`` in ``root``; another batch or project gets a new one
-    (a project's catalog and templates are read once per kernel)."""
+def _session(root: Path, batch_id: str, preload: str, browser: bool) -> Session:
+    """This worker thread's kept session for ``batch_id`` in ``root`` (its kernel importing ``preload`` as it starts:
+    that of its first job's kind); another batch or project gets a new one (a project's catalog and templates are
+    read once per kernel)."""
     held = getattr(_warm, "held", None)
     if held is not None and held[0] == (str(root), batch_id):
         return held[1]
@@ -100,7 +99,7 @@ def _session(root: Path, batch_id: str, browser: bool) -> Session:
         held[1].close()
     if not _open:
         atexit.register(_close_sessions)
-    session = Session(root, run.PRELOAD, browser=browser)
+    session = Session(root, preload, browser=browser)
     _open.append(session)
     _warm.held = ((str(root), batch_id), session)
     return session
