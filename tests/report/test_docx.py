@@ -16,7 +16,7 @@ import pytest
 from conftest import SEED
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from report_data import REGION, YEAR, figure_text, gold_table, mentions, report_cli, with_years_and_peers
+from report_data import REGION, YEAR, figure_text, gathered, gold_table, mentions, report_cli, with_years_and_peers
 
 from fazhi_analysis import analysis, draft
 from fazhi_analysis.errors import InputError, ReportError
@@ -36,15 +36,10 @@ PART_HEADINGS = [
 
 
 @pytest.fixture(scope="module")
-def gold_facts() -> facts.Facts:
-    return facts.gather(gold_table(), REGION, YEAR)
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, gold_facts):
+def written(tmp_path_factory):
     path = tmp_path_factory.mktemp("docx") / "draft" / "annual_report.docx"
     own = parts.parts_table(SEED.read_text(encoding="utf-8"), REGION, YEAR, SEED.name)
-    assert to_docx(gold_facts, own, path) == path
+    assert to_docx(gathered(gold_table), own, path) == path
     return path
 
 
@@ -56,8 +51,8 @@ def doc(written):
 @pytest.fixture(scope="module")
 def ranked(tmp_path_factory):
     """The draft of a region with earlier years and peers: tables with 同比 and 位次."""
-    found = facts.gather(with_years_and_peers(), REGION, YEAR)
-    return docx.Document(str(to_docx(found, None, tmp_path_factory.mktemp("ranked") / "a.docx")))
+    path = tmp_path_factory.mktemp("ranked") / "a.docx"
+    return docx.Document(str(to_docx(gathered(with_years_and_peers), None, path)))
 
 
 @pytest.fixture(scope="module")
@@ -284,13 +279,14 @@ def test_the_draft_passes_check_draft(written) -> None:
     assert found[["level", "rule"]].values.tolist() == [["note", "deadline"]], found.to_dict("records")
 
 
-def test_the_record_round_trips(gold_facts, tmp_path) -> None:
-    content = word_draft.compose(gold_facts, None)
+def test_the_record_round_trips(tmp_path) -> None:
+    found = gathered(gold_table)
+    content = word_draft.compose(found, None)
     folder = content.save(tmp_path / "draft").parent
     loaded = docx_content.Content.load(folder)
     assert (loaded.title, loaded.blocks, loaded.appendices, loaded.images) == (
         content.title, content.blocks, content.appendices, content.images)  # fmt: skip
-    assert word_draft.Recorder(gold_facts).save(None) is None  # no Word draft asked for: nothing drawn
+    assert word_draft.Recorder(found).save(None) is None  # no Word draft asked for: nothing drawn
     with pytest.raises(ReportError, match="fazhi doctor"):
         from_record(tmp_path / "nothing", tmp_path / "a.docx")
 
