@@ -34,8 +34,8 @@ report: data ## Build the data and the annual report of the bundled default (达
 test: system-deps $(STAMP) lint ## Install everything, lint, and run the test suite (doctests included)
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## Only the fast tests (none marked slow or system; doctests included); make test runs all
-	$(BIN)/python -m pytest -m "not slow and not system"
+test-fast: $(STAMP) ## Only the fast tests (none marked slow or system; doctests included), one worker a core; make test runs all
+	$(BIN)/python -m pytest -m "not slow and not system" -n auto --dist loadfile
 
 lint: $(STAMP) ## ruff: lint and formatting check
 	$(BIN)/ruff check .

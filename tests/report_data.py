@@ -6,13 +6,18 @@ raw and indicator of all 71 figures of 达坂城区 2024; a made-up 2023 gives y
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import re
 import subprocess
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from fazhi_analysis.report import facts
 from fazhi_analysis.table import catalog, tidy
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,6 +126,17 @@ def with_years_and_peers() -> pd.DataFrame:
     for region, a in PEERS.items():
         frames.append(_rows(region, YEAR, {apps: (a, "件"), closed: (a - 2, "件")}, f"{region}.txt:1:1"))
     return tidy.conform(pd.concat(frames, ignore_index=True))
+
+
+@cache
+def _gathered(table: Callable[[], pd.DataFrame], where: tuple[str, str | None]) -> facts.Facts:
+    return facts.gather(table(), REGION, YEAR)
+
+
+def gathered(table: Callable[[], pd.DataFrame]) -> facts.Facts:
+    """``facts.gather(table(), REGION, YEAR)`` of a table of this module, gathered once a process and project (the
+    working folder and ``$FAZHI_ROOT``, which give the catalog and targets): each caller gets its own copy."""
+    return copy.deepcopy(_gathered(table, (os.getcwd(), os.environ.get("FAZHI_ROOT"))))
 
 
 def report_cli(

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from report_data import REGION, YEAR, gold_table
+from report_data import REGION, YEAR, gathered, gold_table
 
 from fazhi_analysis import project
-from fazhi_analysis.report import facts, narrative
+from fazhi_analysis.report import narrative
 from fazhi_analysis.table import tidy
 
 SHOWN = 5
@@ -58,7 +58,7 @@ def test_own_words_quote_a_few_parts_of_a_kind_up_to_a_length():
     parts = pd.DataFrame({"region": REGION, "year": YEAR, "part": ["shortcomings"] * n + ["plans"],
                           "title": "标题", "heading": [f"二、存在的不足{i}" for i in range(n)] + ["三、安排"],
                           "text": ["不足。"] * n + [long], "source": "r.txt:1-2"})  # fmt: skip
-    html = narrative.own_words(facts.gather(gold_table(), REGION, YEAR), parts)
+    html = narrative.own_words(gathered(gold_table), parts)
     assert html.count("<h3>") == narrative.QUOTED_PER_PART + 1 and "另有3处同类部分未照录" in html
     assert "以下从略" in html and len(html) < len(long) and "0是加强" in html
 

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from report_data import PEERS, REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
+from report_data import PEERS, REGION, YEAR, gathered, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis
 from fazhi_analysis.report import charts, facts, fonts, plotting
@@ -66,20 +66,20 @@ def test_every_chapter_chart_and_the_overview_render(table) -> None:
 
 
 def test_the_trend_chart_draws_every_year_held_and_labels_each_value() -> None:
-    svg = charts.trend_chart(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    svg = charts.trend_chart(gathered(with_years_and_peers), "disputes")
     texts = _texts(svg)
     assert {"2022", "2023", "2024"} <= set(texts)
     assert {"6件", "8件", "11件"} <= set(texts) and "收到行政复议申请（件）" in texts
 
 
 def test_the_peer_chart_places_each_reporting_region_and_names_the_others() -> None:
-    svg = charts.peer_chart(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    svg = charts.peer_chart(gathered(with_years_and_peers), "disputes")
     texts = _texts(svg)
     assert {*PEERS, REGION, "20件", "11件", "9件", "5件"} <= set(texts)
 
 
 def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     assert charts.trend_chart(found, "disputes") == "" and charts.peer_chart(found, "disputes") == ""
     texts = _texts(charts.figures_chart(found, "disputes"))  # 行政复议 件 ×4, 纠纷 件 ×2; 应诉 件, 次, %, 元 alone
     assert "行政复议（件）" in texts and "矛盾纠纷化解（件）" in texts and "行政应诉（件）" not in texts
@@ -89,7 +89,7 @@ def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
 
 def test_this_years_figures_are_drawn_by_subject_not_by_unit() -> None:
     """行政许可 955次 and 行政执法案卷评查 1次 are both in 次 but are different subjects: not one chart."""
-    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "enforcement")
+    svg = charts.figures_chart(gathered(gold_table), "enforcement")
     panels = [[t.get_text() for t in ax.texts] for ax in svg.figure.axes]
     licences = next(p for p in panels if "行政许可" in p)
     assert {"行政给付", "行政确认", "955次", "26次", "2次"} <= set(licences)
@@ -120,12 +120,12 @@ def test_changes_are_coloured_where_the_catalog_says_which_direction_is_good(mon
 def test_plain_text_of_a_chart_is_its_description_not_the_svg() -> None:
     from IPython.core.formatters import PlainTextFormatter
 
-    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
+    svg = charts.figures_chart(gathered(gold_table), "disputes")
     assert PlainTextFormatter()(svg) == f"<图表 / chart: {svg.alt}>"
 
 
 def test_a_chart_is_drawn_again_as_png_at_the_print_resolution() -> None:
-    svg = charts.figures_chart(facts.gather(gold_table(), REGION, YEAR), "disputes")
+    svg = charts.figures_chart(gathered(gold_table), "disputes")
     png = plotting.to_png(svg, dpi=100)
     assert png.startswith(b"\x89PNG")
     width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width in pixels

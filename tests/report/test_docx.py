@@ -7,14 +7,16 @@ import math
 import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import docx
 import nbformat
+import pandas as pd
 import pytest
 from conftest import SEED
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from report_data import REGION, YEAR, figure_text, gold_table, mentions, report_cli, with_years_and_peers
+from report_data import REGION, YEAR, figure_text, gathered, gold_table, mentions, report_cli, with_years_and_peers
 
 from fazhi_analysis import analysis, draft
 from fazhi_analysis.errors import InputError, ReportError
@@ -37,9 +39,8 @@ PART_HEADINGS = [
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     path = tmp_path_factory.mktemp("docx") / "draft" / "annual_report.docx"
-    found = facts.gather(gold_table(), REGION, YEAR)
     own = parts.parts_table(SEED.read_text(encoding="utf-8"), REGION, YEAR, SEED.name)
-    assert to_docx(found, own, path) == path
+    assert to_docx(gathered(gold_table), own, path) == path
     return path
 
 
@@ -51,8 +52,16 @@ def doc(written):
 @pytest.fixture(scope="module")
 def ranked(tmp_path_factory):
     """The draft of a region with earlier years and peers: tables with 同比 and 位次."""
-    found = facts.gather(with_years_and_peers(), REGION, YEAR)
-    return docx.Document(str(to_docx(found, None, tmp_path_factory.mktemp("ranked") / "a.docx")))
+    path = tmp_path_factory.mktemp("ranked") / "a.docx"
+    return docx.Document(str(to_docx(gathered(with_years_and_peers), None, path)))
+
+
+@pytest.fixture(scope="module")
+def jia(example_table, tmp_path_factory) -> tuple[pd.DataFrame, facts.Facts, Path]:
+    """示例区甲 2024 of the example data: its table, its facts and its draft (read only by the tests)."""
+    table = analysis.load_table(example_table)
+    found = facts.gather(table, "示例区甲", 2024)
+    return table, found, to_docx(found, None, tmp_path_factory.mktemp("jia") / "jia.docx")
 
 
 def _text(document) -> str:
@@ -102,10 +111,10 @@ def test_heading_numbers_are_right(doc) -> None:
         assert not re.match(r"^（[一二三四五六七八九十]+）[一二三四五六七八九十]+、", text), text
 
 
-def test_the_overview_is_prose_and_data_quality_goes_to_the_appendix(example_table, tmp_path) -> None:
-    found = facts.gather(analysis.load_table(example_table), "示例区甲", 2024)
+def test_the_overview_is_prose_and_data_quality_goes_to_the_appendix(jia) -> None:
+    _, found, path = jia
     assert "罚没金额上年有数据，本年未报告" in found.highlights["text"].tolist()
-    document = docx.Document(str(to_docx(found, None, tmp_path / "jia.docx")))
+    document = docx.Document(str(path))
     overview = _after(document, PART_HEADINGS[0])
     assert overview.startswith("从数据看，2024年示例区甲")
     assert overview.endswith("需要关注的是，调解成功率同比下降1.6个百分点。")
@@ -272,7 +281,7 @@ def test_the_draft_passes_check_draft(written) -> None:
 
 
 def test_the_record_round_trips(tmp_path) -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     content = word_draft.compose(found, None)
     folder = content.save(tmp_path / "draft").parent
     loaded = docx_content.Content.load(folder)
@@ -330,9 +339,8 @@ def test_to_docx_is_public() -> None:
     assert report.to_docx is to_docx and fazhi_analysis.to_docx is to_docx and "to_docx" in fazhi_analysis.__all__
 
 
-def test_a_draft_with_years_and_peers_passes_check_draft_too(example_table, tmp_path) -> None:
-    table = analysis.load_table(example_table)
-    path = to_docx(facts.gather(table, "示例区甲", 2024), None, tmp_path / "jia.docx")
+def test_a_draft_with_years_and_peers_passes_check_draft_too(jia) -> None:
+    table, _, path = jia
     found = draft.check_draft(path, region="示例区甲", year=2024, table=table, today=date(2025, 3, 20))
     # the series of its readings (2021—2024年依次为…) are no figures of 2024; its tables agree with its prose
     assert found[["level", "rule"]].values.tolist() == [["warning", "dropped"], ["note", "deadline"]]

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from report_data import REGION, YEAR, with_prior_year
+from report_data import gathered, with_prior_year
 
-from fazhi_analysis.report import charts, facts, pdf, plotting
+from fazhi_analysis.report import charts, pdf, plotting
 from fazhi_analysis.report.export import ReportHTMLExporter
 
 pytestmark = pytest.mark.system
@@ -35,7 +35,7 @@ def _page(paragraphs: int, chart: plotting.Svg) -> nbformat.NotebookNode:
 
 def _tall_chart() -> plotting.Svg:
     """A chapter chart of some 80 bars: taller than an A4 page at full width."""
-    found = facts.gather(with_prior_year(), REGION, YEAR)
+    found = gathered(with_prior_year)
     rows = found.comparison[found.comparison["section"] == "enforcement"]
     many = pd.concat([rows.assign(name=rows["name"] + f"（{i}）", unit="件") for i in range(4)], ignore_index=True)
     return charts.figures_chart(dataclasses.replace(found, comparison=many), "enforcement")

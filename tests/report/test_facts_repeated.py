@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import report_data
 
 from fazhi_analysis.report import facts
-from tests import report_data
 
 REGION, YEAR = "达坂城区", 2024
 
@@ -19,7 +19,7 @@ def _moved(table: pd.DataFrame, lines: int) -> pd.DataFrame:
 
 def test_a_text_pasted_twice_gives_the_same_facts():
     table = report_data.gold_table()
-    once = facts.gather(table, REGION, YEAR)
+    once = report_data.gathered(report_data.gold_table)
     assert not _moved(table, 100)["source"].equals(table["source"])
     twice = facts.gather(pd.concat([table, _moved(table, 100)], ignore_index=True), REGION, YEAR)
     assert len(twice.comparison) == len(once.comparison)
@@ -44,4 +44,4 @@ def test_the_same_figure_from_another_file_keeps_its_source():
     table = report_data.gold_table()
     sheet = table.assign(source="部门报表.xlsx#表1!B2")
     found = facts.gather(pd.concat([table, sheet], ignore_index=True), REGION, YEAR)
-    assert found.sources == (*facts.gather(table, REGION, YEAR).sources, "部门报表.xlsx")
+    assert found.sources == (*report_data.gathered(report_data.gold_table).sources, "部门报表.xlsx")

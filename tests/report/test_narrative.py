@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from report_data import REGION, YEAR, gold_table, with_prior_year, with_years_and_peers
+from report_data import REGION, YEAR, gathered, gold_table, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis, project
 from fazhi_analysis.ingest import sources
@@ -87,7 +87,7 @@ def test_unchanged_figures_are_said_once_not_one_by_one() -> None:
 
 
 def test_chapter_table_without_prior_year_has_no_empty_columns() -> None:
-    html = narrative.chapter(facts.gather(gold_table(), REGION, YEAR), "study")
+    html = narrative.chapter(gathered(gold_table), "study")
     assert '<h2 id="chapter-study">一、深入学习贯彻习近平法治思想</h2>' in html
     assert '<th class="year">2024年</th></tr>' in html and "2023年" not in html and "位次" not in html
     assert '<td class="num">1547.16万元</td>' in html
@@ -102,20 +102,20 @@ def test_chapter_table_writes_chinese_numerals_as_the_source() -> None:
 
 
 def test_chapter_table_with_prior_year() -> None:
-    html = narrative.chapter(facts.gather(with_prior_year(), REGION, YEAR), "disputes")
+    html = narrative.chapter(gathered(with_prior_year), "disputes")
     assert '<th class="year">2023年</th><th class="year">2024年</th><th>同比</th>' in html
     assert '<td class="num">8件</td><td class="num">11件</td><td>同比增加3件</td>' in html  # no % of a small count
 
 
 def test_overview_says_once_what_could_not_be_compared() -> None:
-    html = narrative.overview(facts.gather(gold_table(), REGION, YEAR))
+    html = narrative.overview(gathered(gold_table))
     assert html.count("不作同比分析") == 1 and html.count("不作历年趋势分析") == 1
     assert html.count("不作地区间比较") == 1
     assert "数据71项，其中70项对应指标目录，分属6个方面；约数（“余”“多”“约”等）8项" in html
 
 
 def test_title_names_the_sources_and_links_every_chapter() -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     html = narrative.title(found)
     assert "达坂城区2024年度法治政府建设情况报告（数据分析）" in html
     assert "根据报告文本 dabancheng_2024_report.txt整理" in html
@@ -225,7 +225,7 @@ def test_plain_text_of_an_html_fragment_is_a_short_note_not_the_markup() -> None
 
 
 def test_key_figures_are_the_catalogs_headline_in_its_order(tmp_path, monkeypatch) -> None:
-    found = facts.gather(with_prior_year(), REGION, YEAR)
+    found = gathered(with_prior_year)
     tiles = narrative.key_figures(found)
     names = ["收到行政复议申请", "行政应诉案件", "行政机关负责人出庭应诉率", "行政处罚案件"]
     names += ["出具合法性审查意见", "成功调解纠纷"]

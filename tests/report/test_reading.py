@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from report_data import PEERS, REGION, YEAR, gold_table, with_years_and_peers
+from report_data import PEERS, REGION, YEAR, gathered, gold_table, with_years_and_peers
 
 from fazhi_analysis import analysis
 from fazhi_analysis.report import charts, facts, narrative, reading
@@ -15,7 +15,7 @@ APPS = "disputes.reconsideration_applications"
 
 
 def test_gather_holds_the_years_and_the_peers() -> None:
-    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    found = gathered(with_years_and_peers)
     assert found.years == [2022, 2023, 2024]
     assert set(found.regions) == {*PEERS, REGION}
     assert found.n_peers == 4 and found.has_prior
@@ -25,7 +25,7 @@ def test_gather_holds_the_years_and_the_peers() -> None:
 
 
 def test_rises_running_the_same_years_are_one_sentence_with_their_values() -> None:
-    sentences = reading.sentences(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    sentences = reading.sentences(gathered(with_years_and_peers), "disputes")
     assert (
         "收到行政复议申请、行政复议结案连续两年增长"  # two rises: 2022 → 2023 → 2024
         "（2022—2024年依次为：收到行政复议申请6件、8件、11件；行政复议结案3件、4件、5件）。"
@@ -41,7 +41,7 @@ def test_no_trend_is_claimed_through_a_missing_year() -> None:
 
 
 def test_the_rank_column_and_the_first_and_last_places() -> None:
-    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    found = gathered(with_years_and_peers)
     rows = {row["name"]: row for row in reading.table_rows(found, "disputes")}
     assert rows["收到行政复议申请"]["rank"] == "2/4"  # 20, 11, 9, 5
     assert rows["收到行政复议申请"]["cells"] == ["6件", "8件", "11件"]
@@ -54,7 +54,7 @@ def test_the_rank_column_and_the_first_and_last_places() -> None:
 
 
 def test_a_rate_computed_from_its_counts_is_said_with_its_inputs() -> None:
-    found = facts.gather(with_years_and_peers(), REGION, YEAR)
+    found = gathered(with_years_and_peers)
     said = (
         "按报告数据计算：行政复议纠错率 = 行政复议纠错 1件 ÷ 行政复议结案 5件 = 20%（纠错案件占行政复议结案数的比例）。"
     )
@@ -84,14 +84,14 @@ def test_a_missed_target_is_said_in_its_chapter(tmp_path) -> None:
 
 
 def test_the_chapter_shows_years_rank_and_what_the_figures_say() -> None:
-    html = narrative.chapter(facts.gather(with_years_and_peers(), REGION, YEAR), "disputes")
+    html = narrative.chapter(gathered(with_years_and_peers), "disputes")
     years = "".join(f'<th class="year">{y}年</th>' for y in (2022, 2023, 2024))
     assert f"{years}<th>同比</th><th>位次（报告地区数）</th>" in html
     assert '<p class="reading">' in html and "连续两年增长" in html
 
 
 def test_the_overview_opens_with_the_highlights() -> None:
-    html = narrative.overview(facts.gather(with_years_and_peers(), REGION, YEAR))
+    html = narrative.overview(gathered(with_years_and_peers))
     assert html.index("值得关注") < html.index("本报告整理")
     assert "<li>收到行政复议申请" in html
     assert "不作同比分析" not in html and "不作地区间比较" not in html
@@ -108,7 +108,7 @@ def _parts(text: str) -> pd.DataFrame:
 
 
 def test_own_words_are_quoted_escaped_with_their_source_and_related_chapters() -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     html = narrative.own_words(found, _parts("一是执法人员<script>alert(1)</script>不足。\n二是普法形式单一。"))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<h3>二、存在的不足</h3>" in html and "<h3>三、2025年工作安排</h3>" in html
@@ -119,12 +119,12 @@ def test_own_words_are_quoted_escaped_with_their_source_and_related_chapters() -
 
 
 def test_no_own_words_without_parts() -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     assert narrative.own_words(found, _parts("x").iloc[:0]) == ""
 
 
 def test_the_figures_of_a_chapter_are_the_facts_comparison() -> None:
-    found = facts.gather(gold_table(), REGION, YEAR)
+    found = gathered(gold_table)
     fewer = dataclasses.replace(found, comparison=found.comparison.iloc[:3])
     assert len(reading.table_rows(fewer, "study")) == 3
 
