@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED, run_fazhi
 from report_data import REGION, YEAR, gold_table
 
-from fazhi_analysis import checks, draft, project
+from fazhi_analysis import checks, deadline, draft, project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import tidy
 
@@ -118,16 +118,16 @@ def test_relation_break_and_wrong_year_in_a_heading(tmp_path) -> None:
 
 
 def test_deadline_default_level_and_project_override(tmp_path) -> None:
-    days = draft.load_deadlines(project.Project(tmp_path))
+    days = deadline.load_deadlines(project.Project(tmp_path))
     assert days["county"] == "04-01" and days["department"] == "03-01"
     late = draft.deadline_finding(2024, "county", date(2025, 4, 3), days)
     assert (late["level"], late["message_zh"]) == ("warning", "已过报送期限 2025年04月01日（2天）")
     assert draft.deadline_finding(2024, "department", date(2025, 3, 1), days)["message_zh"].endswith("还有0天")
     (tmp_path / "deadlines.yaml").write_text('county: "03-15"\n', encoding="utf-8")
-    assert draft.load_deadlines(project.Project(tmp_path))["county"] == "03-15"
+    assert deadline.load_deadlines(project.Project(tmp_path))["county"] == "03-15"
     (tmp_path / "deadlines.yaml").write_text('county: "13-40"\n', encoding="utf-8")
     with pytest.raises(InputError, match="13-40"):
-        draft.load_deadlines(project.Project(tmp_path))
+        deadline.load_deadlines(project.Project(tmp_path))
 
 
 def test_a_project_given_wins_over_the_working_one(tmp_path, monkeypatch) -> None:

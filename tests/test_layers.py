@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("checks", (f"{PACKAGE}.checks",)),
     ("build", (f"{PACKAGE}.build",)),
     ("analysis", (f"{PACKAGE}.analysis",)),
-    ("draft", (f"{PACKAGE}.draft",)),
+    ("draft", (f"{PACKAGE}.deadline", f"{PACKAGE}.draft")),
     ("report", (f"{PACKAGE}.report",)),
     ("front", (f"{PACKAGE}.options", f"{PACKAGE}.doctor", f"{PACKAGE}.cli", f"{PACKAGE}.__main__")),
 )

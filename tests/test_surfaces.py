@@ -25,8 +25,7 @@ MAX_LINES = 500
 PENDING = {
     f"{PACKAGE}.{name}"
     for name in (
-        "build", "draft", "project", "report.batch", "report.charts", "report.export", "report.index", "report.pdf",
-        "report.run", "report.session", "report.wording", "report.workers",
+        "report.batch", "report.charts", "report.pdf", "report.run", "report.session", "report.workers",
     )
 }  # fmt: skip
 

@@ -38,11 +38,11 @@ from fazhi_analysis.table.write import write_file, write_table
 __all__ = ["build", "build_checked", "review_sheet"]
 
 
-TABLE_STEM = "indicators"
+_TABLE_STEM = "indicators"
 _TEXT_SIDES = (parts.PARTS_STEM, sources.STEM)  # what build() writes of the report texts beside the table
 
 
-def identify(path: Path, text: str) -> tuple[str, int]:
+def _identify(path: Path, text: str) -> tuple[str, int]:
     """Region and year of a report: its own words first, then ``<file>.meta.yaml``, then the file name.
 
     Raises:
@@ -60,7 +60,7 @@ def identify(path: Path, text: str) -> tuple[str, int]:
 
 
 def _identity(path: Path, text: str) -> tuple[str | None, int | None]:
-    """Region and year as :func:`identify` finds them, None for what is not found."""
+    """Region and year as :func:`_identify` finds them, None for what is not found."""
     region, year = detect_region_year(text)
     meta = sidecar(path)
     region = region or meta.get("region") or sheet_layout.region_in(path.stem)
@@ -72,12 +72,12 @@ def _report_texts(files: list[Path], raw_dir: Path, limits: Limits) -> Iterator[
     """(path, source name, text, region, year) of each report file; a ``.docx`` of tables only is passed over.
 
     Raises:
-        InputError: a file is unreadable or its region or year cannot be told (:func:`identify`).
+        InputError: a file is unreadable or its region or year cannot be told (:func:`_identify`).
     """
     for path in files:
         text = read_report_text(path, **limits.for_text(), allow_empty=decoder_of(path) == "docx")
         if text.strip():  # else its tables are read by _docx_tables
-            yield (path, source_name(path, raw_dir), text, *identify(path, text))
+            yield (path, source_name(path, raw_dir), text, *_identify(path, text))
 
 
 def review_sheet(
@@ -114,7 +114,7 @@ def review_sheet(
 def _review_sheet(raw_dir: Path, out: Path, below: float, limits: Limits) -> tuple[Path, int]:
     files = report_files(raw_dir) if raw_dir.is_dir() else []
     frames = [
-        located(extract_candidates(text), text, rel).assign(region=region, year=year)
+        _located(extract_candidates(text), text, rel).assign(region=region, year=year)
         for _, rel, text, region, year in _report_texts(files, raw_dir, limits)
     ]
     if not frames:
@@ -136,11 +136,11 @@ def _flagged_sources(figures: pd.DataFrame) -> set[str]:
     return {part.strip() for text in involved for part in str(text).split(";") if part.strip()}
 
 
-def located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
+def _located(figures: pd.DataFrame, text: str, rel: str) -> pd.DataFrame:
     """``figures`` of ``text`` with ``source`` = ``rel:line:column`` of each (1-based), from their ``start``.
 
     Example:
-        >>> located(extract_text("一\\n收到申请11件。"), "一\\n收到申请11件。", "a.txt")["source"].tolist()
+        >>> _located(extract_text("一\\n收到申请11件。"), "一\\n收到申请11件。", "a.txt")["source"].tolist()
         ['a.txt:2:5']
     """
     starts = figures["start"].astype("int64")
@@ -160,7 +160,7 @@ def _figures_table(text: str, region: str, year: int, rel: str) -> pd.DataFrame:
         figures = extract_text(text)
     except InputError as exc:
         raise InputError(f"{rel}:{exc}") from None
-    return tidy.conform(located(figures, text, rel).assign(region=region, year=year))
+    return tidy.conform(_located(figures, text, rel).assign(region=region, year=year))
 
 
 def build_checked(
@@ -173,7 +173,7 @@ def build_checked(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Like :func:`build`, and also return the validation findings and the rejected spreadsheet cells.
 
-    Writes ``findings``, ``rejects`` and ``regions`` (:func:`regions_table`; parquet and csv) beside the
+    Writes ``findings``, ``rejects`` and ``regions`` (:func:`_regions_table`; parquet and csv) beside the
     table (and the ``parts`` and ``sentences`` that :func:`build` wrote), then ``manifest.json`` naming all
     twelve files of this build (:mod:`fazhi_analysis.table.manifest`). ``limits`` caps what one input may cost
     (:class:`~fazhi_analysis.ingest.inputs.Limits`, given to every reader; default: ``DEFAULT_LIMITS``). ``here`` is
@@ -193,7 +193,7 @@ def _build_checked(
 
     scratch.sweep()  # what killed runs left, temporary files beside the outputs included
     listed = regions.find(raw_dir) if raw_dir.is_dir() else None  # read first: a bad one stops early
-    region_table, region_problems = regions_table(listed, raw_dir, limits)
+    region_table, region_problems = _regions_table(listed, raw_dir, limits)
     tables = [p for p in (spreadsheet_files(raw_dir) if raw_dir.is_dir() else []) if p != listed]
     cleaned = None
     if tables:
@@ -219,7 +219,7 @@ def _build_checked(
     region_problems += regions.coverage(region_table, held) if listed else _inferred(held)
     found = as_findings(region_problems)
     findings = pd.concat([checks.check(table), docx_notes, notes, found], ignore_index=True)
-    stem = processed_dir / TABLE_STEM
+    stem = processed_dir / _TABLE_STEM
     written = [stem.with_suffix(".parquet"), stem.with_suffix(".csv")]
     written += [(processed_dir / side).with_suffix(ext) for side in _TEXT_SIDES for ext in (".parquet", ".csv")]
     written += [
@@ -243,7 +243,9 @@ def _write_findings(findings: pd.DataFrame, stem: Path) -> tuple[Path, Path]:
     return parquet, csv
 
 
-def regions_table(path: Path | None, raw_dir: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[pd.DataFrame, list[dict]]:
+def _regions_table(
+    path: Path | None, raw_dir: Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[pd.DataFrame, list[dict]]:
     """The regions table of ``path`` (``data/raw/regions.csv|xlsx``, :mod:`fazhi_analysis.table.regions`) and
     the problems of its rows (findings); an empty table without a file.
 
@@ -273,7 +275,7 @@ def _docx_tables(raw_dir: Path, limits: Limits) -> tuple[pd.DataFrame | None, li
     and a warning (rule ``docx_table``) for each table with figures that the spreadsheet cleaner cannot read.
 
     Each table is cleaned as a sheet of its own, its region and year defaulting to the report's
-    (:func:`identify`, not required here: a table may name them). A table without numbers is no table of figures.
+    (:func:`_identify`, not required here: a table may name them). A table without numbers is no table of figures.
     """
     from fazhi_analysis.ingest import clean
 
@@ -379,7 +381,7 @@ def _build(
     if overrides is not None:
         table, notes = review.apply_overrides(table, overrides, source_name(overrides_file, raw_dir))
     table = tidy.sort(table)
-    write_table(table, processed_dir / TABLE_STEM)
+    write_table(table, processed_dir / _TABLE_STEM)
     write_table(pd.concat(part_frames, ignore_index=True), processed_dir / parts.PARTS_STEM)
     write_table(pd.concat(sentence_frames, ignore_index=True), processed_dir / sources.STEM)
     return table, notes

@@ -1,7 +1,7 @@
 """Check a draft annual report before it is sent on: its parts, title, years, figures and deadline.
 
 The office that collects the districts' 法治政府建设情况报告 checks each draft for what the 2019
-《法治政府建设与责任落实督察工作规定》 asks of it, five parts (:data:`REQUIRED_PARTS`, found by their headings
+《法治政府建设与责任落实督察工作规定》 asks of it, five parts (:data:`_REQUIRED_PARTS`, found by their headings
 with :func:`fazhi_analysis.ingest.parts.report_parts`); a title naming the region and the year; headings in
 the right years (``2024年…主要举措`` and ``2025年…安排`` for report year 2024); figures that agree with the
 departments' tables, keep the catalog's relations (结案 ≤ 收到) and whose rates match their counts
@@ -28,12 +28,10 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal, get_args
 
 import pandas as pd
-import pydantic
 
-from fazhi_analysis import analysis, checks, project
+from fazhi_analysis import analysis, checks, deadline, project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import decode, parts, review, sentence
 from fazhi_analysis.ingest.extract import detect_region_year, extract_candidates, headings
@@ -42,23 +40,32 @@ from fazhi_analysis.table import catalog, numbers, tidy
 from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.wording import format_figure
 from fazhi_analysis.table.write import atomic_path, write_file, write_records
-from fazhi_analysis.userfiles import load_yaml
 
-__all__ = ["LEVELS", "Place", "as_text", "check_draft", "deadline_finding", "has_errors", "load_deadlines", "write"]
+__all__ = [
+    "Place",
+    "as_text",
+    "check_draft",
+    "deadline_finding",
+    "has_errors",
+    "write",
+]
 
 
-ERROR, WARNING, NOTE = "error", "warning", "note"
-LEVELS_ZH = {ERROR: "错误", WARNING: "警告", NOTE: "提示"}
-REQUIRED_PARTS = ("achievements", "shortcomings", "leadership", "plans")  # 其他需要报告的情况 is a warning
-OPTIONAL_PARTS = ("other",)
-Level = Literal["county", "city", "province", "department"]
-LEVELS = get_args(Level)
-DEADLINES_FILE = "deadlines.yaml"
-TABLE_SUFFIXES = (".parquet", ".csv")
-FIGURE_RULES = {"relation": ERROR, "rate_range": ERROR, "conflict": ERROR, "rate_mismatch": WARNING, "unit": WARNING}
-COLUMNS = ("level", "rule", "heading", "paragraph", "sentence_no", "sentence", "line", "cell", "message_zh",
+_ERROR, _WARNING, _NOTE = "error", "warning", "note"
+_LEVELS_ZH = {_ERROR: "错误", _WARNING: "警告", _NOTE: "提示"}
+_REQUIRED_PARTS = ("achievements", "shortcomings", "leadership", "plans")  # 其他需要报告的情况 is a warning
+_OPTIONAL_PARTS = ("other",)
+_TABLE_SUFFIXES = (".parquet", ".csv")
+_FIGURE_RULES = {
+    "relation": _ERROR,
+    "rate_range": _ERROR,
+    "conflict": _ERROR,
+    "rate_mismatch": _WARNING,
+    "unit": _WARNING,
+}
+_COLUMNS = ("level", "rule", "heading", "paragraph", "sentence_no", "sentence", "line", "cell", "message_zh",
            "message_en")  # fmt: skip
-COLUMNS_ZH = {
+_COLUMNS_ZH = {
     "level": "级别",
     "rule": "规则",
     "heading": "所在标题",
@@ -96,7 +103,7 @@ def check_draft(
         previous: Last year's report (a text file) or tidy table (.parquet/.csv), or a tidy table frame.
         level: ``county``, ``city``, ``province`` or ``department`` (its deadline).
         today: The date the deadline is compared with (default: today).
-        deadlines: Level → ``MM-DD``; default :func:`load_deadlines`.
+        deadlines: Level → ``MM-DD``; default :func:`.deadline.load_deadlines`.
         overrides: The analysts' indicators for figures (:func:`fazhi_analysis.ingest.review.read_overrides`),
             applied by figure and sentence (:func:`~fazhi_analysis.ingest.review.apply_by_sentence`); default
             the project's ``data/raw/overrides.xlsx`` or ``.csv`` when there is one.
@@ -120,22 +127,22 @@ def check_draft(
         region, year = region or found_region, int(year or found_year or 0)
         if not region or not year:
             raise InputError(f"{path}: 无法确定地区或年度，请用 --region/--year 指明 / cannot tell the region or year")
-        if level not in LEVELS:
-            raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(LEVELS)}")
+        if level not in deadline.LEVELS:
+            raise InputError(f"未知级别 / unknown level: {level}; 可选 / choose from: {', '.join(deadline.LEVELS)}")
         overrides = _project_overrides(here) if overrides is None else overrides
-        draft_figures = figures_of(text, region, year, path.name, overrides)
-        tables, unread = table_figures(path, region, year)
+        draft_figures = _figures_of(text, region, year, path.name, overrides)
+        tables, unread = _table_figures(path, region, year)
         draft_figures = pd.concat([draft_figures, tables], ignore_index=True) if len(tables) else draft_figures
-        at = Locator(text)
+        at = _Locator(text)
         findings = [
             *unread,
-            *part_findings(text, at),
-            *title_findings(text, region, year, at),
-            *year_findings(text, year, at),
-            *figure_findings(draft_figures, at),
-            *table_findings(draft_figures, table, at),
-            *previous_findings(draft_figures, _previous_table(previous, table), region, year),
-            deadline_finding(year, level, today or date.today(), deadlines or load_deadlines(here)),
+            *_part_findings(text, at),
+            *_title_findings(text, region, year, at),
+            *_year_findings(text, year, at),
+            *_figure_findings(draft_figures, at),
+            *_table_findings(draft_figures, table, at),
+            *_previous_findings(draft_figures, _previous_table(previous, table), region, year),
+            deadline_finding(year, level, today or date.today(), deadlines or deadline.load_deadlines(here)),
         ]
         return _frame(findings)
 
@@ -148,7 +155,7 @@ def _project_overrides(here: project.Project) -> pd.DataFrame | None:
 
 def has_errors(findings: pd.DataFrame) -> bool:
     """Whether a finding is an error (a required part missing, a figure in conflict): exit 1."""
-    return bool((findings["level"] == ERROR).any())
+    return bool((findings["level"] == _ERROR).any())
 
 
 def _finding(level: str, rule: str, place: Place | None, zh: str, en: str, cell: object = "") -> dict:
@@ -159,8 +166,8 @@ def _finding(level: str, rule: str, place: Place | None, zh: str, en: str, cell:
 
 
 def _frame(findings: list[dict]) -> pd.DataFrame:
-    order = {ERROR: 0, WARNING: 1, NOTE: 2}
-    frame = pd.DataFrame(findings, columns=list(COLUMNS))
+    order = {_ERROR: 0, _WARNING: 1, _NOTE: 2}
+    frame = pd.DataFrame(findings, columns=list(_COLUMNS))
     frame = frame.assign(_o=frame["level"].map(order)).sort_values(["_o", "line"], kind="stable").drop(columns="_o")
     return frame.astype({"paragraph": "int64", "sentence_no": "int64", "line": "int64"}).reset_index(drop=True)
 
@@ -176,7 +183,7 @@ class Place:
     line: int = 0
 
 
-class Locator:
+class _Locator:
     """The place (:class:`Place`) of a position in the draft: the nearest 一、 or （一） heading above it, the
     paragraph (a non-empty line) and the sentence of the paragraph it lies in."""
 
@@ -215,37 +222,37 @@ class Locator:
 # ---------------------------------------------------------------- parts, title, years
 
 
-def part_findings(text: str, at: Locator) -> list[dict]:
+def _part_findings(text: str, at: _Locator) -> list[dict]:
     """A required part without its heading is an error; 其他需要报告的情况 missing is a warning."""
     found = set(parts.report_parts(text)["part"])
     titles = parts.part_titles()
     out = []
-    for part in (*REQUIRED_PARTS, *OPTIONAL_PARTS):
+    for part in (*_REQUIRED_PARTS, *_OPTIONAL_PARTS):
         if part in found:
             continue
-        required = part in REQUIRED_PARTS
+        required = part in _REQUIRED_PARTS
         zh = f"缺少“{titles[part]}”部分（未找到其标题）" + ("" if required else "；规定列有此项，无其他情况可注明“无”")
         en = f"no heading of the part '{titles[part]}'" + ("" if required else " (listed by the regulation)")
-        out.append(_finding(ERROR if required else WARNING, "part_missing", None, zh, en))
+        out.append(_finding(_ERROR if required else _WARNING, "part_missing", None, zh, en))
     return out
 
 
-def title_findings(text: str, region: str, year: int, at: Locator) -> list[dict]:
+def _title_findings(text: str, region: str, year: int, at: _Locator) -> list[dict]:
     """The first line should be the title and name the region and the year."""
     number = next((i for i, line in enumerate(at.lines, 1) if line.strip()), 1)
     title, where = at.lines[number - 1].strip(), at.line_place(number)
     out = []
     if len(title) > parts.rules().max_chars or any(mark in title for mark in "。：:"):
-        out.append(_finding(WARNING, "title", where, f"首行不是单独的标题：“{title[:30]}…”",
+        out.append(_finding(_WARNING, "title", where, f"首行不是单独的标题：“{title[:30]}…”",
                             "the first line is not a title of its own"))  # fmt: skip
     missing = [w for w, ok in (("地区", region in title), ("年度", f"{year}年" in title)) if not ok]
     if missing:
-        out.append(_finding(WARNING, "title", where, f"标题未写明{'和'.join(missing)}（应为{region}、{year}年）",
+        out.append(_finding(_WARNING, "title", where, f"标题未写明{'和'.join(missing)}（应为{region}、{year}年）",
                             f"the title does not name the {' and '.join(missing)}"))  # fmt: skip
     return out
 
 
-def year_findings(text: str, year: int, at: Locator) -> list[dict]:
+def _year_findings(text: str, year: int, at: _Locator) -> list[dict]:
     """A 主要举措 heading in another year than the report year, a 安排 heading not in the next year."""
     expected = {"achievements": year, "plans": year + 1}
     out = []
@@ -256,14 +263,14 @@ def year_findings(text: str, year: int, at: Locator) -> list[dict]:
             continue
         where = at.line_place(int(row.line_start) - 1)  # the heading's own line, just above the body
         zh, en = f"标题年份为{written[0]}年，应为{want}年", f"the heading says {written[0]}, expected {want}"
-        out.append(_finding(WARNING, "year", replace(where, heading=row.heading), zh, en))
+        out.append(_finding(_WARNING, "year", replace(where, heading=row.heading), zh, en))
     return out
 
 
 # ---------------------------------------------------------------- figures
 
 
-def figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
+def _figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
     """The draft's figures as a tidy table (``source`` = ``name:line:column``), the analysts' overrides applied.
 
     Besides the tidy columns: ``start`` (the figure's position in ``text``) and ``seen``, the ids the figure is
@@ -273,7 +280,7 @@ def figures_of(text: str, region: str, year: int, name: str, overrides: pd.DataF
     figures = extract_candidates(text)
     if overrides is not None and len(overrides):
         figures = review.apply_by_sentence(figures, overrides)
-    at = Locator(text)
+    at = _Locator(text)
     starts = figures["start"].astype("int64").tolist()
     lines = [at.line(p) for p in starts]
     figures["source"] = [f"{name}:{ln}:{p - at.offsets[ln - 1] + 1}" for p, ln in zip(starts, lines)]
@@ -288,7 +295,7 @@ def _seen(indicator: object, candidates: list, reason: object) -> set[str]:
     return own if reason == "override" or not candidates else own | {candidates[0][0]}
 
 
-def table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, list[dict]]:
+def _table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, list[dict]]:
     """The figures of the tables inside a ``.docx`` draft, read as ``fazhi build`` reads a report's tables (sources
     ``草稿.docx#表1!B3``, region and year the draft's by default), and a note for each table of figures the
     spreadsheet cleaner cannot read (its figures are not checked)."""
@@ -304,28 +311,28 @@ def table_figures(path: Path, region: str, year: int) -> tuple[pd.DataFrame, lis
             frames.append(clean.clean_sheets([sheet], region=region, year=year, keep_conflicts=True).table)
         except InputError as exc:
             zh, en = f"{sheet.name}的数字未能读取，未核对：{exc}", f"{sheet.where}: not read, its figures not checked"
-            unread.append(_finding(NOTE, "docx_table", Place(sentence=sheet.name), zh, en))
+            unread.append(_finding(_NOTE, "docx_table", Place(sentence=sheet.name), zh, en))
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=tidy.TIDY_COLUMNS)
     seen = [{i} if isinstance(i, str) else set() for i in rows["indicator"]]
     return tidy.conform(rows).assign(start=-1, seen=seen), unread
 
 
-def _place(at: Locator, source: object, start: int) -> Place:
+def _place(at: _Locator, source: object, start: int) -> Place:
     """The place of a draft's figure: its sentence, or its cell (``表1!B3``) for a figure of the draft's tables."""
     return Place(sentence=str(source).split("#", 1)[1]) if start < 0 else at.place(start)
 
 
-def figure_findings(figures: pd.DataFrame, at: Locator) -> list[dict]:
+def _figure_findings(figures: pd.DataFrame, at: _Locator) -> list[dict]:
     """The draft's figures checked alone (:func:`checks.check`): relations, rates, one value per indicator."""
     found = checks.check(figures)
-    found = found[found["rule"].isin(FIGURE_RULES)]
+    found = found[found["rule"].isin(_FIGURE_RULES)]
     starts = dict(zip(figures["source"], figures["start"]))
     out = []
     for row in found.itertuples():
         mine = [s for s in re.split(r"[;、]\s*", str(row.source)) if s in starts]
         place = _place(at, mine[0], int(starts[mine[0]])) if mine else None
         zh = catalog.without_ids(str(row.message_zh))  # the reader sees names, not ids
-        out.append(_finding(FIGURE_RULES[row.rule], row.rule, place, zh, row.message_en))
+        out.append(_finding(_FIGURE_RULES[row.rule], row.rule, place, zh, row.message_en))
     return out
 
 
@@ -337,7 +344,7 @@ def _tolerance(value: float, raw: object, approx: bool) -> float:
     return max(tolerance, APPROX_TOLERANCE * abs(value)) if approx else tolerance
 
 
-def table_findings(figures: pd.DataFrame, table: pd.DataFrame | None, at: Locator) -> list[dict]:
+def _table_findings(figures: pd.DataFrame, table: pd.DataFrame | None, at: _Locator) -> list[dict]:
     """Figures of the draft that disagree, beyond rounding, with the departments' tables (spreadsheet rows)."""
     if table is None or figures.empty:
         return []
@@ -356,7 +363,7 @@ def table_findings(figures: pd.DataFrame, table: pd.DataFrame | None, at: Locato
             name = names.get(row.indicator, row.label)
             zh = f"{name}：草稿写{mine}，部门报表为{given}（{other.source}）"
             en = f"{row.indicator}: the draft says {row.value:g}, the table {other.value:g} ({other.source})"
-            out.append(_finding(ERROR, "table_conflict", _place(at, row.source, int(row.start)), zh, en, other.source))
+            out.append(_finding(_ERROR, "table_conflict", _place(at, row.source, int(row.start)), zh, en, other.source))
     return out
 
 
@@ -367,16 +374,16 @@ def _previous_table(previous: str | Path | pd.DataFrame | None, table: pd.DataFr
     if isinstance(previous, pd.DataFrame):
         return previous
     path = Path(previous)
-    if path.suffix.lower() in TABLE_SUFFIXES:
+    if path.suffix.lower() in _TABLE_SUFFIXES:
         return analysis.load_table(path)
     text = decode.read_report_text(path)
     region, year = detect_region_year(text)
     if not year:
         raise InputError(f"{path}: 无法确定上年报告的年度 / cannot tell the year of the previous report")
-    return figures_of(text, str(region or ""), int(year), path.name).assign(_any_region=True)
+    return _figures_of(text, str(region or ""), int(year), path.name).assign(_any_region=True)
 
 
-def previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, region: str, year: int) -> list[dict]:
+def _previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, region: str, year: int) -> list[dict]:
     """Indicators reported the year before and written nowhere in the draft: one warning each, in catalog order.
 
     An indicator is written in the draft when a figure of it is there, even one the extractor did not settle
@@ -399,53 +406,18 @@ def previous_findings(figures: pd.DataFrame, previous: pd.DataFrame | None, regi
             f"上年报告了“{names[i]}”（{sources[i]}），本稿未见",
             f"{i} was reported in {year - 1} ({sources[i]}), not now",
         )
-        out.append(_finding(WARNING, "dropped", None, zh, en, sources[i]))
+        out.append(_finding(_WARNING, "dropped", None, zh, en, sources[i]))
     return out
-
-
-# ---------------------------------------------------------------- deadline
-
-
-def load_deadlines(here: project.Project) -> dict[str, str]:
-    """The deadlines by level: the bundled ``deadlines.yaml``, entries of project ``here``'s own file winning.
-
-    Both are found by :meth:`~fazhi_analysis.project.Project.layers` and read with
-    :func:`fazhi_analysis.userfiles.load_yaml` against :data:`Deadlines`.
-
-    Raises:
-        InputError: A file that is no mapping of a level to ``MM-DD`` (one line naming the file, the
-            entry and what it should be).
-    """
-    bundled, *own = here.layers(DEADLINES_FILE)
-    found = load_yaml(bundled, Deadlines)
-    for path in own:
-        found.update(load_yaml(path, Deadlines, if_empty={}))
-    return found
-
-
-def _month_day(day: str) -> str:
-    """``day`` when it is a day of the year written ``MM-DD`` (02-29 included)."""
-    try:
-        if re.fullmatch(r"\d\d-\d\d", day):
-            date(2024, int(day[:2]), int(day[3:]))  # a leap year: 02-29 is a day
-            return day
-    except ValueError:
-        pass
-    raise ValueError("应为 MM-DD 格式的日期，如 04-01 / expected a day written MM-DD, e.g. 04-01")
-
-
-Deadlines = dict[Level, Annotated[str, pydantic.Strict(), pydantic.AfterValidator(_month_day)]]  # deadlines.yaml
 
 
 def deadline_finding(year: int, level: str, today: date, deadlines: dict[str, str]) -> dict:
     """The deadline of the report of ``year`` at ``level`` (in ``year + 1``): a warning when passed, else a note."""
-    day = deadlines.get(level, deadlines.get("county", "04-01"))
-    due = date(year + 1, int(day[:2]), min(int(day[3:]), 28 if day[:2] == "02" else 31))
+    due = deadline.due(year, level, deadlines)
     left = (due - today).days
     if left < 0:
-        return _finding(WARNING, "deadline", None, f"已过报送期限 {due:%Y年%m月%d日}（{-left}天）",
+        return _finding(_WARNING, "deadline", None, f"已过报送期限 {due:%Y年%m月%d日}（{-left}天）",
                         f"the deadline {due:%Y-%m-%d} passed {-left} days ago")  # fmt: skip
-    return _finding(NOTE, "deadline", None, f"报送期限 {due:%Y年%m月%d日}，还有{left}天",
+    return _finding(_NOTE, "deadline", None, f"报送期限 {due:%Y年%m月%d日}，还有{left}天",
                     f"due {due:%Y-%m-%d}, {left} days left")  # fmt: skip
 
 
@@ -456,14 +428,14 @@ def as_text(findings: pd.DataFrame) -> str:
     """One line per finding with its place: ``错误 第5段第2句（一、…）“…”：…``; the cell it rests on; a closing count.
 
     Example:
-        >>> f = _frame([_finding(ERROR, "part_missing", None, "缺少“存在的不足和原因”部分", "")])
+        >>> f = _frame([_finding(_ERROR, "part_missing", None, "缺少“存在的不足和原因”部分", "")])
         >>> print(as_text(f))
         错误 全文：缺少“存在的不足和原因”部分
         错误 1，警告 0，提示 0
     """
-    lines = [f"{LEVELS_ZH[row.level]} {_where(row)}：{row.message_zh}" for row in findings.itertuples()]
+    lines = [f"{_LEVELS_ZH[row.level]} {_where(row)}：{row.message_zh}" for row in findings.itertuples()]
     counts = findings["level"].value_counts()
-    lines.append("，".join(f"{LEVELS_ZH[k]} {int(counts.get(k, 0))}" for k in (ERROR, WARNING, NOTE)))
+    lines.append("，".join(f"{_LEVELS_ZH[k]} {int(counts.get(k, 0))}" for k in (_ERROR, _WARNING, _NOTE)))
     return "\n".join(lines)
 
 
@@ -486,7 +458,7 @@ def write(findings: pd.DataFrame, fmt: str, out: str | Path | None) -> None:
     elif fmt == "xlsx":
         if out is None:
             raise InputError("xlsx 格式需要 --out 输出文件 / --format xlsx needs --out FILE")
-        shown = findings.assign(level=findings["level"].map(LEVELS_ZH)).rename(columns=COLUMNS_ZH)
+        shown = findings.assign(level=findings["level"].map(_LEVELS_ZH)).rename(columns=_COLUMNS_ZH)
         write_file(shown, Path(out).with_suffix(".xlsx"))
     elif fmt == "text":
         text = as_text(findings) + "\n"

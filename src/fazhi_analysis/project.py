@@ -45,10 +45,14 @@ if TYPE_CHECKING:
     from fazhi_analysis.table.catalog_object import Catalog
 
 __all__ = [
+    "CATALOG",
     "CUSTOMIZABLE",
     "NOT_A_PROJECT",
-    "ROOT_ENV",
+    "OVERRIDABLE",
     "Project",
+    "ROOT_ENV",
+    "Shadow",
+    "bundled_file",
     "customize",
     "digest",
     "explore_notebook",
@@ -61,7 +65,7 @@ __all__ = [
 
 
 ROOT_ENV = "FAZHI_ROOT"
-TABLE_NAME = "indicators.parquet"
+_TABLE_NAME = "indicators.parquet"
 CATALOG = "catalog.yaml"  # the project's indicators and aliases over the bundled catalog
 # What a project may override: its place in the project → the bundled file or folder (below the package) it stands
 # in for. A folder stands for each file in it (templates/narrative/phrases.yaml).
@@ -72,7 +76,7 @@ OVERRIDABLE = {
     "templates/narrative": "report/templates/narrative",
 }
 CUSTOMIZABLE = ("templates", "notebook")  # what fazhi customize copies
-EXPLORE = "explore.ipynb"  # the analyst's notebook: copied by init, never a shadow of a bundled file
+_EXPLORE = "explore.ipynb"  # the analyst's notebook: copied by init, never a shadow of a bundled file
 NOT_A_PROJECT = (
     "{root} 不是项目文件夹（没有 data/raw/）：新建项目用 fazhi init 文件夹名，或用 --project 指明项目 / "
     "{root} is no project folder (no data/raw/): make one with fazhi init DIR, or name it with --project DIR"
@@ -80,7 +84,7 @@ NOT_A_PROJECT = (
 _STAMP = re.compile(r"fazhi-analysis (?P<version>\S+) sha256:(?P<sha256>[0-9a-f]{64})")
 _STAMP_TEXT = "fazhi-analysis {version} sha256:{sha256} 内置文件的副本（fazhi doctor 据此判断内置文件是否已更新）"
 _STAMP_LINES = {".yaml": "# {}\n", ".j2": "{{# {} #}}\n"}  # the first line of a copied YAML file or template
-CATALOG_EXAMPLE = """\
+_CATALOG_EXAMPLE = """\
 # 本项目的指标目录补充 / this project's additions to the bundled indicator catalog (fazhi catalog lists it).
 # 新指标写全 id、section、name、unit、kind；已有指标只写要改的字段，列表（aliases 等）会追加到内置目录。
 # New indicators need id, section, name, unit, kind; for a bundled id, the fields given replace the
@@ -91,7 +95,7 @@ CATALOG_EXAMPLE = """\
 #   - {id: disputes.legal_aid_hotline_calls, section: disputes, name: 法律援助热线接听, unit: 次, kind: count,
 #      aliases: [热线接听, 12348热线]}
 """
-TARGETS_EXAMPLE = """\
+_TARGETS_EXAMPLE = """\
 # 本项目的工作目标 / targets this project holds its figures against (fazhi_analysis.analysis.against_targets).
 # 每项写 indicator（指标编号）、comparison（>=、<=、>、<、==）、value（指标基本单位的数值，比率为百分点）、
 # source（提出目标的文件，必填）；region、year 可选（不写则适用于所有地区、年度），note 可选。
@@ -123,7 +127,7 @@ class Project:
     @property
     def table(self) -> Path:
         """The tidy table ``fazhi build`` writes and ``fazhi report`` reads."""
-        return self.processed / TABLE_NAME
+        return self.processed / _TABLE_NAME
 
     @property
     def reports(self) -> Path:
@@ -245,7 +249,7 @@ def init(root: str | Path, *, customized: bool = False) -> list[Path]:
     for folder in created:
         folder.mkdir(parents=True)
     created += [path for path, copied in [explore_notebook(here.root)] if copied]
-    for path, text in ((here.root / CATALOG, CATALOG_EXAMPLE), (here.targets, TARGETS_EXAMPLE)):
+    for path, text in ((here.root / CATALOG, _CATALOG_EXAMPLE), (here.targets, _TARGETS_EXAMPLE)):
         if not path.exists():
             path.write_text(text, encoding="utf-8")
             created.append(path)
@@ -257,11 +261,11 @@ def init(root: str | Path, *, customized: bool = False) -> list[Path]:
 def explore_notebook(root: str | Path) -> tuple[Path, bool]:
     """The project's explore notebook, copied from the package (stamped) when it has none; and whether it was."""
     here = Project(Path(root).resolve())
-    copied = _copied({here.notebooks / EXPLORE: resources.files("fazhi_analysis.report") / EXPLORE})
-    return here.notebooks / EXPLORE, bool(copied)
+    copied = _copied({here.notebooks / _EXPLORE: resources.files("fazhi_analysis.report") / _EXPLORE})
+    return here.notebooks / _EXPLORE, bool(copied)
 
 
-def bundled(what: str, here: Project) -> dict[Path, Traversable]:
+def _bundled(what: str, here: Project) -> dict[Path, Traversable]:
     """The bundled files a project may customize (``templates`` or ``notebook``), by their place in ``here``.
 
     Raises:
@@ -285,7 +289,7 @@ def customize(root: str | Path, what: str) -> list[Path]:
     Raises:
         InputError: ``what`` is neither ``templates`` nor ``notebook``.
     """
-    return _copied(bundled(what, Project(Path(root).resolve())))
+    return _copied(_bundled(what, Project(Path(root).resolve())))
 
 
 def _copied(copies: dict[Path, Traversable]) -> list[Path]:
@@ -294,7 +298,7 @@ def _copied(copies: dict[Path, Traversable]) -> list[Path]:
     for target, source in copies.items():
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(stamped(source.read_bytes(), target.suffix))
+            target.write_bytes(_stamped(source.read_bytes(), target.suffix))
             done.append(target)
     return done
 
@@ -304,7 +308,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stamped(data: bytes, suffix: str) -> bytes:
+def _stamped(data: bytes, suffix: str) -> bytes:
     """A bundled file's bytes as its copy in a project: stamped with this version and the file's SHA-256 — a first
     comment line in YAML and templates, the ``fazhi_analysis`` entry of a notebook's metadata."""
     stamp = {"version": __version__, "sha256": digest(data)}
@@ -316,7 +320,7 @@ def stamped(data: bytes, suffix: str) -> bytes:
 
 
 def stamp_of(path: Path) -> dict[str, str] | None:
-    """The version and SHA-256 a project's copy came from (:func:`stamped`), or None for an unstamped file.
+    """The version and SHA-256 a project's copy came from (:func:`_stamped`), or None for an unstamped file.
 
     Example:
         >>> stamp_of(Path("templates/narrative/phrases.yaml"))          # doctest: +SKIP
@@ -349,7 +353,7 @@ def shadows(root: str | Path | None = None) -> list[Shadow]:
     here = find(root)
     found = []
     for what in CUSTOMIZABLE:
-        for place, source in bundled(what, here).items():
+        for place, source in _bundled(what, here).items():
             if not place.is_file():
                 continue
             original, stamp = source.read_bytes(), stamp_of(place)

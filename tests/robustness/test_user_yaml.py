@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from fazhi_analysis import analysis, draft, project
+from fazhi_analysis import analysis, deadline, project
 from fazhi_analysis.cli import main
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.ingest import discover, parts, review
@@ -135,15 +135,19 @@ def test_a_python_tag_and_a_huge_integer_are_invalid_yaml(tmp_path):
 )
 def test_deadlines_of_the_wrong_type_are_one_line(tmp_path, text, words):
     (tmp_path / "deadlines.yaml").write_text(text, encoding="utf-8")
-    _refused(lambda: draft.load_deadlines(project.Project(tmp_path)), "deadlines.yaml", *words)
+    _refused(lambda: deadline.load_deadlines(project.Project(tmp_path)), "deadlines.yaml", *words)
 
 
 def test_deadlines_of_a_project_win_and_an_empty_file_changes_nothing(tmp_path):
     (tmp_path / "deadlines.yaml").write_text('county: "03-15"\n', encoding="utf-8")
-    assert draft.load_deadlines(project.Project(tmp_path)) == {"county": "03-15", "city": "04-01", "province": "04-01",
-                                              "department": "03-01"}  # fmt: skip
+    assert deadline.load_deadlines(project.Project(tmp_path)) == {
+        "county": "03-15",
+        "city": "04-01",
+        "province": "04-01",
+        "department": "03-01",
+    }
     (tmp_path / "deadlines.yaml").write_text("", encoding="utf-8")
-    assert draft.load_deadlines(project.Project(tmp_path))["county"] == "04-01"
+    assert deadline.load_deadlines(project.Project(tmp_path))["county"] == "04-01"
 
 
 def test_the_bundled_parts_rules_load_and_bad_ones_are_one_line(tmp_path):
@@ -294,7 +298,7 @@ def _loaders(folder: Path):
     report.write_text("x", encoding="utf-8")
     return [
         (folder / "r.txt.meta.yaml", lambda: discover.sidecar(report), _is_sidecar),
-        (folder / "deadlines.yaml", lambda: draft.load_deadlines(project.Project(folder)), _is_deadlines),
+        (folder / "deadlines.yaml", lambda: deadline.load_deadlines(project.Project(folder)), _is_deadlines),
         (folder / "parts.yaml", lambda: parts.load_rules(folder / "parts.yaml"), _is_rules),
         (folder / "catalog.yaml", catalog.indicators, _is_catalog),
         (folder / "targets.yaml", lambda: analysis.targets(folder / "targets.yaml"), _is_targets),
@@ -317,7 +321,7 @@ def _is_sidecar(found: dict) -> bool:
 
 
 def _is_deadlines(found: dict) -> bool:
-    return set(found) == set(draft.LEVELS) and all(isinstance(v, str) and len(v) == 5 for v in found.values())
+    return set(found) == set(deadline.LEVELS) and all(isinstance(v, str) and len(v) == 5 for v in found.values())
 
 
 def _is_rules(found: parts.Rules) -> bool:

@@ -25,9 +25,9 @@ from fazhi_analysis.report.pdf import print_pdf
 __all__ = ["ReportHTMLExporter"]
 
 
-TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
-TEMPLATE_NAME = "fazhi_report"
-HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+_TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
+_TEMPLATE_NAME = "fazhi_report"
+_HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -37,11 +37,11 @@ class ReportHTMLExporter(HTMLExporter):
 
     @default("template_name")
     def _template_name_default(self) -> str:
-        return TEMPLATE_NAME
+        return _TEMPLATE_NAME
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
-        return [str(TEMPLATE_ROOT)]
+        return [str(_TEMPLATE_ROOT)]
 
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
@@ -61,10 +61,10 @@ class ReportHTMLExporter(HTMLExporter):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True)
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=_HIDDEN_TAGS, enabled=True), enabled=True)
 
 
-class ChromiumPDFExporter(ReportHTMLExporter):
+class _ChromiumPDFExporter(ReportHTMLExporter):
     """PDF of the annual report: the ``fazhi_html`` page printed to A4 by the system Chromium."""
 
     export_from_notebook = "fazhi_pdf"

@@ -7,7 +7,7 @@ rows of the others from the manifest before it. The index is one self-contained 
 network, links relative to the folder, so that it opens from a file share or an unpacked zip): the
 counts by status; for each kind of report of one region a table region × year linking every report, grouped by
 province and city when the regions table places them; the reports of every region (the overviews) by year; and, up
-to :data:`LISTED` reports, every report of a region with its highlights (beyond, the grouped table alone: 2,800
+to :data:`_LISTED` reports, every report of a region with its highlights (beyond, the grouped table alone: 2,800
 regions × 5 years stay under 5 MB).
 
 Example:
@@ -31,47 +31,47 @@ from fazhi_analysis.table.write import atomic_path, write_file
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["STATUSES", "UNPLACED", "places", "render_index", "write_batch"]
+__all__ = ["STATUSES", "UNPLACED", "columns", "href", "places", "read_manifest", "render_index", "write_batch"]
 
 
-log = logging.getLogger(__name__)
-Place = tuple[str, list[tuple[str, list[str]]]]  # a province and its cities, each with its regions
+_log = logging.getLogger(__name__)
+_Place = tuple[str, list[tuple[str, list[str]]]]  # a province and its cities, each with its regions
 
-TEMPLATES = Path(__file__).with_name("templates") / "batch"
+_TEMPLATES = Path(__file__).with_name("templates") / "batch"
 STATUSES = ("done", "skipped", "failed", "cancelled")
-STATUS_ZH = {"done": "已生成", "skipped": "未变，沿用", "failed": "失败", "cancelled": "已取消"}
-FIXED = ("region", "year", "kind", "status", "seconds", "input_hash")  # then a path column per file, the error
-LEGACY_KINDS = {"report": kinds.ANNUAL.name}  # the annual report's name in manifests written before report kinds
-MANIFEST = "manifest"
-INDEX = "index.html"
-HIGHLIGHTS = 3  # per report on the index
-LISTED = 500  # reports listed one by one with their highlights; beyond, the table alone links them
+_STATUS_ZH = {"done": "已生成", "skipped": "未变，沿用", "failed": "失败", "cancelled": "已取消"}
+_FIXED = ("region", "year", "kind", "status", "seconds", "input_hash")  # then a path column per file, the error
+_LEGACY_KINDS = {"report": kinds.ANNUAL.name}  # the annual report's name in manifests written before report kinds
+_MANIFEST = "manifest"
+_INDEX = "index.html"
+_HIGHLIGHTS = 3  # per report on the index
+_LISTED = 500  # reports listed one by one with their highlights; beyond, the table alone links them
 UNPLACED = "未注明上级"  # the province and city of regions the regions table does not place
 
 
 def columns() -> tuple[str, ...]:
-    """The manifest's columns: :data:`FIXED`, the path of each file a report may have, the error."""
-    return (*FIXED, *outputs.files(), "error")
+    """The manifest's columns: :data:`_FIXED`, the path of each file a report may have, the error."""
+    return (*_FIXED, *outputs.files(), "error")
 
 
 def read_manifest(folder: Path) -> list[dict[str, Any]]:
     """The rows of ``folder/manifest.json``; none when it is missing or unreadable."""
-    path = folder / f"{MANIFEST}.json"
+    path = folder / f"{_MANIFEST}.json"
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    held = [row for row in rows if isinstance(row, dict) and {*FIXED, "error"} <= set(row)]
-    return [{**row, "kind": LEGACY_KINDS.get(row["kind"], row["kind"])} for row in held]
+    held = [row for row in rows if isinstance(row, dict) and {*_FIXED, "error"} <= set(row)]
+    return [{**row, "kind": _LEGACY_KINDS.get(row["kind"], row["kind"])} for row in held]
 
 
-def merge(previous: Iterable[dict[str, Any]], current: list[dict[str, Any]], folder: Path) -> list[dict[str, Any]]:
+def _merge(previous: Iterable[dict[str, Any]], current: list[dict[str, Any]], folder: Path) -> list[dict[str, Any]]:
     """``current`` plus the rows of ``previous`` for other reports, their paths kept only where the file still is.
 
     Example:
         >>> old = [{"region": "甲", "year": 2023, "kind": "annual", "html": "gone.html", "pdf": "", "ipynb": ""}]
         >>> new = [{"region": "乙", "year": 2024, "kind": "annual", "html": "", "pdf": "", "ipynb": ""}]
-        >>> [(r["region"], r["html"]) for r in merge(old, new, Path("/nonexistent"))]
+        >>> [(r["region"], r["html"]) for r in _merge(old, new, Path("/nonexistent"))]
         [('乙', ''), ('甲', '')]
     """
     seen = {_key(row) for row in current}
@@ -95,24 +95,24 @@ def _key(row: dict[str, Any]) -> tuple[str, str, int]:
     return (str(row["kind"]), str(row["region"] or ""), int(row["year"]))
 
 
-def write_manifest(folder: Path, rows: list[dict[str, Any]], highlights: dict[tuple, list[str]] | None = None) -> Path:
+def _write_manifest(folder: Path, rows: list[dict[str, Any]], highlights: dict[tuple, list[str]] | None = None) -> Path:
     """Write ``manifest.json`` (exact, with the ``highlights`` of each report) and ``manifest.csv`` (formula-like
     cells escaped) in ``folder``; returns the CSV's path."""
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(columns()))
     records = [{**row, "highlights": (highlights or {}).get(_key(row), [])} for row in rows]
-    with atomic_path(folder / f"{MANIFEST}.json") as tmp:
+    with atomic_path(folder / f"{_MANIFEST}.json") as tmp:
         tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    write_file(frame, folder / f"{MANIFEST}.csv")
-    return folder / f"{MANIFEST}.csv"
+    write_file(frame, folder / f"{_MANIFEST}.csv")
+    return folder / f"{_MANIFEST}.csv"
 
 
-def report_highlights(
+def _report_highlights(
     table: pd.DataFrame,
     rows: list[dict[str, Any]],
     previous: Iterable[dict[str, Any]] = (),
-    limit: int = HIGHLIGHTS,
+    limit: int = _HIGHLIGHTS,
     **peers: Any,
 ) -> dict[tuple, list[str]]:
     """The first ``limit`` sentences of :func:`fazhi_analysis.analysis.highlights` for each report of a region with a
@@ -127,7 +127,7 @@ def report_highlights(
     known = {(_key(r), r["input_hash"]): r["highlights"] for r in previous if isinstance(r.get("highlights"), list)}
     found: dict[tuple, list[str]] = {}
     regional = [row for row in rows if _of_a_region(row)]
-    if len(regional) > LISTED:
+    if len(regional) > _LISTED:
         return found  # the index lists no report one by one: its highlights are on its own page
     held = set(zip(table["region"].astype("string"), table["year"]))
     for row in regional:
@@ -139,7 +139,7 @@ def report_highlights(
         try:
             sentences = analysis.highlights(table, row["region"], int(row["year"]), limit=limit, **peers)["text"]
         except Exception as exc:  # the index is still written; the page itself says more
-            log.warning("%s %s: 要点无法生成 / highlights failed: %s", row["region"], row["year"], exc)
+            _log.warning("%s %s: 要点无法生成 / highlights failed: %s", row["region"], row["year"], exc)
             continue
         found[_key(row)] = [str(t) for t in sentences]
     return found
@@ -161,7 +161,7 @@ def href(path: str) -> str:
     return quote(path, safe="/")
 
 
-def places(regions: Iterable[str], region_table: pd.DataFrame | None = None) -> list[Place]:
+def places(regions: Iterable[str], region_table: pd.DataFrame | None = None) -> list[_Place]:
     """``regions`` by province and city: the 省 and the 市 above each in ``region_table`` (``UNPLACED`` for a
     region it does not place under a 省; an empty city for one right under its 省), each sorted by name.
 
@@ -197,7 +197,7 @@ def render_index(
 ) -> str:
     """The index page of ``rows`` (manifest rows) with each report's ``highlights``: kind by kind, the reports of a
     region in a table grouped by :func:`places`, those of every region by year."""
-    listed = sum(map(_of_a_region, rows)) <= LISTED
+    listed = sum(map(_of_a_region, rows)) <= _LISTED
     regional, yearly = [], []
     for kind in kinds.kinds().values():
         mine = [row for row in rows if row["kind"] == kind.name]
@@ -211,17 +211,17 @@ def render_index(
         elif mine:
             yearly.append((kind, mine))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
     env.filters["href"] = href
     return env.get_template("index.html.j2").render(
         counts={s: sum(r["status"] == s for r in rows) for s in STATUSES},
-        status_zh=STATUS_ZH,
+        status_zh=_STATUS_ZH,
         formats=[(fmt.name, fmt.label) for fmt in outputs.formats().values()],
         years=sorted({int(r["year"]) for r in rows}),
         regional=regional,
         yearly=yearly,
-        listed=LISTED,
+        listed=_LISTED,
     )
 
 
@@ -234,10 +234,10 @@ def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame
     """
     folder.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(folder)
-    rows = [{key: row.get(key, "") for key in columns()} for row in merge(previous, current, folder)]
-    highlights = report_highlights(table, rows, previous, **peers)
-    page = folder / INDEX
+    rows = [{key: row.get(key, "") for key in columns()} for row in _merge(previous, current, folder)]
+    highlights = _report_highlights(table, rows, previous, **peers)
+    page = folder / _INDEX
     with atomic_path(page) as tmp:
         tmp.write_text(render_index(rows, highlights, peers.get("region_table")), encoding="utf-8")
-    manifest = write_manifest(folder, rows, highlights)
+    manifest = _write_manifest(folder, rows, highlights)
     return manifest, page

@@ -24,8 +24,8 @@ from fazhi_analysis.userfiles import load_yaml
 __all__ = ["Html", "phrases", "render", "template_dirs", "text_template", "wording_file"]
 
 
-NARRATIVE = "templates/narrative"  # the project's folder of wording, and the bundled one it wins over
-TEMPLATE_DIR = project.bundled_file(NARRATIVE)
+_NARRATIVE = "templates/narrative"  # the project's folder of wording, and the bundled one it wins over
+_TEMPLATE_DIR = project.bundled_file(_NARRATIVE)
 
 
 class Html(str):
@@ -46,7 +46,7 @@ def _working() -> project.Project:
 
 def template_dirs() -> list[Path]:
     """Where wording templates are looked up: the working project's first, then the bundled ones."""
-    return list(reversed(_working().layers(NARRATIVE)))
+    return list(reversed(_working().layers(_NARRATIVE)))
 
 
 def _env() -> jinja2.Environment:
@@ -71,7 +71,7 @@ def phrases() -> dict[str, Any]:
 
 def wording_file(name: str) -> dict[str, Any]:
     """The wording of the YAML file ``name`` of ``templates/narrative/``, the project's when it has one."""
-    return _phrases_in(_working().file(f"{NARRATIVE}/{name}"))
+    return _phrases_in(_working().file(f"{_NARRATIVE}/{name}"))
 
 
 @cache
