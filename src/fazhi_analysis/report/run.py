@@ -307,6 +307,8 @@ def publish(
             session = stack.enter_context(Session(here.root, job.kind.preload, browser=browser))
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
         exporter = _exporter()
+        import papermill  # noqa: F401  (_execute's, loaded here while the kernel boots, not after it)
+
         clock.lap("start")
         records = work / "records"  # where the notebook records what a format is written from (the Word draft's)
         recorded = {fmt.record: str(records / fmt.name) for fmt in writing if fmt.record}
