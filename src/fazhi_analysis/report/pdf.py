@@ -217,10 +217,10 @@ class Browser:
                 self._evaluate(session, f"({TOC_FILL_JS})({json.dumps(pages)})")
                 data, shown = self._pdf(session), pages
             return data
-        finally:
+        finally:  # the page closed, without hiding why printing stopped (Ctrl-C, an error) if that fails
             chrome.forget_events()
-            if not chrome.exited():
-                chrome.call("Target.closeTarget", {"targetId": target}, timeout=wait)
+            with contextlib.suppress(devtools.DevToolsError):
+                chrome.call("Target.closeTarget", {"targetId": target}, timeout=CLOSE_TIMEOUT_S)
 
     def _pdf(self, session: str) -> bytes:
         printed = self._chrome.call("Page.printToPDF", PDF_OPTIONS, session=session, timeout=self.timeout)
