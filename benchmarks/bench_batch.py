@@ -34,10 +34,16 @@ cores run two of them at a time: about 2.7× the hand loop at best on an idle ma
 under about 3 CPU seconds a report. The cached run is almost all imports (profiled: 15 of its 18 s): with
 dask installed, pandera imports ``dask.dataframe`` when it builds the table contracts (``DataFrameModel`` →
 ``get_index_types``), 1.6 of the 3.4 CPU s that importing the report's modules takes (and about 40 MB a
-kernel). Memory: the kernel holds 260–300 MB (pandas, pyarrow, matplotlib, pandera, dask.dataframe), Chromium
-about 300 MB over its two processes while it prints a page, Playwright's node driver 120–150 MB and the
-worker 130–145 MB (papermill imports pyarrow); the sum counts the pages the processes share once each (their
-proportional sum is about 700 MB).
+kernel). Memory: the kernel holds 250–300 MB (pandas, pyarrow, matplotlib, pandera), Chromium about 330 MB over
+its processes while it prints a page (about 180 MB of it its own: PSS) and the worker 145–150 MB (papermill
+imports ``pyarrow.fs`` for its HDFS handler: about 40 MB, most of it shared with the kernel). Playwright's node
+driver (120–150 MB) is gone: Chromium is driven over its DevTools pipe. The resident sizes summed count the
+pages the processes share (libraries) once in each; the proportional sum (PSS) shares them out.
+
+Without the node driver, load average 9.5–11.4 (other engineers' tests running) throughout: hand 526.3 s,
+serial 389.9 s, batch 183.8 s (2.86× and 2.12×), cached 5.0 s (2.7 %), peak 721 / 439 and 733 / 449 MB a worker
+(RSS summed / PSS summed); CPU seconds a report by hand: papermill 8.01, nbconvert 1.79, chromium 0.31. Main's
+workers, sampled the same way under the same load: 855–868 MB RSS summed, 527–546 MB PSS.
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
