@@ -27,8 +27,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-CHUNK = 1 << 16
-FIRST_FREE_FD = 10  # the pipes are moved above 4 before they are placed on 3 and 4
+__all__ = ["DevTools", "DevToolsError", "DevToolsTimeout"]
+
+_CHUNK = 1 << 16
+_FIRST_FREE_FD = 10  # the pipes are moved above 4 before they are placed on 3 and 4
 
 
 class DevToolsError(Exception):
@@ -132,7 +134,7 @@ class DevTools:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._replies], [], [], left)[0]:
                 raise DevToolsTimeout("Chromium 无响应 / Chromium did not answer")
-            chunk = os.read(self._replies, CHUNK)
+            chunk = os.read(self._replies, _CHUNK)
             if not chunk:
                 raise DevToolsError(self._exit_reason())
             self._buffer += chunk
@@ -182,7 +184,7 @@ class DevTools:
 def _pipe() -> tuple[int, int]:
     """A pipe whose ends are numbered above 4, so that placing them on 3 and 4 cannot overwrite one with the other."""
     ends = os.pipe()
-    moved = tuple(fcntl.fcntl(end, fcntl.F_DUPFD_CLOEXEC, FIRST_FREE_FD) for end in ends)
+    moved = tuple(fcntl.fcntl(end, fcntl.F_DUPFD_CLOEXEC, _FIRST_FREE_FD) for end in ends)
     for end in ends:
         os.close(end)
     return moved[0], moved[1]
