@@ -43,7 +43,9 @@ pages the processes share (libraries) once in each; the proportional sum (PSS) s
 Without the node driver, load average 9.5–11.4 (other engineers' tests running) throughout: hand 526.3 s,
 serial 389.9 s, batch 183.8 s (2.86× and 2.12×), cached 5.0 s (2.7 %), peak 721 / 439 and 733 / 449 MB a worker
 (RSS summed / PSS summed); CPU seconds a report by hand: papermill 8.01, nbconvert 1.79, chromium 0.31. Main's
-workers, sampled the same way under the same load: 855–868 MB RSS summed, 527–546 MB PSS.
+workers, sampled the same way under the same load: 855–868 MB RSS summed, 527–546 MB PSS. Again as load fell (1.9
+at the start, 3.5 by the batch): hand 148.0 s, serial 132.6 s, batch 81.8 s (1.81× and 1.62×: the batch ran under
+the heavier load), cached 2.1 s (2.5 %), peak 731 / 498 and 723 / 492 MB a worker.
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
