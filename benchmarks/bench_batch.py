@@ -7,8 +7,9 @@ folder:
 1. the hand-typed loop, per report: ``papermill`` → ``jupyter nbconvert --to html --no-input`` →
    ``chromium --headless --print-to-pdf`` (CPU seconds by stage are measured here);
 2. a serial loop of ``fazhi report`` (and ``fazhi report --overview``);
-3. ``fazhi batch --overview --workers 2`` (peak resident memory of each worker with its kernels and
-   Chromium, sampled every 0.2 s);
+3. ``fazhi batch --overview --workers 2`` (peak memory of each worker with its kernels and Chromium, sampled
+   every 0.2 s: the resident sizes summed, which counts the pages the processes share once in each, and the
+   proportional sizes summed, PSS, which shares them out among the processes that map them);
 4. the same batch again, every report cached.
 
 Goals: batch ≥ 5× the hand loop and ≥ 1.7× the serial loop; the cached run ≤ 5 % of the first; ≤ 600 MB a
@@ -33,10 +34,18 @@ cores run two of them at a time: about 2.7× the hand loop at best on an idle ma
 under about 3 CPU seconds a report. The cached run is almost all imports (profiled: 15 of its 18 s): with
 dask installed, pandera imports ``dask.dataframe`` when it builds the table contracts (``DataFrameModel`` →
 ``get_index_types``), 1.6 of the 3.4 CPU s that importing the report's modules takes (and about 40 MB a
-kernel). Memory: the kernel holds 260–300 MB (pandas, pyarrow, matplotlib, pandera, dask.dataframe), Chromium
-about 300 MB over its two processes while it prints a page, Playwright's node driver 120–150 MB and the
-worker 130–145 MB (papermill imports pyarrow); the sum counts the pages the processes share once each (their
-proportional sum is about 700 MB).
+kernel). Memory: the kernel holds 250–300 MB (pandas, pyarrow, matplotlib, pandera), Chromium about 330 MB over
+its processes while it prints a page (about 180 MB of it its own: PSS) and the worker 145–150 MB (papermill
+imports ``pyarrow.fs`` for its HDFS handler: about 40 MB, most of it shared with the kernel). Playwright's node
+driver (120–150 MB) is gone: Chromium is driven over its DevTools pipe. The resident sizes summed count the
+pages the processes share (libraries) once in each; the proportional sum (PSS) shares them out.
+
+Without the node driver, load average 9.5–11.4 (other engineers' tests running) throughout: hand 526.3 s,
+serial 389.9 s, batch 183.8 s (2.86× and 2.12×), cached 5.0 s (2.7 %), peak 721 / 439 and 733 / 449 MB a worker
+(RSS summed / PSS summed); CPU seconds a report by hand: papermill 8.01, nbconvert 1.79, chromium 0.31. Main's
+workers, sampled the same way under the same load: 855–868 MB RSS summed, 527–546 MB PSS. Again as load fell (1.9
+at the start, 3.5 by the batch): hand 148.0 s, serial 132.6 s, batch 81.8 s (1.81× and 1.62×: the batch ran under
+the heavier load), cached 2.1 s (2.5 %), peak 731 / 498 and 723 / 492 MB a worker.
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
@@ -109,10 +118,10 @@ def serial_loop(table: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
-def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, float]]:
-    """``fazhi batch``; returns wall seconds and the peak RSS (MB) of each worker's process tree."""
+def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, dict[str, float]]]:
+    """``fazhi batch``; returns wall seconds and the peak RSS and PSS (MB) of each worker's process tree."""
     command = [*FAZHI, "batch", "--overview", "--workers", str(workers), "--data", str(table), "--output-dir", str(out)]
-    peaks: dict[int, float] = {}
+    peaks: dict[int, dict[str, float]] = {}
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -127,8 +136,9 @@ def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, float]
     return wall, peaks
 
 
-def _sample(pid: int, peaks: dict[int, float]) -> None:
-    """Every 0.2 s, the resident memory of each child of ``pid`` with its own descendants (kernels, Chromium)."""
+def _sample(pid: int, peaks: dict[int, dict[str, float]]) -> None:
+    """Every 0.2 s, the memory of each child of ``pid`` with its own descendants (kernels, Chromium): the sums of
+    their resident (``rss``) and proportional (``pss``) sizes."""
     try:
         parent = psutil.Process(pid)
         while parent.is_running() and parent.status() != psutil.STATUS_ZOMBIE:
@@ -136,10 +146,12 @@ def _sample(pid: int, peaks: dict[int, float]) -> None:
                 try:
                     if "spawn_main" not in " ".join(child.cmdline()):  # the pool's workers, not its resource tracker
                         continue
-                    rss = sum(p.memory_info().rss for p in [child, *child.children(recursive=True)])
+                    sizes = [p.memory_full_info() for p in [child, *child.children(recursive=True)]]
                 except psutil.Error:
                     continue
-                peaks[child.pid] = max(peaks.get(child.pid, 0.0), rss / 2**20)
+                peak = peaks.setdefault(child.pid, {"rss": 0.0, "pss": 0.0})
+                for kind in peak:
+                    peak[kind] = max(peak[kind], sum(getattr(size, kind) for size in sizes) / 2**20)
             time.sleep(0.2)
     except psutil.Error:
         return
@@ -173,7 +185,10 @@ def main() -> None:
     print(f"  batch vs serial:  {serial / first:.2f}×  (goal ≥ 1.7×)")
     print(f"  cached / first:   {cached / first:.1%}  (goal ≤ 5 %)")
     print("  CPU seconds a report, hand loop: " + ", ".join(f"{k} {v / n:.2f}" for k, v in cpu.items()))
-    print("  peak memory a worker (with its kernel and Chromium): " + ", ".join(f"{v:.0f} MB" for v in peaks.values()))
+    print(
+        "  peak memory a worker (with its kernel and Chromium), RSS summed / PSS summed: "
+        + ", ".join(f"{v['rss']:.0f} / {v['pss']:.0f} MB" for v in peaks.values())
+    )
 
 
 if __name__ == "__main__":

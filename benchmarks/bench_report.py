@@ -13,7 +13,7 @@ headless shell when installed). A third line runs ``fazhi report`` with ``FAZHI_
 so that the gain that does not come from the browser is visible too.
 
 ``fazhi report`` opens a session for its one report (:mod:`fazhi_analysis.report.session`): the browser
-(Playwright's driver and Chromium) starts while the kernel boots and runs the notebook, and prints twice,
+(Chromium, driven over its DevTools pipe) starts while the kernel boots and runs the notebook, and prints twice,
 the second time with the table of contents' page numbers. Measured once with ``--repeat 3`` while four
 other engineers ran their tests on the 2-core machine (load average 5–7; an idle machine's figures are about
 a seventh of these): chain 36.9 s (papermill 25.7, nbconvert 5.5, chromium 5.7), ``fazhi report`` 26.0 s,
@@ -24,6 +24,12 @@ for one ``--print-to-pdf``) while the kernel runs. Before the warm path, on an i
 
 After merging main (13e6b30), ``--repeat 1`` at load average 9–11 (indicative only): chain 57.1 s (papermill
 37.3, nbconvert 10.9, chromium 8.9), ``fazhi report`` 37.6 s, 0.66× (0.67× with the full ``chromium``).
+
+Without Playwright's node driver (Chromium over its DevTools pipe, :mod:`fazhi_analysis.report.devtools`), the
+same day, ``--repeat 1`` at load average 7–10, this branch and main run one after the other: chain 29.9 s,
+``fazhi report`` 17.7 s, 0.59× (0.58× with the full ``chromium``), against main's 0.73× (chain 24.3 s, ours
+17.8 s; 0.80× with ``chromium``). ``/usr/bin/time fazhi report`` on the seed, twice each, alternating: 8.6 and
+9.0 CPU s (Chromium and the kernel included) against main's 9.0 and 9.7.
 
 Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 5]``
 """

@@ -71,7 +71,6 @@ _PROGRAMS = {
     "jupyter": "slow",
     "papermill": "slow",
     "dask": "slow",  # dask scheduler, dask worker
-    "node": "system",  # playwright's driver, which starts Chromium
     "chrom": "system",  # chromium, chromium-headless-shell, chrome
     "headless_shell": "system",
     "soffice": "system",

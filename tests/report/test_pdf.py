@@ -49,7 +49,7 @@ def test_none_found_says_how_to_install(path_dir) -> None:
         find_chromium()
 
 
-@pytest.mark.system  # starts Playwright's driver and a (broken) browser
+@pytest.mark.system  # starts a (broken) browser
 def test_a_browser_that_cannot_start_is_one_report_error_and_no_pdf(tmp_path) -> None:
     page = tmp_path / "page.html"
     page.write_text("<h1>标题</h1>", encoding="utf-8")

@@ -2,9 +2,9 @@
 
 Chromium is ``$FAZHI_CHROMIUM`` if set, else the first of :data:`CANDIDATES` on PATH; Debian's
 ``chromium-headless-shell`` comes first, as it starts several times faster than the full browser.
-Playwright drives it (its ``executable_path``: the system's browser, nothing is downloaded), in a thread
-of its own with its own event loop, so that a :class:`Browser` starts while the caller does other work
-and many pages are printed by one browser. The PDF has bookmarks for the headings, and the page's CSS
+It is driven over the DevTools protocol through a pipe (:mod:`~fazhi_analysis.report.devtools`: no
+driver process, no port); a :class:`Browser` starts while the caller does other work, and many pages are
+printed by one browser. The PDF has bookmarks for the headings, and the page's CSS
 ``@page`` rules set size, margins and the page-number footer.
 
 Chromium cannot number a table of contents itself: the page is printed, the printed pages are read
@@ -18,17 +18,18 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
+import base64
+import contextlib
+import json
 import os
 import shutil
-import threading
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from fazhi_analysis import scratch
 from fazhi_analysis.errors import ReportError
+from fazhi_analysis.report import devtools
 
 __all__ = ["Browser", "ChromiumNotFound", "find_chromium", "print_pdf"]
 
@@ -44,8 +45,7 @@ CANDIDATES = (
 )
 # Offline and quiet (no first-run UI, no background connections: refused on a closed network), and in
 # as few processes as printing needs: no zygotes, the GPU and network services inside the browser process
-# (about 160 MB less resident memory a browser). The last --enable-features wins: Playwright's own (for
-# screenshots) give way to it.
+# (about 160 MB less resident memory a browser). Colours in sRGB, as Playwright had them.
 FLAGS = (
     "--headless",
     "--disable-gpu",
@@ -61,12 +61,17 @@ FLAGS = (
     "--no-zygote",
     "--in-process-gpu",
     "--enable-features=NetworkServiceInProcess2",
+    "--force-color-profile=srgb",
 )
 TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 10.0
 TOC_PASSES = 3  # prints at most: the numbers rarely move the layout, and never twice
-# The page's own size and margins (CSS @page), its backgrounds, bookmarks for the headings, tagged text.
-PDF_OPTIONS = {"prefer_css_page_size": True, "print_background": True, "outline": True, "tagged": True}
+# The page's own size and margins (CSS @page; else Letter without margins), its backgrounds, bookmarks for the
+# headings, tagged text (DevTools' Page.printToPDF).
+PDF_OPTIONS = {
+    "preferCSSPageSize": True, "printBackground": True, "generateDocumentOutline": True, "generateTaggedPDF": True,
+    "paperWidth": 8.5, "paperHeight": 11, "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0,
+}  # fmt: skip
 # The table of contents: each entry's link, and the text of the heading it points to.
 TOC_ENTRIES_JS = """() => [...document.querySelectorAll('nav.toc a[href^="#"]')].map(a => {
   const target = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
@@ -146,24 +151,24 @@ def toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
 
 
 class Browser:
-    """One headless Chromium kept for many PDFs, started at once in the background; close it (or use ``with``).
+    """One headless Chromium kept for many PDFs, started at once (it boots while the caller works); close it
+    (or use ``with``).
 
-    Raises (from :meth:`print_pdf`):
+    Raises:
         ChromiumNotFound: No Chromium (see :func:`find_chromium`).
-        ReportError: Chromium could not start, timed out or failed to print.
+        ReportError: Chromium could not start; (from :meth:`print_pdf`) it exited, timed out or failed to print.
     """
 
     def __init__(self, chromium: str | None = None, timeout: float = TIMEOUT_S) -> None:
-        # Imported here, not in the browser's thread: an import cut short by Ctrl-C in this thread could leave
-        # a module lock held that the other thread then waits for forever.
-        from playwright.async_api import async_playwright
-
         self.timeout = timeout
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="fazhi-browser", daemon=True)
-        self._thread.start()
-        self._playwright: Any = None
-        self._browser: Future = self._submit(self._launch(async_playwright, chromium))
+        executable = chromium or find_chromium()
+        self._scratch = contextlib.ExitStack()  # Chromium's profile, removed by close()
+        profile = Path(self._scratch.enter_context(scratch.temporary_folder("chromium")))
+        try:
+            self._chrome = devtools.DevTools(executable, [*flags(), f"--user-data-dir={profile}"], profile / "stderr")
+        except OSError as exc:
+            self._scratch.close()
+            raise ReportError(f"Chromium 无法启动 / Chromium could not start: {executable}: {exc.strerror}") from exc
 
     def __enter__(self) -> Browser:
         return self
@@ -171,33 +176,17 @@ class Browser:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
-    def _submit(self, coroutine: Any) -> Future:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-
-    async def _launch(self, async_playwright: Any, chromium: str | None) -> Any:
-        executable = chromium or find_chromium()
-        self._playwright = await async_playwright().start()
-        # Our own signal handling decides when the browser closes; Playwright's would close it under us.
-        return await self._playwright.chromium.launch(
-            executable_path=executable, args=flags(), timeout=self.timeout * 1000,
-            handle_sigint=False, handle_sigterm=False, handle_sighup=False,
-        )  # fmt: skip
-
     def dead(self) -> bool:
-        """Whether the browser failed to start or lost its connection (one still starting is not dead)."""
-        if not self._browser.done():
-            return False
-        return self._browser.exception() is not None or not self._browser.result().is_connected()
+        """Whether the browser has exited."""
+        return self._chrome.exited()
 
     def print_pdf(self, html: Path, pdf: Path) -> Path:
         """Print the local page ``html`` to ``pdf``, its table of contents numbered; returns ``pdf``."""
         try:
-            data = self._submit(self._print(Path(html))).result(timeout=self.timeout * (TOC_PASSES + 1))
-        except FutureTimeout:
+            data = self._print(Path(html))
+        except devtools.DevToolsTimeout:
             raise ReportError(f"Chromium 超时（{self.timeout:.0f} 秒）/ Chromium timed out printing {html}") from None
-        except ReportError:
-            raise
-        except Exception as exc:  # Playwright's errors: Chromium failed to start, crashed or refused the page
+        except devtools.DevToolsError as exc:  # it exited, or refused the page
             said = str(exc).strip().splitlines()[:1]
             raise ReportError(f"Chromium 未能生成 PDF / Chromium wrote no PDF: {' '.join(said)}") from exc
         if not data:
@@ -205,46 +194,53 @@ class Browser:
         Path(pdf).write_bytes(data)
         return Path(pdf)
 
-    async def _print(self, html: Path) -> bytes:
-        browser = await asyncio.wrap_future(self._browser)
-        page = await browser.new_page()
+    def _print(self, html: Path) -> bytes:
+        """The PDF of ``html``, printed again with the table of contents' pages until they hold (:func:`toc_pages`)."""
+        chrome, wait = self._chrome, self.timeout
+        target = chrome.call("Target.createTarget", {"url": "about:blank"}, timeout=wait)["targetId"]
         try:
-            await page.goto(html.resolve().as_uri(), wait_until="load", timeout=self.timeout * 1000)
-            data = await page.pdf(**PDF_OPTIONS)
-            headings = await page.evaluate(TOC_ENTRIES_JS)
+            page = chrome.call("Target.attachToTarget", {"targetId": target, "flatten": True}, timeout=wait)
+            session = page["sessionId"]
+            chrome.call("Page.enable", session=session, timeout=wait)
+            chrome.forget_events()  # the blank page's: the load waited for is the report's
+            went = chrome.call("Page.navigate", {"url": html.resolve().as_uri()}, session=session, timeout=wait)
+            if went.get("errorText"):
+                raise devtools.DevToolsError(f"{html}: {went['errorText']}")
+            chrome.wait_for("Page.loadEventFired", session=session, timeout=wait)
+            data = self._pdf(session)
+            headings = self._evaluate(session, f"({TOC_ENTRIES_JS})()")
             shown: list[int | None] = [None] * len(headings)
             for _ in range(TOC_PASSES - 1):
                 pages = toc_pages(data, headings)
                 if pages == shown:  # the numbers printed are the pages the headings are on
                     break
-                await page.evaluate(TOC_FILL_JS, pages)
-                data, shown = await page.pdf(**PDF_OPTIONS), pages
+                self._evaluate(session, f"({TOC_FILL_JS})({json.dumps(pages)})")
+                data, shown = self._pdf(session), pages
             return data
-        finally:
-            await page.close()
+        finally:  # the page closed, without hiding why printing stopped (Ctrl-C, an error) if that fails
+            chrome.forget_events()
+            with contextlib.suppress(devtools.DevToolsError):
+                chrome.call("Target.closeTarget", {"targetId": target}, timeout=CLOSE_TIMEOUT_S)
+
+    def _pdf(self, session: str) -> bytes:
+        printed = self._chrome.call("Page.printToPDF", PDF_OPTIONS, session=session, timeout=self.timeout)
+        return base64.b64decode(printed["data"])
+
+    def _evaluate(self, session: str, expression: str) -> Any:
+        """The value of a JavaScript ``expression`` in the page of ``session``."""
+        done = self._chrome.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session, timeout=self.timeout
+        )
+        if "exceptionDetails" in done:
+            raise devtools.DevToolsError(f"JavaScript: {done['exceptionDetails'].get('text', '')}")
+        return done["result"].get("value")
 
     def close(self) -> None:
-        """Close the browser and its driver (they exit too when this process dies: their pipes close)."""
-        if not self._thread.is_alive():
-            return
+        """Close the browser (it exits too when this process dies: its pipe closes) and remove its profile."""
         try:
-            self._submit(self._close()).result(timeout=CLOSE_TIMEOUT_S)
-        except Exception:  # a browser that never started or already died has nothing left to close
-            pass
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=CLOSE_TIMEOUT_S)
-        if not self._thread.is_alive():
-            self._loop.close()
-
-    async def _close(self) -> None:
-        try:
-            browser = await asyncio.wrap_future(self._browser)  # a browser still starting is waited for
-            await browser.close()
-        except Exception:  # it never started, or died
-            pass
+            self._chrome.close(CLOSE_TIMEOUT_S)
         finally:
-            if self._playwright is not None:
-                await self._playwright.stop()
+            self._scratch.close()
 
 
 def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: float = TIMEOUT_S) -> Path:

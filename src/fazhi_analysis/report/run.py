@@ -11,7 +11,7 @@ a failure never half-overwrites a good report. When a cell fails, the executed n
 ``<stem>.failed.ipynb`` beside the report and :class:`ReportError` is raised.
 
 Stock tools only: a :class:`~fazhi_analysis.report.session.Session` holds the kernel (jupyter_client's
-``KernelManager``) and a browser (Playwright driving the system Chromium); papermill runs the notebook in
+``KernelManager``) and a browser (the system Chromium over the DevTools protocol); papermill runs the notebook in
 the kernel, nbconvert renders the page (:mod:`fazhi_analysis.report.export`) and the browser prints it
 (:mod:`fazhi_analysis.report.pdf`). ``fazhi report`` opens a session for its one report: the kernel boots
 and the browser starts while papermill and nbconvert load here. ``fazhi batch`` keeps one session per
@@ -307,6 +307,8 @@ def publish(
             session = stack.enter_context(Session(here.root, job.kind.preload, browser=browser))
         work = Path(stack.enter_context(scratch.temporary_folder("report")))
         exporter = _exporter()
+        import papermill  # noqa: F401  (_execute's, loaded here while the kernel boots, not after it)
+
         clock.lap("start")
         records = work / "records"  # where the notebook records what a format is written from (the Word draft's)
         recorded = {fmt.record: str(records / fmt.name) for fmt in writing if fmt.record}

@@ -9,7 +9,7 @@ working folder; modules kept). A kernel that died, stopped answering or grew bey
 starts in the background as the session opens and is replaced if it died.
 
 Children die with their parent: the kernel watches its parent's process id (ipykernel's parent poller,
-``JPY_PARENT_PID``) and the browser's driver its pipe to this process.
+``JPY_PARENT_PID``) and the browser its DevTools pipe to this process.
 
 Example:
     >>> with Session(Path("."), "import pandas") as session:      # doctest: +SKIP
