@@ -19,15 +19,6 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "fazhi_analysis"
 MAX_LINES = 500
-# Modules still longer, each with the branch that shortens it.
-# Modules edited on other branches while __all__ was added: they list what other modules use, and their helpers are
-# underscored once those branches are merged (issue 21).
-PENDING = {
-    f"{PACKAGE}.{name}"
-    for name in (
-        "report.batch", "report.charts", "report.pdf", "report.run", "report.session", "report.workers",
-    )
-}  # fmt: skip
 
 
 def _module_name(path: Path) -> str:
@@ -114,13 +105,8 @@ def _undeclared(module: str) -> tuple[set[str], set[str]]:
     return public - listed, set() if MODULES[module].stem == "__init__" else listed - public
 
 
-@pytest.mark.parametrize("module", sorted(set(MODULES) - PENDING))
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_a_module_declares_its_public_names_and_underscores_the_rest(module: str) -> None:
     lacking, foreign = _undeclared(module)
     assert not lacking, f"{module}: __all__ lacks {sorted(lacking)} (or underscore them)"
     assert not foreign, f"{module}: __all__ names what other modules define: {sorted(foreign)}"
-
-
-@pytest.mark.parametrize("module", sorted(PENDING))
-def test_a_pending_module_is_still_pending(module: str) -> None:
-    assert module in MODULES and any(_undeclared(module)), f"{module} declares its surface now: take it out of PENDING"

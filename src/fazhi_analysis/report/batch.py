@@ -41,17 +41,17 @@ from fazhi_analysis.report.workers import run_dask, run_local
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BatchJob", "BatchResult", "input_hash", "plan", "run_batch", "summary"]
+__all__ = ["BatchJob", "BatchResult", "Outcome", "input_hash", "plan", "run_batch", "summary"]
 
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
-PACKAGE = Path(__file__).resolve().parents[1]
-EXECUTORS = ("local", "dask")
-HASH_SUFFIX = run.HASH_SUFFIX
-STATUS_WORDS = {"done": "完成", "skipped": "跳过", "failed": "失败", "cancelled": "取消"}
+_PACKAGE = Path(__file__).resolve().parents[1]
+_EXECUTORS = ("local", "dask")
+_HASH_SUFFIX = run.HASH_SUFFIX
+_STATUS_WORDS = {"done": "完成", "skipped": "跳过", "failed": "失败", "cancelled": "取消"}
 # read by the notebooks beside the table
-SIDE_TABLES = ("parts.parquet", "sentences.parquet", "findings.parquet", "regions.parquet")
+_SIDE_TABLES = ("parts.parquet", "sentences.parquet", "findings.parquet", "regions.parquet")
 
 
 @dataclass(frozen=True)
@@ -157,21 +157,21 @@ def _digest_files(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def shared_inputs(here: project.Project, notebook: Path) -> str:
+def _shared_inputs(here: project.Project, notebook: Path) -> str:
     """The hash of what every job of one notebook reads besides the table's rows.
 
     That is the notebook, the package's version, its templates, chart style, catalog and wording files,
     and the project's ``catalog.yaml``, ``targets.yaml`` and ``templates/``. The package's code is not
     hashed (its version stands for it): after changing the code in place, run with ``force``.
     """
-    package = [*(PACKAGE / "report" / "templates").rglob("*"), *PACKAGE.glob("report/*.mplstyle")]
-    package += PACKAGE.glob("table/*.yaml")
+    package = [*(_PACKAGE / "report" / "templates").rglob("*"), *_PACKAGE.glob("report/*.mplstyle")]
+    package += _PACKAGE.glob("table/*.yaml")
     own = [here.root / project.CATALOG, here.targets, *(here.templates.rglob("*") if here.templates.is_dir() else [])]
-    parts = [__version__, _digest_files(package, PACKAGE), _digest_files(own, here.root), notebook.read_bytes().hex()]
+    parts = [__version__, _digest_files(package, _PACKAGE), _digest_files(own, here.root), notebook.read_bytes().hex()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def rows_of(job: BatchJob, frame: pd.DataFrame) -> pd.DataFrame:
+def _rows_of(job: BatchJob, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``frame`` a job reads: every row up to its year (a report reads no later year, and its
     wide table holds its peers' earlier years too). A frame without years (the regions table) is read whole.
     """
@@ -187,7 +187,7 @@ def input_hash(job: BatchJob, frames: dict[str, pd.DataFrame], shared: str, peer
     for name in sorted(frames):
         frame = frames[name]
         if "region" in frame.columns:
-            digest.update(f"{name}\n".encode() + rows_of(job, frame).to_csv(index=False).encode())
+            digest.update(f"{name}\n".encode() + _rows_of(job, frame).to_csv(index=False).encode())
     return digest.hexdigest()
 
 
@@ -199,13 +199,13 @@ def _side_frames(data_path: Path) -> dict[str, pd.DataFrame]:
     from fazhi_analysis.table import manifest
 
     frames = {"table": analysis.load_table(data_path)}
-    for name in SIDE_TABLES:
+    for name in _SIDE_TABLES:
         path = data_path.with_name(name)
         if path.is_file() and manifest.same_build(data_path, path):
             try:
                 frames[name] = pd.read_parquet(path)
             except Exception:  # an unreadable side table: the notebook will not use it either
-                log.warning("%s: 无法读取，不计入缓存 / unreadable, left out of the cache key", path)
+                _log.warning("%s: 无法读取，不计入缓存 / unreadable, left out of the cache key", path)
     return frames
 
 
@@ -251,8 +251,8 @@ def run_batch(
             for an older notebook API (nothing is run).
         KeyboardInterrupt: After the manifest and index of what finished were written.
     """
-    if executor not in EXECUTORS:
-        raise InputError(f"未知执行器 / unknown executor: {executor}; 可选 / choose from: {', '.join(EXECUTORS)}")
+    if executor not in _EXECUTORS:
+        raise InputError(f"未知执行器 / unknown executor: {executor}; 可选 / choose from: {', '.join(_EXECUTORS)}")
     from fazhi_analysis.analysis import PeerRule
 
     wanted = outputs.parse(formats or outputs.defaults())
@@ -268,7 +268,7 @@ def run_batch(
         )
     frames = _side_frames(data)
     jobs = plan(frames["table"], regions, years, asked)
-    shared = {name: shared_inputs(here, path) for name, path in books.items()}
+    shared = {name: _shared_inputs(here, path) for name, path in books.items()}
     tracker = _Tracker(out, len(jobs), progress)
     batch_id, specs = uuid.uuid4().hex, []
     for job in jobs:
@@ -328,7 +328,7 @@ def _colon(text: str) -> str:
 def _unchanged(job: BatchJob, out: Path, key: str, wanted: tuple[outputs.OutputFormat, ...]) -> bool:
     """Whether the job's report has every asked format its kind offers and was made from inputs of hash ``key``."""
     folder, stem = job.folder(out), job.kind.stem
-    stored = folder / f"{stem}{HASH_SUFFIX}"
+    stored = folder / f"{stem}{_HASH_SUFFIX}"
     have = all((folder / f"{stem}{fmt.suffix}").is_file() for fmt in wanted if job.kind.offers(fmt))
     return have and stored.is_file() and stored.read_text(encoding="utf-8").strip() == key
 
@@ -384,7 +384,7 @@ class _Tracker:
         """Count ``outcome`` in; a ``line`` for it in line mode (on a terminal: for a failure only)."""
         self._shown += 1
         seconds = f"（{outcome.seconds:.1f} 秒）" if outcome.seconds else ""
-        said = f"{STATUS_WORDS[outcome.status]} {outcome.status}"
+        said = f"{_STATUS_WORDS[outcome.status]} {outcome.status}"
         text = f"[{self._shown}/{self.total}] {said} {outcome.job.label()}{seconds}"
         if line and (self.bar.disable or outcome.status == "failed"):
             self._say(text + _colon(outcome.error), logging.WARNING if outcome.status == "failed" else logging.INFO)
@@ -399,7 +399,7 @@ class _Tracker:
         elif self.lines:
             print(text, file=sys.stderr, flush=True)
         else:
-            log.log(level, "%s", text)
+            _log.log(level, "%s", text)
 
     def rows(self) -> list[dict[str, Any]]:
         """The manifest rows of this run's jobs."""

@@ -83,7 +83,7 @@ __all__ = [
 ]
 
 
-MOST_CHANGED = 12  # figures the overview's change chart shows at most
+_MOST_CHANGED = 12  # figures the overview's change chart shows at most
 
 
 def _better(indicator: str) -> str | None:
@@ -147,7 +147,7 @@ def trend_chart(facts: Facts, section: str) -> Svg:
         return described(to_svg(fig), f"{facts.region}历年{names}（{years[0]}—{years[-1]}年）")
 
 
-def dot_notes(rows: pd.DataFrame) -> list[str]:
+def _dot_notes(rows: pd.DataFrame) -> list[str]:
     """The lines under a dot plot of one indicator's peer rows: the axis note, then who did not report
     (or, when all did, how to read the dashed line)."""
     shown = rows[rows["reported"]]
@@ -195,12 +195,12 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
 def dot_figure(rows: pd.DataFrame, region: str | None, notes: list[str]) -> Figure:
     """A figure of one :func:`dot_panel`, its label column as wide as the regions' names need."""
     labels = [region_label(r) for r in rows.loc[rows["reported"], "region"]]
-    fig, (ax,) = panel_grid([dot_rows(rows)], 1, label_in=widest(labels), note_lines=len(notes))
+    fig, (ax,) = panel_grid([_dot_rows(rows)], 1, label_in=widest(labels), note_lines=len(notes))
     dot_panel(ax, rows, region, notes)
     return fig
 
 
-def dot_rows(rows: pd.DataFrame) -> float:
+def _dot_rows(rows: pd.DataFrame) -> float:
     """The height in inches of a dot plot of ``rows`` (those reported): a row each, more for two-line names."""
     names = [region_label(r) for r in rows.loc[rows["reported"], "region"]]
     return sum(0.22 + 0.2 * name.count("\n") for name in names) + 0.3
@@ -216,10 +216,10 @@ def peer_chart(facts: Facts, section: str) -> Svg:
     if not keys:
         return Svg("")
     panels = [facts.peers[facts.peers["indicator"] == k] for k in keys]
-    notes = [dot_notes(rows) for rows in panels]
+    notes = [_dot_notes(rows) for rows in panels]
     label_in = widest([region_label(r) for r in facts.regions])
     with house_style():
-        fig, axes = panel_grid([dot_rows(rows) for rows in panels], ncols=2 if len(keys) > 1 else 1, label_in=label_in,
+        fig, axes = panel_grid([_dot_rows(rows) for rows in panels], ncols=2 if len(keys) > 1 else 1, label_in=label_in,
                           note_lines=max(len(n) for n in notes))  # fmt: skip
         for ax, rows, note in zip(axes, panels, notes):
             dot_panel(ax, rows, facts.region, note)
@@ -229,7 +229,7 @@ def peer_chart(facts: Facts, section: str) -> Svg:
         )
 
 
-def subject_panels(rows: pd.DataFrame) -> list[pd.DataFrame]:
+def _subject_panels(rows: pd.DataFrame) -> list[pd.DataFrame]:
     """This year's figures of a chapter by subject and unit (the catalog's ``group``), largest first.
 
     Only panels of two or more figures: a single figure is already in the table. Indicators without a
@@ -246,11 +246,11 @@ def subject_panels(rows: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def figures_chart(facts: Facts, section: str) -> Svg:
-    """This year's figures of a chapter as bars, one panel per subject and unit (:func:`subject_panels`).
+    """This year's figures of a chapter as bars, one panel per subject and unit (:func:`_subject_panels`).
 
     For a chapter with neither earlier years nor peers to compare with. Empty when no panel has two figures.
     """
-    panels = subject_panels(facts.comparison[facts.comparison["section"] == section])
+    panels = _subject_panels(facts.comparison[facts.comparison["section"] == section])
     if not panels:
         return Svg("")
     names = [str(n) for panel in panels for n in panel["name"]]
@@ -291,13 +291,13 @@ def chapter_charts(facts: Facts, section: str) -> list[Svg]:
 
 def _changes(facts: Facts) -> pd.DataFrame:
     """The figures the change chart ranks: a percentage change (none for a count under :data:`SMALL_COUNT` in
-    either year, :func:`~fazhi_analysis.analysis.compare`), not 0; the :data:`MOST_CHANGED` largest by size."""
+    either year, :func:`~fazhi_analysis.analysis.compare`), not 0; the :data:`_MOST_CHANGED` largest by size."""
     rows = facts.comparison[facts.comparison["change_pct"].notna() & facts.comparison["change"].ne(0)]
-    rows = rows.loc[rows["change_pct"].abs().sort_values(ascending=False, kind="stable").index[:MOST_CHANGED]]
+    rows = rows.loc[rows["change_pct"].abs().sort_values(ascending=False, kind="stable").index[:_MOST_CHANGED]]
     return rows.sort_values("change_pct", ascending=False, kind="stable")  # the largest rise on top
 
 
-def change_label(row: pd.Series) -> str:
+def _change_label(row: pd.Series) -> str:
     """A change chart's bar label: the percentage, then the amount in the row's form: ``+23.3%（+7件）``."""
     magnitude = magnitude_of(row["value"], row["unit"], row["raw"])
     amount = format_figure(abs(float(row["change"])), row["unit"], magnitude=magnitude)
@@ -323,7 +323,7 @@ def changes_chart(facts: Facts) -> Svg:
         draw_labels(ax, positions, names)
         ax.axvline(0, color=RULE, linewidth=0.6)
         for p, v, (_, row) in zip(positions, pct, rows.iterrows()):  # a fall's label right of 0, clear of the names
-            ax.text(max(v, 0), p, f" {change_label(row)}", va="center", ha="left", fontsize=8)
+            ax.text(max(v, 0), p, f" {_change_label(row)}", va="center", ha="left", fontsize=8)
         span = max(float(np.abs(pct).max()), 1.0) * 1.6
         ax.set_xlim(-span if (pct < 0).any() else 0, span)
         ax.set_ylim(-0.6, max(positions) + 0.6)

@@ -1,6 +1,6 @@
 """Print HTML pages to PDF with one kept Chromium, the table of contents numbered by the printed pages.
 
-Chromium is ``$FAZHI_CHROMIUM`` if set, else the first of :data:`CANDIDATES` on PATH; Debian's
+Chromium is ``$FAZHI_CHROMIUM`` if set, else the first of :data:`_CANDIDATES` on PATH; Debian's
 ``chromium-headless-shell`` comes first, as it starts several times faster than the full browser.
 It is driven over the DevTools protocol through a pipe (:mod:`~fazhi_analysis.report.devtools`: no
 driver process, no port); a :class:`Browser` starts while the caller does other work, and many pages are
@@ -9,7 +9,7 @@ printed by one browser. The PDF has bookmarks for the headings, and the page's C
 
 Chromium cannot number a table of contents itself: the page is printed, the printed pages are read
 back with pypdfium2 (the bookmark of each heading says on which page it starts), the numbers are put
-into the page's ``nav.toc`` and it is printed again (:func:`toc_pages`).
+into the page's ``nav.toc`` and it is printed again (:func:`_toc_pages`).
 
 Example:
     >>> with Browser() as browser:                                  # doctest: +SKIP
@@ -31,10 +31,10 @@ from fazhi_analysis import scratch
 from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import devtools
 
-__all__ = ["Browser", "ChromiumNotFound", "find_chromium", "print_pdf"]
+__all__ = ["Browser", "ChromiumNotFound", "find_chromium", "flags", "print_pdf"]
 
 
-CANDIDATES = (
+_CANDIDATES = (
     "chromium-headless-shell",
     "chromium",
     "chromium-browser",
@@ -46,7 +46,7 @@ CANDIDATES = (
 # Offline and quiet (no first-run UI, no background connections: refused on a closed network), and in
 # as few processes as printing needs: no zygotes, the GPU and network services inside the browser process
 # (about 160 MB less resident memory a browser). Colours in sRGB, as Playwright had them.
-FLAGS = (
+_FLAGS = (
     "--headless",
     "--disable-gpu",
     "--disable-background-networking",
@@ -63,22 +63,22 @@ FLAGS = (
     "--enable-features=NetworkServiceInProcess2",
     "--force-color-profile=srgb",
 )
-TIMEOUT_S = 120.0
-CLOSE_TIMEOUT_S = 10.0
-TOC_PASSES = 3  # prints at most: the numbers rarely move the layout, and never twice
+_TIMEOUT_S = 120.0
+_CLOSE_TIMEOUT_S = 10.0
+_TOC_PASSES = 3  # prints at most: the numbers rarely move the layout, and never twice
 # The page's own size and margins (CSS @page; else Letter without margins), its backgrounds, bookmarks for the
 # headings, tagged text (DevTools' Page.printToPDF).
-PDF_OPTIONS = {
+_PDF_OPTIONS = {
     "preferCSSPageSize": True, "printBackground": True, "generateDocumentOutline": True, "generateTaggedPDF": True,
     "paperWidth": 8.5, "paperHeight": 11, "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0,
 }  # fmt: skip
 # The table of contents: each entry's link, and the text of the heading it points to.
-TOC_ENTRIES_JS = """() => [...document.querySelectorAll('nav.toc a[href^="#"]')].map(a => {
+_TOC_ENTRIES_JS = """() => [...document.querySelectorAll('nav.toc a[href^="#"]')].map(a => {
   const target = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
   return target ? target.textContent : null;
 })"""
 # The page numbers written after each entry (null: none), replacing those of an earlier pass.
-TOC_FILL_JS = """numbers => document.querySelectorAll('nav.toc a[href^="#"]').forEach((a, i) => {
+_TOC_FILL_JS = """numbers => document.querySelectorAll('nav.toc a[href^="#"]').forEach((a, i) => {
   a.parentElement.querySelectorAll('.toc-page').forEach(old => old.remove());
   if (numbers[i] === null) return;
   const span = document.createElement('span');
@@ -86,7 +86,7 @@ TOC_FILL_JS = """numbers => document.querySelectorAll('nav.toc a[href^="#"]').fo
   span.textContent = String(numbers[i]);
   a.after(span);
 })"""
-INSTALL_HINT = (
+_INSTALL_HINT = (
     "未找到 Chromium，无法生成 PDF。请安装：sudo apt-get install chromium-headless-shell（或 chromium；"
     "或运行 bash scripts/install-system-deps.sh），或用环境变量 FAZHI_CHROMIUM 指定浏览器路径 / Chromium not found: "
     "install it (apt-get install chromium-headless-shell, or chromium) or set FAZHI_CHROMIUM"
@@ -98,7 +98,7 @@ class ChromiumNotFound(ReportError):
 
 
 def find_chromium() -> str:
-    """The Chromium executable: ``$FAZHI_CHROMIUM`` if set, else the first of :data:`CANDIDATES` on PATH.
+    """The Chromium executable: ``$FAZHI_CHROMIUM`` if set, else the first of :data:`_CANDIDATES` on PATH.
 
     Raises:
         ChromiumNotFound: Neither is there; the message says how to install it.
@@ -106,31 +106,31 @@ def find_chromium() -> str:
     if env := os.environ.get("FAZHI_CHROMIUM"):
         found = shutil.which(env)
         if not found:
-            raise ChromiumNotFound(f"FAZHI_CHROMIUM={env}: 不是可执行文件 / not an executable. {INSTALL_HINT}")
+            raise ChromiumNotFound(f"FAZHI_CHROMIUM={env}: 不是可执行文件 / not an executable. {_INSTALL_HINT}")
         return found
-    for name in CANDIDATES:
+    for name in _CANDIDATES:
         if found := shutil.which(name):
             return found
-    raise ChromiumNotFound(INSTALL_HINT)
+    raise ChromiumNotFound(_INSTALL_HINT)
 
 
 def flags() -> list[str]:
-    """Chromium's flags: :data:`FLAGS`, and ``--no-sandbox`` as root (without it, Chromium cannot start there)."""
+    """Chromium's flags: :data:`_FLAGS`, and ``--no-sandbox`` as root (without it, Chromium cannot start there)."""
     sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return [*FLAGS, *sandbox]
+    return [*_FLAGS, *sandbox]
 
 
 def _normal(text: str) -> str:
     return "".join(text.split())
 
 
-def toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
+def _toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
     """The page (1-based, as the footer counts) on which each heading starts, read from the PDF's bookmarks.
 
     Bookmarks are matched in order and by text (whitespace ignored); a heading without one gets None.
 
     Example:
-        >>> toc_pages(Path("report.pdf").read_bytes(), ["概　述", "附录一　数据质量说明"])  # doctest: +SKIP
+        >>> _toc_pages(Path("report.pdf").read_bytes(), ["概　述", "附录一　数据质量说明"])  # doctest: +SKIP
         [2, 9]
     """
     import pypdfium2
@@ -159,7 +159,7 @@ class Browser:
         ReportError: Chromium could not start; (from :meth:`print_pdf`) it exited, timed out or failed to print.
     """
 
-    def __init__(self, chromium: str | None = None, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, chromium: str | None = None, timeout: float = _TIMEOUT_S) -> None:
         self.timeout = timeout
         executable = chromium or find_chromium()
         self._scratch = contextlib.ExitStack()  # Chromium's profile, removed by close()
@@ -195,7 +195,7 @@ class Browser:
         return Path(pdf)
 
     def _print(self, html: Path) -> bytes:
-        """The PDF of ``html``, printed again with the table of contents' pages until they hold (:func:`toc_pages`)."""
+        """The PDF of ``html``, printed again with the table of contents' pages until they hold (:func:`_toc_pages`)."""
         chrome, wait = self._chrome, self.timeout
         target = chrome.call("Target.createTarget", {"url": "about:blank"}, timeout=wait)["targetId"]
         try:
@@ -208,22 +208,22 @@ class Browser:
                 raise devtools.DevToolsError(f"{html}: {went['errorText']}")
             chrome.wait_for("Page.loadEventFired", session=session, timeout=wait)
             data = self._pdf(session)
-            headings = self._evaluate(session, f"({TOC_ENTRIES_JS})()")
+            headings = self._evaluate(session, f"({_TOC_ENTRIES_JS})()")
             shown: list[int | None] = [None] * len(headings)
-            for _ in range(TOC_PASSES - 1):
-                pages = toc_pages(data, headings)
+            for _ in range(_TOC_PASSES - 1):
+                pages = _toc_pages(data, headings)
                 if pages == shown:  # the numbers printed are the pages the headings are on
                     break
-                self._evaluate(session, f"({TOC_FILL_JS})({json.dumps(pages)})")
+                self._evaluate(session, f"({_TOC_FILL_JS})({json.dumps(pages)})")
                 data, shown = self._pdf(session), pages
             return data
         finally:  # the page closed, without hiding why printing stopped (Ctrl-C, an error) if that fails
             chrome.forget_events()
             with contextlib.suppress(devtools.DevToolsError):
-                chrome.call("Target.closeTarget", {"targetId": target}, timeout=CLOSE_TIMEOUT_S)
+                chrome.call("Target.closeTarget", {"targetId": target}, timeout=_CLOSE_TIMEOUT_S)
 
     def _pdf(self, session: str) -> bytes:
-        printed = self._chrome.call("Page.printToPDF", PDF_OPTIONS, session=session, timeout=self.timeout)
+        printed = self._chrome.call("Page.printToPDF", _PDF_OPTIONS, session=session, timeout=self.timeout)
         return base64.b64decode(printed["data"])
 
     def _evaluate(self, session: str, expression: str) -> Any:
@@ -238,12 +238,12 @@ class Browser:
     def close(self) -> None:
         """Close the browser (it exits too when this process dies: its pipe closes) and remove its profile."""
         try:
-            self._chrome.close(CLOSE_TIMEOUT_S)
+            self._chrome.close(_CLOSE_TIMEOUT_S)
         finally:
             self._scratch.close()
 
 
-def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: float = TIMEOUT_S) -> Path:
+def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: float = _TIMEOUT_S) -> Path:
     """Print the local page ``html`` to ``pdf`` with a browser started for it (see :class:`Browser`).
 
     Raises:

@@ -46,10 +46,10 @@ from fazhi_analysis.report.kinds import ReportKind
 from fazhi_analysis.report.session import KERNEL, KernelFault, Session
 from fazhi_analysis.table.write import atomic_path
 
-__all__ = ["HASH_SUFFIX", "Job", "notebook_of", "publish", "run_overview", "run_report"]
+__all__ = ["HASH_SUFFIX", "Job", "job_of", "notebook_of", "publish", "run_overview", "run_report"]
 
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 HASH_SUFFIX = ".inputs.sha256"  # <stem>.inputs.sha256: the hash of the report's inputs (fazhi batch's cache key)
 
@@ -299,7 +299,7 @@ def publish(
     target, stem = job.target, job.kind.stem
     failed = target / f"{stem}.failed.ipynb"
     scratch.sweep()  # what killed runs left: their scratch folders and half-written outputs
-    clock = StageClock(f"{target.parent.name} {target.name}" if job.kind.per_region else f"{target.name} {stem}")
+    clock = _StageClock(f"{target.parent.name} {target.name}" if job.kind.per_region else f"{target.name} {stem}")
     with ExitStack() as stack:
         own = session is None
         if session is None:  # the kernel boots and the browser starts while papermill and nbconvert load here
@@ -368,14 +368,14 @@ def _exporter() -> Any:
     return exporter
 
 
-class StageClock:
+class _StageClock:
     """Wall and CPU seconds of each stage of a report, logged at INFO (``fazhi -v``).
 
     CPU counts this process, its children once they ended (Chromium), and ``extra_cpu`` (the kernel,
     measured before it ends).
 
     Example:
-        >>> clock = StageClock("达坂城区 2024")
+        >>> clock = _StageClock("达坂城区 2024")
         >>> clock.lap("start")["wall"] >= 0
         True
     """
@@ -393,7 +393,7 @@ class StageClock:
         now = self._now()
         spent = {"wall": now[0] - self.last[0], "cpu": now[1] - self.last[1] + extra_cpu}
         self.last = now
-        log.info("耗时 / timing %s %s: %.2f s (CPU %.2f s)", self.name, stage, spent["wall"], spent["cpu"])
+        _log.info("耗时 / timing %s %s: %.2f s (CPU %.2f s)", self.name, stage, spent["wall"], spent["cpu"])
         return spent
 
 

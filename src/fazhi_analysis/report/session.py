@@ -36,12 +36,12 @@ from fazhi_analysis.report import pdf
 __all__ = ["KERNEL", "KERNEL_MAX_MB", "READY_TIMEOUT_S", "KernelFault", "Session"]
 
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
 KERNEL = "python3"
-PREPARE = '__import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()'
+_PREPARE = '__import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()'
 READY_TIMEOUT_S = 120.0  # a kernel's start, on a busy machine
-PREPARE_TIMEOUT_S = 60.0
+_PREPARE_TIMEOUT_S = 60.0
 KERNEL_MAX_MB = 450  # a kernel larger than this after a report is replaced before the next one
 
 
@@ -49,7 +49,7 @@ class KernelFault(ReportError):
     """The kernel died or stopped answering: the session replaces it, and a batch runs the report once more."""
 
 
-def kernel_config(sockets: Path) -> Config:
+def _kernel_config(sockets: Path) -> Config:
     """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
     them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere.
 
@@ -95,7 +95,7 @@ class Session:
             kernel_name=KERNEL,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[]),  # ipykernel's own: this interpreter
             connection_file=str(work / f"kernel-{os.urandom(4).hex()}.json"),  # removed with the folder
-            config=kernel_config(work),
+            config=_kernel_config(work),
         )
         self._manager = manager
         env = {**os.environ, project.ROOT_ENV: str(self.cwd.resolve())}  # the kernel works in the project it is run in
@@ -115,7 +115,7 @@ class Session:
         """
         for attempt in range(2):
             if self._manager is None or not self._manager.is_alive() or self.kernel_mb() > KERNEL_MAX_MB:
-                log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
+                _log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
                 self.replace_kernel()
             try:
                 self._prepare()
@@ -128,7 +128,7 @@ class Session:
         raise AssertionError("unreachable")
 
     def _prepare(self) -> None:
-        """Run :data:`PREPARE` in the kernel; a kernel that does not answer or fails it is shut down."""
+        """Run :data:`_PREPARE` in the kernel; a kernel that does not answer or fails it is shut down."""
         assert self._manager is not None
         # A client of its own each time (no backlog of the last report's outputs), blocking: this is no coroutine.
         client = BlockingKernelClient(**self._manager.get_connection_info(session=True), parent=self._manager)
@@ -136,7 +136,7 @@ class Session:
             client.start_channels()
             client.wait_for_ready(timeout=READY_TIMEOUT_S)
             reply = client.execute_interactive(
-                PREPARE, store_history=False, timeout=PREPARE_TIMEOUT_S, output_hook=lambda msg: None
+                _PREPARE, store_history=False, timeout=_PREPARE_TIMEOUT_S, output_hook=lambda msg: None
             )
         except (TimeoutError, RuntimeError) as exc:
             self._stop_kernel()

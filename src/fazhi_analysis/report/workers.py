@@ -32,9 +32,9 @@ from fazhi_analysis.report.session import KernelFault, Session
 
 __all__ = ["Done", "render_job", "run_dask", "run_local"]
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def render_job(spec: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def _publish_warm(spec: dict[str, Any]) -> dict[str, Path]:
     try:
         return run.publish(job, spec["formats"], here, session)
     except KernelFault as exc:  # the session has replaced its kernel
-        log.warning("%s；重试一次 / retrying once", exc)
+        _log.warning("%s；重试一次 / retrying once", exc)
         return run.publish(job, spec["formats"], here, session)
 
 
@@ -135,7 +135,7 @@ def _die_with(parent: int) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     else:
         threading.Thread(target=_watch, args=(parent,), name="fazhi-parent", daemon=True).start()
     if os.getppid() != parent:  # the parent died before the signal was asked for
@@ -197,7 +197,7 @@ def _requeue_lost(
         spec = running.pop(future)
         died = not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
         if died and spec["key"] not in retried:
-            log.warning("工作进程意外退出，重试 / a worker died, retrying: %s %s", spec["region"] or "", spec["year"])
+            _log.warning("工作进程意外退出，重试 / a worker died, retrying: %s %s", spec["region"] or "", spec["year"])
             retried.add(spec["key"])
             pending.appendleft(spec)
         else:
