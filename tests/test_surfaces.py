@@ -12,6 +12,7 @@ Run alone: ``python -m pytest tests/test_surfaces.py``.
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ def test_a_module_declares_its_public_names_and_underscores_the_rest(module: str
     lacking, foreign = _undeclared(module)
     assert not lacking, f"{module}: __all__ lacks {sorted(lacking)} (or underscore them)"
     assert not foreign, f"{module}: __all__ names what other modules define: {sorted(foreign)}"
+
+
+def _entry_points() -> list[str]:
+    """The ``module:name`` targets of the package's entry points and scripts in ``pyproject.toml``."""
+    config = tomllib.loads((SRC.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    groups = [config.get("scripts", {}), *config.get("entry-points", {}).values()]
+    return sorted(target for group in groups for target in group.values())
+
+
+@pytest.mark.parametrize("target", _entry_points())
+def test_an_entry_point_names_a_declared_name(target: str) -> None:
+    module, _, name = target.partition(":")
+    assert module in MODULES, f"{target}: no module {module}"
+    assert name in (_declared(_tree(module)) or []), f"{target}: {module}.__all__ lacks {name} (other programs load it)"

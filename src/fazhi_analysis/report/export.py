@@ -22,7 +22,7 @@ from traitlets import default
 from fazhi_analysis import scratch
 from fazhi_analysis.report.pdf import print_pdf
 
-__all__ = ["ReportHTMLExporter"]
+__all__ = ["ChromiumPDFExporter", "ReportHTMLExporter"]
 
 
 _TEMPLATE_ROOT = Path(__file__).parent / "templates" / "nbconvert"
@@ -64,7 +64,7 @@ class ReportHTMLExporter(HTMLExporter):
         self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=_HIDDEN_TAGS, enabled=True), enabled=True)
 
 
-class _ChromiumPDFExporter(ReportHTMLExporter):
+class ChromiumPDFExporter(ReportHTMLExporter):
     """PDF of the annual report: the ``fazhi_html`` page printed to A4 by the system Chromium."""
 
     export_from_notebook = "fazhi_pdf"
