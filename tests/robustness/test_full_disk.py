@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import errno
+import io
 import os
 from pathlib import Path
 
@@ -27,15 +29,17 @@ def _full_on_move(monkeypatch, folder: Path) -> None:
 
 
 def _full_on_write(monkeypatch, folder: Path) -> None:
-    """Writing the page into the report folder fails mid-write, as a full disk does: naming no file."""
-    real = Path.write_text
+    """Writing a file into the report folder fails, as a full disk does, whoever writes it (``Path.write_text``,
+    ``shutil.copyfile``, a format's writer): opening it for writing raises ENOSPC, naming no file."""
+    real = io.open
 
-    def write_text(self: Path, *args: object, **kwargs: object) -> int:
-        if self.parent == folder:
+    def full_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if isinstance(file, (str, Path)) and Path(file).parent == folder and set(mode) & set("wax+"):
             raise NO_ROOM
-        return real(self, *args, **kwargs)
+        return real(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(io, "open", full_open)
+    monkeypatch.setattr(builtins, "open", full_open)
 
 
 @pytest.mark.parametrize("fill", [_full_on_move, _full_on_write], ids=["move", "write"])
