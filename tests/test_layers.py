@@ -22,9 +22,9 @@ PACKAGE = "fazhi_analysis"
 # The layers from the bottom up, as module names or packages (a package stands for all its modules). A module may
 # import from its own layer or any below it, never from one above.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", (PACKAGE, f"{PACKAGE}.errors", f"{PACKAGE}.scratch", f"{PACKAGE}.userfiles")),
-    # the contracts: tidy table, findings, catalog, derived rates, numbers; the project, which holds its catalog
-    ("table", (f"{PACKAGE}.table", f"{PACKAGE}.project")),
+    ("base", (PACKAGE, f"{PACKAGE}.errors", f"{PACKAGE}.scratch", f"{PACKAGE}.userfiles", f"{PACKAGE}.project")),
+    # the contracts: tidy table, findings, catalog (a project's: catalog.of), derived rates, numbers
+    ("table", (f"{PACKAGE}.table",)),
     ("ingest", (f"{PACKAGE}.ingest",)),
     ("checks", (f"{PACKAGE}.checks",)),
     ("build", (f"{PACKAGE}.build",)),

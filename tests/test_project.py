@@ -105,13 +105,13 @@ def test_one_loader_finds_the_project_copy_or_the_bundled_file(tmp_path) -> None
         here.file("notes.yaml")
 
 
-def test_the_project_holds_its_catalog(tmp_path) -> None:
+def test_a_project_has_its_catalog(tmp_path) -> None:
     here = project.Project(tmp_path)
-    assert here.catalog is catalog.of(here) and here.catalog.extra is None
+    assert catalog.of(here) is catalog.of(project.Project(tmp_path)) and catalog.of(here).extra is None
     (tmp_path / "catalog.yaml").write_text("indicators:\n  - {id: disputes.reconsideration_applications, aliases: "
                                            "[复议来件]}\n", encoding="utf-8")  # fmt: skip
-    assert here.catalog.extra == tmp_path / "catalog.yaml"
-    assert "复议来件" in catalog.indicators(here.catalog).at["disputes.reconsideration_applications", "aliases"]
+    assert catalog.of(here).extra == tmp_path / "catalog.yaml"
+    assert "复议来件" in catalog.indicators(catalog.of(here)).at["disputes.reconsideration_applications", "aliases"]
 
 
 @pytest.mark.parametrize(

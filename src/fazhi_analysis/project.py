@@ -35,14 +35,10 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fazhi_analysis import __version__
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.userfiles import PACKAGE_DIR
-
-if TYPE_CHECKING:
-    from fazhi_analysis.table.catalog_object import Catalog
 
 __all__ = [
     "CATALOG",
@@ -138,14 +134,6 @@ class Project:
     def notebooks(self) -> Path:
         """The project's notebooks; an ``annual_report.ipynb`` here replaces the bundled one."""
         return self.root / "notebooks"
-
-    @property
-    def catalog(self) -> Catalog:
-        """The layered catalog: the bundled one extended by the project's ``catalog.yaml`` (its indicators and
-        aliases) when it has one; one object per content, what is built from it cached on it."""
-        from fazhi_analysis.table.catalog_object import layered
-
-        return layered(self.layers(CATALOG))
 
     @property
     def targets(self) -> Path:

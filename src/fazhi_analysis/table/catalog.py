@@ -33,7 +33,7 @@ import pandas as pd
 from fazhi_analysis import project
 from fazhi_analysis.table import write
 from fazhi_analysis.table.catalog_file import LIST_FIELDS
-from fazhi_analysis.table.catalog_object import Catalog
+from fazhi_analysis.table.catalog_object import Catalog, layered
 
 __all__ = [
     "core",
@@ -55,9 +55,10 @@ _T = TypeVar("_T")
 
 
 def of(here: project.Project) -> Catalog:
-    """The catalog of project ``here`` (:attr:`~fazhi_analysis.project.Project.catalog`): the bundled one, extended
-    by its ``catalog.yaml`` when it has one."""
-    return here.catalog
+    """The layered catalog of project ``here``: the bundled one, extended by its ``catalog.yaml`` (its indicators and
+    aliases) when it has one (:meth:`~fazhi_analysis.project.Project.layers`); one object per content, what is built
+    from it cached on it."""
+    return layered(here.layers(project.CATALOG))
 
 
 def current() -> Catalog:

@@ -1,12 +1,13 @@
 """The catalog object of a project: the bundled ``catalog.yaml`` and the project's, one object per content.
 
-A :class:`Catalog` is what :attr:`fazhi_analysis.project.Project.catalog` gives: the files it is made of, the
+A :class:`Catalog` is what :func:`fazhi_analysis.table.catalog.of` gives a project: the files it is made of, the
 SHA-256 of their bytes, and (lazily) the merged, checked catalog (:mod:`fazhi_analysis.table.catalog_file`) and
 its tables. Lookups in it are :mod:`fazhi_analysis.table.catalog`'s.
 
 Example:
     >>> from fazhi_analysis import project
-    >>> project.Project(Path("/srv/fazhi")).catalog.indicators.loc["disputes.reconsideration_applications", "unit"]
+    >>> from fazhi_analysis.table import catalog
+    >>> catalog.of(project.Project(Path("/srv/fazhi"))).indicators.loc["disputes.reconsideration_applications", "unit"]
     '件'
 """
 
@@ -38,7 +39,7 @@ class Catalog:
 
     Compared and hashed by ``digest``, the SHA-256 of both files' bytes: what is built from a catalog is
     cached on it (:func:`fazhi_analysis.table.catalog.per_catalog`), so a catalog of other content never sees
-    another's values. Get one as a project's ``catalog`` (:attr:`fazhi_analysis.project.Project.catalog`); a bad
+    another's values. Get a project's with :func:`fazhi_analysis.table.catalog.of`; a bad
     file is refused when its content is first used.
     """
 
