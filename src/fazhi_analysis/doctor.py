@@ -143,7 +143,7 @@ def _project_lines(here: project.Project) -> list[str]:
     lines = [f"  项目 / project: {here.root}"]
     if not here.table.is_file():
         lines.append("  数据表尚未生成：把报告和表格放进 data/raw/ 后运行 fazhi build / no table yet: run fazhi build")
-    found = project.shadows(here.root)
+    found = project.shadows(here.root, kinds.notebooks())
     for shadow in (s for s in found if s.status != "current"):
         key = "unknown_same" if shadow.status == "unknown" and shadow.same else shadow.status
         advice = _SHADOW_ADVICE[key].format(version=shadow.version)

@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -224,13 +224,15 @@ def _nearest(start: Path) -> Path:
     return start
 
 
-def init(root: str | Path, *, customized: bool = False) -> list[Path]:
+def init(
+    root: str | Path, *, customized: bool = False, notebooks: Mapping[str, Traversable] | None = None
+) -> list[Path]:
     """Make a project folder at ``root`` and return what was created (existing files are kept as they are).
 
     It holds ``data/raw/`` (inputs), ``data/processed/``, ``reports/``, the explore notebook
     (``notebooks/explore.ipynb``), a commented ``catalog.yaml`` for the project's own indicators and aliases and a
     commented ``targets.yaml``; with ``customized``, editable copies of the bundled templates and report notebooks
-    as well (:func:`customize`).
+    (``notebooks``, as for :func:`customize`) as well.
     """
     here = Project(Path(root).resolve())
     created = [folder for folder in (here.raw, here.processed, here.reports, here.notebooks) if not folder.is_dir()]
@@ -242,7 +244,7 @@ def init(root: str | Path, *, customized: bool = False) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             created.append(path)
     for what in CUSTOMIZABLE if customized else ():
-        created += customize(here.root, what)
+        created += customize(here.root, what, notebooks)
     return created
 
 
@@ -253,8 +255,12 @@ def explore_notebook(root: str | Path) -> tuple[Path, bool]:
     return here.notebooks / _EXPLORE, bool(copied)
 
 
-def _bundled(what: str, here: Project) -> dict[Path, Traversable]:
-    """The bundled files a project may customize (``templates`` or ``notebook``), by their place in ``here``.
+_REPORT_NOTEBOOKS = ("annual_report.ipynb", "regional_overview.ipynb")  # the bundled report kinds' notebooks
+
+
+def _bundled(what: str, here: Project, notebooks: Mapping[str, Traversable] | None) -> dict[Path, Traversable]:
+    """The bundled files a project may customize (``templates`` or ``notebook``: ``notebooks`` by file name, default
+    the bundled report kinds'), by their place in ``here``.
 
     Raises:
         InputError: ``what`` is neither.
@@ -263,21 +269,25 @@ def _bundled(what: str, here: Project) -> dict[Path, Traversable]:
         narrative = bundled_file("templates/narrative")
         return {here.templates / "narrative" / f.name: f for f in sorted(narrative.iterdir(), key=lambda f: f.name)}
     if what == "notebook":
-        report = resources.files("fazhi_analysis.report")
-        return {here.notebooks / name: report / name for name in ("annual_report.ipynb", "regional_overview.ipynb")}
+        if notebooks is None:
+            notebooks = {name: resources.files("fazhi_analysis.report") / name for name in _REPORT_NOTEBOOKS}
+        return {here.notebooks / name: source for name, source in notebooks.items()}
     raise InputError(f"不能定制 / cannot customize: {what}; 可选 / choose from: {', '.join(CUSTOMIZABLE)}")
 
 
-def customize(root: str | Path, what: str) -> list[Path]:
+def customize(root: str | Path, what: str, notebooks: Mapping[str, Traversable] | None = None) -> list[Path]:
     """Copy the bundled ``templates`` or report ``notebook`` into the project at ``root`` for editing, each copy
     stamped with the version and the bundled file's SHA-256 it came from; files the project has are kept.
+
+    ``notebooks``: the report notebooks by file name (default: the bundled kinds'; the CLI passes every report kind's,
+    other packages' included: :func:`fazhi_analysis.report.kinds.notebooks`).
 
     Returns the files copied.
 
     Raises:
         InputError: ``what`` is neither ``templates`` nor ``notebook``.
     """
-    return _copied(_bundled(what, Project(Path(root).resolve())))
+    return _copied(_bundled(what, Project(Path(root).resolve()), notebooks))
 
 
 def _copied(copies: dict[Path, Traversable]) -> list[Path]:
@@ -336,12 +346,13 @@ class Shadow:
     same: bool = False
 
 
-def shadows(root: str | Path | None = None) -> list[Shadow]:
-    """The project's files that win over bundled templates or report notebooks, each with its :class:`Shadow` status."""
+def shadows(root: str | Path | None = None, notebooks: Mapping[str, Traversable] | None = None) -> list[Shadow]:
+    """The project's files that win over bundled templates or report notebooks (``notebooks`` as for
+    :func:`customize`), each with its :class:`Shadow` status."""
     here = find(root)
     found = []
     for what in CUSTOMIZABLE:
-        for place, source in _bundled(what, here).items():
+        for place, source in _bundled(what, here, notebooks).items():
             if not place.is_file():
                 continue
             original, stamp = source.read_bytes(), stamp_of(place)

@@ -7,6 +7,7 @@ import logging
 import sys
 import types
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import nbformat
 import pytest
 
 from fazhi_analysis import project
-from fazhi_analysis.cli import make_parser
+from fazhi_analysis.cli import main, make_parser
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.report import kinds, notebook_api, outputs, plugins, run
 
@@ -104,3 +105,27 @@ def test_publish_writes_a_plugins_format(plugged, example_table: Path, tmp_path:
     assert set(paths) == {"ipynb", "typst"} and paths["typst"].name == "annual_report.typ"
     title, size = paths["typst"].read_text(encoding="utf-8").splitlines()
     assert title == "= 示例区甲2024年度法治政府建设情况报告（数据分析）" and int(size) > 1000
+
+
+def test_customize_copies_a_plugin_kinds_notebook_and_doctor_follows_it(monkeypatch, tmp_path: Path) -> None:
+    package = tmp_path / "site" / "fazhi_fake_kinds"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "summary.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(package.parent))
+    monkeypatch.setitem(sys.modules, PLUGIN, types.SimpleNamespace(KIND=replace(SUMMARY, package=package.name)))
+    point = EntryPoint("summary", f"{PLUGIN}:KIND", kinds.GROUP)
+    monkeypatch.setattr(plugins, "entry_points", lambda group: [point] if group == kinds.GROUP else [])
+    kinds.kinds.cache_clear()
+    try:
+        root = tmp_path / "p"
+        assert main(["init", str(root)]) == 0
+        assert main(["customize", "notebook", "--project", str(root)]) == 0
+        copied = sorted(p.name for p in (root / "notebooks").glob("*.ipynb"))
+        assert copied == ["annual_report.ipynb", "explore.ipynb", "regional_overview.ipynb", "summary.ipynb"]
+        assert project.stamp_of(root / "notebooks" / "summary.ipynb") is not None
+        (package / "summary.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()) + "\n", encoding="utf-8")
+        changed = [s.path.name for s in project.shadows(root, kinds.notebooks()) if s.status == "changed"]
+        assert changed == ["summary.ipynb"]  # the plugin's notebook changed since it was copied
+    finally:
+        kinds.kinds.cache_clear()

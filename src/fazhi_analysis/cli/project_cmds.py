@@ -24,7 +24,9 @@ __all__ = [
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Run ``fazhi init``; returns the exit code."""
-    created = project.init(args.folder, customized=args.customize)
+    from fazhi_analysis.report import kinds
+
+    created = project.init(args.folder, customized=args.customize, notebooks=kinds.notebooks())
     root = Path(args.folder).resolve()
     for path in created:
         print(f"  + {path.relative_to(root)}", file=sys.stderr)
@@ -64,8 +66,10 @@ def add_init(sub: argparse._SubParsersAction) -> None:
 
 def cmd_customize(args: argparse.Namespace) -> int:
     """Run ``fazhi customize``; returns the exit code."""
+    from fazhi_analysis.report import kinds
+
     here = args.here
-    copied = project.customize(here.root, args.what)
+    copied = project.customize(here.root, args.what, kinds.notebooks())
     for path in copied:
         print(f"  + {path.relative_to(here.root)}", file=sys.stderr)
     if not copied:

@@ -26,7 +26,7 @@ from fazhi_analysis.report import plugins
 from fazhi_analysis.report.outputs import OutputFormat
 from fazhi_analysis.table import names
 
-__all__ = ["ANNUAL", "GROUP", "OVERVIEW", "ReportKind", "get", "kinds"]
+__all__ = ["ANNUAL", "GROUP", "OVERVIEW", "ReportKind", "get", "kinds", "notebooks"]
 
 GROUP = "fazhi_analysis.report_kinds"
 
@@ -116,6 +116,11 @@ def kinds() -> dict[str, ReportKind]:
     """Every report kind by name: the bundled ones, then those other packages add (read once a process)."""
     bundled = {kind.name: kind for kind in (ANNUAL, OVERVIEW)}
     return {**bundled, **plugins.load(GROUP, ReportKind, bundled)}
+
+
+def notebooks() -> dict[str, Traversable]:
+    """Every kind's bundled notebook by file name (what ``fazhi customize notebook`` copies)."""
+    return {kind.notebook: kind.bundled() for kind in kinds().values()}
 
 
 def get(name: str) -> ReportKind:
