@@ -137,11 +137,10 @@ def gather(
     analysis.select(table, region, year)  # before as_of: the message lists every year held
     table = distinct(analysis.as_of(table, year))
     compare_year = year - 1 if compare_year is None else int(compare_year)
-    rates = analysis.rates(table)  # of the table as given: a rate computed below is not a reported one
+    rates = analysis.rates(analysis.select(table, region, year))  # of the table as given: not a rate computed below
     table = analysis.with_rates(table)
     rows = analysis.select(table, region, year)
     sections = catalog.indicators()["section"]
-    rates = rates[(rates["region"] == region) & (rates["year"] == year)]
     against = analysis.against_targets(table, region, year, targets)
     every = analysis.peers(table, year, peers=rule, region_table=region_table)
     history, standing = analysis.trend(table, region), analysis.standings(every, region)
