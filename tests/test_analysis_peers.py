@@ -157,3 +157,16 @@ def test_counts_per_10000_residents_where_the_population_is_given() -> None:
     per = [s for s in said if s.startswith("按常住人口折算（每万人")]
     assert per == ["按常住人口折算（每万人，剔除人口规模影响后的参考比较）：收到行政复议申请每万人0.43件，"
                    "在4个区县中第2；行政诉讼败诉案件每万人0.071件，在4个区县中最多（需关注）。"]  # fmt: skip
+
+
+def test_highlights_read_what_the_caller_passes_as_they_would_compute_it() -> None:
+    full = analysis.with_rates(TABLE)
+    given = {
+        "history": analysis.trend(full, "天山区"),
+        "standing": analysis.standings(analysis.peers(full, 2024, region_table=REGIONS), "天山区"),
+        "against": analysis.against_targets(full, "天山区", 2024),
+    }
+    computed = analysis.highlights(TABLE, "天山区", 2024, limit=None, region_table=REGIONS)
+    assert not computed.empty
+    passed = analysis.highlights(TABLE, "天山区", 2024, limit=None, region_table=REGIONS, **given)
+    pd.testing.assert_frame_equal(passed, computed)

@@ -151,3 +151,10 @@ def test_a_project_rate_is_computed_too(tmp_path, monkeypatch) -> None:
     found = analysis.rates(table).set_index("indicator")
     assert found.loc[APPEARANCE_RATE, "computed"] == 75.0 and found.loc[APPEARANCE_RATE, "note"] == "示例口径"
     assert found.loc[LOSS_RATE, "computed"] == 125.0  # the project's scale: 1 ÷ 8 × 1000
+
+
+def test_a_region_years_rates_read_only_its_own_figures() -> None:
+    every = analysis.rates(EXAMPLE)
+    for (region, year), rows in EXAMPLE.groupby(["region", "year"]):
+        mine = every[(every["region"] == region) & (every["year"] == year)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(analysis.rates(rows), mine)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from fazhi_analysis.analysis.comparison import as_of as table_as_of
 from fazhi_analysis.analysis.peer_groups import PeerRule, peers
-from fazhi_analysis.analysis.trends import trend
+from fazhi_analysis.analysis.trends import trends
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.write import atomic_path, xlsx_bytes
@@ -37,9 +37,13 @@ SHEET, ABOUT_SHEET = "宽表", "说明"
 _OUTSIDE = "不参与比较（不在所选分组中）"
 
 
-def _long(table: pd.DataFrame, rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per region, indicator and year: the figure, its change, and its standing among the peers."""
-    held = pd.concat([trend(table, r) for r in sorted(table["region"].dropna().unique())], ignore_index=True)
+def _long(
+    table: pd.DataFrame, rule: PeerRule, region_table: pd.DataFrame | None, regions: list[str] | None
+) -> pd.DataFrame:
+    """One row per region (of ``regions``, default all) indicator and year: the figure, its change, and its standing
+    among all the peers."""
+    names = sorted(table["region"].dropna().unique())
+    held = trends(table, names if regions is None else [r for r in names if r in set(regions)])
     ranked = pd.concat(
         [peers(table, y, peers=rule, region_table=region_table).assign(year=y) for y in sorted(held["year"].unique())],
         ignore_index=True,
@@ -73,9 +77,7 @@ def wide(
     table = with_rates(table if as_of is None else table_as_of(table, as_of))
     if table["indicator"].notna().sum() == 0:
         return pd.DataFrame(columns=[*_META.values(), "比较规则"])
-    long = _long(table, rule, region_table)
-    if regions is not None:
-        long = long[long["region"].isin(regions)]
+    long = _long(table, rule, region_table, regions)
     shown = [m for m in _MEASURES if m not in ("per_10k", "rank_per_10k") or long[m].notna().any()]
     grid = long.set_index(["region", "indicator", "year"])[shown].unstack("year")
     grid = grid.reindex(columns=sorted(grid.columns, key=lambda c: (c[1], shown.index(c[0]))))

@@ -38,6 +38,9 @@ def highlights(
     targets: pd.DataFrame | None = None,
     peers: str | PeerRule | None = None,
     region_table: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+    standing: pd.DataFrame | None = None,
+    against: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The few things worth saying about ``region`` in ``year``, risks first, from the years up to ``year`` only.
 
@@ -60,6 +63,10 @@ def highlights(
         targets: Targets as :func:`~fazhi_analysis.analysis.targets` returns them; default the bundled and
             the working project's.
         peers, region_table: Who the peers are (:func:`~fazhi_analysis.analysis.peers`).
+        history, standing, against: What a caller that has them already passes (computed here otherwise): the
+            region's :func:`~fazhi_analysis.analysis.trend`, its :func:`~fazhi_analysis.analysis.standings` among
+            the peers of ``year`` and its :func:`~fazhi_analysis.analysis.against_targets` of ``year``, all of the
+            table as of ``year`` with its computed rates, with these ``targets`` and peers.
 
     Raises:
         InputError: No data for ``region`` in ``year``; a bad targets file; an unknown peer rule.
@@ -67,9 +74,12 @@ def highlights(
     select(table, region, year)  # before as_of: the message lists every year held
     table = as_of(table, year)
     full = with_rates(table)
-    held = trend(full, region)
-    kinds = [_ranks(full, region, year, peers, region_table), _missed(table, region, year, targets)]
-    kinds += [_changes(held, year), _records(held, year), _missing(table, region, year)]
+    held = trend(full, region) if history is None else history
+    standing = _standing(full, region, year, peers, region_table) if standing is None else standing
+    if against is None:
+        against = against_targets(table, region, year, targets)
+    kinds = [_ranks(standing), _missed(against), _changes(held, year), _records(held, year)]
+    kinds += [_missing(table, region, year)]
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
     tone = found["tone"].map(_TONE_ORDER).where(found["kind"] != "missing", len(_TONE_ORDER))
     found = found.assign(_tone=tone, _kind=found["kind"].map(_KIND_ORDER), _basis=found["basis"].map(_BASIS_ORDER))
@@ -86,9 +96,9 @@ def _tone(indicator: object, up: bool) -> str:
     return "good" if up == (better == "higher") else "risk"
 
 
-def _missed(table: pd.DataFrame, region: str, year: int, targets: pd.DataFrame | None) -> pd.DataFrame:
-    """Targets the figure of ``year`` misses; score: the shortfall in percent of the target (its size when 0)."""
-    rows = against_targets(table, region, year, targets)
+def _missed(rows: pd.DataFrame) -> pd.DataFrame:
+    """Targets missed in rows of :func:`against_targets`; score: the shortfall in percent of the target (its size
+    when 0)."""
     rows = rows[(rows["met"] == False).fillna(False)]  # noqa: E712  (NA: no figure, nothing to say here)
     target = rows["target"].astype(float).abs()
     shortfall = rows["gap"].astype(float).abs()
@@ -137,33 +147,34 @@ def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
 
     ``held`` holds no year after ``year`` (:func:`highlights` reads the table as of ``year``).
     """
-    found = []
-    for indicator, group in held.groupby("indicator", sort=False):
-        now = group[group["year"] == int(year)]
-        others = group[group["year"] != int(year)]["value"]
-        if now.empty or len(others) < 2 or others.isna().all():
-            continue
-        row = now.iloc[0]
-        high, low = row["value"] > others.max(), row["value"] < others.min()
-        if high or low:
-            years = len(group)
-            span = (
-                f"{years}年来" if group["year"].max() - group["year"].min() + 1 == years else f"有数据的{years}个年度中"
-            )
-            figure = format_figure(row["value"], row["unit"], row["approx"], row["raw"])
-            found.append(
-                {"kind": "record", "tone": _tone(indicator, bool(high)), "indicator": indicator, "name": row["name"],
-                 "value": row["value"], "unit": row["unit"], "basis": pd.NA, "score": float(years),
-                 "text": f"{row['name']}{figure}，为{span}最{'高' if high else '低'}"}
-            )  # fmt: skip
+    ids, now = held["indicator"], held["year"] == int(year)
+    before = held["value"].where(~now).groupby(ids)
+    high = (held["value"] > before.transform("max")).fillna(False)
+    low = (held["value"] < before.transform("min")).fillna(False)
+    rows = held[now & ((~now).groupby(ids).transform("sum") >= 2) & (high | low)]
+    years, first = ids.map(ids.value_counts())[rows.index], held["year"].groupby(ids).transform("min")[rows.index]
+    spans = [f"{n}年来" if int(year) - f + 1 == n else f"有数据的{n}个年度中" for n, f in zip(years, first)]
+    figures = [format_figure(*f) for f in zip(rows["value"], rows["unit"], rows["approx"], rows["raw"])]
+    found = [
+        {"kind": "record", "tone": _tone(i, bool(h)), "indicator": i, "name": name, "value": v, "unit": u,
+         "basis": pd.NA, "score": float(n), "text": f"{name}{figure}，为{span}最{'高' if h else '低'}"}
+        for i, name, v, u, n, figure, span, h in zip(
+            rows["indicator"], rows["name"], rows["value"], rows["unit"], years, figures, spans, high[rows.index]
+        )
+    ]  # fmt: skip
     return pd.DataFrame(found, columns=HIGHLIGHT_COLUMNS)
 
 
-def _ranks(
+def _standing(
     table: pd.DataFrame, region: str, year: int, rule: str | PeerRule | None, region_table: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Indicators where ``region`` is first or last among enough peers that reported (ties said as ties)."""
-    found = standings(peers(table, year, peers=rule, region_table=region_table), region)
+    """:func:`standings` of ``region`` among its peers of ``year``."""
+    return standings(peers(table, year, peers=rule, region_table=region_table), region)
+
+
+def _ranks(found: pd.DataFrame) -> pd.DataFrame:
+    """Indicators where the region is first or last among enough peers that reported, from its :func:`standings`
+    (ties said as ties)."""
     found = found[found["position"].isin(["first", "last"])]
     return pd.DataFrame(
         {

@@ -7,13 +7,14 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from fazhi_analysis.analysis.comparison import percent_change
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions
 from fazhi_analysis.table.mapped import first_figures
 
-__all__ = ["FALLING", "FLAT", "MIXED", "RISING", "TREND_COLUMNS", "trend"]
+__all__ = ["FALLING", "FLAT", "MIXED", "RISING", "TREND_COLUMNS", "trend", "trends"]
 
 TREND_COLUMNS = [
     "region", "indicator", "name", "year", "value", "unit", "approx", "raw", "change", "change_pct", "direction",
@@ -22,28 +23,30 @@ TREND_COLUMNS = [
 RISING, FALLING, FLAT, MIXED = "连续增长", "连续下降", "持平", "波动"
 
 
-def _direction(values: pd.Series, years: pd.Series) -> object:
-    """连续增长 / 连续下降 / 持平 / 波动 over the last three years, or NA unless all three are held."""
-    last = years.max()
-    recent = values[years.isin([last - 2, last - 1, last])]
-    if len(recent) < 3:
-        return pd.NA  # a missing year is missing, not zero: no direction through a gap
-    steps = recent.diff().dropna()
-    if (steps > 0).all():
-        return RISING
-    if (steps < 0).all():
-        return FALLING
-    return FLAT if (steps == 0).all() else MIXED
+def _directions(figures: pd.DataFrame, groups: pd.Series) -> pd.Series:
+    """连续增长 / 连续下降 / 持平 / 波动 over the last three years of each group of ``figures`` (its rows in year
+    order), the same on every row of a group; NA unless all three years are held (no direction through a gap)."""
+    year = figures["year"]
+    last = year.groupby(groups).transform("max")
+    full = (year >= last - 2).fillna(False).groupby(groups).transform("sum") == 3
+    counted = full & (year >= last - 1).fillna(False)  # the steps into the last two years
+    steps = figures["value"].groupby(groups).diff().astype("Float64")
+
+    def every(test: pd.Series) -> pd.Series:
+        """Whether ``test`` holds for every counted step of the group (a step from or to NA is not read)."""
+        return (test.fillna(True) | ~counted).groupby(groups).transform("all")
+
+    out = pd.Series(MIXED, index=figures.index).mask(every(steps == 0), FLAT)
+    out = out.mask(every(steps < 0), FALLING).mask(every(steps > 0), RISING)
+    return out.where(full).astype("string")
 
 
-def _streak(changes: pd.Series) -> pd.Series:
-    """For each change, how many changes in a row up to it share its sign (negative for falls)."""
-    out, run = [], 0
-    for change in changes:
-        sign = 0 if pd.isna(change) or change == 0 else (1 if change > 0 else -1)
-        run = run + sign if sign and run * sign > 0 else sign
-        out.append(run)
-    return pd.Series(out, index=changes.index)
+def _streaks(changes: pd.Series, groups: pd.Series) -> pd.Series:
+    """For each change, how many changes in a row up to it (in its group, rows in order) share its sign (negative
+    for falls, 0 for no change or NA)."""
+    sign = np.sign(changes.astype(float).fillna(0.0))
+    runs = ((groups != groups.shift()) | (sign != sign.shift())).cumsum()
+    return (sign * (sign.groupby(runs).cumcount() + 1)).astype("Int64")
 
 
 def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None = None) -> pd.DataFrame:
@@ -63,19 +66,32 @@ def trend(table: pd.DataFrame, region: str, indicators: str | list[str] | None =
         InputError: A region the table does not hold, or an indicator the catalog does not know (each error names
             what there is).
     """
-    known_regions(table, [region])
+    return trends(table, [region], indicators)
+
+
+def trends(
+    table: pd.DataFrame, regions: list[str] | None = None, indicators: str | list[str] | None = None
+) -> pd.DataFrame:
+    """:func:`trend` of each of ``regions`` (default: every region of the table, by name) in one pass, region
+    after region in the order given.
+
+    Raises:
+        InputError: As :func:`trend`.
+    """
+    names = sorted(table["region"].dropna().unique()) if regions is None else known_regions(table, regions)
     ids = indicator_ids(indicators)
-    rows = table[table["region"] == region]
+    rows = table[table["region"].isin(names)]
     figures = first_figures(rows if ids is None else rows[rows["indicator"].isin(ids)])  # in catalog order
     if figures.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
+    figures["_region"] = figures["region"].map({r: n for n, r in enumerate(names)})
     figures["_order"] = figures.groupby("indicator", sort=False).ngroup()
-    figures = figures.sort_values(["_order", "year"], kind="stable")
-    by = figures.groupby("indicator", sort=False)
+    figures = figures.sort_values(["_region", "_order", "year"], kind="stable")
+    by = figures.groupby(["region", "indicator"], sort=False)
     before = by["value"].shift(1).where(by["year"].diff() == 1)
     figures["change"] = (figures["value"] - before).astype("Float64")
     figures["change_pct"] = percent_change(figures["change"], before, figures["value"], figures["unit"])
-    figures["streak"] = figures.groupby("indicator", sort=False)["change"].transform(_streak).astype("Int64")
-    directions = {key: _direction(group["value"], group["year"]) for key, group in by}
-    figures["direction"] = figures["indicator"].map(directions).astype("string")
+    groups = by.ngroup()
+    figures["streak"] = _streaks(figures["change"], groups)
+    figures["direction"] = _directions(figures, groups)
     return figures.reindex(columns=TREND_COLUMNS).reset_index(drop=True)

@@ -43,6 +43,7 @@ class Facts:
     comparison: pd.DataFrame  # analysis.compare of region, year, compare_year
     history: pd.DataFrame  # analysis.trend of region: every year held up to the report year
     peers: pd.DataFrame  # analysis.peers of year: the region's peer group
+    standings: pd.DataFrame  # analysis.standings of the region among its peers (every chapter reads it)
     highlights: pd.DataFrame  # analysis.highlights of region, year
     rates: pd.DataFrame  # analysis.rates of region, year, with each rate's section
     targets: pd.DataFrame  # analysis.against_targets of region, year, with each indicator's section
@@ -85,11 +86,6 @@ class Facts:
         if not peers["inferred"].fillna(False).astype(bool).any():
             return "table"
         return "unknown" if peers["level"].isna().any() else "names"
-
-    @cached_property
-    def standings(self) -> pd.DataFrame:
-        """analysis.standings of the region among its peers (computed once: every chapter reads it)."""
-        return analysis.standings(self.peers, self.region)
 
     @cached_property
     def standings_per_10k(self) -> pd.DataFrame:
@@ -141,14 +137,15 @@ def gather(
     analysis.select(table, region, year)  # before as_of: the message lists every year held
     table = distinct(analysis.as_of(table, year))
     compare_year = year - 1 if compare_year is None else int(compare_year)
-    rates = analysis.rates(table)  # of the table as given: a rate computed below is not a reported one
+    rates = analysis.rates(analysis.select(table, region, year))  # of the table as given: not a rate computed below
     table = analysis.with_rates(table)
     rows = analysis.select(table, region, year)
     sections = catalog.indicators()["section"]
-    rates = rates[(rates["region"] == region) & (rates["year"] == year)]
     against = analysis.against_targets(table, region, year, targets)
     every = analysis.peers(table, year, peers=rule, region_table=region_table)
-    found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table)
+    history, standing = analysis.trend(table, region), analysis.standings(every, region)
+    found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table,
+                                history=history, standing=standing, against=against)  # fmt: skip
     unlisted = [r for r in every["region"].unique() if region_table is None or r not in set(region_table["region"])]
     return Facts(
         region=region,
@@ -156,8 +153,9 @@ def gather(
         compare_year=compare_year,
         table=table,
         comparison=analysis.compare(table, region, year, compare_year),
-        history=analysis.trend(table, region),
+        history=history,
         peers=analysis.group_of(every, region),
+        standings=standing,
         highlights=_varied(found),
         rates=rates.assign(section=rates["indicator"].map(sections)),
         targets=against.assign(section=against["indicator"].map(sections)),
