@@ -84,6 +84,8 @@ __all__ = [
 
 
 _MOST_CHANGED = 12  # figures the overview's change chart shows at most
+_TREND_COLUMNS = ["indicator", "name", "year", "value", "unit", "approx", "raw", "change"]  # what a trend panel reads
+_DOT_COLUMNS = ["region", "value", "unit", "approx", "raw", "median"]  # what a dot panel reads of its rows
 
 
 def _better(indicator: str) -> str | None:
@@ -137,7 +139,7 @@ def trend_chart(facts: Facts, section: str) -> Svg:
     keys = facts.key_indicators(section, over_years=True)
     if not keys:
         return Svg("")
-    history = facts.history[facts.history["indicator"].isin(keys)]
+    history = facts.history.loc[facts.history["indicator"].isin(keys), _TREND_COLUMNS]  # no copy of the rest
     years = list(range(min(facts.years), max(facts.years) + 1))
     with house_style():
         fig, axes = panel_grid([1.5] * len(keys), ncols=2 if len(keys) > 1 else 1)
@@ -165,7 +167,7 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     with its figure, all in the form most of them are written in (``region``'s own when given); ``notes``
     go under the axis. The regions' names are wrapped and shortened (:func:`region_label`).
     """
-    shown = rows[rows["reported"]].sort_values("value", kind="stable")
+    shown = rows.loc[rows["reported"], _DOT_COLUMNS].sort_values("value", kind="stable")  # no copy of the rest
     first = shown.iloc[0]
     unit = str(first["unit"])
     divisor, _ = scale(unit)
