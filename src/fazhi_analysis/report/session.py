@@ -49,15 +49,25 @@ class KernelFault(ReportError):
     """The kernel died or stopped answering: the session replaces it, and a batch runs the report once more."""
 
 
+_SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path (sun_path less its NUL); Linux's is the smallest
+
+
 def _kernel_config(sockets: Path) -> Config:
     """The kernel manager's settings: IPC sockets in the private folder ``sockets`` where the system has
-    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere.
+    them (no network port, and the kernel does not warn of unencrypted TCP), TCP on localhost elsewhere and
+    where the folder's path is too long for a socket's (a long ``TMPDIR``).
 
     Its clients (papermill's) are asynchronous: nbclient then notices a kernel that died in a cell (a blocking
-    client would wait for its output forever)."""
+    client would wait for its output forever).
+
+    Example:
+        >>> _kernel_config(Path("/tmp/" + "x" * 200)).KernelManager.get("transport", "tcp")
+        'tcp'
+    """
     settings = {"client_class": "jupyter_client.asynchronous.AsyncKernelClient"}
-    if os.name == "posix":
-        settings |= {"transport": "ipc", "ip": str(sockets / "kernel")}
+    socket = sockets / "kernel"
+    if os.name == "posix" and len(os.fsencode(socket)) + len("-65535") <= _SOCKET_PATH_MAX:  # kernel-<port> files
+        settings |= {"transport": "ipc", "ip": str(socket)}
     return Config({"KernelManager": settings})
 
 
