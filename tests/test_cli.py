@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -189,3 +191,12 @@ def test_verbosity_before_or_after_the_command(argv: list[str], verbose: int, qu
     finally:  # the logger is the process's: leave it as it was for the other tests
         logger.setLevel(level)
         logger.handlers[:] = handlers
+
+
+def test_reading_the_command_line_imports_no_data_library() -> None:
+    """Every command (``--help`` too) builds the parser first: it stays light, so a report's kernel is not kept
+    waiting behind pandas and pandera in the parent (a report's parent never needs them)."""
+    code = "import sys; from fazhi_analysis.cli import make_parser; make_parser(); print(sorted(set(sys.modules) & {}))"
+    heavy = {"pandas", "pandera", "matplotlib", "pyarrow", "numpy"}
+    shown = subprocess.run([sys.executable, "-c", code.format(heavy)], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.ingest import parts, review, sheet_layout, sources
+from fazhi_analysis.ingest import REVIEW_BELOW, parts, review, sheet_layout, sources
 from fazhi_analysis.ingest.decode import read_docx_tables, read_report_text
 from fazhi_analysis.ingest.discover import (
     report_files,
@@ -84,7 +84,7 @@ def review_sheet(
     raw_dir: Path | None = None,
     out: Path | None = None,
     *,
-    below: float = review.REVIEW_BELOW,
+    below: float = REVIEW_BELOW,
     limits: Limits | None = None,
     here: project.Project | None = None,
 ) -> tuple[Path, int]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from fazhi_analysis import options
 from fazhi_analysis.cli._common import add_limits, command, limits_of
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import REVIEW_BELOW
 from fazhi_analysis.options import FRACTION
 
 __all__ = ["UNREPORTABLE", "add_build", "add_review", "add_validate", "cmd_build", "cmd_review", "cmd_validate"]
@@ -81,8 +82,6 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def add_review(sub: argparse._SubParsersAction) -> None:
     """Add ``fazhi review`` to the subcommands."""
-    from fazhi_analysis.ingest import review
-
     p = command(
         sub,
         "review",
@@ -112,10 +111,9 @@ def add_review(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--below",
         type=FRACTION,
-        default=review.REVIEW_BELOW,
+        default=REVIEW_BELOW,
         metavar="X",
-        help=f"已对应但置信度低于 X 的数字也列出 / also list mapped figures less sure than X "
-        f"(default: {review.REVIEW_BELOW})",
+        help=f"已对应但置信度低于 X 的数字也列出 / also list mapped figures less sure than X (default: {REVIEW_BELOW})",
     )
     add_limits(p, cells=False)
 

@@ -1,8 +1,8 @@
 """The analysts' review loop: a sheet of the figures to check, read back as overrides of the automatic mapping.
 
 ``fazhi review`` writes the figures of the report texts that have no indicator, or one less sure than
-:data:`REVIEW_BELOW`, to ``reports/review.xlsx`` (:func:`write_review`): sentence, figure, value, unit,
-source, the current id with its confidence and reason, the ids the extractor weighed with their
+:data:`fazhi_analysis.ingest.REVIEW_BELOW`, to ``reports/review.xlsx`` (:func:`write_review`): sentence, figure,
+value, unit, source, the current id with its confidence and reason, the ids the extractor weighed with their
 strength, and an empty 指标编号 column (a list of the catalog's ids to pick from). An analyst fills
 指标编号 (an id, or ``-``/``无`` for "no indicator") and saves the sheet as ``data/raw/overrides.xlsx``
 (or ``overrides.csv`` with the same columns). ``fazhi build`` then reads it (:func:`read_overrides`)
@@ -32,6 +32,7 @@ import pandas as pd
 import pydantic
 
 from fazhi_analysis.errors import InputError
+from fazhi_analysis.ingest import REVIEW_BELOW
 from fazhi_analysis.ingest.sheets import read_sheets
 from fazhi_analysis.ingest.unpack import MAX_TEXT_BYTES, decode
 from fazhi_analysis.table import catalog
@@ -44,7 +45,6 @@ __all__ = [
     "ID",
     "KEY",
     "RAW",
-    "REVIEW_BELOW",
     "SHEET",
     "Override",
     "apply_by_sentence",
@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 
-REVIEW_BELOW = 0.5  # a mapped figure less sure than this is reviewed too
 _NO_INDICATOR = ("-", "无", "—")  # what an analyst writes for "this figure has no indicator"
 KEY, ID, RAW, _SENTENCE = "来源", "指标编号", "数字", "句子"
 _REVIEW_COLUMNS = [KEY, "地区", "年度", "句子", RAW, "数值", "单位", "当前指标", "置信度", "理由", "候选指标", ID]
