@@ -170,3 +170,15 @@ def test_highlights_read_what_the_caller_passes_as_they_would_compute_it() -> No
     assert not computed.empty
     passed = analysis.highlights(TABLE, "天山区", 2024, limit=None, region_table=REGIONS, **given)
     pd.testing.assert_frame_equal(passed, computed)
+
+
+@pytest.mark.parametrize("rule", ["default", "level", "parent", "group:城区", "all"])
+@pytest.mark.parametrize("region_table", [REGIONS, None], ids=["table", "names"])
+def test_the_peers_of_some_groups_are_those_groups_rows_of_all_peers(rule: str, region_table) -> None:
+    every = analysis.peers(TABLE, 2024, peers=rule, region_table=region_table)
+    for region in APPS_2024:
+        mine = analysis.peers(TABLE, 2024, peers=rule, region_table=region_table, groups_of=[region])
+        pd.testing.assert_frame_equal(mine, analysis.group_of(every, region))
+    some = analysis.peers(TABLE, 2024, peers=rule, region_table=region_table, groups_of=["天山区", "玛纳斯县"])
+    kept = {*analysis.group_of(every, "天山区")["region"], *analysis.group_of(every, "玛纳斯县")["region"]}
+    pd.testing.assert_frame_equal(some, every[every["region"].isin(kept)].reset_index(drop=True))

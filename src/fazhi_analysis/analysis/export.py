@@ -45,7 +45,10 @@ def _long(
     names = sorted(table["region"].dropna().unique())
     held = trends(table, names if regions is None else [r for r in names if r in set(regions)])
     ranked = pd.concat(
-        [peers(table, y, peers=rule, region_table=region_table).assign(year=y) for y in sorted(held["year"].unique())],
+        [
+            peers(table, y, peers=rule, region_table=region_table, groups_of=regions).assign(year=y)
+            for y in sorted(held["year"].unique())
+        ],
         ignore_index=True,
     )
     ranked = ranked[ranked["reported"]].drop(columns=["name", "value", "unit", "approx", "raw"])

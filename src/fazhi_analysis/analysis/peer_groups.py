@@ -144,6 +144,7 @@ def peers(
     *,
     peers: str | PeerRule | None = None,
     region_table: pd.DataFrame | None = None,
+    groups_of: list[str] | None = None,
 ) -> pd.DataFrame:
     """Each region's figure of ``year`` among its peers, indicator by indicator, the rates computed from two counts
     among them (:func:`~fazhi_analysis.analysis.with_rates`), as the report ranks them.
@@ -157,6 +158,9 @@ def peers(
         peers: The peer rule (:class:`PeerRule`; default: same level and same parent).
         region_table: The regions table (:class:`fazhi_analysis.table.regions.RegionsTable`); None: levels
             read from the names.
+        groups_of: Only the rows of these regions' peer groups (a region outside every group: its own rows), as
+            :func:`group_of` would keep them, computed without ranking the other groups: a report's cost does not
+            grow with the regions outside its peer group.
 
     Returns:
         One row per indicator and region (columns :data:`PEER_COLUMNS`). A region that did not report
@@ -180,13 +184,15 @@ def peers(
         figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:
         return pd.DataFrame(columns=PEER_COLUMNS)
-    ids = figures["indicator"].unique()  # catalog order
-    grid = pd.MultiIndex.from_product([ids, compared], names=["indicator", "region"])
+    ids = figures["indicator"].unique()  # catalog order, of every region compared
+    info = peer_info(compared, rule, region_table)
+    if groups_of is not None:
+        info = info[_in_groups(info, groups_of)]
+    grid = pd.MultiIndex.from_product([ids, info.index], names=["indicator", "region"])
     figure = ["value", "unit", "approx", "raw"]  # a figure's own period and scope are not the peer group's
     out = figures.set_index(["indicator", "region"])[figure].reindex(grid).reset_index()
     out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
     out["reported"] = out["value"].notna()
-    info = peer_info(compared, rule, region_table)
     out = out.join(info.drop(columns=["group", "source"]), on="region")
     out["rule"] = str(rule)
     out["rank"], out["tied"], out["n_reporting"] = _ranked(out, "value")
@@ -199,6 +205,12 @@ def peers(
     out["_order"] = out["indicator"].map({i: n for n, i in enumerate(ids)})
     out = out.sort_values(["_order", "rank", "region"], na_position="last", kind="stable")
     return out.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
+
+
+def _in_groups(info: pd.DataFrame, regions: list[str]) -> pd.Series:
+    """Which rows of :func:`peer_info` are in the peer group of one of ``regions`` (or are one of them)."""
+    held = info.index.isin(regions)
+    return pd.Series(held, index=info.index) | info["peer_group"].isin(info.loc[held, "peer_group"].dropna())
 
 
 def peer_info(names: list[str], rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:

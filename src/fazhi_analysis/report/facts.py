@@ -142,11 +142,12 @@ def gather(
     rows = analysis.select(table, region, year)
     sections = catalog.indicators()["section"]
     against = analysis.against_targets(table, region, year, targets)
-    every = analysis.peers(table, year, peers=rule, region_table=region_table)
-    history, standing = analysis.trend(table, region), analysis.standings(every, region)
+    group = analysis.peers(table, year, peers=rule, region_table=region_table, groups_of=[region])
+    history, standing = analysis.trend(table, region), analysis.standings(group, region)
     found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table,
                                 history=history, standing=standing, against=against)  # fmt: skip
-    unlisted = [r for r in every["region"].unique() if region_table is None or r not in set(region_table["region"])]
+    named = sorted(table.loc[table["year"] == year, "region"].dropna().unique())  # every region of the year
+    unlisted = [r for r in named if region_table is None or r not in set(region_table["region"])]
     return Facts(
         region=region,
         year=year,
@@ -154,7 +155,7 @@ def gather(
         table=table,
         comparison=analysis.compare(table, region, year, compare_year),
         history=history,
-        peers=analysis.group_of(every, region),
+        peers=group,
         standings=standing,
         highlights=_varied(found),
         rates=rates.assign(section=rates["indicator"].map(sections)),
