@@ -45,7 +45,10 @@ serial 389.9 s, batch 183.8 s (2.86× and 2.12×), cached 5.0 s (2.7 %), peak 72
 (RSS summed / PSS summed); CPU seconds a report by hand: papermill 8.01, nbconvert 1.79, chromium 0.31. Main's
 workers, sampled the same way under the same load: 855–868 MB RSS summed, 527–546 MB PSS. Again as load fell (1.9
 at the start, 3.5 by the batch): hand 148.0 s, serial 132.6 s, batch 81.8 s (1.81× and 1.62×: the batch ran under
-the heavier load), cached 2.1 s (2.5 %), peak 731 / 498 and 723 / 492 MB a worker.
+the heavier load), cached 2.1 s (2.5 %), peak 731 / 498 and 723 / 492 MB a worker. Once the analysis behind a
+report was made cheaper (the notebook about 4–5 CPU s), idle machine (load 0.8): hand 98.1 s, serial 84.9 s, batch
+41.4 s (2.37× and 2.05×), cached 1.4 s (3.4 %), peak 725 / 502 and 728 / 505 MB a worker; CPU seconds a report by
+hand: papermill 5.95, nbconvert 1.35, chromium 0.30. A cheaper notebook speeds the hand loop as much as the batch.
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
