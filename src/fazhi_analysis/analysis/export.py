@@ -42,8 +42,7 @@ def _long(
 ) -> pd.DataFrame:
     """One row per region (of ``regions``, default all) indicator and year: the figure, its change, and its standing
     among all the peers."""
-    names = sorted(table["region"].dropna().unique())
-    held = trends(table, names if regions is None else [r for r in names if r in set(regions)])
+    held = trends(table, None if regions is None else sorted(set(regions).intersection(table["region"].dropna())))
     ranked = pd.concat(
         [
             peers(table, y, peers=rule, region_table=region_table, groups_of=regions).assign(year=y)

@@ -168,8 +168,8 @@ def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
 def _standing(
     table: pd.DataFrame, region: str, year: int, rule: str | PeerRule | None, region_table: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """:func:`standings` of ``region`` among its peers of ``year``."""
-    return standings(peers(table, year, peers=rule, region_table=region_table), region)
+    """:func:`standings` of ``region`` among its peers of ``year`` (only its own peer group is ranked)."""
+    return standings(peers(table, year, peers=rule, region_table=region_table, groups_of=[region]), region)
 
 
 def _ranks(found: pd.DataFrame) -> pd.DataFrame:

@@ -147,7 +147,8 @@ def gather(
     found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table,
                                 history=history, standing=standing, against=against)  # fmt: skip
     named = sorted(table.loc[table["year"] == year, "region"].dropna().unique())  # every region of the year
-    unlisted = [r for r in named if region_table is None or r not in set(region_table["region"])]
+    listed = set() if region_table is None else set(region_table["region"])
+    unlisted = [r for r in named if r not in listed]
     return Facts(
         region=region,
         year=year,
