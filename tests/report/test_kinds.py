@@ -129,3 +129,10 @@ def test_customize_copies_a_plugin_kinds_notebook_and_doctor_follows_it(monkeypa
         assert changed == ["summary.ipynb"]  # the plugin's notebook changed since it was copied
     finally:
         kinds.kinds.cache_clear()
+
+
+def test_the_projects_default_report_notebooks_are_the_bundled_kinds(tmp_path: Path) -> None:
+    """project's default (for callers without the registry) names what the bundled report kinds ship."""
+    copied = project.customize(tmp_path, "notebook")
+    assert sorted(p.name for p in copied) == sorted(kinds.notebooks())
+    assert all(p.read_bytes() != b"" and project.stamp_of(p) is not None for p in copied)
