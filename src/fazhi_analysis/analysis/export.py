@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fazhi_analysis.analysis.comparison import as_of as table_as_of
-from fazhi_analysis.analysis.peer_groups import PeerRule, peers
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers_by_year
 from fazhi_analysis.analysis.trends import trends
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.rates import with_rates
@@ -43,13 +43,8 @@ def _long(
     """One row per region (of ``regions``, default all) indicator and year: the figure, its change, and its standing
     among all the peers."""
     held = trends(table, None if regions is None else sorted(set(regions).intersection(table["region"].dropna())))
-    ranked = pd.concat(
-        [
-            peers(table, y, peers=rule, region_table=region_table, groups_of=regions).assign(year=y)
-            for y in sorted(held["year"].unique())
-        ],
-        ignore_index=True,
-    )
+    ranked = peers_by_year(table, held["year"].unique().tolist(), peers=rule, region_table=region_table,
+                           groups_of=regions)  # fmt: skip
     ranked = ranked[ranked["reported"]].drop(columns=["name", "value", "unit", "approx", "raw"])
     ranked["tied"] = ranked["tied"].where(ranked["tied"] > 1)
     return held.merge(ranked, on=["region", "indicator", "year"], how="left")

@@ -40,6 +40,7 @@ __all__ = [
     "group_of",
     "peer_info",
     "peers",
+    "peers_by_year",
     "standings",
 ]
 
@@ -128,7 +129,7 @@ def _noun_of(members: pd.DataFrame) -> str:
 def _ranked(out: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Rank (highest first, ties sharing the better one), how many share it, and how many ranked, per group."""
     values = out[column].astype(float)
-    keys = [out["indicator"], out["peer_group"]]
+    keys = [out["year"], out["indicator"], out["peer_group"]]
     by = values.groupby(keys, sort=False, dropna=True)
     rank = by.rank(method="min", ascending=False).astype("Int64")
     tied = values.groupby([*keys, values.round(9)], sort=False, dropna=True).transform("size")
@@ -176,35 +177,90 @@ def peers(
     """
     rule = PeerRule.parse(peers)
     table = with_rates(table)
-    rows = table[table["year"] == known_year(table, year)]
+    year = known_year(table, year)
     wanted = indicator_ids(None if indicator is None else [indicator])
-    compared = known_regions(table, regions) if regions is not None else sorted(rows["region"].dropna().unique())
-    figures = with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
+    compared = known_regions(table, regions) if regions is not None else None
+    found = _of_years(table, [year], rule, region_table, groups_of, wanted=wanted, compared=compared)
+    return found.reindex(columns=PEER_COLUMNS)
+
+
+def peers_by_year(
+    table: pd.DataFrame,
+    years: list[int],
+    *,
+    peers: str | PeerRule | None = None,
+    region_table: pd.DataFrame | None = None,
+    groups_of: list[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`peers` of each of ``years`` (held by the table) in one pass, year after year, with a ``year`` column:
+    the rows of ``peers(table, y, …)`` for each ``y``, ranked together at the cost of about one year.
+
+    Raises:
+        InputError: An unknown peer rule.
+    """
+    found = _of_years(with_rates(table), sorted(years), PeerRule.parse(peers), region_table, groups_of)
+    return found.reindex(columns=[*PEER_COLUMNS, "year"])
+
+
+def _of_years(
+    table: pd.DataFrame,
+    years: list[int],
+    rule: PeerRule,
+    region_table: pd.DataFrame | None,
+    groups_of: list[str] | None,
+    *,
+    wanted: list[str] | None = None,
+    compared: list[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of :func:`peers` of each year (of a table with its rates), sorted by year; ``compared``: the regions
+    considered (default: each year's), ``wanted``: one indicator (default: all)."""
+    rows = table[table["year"].isin(years).fillna(False).astype(bool) & table["region"].notna()]
+    figures = with_catalog(rows if compared is None else rows[rows["region"].isin(compared)])
+    figures = figures.drop_duplicates(["year", "region", "indicator"])
     if wanted is not None:
         figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:
-        return pd.DataFrame(columns=PEER_COLUMNS)
-    ids = figures["indicator"].unique()  # catalog order, of every region compared
-    info = peer_info(compared, rule, region_table)
-    if groups_of is not None:
-        info = info[_in_groups(info, groups_of)]
-    grid = pd.MultiIndex.from_product([ids, info.index], names=["indicator", "region"])
+        return pd.DataFrame(columns=[*PEER_COLUMNS, "year"])
+    info = _infos(rows, figures, rule, region_table, groups_of, compared)
+    grids = [
+        pd.MultiIndex.from_product([[y], ids.unique(), info.loc[y].index], names=["year", "indicator", "region"])
+        for y, ids in figures.groupby("year", sort=True)["indicator"]
+    ]  # each year's indicators × its regions
+    grid = grids[0].append(grids[1:])
     figure = ["value", "unit", "approx", "raw"]  # a figure's own period and scope are not the peer group's
-    out = figures.set_index(["indicator", "region"])[figure].reindex(grid).reset_index()
+    out = figures.set_index(["year", "indicator", "region"])[figure].reindex(grid).reset_index()
     out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
     out["reported"] = out["value"].notna()
-    out = out.join(info.drop(columns=["group", "source"]), on="region")
+    out = out.join(info.drop(columns=["group", "source"]), on=["year", "region"])
     out["rule"] = str(rule)
     out["rank"], out["tied"], out["n_reporting"] = _ranked(out, "value")
-    by = out["value"].astype(float).groupby([out["indicator"], out["peer_group"]], sort=False, dropna=True)
+    by = out["value"].astype(float).groupby([out["year"], out["indicator"], out["peer_group"]], sort=False, dropna=True)
     out["median"], out["q1"], out["q3"] = (by.transform("quantile", q) for q in (0.5, 0.25, 0.75))
     out["from_median"] = (out["value"] - out["median"]).astype("Float64")
     counts = out["indicator"].map(catalog.indicators()["kind"]).eq("count")
     out["per_10k"] = (out["value"] / out["population"]).where(counts).astype("Float64")
     out["rank_per_10k"], out["tied_per_10k"], out["n_per_10k"] = _ranked(out, "per_10k")
-    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(ids)})
-    out = out.sort_values(["_order", "rank", "region"], na_position="last", kind="stable")
-    return out.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
+    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(figures["indicator"].unique())})  # catalog order
+    out = out.sort_values(["year", "_order", "rank", "region"], na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _infos(
+    rows: pd.DataFrame,
+    figures: pd.DataFrame,
+    rule: PeerRule,
+    region_table: pd.DataFrame | None,
+    groups_of: list[str] | None,
+    compared: list[str] | None,
+) -> pd.DataFrame:
+    """:func:`peer_info` of the regions compared in each year with figures (those of ``groups_of``' groups), indexed
+    by year and region."""
+    infos = {}
+    for year in sorted(figures["year"].unique()):
+        names = compared if compared is not None else sorted(rows.loc[rows["year"] == year, "region"].dropna().unique())
+        info = peer_info(names, rule, region_table)
+        infos[year] = info if groups_of is None else info[_in_groups(info, groups_of)]
+    return pd.concat(infos, names=["year"])
 
 
 def _in_groups(info: pd.DataFrame, regions: list[str]) -> pd.Series:

@@ -1,0 +1,56 @@
+"""What the report computes once (several years' peers in one pass, memos by content, the catalog passed down) equals
+what it computed piece by piece, and a memo never answers for a table that has changed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fazhi_analysis import analysis
+from fazhi_analysis.table import regions, tidy
+
+APPS = "disputes.reconsideration_applications"
+LOST = "disputes.litigation_lost"
+APPEAR = "disputes.head_appearance_rate"
+REGIONS = regions.from_grid(
+    np.array(
+        [["地区", "层级", "上级", "常住人口（万人）", "分组"],
+         ["天山区", "区", "乌鲁木齐市", "70", "城区"], ["沙依巴克区", "区", "乌鲁木齐市", "75", "城区"],
+         ["水磨沟区", "区", "乌鲁木齐市", "40", None], ["新市区", "区", "乌鲁木齐市", "80", None],
+         ["阜康市", "县级市", "昌吉回族自治州", "20", "城区"], ["玛纳斯县", "县", "昌吉回族自治州", None, None]],
+        dtype=object,
+    ),
+    "regions.csv",
+)[0]  # fmt: skip
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
+    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
+    return tidy.conform(frame)
+
+
+# Regions come and go: 新市区 reports only in 2024, 玛纳斯县 only an unmapped figure in 2023, a tie in 2023.
+TABLE = _table(
+    [("天山区", 2022, APPS, 20, "件"), ("沙依巴克区", 2022, APPS, 25, "件"), ("水磨沟区", 2022, LOST, 1, "件"),
+     ("天山区", 2023, APPS, 30, "件"), ("沙依巴克区", 2023, APPS, 30, "件"), ("水磨沟区", 2023, APPS, 12, "件"),
+     ("阜康市", 2023, APPEAR, 100, "%"), ("玛纳斯县", 2023, None, 3, "件"), ("天山区", 2024, APPS, 31, "件"),
+     ("新市区", 2024, APPS, 8, "件"), ("水磨沟区", 2024, LOST, 2, "件"), ("阜康市", 2024, APPS, 9, "件"),
+     ("玛纳斯县", 2024, APPEAR, 96.5, "%"), ("天山区", 2024, APPEAR, 100, "%")]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", ["default", "level", "parent", "group:城区", "all"])
+@pytest.mark.parametrize("region_table", [REGIONS, None], ids=["table", "names"])
+@pytest.mark.parametrize("groups_of", [None, ["天山区"], ["水磨沟区", "玛纳斯县"]], ids=["all", "one", "two"])
+def test_the_peers_of_several_years_are_each_years_peers(rule: str, region_table, groups_of) -> None:
+    years = [2024, 2022, 2023]
+    at_once = analysis.peers_by_year(TABLE, years, peers=rule, region_table=region_table, groups_of=groups_of)
+    each = [
+        analysis.peers(TABLE, y, peers=rule, region_table=region_table, groups_of=groups_of).assign(year=y)
+        for y in sorted(years)
+    ]
+    expected = pd.concat(each, ignore_index=True)
+    pd.testing.assert_frame_equal(at_once, expected, check_dtype=False)
+    assert at_once["year"].tolist() == sorted(at_once["year"].tolist())
