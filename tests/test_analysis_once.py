@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 
 from fazhi_analysis import analysis
+from fazhi_analysis.analysis import export
 from fazhi_analysis.table import regions, tidy
+from fazhi_analysis.table.memo import Memo
+from fazhi_analysis.table.write import xlsx_bytes
 
 APPS = "disputes.reconsideration_applications"
 LOST = "disputes.litigation_lost"
@@ -54,3 +57,45 @@ def test_the_peers_of_several_years_are_each_years_peers(rule: str, region_table
     expected = pd.concat(each, ignore_index=True)
     pd.testing.assert_frame_equal(at_once, expected, check_dtype=False)
     assert at_once["year"].tolist() == sorted(at_once["year"].tolist())
+
+
+def test_the_workbook_memo_answers_only_for_the_same_content_and_arguments() -> None:
+    first = export.workbook(TABLE, as_of=2024, peers="level", regions=["天山区"])
+    assert export.workbook(TABLE.copy(), as_of=2024, peers="level", regions=["天山区"]) is first  # kept
+    changed = TABLE.copy()
+    changed.loc[changed["region"] == "天山区", "value"] += 1  # in place: the same object, another content
+    for other in (
+        export.workbook(changed, as_of=2024, peers="level", regions=["天山区"]),
+        export.workbook(TABLE, as_of=2023, peers="level", regions=["天山区"]),
+        export.workbook(TABLE, as_of=2024, peers="all", regions=["天山区"]),
+        export.workbook(TABLE, as_of=2024, peers="level", regions=["水磨沟区"]),
+        export.workbook(TABLE, as_of=2024, peers="level", region_table=REGIONS, regions=["天山区"]),
+    ):
+        assert other != first
+    export._WORKBOOKS.clear()
+    assert export.workbook(changed, as_of=2024, peers="level", regions=["天山区"]) == _unkept(changed)
+
+
+def _unkept(table: pd.DataFrame) -> bytes:
+    """The workbook of ``table`` computed without any memo."""
+    frame = export.wide(table, as_of=2024, peers="level", regions=["天山区"])
+    return xlsx_bytes({export.SHEET: frame, export.ABOUT_SHEET: export.about("level", 2024)})
+
+
+def test_with_rates_of_a_table_changed_in_place_is_computed_again() -> None:
+    table = TABLE.copy()
+    before = analysis.with_rates(table)
+    table.loc[table["region"] == "天山区", "value"] += 1
+    after = analysis.with_rates(table)
+    assert not after["value"].equals(before["value"])
+    pd.testing.assert_frame_equal(after.iloc[: len(table)], tidy.conform(table))
+
+
+def test_a_memo_keeps_its_last_results_only() -> None:
+    memo: Memo[int] = Memo(2)
+    for n in range(3):
+        assert memo.get_or_compute(n, lambda n=n: n * 10) == n * 10
+    assert memo.get(0) is None and memo.get(2) == 20
+    memo.put(1, 11)  # a result put again is the newest
+    memo.put(3, 30)
+    assert (memo.get(1), memo.get(2), memo.get(3)) == (11, None, 30)
