@@ -9,7 +9,8 @@ import pytest
 
 from fazhi_analysis import analysis
 from fazhi_analysis.analysis import export
-from fazhi_analysis.table import regions, tidy
+from fazhi_analysis.report import facts
+from fazhi_analysis.table import catalog, regions, tidy
 from fazhi_analysis.table.memo import Memo
 from fazhi_analysis.table.write import xlsx_bytes
 
@@ -99,3 +100,35 @@ def test_a_memo_keeps_its_last_results_only() -> None:
     memo.put(1, 11)  # a result put again is the newest
     memo.put(3, 30)
     assert (memo.get(1), memo.get(2), memo.get(3)) == (11, None, 30)
+
+
+def test_a_catalog_field_is_the_indicators_column_read_only() -> None:
+    frame = catalog.indicators()
+    better = catalog.field("better")
+    assert dict(better) == frame["better"].to_dict() and catalog.field("better", catalog.current()) is better
+    with pytest.raises(TypeError):
+        better["x"] = "higher"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("per_10k", [False, True])
+def test_standings_and_highlights_given_the_catalog_say_what_they_say_without(per_10k: bool) -> None:
+    rows = analysis.peers(TABLE, 2024, peers="level", region_table=REGIONS)
+    for region in ("天山区", "水磨沟区", "玛纳斯县"):
+        alone = analysis.standings(rows, region, per_10k=per_10k)
+        given = analysis.standings(rows, region, per_10k=per_10k, cat=catalog.current())
+        pd.testing.assert_frame_equal(given, alone)
+        found = analysis.highlights(TABLE, region, 2024, limit=None, peers="level", region_table=REGIONS)
+        told = analysis.highlights(TABLE, region, 2024, limit=None, peers="level", region_table=REGIONS,
+                                   cat=catalog.current())  # fmt: skip
+        pd.testing.assert_frame_equal(told, found)
+
+
+def test_the_facts_lookups_are_the_history_and_the_regions_ranks() -> None:
+    found = facts.gather(TABLE, "天山区", 2024, peers="level", region_table=REGIONS)
+    assert found.catalog == catalog.current()
+    assert len(found.held) == len(found.history)
+    for row in found.history.to_dict("records"):
+        assert found.held[(row["indicator"], row["year"])] == row
+    mine = found.peers[found.peers["region"] == "天山区"]
+    assert sorted(found.own_ranks) == sorted(mine["indicator"])
+    assert found.sections == analysis.sections_with_data(found.comparison)

@@ -26,6 +26,7 @@ import pandas as pd
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions, known_year
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
@@ -293,7 +294,9 @@ _COLUMNS = {"value": ("value", "rank", "tied", "n_reporting"),
             "per_10k": ("per_10k", "rank_per_10k", "tied_per_10k", "n_per_10k")}  # fmt: skip
 
 
-def standings(peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False) -> pd.DataFrame:
+def standings(
+    peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False, cat: Catalog | None = None
+) -> pd.DataFrame:
     """Where ``region`` stands in its peer group, indicator by indicator, in words.
 
     Only indicators that :data:`MIN_PEERS` or more of the group reported (with a population, for
@@ -306,27 +309,28 @@ def standings(peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False) ->
         peer_rows: Rows of :func:`peers` (their group is taken from ``region``'s row).
         region: The region.
         per_10k: Stand by the figure per 10,000 residents (counts with a population) instead of the figure.
+        cat: The catalog whose ``better:`` and kinds are read (default: the working project's).
     """
     value, rank, tied, n = _COLUMNS["per_10k" if per_10k else "value"]
     group = group_of(peer_rows, region)
     ranked = group[group[value].notna() & group[rank].notna()]
     mine = ranked[(ranked["region"] == region) & (ranked[n] >= MIN_PEERS)]
-    better = catalog.indicators()["better"]
+    sharing = ranked.groupby(["indicator", rank], sort=False)["region"].agg(list).to_dict()  # who holds each rank
+    better = catalog.field("better", cat)
     out = []
     for row in mine.itertuples(index=False):
         row = row._asdict()
-        same = ranked[(ranked["indicator"] == row["indicator"]) & (ranked[rank] == row[rank])]
-        others = [str(r) for r in same["region"] if r != region]
+        others = [str(r) for r in sharing[(row["indicator"], row[rank])] if r != region]
         position = _position(int(row[rank]), int(row[tied]), int(row[n]))
         tone = _tone(position, better.get(row["indicator"]))
         if per_10k:
             figure = _per_10k_figure(row[value], row["unit"], row["approx"])
         else:
             figure = format_figure(row[value], row["unit"], row["approx"], row.get("raw"))
+        clause = _clause(position, tone, row, others, figure, (rank, n), cat)
         out.append({"indicator": row["indicator"], "name": row["name"], "value": row[value], "unit": row["unit"],
                     "figure": figure, "rank": int(row[rank]), "tied": int(row[tied]), "n": int(row[n]),
-                    "position": position, "tone": tone,
-                    "clause": _clause(position, tone, row, others, figure, rank, n)})  # fmt: skip
+                    "position": position, "tone": tone, "clause": clause})  # fmt: skip
     return pd.DataFrame(out, columns=STANDING_COLUMNS)
 
 
@@ -345,14 +349,17 @@ def _tone(position: str, better: object) -> str:
     return "good" if (position == "first") == (better == "higher") else "risk"
 
 
-def _clause(position: str, tone: str, row: dict, others: list[str], figure: str, rank: str, n: str) -> str:
-    """The words of one standing (see :func:`standings`)."""
+def _clause(
+    position: str, tone: str, row: dict, others: list[str], figure: str, columns: tuple[str, str], cat: Catalog | None
+) -> str:
+    """The words of one standing (see :func:`standings`); ``columns``: the names of its rank and count."""
+    rank, n = columns
     noun = row["noun"] if isinstance(row["noun"], str) else "地区"
     among = f"在{row[n]}个{noun}中"
     if position == "all":
         return f"{among}均为{figure}"
-    high, low = extremes(row["indicator"])
-    better = catalog.indicators()["better"].get(row["indicator"])
+    high, low = extremes(row["indicator"], cat)
+    better = catalog.field("better", cat).get(row["indicator"])
     words = {"first": "第一" if better == "higher" else high, "last": low, "middle": f"第{row[rank]}"}[position]
     if not others and position == "first" and better == "higher":
         words = "居首"
@@ -371,9 +378,10 @@ def _with(others: list[str], noun: str) -> str:
     return f"与{others[0]}等{len(others)}个{noun}"
 
 
-def extremes(indicator: str) -> tuple[str, str]:
-    """How the top and the bottom value are said: ``最多``/``最少`` for counts, else ``最高``/``最低``."""
-    return ("最多", "最少") if catalog.indicators()["kind"].get(indicator, "count") == "count" else ("最高", "最低")
+def extremes(indicator: str, cat: Catalog | None = None) -> tuple[str, str]:
+    """How the top and the bottom value are said: ``最多``/``最少`` for counts, else ``最高``/``最低`` (by the kinds of
+    ``cat``, default the working project's catalog)."""
+    return ("最多", "最少") if catalog.field("kind", cat).get(indicator, "count") == "count" else ("最高", "最低")
 
 
 def _per_10k_figure(value: float, unit: object, approx: object = False) -> str:
