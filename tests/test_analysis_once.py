@@ -11,6 +11,7 @@ from fazhi_analysis import analysis
 from fazhi_analysis.analysis import export
 from fazhi_analysis.report import facts
 from fazhi_analysis.table import catalog, regions, tidy
+from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.memo import Memo
 from fazhi_analysis.table.write import xlsx_bytes
 
@@ -132,3 +133,15 @@ def test_the_facts_lookups_are_the_history_and_the_regions_ranks() -> None:
     mine = found.peers[found.peers["region"] == "天山区"]
     assert sorted(found.own_ranks) == sorted(mine["indicator"])
     assert found.sections == analysis.sections_with_data(found.comparison)
+
+
+def test_mapped_rows_carry_the_catalogs_section_name_and_kind_in_catalog_order() -> None:
+    shuffled = TABLE.sample(frac=1, random_state=3)
+    mapped = with_catalog(shuffled)
+    frame = catalog.indicators()
+    assert mapped["indicator"].notna().all() and len(mapped) == TABLE["indicator"].notna().sum()
+    for column in ("section", "name", "kind"):
+        assert mapped[column].tolist() == frame.loc[mapped["indicator"], column].tolist()
+    order = catalog.sections()["order"]
+    keys = [(order[s], frame.index.get_loc(i)) for s, i in zip(mapped["section"], mapped["indicator"])]
+    assert keys == sorted(keys)

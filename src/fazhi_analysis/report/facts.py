@@ -97,7 +97,7 @@ class Facts:
     @cached_property
     def sections(self) -> list[str]:
         """The sections with data, in report order (analysis.sections_with_data of the comparison, computed once)."""
-        return analysis.sections_with_data(self.comparison)
+        return analysis.sections_with_data(self.comparison, self.catalog)
 
     @cached_property
     def held(self) -> dict[tuple[str, int], dict]:

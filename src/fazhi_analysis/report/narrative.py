@@ -191,7 +191,7 @@ def section_prose(comparison: pd.DataFrame, section: str, cat: Catalog | None = 
             else:
                 sentences.append([text])
         alone = len(clauses) == 1
-    first = section == analysis.sections_with_data(comparison)[0]
+    first = section == analysis.sections_with_data(comparison, cat)[0]
     lead = text_template(config["sections"].get(section, "{% if first %}{{ year }}年，{{ region }}{% endif %}"))
     body = "".join("，".join(parts) + "。" for parts in sentences)
     return lead.render(region=region, year=year, first=first) + body + _unchanged_note(rows, config)
@@ -244,7 +244,7 @@ def overview(facts: Facts) -> Html:
     counts = {
         "total": len(rows),
         "mapped": int(rows["indicator"].isin(facts.comparison["indicator"]).sum()),
-        "sections": len(analysis.sections_with_data(facts.comparison)),
+        "sections": len(facts.sections),
         "approx": int(rows["approx"].fillna(False).astype(bool).sum()),
         "unmapped": len(analysis.unmapped(facts.table, facts.region, facts.year)),
         "compared": int(change.notna().sum()),

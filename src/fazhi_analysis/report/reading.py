@@ -151,7 +151,7 @@ def first_ranked(facts: Facts) -> str | None:
     """The first chapter (in report order) whose table shows a rank: where the scope of the ranks is said."""
     ranked = facts.peers[(facts.peers["region"] == facts.region) & (facts.peers["n_reporting"] >= analysis.MIN_PEERS)]
     sections = set(facts.comparison.loc[facts.comparison["indicator"].isin(ranked["indicator"]), "section"])
-    return next((s for s in analysis.sections_with_data(facts.comparison) if s in sections), None)
+    return next((s for s in facts.sections if s in sections), None)
 
 
 def scope(facts: Facts) -> str:
