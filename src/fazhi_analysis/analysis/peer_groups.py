@@ -256,10 +256,12 @@ def _infos(
 ) -> pd.DataFrame:
     """:func:`peer_info` of the regions compared in each year with figures (those of ``groups_of``' groups), indexed
     by year and region."""
+    held = rows.groupby("year")["region"].unique()
+    names = {y: list(compared) if compared is not None else sorted(held[y]) for y in sorted(figures["year"].unique())}
+    every = regions.resolve(region_table, sorted(set().union(*names.values()))).set_index("region")  # row by row
     infos = {}
-    for year in sorted(figures["year"].unique()):
-        names = compared if compared is not None else sorted(rows.loc[rows["year"] == year, "region"].dropna().unique())
-        info = peer_info(names, rule, region_table)
+    for year, listed in names.items():
+        info = _grouped(every.loc[list(dict.fromkeys(map(str, listed)))], rule)
         infos[year] = info if groups_of is None else info[_in_groups(info, groups_of)]
     return pd.concat(infos, names=["year"])
 
@@ -273,7 +275,12 @@ def _in_groups(info: pd.DataFrame, regions: list[str]) -> pd.Series:
 def peer_info(names: list[str], rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:
     """Each region's level, parent, population (:func:`~fazhi_analysis.table.regions.resolve`), peer group,
     the group's ``scope`` and ``noun`` in words, indexed by region."""
-    info = regions.resolve(region_table, names).set_index("region")
+    return _grouped(regions.resolve(region_table, names).set_index("region"), rule)
+
+
+def _grouped(info: pd.DataFrame, rule: PeerRule) -> pd.DataFrame:
+    """``info`` (:func:`~fazhi_analysis.table.regions.resolve` by region) with each region's peer group under
+    ``rule`` and the group's ``scope`` and ``noun`` in words."""
     info["peer_group"] = rule.keys(info)
     words = {key: (rule.scope(members), _noun_of(members)) for key, members in info.groupby("peer_group")}
     info["scope"] = info["peer_group"].map(lambda k: words[k][0], na_action="ignore").astype("string")
