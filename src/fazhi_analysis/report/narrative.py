@@ -287,7 +287,7 @@ _DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "v
                     "source": "来源"}  # fmt: skip
 
 
-def _prior_figure(row: pd.Series) -> str:
+def _prior_figure(row: pd.Series | dict) -> str:
     """The comparison year's figure of a comparison row, in the row's form (empty without one)."""
     if pd.isna(row["prior_value"]):
         return ""
@@ -301,11 +301,12 @@ def figures_download(facts: Facts) -> Html:
     Each figure written as the pages write it (写法, 上年写法 in the same form, 同比), beside its value in
     the base unit.
     """
+    each = facts.comparison.to_dict("records")
     rows = facts.comparison.assign(
-        section=facts.comparison["section"].map(catalog.sections()["title"]),
-        figure=[figure_of(r) for _, r in facts.comparison.iterrows()],
-        prior_figure=[_prior_figure(r) for _, r in facts.comparison.iterrows()],
-        change_text=[_change_of(r) for _, r in facts.comparison.iterrows()],
+        section=facts.comparison["section"].map(catalog.sections(facts.catalog)["title"]),
+        figure=[figure_of(r) for r in each],
+        prior_figure=[_prior_figure(r) for r in each],
+        change_text=[_change_of(r) for r in each],
         source=facts.comparison["source"].str.replace(r"^计算：.*", "按报告数据计算", regex=True),
     )
     frame = rows[list(_DOWNLOAD_COLUMNS)].rename(columns=_DOWNLOAD_COLUMNS)
@@ -404,7 +405,7 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = frame.assign(name=_names(frame), figure=[figure_of(r) for _, r in frame.iterrows()])
+    out = frame.assign(name=_names(frame), figure=[figure_of(r) for r in frame.to_dict("records")])
     out = out.astype(object).where(out.notna(), "")
     return out.to_dict("records")
 
