@@ -59,14 +59,14 @@ class Facts:
         """Whether any figure has a value in the comparison year."""
         return analysis.has_prior(self.comparison)
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
-        """The years held for the region, oldest first."""
+        """The years held for the region, oldest first (computed once)."""
         return sorted(int(y) for y in self.history["year"].dropna().unique())
 
-    @property
+    @cached_property
     def regions(self) -> list[str]:
-        """The regions that reported any mapped figure in the report year."""
+        """The regions that reported any mapped figure in the report year (computed once)."""
         return sorted(str(r) for r in self.peers["region"].dropna().unique()) if len(self.peers) else [self.region]
 
     @property

@@ -101,13 +101,11 @@ def _phrase(
     return text_template(own).render(**context, region=region, year=year)
 
 
-def _changed(row: pd.Series) -> bool:
+def _changed(row: pd.Series | dict) -> bool:
     return bool(pd.notna(row["change"]) and row["change"] != 0)
 
 
-def _together(
-    by_id: dict[str, pd.Series], indicator: str, done: set[str], config: dict
-) -> tuple[str, list[pd.Series]] | None:
+def _together(by_id: dict[str, dict], indicator: str, done: set[str], config: dict) -> tuple[str, list[dict]] | None:
     """The first ``together`` phrase of the phrases (``config``) naming ``indicator`` whose figures are all in
     ``by_id`` (rows by indicator) and not yet said, with its figures' rows."""
     for entry in config.get("together") or ():
@@ -126,7 +124,7 @@ def _clauses(rows: pd.DataFrame, region: str, year: int, config: dict, cat: Cata
     """
     continues = set(config.get("continues") or ())
     better = catalog.field("better", cat)
-    each = [row for _, row in rows.iterrows()]
+    each = rows.to_dict("records")
     by_id = {row["indicator"]: row for row in each}
     done: set[str] = set()
     out: list[tuple[str, bool]] = []

@@ -43,7 +43,7 @@ def table_years(facts: Facts) -> list[int]:
     return [y for y in facts.years if y <= facts.year][-_TABLE_YEARS:]
 
 
-def _figure(row: pd.Series, magnitude: str | None = None) -> str:
+def _figure(row: pd.Series | dict, magnitude: str | None = None) -> str:
     return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"), magnitude)
 
 
