@@ -16,6 +16,11 @@ computed at once: the peers of each year are most of it); trends of 100 regions 
 (68×). The same three parts on main, with the in-process notebook harness: 2.0–2.1 s and 7.0–8.8 s (its wide
 table ran a trend for every region of the table).
 
+After the peers of all years in one pass, the workbook kept by content and the report's lookups computed once
+(``--repeat 3``, load average 2.3, indicative): 示例区甲 0.78 CPU s (the previous code 1.19 s in the same
+conditions), a next report of its peer group and year 0.76 s (noise: in a quieter run 0.79 and 0.51 s); the county
+of 100 0.91 s (was 1.53 s), a next one 0.68 s; the wide table only of the kept 0.17 s (was 0.35 s).
+
 Run: ``.venv/bin/python benchmarks/bench_analysis.py [--repeat 5] [--counties 100]``
 """
 
