@@ -42,6 +42,7 @@ from fazhi_analysis.analysis.peer_groups import (
     group_of,
     peer_info,
     peers,
+    peers_by_year,
     standings,
 )
 from fazhi_analysis.analysis.targeting import AGAINST_COLUMNS, TARGET_COLUMNS, against_targets, targets
@@ -53,6 +54,6 @@ __all__ = [
     "MIN_RATE_CHANGE", "MIXED", "PEER_COLUMNS", "RATE_COLUMNS", "RATE_POINT_WEIGHT", "RISING", "SMALL_COUNT",
     "STANDING_COLUMNS", "TARGET_COLUMNS", "TREND_COLUMNS", "PeerRule", "against_targets", "approximate", "as_of",
     "available", "compare", "export_wide", "findings", "group_of", "has_prior", "highlights", "indicator_ids",
-    "load_table", "peer_info", "peers", "rates", "region_year", "sections_with_data", "select", "standings",
-    "targets", "trend", "unmapped", "wide", "with_rates",
+    "load_table", "peer_info", "peers", "peers_by_year", "rates", "region_year", "sections_with_data", "select",
+    "standings", "targets", "trend", "unmapped", "wide", "with_rates",
 ]  # fmt: skip

@@ -15,6 +15,7 @@ import pandas as pd
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, manifest, tidy
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.wording import SMALL_COUNT
 
@@ -181,10 +182,10 @@ def has_prior(comparison: pd.DataFrame) -> bool:
     return bool(comparison["prior_value"].notna().any())
 
 
-def sections_with_data(comparison: pd.DataFrame) -> list[str]:
-    """Section ids of the comparison in report order."""
+def sections_with_data(comparison: pd.DataFrame, cat: Catalog | None = None) -> list[str]:
+    """Section ids of the comparison in report order (of ``cat``, default the working project's catalog)."""
     present = set(comparison["section"].dropna())
-    return [sid for sid in catalog.sections().index if sid in present]
+    return [sid for sid in catalog.sections(cat).index if sid in present]
 
 
 def unmapped(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:

@@ -20,9 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from fazhi_analysis.analysis.comparison import as_of as table_as_of
-from fazhi_analysis.analysis.peer_groups import PeerRule, peers
+from fazhi_analysis.analysis.peer_groups import PeerRule, peers_by_year
 from fazhi_analysis.analysis.trends import trends
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.memo import Memo, fingerprint
 from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.write import atomic_path, xlsx_bytes
 
@@ -43,13 +44,8 @@ def _long(
     """One row per region (of ``regions``, default all) indicator and year: the figure, its change, and its standing
     among all the peers."""
     held = trends(table, None if regions is None else sorted(set(regions).intersection(table["region"].dropna())))
-    ranked = pd.concat(
-        [
-            peers(table, y, peers=rule, region_table=region_table, groups_of=regions).assign(year=y)
-            for y in sorted(held["year"].unique())
-        ],
-        ignore_index=True,
-    )
+    ranked = peers_by_year(table, held["year"].unique().tolist(), peers=rule, region_table=region_table,
+                           groups_of=regions)  # fmt: skip
     ranked = ranked[ranked["reported"]].drop(columns=["name", "value", "unit", "approx", "raw"])
     ranked["tied"] = ranked["tied"].where(ranked["tied"] > 1)
     return held.merge(ranked, on=["region", "indicator", "year"], how="left")
@@ -139,9 +135,24 @@ def workbook(
     region_table: pd.DataFrame | None = None,
     regions: list[str] | None = None,
 ) -> bytes:
-    """The xlsx bytes of :func:`wide` and :func:`about` (formula-like text defused, the same bytes each time)."""
-    frame = wide(table, as_of=as_of, peers=peers, region_table=region_table, regions=regions)
-    return xlsx_bytes({SHEET: frame, ABOUT_SHEET: about(peers, as_of)})
+    """The xlsx bytes of :func:`wide` and :func:`about` (formula-like text defused, the same bytes each time).
+
+    The last few are kept by what they are made of (the tables' content, the catalog, the arguments): the reports of
+    one peer group and year that a batch worker renders link the same workbook, built once.
+    """
+    rule = PeerRule.parse(peers)
+    kept = None if regions is None else tuple(regions)
+    year = None if as_of is None else int(as_of)
+    key = (fingerprint(table), fingerprint(region_table), year, str(rule), kept, catalog.current().digest)
+
+    def build() -> bytes:
+        frame = wide(table, as_of=as_of, peers=rule, region_table=region_table, regions=regions)
+        return xlsx_bytes({SHEET: frame, ABOUT_SHEET: about(rule, as_of)})
+
+    return _WORKBOOKS.get_or_compute(key, build)
+
+
+_WORKBOOKS: Memo[bytes] = Memo(8)
 
 
 def export_wide(

@@ -7,6 +7,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from fazhi_analysis.analysis.comparison import as_of, select
@@ -14,6 +16,7 @@ from fazhi_analysis.analysis.peer_groups import PeerRule, peers, standings
 from fazhi_analysis.analysis.targeting import against_targets
 from fazhi_analysis.analysis.trends import trend
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.mapped import first_figures
 from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_change, format_figure
@@ -41,6 +44,7 @@ def highlights(
     history: pd.DataFrame | None = None,
     standing: pd.DataFrame | None = None,
     against: pd.DataFrame | None = None,
+    cat: Catalog | None = None,
 ) -> pd.DataFrame:
     """The few things worth saying about ``region`` in ``year``, risks first, from the years up to ``year`` only.
 
@@ -67,6 +71,7 @@ def highlights(
             region's :func:`~fazhi_analysis.analysis.trend`, its :func:`~fazhi_analysis.analysis.standings` among
             the peers of ``year`` and its :func:`~fazhi_analysis.analysis.against_targets` of ``year``, all of the
             table as of ``year`` with its computed rates, with these ``targets`` and peers.
+        cat: The catalog whose ``better:`` gives the tones (default: the working project's).
 
     Raises:
         InputError: No data for ``region`` in ``year``; a bad targets file; an unknown peer rule.
@@ -75,10 +80,11 @@ def highlights(
     table = as_of(table, year)
     full = with_rates(table)
     held = trend(full, region) if history is None else history
-    standing = _standing(full, region, year, peers, region_table) if standing is None else standing
+    standing = _standing(full, region, year, peers, region_table, cat) if standing is None else standing
     if against is None:
         against = against_targets(table, region, year, targets)
-    kinds = [_ranks(standing), _missed(against), _changes(held, year), _records(held, year)]
+    better = catalog.field("better", cat)
+    kinds = [_ranks(standing), _missed(against), _changes(held, year, better), _records(held, year, better)]
     kinds += [_missing(table, region, year)]
     found = pd.concat([k for k in kinds if not k.empty] or [pd.DataFrame(columns=HIGHLIGHT_COLUMNS)], ignore_index=True)
     tone = found["tone"].map(_TONE_ORDER).where(found["kind"] != "missing", len(_TONE_ORDER))
@@ -88,9 +94,9 @@ def highlights(
     return found if limit is None else found.head(limit)
 
 
-def _tone(indicator: object, up: bool) -> str:
-    """``good`` or ``risk`` for a move up (``up``) or down of an indicator with a ``better:``, else ``neutral``."""
-    better = catalog.indicators()["better"].get(indicator)
+def _tone(better: object, up: bool) -> str:
+    """``good`` or ``risk`` for a move up (``up``) or down of an indicator whose ``better:`` is ``better``, else
+    ``neutral``."""
     if better not in ("higher", "lower"):
         return "neutral"
     return "good" if up == (better == "higher") else "risk"
@@ -111,10 +117,10 @@ def _missed(rows: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def _changes(held: pd.DataFrame, year: int) -> pd.DataFrame:
+def _changes(held: pd.DataFrame, year: int, better: Mapping[str, object]) -> pd.DataFrame:
     """Rises and falls from the year before that clear the noise floor (see :func:`highlights`), from :func:`trend`."""
     rows = held[(held["year"] == int(year)) & held["change"].notna() & held["change"].ne(0)]
-    tone = pd.Series([_tone(i, c > 0) for i, c in zip(rows["indicator"], rows["change"])], index=rows.index)
+    tone = pd.Series([_tone(better.get(i), c > 0) for i, c in zip(rows["indicator"], rows["change"])], index=rows.index)
     rate, size = rows["unit"].eq("%").fillna(False).astype(bool), rows["change"].abs().astype(float)
     notable = (rate & (size >= MIN_RATE_CHANGE)) | (~rate & ((size >= MIN_COUNT_CHANGE) | (tone == "risk")))
     rows, tone, rate, size = rows[notable], tone[notable], rate[notable], size[notable]
@@ -142,7 +148,7 @@ def _change_text(name: str, value: float, prior: float, unit: str, basis: str) -
     )
 
 
-def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
+def _records(held: pd.DataFrame, year: int, better: Mapping[str, object]) -> pd.DataFrame:
     """Figures of ``year`` that are the highest or lowest of three or more years held (the region's :func:`trend`).
 
     ``held`` holds no year after ``year`` (:func:`highlights` reads the table as of ``year``).
@@ -156,7 +162,7 @@ def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
     spans = [f"{n}年来" if int(year) - f + 1 == n else f"有数据的{n}个年度中" for n, f in zip(years, first)]
     figures = [format_figure(*f) for f in zip(rows["value"], rows["unit"], rows["approx"], rows["raw"])]
     found = [
-        {"kind": "record", "tone": _tone(i, bool(h)), "indicator": i, "name": name, "value": v, "unit": u,
+        {"kind": "record", "tone": _tone(better.get(i), bool(h)), "indicator": i, "name": name, "value": v, "unit": u,
          "basis": pd.NA, "score": float(n), "text": f"{name}{figure}，为{span}最{'高' if h else '低'}"}
         for i, name, v, u, n, figure, span, h in zip(
             rows["indicator"], rows["name"], rows["value"], rows["unit"], years, figures, spans, high[rows.index]
@@ -166,10 +172,15 @@ def _records(held: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def _standing(
-    table: pd.DataFrame, region: str, year: int, rule: str | PeerRule | None, region_table: pd.DataFrame | None
+    table: pd.DataFrame,
+    region: str,
+    year: int,
+    rule: str | PeerRule | None,
+    region_table: pd.DataFrame | None,
+    cat: Catalog | None,
 ) -> pd.DataFrame:
     """:func:`standings` of ``region`` among its peers of ``year`` (only its own peer group is ranked)."""
-    return standings(peers(table, year, peers=rule, region_table=region_table, groups_of=[region]), region)
+    return standings(peers(table, year, peers=rule, region_table=region_table, groups_of=[region]), region, cat=cat)
 
 
 def _ranks(found: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 from fazhi_analysis.analysis.lookup import indicator_ids, known_regions, known_year
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.mapped import with_catalog
 from fazhi_analysis.table.rates import with_rates
 from fazhi_analysis.table.wording import format_figure, format_number
@@ -40,6 +41,7 @@ __all__ = [
     "group_of",
     "peer_info",
     "peers",
+    "peers_by_year",
     "standings",
 ]
 
@@ -128,7 +130,7 @@ def _noun_of(members: pd.DataFrame) -> str:
 def _ranked(out: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Rank (highest first, ties sharing the better one), how many share it, and how many ranked, per group."""
     values = out[column].astype(float)
-    keys = [out["indicator"], out["peer_group"]]
+    keys = [out["year"], out["indicator"], out["peer_group"]]
     by = values.groupby(keys, sort=False, dropna=True)
     rank = by.rank(method="min", ascending=False).astype("Int64")
     tied = values.groupby([*keys, values.round(9)], sort=False, dropna=True).transform("size")
@@ -176,35 +178,92 @@ def peers(
     """
     rule = PeerRule.parse(peers)
     table = with_rates(table)
-    rows = table[table["year"] == known_year(table, year)]
+    year = known_year(table, year)
     wanted = indicator_ids(None if indicator is None else [indicator])
-    compared = known_regions(table, regions) if regions is not None else sorted(rows["region"].dropna().unique())
-    figures = with_catalog(rows[rows["region"].isin(compared)]).drop_duplicates(["region", "indicator"])
+    compared = known_regions(table, regions) if regions is not None else None
+    found = _of_years(table, [year], rule, region_table, groups_of, wanted=wanted, compared=compared)
+    return found.reindex(columns=PEER_COLUMNS)
+
+
+def peers_by_year(
+    table: pd.DataFrame,
+    years: list[int],
+    *,
+    peers: str | PeerRule | None = None,
+    region_table: pd.DataFrame | None = None,
+    groups_of: list[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`peers` of each of ``years`` (held by the table) in one pass, year after year, with a ``year`` column:
+    the rows of ``peers(table, y, …)`` for each ``y``, ranked together at the cost of about one year.
+
+    Raises:
+        InputError: An unknown peer rule.
+    """
+    found = _of_years(with_rates(table), sorted(years), PeerRule.parse(peers), region_table, groups_of)
+    return found.reindex(columns=[*PEER_COLUMNS, "year"])
+
+
+def _of_years(
+    table: pd.DataFrame,
+    years: list[int],
+    rule: PeerRule,
+    region_table: pd.DataFrame | None,
+    groups_of: list[str] | None,
+    *,
+    wanted: list[str] | None = None,
+    compared: list[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of :func:`peers` of each year (of a table with its rates), sorted by year; ``compared``: the regions
+    considered (default: each year's), ``wanted``: one indicator (default: all)."""
+    rows = table[table["year"].isin(years).fillna(False).astype(bool) & table["region"].notna()]
+    figures = with_catalog(rows if compared is None else rows[rows["region"].isin(compared)])
+    figures = figures.drop_duplicates(["year", "region", "indicator"])
     if wanted is not None:
         figures = figures[figures["indicator"] == wanted[0]]
     if figures.empty:
-        return pd.DataFrame(columns=PEER_COLUMNS)
-    ids = figures["indicator"].unique()  # catalog order, of every region compared
-    info = peer_info(compared, rule, region_table)
-    if groups_of is not None:
-        info = info[_in_groups(info, groups_of)]
-    grid = pd.MultiIndex.from_product([ids, info.index], names=["indicator", "region"])
+        return pd.DataFrame(columns=[*PEER_COLUMNS, "year"])
+    info = _infos(rows, figures, rule, region_table, groups_of, compared)
+    grids = [
+        pd.MultiIndex.from_product([[y], ids.unique(), info.loc[y].index], names=["year", "indicator", "region"])
+        for y, ids in figures.groupby("year", sort=True)["indicator"]
+    ]  # each year's indicators × its regions
+    grid = grids[0].append(grids[1:])
     figure = ["value", "unit", "approx", "raw"]  # a figure's own period and scope are not the peer group's
-    out = figures.set_index(["indicator", "region"])[figure].reindex(grid).reset_index()
+    out = figures.set_index(["year", "indicator", "region"])[figure].reindex(grid).reset_index()
     out["name"] = out["indicator"].map(figures.drop_duplicates("indicator").set_index("indicator")["name"])
     out["reported"] = out["value"].notna()
-    out = out.join(info.drop(columns=["group", "source"]), on="region")
+    out = out.join(info.drop(columns=["group", "source"]), on=["year", "region"])
     out["rule"] = str(rule)
     out["rank"], out["tied"], out["n_reporting"] = _ranked(out, "value")
-    by = out["value"].astype(float).groupby([out["indicator"], out["peer_group"]], sort=False, dropna=True)
+    by = out["value"].astype(float).groupby([out["year"], out["indicator"], out["peer_group"]], sort=False, dropna=True)
     out["median"], out["q1"], out["q3"] = (by.transform("quantile", q) for q in (0.5, 0.25, 0.75))
     out["from_median"] = (out["value"] - out["median"]).astype("Float64")
     counts = out["indicator"].map(catalog.indicators()["kind"]).eq("count")
     out["per_10k"] = (out["value"] / out["population"]).where(counts).astype("Float64")
     out["rank_per_10k"], out["tied_per_10k"], out["n_per_10k"] = _ranked(out, "per_10k")
-    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(ids)})
-    out = out.sort_values(["_order", "rank", "region"], na_position="last", kind="stable")
-    return out.reindex(columns=PEER_COLUMNS).reset_index(drop=True)
+    out["_order"] = out["indicator"].map({i: n for n, i in enumerate(figures["indicator"].unique())})  # catalog order
+    out = out.sort_values(["year", "_order", "rank", "region"], na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _infos(
+    rows: pd.DataFrame,
+    figures: pd.DataFrame,
+    rule: PeerRule,
+    region_table: pd.DataFrame | None,
+    groups_of: list[str] | None,
+    compared: list[str] | None,
+) -> pd.DataFrame:
+    """:func:`peer_info` of the regions compared in each year with figures (those of ``groups_of``' groups), indexed
+    by year and region."""
+    held = rows.groupby("year")["region"].unique()
+    names = {y: list(compared) if compared is not None else sorted(held[y]) for y in sorted(figures["year"].unique())}
+    every = regions.resolve(region_table, sorted(set().union(*names.values()))).set_index("region")  # row by row
+    infos = {}
+    for year, listed in names.items():
+        info = _grouped(every.loc[list(dict.fromkeys(map(str, listed)))], rule)
+        infos[year] = info if groups_of is None else info[_in_groups(info, groups_of)]
+    return pd.concat(infos, names=["year"])
 
 
 def _in_groups(info: pd.DataFrame, regions: list[str]) -> pd.Series:
@@ -216,7 +275,12 @@ def _in_groups(info: pd.DataFrame, regions: list[str]) -> pd.Series:
 def peer_info(names: list[str], rule: PeerRule, region_table: pd.DataFrame | None) -> pd.DataFrame:
     """Each region's level, parent, population (:func:`~fazhi_analysis.table.regions.resolve`), peer group,
     the group's ``scope`` and ``noun`` in words, indexed by region."""
-    info = regions.resolve(region_table, names).set_index("region")
+    return _grouped(regions.resolve(region_table, names).set_index("region"), rule)
+
+
+def _grouped(info: pd.DataFrame, rule: PeerRule) -> pd.DataFrame:
+    """``info`` (:func:`~fazhi_analysis.table.regions.resolve` by region) with each region's peer group under
+    ``rule`` and the group's ``scope`` and ``noun`` in words."""
     info["peer_group"] = rule.keys(info)
     words = {key: (rule.scope(members), _noun_of(members)) for key, members in info.groupby("peer_group")}
     info["scope"] = info["peer_group"].map(lambda k: words[k][0], na_action="ignore").astype("string")
@@ -237,7 +301,9 @@ _COLUMNS = {"value": ("value", "rank", "tied", "n_reporting"),
             "per_10k": ("per_10k", "rank_per_10k", "tied_per_10k", "n_per_10k")}  # fmt: skip
 
 
-def standings(peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False) -> pd.DataFrame:
+def standings(
+    peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False, cat: Catalog | None = None
+) -> pd.DataFrame:
     """Where ``region`` stands in its peer group, indicator by indicator, in words.
 
     Only indicators that :data:`MIN_PEERS` or more of the group reported (with a population, for
@@ -250,27 +316,28 @@ def standings(peer_rows: pd.DataFrame, region: str, *, per_10k: bool = False) ->
         peer_rows: Rows of :func:`peers` (their group is taken from ``region``'s row).
         region: The region.
         per_10k: Stand by the figure per 10,000 residents (counts with a population) instead of the figure.
+        cat: The catalog whose ``better:`` and kinds are read (default: the working project's).
     """
     value, rank, tied, n = _COLUMNS["per_10k" if per_10k else "value"]
     group = group_of(peer_rows, region)
     ranked = group[group[value].notna() & group[rank].notna()]
     mine = ranked[(ranked["region"] == region) & (ranked[n] >= MIN_PEERS)]
-    better = catalog.indicators()["better"]
+    sharing = ranked.groupby(["indicator", rank], sort=False)["region"].agg(list).to_dict()  # who holds each rank
+    better = catalog.field("better", cat)
     out = []
     for row in mine.itertuples(index=False):
         row = row._asdict()
-        same = ranked[(ranked["indicator"] == row["indicator"]) & (ranked[rank] == row[rank])]
-        others = [str(r) for r in same["region"] if r != region]
+        others = [str(r) for r in sharing[(row["indicator"], row[rank])] if r != region]
         position = _position(int(row[rank]), int(row[tied]), int(row[n]))
         tone = _tone(position, better.get(row["indicator"]))
         if per_10k:
             figure = _per_10k_figure(row[value], row["unit"], row["approx"])
         else:
             figure = format_figure(row[value], row["unit"], row["approx"], row.get("raw"))
+        clause = _clause(position, tone, row, others, figure, (rank, n), cat)
         out.append({"indicator": row["indicator"], "name": row["name"], "value": row[value], "unit": row["unit"],
                     "figure": figure, "rank": int(row[rank]), "tied": int(row[tied]), "n": int(row[n]),
-                    "position": position, "tone": tone,
-                    "clause": _clause(position, tone, row, others, figure, rank, n)})  # fmt: skip
+                    "position": position, "tone": tone, "clause": clause})  # fmt: skip
     return pd.DataFrame(out, columns=STANDING_COLUMNS)
 
 
@@ -289,14 +356,17 @@ def _tone(position: str, better: object) -> str:
     return "good" if (position == "first") == (better == "higher") else "risk"
 
 
-def _clause(position: str, tone: str, row: dict, others: list[str], figure: str, rank: str, n: str) -> str:
-    """The words of one standing (see :func:`standings`)."""
+def _clause(
+    position: str, tone: str, row: dict, others: list[str], figure: str, columns: tuple[str, str], cat: Catalog | None
+) -> str:
+    """The words of one standing (see :func:`standings`); ``columns``: the names of its rank and count."""
+    rank, n = columns
     noun = row["noun"] if isinstance(row["noun"], str) else "地区"
     among = f"在{row[n]}个{noun}中"
     if position == "all":
         return f"{among}均为{figure}"
-    high, low = extremes(row["indicator"])
-    better = catalog.indicators()["better"].get(row["indicator"])
+    high, low = extremes(row["indicator"], cat)
+    better = catalog.field("better", cat).get(row["indicator"])
     words = {"first": "第一" if better == "higher" else high, "last": low, "middle": f"第{row[rank]}"}[position]
     if not others and position == "first" and better == "higher":
         words = "居首"
@@ -315,9 +385,10 @@ def _with(others: list[str], noun: str) -> str:
     return f"与{others[0]}等{len(others)}个{noun}"
 
 
-def extremes(indicator: str) -> tuple[str, str]:
-    """How the top and the bottom value are said: ``最多``/``最少`` for counts, else ``最高``/``最低``."""
-    return ("最多", "最少") if catalog.indicators()["kind"].get(indicator, "count") == "count" else ("最高", "最低")
+def extremes(indicator: str, cat: Catalog | None = None) -> tuple[str, str]:
+    """How the top and the bottom value are said: ``最多``/``最少`` for counts, else ``最高``/``最低`` (by the kinds of
+    ``cat``, default the working project's catalog)."""
+    return ("最多", "最少") if catalog.field("kind", cat).get(indicator, "count") == "count" else ("最高", "最低")
 
 
 def _per_10k_figure(value: float, unit: object, approx: object = False) -> str:

@@ -24,6 +24,7 @@ import pandas as pd
 from fazhi_analysis import analysis
 from fazhi_analysis.ingest import inputs
 from fazhi_analysis.table import catalog, regions
+from fazhi_analysis.table.catalog_object import Catalog
 
 __all__ = ["Facts", "distinct", "gather", "source_kind"]
 
@@ -51,20 +52,21 @@ class Facts:
     peer_rule: str = "default"  # analysis.PeerRule, as written
     region_table: pd.DataFrame | None = None  # the regions table; None: levels read from the names
     ambiguous: tuple[str, ...] = ()  # regions of the year whose level the name cannot tell (…市 among 区县)
+    catalog: Catalog | None = None  # the catalog the analyses read (None: the working project's)
 
     @property
     def has_prior(self) -> bool:
         """Whether any figure has a value in the comparison year."""
         return analysis.has_prior(self.comparison)
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
-        """The years held for the region, oldest first."""
+        """The years held for the region, oldest first (computed once)."""
         return sorted(int(y) for y in self.history["year"].dropna().unique())
 
-    @property
+    @cached_property
     def regions(self) -> list[str]:
-        """The regions that reported any mapped figure in the report year."""
+        """The regions that reported any mapped figure in the report year (computed once)."""
         return sorted(str(r) for r in self.peers["region"].dropna().unique()) if len(self.peers) else [self.region]
 
     @property
@@ -90,7 +92,28 @@ class Facts:
     @cached_property
     def standings_per_10k(self) -> pd.DataFrame:
         """analysis.standings per 10,000 residents (computed once)."""
-        return analysis.standings(self.peers, self.region, per_10k=True)
+        return analysis.standings(self.peers, self.region, per_10k=True, cat=self.catalog)
+
+    @cached_property
+    def sections(self) -> list[str]:
+        """The sections with data, in report order (analysis.sections_with_data of the comparison, computed once)."""
+        return analysis.sections_with_data(self.comparison, self.catalog)
+
+    @cached_property
+    def held(self) -> dict[tuple[str, int], dict]:
+        """Each row of the history as a dict, by indicator and year (computed once: for lookups in a loop)."""
+        return {(r["indicator"], r["year"]): r for r in self.history.to_dict("records")}
+
+    @cached_property
+    def own_ranks(self) -> dict[str, dict]:
+        """The region's row of the peers as a dict, by indicator (computed once: for lookups in a loop)."""
+        return {r["indicator"]: r for r in self.peers[self.peers["region"] == self.region].to_dict("records")}
+
+    @cached_property
+    def _held_in(self) -> tuple[pd.Series, pd.Series]:
+        """How many years each indicator is held, and how many regions reported it this year (computed once)."""
+        years = self.history.groupby("indicator")["year"].nunique()
+        return years, self.peers[self.peers["reported"]].groupby("indicator")["region"].nunique()
 
     def key_indicators(self, section: str, *, over_years: bool) -> list[str]:
         """Up to :data:`_KEY_PER_SECTION` indicators of ``section`` worth a chart, in catalog order.
@@ -99,10 +122,7 @@ class Facts:
         three or more regions this year, the region among them (for a comparison with peers).
         """
         mine = self.comparison.loc[self.comparison["section"] == section, "indicator"].tolist()
-        if over_years:
-            counts = self.history.groupby("indicator")["year"].nunique()
-        else:
-            counts = self.peers[self.peers["reported"]].groupby("indicator")["region"].nunique()
+        counts = self._held_in[0 if over_years else 1]
         enough = 2 if over_years else analysis.MIN_PEERS
         return [i for i in mine if counts.get(i, 0) >= enough][:_KEY_PER_SECTION]
 
@@ -140,12 +160,13 @@ def gather(
     rates = analysis.rates(analysis.select(table, region, year))  # of the table as given: not a rate computed below
     table = analysis.with_rates(table)
     rows = analysis.select(table, region, year)
-    sections = catalog.indicators()["section"]
+    cat = catalog.current()  # looked up once: the report's lookups are given it
+    sections = catalog.indicators(cat)["section"]
     against = analysis.against_targets(table, region, year, targets)
     group = analysis.peers(table, year, peers=rule, region_table=region_table, groups_of=[region])
-    history, standing = analysis.trend(table, region), analysis.standings(group, region)
+    history, standing = analysis.trend(table, region), analysis.standings(group, region, cat=cat)
     found = analysis.highlights(table, region, year, limit=None, targets=targets, peers=rule, region_table=region_table,
-                                history=history, standing=standing, against=against)  # fmt: skip
+                                history=history, standing=standing, against=against, cat=cat)  # fmt: skip
     named = sorted(table.loc[table["year"] == year, "region"].dropna().unique())  # every region of the year
     listed = set() if region_table is None else set(region_table["region"])
     unlisted = [r for r in named if r not in listed]
@@ -165,6 +186,7 @@ def gather(
         peer_rule=str(rule),
         region_table=region_table,
         ambiguous=tuple(regions.ambiguous(unlisted)),
+        catalog=cat,
     )
 
 

@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -26,6 +26,7 @@ from fazhi_analysis.report.downloads import figures_link
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import Html, phrases, render, text_template
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
 __all__ = [
@@ -60,9 +61,9 @@ def numbered(number: int, title: str) -> str:
     return f"{CHINESE_ORDINALS[number - 1] if number <= len(CHINESE_ORDINALS) else number}、{title}"
 
 
-def _chapter_heading(section: str, number: int) -> str:
+def _chapter_heading(section: str, number: int, cat: Catalog | None = None) -> str:
     """``一、深入学习贯彻习近平法治思想`` for section ``study`` as chapter 1."""
-    return numbered(number, catalog.section_title(section))
+    return numbered(number, catalog.section_title(section, cat))
 
 
 def figure_of(row: pd.Series | dict) -> str:
@@ -83,26 +84,31 @@ def phrase(row: pd.Series | dict, region: str = "", year: int | str = "", *, sta
     ``standalone``: the phrase starts a sentence, so a phrase that only continues another (``受理3件``)
     gives way to its kind's default, which names the indicator (``行政复议受理3件``).
     """
-    config = phrases()
+    return _phrase(row, region, year, standalone, phrases(), catalog.field("better"))
+
+
+def _phrase(
+    row: pd.Series | dict, region: str, year: int | str, standalone: bool, config: dict, better_of: Mapping[str, Any]
+) -> str:
+    """:func:`phrase` with the phrases (``config``) and the catalog's ``better:`` by id given."""
     own = config["indicators"].get(row["indicator"])
     if own is None or (standalone and row["indicator"] in (config.get("continues") or ())):
         own = config["default"].get(row["kind"], config["default"]["count"])
     name = row["name"] if pd.notna(row["name"]) else row["label"]
-    better = catalog.indicators()["better"].get(row["indicator"])  # higher, lower or none
+    better = better_of.get(row["indicator"])  # higher, lower or none
     context = {"figure": figure_of(row), "value": float(row["value"]), "name": name, "label": row["label"]}
     context["better"] = better if isinstance(better, str) else ""
     return text_template(own).render(**context, region=region, year=year)
 
 
-def _changed(row: pd.Series) -> bool:
+def _changed(row: pd.Series | dict) -> bool:
     return bool(pd.notna(row["change"]) and row["change"] != 0)
 
 
-def _together(rows: pd.DataFrame, indicator: str, done: set[str]) -> tuple[str, list[pd.Series]] | None:
-    """The first ``together`` phrase of ``phrases.yaml`` naming ``indicator`` whose figures are all in ``rows``
-    and not yet said, with its figures' rows."""
-    by_id = {row["indicator"]: row for _, row in rows.iterrows()}
-    for entry in phrases().get("together") or ():
+def _together(by_id: dict[str, dict], indicator: str, done: set[str], config: dict) -> tuple[str, list[dict]] | None:
+    """The first ``together`` phrase of the phrases (``config``) naming ``indicator`` whose figures are all in
+    ``by_id`` (rows by indicator) and not yet said, with its figures' rows."""
+    for entry in config.get("together") or ():
         members = dict(entry["figures"])
         if indicator in members.values() and all(i in by_id and i not in done for i in members.values()):
             figures = {key: figure_of(by_id[i]) for key, i in members.items()}
@@ -110,19 +116,22 @@ def _together(rows: pd.DataFrame, indicator: str, done: set[str]) -> tuple[str, 
     return None
 
 
-def _clauses(rows: pd.DataFrame, region: str, year: int) -> list[tuple[str, bool]]:
+def _clauses(rows: pd.DataFrame, region: str, year: int, config: dict, cat: Catalog | None) -> list[tuple[str, bool]]:
     """The phrases of one subject's figures in catalog order, each with whether it continues the one before.
 
-    Figures of one act come as one ``together`` phrase where the phrases name one; a change follows its
+    Figures of one act come as one ``together`` phrase where the phrases (``config``) name one; a change follows its
     phrase in brackets (each with its indicator's name in a phrase of several figures).
     """
-    continues = set(phrases().get("continues") or ())
+    continues = set(config.get("continues") or ())
+    better = catalog.field("better", cat)
+    each = rows.to_dict("records")
+    by_id = {row["indicator"]: row for row in each}
     done: set[str] = set()
     out: list[tuple[str, bool]] = []
-    for _, row in rows.iterrows():
+    for row in each:
         if row["indicator"] in done:
             continue
-        if found := _together(rows, row["indicator"], done):
+        if found := _together(by_id, row["indicator"], done, config):
             text, members = found
             changes = [f"{m['name']}{_change_of(m)}" for m in members if _changed(m)]
             done |= {m["indicator"] for m in members}
@@ -130,34 +139,35 @@ def _clauses(rows: pd.DataFrame, region: str, year: int) -> list[tuple[str, bool
             continue
         done.add(row["indicator"])
         follows = bool(out) and row["indicator"] in continues
-        text = phrase(row, region, year, standalone=not out)
+        text = _phrase(row, region, year, not out, config, better)
         out.append((text + (f"（{_change_of(row)}）" if _changed(row) else ""), follows))
     return out
 
 
-def _unchanged_note(rows: pd.DataFrame) -> str:
+def _unchanged_note(rows: pd.DataFrame, config: dict) -> str:
     """One sentence for every figure equal to the comparison year's: said once, not per figure."""
     same = rows[rows["change"] == 0]
     if same.empty:
         return ""
     names = "、".join(str(n) for n in same["name"])
-    return text_template(phrases()["reading"]["unchanged"]).render(names=names, n=len(same))
+    return text_template(config["reading"]["unchanged"]).render(names=names, n=len(same))
 
 
-def _subjects(rows: pd.DataFrame) -> list[pd.DataFrame]:
+def _subjects(rows: pd.DataFrame, cat: Catalog | None) -> list[pd.DataFrame]:
     """A chapter's rows by subject (the catalog's ``group``), each in catalog order; ungrouped rows together."""
-    groups = rows["indicator"].map(catalog.indicators()["group"]).fillna("")
+    groups = rows["indicator"].map(catalog.indicators(cat)["group"]).fillna("")
     return [part for _, part in rows.groupby(groups, sort=False)]
 
 
-def section_prose(comparison: pd.DataFrame, section: str) -> str:
+def section_prose(comparison: pd.DataFrame, section: str, cat: Catalog | None = None) -> str:
     """The paragraph of one chapter: the section's lead, then a sentence per subject, of the figures reported.
 
     A subject's figures are joined in one sentence (split after ``phrases_per_sentence`` phrases, never
     before a phrase that continues another); subjects of one figure each share a sentence (开展行政检查
     972场次，办理行政处罚案件221件). A figure's change from the comparison year follows it in brackets;
     figures equal to the comparison year's are named once at the end (``…与上年持平``). A rate computed
-    from two counts is not repeated here: the chapter's reading gives it with its formula.
+    from two counts is not repeated here: the chapter's reading gives it with its formula. ``cat``: the catalog of
+    the figures' subjects and ``better:`` (default: the working project's).
     """
     rows = comparison[comparison["section"] == section]
     rows = rows[~rows["source"].astype(str).str.startswith("计算")]
@@ -168,8 +178,8 @@ def section_prose(comparison: pd.DataFrame, section: str) -> str:
     size = int(config.get("phrases_per_sentence", 4))
     sentences: list[list[str]] = []
     alone = False  # whether the last sentence holds subjects of one phrase each
-    for subject in _subjects(rows):
-        clauses = _clauses(subject, region, year)
+    for subject in _subjects(rows, cat):
+        clauses = _clauses(subject, region, year, config, cat)
         if len(clauses) == 1 and alone and len(sentences[-1]) < size:
             sentences[-1].append(clauses[0][0])
             continue
@@ -179,17 +189,17 @@ def section_prose(comparison: pd.DataFrame, section: str) -> str:
             else:
                 sentences.append([text])
         alone = len(clauses) == 1
-    first = section == analysis.sections_with_data(comparison)[0]
+    first = section == analysis.sections_with_data(comparison, cat)[0]
     lead = text_template(config["sections"].get(section, "{% if first %}{{ year }}年，{{ region }}{% endif %}"))
     body = "".join("，".join(parts) + "。" for parts in sentences)
-    return lead.render(region=region, year=year, first=first) + body + _unchanged_note(rows)
+    return lead.render(region=region, year=year, first=first) + body + _unchanged_note(rows, config)
 
 
 def _chapters(facts: Facts) -> list[tuple[str, str, str]]:
     """(section, anchor, heading) of every chapter with data, numbered in report order."""
     return [
-        (sid, f"chapter-{sid}", _chapter_heading(sid, i))
-        for i, sid in enumerate(analysis.sections_with_data(facts.comparison), start=1)
+        (sid, f"chapter-{sid}", _chapter_heading(sid, i, facts.catalog))
+        for i, sid in enumerate(facts.sections, start=1)
     ]
 
 
@@ -232,7 +242,7 @@ def overview(facts: Facts) -> Html:
     counts = {
         "total": len(rows),
         "mapped": int(rows["indicator"].isin(facts.comparison["indicator"]).sum()),
-        "sections": len(analysis.sections_with_data(facts.comparison)),
+        "sections": len(facts.sections),
         "approx": int(rows["approx"].fillna(False).astype(bool).sum()),
         "unmapped": len(analysis.unmapped(facts.table, facts.region, facts.year)),
         "compared": int(change.notna().sum()),
@@ -275,7 +285,7 @@ _DOWNLOAD_COLUMNS = {"section": "方面", "name": "指标", "year": "年度", "v
                     "source": "来源"}  # fmt: skip
 
 
-def _prior_figure(row: pd.Series) -> str:
+def _prior_figure(row: pd.Series | dict) -> str:
     """The comparison year's figure of a comparison row, in the row's form (empty without one)."""
     if pd.isna(row["prior_value"]):
         return ""
@@ -289,11 +299,12 @@ def figures_download(facts: Facts) -> Html:
     Each figure written as the pages write it (写法, 上年写法 in the same form, 同比), beside its value in
     the base unit.
     """
+    each = facts.comparison.to_dict("records")
     rows = facts.comparison.assign(
-        section=facts.comparison["section"].map(catalog.sections()["title"]),
-        figure=[figure_of(r) for _, r in facts.comparison.iterrows()],
-        prior_figure=[_prior_figure(r) for _, r in facts.comparison.iterrows()],
-        change_text=[_change_of(r) for _, r in facts.comparison.iterrows()],
+        section=facts.comparison["section"].map(catalog.sections(facts.catalog)["title"]),
+        figure=[figure_of(r) for r in each],
+        prior_figure=[_prior_figure(r) for r in each],
+        change_text=[_change_of(r) for r in each],
         source=facts.comparison["source"].str.replace(r"^计算：.*", "按报告数据计算", regex=True),
     )
     frame = rows[list(_DOWNLOAD_COLUMNS)].rename(columns=_DOWNLOAD_COLUMNS)
@@ -312,8 +323,8 @@ def chapter(facts: Facts, section: str) -> Html:
         "chapter.html.j2",
         anchor=anchor,
         heading=heading,
-        title=catalog.section_title(section),
-        prose=section_prose(facts.comparison, section),
+        title=catalog.section_title(section, facts.catalog),
+        prose=section_prose(facts.comparison, section, facts.catalog),
         reading=reading.sentences(facts, section),
         rows=rows,
         years=years,
@@ -392,7 +403,7 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = frame.assign(name=_names(frame), figure=[figure_of(r) for _, r in frame.iterrows()])
+    out = frame.assign(name=_names(frame), figure=[figure_of(r) for r in frame.to_dict("records")])
     out = out.astype(object).where(out.notna(), "")
     return out.to_dict("records")
 

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,6 +22,7 @@ from fazhi_analysis.analysis.peer_groups import extremes
 from fazhi_analysis.report.facts import Facts
 from fazhi_analysis.report.wording import phrases, text_template
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.catalog_object import Catalog
 from fazhi_analysis.table.wording import format_change, format_figure, magnitude_of
 
 __all__ = ["first_ranked", "rank_cell", "scope", "sentences", "table_rows", "table_years"]
@@ -41,19 +43,24 @@ def table_years(facts: Facts) -> list[int]:
     return [y for y in facts.years if y <= facts.year][-_TABLE_YEARS:]
 
 
-def _figure(row: pd.Series, magnitude: str | None = None) -> str:
+def _figure(row: pd.Series | dict, magnitude: str | None = None) -> str:
     return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"), magnitude)
 
 
 def rank_cell(row: pd.Series | dict) -> str:
     """A rank for the table: ``2/6``, ``并列1/5`` for a shared rank, ``1/5（最多）`` where lower is better; ``—``
     without a rank among :data:`~fazhi_analysis.analysis.MIN_PEERS` or more."""
+    return _rank_cell(row, catalog.field("better"))
+
+
+def _rank_cell(row: pd.Series | dict, better: Mapping[str, object], cat: Catalog | None = None) -> str:
+    """:func:`rank_cell` with the catalog's ``better:`` by id, and ``cat`` (default: the working project's)."""
     rank, n = row.get("rank", pd.NA), row.get("n_reporting", pd.NA)
     if pd.isna(rank) or pd.isna(n) or n < analysis.MIN_PEERS:
         return _NA_TEXT
     text = f"{'并列' if row['tied'] > 1 else ''}{rank}/{n}"
-    if rank == 1 and catalog.indicators()["better"].get(row["indicator"]) == "lower":
-        text += f"（{extremes(row['indicator'])[0]}）"
+    if rank == 1 and better.get(row["indicator"]) == "lower":
+        text += f"（{extremes(row['indicator'], cat)[0]}）"
     return text
 
 
@@ -70,18 +77,16 @@ def _change_cell(row: pd.Series) -> str:
 def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
     """One row per figure of the chapter: its name, its figure in each year held, the change, its rank."""
     years = table_years(facts)
-    history = facts.history.set_index(["indicator", "year"])
-    ranks = facts.peers[facts.peers["region"] == facts.region].set_index("indicator")
+    history, ranks = facts.held, facts.own_ranks
+    better = catalog.field("better", facts.catalog)
     out = []
     for _, row in facts.comparison[facts.comparison["section"] == section].iterrows():
-        cells, magnitude = [], magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
-        for y in years:
-            held = (row["indicator"], y) in history.index
-            cells.append(_figure(history.loc[(row["indicator"], y)], magnitude) if held else _NA_TEXT)
+        magnitude = magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
+        held = [history.get((row["indicator"], y)) for y in years]
+        cells = [_NA_TEXT if h is None else _figure(h, magnitude) for h in held]
         cells[-1] = _figure(row)  # the report year as the source writes it
         change = _change_cell(row)
-        rank = ranks.loc[row["indicator"]].to_dict() if row["indicator"] in ranks.index else {}
-        rank = rank_cell({**rank, "indicator": row["indicator"]})
+        rank = _rank_cell({**ranks.get(row["indicator"], {}), "indicator": row["indicator"]}, better, facts.catalog)
         out.append({"name": row["name"], "cells": cells, "change": change or _NA_TEXT, "rank": rank})
     return out
 
@@ -91,15 +96,13 @@ def _streaks(facts: Facts, section: str) -> list[tuple[int, str, list[str]]]:
     year, the figures from the first year of the streak on."""
     mine = facts.comparison.loc[facts.comparison["section"] == section, "indicator"]
     held = facts.history[facts.history["indicator"].isin(mine)]
+    last = held.loc[(held["year"] == facts.year) & (held["streak"].abs() >= 2).fillna(False), ["indicator", "streak"]]
     out = []
-    for _, rows in held.groupby("indicator", sort=False):
-        last = rows[rows["year"] == facts.year]
-        streak = int(last["streak"].iloc[0]) if len(last) and pd.notna(last["streak"].iloc[0]) else 0
-        if abs(streak) >= 2:
-            path = rows[rows["year"] >= facts.year - abs(streak)].sort_values("year")
-            now = last.iloc[0]
-            magnitude = magnitude_of(now["value"], now["unit"], now["raw"])  # the path in the report year's form
-            out.append((streak, str(rows["name"].iloc[0]), [_figure(r, magnitude) for _, r in path.iterrows()]))
+    for indicator, streak in zip(last["indicator"], last["streak"].astype(int)):
+        now = facts.held[(indicator, facts.year)]
+        path = [facts.held.get((indicator, y)) for y in range(facts.year - abs(streak), facts.year + 1)]
+        magnitude = magnitude_of(now["value"], now["unit"], now["raw"])  # the path in the report year's form
+        out.append((streak, str(now["name"]), [_figure(r, magnitude) for r in path if r is not None]))
     return out
 
 
@@ -148,7 +151,7 @@ def first_ranked(facts: Facts) -> str | None:
     """The first chapter (in report order) whose table shows a rank: where the scope of the ranks is said."""
     ranked = facts.peers[(facts.peers["region"] == facts.region) & (facts.peers["n_reporting"] >= analysis.MIN_PEERS)]
     sections = set(facts.comparison.loc[facts.comparison["indicator"].isin(ranked["indicator"]), "section"])
-    return next((s for s in analysis.sections_with_data(facts.comparison) if s in sections), None)
+    return next((s for s in facts.sections if s in sections), None)
 
 
 def scope(facts: Facts) -> str:

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -39,6 +40,7 @@ __all__ = [
     "core",
     "current",
     "derived",
+    "field",
     "groups",
     "headline",
     "indicators",
@@ -91,6 +93,22 @@ def indicators(cat: Catalog | None = None) -> pd.DataFrame:
     """All indicators of ``cat`` (the working project's by default), indexed by id: section, name, unit, kind and
     the matching hints."""
     return (cat or current()).indicators.copy()
+
+
+def field(name: str, cat: Catalog | None = None) -> Mapping[str, Any]:
+    """One field of every indicator of ``cat`` by id (``better``, ``kind``, ``name`` …), read-only and built once per
+    catalog: for lookups in a loop, where :func:`indicators` would copy the table each time.
+
+    Example:
+        >>> field("kind")["disputes.reconsideration_applications"]
+        'count'
+    """
+    return _fields(cat)[name]
+
+
+@per_catalog
+def _fields(cat: Catalog) -> dict[str, Mapping[str, Any]]:
+    return {name: MappingProxyType(cat.indicators[name].to_dict()) for name in cat.indicators.columns}
 
 
 def sections(cat: Catalog | None = None) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from fazhi_analysis.table import catalog, tidy
 from fazhi_analysis.table.mapped import first_figures
+from fazhi_analysis.table.memo import Memo, fingerprint
 from fazhi_analysis.table.numbers import APPROX_TOLERANCE
 from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import format_number, plain_figure
@@ -167,26 +168,24 @@ def with_rates(table: pd.DataFrame) -> pd.DataFrame:
     The added rows keep the tidy contract (:class:`~fazhi_analysis.table.tidy.TidyTable`); their
     ``source`` names the counts (``计算：disputes.reconsideration_corrected ÷ disputes.reconsideration_closed``)
     and ``raw`` their values (``3÷12``). Applied twice, it adds nothing more. The last few results are
-    kept by the table's content (and the catalog's derived rates), so asking again costs a hash.
+    kept by the table's content (and the catalog's), so asking again costs a hash.
 
     Example:
         >>> with_rates(table).tail(1)[["indicator", "value", "source", "raw"]]  # doctest: +SKIP
     """
     key = _fingerprint(table)
-    if key not in _DONE:
+    done = _DONE.get(key)
+    if done is None:
         added = _computed_rows(table)
         done = tidy.conform(table) if added.empty else pd.concat([tidy.conform(table), added], ignore_index=True)
-        while len(_DONE) > _MEMO_SIZE - 2:  # room for the two keys below
-            _DONE.pop(next(iter(_DONE)))  # the oldest first
-        _DONE[key] = _DONE[_fingerprint(done)] = done  # the result is its own: asked of it again, a hash
-    return _DONE[key].copy()
+        _DONE.put(key, done)
+        _DONE.put(_fingerprint(done), done)  # the result is its own: asked of it again, a hash
+    return done.copy()
 
 
-_MEMO_SIZE = 4  # tables whose rates are kept: a report asks for the same table's several times
-_DONE: dict[tuple, pd.DataFrame] = {}
+_DONE: Memo[pd.DataFrame] = Memo(4)  # tables whose rates are kept: a report asks for the same table's several times
 
 
 def _fingerprint(table: pd.DataFrame) -> tuple:
-    """What the result of :func:`with_rates` depends on: the table's content and the catalog's derived rates."""
-    content = int(pd.util.hash_pandas_object(table, index=True).sum()) if len(table) else 0
-    return content, tuple(table.columns), tuple(map(str, table.dtypes)), catalog.derived().to_json()
+    """What the result of :func:`with_rates` depends on: the table's content and the catalog."""
+    return fingerprint(table), catalog.current().digest
