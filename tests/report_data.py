@@ -99,6 +99,13 @@ def with_prior_year() -> pd.DataFrame:
 PEERS = {"白杨区": 20.0, "红山区": 5.0, "青松区": 9.0}  # 收到行政复议申请 of three made-up districts, 2024
 
 
+def tidy_rows(rows: list[tuple]) -> pd.DataFrame:
+    """A tidy table of (region, year, indicator, value, unit) rows, exact, from one spreadsheet cell."""
+    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
+    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
+    return tidy.conform(frame)
+
+
 def _rows(region: str, year: int, figures: dict[str, tuple[float, str]], source: str) -> pd.DataFrame:
     sections = catalog.indicators()["section"]
     return pd.DataFrame(

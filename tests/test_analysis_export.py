@@ -8,23 +8,17 @@ import io
 import openpyxl
 import pandas as pd
 from conftest import run_fazhi
+from report_data import tidy_rows
 
 import fazhi_analysis as fz
 from fazhi_analysis import analysis
 from fazhi_analysis.analysis import export
-from fazhi_analysis.table import tidy
 
 APPS = "disputes.reconsideration_applications"
 LOST = "disputes.litigation_lost"
 
 
-def _table(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
-    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
-    return tidy.conform(frame)
-
-
-TABLE = _table(
+TABLE = tidy_rows(
     [("甲区", 2023, APPS, 20, "件"), ("甲区", 2024, APPS, 30, "件"), ("乙区", 2024, APPS, 30, "件"),
      ("丙区", 2024, APPS, 12, "件"), ("=HYPERLINK(1)区", 2024, APPS, 5, "件"), ("甲区", 2024, LOST, 2, "件"),
      ("甲区", 2025, APPS, 99, "件")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from report_data import tidy_rows
 
 from fazhi_analysis import analysis
 from fazhi_analysis.analysis import export
@@ -30,14 +31,8 @@ REGIONS = regions.from_grid(
 )[0]  # fmt: skip
 
 
-def _table(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
-    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
-    return tidy.conform(frame)
-
-
 # Regions come and go: 新市区 reports only in 2024, 玛纳斯县 only an unmapped figure in 2023, a tie in 2023.
-TABLE = _table(
+TABLE = tidy_rows(
     [("天山区", 2022, APPS, 20, "件"), ("沙依巴克区", 2022, APPS, 25, "件"), ("水磨沟区", 2022, LOST, 1, "件"),
      ("天山区", 2023, APPS, 30, "件"), ("沙依巴克区", 2023, APPS, 30, "件"), ("水磨沟区", 2023, APPS, 12, "件"),
      ("阜康市", 2023, APPEAR, 100, "%"), ("玛纳斯县", 2023, None, 3, "件"), ("天山区", 2024, APPS, 31, "件"),

@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from report_data import tidy_rows
 
 from fazhi_analysis import analysis
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.report import facts, reading
-from fazhi_analysis.table import regions, tidy
+from fazhi_analysis.table import regions
 
 APPS = "disputes.reconsideration_applications"
 LOST = "disputes.litigation_lost"
@@ -32,12 +33,6 @@ REGIONS = regions.from_grid(
 )[0]  # fmt: skip
 
 
-def _table(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
-    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
-    return tidy.conform(frame)
-
-
 APPS_2024 = {
     "天山区": 30,
     "沙依巴克区": 42,
@@ -49,7 +44,7 @@ APPS_2024 = {
 }
 LOST_2024 = {"天山区": 5, "沙依巴克区": 2, "水磨沟区": 1, "新市区": 0, "乌鲁木齐市": 20}
 APPEAR_2024 = {"天山区": 100, "沙依巴克区": 100, "水磨沟区": 100, "新市区": 96.5, "乌鲁木齐市": 99}
-TABLE = _table(
+TABLE = tidy_rows(
     [(r, 2024, APPS, v, "件") for r, v in APPS_2024.items()]
     + [(r, 2024, LOST, v, "件") for r, v in LOST_2024.items()]
     + [(r, 2024, APPEAR, v, "%") for r, v in APPEAR_2024.items()]
@@ -111,7 +106,7 @@ def test_a_tie_is_said_as_a_tie_with_the_others_and_n() -> None:
 
 
 def test_more_than_two_tied_others_are_counted() -> None:
-    table = _table(
+    table = tidy_rows(
         [(r, 2024, APPEAR, 100, "%") for r in ["甲区", "乙区", "丙区", "丁区"]] + [("戊区", 2024, APPEAR, 90, "%")]
     )
     found = analysis.standings(analysis.peers(table, 2024), "甲区").set_index("indicator").loc[APPEAR]

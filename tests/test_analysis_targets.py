@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from report_data import tidy_rows
 
 from fazhi_analysis import analysis, project
 from fazhi_analysis.errors import InputError
-from fazhi_analysis.table import tidy
 
 APPEARANCE_RATE, CASES, LOST = "disputes.head_appearance_rate", "disputes.litigation_cases", "disputes.litigation_lost"
 LOSS_RATE, CORRECTION_RATE = "disputes.litigation_loss_rate", "disputes.reconsideration_correction_rate"
@@ -26,13 +26,7 @@ targets:
 """
 
 
-def _table(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit"])
-    frame["approx"], frame["source"] = False, "示例.xlsx#表1!A1"
-    return tidy.conform(frame)
-
-
-EXAMPLE = _table(
+EXAMPLE = tidy_rows(
     [
         ("示例区甲", 2024, APPEARANCE_RATE, 95, "%"), ("示例区甲", 2024, LOST, 1, "件"),
         ("示例区甲", 2024, CASES, 8, "件"), ("示例区甲", 2023, CASES, 4, "件"),
