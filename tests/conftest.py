@@ -14,6 +14,7 @@ import json
 import multiprocessing.process
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -213,6 +214,13 @@ def run_fazhi(
         timeout=600,
         env=None if env is None else {**os.environ, **env},
     )
+
+
+def as_in_a_terminal() -> None:
+    """``preexec_fn`` of a child a test interrupts: SIGINT acts as a terminal's Ctrl-C does, even when the tests run
+    with SIGINT ignored (a background job of a non-interactive shell passes that on, and Python then never raises
+    KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 EXAMPLES_RAW = ROOT / "data" / "examples" / "raw"

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import psutil
 import pytest
-from conftest import ROOT, run_fazhi
+from conftest import ROOT, as_in_a_terminal, run_fazhi
 
 from fazhi_analysis import checks
 from fazhi_analysis.analysis import highlights, load_table
@@ -197,6 +197,7 @@ def test_interrupted_batch_keeps_finished_reports_and_leaves_no_temporary_file(
     process = subprocess.Popen(
         [*command, "--data", str(example_table), "--output-dir", str(out)],
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_in_a_terminal,
     )  # fmt: skip
     deadline = time.monotonic() + 300
     while not (first := list(out.glob("*/2024/annual_report.html"))) and time.monotonic() < deadline:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import as_in_a_terminal
 from report_data import REGION, YEAR, report_cli, with_prior_year
 
 
@@ -41,7 +42,12 @@ def test_a_stopped_report_leaves_no_process_and_no_temporary_folder(tmp_path, ta
     command += ["--data", str(table), "--output-dir", str(tmp_path / "out")]
     env = {**os.environ, "TMPDIR": str(scratch)}
     with subprocess.Popen(
-        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=as_in_a_terminal,
     ) as run:
         children = _wait_for_children(psutil.Process(run.pid))
         time.sleep(after)
