@@ -357,6 +357,7 @@ def test_regions_are_grouped_by_the_nearest_level_with_few_enough_groups(country
     assert overview_frames.region_groups(names, None, 5) == ("上级地区", [(overview_frames.UNPLACED, names)])
 
 
+@pytest.mark.slow
 def test_with_many_regions_each_part_of_the_overview_shows_groups(country) -> None:
     table, listed = country
     two = EXAMPLE[EXAMPLE["region"].isin([JIA, YI])]

@@ -80,6 +80,7 @@ def _table(rows: list[tuple[str, int, str, float | None]]) -> pd.DataFrame:
     return tidy.conform(frame)
 
 
+@pytest.mark.slow
 @FAST
 @given(st.lists(figure, min_size=1, max_size=40))
 def test_trends_equal_the_per_group_loop(rows: list[tuple[str, int, str, float | None]]) -> None:
