@@ -40,6 +40,7 @@ groups = st.lists(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, database=None)
 @given(groups)
 def test_disagree_judges_each_group_as_every_pair_would(drawn: list[list[tuple[float, bool]]]) -> None:

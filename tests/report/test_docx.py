@@ -137,6 +137,7 @@ def test_title_on_sensible_lines_without_the_sources(doc) -> None:
     assert word_draft.title_lines(long + rest, rest) == (long, rest)
 
 
+@pytest.mark.slow
 def test_the_title_breaks_before_its_last_words_in_the_document(tmp_path) -> None:
     table = gold_table().assign(region="乌鲁木齐市达坂城区")
     found = facts.gather(table, "乌鲁木齐市达坂城区", YEAR)
@@ -280,6 +281,7 @@ def test_the_draft_passes_check_draft(written) -> None:
     assert found[["level", "rule"]].values.tolist() == [["note", "deadline"]], found.to_dict("records")
 
 
+@pytest.mark.slow
 def test_the_record_round_trips(tmp_path) -> None:
     found = gathered(gold_table)
     content = word_draft.compose(found, None)

@@ -39,6 +39,7 @@ def manifest_rows(counties: list[str], folder: Path) -> list[dict]:
     return rows
 
 
+@pytest.mark.slow
 def test_the_index_of_every_county_is_grouped_small_and_links_every_report(country, tmp_path) -> None:
     counties = country.loc[country["level"] == "县", "region"].tolist()
     rows = manifest_rows(counties, tmp_path)

@@ -151,6 +151,7 @@ def test_regions_that_did_not_report_are_listed_not_ranked() -> None:
     assert "<svg" not in overview.ranking_block(overview_frames.ranking(EXAMPLE, 2024, CLOSED))  # no one-dot chart
 
 
+@pytest.mark.slow
 def test_highlights_and_coverage_show_every_region() -> None:
     page = overview.highlights(EXAMPLE, 2024) + overview.coverage_table(EXAMPLE, 2024)
     for region in (JIA, YI, BING, DING, WU, JI):
@@ -169,6 +170,7 @@ def test_outliers_table_says_the_rule_and_lists_the_two() -> None:
     assert "偏高" in html and "偏低" in html
 
 
+@pytest.mark.slow
 def test_region_names_are_escaped_everywhere() -> None:
     hostile = "<script>alert(1)</script>甲"  # of unknown level, as the other regions: compared with them
     table = EXAMPLE.assign(region=EXAMPLE["region"].replace(JIA, hostile))
@@ -357,6 +359,7 @@ def test_regions_are_grouped_by_the_nearest_level_with_few_enough_groups(country
     assert overview_frames.region_groups(names, None, 5) == ("上级地区", [(overview_frames.UNPLACED, names)])
 
 
+@pytest.mark.slow
 def test_with_many_regions_each_part_of_the_overview_shows_groups(country) -> None:
     table, listed = country
     two = EXAMPLE[EXAMPLE["region"].isin([JIA, YI])]

@@ -163,6 +163,7 @@ def test_lying_sizes_are_a_corrupt_file(tmp_path):
     _refused(lambda: sheets.read_sheets(path), "liar.xlsx")
 
 
+@pytest.mark.slow
 def test_docx_bomb_and_large_texts_are_refused(tmp_path):
     import docx
 

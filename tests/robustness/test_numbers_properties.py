@@ -55,6 +55,7 @@ def test_a_written_figure_parses_back_to_itself(figure):
     assert (got_unit, bool(got_approx)) == (unit, approx), text
 
 
+@pytest.mark.slow
 @FAST
 @given(st.lists(written_figures(), min_size=1, max_size=20))
 def test_written_figures_parse_back_in_bulk(figures):

@@ -80,12 +80,31 @@ def _table(rows: list[tuple[str, int, str, float | None]]) -> pd.DataFrame:
     return tidy.conform(frame)
 
 
-@FAST
-@given(st.lists(figure, min_size=1, max_size=40))
-def test_trends_equal_the_per_group_loop(rows: list[tuple[str, int, str, float | None]]) -> None:
+def _equal_to_the_loop(rows: list[tuple[str, int, str, float | None]]) -> None:
     table = _table(rows)
     names = sorted(table["region"].unique())
     expected = pd.concat([reference(table, r) for r in names], ignore_index=True)
     pd.testing.assert_frame_equal(trends(table), expected)
     for name in names:
         pd.testing.assert_frame_equal(trend(table, name), reference(table, name))
+
+
+@pytest.mark.slow
+@FAST
+@given(st.lists(figure, min_size=1, max_size=40))
+def test_trends_equal_the_per_group_loop(rows: list[tuple[str, int, str, float | None]]) -> None:
+    _equal_to_the_loop(rows)
+
+
+def test_trends_equal_the_per_group_loop_on_one_table_of_each_case() -> None:
+    """One table with what the property draws (the fast set's example): a gap, a figure given twice, rising,
+    falling, flat and mixed runs, a missing value, a region of one figure."""
+    rate, count = sorted(INDICATORS)
+    _equal_to_the_loop(
+        [("甲区", 2019, count, 1.0), ("甲区", 2020, count, 2.0), ("甲区", 2020, count, 4.0), ("甲区", 2021, count, 3.0),
+         ("甲区", 2023, count, 3.0), ("甲区", 2024, count, 0.0), ("甲区", 2022, rate, 10.0), ("甲区", 2023, rate, 12.5),
+         ("甲区", 2024, rate, 30.0), ("乙区", 2022, count, 2.0), ("乙区", 2023, count, 2.0), ("乙区", 2024, count, 2.0),
+         ("乙区", 2022, rate, 30.0), ("乙区", 2023, rate, None), ("乙区", 2024, rate, 10.0), ("丙县", 2022, count, 1.0),
+         ("丙县", 2023, count, 4.0), ("丙县", 2024, count, 2.0), ("丙县", 2022, rate, 30.0), ("丙县", 2023, rate, 12.5),
+         ("丙县", 2024, rate, 10.0), ("丁县", 2024, rate, 12.5)]
+    )  # fmt: skip

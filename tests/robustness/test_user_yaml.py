@@ -338,6 +338,7 @@ def _is_overrides(found: pd.DataFrame) -> bool:
     )
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(document=DOCUMENTS)
 def test_any_yaml_document_gives_a_result_or_one_input_error(tmp_path, monkeypatch, document):
@@ -364,6 +365,7 @@ _CELLS = st.one_of(
 SHEETS = st.lists(st.lists(_CELLS, max_size=4), max_size=6)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(header=st.permutations([review.KEY, review.ID, review.RAW]), rows=SHEETS)
 def test_any_overrides_sheet_gives_its_rows_or_one_input_error(tmp_path, header, rows):

@@ -29,6 +29,8 @@ def findings_of(
     """Findings of ``rows`` (their region, year, indicator and source, where they have them), one a row: the
     messages led by the place (``甲区 2024年：``) and ended by the source (``（来源：a.xlsx#表1!C3）``)."""
     n = len(rows)
+    if not n:  # what most rules find: a copy of the empty frame, made once
+        return _NONE.copy()
     region, year, indicator, source = (
         [None if pd.isna(v) else v for v in rows[c]] if c in rows.columns else [None] * n
         for c in ("region", "year", "indicator", "source")
@@ -50,6 +52,9 @@ def findings_of(
     }
     index = range(n)  # each column typed as it is made: half the cost of one DataFrame.astype of them all
     return pd.DataFrame({c: pd.Series(columns[c], index=index, dtype=FINDING_DTYPES[c]) for c in FINDING_COLUMNS})
+
+
+_NONE = pd.DataFrame({c: pd.Series([], index=range(0), dtype=FINDING_DTYPES[c]) for c in FINDING_COLUMNS})
 
 
 def located(frame: pd.DataFrame, positions: list[int]) -> pd.DataFrame:

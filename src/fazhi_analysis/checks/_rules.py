@@ -8,7 +8,7 @@ import pandas as pd
 from fazhi_analysis.checks._findings import findings_of, named, source_list
 from fazhi_analysis.table import catalog
 from fazhi_analysis.table.findings import ERROR, WARNING
-from fazhi_analysis.table.rates import rates
+from fazhi_analysis.table.rates import RATE_COLUMNS, rates
 from fazhi_analysis.table.tidy import KEY
 from fazhi_analysis.table.wording import SMALL_COUNT, format_number, plain_figure
 
@@ -64,29 +64,30 @@ _OPS = {
 
 
 def relations(best: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    held = set(best["indicator"].unique())
-    found = []
-    for rel in catalog.relations().itertuples(index=False):
-        if rel.left not in held or rel.right not in held:
-            continue
-        left = best[best["indicator"] == rel.left]
-        right = best[best["indicator"] == rel.right]
-        pairs = left.merge(right, on=["region", "year"], suffixes=("_l", "_r"))
-        func, symbol = _OPS[rel.op]
-        fails = pairs[~func(pairs["value_l"].astype(float), pairs["value_r"].astype(float))]
-        sources = [source_list(a, b) for a, b in zip(fails["source_l"], fails["source_r"])]
-        rows = fails.assign(indicator=rel.left, source=sources)
-        zh = [
-            f"应满足 {named(rel.left, names)} {symbol} {named(rel.right, names)}，"
-            f"实际为 {plain_figure(vl, ul)} 与 {plain_figure(vr, ur)}"
-            for vl, ul, vr, ur in zip(fails["value_l"], fails["unit_l"], fails["value_r"], fails["unit_r"])
-        ]
-        en = [
-            f"expected {rel.left} {rel.op} {rel.right}, got {plain_figure(vl)} and {plain_figure(vr)}"
-            for vl, vr in zip(fails["value_l"], fails["value_r"])
-        ]
-        found.append(findings_of(rows, ERROR, "relation", zh, en))
-    return pd.concat(found, ignore_index=True) if found else findings_of(best.iloc[:0], ERROR, "relation", [], [])
+    """The catalog relations that fail (e.g. 结案 ≤ 收到), a finding each region-year: every relation at once (two
+    merges), in catalog order, each relation's pairs in the order of ``best``."""
+    rules = catalog.relations().rename_axis("_rule").reset_index()
+    figures = best[["region", "year", "indicator", "value", "unit", "source"]].assign(_row=range(len(best)))
+    left = figures.merge(rules, left_on="indicator", right_on="left")
+    pairs = left.merge(figures, left_on=["region", "year", "right"], right_on=["region", "year", "indicator"],
+                       suffixes=("_l", "_r")).sort_values(["_rule", "_row_l"], kind="stable")  # fmt: skip
+    value_l, value_r = pairs["value_l"].astype(float).to_numpy(), pairs["value_r"].astype(float).to_numpy()
+    holds = np.ones(len(pairs), dtype=bool)
+    for op, (func, _) in _OPS.items():
+        at = (pairs["op"] == op).to_numpy(dtype=bool)
+        holds[at] = func(value_l[at], value_r[at])
+    fails = pairs[~holds]
+    rows = fails.assign(indicator=fails["left"], source=list(map(source_list, fails["source_l"], fails["source_r"])))
+    zh, en = [], []
+    for rel in fails.itertuples(index=False):
+        zh.append(
+            f"应满足 {named(rel.left, names)} {_OPS[rel.op][1]} {named(rel.right, names)}，"
+            f"实际为 {plain_figure(rel.value_l, rel.unit_l)} 与 {plain_figure(rel.value_r, rel.unit_r)}"
+        )
+        en.append(
+            f"expected {rel.left} {rel.op} {rel.right}, got {plain_figure(rel.value_l)} and {plain_figure(rel.value_r)}"
+        )
+    return findings_of(rows, ERROR, "relation", zh, en)
 
 
 def completeness(good: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -110,8 +111,14 @@ def completeness(good: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
 
 
 def rate_mismatches(best: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Reported rates that their counts contradict beyond rounding (:func:`~fazhi_analysis.table.rates.rates`)."""
-    found = rates(best)
+    """Reported rates that their counts contradict beyond rounding (:func:`~fazhi_analysis.table.rates.rates`).
+
+    Only the region-years that report a rate can hold a mismatch, so only theirs are computed (most tables report
+    none: then nothing is).
+    """
+    place = pd.MultiIndex.from_frame(best[["region", "year"]])
+    reporting = place.isin(place[best["indicator"].isin(catalog.derived().index).to_numpy(dtype=bool)])
+    found = rates(best[reporting]) if reporting.any() else pd.DataFrame(columns=RATE_COLUMNS)
     found = found[(found["agrees"] == False).fillna(False).to_numpy(dtype=bool)]  # noqa: E712
     zh, en, sources = [], [], []
     for row in found.itertuples(index=False):

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from fazhi_analysis.table import catalog
@@ -14,25 +15,27 @@ from fazhi_analysis.table.catalog_object import Catalog
 
 __all__ = ["first_figures", "with_catalog"]
 
-
-def with_catalog(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mapped rows with catalog section, name, kind and order, in catalog order."""
-    known = _known()
-    mapped = rows[rows["indicator"].notna() & rows["indicator"].isin(known.index)].copy()
-    ids = mapped["indicator"].astype(str)
-    for column in ("section", "name", "kind"):
-        mapped[column] = ids.map(known[column]).astype("string")
-    mapped["_section_order"], mapped["_order"] = ids.map(known["section_order"]), ids.map(known["order"])
-    return mapped.sort_values(["_section_order", "_order"], kind="stable").drop(columns=["_section_order", "_order"])
+_ADDED = ["section", "name", "kind"]  # the catalog's columns a mapped row gets
 
 
 @catalog.per_catalog
-def _known(cat: Catalog) -> pd.DataFrame:
-    """Section, name, kind, the section's order and the indicator's of every indicator of ``cat``, by id (shared:
-    read only)."""
-    return cat.indicators[["section", "name", "kind"]].assign(
-        section_order=cat.indicators["section"].map(cat.sections["order"]), order=range(len(cat.indicators))
-    )
+def _columns(cat: Catalog) -> tuple[pd.DataFrame, np.ndarray]:
+    """The catalog's section, name and kind of each indicator (typed ``string``), indexed by id, and each
+    indicator's place in catalog order: by the order of its section, then as listed."""
+    indicators, sections = catalog.indicators(cat), catalog.sections(cat)
+    columns = indicators[_ADDED].astype("string")
+    keys = pd.DataFrame({"section": columns["section"].map(sections["order"]), "listed": range(len(columns))})
+    return columns, keys.sort_values(["section", "listed"], kind="stable").index.get_indexer(columns.index)
+
+
+def with_catalog(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mapped rows with catalog section, name and kind, in catalog order (rows of one indicator as they come)."""
+    columns, place = _columns()
+    mapped = rows[rows["indicator"].isin(columns.index)]
+    at = columns.index.get_indexer(mapped["indicator"])
+    order = np.argsort(place[at], kind="stable")
+    taken = columns.iloc[at[order]]
+    return mapped.iloc[order].assign(**{c: taken[c].array for c in _ADDED})
 
 
 def first_figures(rows: pd.DataFrame) -> pd.DataFrame:
