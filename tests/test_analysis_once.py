@@ -43,7 +43,14 @@ TABLE = tidy_rows(
 
 @pytest.mark.parametrize("rule", ["default", "level", "parent", "group:城区", "all"])
 @pytest.mark.parametrize("region_table", [REGIONS, None], ids=["table", "names"])
-@pytest.mark.parametrize("groups_of", [None, ["天山区"], ["水磨沟区", "玛纳斯县"]], ids=["all", "one", "two"])
+@pytest.mark.parametrize(
+    "groups_of",
+    [  # every peer group in the fast set; the chosen groups (30 cases in all, about 0.35 s each) with the slow tests
+        pytest.param(None, id="all"),
+        pytest.param(["天山区"], id="one", marks=pytest.mark.slow),
+        pytest.param(["水磨沟区", "玛纳斯县"], id="two", marks=pytest.mark.slow),
+    ],
+)
 def test_the_peers_of_several_years_are_each_years_peers(rule: str, region_table, groups_of) -> None:
     years = [2024, 2022, 2023]
     at_once = analysis.peers_by_year(TABLE, years, peers=rule, region_table=region_table, groups_of=groups_of)
@@ -56,6 +63,7 @@ def test_the_peers_of_several_years_are_each_years_peers(rule: str, region_table
     assert at_once["year"].tolist() == sorted(at_once["year"].tolist())
 
 
+@pytest.mark.slow  # builds seven workbooks: about 1.8 s
 def test_the_workbook_memo_answers_only_for_the_same_content_and_arguments() -> None:
     first = export.workbook(TABLE, as_of=2024, peers="level", regions=["天山区"])
     assert export.workbook(TABLE.copy(), as_of=2024, peers="level", regions=["天山区"]) is first  # kept
@@ -106,6 +114,7 @@ def test_a_catalog_field_is_the_indicators_column_read_only() -> None:
         better["x"] = "higher"  # type: ignore[index]
 
 
+@pytest.mark.slow  # about 1.5 s a case
 @pytest.mark.parametrize("per_10k", [False, True])
 def test_standings_and_highlights_given_the_catalog_say_what_they_say_without(per_10k: bool) -> None:
     rows = analysis.peers(TABLE, 2024, peers="level", region_table=REGIONS)
