@@ -29,7 +29,7 @@ INDICATORS = {"disputes.reconsideration_applications": "件", "disputes.litigati
 def _direction(values: pd.Series, years: pd.Series) -> object:
     last = years.max()
     recent = values[years.isin([last - 2, last - 1, last])]
-    if len(recent) < 3:
+    if len(recent) < 3 or recent.isna().any():
         return pd.NA
     steps = recent.diff().dropna()
     if (steps > 0).all():
@@ -108,3 +108,10 @@ def test_trends_equal_the_per_group_loop_on_one_table_of_each_case() -> None:
          ("丙县", 2023, count, 4.0), ("丙县", 2024, count, 2.0), ("丙县", 2022, rate, 30.0), ("丙县", 2023, rate, 12.5),
          ("丙县", 2024, rate, 10.0), ("丁县", 2024, rate, 12.5)]
     )  # fmt: skip
+
+
+def test_no_direction_through_a_missing_figure() -> None:
+    """30, missing, 10: whether it rose or fell in between, no one can say (it once read 连续增长)."""
+    rate = "disputes.litigation_loss_rate"
+    table = _table([("乙区", 2022, rate, 30.0), ("乙区", 2023, rate, None), ("乙区", 2024, rate, 10.0)])
+    assert trends(table)["direction"].isna().all()

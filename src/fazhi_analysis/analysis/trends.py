@@ -25,10 +25,12 @@ RISING, FALLING, FLAT, MIXED = "连续增长", "连续下降", "持平", "波动
 
 def _directions(figures: pd.DataFrame, groups: pd.Series) -> pd.Series:
     """连续增长 / 连续下降 / 持平 / 波动 over the last three years of each group of ``figures`` (its rows in year
-    order), the same on every row of a group; NA unless all three years are held (no direction through a gap)."""
+    order), the same on every row of a group; NA unless all three years hold a figure (no direction through a gap
+    or a missing value: 30, NA, 10 rose or fell, no one can say)."""
     year = figures["year"]
     last = year.groupby(groups).transform("max")
-    full = (year >= last - 2).fillna(False).groupby(groups).transform("sum") == 3
+    held = (year >= last - 2).fillna(False) & figures["value"].notna()
+    full = held.groupby(groups).transform("sum") == 3
     counted = full & (year >= last - 1).fillna(False)  # the steps into the last two years
     steps = figures["value"].groupby(groups).diff().astype("Float64")
 
