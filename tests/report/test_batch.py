@@ -21,6 +21,7 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -188,21 +189,32 @@ def _dead_scratch() -> set[str]:
     return names
 
 
+def _sigint_ignored() -> None:
+    """``preexec_fn`` of a batch started in the background by a script: SIGINT ignored, as the shell passes it on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize(
+    ("signum", "started"),
+    [(signal.SIGINT, as_in_a_terminal), (signal.SIGTERM, _sigint_ignored)],
+    ids=["ctrl-c", "sigterm-in-the-background"],
+)
 def test_interrupted_batch_keeps_finished_reports_and_leaves_no_temporary_file(
-    example_table: Path, tmp_path: Path
+    example_table: Path, tmp_path: Path, signum: int, started: Callable[[], None]
 ) -> None:
+    """Stopped after its first report: by Ctrl-C, or by SIGTERM (a scheduler) when it runs with SIGINT ignored."""
     out = tmp_path / "reports"
     before = _dead_scratch()
     command = [sys.executable, "-m", "fazhi_analysis", "batch", "--years", "2024", "--formats", "html"]
     process = subprocess.Popen(
         [*command, "--data", str(example_table), "--output-dir", str(out)],
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=as_in_a_terminal,
+        preexec_fn=started,
     )  # fmt: skip
     deadline = time.monotonic() + 300
     while not (first := list(out.glob("*/2024/annual_report.html"))) and time.monotonic() < deadline:
         time.sleep(0.2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
