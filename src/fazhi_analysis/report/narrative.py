@@ -13,7 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -84,18 +84,18 @@ def phrase(row: pd.Series | dict, region: str = "", year: int | str = "", *, sta
     ``standalone``: the phrase starts a sentence, so a phrase that only continues another (``受理3件``)
     gives way to its kind's default, which names the indicator (``行政复议受理3件``).
     """
-    return _phrase(row, region, year, standalone, phrases(), catalog.field("better"))
+    return _phrase(row, region, year, standalone, phrases(), None)
 
 
 def _phrase(
-    row: pd.Series | dict, region: str, year: int | str, standalone: bool, config: dict, better_of: Mapping[str, Any]
+    row: pd.Series | dict, region: str, year: int | str, standalone: bool, config: dict, cat: Catalog | None
 ) -> str:
-    """:func:`phrase` with the phrases (``config``) and the catalog's ``better:`` by id given."""
+    """:func:`phrase` with the phrases (``config``) given, the ``better:`` of ``cat`` (None: the working project's)."""
     own = config["indicators"].get(row["indicator"])
     if own is None or (standalone and row["indicator"] in (config.get("continues") or ())):
         own = config["default"].get(row["kind"], config["default"]["count"])
     name = row["name"] if pd.notna(row["name"]) else row["label"]
-    better = better_of.get(row["indicator"])  # higher, lower or none
+    better = catalog.field("better", cat).get(row["indicator"])  # higher, lower or none
     context = {"figure": figure_of(row), "value": float(row["value"]), "name": name, "label": row["label"]}
     context["better"] = better if isinstance(better, str) else ""
     return text_template(own).render(**context, region=region, year=year)
@@ -123,7 +123,6 @@ def _clauses(rows: pd.DataFrame, region: str, year: int, config: dict, cat: Cata
     phrase in brackets (each with its indicator's name in a phrase of several figures).
     """
     continues = set(config.get("continues") or ())
-    better = catalog.field("better", cat)
     each = rows.to_dict("records")
     by_id = {row["indicator"]: row for row in each}
     done: set[str] = set()
@@ -139,7 +138,7 @@ def _clauses(rows: pd.DataFrame, region: str, year: int, config: dict, cat: Cata
             continue
         done.add(row["indicator"])
         follows = bool(out) and row["indicator"] in continues
-        text = _phrase(row, region, year, not out, config, better)
+        text = _phrase(row, region, year, not out, config, cat)
         out.append((text + (f"（{_change_of(row)}）" if _changed(row) else ""), follows))
     return out
 

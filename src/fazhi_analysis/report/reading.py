@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -47,19 +46,15 @@ def _figure(row: pd.Series | dict, magnitude: str | None = None) -> str:
     return format_figure(row["value"], row["unit"], row["approx"], row.get("raw"), magnitude)
 
 
-def rank_cell(row: pd.Series | dict) -> str:
-    """A rank for the table: ``2/6``, ``并列1/5`` for a shared rank, ``1/5（最多）`` where lower is better; ``—``
-    without a rank among :data:`~fazhi_analysis.analysis.MIN_PEERS` or more."""
-    return _rank_cell(row, catalog.field("better"))
-
-
-def _rank_cell(row: pd.Series | dict, better: Mapping[str, object], cat: Catalog | None = None) -> str:
-    """:func:`rank_cell` with the catalog's ``better:`` by id, and ``cat`` (default: the working project's)."""
+def rank_cell(row: pd.Series | dict, cat: Catalog | None = None) -> str:
+    """A rank for the table: ``2/6``, ``并列1/5`` for a shared rank, ``1/5（最多）`` where lower is better (by the
+    ``better:`` of ``cat``, default the working project's catalog); ``—`` without a rank among
+    :data:`~fazhi_analysis.analysis.MIN_PEERS` or more."""
     rank, n = row.get("rank", pd.NA), row.get("n_reporting", pd.NA)
     if pd.isna(rank) or pd.isna(n) or n < analysis.MIN_PEERS:
         return _NA_TEXT
     text = f"{'并列' if row['tied'] > 1 else ''}{rank}/{n}"
-    if rank == 1 and better.get(row["indicator"]) == "lower":
+    if rank == 1 and catalog.field("better", cat).get(row["indicator"]) == "lower":
         text += f"（{extremes(row['indicator'], cat)[0]}）"
     return text
 
@@ -78,7 +73,6 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
     """One row per figure of the chapter: its name, its figure in each year held, the change, its rank."""
     years = table_years(facts)
     history, ranks = facts.held, facts.own_ranks
-    better = catalog.field("better", facts.catalog)
     out = []
     for _, row in facts.comparison[facts.comparison["section"] == section].iterrows():
         magnitude = magnitude_of(row["value"], row["unit"], row["raw"])  # the row in the report year's form
@@ -86,7 +80,7 @@ def table_rows(facts: Facts, section: str) -> list[dict[str, Any]]:
         cells = [_NA_TEXT if h is None else _figure(h, magnitude) for h in held]
         cells[-1] = _figure(row)  # the report year as the source writes it
         change = _change_cell(row)
-        rank = _rank_cell({**ranks.get(row["indicator"], {}), "indicator": row["indicator"]}, better, facts.catalog)
+        rank = rank_cell({**ranks.get(row["indicator"], {}), "indicator": row["indicator"]}, facts.catalog)
         out.append({"name": row["name"], "cells": cells, "change": change or _NA_TEXT, "rank": rank})
     return out
 
