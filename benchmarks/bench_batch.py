@@ -15,7 +15,7 @@ folder:
 Goals: batch ≥ 5× the hand loop and ≥ 1.7× the serial loop; the cached run ≤ 5 % of the first; ≤ 600 MB a
 worker, its kernel and browser included (resident size summed over the worker's process tree).
 
-The batch's workers are warm: one kernel (made as new before each report) and one browser per worker for the
+The batch's workers are warm: one kernel (made as new after each report) and one browser per worker for the
 whole batch. The machine is shared (2 cores, other engineers' tests running), so every figure is slow and
 indicative only; the ratios are the ones to read. Measured once after merging main (13e6b30), load average
 9–12 throughout, and the author's own tests ran during the first two loops: hand 638.9 s, serial 582.2 s,

@@ -1,4 +1,4 @@
-"""Warm workers: one kept kernel for many reports, made as new before each; a dead kernel replaced, the job run again.
+"""Warm workers: one kept kernel for many reports, made as new after each; a dead kernel replaced, the job run again.
 
 The example table (示例区甲…戊, 2021–2024) is rendered in one kept session and again, report by report, each in a
 fresh kernel (``run_report``, what ``fazhi report`` does): the pages are the same bytes.
@@ -77,6 +77,26 @@ def test_prepare_clears_the_namespace_figures_and_rc_and_keeps_the_modules(tmp_p
             " 'pandas': 'pandas' in __import__('sys').modules, 'cwd': __import__('os').getcwd()})",
         )
     assert state == {"leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path)}
+
+
+def test_a_new_kernel_boots_as_new_and_a_kept_one_is_reset_once_its_report_ran(tmp_path: Path, monkeypatch) -> None:
+    resets = []
+    start_reset = Session._start_reset
+    monkeypatch.setattr(Session, "_start_reset", lambda self: resets.append(1) or start_reset(self))
+    with Session(tmp_path, "import pandas", browser=False) as session:
+        session.kernel()
+        assert resets == []  # prepared as it booted: no round trip before the first report
+        client = BlockingKernelClient(**session._manager.get_connection_info(session=True))
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive("leftover = 1", timeout=60, output_hook=lambda m: None)
+        assert reply["content"]["status"] == "ok"
+        client.stop_channels()
+        session.report_ran()  # the reset starts now, while the caller would export and print
+        assert resets == [1]
+        assert _kernel_state(session, "_j.dumps('leftover' in globals())") is False  # done without kernel()
+        session.kernel()
+        assert resets == [1]  # waited for, not sent again
 
 
 def test_a_killed_kernel_is_replaced_before_the_next_report(tmp_path: Path) -> None:

@@ -1,11 +1,13 @@
-"""Run inside a report's kernel before each report, so that a kept kernel starts each one as a new one would.
+"""Run inside a report's kernel as it boots and after each report, so that a kept kernel starts each one as a new
+one would.
 
 :func:`prepare` clears the user's namespace and IPython's history of outputs (a new session: execution
 counts start at 1 again), closes pyplot's figures, restores matplotlib's settings and the working folder
 to what they were before the first report, and keeps the imported modules: that is what makes a kept
-kernel fast. A fresh kernel goes through it too, so both run a report from the same state.
+kernel fast. A new kernel goes through it as it boots (after its imports), so both run a report from the same
+state.
 
-Example (what :class:`fazhi_analysis.report.session.Session` sends to the kernel):
+Example (what :class:`fazhi_analysis.report.session.Session` has the kernel run):
     >>> __import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()  # doctest: +SKIP
 """
 

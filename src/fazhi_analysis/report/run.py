@@ -43,7 +43,7 @@ from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import InputError, ReportError
 from fazhi_analysis.report import kinds, notebook_api, outputs
 from fazhi_analysis.report.kinds import ReportKind
-from fazhi_analysis.report.session import KERNEL, KernelFault, Session
+from fazhi_analysis.report.session import KERNEL, READY_TIMEOUT_S, KernelFault, Session
 from fazhi_analysis.table.write import atomic_path
 
 __all__ = ["HASH_SUFFIX", "Job", "job_of", "notebook_of", "publish", "run_overview", "run_report"]
@@ -164,6 +164,7 @@ def _execute(job: Job, work: Path, failed: Path, kernel: Any) -> tuple[Any, Path
             log_output=False,
             request_save_on_cell_execute=False,  # written once, at the end
             km=kernel,
+            start_timeout=READY_TIMEOUT_S,  # a new kernel may still be booting
         )
     except Exception as exc:  # papermill's own errors and the kernel's alike
         if getattr(exc, "ename", None) == InputError.__name__:
@@ -318,6 +319,8 @@ def publish(
         clock.lap("execute", extra_cpu=session.kernel_cpu() - cpu)
         if own:
             session.release_kernel()  # the kernel ends while the page is exported and printed
+        else:
+            session.report_ran()  # a kept kernel makes itself as new meanwhile
         key = stack.enter_context(atomic_path(target / f"{stem}{HASH_SUFFIX}")) if job.input_hash else None
         shutil.move(executed, stack.enter_context(atomic_path(target / f"{stem}.{outputs.NOTEBOOK}")))
         written: dict[str, Path] = {outputs.NOTEBOOK: target / f"{stem}.{outputs.NOTEBOOK}"}

@@ -2,9 +2,10 @@
 
 The kernel is started by jupyter_client's stock ``KernelManager`` (ipykernel's own spec, this interpreter;
 IPC sockets in a private temporary folder where the system has them) and boots, importing the report's
-libraries, while the caller gets on; before each report it is made as new
+libraries and making itself as new, while the caller gets on. A kept kernel is made as new again
 (:func:`fazhi_analysis.report.kernel_reset.prepare`: namespace, pyplot figures, matplotlib's settings and
-working folder; modules kept). A kernel that died, stopped answering or grew beyond
+working folder; modules kept) as soon as its report has run (:meth:`Session.report_ran`), while the page is
+exported and printed; the next report waits for that. A kernel that died, stopped answering or grew beyond
 :data:`KERNEL_MAX_MB` is replaced before the next report. The browser (:class:`~fazhi_analysis.report.pdf.Browser`)
 starts in the background as the session opens and is replaced if it died.
 
@@ -21,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -41,7 +44,7 @@ _log = logging.getLogger(__name__)
 KERNEL = "python3"
 _PREPARE = '__import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()'
 READY_TIMEOUT_S = 120.0  # a kernel's start, on a busy machine
-_PREPARE_TIMEOUT_S = 60.0
+_POLL_S = 0.5  # how often a wait for the kernel's reply looks whether it still lives
 KERNEL_MAX_MB = 450  # a kernel larger than this after a report is replaced before the next one
 
 
@@ -85,6 +88,8 @@ class Session:
         self._scratch = contextlib.ExitStack()  # the kernel's folder, removed by close()
         self._folder = Path(self._scratch.enter_context(scratch.temporary_folder("kernel")))
         self._manager: KernelManager | None = None
+        self._made_new = False  # the kernel is as new: it prepared itself as it booted, or a reset is under way
+        self._reset: tuple[BlockingKernelClient, str] | None = None  # the reset under way: its client and message
         self._browser: pdf.Browser | None = None
         try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
             self._start_kernel()  # first: the kernel's boot is the longest wait
@@ -109,7 +114,9 @@ class Session:
         )
         self._manager = manager
         env = {**os.environ, project.ROOT_ENV: str(self.cwd.resolve())}  # the kernel works in the project it is run in
-        manager.start_kernel(cwd=str(self.cwd), env=env, extra_arguments=[f"--IPKernelApp.exec_lines={self.preload}"])
+        lines = [f"--IPKernelApp.exec_lines={line}" for line in (self.preload, _PREPARE) if line]
+        manager.start_kernel(cwd=str(self.cwd), env=env, extra_arguments=lines)  # boots as new, like a prepared one
+        self._made_new = True
 
     def replace_kernel(self) -> None:
         """Shut the kernel down and start a new one."""
@@ -117,8 +124,8 @@ class Session:
         self._start_kernel()
 
     def kernel(self) -> KernelManager:
-        """The kernel, made as new for a report; replaced first if it died, grew beyond :data:`KERNEL_MAX_MB` or
-        does not answer (then a new one is tried).
+        """The kernel, as new for a report (booted so, or reset after its last report); replaced first if it died,
+        grew beyond :data:`KERNEL_MAX_MB` or does not answer (then a new one is tried).
 
         Raises:
             KernelFault: A new kernel did not answer either.
@@ -128,27 +135,44 @@ class Session:
                 _log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
                 self.replace_kernel()
             try:
-                self._prepare()
+                if not self._made_new:
+                    self._start_reset()
+                self._finish_reset()
             except KernelFault:
                 if attempt:
                     raise
                 continue
             assert self._manager is not None
+            self._made_new = False  # the report about to run uses it
             return self._manager
         raise AssertionError("unreachable")
 
-    def _prepare(self) -> None:
-        """Run :data:`_PREPARE` in the kernel; a kernel that does not answer or fails it is shut down."""
+    def report_ran(self) -> None:
+        """The report's notebook has run: the kept kernel starts making itself as new for the next one now, while
+        the caller exports and prints (:meth:`kernel` waits for it)."""
+        if self._manager is not None and self._manager.is_alive():  # else the next report gets a new kernel
+            self._start_reset()
+
+    def _start_reset(self) -> None:
+        """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_finish_reset`)."""
         assert self._manager is not None
-        # A client of its own each time (no backlog of the last report's outputs), blocking: this is no coroutine.
-        client = BlockingKernelClient(**self._manager.get_connection_info(session=True), parent=self._manager)
+        # A client of its own (no backlog of the last report's outputs; its own session, so that its socket's
+        # identity is its own and another client may connect meanwhile), blocking: this is no coroutine.
+        client = BlockingKernelClient(parent=self._manager)
+        client.load_connection_info(self._manager.get_connection_info())
+        client.start_channels()
+        self._reset = (client, client.execute(_PREPARE, store_history=False))
+        self._made_new = True
+
+    def _finish_reset(self) -> None:
+        """Wait for the reset under way, if any; a kernel that does not answer or fails it is shut down."""
+        if self._reset is None:
+            return
+        client, sent = self._reset
+        self._reset = None
         try:
-            client.start_channels()
-            client.wait_for_ready(timeout=READY_TIMEOUT_S)
-            reply = client.execute_interactive(
-                _PREPARE, store_history=False, timeout=_PREPARE_TIMEOUT_S, output_hook=lambda msg: None
-            )
-        except (TimeoutError, RuntimeError) as exc:
+            reply = self._reply(client, sent)
+        except TimeoutError as exc:
             self._stop_kernel()
             raise KernelFault(f"报告内核无响应 / the report kernel did not answer: {exc}") from exc
         finally:
@@ -157,6 +181,20 @@ class Session:
             self._stop_kernel()
             error = f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}"
             raise KernelFault(f"报告内核无法重置 / the report kernel could not be made as new: {error}")
+
+    def _reply(self, client: BlockingKernelClient, sent: str) -> dict:
+        """The kernel's reply to the message ``sent`` through ``client``.
+
+        Raises:
+            TimeoutError: None within :data:`READY_TIMEOUT_S`, or the kernel died.
+        """
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline and self._manager is not None and self._manager.is_alive():
+            with contextlib.suppress(queue.Empty):
+                reply = client.get_shell_msg(timeout=_POLL_S)
+                if reply["parent_header"].get("msg_id") == sent:
+                    return reply
+        raise TimeoutError(f"no reply within {READY_TIMEOUT_S:.0f} s, or the kernel died")
 
     def release_kernel(self) -> None:
         """Ask the kernel to end now (a one-report session: it ends while the page is exported)."""
@@ -194,7 +232,9 @@ class Session:
 
     def _stop_kernel(self) -> None:
         """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
-        manager, self._manager = self._manager, None
+        if self._reset is not None:
+            self._reset[0].stop_channels()
+        manager, self._manager, self._reset, self._made_new = self._manager, None, None, False
         if manager is None:
             return
         try:

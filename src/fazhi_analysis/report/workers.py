@@ -1,7 +1,7 @@
 """A batch's jobs in worker processes: a spawn process pool on this machine, or dask.distributed workers.
 
 Warm workers: each worker thread keeps one :class:`~fazhi_analysis.report.session.Session` (a kernel, made
-as new before each report, and a browser) for all its reports of a batch. A job whose kernel died or stopped
+as new after each report, and a browser) for all its reports of a batch. A job whose kernel died or stopped
 answering is run once more on a new kernel; a job whose worker process died is run once more on a new pool.
 A pool worker ends when the batch does, even when it is killed (Linux's parent-death signal, else a thread
 watching the parent), closing its kernel and browser.
