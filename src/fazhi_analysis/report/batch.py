@@ -289,6 +289,7 @@ def run_batch(
              "batch": batch_id}
         )  # fmt: skip
     tracker.begin(len(specs), workers if executor == "local" else None)
+    specs = _heaviest_first(specs, frames["table"])
     try:
         if specs and executor == "local":
             run_local(specs, max(1, workers), tracker.finished)
@@ -299,6 +300,30 @@ def run_batch(
         region_table = frames["regions.parquet"] if len(frames.get("regions.parquet", ())) else None
         manifest, page = index.write_batch(out, tracker.rows(), frames["table"], peers=rule, region_table=region_table)
     return BatchResult(tracker.outcomes, manifest, page)
+
+
+def _heaviest_first(specs: list[dict[str, Any]], table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The jobs in the order to start them: those that read the most rows first (a region's report: its rows up to
+    its year; a report of every region: the year's rows), so that the workers finish together instead of one
+    long report starting last while the others idle. Equal ones keep their order.
+
+    Example:
+        >>> import pandas as pd
+        >>> t = pd.DataFrame({"region": ["甲", "甲", "乙"], "year": [2023, 2024, 2024]})
+        >>> [(s["region"], s["year"]) for s in _heaviest_first(
+        ...     [{"region": "乙", "year": 2024}, {"region": "甲", "year": 2024}, {"region": None, "year": 2024}], t)]
+        [('甲', 2024), (None, 2024), ('乙', 2024)]
+    """
+    counts = table.groupby(["region", "year"]).size().sort_index()
+    upto = counts.groupby(level="region").cumsum()  # a region's rows up to each of its years
+    of_year = counts.groupby(level="year").sum()
+
+    def rows(spec: dict[str, Any]) -> int:
+        if spec["region"] is None:
+            return int(of_year.get(spec["year"], 0))
+        return int(upto.get((spec["region"], spec["year"]), 0))
+
+    return sorted(specs, key=rows, reverse=True)
 
 
 def summary(result: BatchResult) -> str:
