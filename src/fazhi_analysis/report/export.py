@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
@@ -62,6 +64,24 @@ class ReportHTMLExporter(HTMLExporter):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=_HIDDEN_TAGS, enabled=True), enabled=True)
+
+    def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+        """The page as the template writes it.
+
+        ``HTMLExporter``'s own sets up the same filters, then parses and writes the whole page again with
+        BeautifulSoup only to give ``<img>`` an ``alt`` and JupyterLab's ``.jp-Notebook`` cells a ``tabindex``. This
+        page has neither (charts are inline SVG with an ``aria-label``), and that pass took 0.45 of the 0.55 CPU
+        seconds a report of 13 charts took to export.
+        """
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class ChromiumPDFExporter(ReportHTMLExporter):
