@@ -132,6 +132,19 @@ def test_the_cache_key_holds_peers_regions_and_sentences_and_no_later_year(examp
     assert batch.input_hash(job, more, shared, "default") == key  # a later year is not read
 
 
+def test_a_batch_reads_the_rows_of_a_year_once_for_all_its_jobs(example_table: Path, monkeypatch) -> None:
+    frames = batch._side_frames(example_table)
+    jobs = batch.plan(frames["table"])
+    alone = [batch.input_hash(job, frames, "shared") for job in jobs]  # each job's rows written out for itself
+    written = []
+    to_csv = pd.DataFrame.to_csv
+    monkeypatch.setattr(pd.DataFrame, "to_csv", lambda self, *a, **k: written.append(1) or to_csv(self, *a, **k))
+    rows = batch.row_digests(frames)
+    assert [batch.input_hash(job, frames, "shared", rows=rows) for job in jobs] == alone
+    years = {job.year for job in jobs}
+    assert len(jobs) > len(years) and len(written) == len(years) * sum("region" in f.columns for f in frames.values())
+
+
 def test_force_renders_even_unchanged_reports(chain: dict, tmp_path: Path) -> None:
     result = batch.run_batch(
         ["示例区丁"], [2022], force=True, formats="html", output_dir=chain["out"], data_path=chain["table"],
