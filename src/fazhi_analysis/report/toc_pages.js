@@ -41,7 +41,7 @@ async () => {
   function place(pageHeight) {
     const links = [...document.querySelectorAll('nav.toc a[href^="#"]')];
     const targets = links.map(a => document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))));
-    const events = [];  // in document order: {break}, {target}, {top, bottom, line?, head?}
+    const events = [];  // in document order: {break}, {target}, {top, bottom, line?, head?, empty?}
     walk(document.body, events, new Set(targets), pageHeight);
     let page = 1, pageTop = 0, used = false, waiting = [];
     const pageOf = new Map();
@@ -51,6 +51,9 @@ async () => {
         if (used) { page += 1; pageTop = event.break; used = false; }
       } else if (event.target) {
         waiting.push(event.target);
+      } else if (event.empty) {  // a box without content, on the next page if its margin pushed it past this one
+        if (used && event.top - pageTop > pageHeight + 0.5) { page += 1; pageTop = event.top; }
+        used = true;
       } else {
         if (used && event.bottom - pageTop > pageHeight + 0.5) {
           const start = keepLines(events, i);
@@ -83,6 +86,7 @@ async () => {
     if (FORCED.has(style.breakBefore)) events.push({break: rect.top - leadingMargin(element)});
     if (targets.has(element)) events.push({target: element});
     const whole = element.matches('svg, img, tr') || style.breakInside === 'avoid';
+    const before = events.length;
     if (whole && rect.height <= pageHeight) {
       element.querySelectorAll('[id]').forEach(inner => targets.has(inner) && events.push({target: inner}));
       events.push({top: rect.top, bottom: rect.bottom, head: repeatedHead(element)});
@@ -97,6 +101,7 @@ async () => {
         }
       }
       flush(lines, events);
+      if (events.length === before) events.push({top: rect.top, bottom: rect.bottom, empty: true});
     }
     if (FORCED.has(style.breakAfter)) events.push({break: rect.bottom});
   }
