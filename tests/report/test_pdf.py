@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fazhi_analysis.errors import ReportError
-from fazhi_analysis.report.pdf import Browser, ChromiumNotFound, _toc_pages, find_chromium, print_pdf
+from fazhi_analysis.report.pdf import Browser, ChromiumNotFound, _names, _toc_pages, find_chromium, print_pdf
 
 
 def _executables(folder: Path, *names: str) -> None:
@@ -117,3 +117,11 @@ def test_a_wrong_estimate_is_printed_again_with_the_pages_read_back(chapters, mo
     shown, pages, prints = _printed(monkeypatch, chapters)
     assert shown == pages and pages[0] == 2
     assert prints == 2
+
+
+def test_a_bookmark_names_its_heading_also_when_chromium_wrote_it_twice() -> None:
+    assert _names("附录一数据质量说明", "附录一　数据质量说明")
+    assert _names("附：不足与安排附：不足与安排", "附：不足与安排")  # a heading laid out twice at a page's top
+    assert not _names("附：不足与安排附：不足", "附：不足与安排")
+    assert not _names("附录一数据质量说明", "附录一")
+    assert not _names("", None) and not _names("目录", "")

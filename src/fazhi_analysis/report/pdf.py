@@ -128,10 +128,17 @@ def _normal(text: str) -> str:
     return "".join(text.split())
 
 
+def _names(title: str, heading: str | None) -> bool:
+    """Whether a bookmark's ``title`` names ``heading``: its text, whitespace ignored, or that text written more
+    than once (Chromium's title for a heading it laid out twice, as it may at the top of a page)."""
+    text = _normal(heading or "")
+    return bool(text) and len(title) % len(text) == 0 and title == text * (len(title) // len(text))
+
+
 def _toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
     """The page (1-based, as the footer counts) on which each heading starts, read from the PDF's bookmarks.
 
-    Bookmarks are matched in order and by text (whitespace ignored); a heading without one gets None.
+    Bookmarks are matched in order and by text (:func:`_names`); a heading without one gets None.
 
     Example:
         >>> _toc_pages(Path("report.pdf").read_bytes(), ["概　述", "附录一　数据质量说明"])  # doctest: +SKIP
@@ -148,7 +155,7 @@ def _toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
     pages: list[int | None] = []
     start = 0
     for heading in headings:
-        found = next((i for i in range(start, len(marks)) if heading and marks[i][0] == _normal(heading)), None)
+        found = next((i for i in range(start, len(marks)) if _names(marks[i][0], heading)), None)
         pages.append(None if found is None else marks[found][1] + 1)
         start = start if found is None else found + 1
     return pages
