@@ -17,11 +17,16 @@ async () => {
   const probe = document.createElement('div');
   probe.style.cssText = 'position:absolute;visibility:hidden;height:0';
   document.body.append(probe);
-  const px = length => { probe.style.width = length; return probe.getBoundingClientRect().width; };
-  const box = () => {
-    const size = (pageRule?.style.getPropertyValue('size') || 'letter').trim().toLowerCase().split(/\s+/);
-    const named = SIZES[size.find(word => word in SIZES) ?? (size.some(w => /\d/.test(w)) ? '' : 'letter')];
-    let [width, height] = named ? named.map(mm => px(`${mm}mm`)) : size.map(px);
+  const px = length => {  // NaN if not a length
+    probe.style.width = '';
+    probe.style.width = length;
+    return probe.style.width ? probe.getBoundingClientRect().width : NaN;
+  };
+  const box = () => {  // Letter when no size is given, as printed (Page.printToPDF's default paper)
+    const size = (pageRule?.style.getPropertyValue('size') || 'auto').trim().toLowerCase().split(/\s+/);
+    const lengths = size.filter(word => /\d/.test(word));
+    const name = size.find(word => word in SIZES) ?? (lengths.length ? null : 'letter');
+    let [width, height] = name ? SIZES[name].map(mm => px(`${mm}mm`)) : lengths.map(px);
     height = height ?? width;
     if (size.includes('landscape') !== width > height) [width, height] = [height, width];
     const margin = side => px(pageRule?.style.getPropertyValue(`margin-${side}`) || '0');
