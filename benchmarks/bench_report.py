@@ -13,8 +13,9 @@ headless shell when installed). A third line runs ``fazhi report`` with ``FAZHI_
 so that the gain that does not come from the browser is visible too.
 
 ``fazhi report`` opens a session for its one report (:mod:`fazhi_analysis.report.session`): the browser
-(Chromium, driven over its DevTools pipe) starts while the kernel boots and runs the notebook, and prints twice,
-the second time with the table of contents' page numbers. Measured once with ``--repeat 3`` while four
+(Chromium, driven over its DevTools pipe) starts while the kernel boots and runs the notebook, and prints (then
+twice, the second time with the table of contents' page numbers; since issue 22 once, the numbers estimated
+first, unless they were wrong). Measured once with ``--repeat 3`` while four
 other engineers ran their tests on the 2-core machine (load average 5–7; an idle machine's figures are about
 a seventh of these): chain 36.9 s (papermill 25.7, nbconvert 5.5, chromium 5.7), ``fazhi report`` 26.0 s,
 0.70× (0.78× with the full ``chromium``). Under load the parallel starts gain little: there is no idle core

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
 import pytest
 
 from fazhi_analysis.errors import ReportError
-from fazhi_analysis.report.pdf import ChromiumNotFound, find_chromium, print_pdf
+from fazhi_analysis.report.pdf import Browser, ChromiumNotFound, _names, _toc_pages, find_chromium, print_pdf
 
 
 def _executables(folder: Path, *names: str) -> None:
@@ -58,3 +59,69 @@ def test_a_browser_that_cannot_start_is_one_report_error_and_no_pdf(tmp_path) ->
         print_pdf(page, tmp_path / "page.pdf", chromium=str(tmp_path / "bin" / "chromium"), timeout=60)
     assert "\n" not in str(caught.value)
     assert not (tmp_path / "page.pdf").exists()
+
+
+# A page of chapters that each start a page, one of them two pages long, and a figure that does not break.
+_CHAPTERS = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><style>
+@page { size: A5; margin: 12mm 10mm; }
+body { margin: 0; font: 11pt/1.6 sans-serif; }
+nav.toc { break-after: page; }
+.toc li:has(.toc-page) { display: flex; gap: 2mm; }
+.toc .toc-page { margin-left: auto; }
+section { break-before: page; }
+figure { height: 70mm; margin: 0 0 4mm; background: #ddd; break-inside: avoid; }
+</style></head><body>
+<nav class="toc"><h1>目录</h1><ol>
+<li><a href="#one">第一章</a></li><li><a href="#two">第二章</a></li><li><a href="#three">第三章</a></li>
+</ol></nav>
+<section><h2 id="one">第一章</h2>{long}<figure></figure>{long}</section>
+<section><h2 id="two">第二章</h2><p>一段。</p></section>
+<div><h2 id="three">第三章</h2>{long}</div>
+</body></html>"""
+
+
+@pytest.fixture
+def chapters(tmp_path) -> Path:
+    page = tmp_path / "chapters.html"
+    long = "".join(f"<p>第{i}段：依法行政，执法为民，办理情况良好。</p>" for i in range(12))
+    page.write_text(_CHAPTERS.replace("{long}", long), encoding="utf-8")
+    return page
+
+
+def _printed(monkeypatch, html: Path) -> tuple[list[int], list[int | None], int]:
+    """Print ``html``: the numbers its table of contents shows, the pages its headings start on, the prints."""
+    import pypdfium2
+
+    prints = []
+    real_pdf = Browser._pdf
+    monkeypatch.setattr(Browser, "_pdf", lambda self, session: prints.append(1) or real_pdf(self, session))
+    data = print_pdf(html, html.with_suffix(".pdf")).read_bytes()
+    document = pypdfium2.PdfDocument(data)
+    toc = "".join(document[0].get_textpage().get_text_range().split())
+    shown = [int(n) for n in re.findall(r"第.章(\d+)", toc)]
+    document.close()
+    return shown, _toc_pages(data, ["第一章", "第二章", "第三章"]), len(prints)
+
+
+@pytest.mark.system
+def test_a_table_of_contents_estimated_right_is_printed_once(chapters, monkeypatch) -> None:
+    shown, pages, prints = _printed(monkeypatch, chapters)
+    assert shown == pages
+    assert pages[1] - pages[0] > 1 and pages[2] == pages[1]  # chapter one runs over pages; three follows two
+    assert prints == 1
+
+
+@pytest.mark.system
+def test_a_wrong_estimate_is_printed_again_with_the_pages_read_back(chapters, monkeypatch) -> None:
+    monkeypatch.setattr(Browser, "_estimate", lambda self, session, headings: [1] * len(headings))
+    shown, pages, prints = _printed(monkeypatch, chapters)
+    assert shown == pages and pages[0] == 2
+    assert prints == 2
+
+
+def test_a_bookmark_names_its_heading_also_when_chromium_wrote_it_twice() -> None:
+    assert _names("附录一数据质量说明", "附录一　数据质量说明")
+    assert _names("附：不足与安排附：不足与安排", "附：不足与安排")  # a heading laid out twice at a page's top
+    assert not _names("附：不足与安排附：不足", "附：不足与安排")
+    assert not _names("附录一数据质量说明", "附录一")
+    assert not _names("", None) and not _names("目录", "")

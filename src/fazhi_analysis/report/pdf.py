@@ -7,9 +7,11 @@ driver process, no port); a :class:`Browser` starts while the caller does other 
 printed by one browser. The PDF has bookmarks for the headings, and the page's CSS
 ``@page`` rules set size, margins and the page-number footer.
 
-Chromium cannot number a table of contents itself: the page is printed, the printed pages are read
-back with pypdfium2 (the bookmark of each heading says on which page it starts), the numbers are put
-into the page's ``nav.toc`` and it is printed again (:func:`_toc_pages`).
+Chromium cannot number a table of contents itself. The page each entry starts on is estimated in the
+page (``toc_pages.js``: the layout in print media, placed page by page) and written into its ``nav.toc``;
+the page is printed, the printed pages are read back with pypdfium2 (the bookmark of each heading says on
+which page it starts, :func:`_toc_pages`) and, only where the estimate was wrong, the read numbers are
+written and it is printed again: one print in the common case, and the numbers always those of the PDF.
 
 Example:
     >>> with Browser() as browser:                                  # doctest: +SKIP
@@ -86,6 +88,8 @@ _TOC_FILL_JS = """numbers => document.querySelectorAll('nav.toc a[href^="#"]').f
   span.textContent = String(numbers[i]);
   a.after(span);
 })"""
+# The page each entry is expected on, before the first print (an estimate: the print says where the headings are).
+_TOC_ESTIMATE_JS = (Path(__file__).parent / "toc_pages.js").read_text(encoding="utf-8")
 _INSTALL_HINT = (
     "未找到 Chromium，无法生成 PDF。请安装：sudo apt-get install chromium-headless-shell（或 chromium；"
     "或运行 bash scripts/install-system-deps.sh），或用环境变量 FAZHI_CHROMIUM 指定浏览器路径 / Chromium not found: "
@@ -124,10 +128,17 @@ def _normal(text: str) -> str:
     return "".join(text.split())
 
 
+def _names(title: str, heading: str | None) -> bool:
+    """Whether a bookmark's ``title`` names ``heading``: its text, whitespace ignored, or that text written more
+    than once (Chromium's title for a heading it laid out twice, as it may at the top of a page)."""
+    text = _normal(heading or "")
+    return bool(text) and len(title) % len(text) == 0 and title == text * (len(title) // len(text))
+
+
 def _toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
     """The page (1-based, as the footer counts) on which each heading starts, read from the PDF's bookmarks.
 
-    Bookmarks are matched in order and by text (whitespace ignored); a heading without one gets None.
+    Bookmarks are matched in order and by text (:func:`_names`); a heading without one gets None.
 
     Example:
         >>> _toc_pages(Path("report.pdf").read_bytes(), ["概　述", "附录一　数据质量说明"])  # doctest: +SKIP
@@ -144,7 +155,7 @@ def _toc_pages(pdf: bytes, headings: list[str | None]) -> list[int | None]:
     pages: list[int | None] = []
     start = 0
     for heading in headings:
-        found = next((i for i in range(start, len(marks)) if heading and marks[i][0] == _normal(heading)), None)
+        found = next((i for i in range(start, len(marks)) if _names(marks[i][0], heading)), None)
         pages.append(None if found is None else marks[found][1] + 1)
         start = start if found is None else found + 1
     return pages
@@ -195,7 +206,8 @@ class Browser:
         return Path(pdf)
 
     def _print(self, html: Path) -> bytes:
-        """The PDF of ``html``, printed again with the table of contents' pages until they hold (:func:`_toc_pages`)."""
+        """The PDF of ``html``, its table of contents numbered by estimate, then printed again with the pages read
+        back until they hold (:func:`_toc_pages`)."""
         chrome, wait = self._chrome, self.timeout
         target = chrome.call("Target.createTarget", {"url": "about:blank"}, timeout=wait)["targetId"]
         try:
@@ -207,14 +219,15 @@ class Browser:
             if went.get("errorText"):
                 raise devtools.DevToolsError(f"{html}: {went['errorText']}")
             chrome.wait_for("Page.loadEventFired", session=session, timeout=wait)
-            data = self._pdf(session)
             headings = self._evaluate(session, f"({_TOC_ENTRIES_JS})()")
-            shown: list[int | None] = [None] * len(headings)
+            shown = self._estimate(session, headings) if headings else []
+            self._fill(session, shown)
+            data = self._pdf(session)
             for _ in range(_TOC_PASSES - 1):
                 pages = _toc_pages(data, headings)
                 if pages == shown:  # the numbers printed are the pages the headings are on
                     break
-                self._evaluate(session, f"({_TOC_FILL_JS})({json.dumps(pages)})")
+                self._fill(session, pages)
                 data, shown = self._pdf(session), pages
             return data
         finally:  # the page closed, without hiding why printing stopped (Ctrl-C, an error) if that fails
@@ -222,14 +235,30 @@ class Browser:
             with contextlib.suppress(devtools.DevToolsError):
                 chrome.call("Target.closeTarget", {"targetId": target}, timeout=_CLOSE_TIMEOUT_S)
 
+    def _estimate(self, session: str, headings: list[str | None]) -> list[int | None]:
+        """The page each entry of the table of contents is expected on (:data:`_TOC_ESTIMATE_JS`, in print media)."""
+        call = self._chrome.call
+        call("Emulation.setEmulatedMedia", {"media": "print"}, session=session, timeout=self.timeout)
+        try:
+            return self._evaluate(session, f"({_TOC_ESTIMATE_JS})()", wait=True) or [None] * len(headings)
+        finally:
+            call("Emulation.setEmulatedMedia", {"media": ""}, session=session, timeout=self.timeout)
+
+    def _fill(self, session: str, numbers: list[int | None]) -> None:
+        """Write ``numbers`` after the entries of the table of contents, replacing those written before."""
+        self._evaluate(session, f"({_TOC_FILL_JS})({json.dumps(numbers)})")
+
     def _pdf(self, session: str) -> bytes:
         printed = self._chrome.call("Page.printToPDF", _PDF_OPTIONS, session=session, timeout=self.timeout)
         return base64.b64decode(printed["data"])
 
-    def _evaluate(self, session: str, expression: str) -> Any:
-        """The value of a JavaScript ``expression`` in the page of ``session``."""
+    def _evaluate(self, session: str, expression: str, *, wait: bool = False) -> Any:
+        """The value of a JavaScript ``expression`` in the page of ``session`` (``wait``: of the promise it is)."""
         done = self._chrome.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session, timeout=self.timeout
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": wait},
+            session=session,
+            timeout=self.timeout,
         )
         if "exceptionDetails" in done:
             raise devtools.DevToolsError(f"JavaScript: {done['exceptionDetails'].get('text', '')}")
