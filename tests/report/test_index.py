@@ -76,3 +76,19 @@ def test_a_manifest_written_before_report_kinds_reads_as_annual_reports(tmp_path
     (row,) = index.read_manifest(tmp_path)
     assert row["kind"] == "annual" and "docx" not in row  # a format it had no column for is filled in when written
     assert index.href(row["html"]) in index.render_index([{**row, "docx": ""}], {})  # listed as an annual report
+
+
+def test_highlights_found_ahead_are_those_the_index_would_find_and_it_does_not_find_them_again(
+    example_table: Path, tmp_path: Path, monkeypatch
+) -> None:
+    table = pd.read_parquet(example_table)
+    last_two = manifest_rows(["甲"], tmp_path)[-2:]  # 2023 and 2024
+    rows = [{**row, "region": region} for row, region in zip(last_two, ["示例区甲", "示例区乙"])]
+    pairs = [(row["region"], row["year"]) for row in rows]
+    _, alone = index.write_batch(tmp_path / "alone", rows, table)
+    ahead = index.Ahead(table, pairs)
+    assert all(ahead.get(*pair) for pair in pairs)  # found in its thread (waited for here)
+    monkeypatch.setattr(index, "_highlights", lambda *a: pytest.fail("found again at the end"))
+    _, page = index.write_batch(tmp_path / "ahead", rows, table, ahead)
+    assert page.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+    assert "示例区乙" in page.read_text(encoding="utf-8")

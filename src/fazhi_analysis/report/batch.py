@@ -310,6 +310,9 @@ def run_batch(
         )  # fmt: skip
     tracker.begin(len(specs), workers if executor == "local" else None)
     specs = _heaviest_first(specs, frames["table"])
+    region_table = frames["regions.parquet"] if len(frames.get("regions.parquet", ())) else None
+    regional = [(s["region"], s["year"]) for s in specs if s["region"] is not None]
+    ahead = index.Ahead(frames["table"], regional, peers=rule, region_table=region_table)  # while the workers run
     try:
         if specs and executor == "local":
             run_local(specs, max(1, workers), tracker.finished)
@@ -317,8 +320,10 @@ def run_batch(
             run_dask(specs, max(1, workers), scheduler, tracker.finished)
     finally:
         tracker.close()
-        region_table = frames["regions.parquet"] if len(frames.get("regions.parquet", ())) else None
-        manifest, page = index.write_batch(out, tracker.rows(), frames["table"], peers=rule, region_table=region_table)
+        ahead.cancel(keep={(o.job.region, o.job.year) for o in tracker.outcomes if o.status == "done"})
+        manifest, page = index.write_batch(
+            out, tracker.rows(), frames["table"], ahead, peers=rule, region_table=region_table
+        )
     return BatchResult(tracker.outcomes, manifest, page)
 
 

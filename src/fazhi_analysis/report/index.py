@@ -31,7 +31,7 @@ from fazhi_analysis.table.write import atomic_path, write_file
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["STATUSES", "UNPLACED", "columns", "href", "places", "read_manifest", "render_index", "write_batch"]
+__all__ = ["STATUSES", "UNPLACED", "Ahead", "columns", "href", "places", "read_manifest", "render_index", "write_batch"]
 
 
 _log = logging.getLogger(__name__)
@@ -108,10 +108,52 @@ def _write_manifest(folder: Path, rows: list[dict[str, Any]], highlights: dict[t
     return folder / f"{_MANIFEST}.csv"
 
 
+class Ahead:
+    """Highlights of the reports a batch is making, found in a background thread while its workers run, so that the
+    index does not find them one by one after the last report (:func:`write_batch`'s ``ahead``).
+
+    ``pairs`` are the (region, year) reports of a region to make, all found only when there are at most
+    :data:`_LISTED` (beyond, the index lists no report one by one); ``peers`` as in :func:`write_batch`.
+    """
+
+    def __init__(self, table: pd.DataFrame, pairs: list[tuple[str, int]], limit: int = _HIGHLIGHTS, **peers: Any):
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-highlights")
+        wanted = pairs if len(pairs) <= _LISTED else []
+        self._found = {pair: pool.submit(_highlights, table, *pair, limit, peers) for pair in dict.fromkeys(wanted)}
+        pool.shutdown(wait=False)  # the thread ends once it has found them all, or once the rest is cancelled
+
+    def get(self, region: str, year: int) -> list[str] | None:
+        """The sentences of ``region``'s ``year`` (waiting for them), None when they were not asked for or failed."""
+        found = self._found.get((region, year))
+        return None if found is None or found.cancelled() else found.result()
+
+    def cancel(self, keep: set[tuple[str, int]]) -> None:
+        """Find no more but those of ``keep`` (the reports made; one being found is finished)."""
+        for pair, found in self._found.items():
+            if pair not in keep:
+                found.cancel()
+
+
+def _highlights(table: pd.DataFrame, region: str, year: int, limit: int, peers: dict[str, Any]) -> list[str] | None:
+    """The first ``limit`` sentences of :func:`fazhi_analysis.analysis.highlights` of ``region``'s ``year``; None
+    (with a warning) when they cannot be found: the index is still written, and the page itself says more."""
+    from fazhi_analysis import analysis
+
+    try:
+        sentences = analysis.highlights(table, region, year, limit=limit, **peers)["text"]
+    except Exception as exc:
+        _log.warning("%s %s: 要点无法生成 / highlights failed: %s", region, year, exc)
+        return None
+    return [str(t) for t in sentences]
+
+
 def _report_highlights(
     table: pd.DataFrame,
     rows: list[dict[str, Any]],
     previous: Iterable[dict[str, Any]] = (),
+    ahead: Ahead | None = None,
     limit: int = _HIGHLIGHTS,
     **peers: Any,
 ) -> dict[tuple, list[str]]:
@@ -119,11 +161,9 @@ def _report_highlights(
     page.
 
     A report whose input hash is the one of a ``previous`` manifest row takes that row's sentences (the
-    same rows give the same highlights), so that a batch with nothing to do stays quick. ``peers`` (``peers``,
-    ``region_table``) say whom the regions are ranked with, as in the reports.
+    same rows give the same highlights), so that a batch with nothing to do stays quick; one found ``ahead``
+    takes those. ``peers`` (``peers``, ``region_table``) say whom the regions are ranked with, as in the reports.
     """
-    from fazhi_analysis import analysis
-
     known = {(_key(r), r["input_hash"]): r["highlights"] for r in previous if isinstance(r.get("highlights"), list)}
     found: dict[tuple, list[str]] = {}
     regional = [row for row in rows if _of_a_region(row)]
@@ -133,15 +173,14 @@ def _report_highlights(
     for row in regional:
         if not row[outputs.PAGE] or (row["region"], row["year"]) not in held:
             continue
-        if (cached := known.get((_key(row), row["input_hash"]))) is not None:
+        region, year = row["region"], int(row["year"])
+        cached = known.get((_key(row), row["input_hash"]))
+        if cached is None:
+            cached = ahead.get(region, year) if ahead is not None else None
+        if cached is None:
+            cached = _highlights(table, region, year, limit, peers)
+        if cached is not None:
             found[_key(row)] = cached
-            continue
-        try:
-            sentences = analysis.highlights(table, row["region"], int(row["year"]), limit=limit, **peers)["text"]
-        except Exception as exc:  # the index is still written; the page itself says more
-            _log.warning("%s %s: 要点无法生成 / highlights failed: %s", row["region"], row["year"], exc)
-            continue
-        found[_key(row)] = [str(t) for t in sentences]
     return found
 
 
@@ -225,17 +264,19 @@ def render_index(
     )
 
 
-def write_batch(folder: Path, current: list[dict[str, Any]], table: pd.DataFrame, **peers: Any) -> tuple[Path, Path]:
+def write_batch(
+    folder: Path, current: list[dict[str, Any]], table: pd.DataFrame, ahead: Ahead | None = None, **peers: Any
+) -> tuple[Path, Path]:
     """Merge ``current`` into the folder's manifest and write the manifest and the index; returns both paths.
 
     ``manifest.json`` also keeps each report's highlight sentences (``highlights``, found with ``peers``: the
-    ``peers`` rule and ``region_table`` of :func:`fazhi_analysis.analysis.highlights`), reused while its input
-    hash stays the same.
+    ``peers`` rule and ``region_table`` of :func:`fazhi_analysis.analysis.highlights`, or found ``ahead``), reused
+    while its input hash stays the same.
     """
     folder.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(folder)
     rows = [{key: row.get(key, "") for key in columns()} for row in _merge(previous, current, folder)]
-    highlights = _report_highlights(table, rows, previous, **peers)
+    highlights = _report_highlights(table, rows, previous, ahead, **peers)
     page = folder / _INDEX
     with atomic_path(page) as tmp:
         tmp.write_text(render_index(rows, highlights, peers.get("region_table")), encoding="utf-8")
