@@ -51,6 +51,13 @@ report was made cheaper (the notebook about 4–5 CPU s), idle machine (load 0.8
 41.4 s (2.37× and 2.05×), cached 1.4 s (3.4 %), peak 725 / 502 and 728 / 505 MB a worker; CPU seconds a report by
 hand: papermill 5.95, nbconvert 1.35, chromium 0.30. A cheaper notebook speeds the hand loop as much as the batch.
 
+With the kernel reset after each report (beside the page and the PDF), the page written without nbconvert's
+BeautifulSoup pass, the contents printed once, the longest jobs first and the index's highlights found while the
+workers run, and the loops making the same 15 reports as the batch, idle machine: hand 143.7 s, serial 108.4 s,
+batch 41.8 s (3.44× and 2.59×), cached 1.4 s (3.5 %), peak 699 / 469 and 706 / 484 MB a worker; CPU seconds a report
+by hand: papermill 6.88, nbconvert 1.68, chromium 0.34. The batch's 15 reports take about 68 CPU seconds in all,
+about 46 of them in the kernels (their two boots included): the notebooks, half or more of it matplotlib.
+
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
 

@@ -32,6 +32,11 @@ same day, ``--repeat 1`` at load average 7–10, this branch and main run one af
 17.8 s; 0.80× with ``chromium``). ``/usr/bin/time fazhi report`` on the seed, twice each, alternating: 8.6 and
 9.0 CPU s (Chromium and the kernel included) against main's 9.0 and 9.7.
 
+With the kernel preparing itself as it boots (no round trip before the notebook), the page written without
+nbconvert's BeautifulSoup pass and the contents printed once when their estimated numbers hold, ``--repeat 3`` on
+the idle machine (2026-12-07): chain 9.30 s (papermill 5.70, nbconvert 1.65, chromium 1.99), ``fazhi report``
+5.25 s, 0.56× (0.71× with the full ``chromium``).
+
 Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 5]``
 """
 
