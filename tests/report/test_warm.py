@@ -117,6 +117,15 @@ def test_a_kernel_that_stops_answering_is_replaced(tmp_path: Path, monkeypatch) 
         assert hung.wait(timeout=10) is not None  # the deaf one was shut down, not left behind
 
 
+def test_a_new_kernel_that_does_not_answer_is_replaced_once_then_given_up(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(session_module, "READY_TIMEOUT_S", 4.0)
+    with Session(tmp_path, "import time; time.sleep(60)", browser=False) as session:  # boots, but never answers
+        first = session._manager.provisioner.process
+        with pytest.raises(session_module.KernelFault, match="did not answer"):
+            session.kernel()
+        assert first.wait(timeout=10) is not None and session._manager is None  # neither was left behind
+
+
 def test_a_kernel_grown_too_large_is_replaced_before_the_next_report(tmp_path: Path, monkeypatch) -> None:
     with Session(tmp_path, "", browser=False) as session:
         first = session.kernel().provisioner.process.pid

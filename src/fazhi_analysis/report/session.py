@@ -137,6 +137,8 @@ class Session:
             try:
                 if not self._made_new:
                     self._start_reset()
+                elif self._reset is None:  # new: it made itself as new as it booted
+                    self._await_answer()
                 self._finish_reset()
             except KernelFault:
                 if attempt:
@@ -153,14 +155,29 @@ class Session:
         if self._manager is not None and self._manager.is_alive():  # else the next report gets a new kernel
             self._start_reset()
 
-    def _start_reset(self) -> None:
-        """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_finish_reset`)."""
+    def _client(self) -> BlockingKernelClient:
+        """A client of the kernel of its own (no backlog of the last report's outputs; its own session, so that its
+        socket's identity is its own and another client may connect meanwhile), blocking: this is no coroutine."""
         assert self._manager is not None
-        # A client of its own (no backlog of the last report's outputs; its own session, so that its socket's
-        # identity is its own and another client may connect meanwhile), blocking: this is no coroutine.
         client = BlockingKernelClient(parent=self._manager)
         client.load_connection_info(self._manager.get_connection_info())
         client.start_channels()
+        return client
+
+    def _await_answer(self) -> None:
+        """Wait until a new kernel has booted and answers; one that does not is shut down."""
+        client = self._client()
+        try:
+            client.wait_for_ready(timeout=READY_TIMEOUT_S)
+        except (TimeoutError, RuntimeError) as exc:  # it did not answer in time, or it died
+            self._stop_kernel()
+            raise KernelFault(f"报告内核无响应 / the report kernel did not answer: {exc}") from exc
+        finally:
+            client.stop_channels()
+
+    def _start_reset(self) -> None:
+        """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_finish_reset`)."""
+        client = self._client()
         self._reset = (client, client.execute(_PREPARE, store_history=False))
         self._made_new = True
 
