@@ -180,6 +180,7 @@ class Browser:
         except OSError as exc:
             self._scratch.close()
             raise ReportError(f"Chromium 无法启动 / Chromium could not start: {executable}: {exc.strerror}") from exc
+        import pypdfium2  # noqa: F401  (_toc_pages', after the first print: loaded while Chromium starts)
 
     def __enter__(self) -> Browser:
         return self

@@ -89,7 +89,7 @@ class Session:
         self._folder = Path(self._scratch.enter_context(scratch.temporary_folder("kernel")))
         self._manager: KernelManager | None = None
         self._made_new = False  # the kernel is as new: it prepared itself as it booted, or a reset is under way
-        self._reset: tuple[BlockingKernelClient, str] | None = None  # the reset under way: its client and message
+        self._pending: tuple[BlockingKernelClient, str] | None = None  # the request under way, its client and id
         self._browser: pdf.Browser | None = None
         try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
             self._start_kernel()  # first: the kernel's boot is the longest wait
@@ -137,9 +137,9 @@ class Session:
             try:
                 if not self._made_new:
                     self._start_reset()
-                elif self._reset is None:  # new: it made itself as new as it booted
+                elif self._pending is None:  # new: it made itself as new as it booted
                     self._await_answer()
-                self._finish_reset()
+                self._await_reply()  # the reset's reply, or the new kernel's
             except KernelFault:
                 if attempt:
                     raise
@@ -165,28 +165,27 @@ class Session:
         return client
 
     def _await_answer(self) -> None:
-        """Wait until a new kernel has booted and answers; one that does not is shut down."""
+        """Wait until a new kernel has booted and answers (see :meth:`_await_reply`).
+
+        One ``kernel_info`` request and its reply, not the client's ``wait_for_ready``: that also waits for IOPub to
+        stay quiet for 0.2 s, twice, and papermill's client does so again right after.
+        """
         client = self._client()
-        try:
-            client.wait_for_ready(timeout=READY_TIMEOUT_S)
-        except (TimeoutError, RuntimeError) as exc:  # it did not answer in time, or it died
-            self._stop_kernel()
-            raise KernelFault(f"报告内核无响应 / the report kernel did not answer: {exc}") from exc
-        finally:
-            client.stop_channels()
+        self._pending = (client, client.kernel_info())
 
     def _start_reset(self) -> None:
-        """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_finish_reset`)."""
+        """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_await_reply`)."""
         client = self._client()
-        self._reset = (client, client.execute(_PREPARE, store_history=False))
+        self._pending = (client, client.execute(_PREPARE, store_history=False))
         self._made_new = True
 
-    def _finish_reset(self) -> None:
-        """Wait for the reset under way, if any; a kernel that does not answer or fails it is shut down."""
-        if self._reset is None:
+    def _await_reply(self) -> None:
+        """Wait for the reply to the request under way (the reset, or a new kernel's ``kernel_info``), if any; a kernel
+        that does not answer or fails it is shut down."""
+        if self._pending is None:
             return
-        client, sent = self._reset
-        self._reset = None
+        client, sent = self._pending
+        self._pending = None
         try:
             reply = self._reply(client, sent)
         except TimeoutError as exc:
@@ -249,9 +248,9 @@ class Session:
 
     def _stop_kernel(self) -> None:
         """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
-        if self._reset is not None:
-            self._reset[0].stop_channels()
-        manager, self._manager, self._reset, self._made_new = self._manager, None, None, False
+        if self._pending is not None:
+            self._pending[0].stop_channels()
+        manager, self._manager, self._pending, self._made_new = self._manager, None, None, False
         if manager is None:
             return
         try:
