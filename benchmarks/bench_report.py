@@ -35,7 +35,9 @@ same day, ``--repeat 1`` at load average 7–10, this branch and main run one af
 With the kernel preparing itself as it boots (no round trip before the notebook), the page written without
 nbconvert's BeautifulSoup pass and the contents printed once when their estimated numbers hold, ``--repeat 3`` on
 the idle machine (2026-12-07): chain 9.30 s (papermill 5.70, nbconvert 1.65, chromium 1.99), ``fazhi report``
-5.25 s, 0.56× (0.71× with the full ``chromium``).
+5.25 s, 0.56× (0.71× with the full ``chromium``). With a new kernel waited for by one ``kernel_info`` instead of
+``wait_for_ready`` (which waits for IOPub to stay quiet), ``--repeat 5`` twice: 11.14 / 5.96 s, 0.54×, and
+9.26 / 5.19 s, 0.56× (0.68× and 0.64× with the full ``chromium``).
 
 Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 5]``
 """
