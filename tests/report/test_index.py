@@ -87,7 +87,8 @@ def test_highlights_found_ahead_are_those_the_index_would_find_and_it_does_not_f
     pairs = [(row["region"], row["year"]) for row in rows]
     _, alone = index.write_batch(tmp_path / "alone", rows, table)
     ahead = index.Ahead(table, pairs)
-    assert all(ahead.get(*pair) for pair in pairs)  # found in its thread (waited for here)
+    ahead.finish(keep=set(pairs))
+    assert all(ahead.get(*pair) for pair in pairs)  # found in its thread
     monkeypatch.setattr(index, "_highlights", lambda *a: pytest.fail("found again at the end"))
     _, page = index.write_batch(tmp_path / "ahead", rows, table, ahead)
     assert page.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")

@@ -320,7 +320,7 @@ def run_batch(
             run_dask(specs, max(1, workers), scheduler, tracker.finished)
     finally:
         tracker.close()
-        ahead.cancel(keep={(o.job.region, o.job.year) for o in tracker.outcomes if o.status == "done"})
+        ahead.finish(keep={(o.job.region, o.job.year) for o in tracker.outcomes if o.status == "done"})
         manifest, page = index.write_batch(
             out, tracker.rows(), frames["table"], ahead, peers=rule, region_table=region_table
         )

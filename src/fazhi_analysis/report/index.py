@@ -119,21 +119,22 @@ class Ahead:
     def __init__(self, table: pd.DataFrame, pairs: list[tuple[str, int]], limit: int = _HIGHLIGHTS, **peers: Any):
         from concurrent.futures import ThreadPoolExecutor
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-highlights")
-        wanted = pairs if len(pairs) <= _LISTED else []
-        self._found = {pair: pool.submit(_highlights, table, *pair, limit, peers) for pair in dict.fromkeys(wanted)}
-        pool.shutdown(wait=False)  # the thread ends once it has found them all, or once the rest is cancelled
+        self._pool = pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-highlights")
+        wanted = dict.fromkeys(pairs if len(pairs) <= _LISTED else [])
+        self._found = {pair: pool.submit(_highlights, table, *pair, limit, peers) for pair in wanted}
 
     def get(self, region: str, year: int) -> list[str] | None:
         """The sentences of ``region``'s ``year`` (waiting for them), None when they were not asked for or failed."""
         found = self._found.get((region, year))
         return None if found is None or found.cancelled() else found.result()
 
-    def cancel(self, keep: set[tuple[str, int]]) -> None:
-        """Find no more but those of ``keep`` (the reports made; one being found is finished)."""
+    def finish(self, keep: set[tuple[str, int]]) -> None:
+        """Find no more but those of ``keep`` (the reports made), and wait for those: the thread has ended, so that
+        nothing else runs the analysis beside whoever reads them."""
         for pair, found in self._found.items():
             if pair not in keep:
                 found.cancel()
+        self._pool.shutdown(wait=True)
 
 
 def _highlights(table: pd.DataFrame, region: str, year: int, limit: int, peers: dict[str, Any]) -> list[str] | None:
