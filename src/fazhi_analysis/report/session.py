@@ -88,8 +88,9 @@ class Session:
         self._scratch = contextlib.ExitStack()  # the kernel's folder, removed by close()
         self._folder = Path(self._scratch.enter_context(scratch.temporary_folder("kernel")))
         self._manager: KernelManager | None = None
-        self._made_new = False  # the kernel is as new: it prepared itself as it booted, or a reset is under way
-        self._pending: tuple[BlockingKernelClient, str] | None = None  # the request under way, its client and id
+        # The request under way, its client and id: a new kernel's kernel_info, or a reset (the kernel is as new
+        # once it is answered); None while a report uses the kernel.
+        self._pending: tuple[BlockingKernelClient, str] | None = None
         self._browser: pdf.Browser | None = None
         try:  # the session is closed even when its start is interrupted (Ctrl-C, SIGTERM)
             self._start_kernel()  # first: the kernel's boot is the longest wait
@@ -116,7 +117,10 @@ class Session:
         env = {**os.environ, project.ROOT_ENV: str(self.cwd.resolve())}  # the kernel works in the project it is run in
         lines = [f"--IPKernelApp.exec_lines={line}" for line in (self.preload, _PREPARE) if line]
         manager.start_kernel(cwd=str(self.cwd), env=env, extra_arguments=lines)  # boots as new, like a prepared one
-        self._made_new = True
+        # Answered once it has booted. One request and its reply, not the client's wait_for_ready: that also waits
+        # for IOPub to stay quiet for 0.2 s, twice, and papermill's client does so again right after.
+        client = self._client()
+        self._pending = (client, client.kernel_info())
 
     def replace_kernel(self) -> None:
         """Shut the kernel down and start a new one."""
@@ -135,24 +139,21 @@ class Session:
                 _log.info("启动新内核 / starting a new kernel (%.0f MB)", self.kernel_mb())
                 self.replace_kernel()
             try:
-                if not self._made_new:
+                if self._pending is None:  # used by a report since it was last made as new
                     self._start_reset()
-                elif self._pending is None:  # new: it made itself as new as it booted
-                    self._await_answer()
-                self._await_reply()  # the reset's reply, or the new kernel's
+                self._await_reply()
             except KernelFault:
                 if attempt:
                     raise
                 continue
             assert self._manager is not None
-            self._made_new = False  # the report about to run uses it
             return self._manager
         raise AssertionError("unreachable")
 
     def report_ran(self) -> None:
         """The report's notebook has run: the kept kernel starts making itself as new for the next one now, while
         the caller exports and prints (:meth:`kernel` waits for it)."""
-        if self._manager is not None and self._manager.is_alive():  # else the next report gets a new kernel
+        if self._pending is None and self._manager is not None and self._manager.is_alive():  # else a new kernel
             self._start_reset()
 
     def _client(self) -> BlockingKernelClient:
@@ -164,20 +165,10 @@ class Session:
         client.start_channels()
         return client
 
-    def _await_answer(self) -> None:
-        """Wait until a new kernel has booted and answers (see :meth:`_await_reply`).
-
-        One ``kernel_info`` request and its reply, not the client's ``wait_for_ready``: that also waits for IOPub to
-        stay quiet for 0.2 s, twice, and papermill's client does so again right after.
-        """
-        client = self._client()
-        self._pending = (client, client.kernel_info())
-
     def _start_reset(self) -> None:
         """Send :data:`_PREPARE` to the kernel without waiting for its reply (see :meth:`_await_reply`)."""
         client = self._client()
         self._pending = (client, client.execute(_PREPARE, store_history=False))
-        self._made_new = True
 
     def _await_reply(self) -> None:
         """Wait for the reply to the request under way (the reset, or a new kernel's ``kernel_info``), if any; a kernel
@@ -250,7 +241,7 @@ class Session:
         """Shut the kernel down; after a start cut short (Ctrl-C, SIGTERM), kill whatever process it began."""
         if self._pending is not None:
             self._pending[0].stop_channels()
-        manager, self._manager, self._pending, self._made_new = self._manager, None, None, False
+        manager, self._manager, self._pending = self._manager, None, None
         if manager is None:
             return
         try:
