@@ -123,10 +123,13 @@ class Ahead:
         wanted = dict.fromkeys(pairs if len(pairs) <= _LISTED else [])
         self._found = {pair: pool.submit(_highlights, table, *pair, limit, peers) for pair in wanted}
 
+    def __contains__(self, pair: tuple[str, int]) -> bool:
+        """Whether the (region, year) was asked for and not cancelled."""
+        return pair in self._found and not self._found[pair].cancelled()
+
     def get(self, region: str, year: int) -> list[str] | None:
-        """The sentences of ``region``'s ``year`` (waiting for them), None when they were not asked for or failed."""
-        found = self._found.get((region, year))
-        return None if found is None or found.cancelled() else found.result()
+        """The sentences of ``region``'s ``year`` (waiting for them; it must be asked for), None when they failed."""
+        return self._found[(region, year)].result()
 
     def finish(self, keep: set[tuple[str, int]]) -> None:
         """Find no more but those of ``keep`` (the reports made), and wait for those: the thread has ended, so that
@@ -176,9 +179,9 @@ def _report_highlights(
             continue
         region, year = row["region"], int(row["year"])
         cached = known.get((_key(row), row["input_hash"]))
-        if cached is None:
-            cached = ahead.get(region, year) if ahead is not None else None
-        if cached is None:
+        if cached is None and ahead is not None and (region, year) in ahead:
+            cached = ahead.get(region, year)  # None when it failed there: not tried again
+        elif cached is None:
             cached = _highlights(table, region, year, limit, peers)
         if cached is not None:
             found[_key(row)] = cached
