@@ -57,15 +57,18 @@ def _kernel_state(session: Session, code: str) -> dict:
     return json.loads(reply["content"]["user_expressions"]["out"]["data"]["text/plain"].strip("'"))
 
 
-def test_prepare_clears_the_namespace_figures_and_rc_and_keeps_the_modules(tmp_path: Path) -> None:
+def test_prepare_clears_the_namespace_figures_rc_and_garbage_and_keeps_the_modules(tmp_path: Path) -> None:
     with Session(tmp_path, "import pandas", browser=False) as session:
         kernel = session.kernel()
+        boot_frozen = _kernel_state(session, "_j.dumps(__import__('gc').get_freeze_count())")
         client = BlockingKernelClient(**kernel.get_connection_info(session=True))
         client.start_channels()
         client.wait_for_ready(timeout=60)
         dirty = (
             "import os, matplotlib, matplotlib.pyplot as plt\n"
-            "leftover = 1\nmatplotlib.rcParams['font.size'] = 31\nplt.figure()\nos.chdir('/')"
+            "leftover = 1\nmatplotlib.rcParams['font.size'] = 31\nplt.figure()\nos.chdir('/')\n"
+            "import sys, types, weakref\nclass Cycle: pass\ncycle = Cycle(); cycle.me = cycle\n"
+            "sys.modules['_probe'] = types.SimpleNamespace(cycle=weakref.ref(cycle))"  # garbage only in a cycle
         )
         assert client.execute_interactive(dirty, timeout=60, output_hook=lambda m: None)["content"]["status"] == "ok"
         client.stop_channels()
@@ -74,9 +77,12 @@ def test_prepare_clears_the_namespace_figures_and_rc_and_keeps_the_modules(tmp_p
             session,
             "_j.dumps({'leftover': 'leftover' in globals(), 'size': __import__('matplotlib').rcParams['font.size'],"
             " 'figures': len(__import__('sys').modules['matplotlib.pyplot'].get_fignums()),"
-            " 'pandas': 'pandas' in __import__('sys').modules, 'cwd': __import__('os').getcwd()})",
+            " 'pandas': 'pandas' in __import__('sys').modules, 'cwd': __import__('os').getcwd(),"
+            " 'cycle': __import__('sys').modules['_probe'].cycle() is None}, default=str)",
         )
-    assert state == {"leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path)}
+        frozen = _kernel_state(session, "_j.dumps(__import__('gc').get_freeze_count())")
+    assert state == {"leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path), "cycle": True}
+    assert 0 < frozen <= boot_frozen  # the imports' objects frozen as it booted (some freed since), no report's
 
 
 def test_a_new_kernel_boots_as_new_and_a_kept_one_is_reset_once_its_report_ran(tmp_path: Path, monkeypatch) -> None:
