@@ -167,3 +167,8 @@ def report_cli(
     out = out or tmp_path / "out"
     args = ("report", "--region", region, "--year", str(YEAR), "--data", str(data), "--formats", formats)
     return run_fazhi(*args, "--output-dir", str(out), cwd=tmp_path, env=env), out / region / str(YEAR)
+
+
+def row_labels(ax) -> dict[str, float]:
+    """The row labels of a dot or box chart (:func:`fazhi_analysis.report.plotting.row_guides`) and their rows."""
+    return {t.get_text(): t.get_position()[1] for t in ax.texts if t.get_horizontalalignment() == "right"}

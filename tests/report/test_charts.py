@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib import font_manager
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from report_data import PEERS, REGION, YEAR, gathered, gold_table, with_prior_year, with_years_and_peers
+from report_data import PEERS, REGION, YEAR, gathered, gold_table, row_labels, with_prior_year, with_years_and_peers
 
 from fazhi_analysis import analysis
 from fazhi_analysis.report import charts, facts, fonts, plotting
@@ -76,6 +77,13 @@ def test_the_peer_chart_places_each_reporting_region_and_names_the_others() -> N
     svg = charts.peer_chart(gathered(with_years_and_peers), "disputes")
     texts = _texts(svg)
     assert {*PEERS, REGION, "20件", "11件", "9件", "5件"} <= set(texts)
+    for ax in svg.figure.axes:  # the report's region named in red and bold on its row, the others in ink
+        named = {t.get_text(): t for t in ax.texts if t.get_text() in row_labels(ax)}
+        assert (named[REGION].get_color(), named[REGION].get_fontweight()) == (plotting.ACCENT, "bold")
+        others = {(t.get_color(), t.get_fontweight()) for n, t in named.items() if n != REGION}
+        assert others == {(plotting.INK, "normal")}
+        (guides,) = [c for c in ax.collections if isinstance(c, LineCollection)]  # a guide along each row
+        assert sorted(seg[0][1] for seg in guides.get_segments()) == sorted(row_labels(ax).values())
 
 
 def test_no_chart_has_a_single_bar_or_a_logarithmic_axis() -> None:
@@ -197,7 +205,7 @@ def test_long_emoji_rtl_and_zero_width_region_names_render_in_every_chart() -> N
         found = facts.gather(table, region, YEAR, peers="all")  # names of no known level: compared all together
         svgs = [svg for s in analysis.sections_with_data(found.comparison) for svg in charts.chapter_charts(found, s)]
         assert svgs and all(ET.fromstring(svg).tag.endswith("svg") for svg in svgs)
-    labels = [t.get_text() for ax in svgs[-1].figure.axes for t in ax.get_yticklabels()]
+    labels = [text for ax in svgs[-1].figure.axes for text in row_labels(ax)]
     assert "新疆维吾尔自治区\n乌鲁木齐市达坂…" in labels  # balanced lines of at most 8, cut with …
     assert all(len(line) <= plotting.REGION_CHARS for text in labels for line in text.split("\n"))
     assert all(text.count("\n") <= 1 for text in labels)

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from conftest import run_fazhi
 from matplotlib.collections import PathCollection
+from report_data import row_labels
 
 from fazhi_analysis import project
 from fazhi_analysis.errors import InputError
@@ -131,7 +132,7 @@ def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> Non
     xy = dots.get_offsets()
     assert len(xy) == 2 and sorted(xy[:, 0].tolist()) == [3, 5]
     assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
-    labels = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    labels = row_labels(ax)
     assert set(labels) == {JIA, YI} and labels[YI] > labels[JIA]  # the highest on top
     assert ax.get_xlabel() == "%"  # one unit per chart
     single = overview_frames.ranking(EXAMPLE, 2024, CLOSED)
@@ -314,7 +315,7 @@ def test_long_and_emoji_region_names_render_in_the_dot_plots() -> None:
     with plotting.house_style():
         fig = overview.ranking_figure(overview_frames.ranking(table, 2024, LOSS_RATE))
     (ax,) = fig.axes
-    labels = [t.get_text() for t in ax.get_yticklabels()]
+    labels = list(row_labels(ax))
     assert "某某市某某区某某\n街道某某社区居…" in labels and "示例区" in labels and "□□□□示例区" in labels
     assert ax.get_xlim()[0] > 90 and ax.get_xlabel() == "横轴自95%起，未从0起"
     assert "<svg" in overview.ranking_block(overview_frames.ranking(table, 2024, LOSS_RATE))
@@ -326,7 +327,7 @@ def test_regions_of_the_nullable_string_dtype_draw_their_dot_plots() -> None:
     ranked = ranked.assign(region=ranked["region"].astype(pd.StringDtype("pyarrow", na_value=pd.NA)))
     with plotting.house_style():
         fig = overview.ranking_figure(ranked)
-    assert len(fig.axes[0].get_yticklabels()) == 5
+    assert len(row_labels(fig.axes[0])) == 5
 
 
 # --- many regions: by group ---------------------------------------------------------------------
@@ -390,7 +391,7 @@ def test_a_spread_chart_dots_each_region_or_boxes_them_beyond_strip_max() -> Non
         boxes = charts.spread_figure(rows, "件", ["件", "点为须线外的地区"], strip=False)
     dots = [c for c in strip.axes[0].collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in dots) == 8
-    at = {t.get_text(): y for t, y in zip(strip.axes[0].get_yticklabels(), strip.axes[0].get_yticks())}
+    at = row_labels(strip.axes[0])
     assert set(at) == {"甲市（5）", "乙市（3）"} and at["甲市（5）"] > at["乙市（3）"]  # the first on top
     assert not [c for c in boxes.axes[0].collections if isinstance(c, PathCollection)]
     fliers = [line for line in boxes.axes[0].lines if line.get_linestyle() == "None" and len(line.get_xdata())]

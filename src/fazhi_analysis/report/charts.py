@@ -38,7 +38,6 @@ from fazhi_analysis.report.plotting import (
     BOX,
     GOOD,
     GRID,
-    GUIDE,
     INK,
     NEUTRAL,
     NOTE,
@@ -53,6 +52,7 @@ from fazhi_analysis.report.plotting import (
     panel_grid,
     panel_title,
     region_label,
+    row_guides,
     row_heights,
     row_positions,
     scale,
@@ -183,12 +183,8 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
     for p, row, value in zip(positions, shown.itertuples(), values):
         ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (value, p),
                     textcoords="offset points", xytext=(5, 0), va="center", fontsize=7.5, color=INK)  # fmt: skip
-    ax.set_yticks(positions, [region_label(r) for r in shown["region"]], linespacing=1.1)
-    for tick, is_mine in zip(ax.get_yticklabels(), mine):
-        tick.set_color(ACCENT if is_mine else INK)
-        tick.set_fontweight("bold" if is_mine else "normal")
+    row_guides(ax, positions, [region_label(r) for r in shown["region"]], mine)  # a guide a row, not a bar from 0
     ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.grid(axis="y", color=GUIDE, linewidth=0.8)  # a guide along each row, not a bar from 0
     ax.set_axisbelow(True)
     value_axis(ax, values, unit, "x", zoom=True)
     ax.set_xlabel("\n".join(notes), fontsize=7.5, color=NOTE, linespacing=1.3)
@@ -366,9 +362,8 @@ def spread_figure(rows: list[tuple[str, np.ndarray]], unit: str, notes: list[str
             ax.scatter(values, p + jitter.uniform(-0.2, 0.2, len(values)), s=12, color=ACCENT, alpha=0.65,
                        linewidths=0, zorder=3)  # fmt: skip
     ax.axvline(float(np.median(every)), color=RULE, linewidth=0.7, linestyle="--")
-    ax.set_yticks(positions, labels, linespacing=1.1)
+    row_guides(ax, positions, labels)
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.grid(axis="y", color=GUIDE, linewidth=0.8)
     ax.set_axisbelow(True)
     value_axis(ax, every, unit, "x", zoom=True)
     ax.set_xlabel("\n".join(notes), fontsize=7.5, color=NOTE, linespacing=1.3)
