@@ -122,6 +122,13 @@ def test_ranked_indicators_are_key_counts_then_rates_reported_by_two_or_more() -
     assert overview_frames.ranked_indicators(EXAMPLE, 2023) == []
 
 
+@pytest.mark.parametrize("regions", [None, [JIA, YI, BING], [WU, JIA]])
+def test_a_groups_rankings_worked_out_at_once_are_each_indicators_ranking(regions: list[str] | None) -> None:
+    ids = [APPS, CLOSED, CASES, LOSS_RATE]  # ranked or not, reported by one region or by several
+    for one, ranked in zip(ids, overview_frames.rankings(EXAMPLE, 2024, ids, regions), strict=True):
+        pd.testing.assert_frame_equal(ranked, overview_frames.ranking(EXAMPLE, 2024, one, regions))
+
+
 def test_dot_plot_has_one_marker_per_reporting_region_and_a_linear_axis() -> None:
     ranked = overview_frames.ranking(EXAMPLE, 2024, LOSS_RATE)
     assert ranked["reported"].tolist() == [True, True, False, False, False, False]

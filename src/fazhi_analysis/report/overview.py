@@ -36,7 +36,7 @@ from fazhi_analysis.report.overview_frames import (
     many,
     outliers,
     ranked_among,
-    ranking,
+    rankings,
     regions_of,
     settings,
 )
@@ -219,13 +219,13 @@ def ranking_blocks(
         blocks = []
         for scope, members in groups:
             blocks.append(group_heading(scope, members, len(groups)))
-            blocks += [ranking_block(ranking(table, year, i, members)) for i in ranked_among(marks, members)]
+            blocks += [ranking_block(r) for r in rankings(table, year, ranked_among(marks, members), members)]
         return blocks
     peered = {r for _, members in groups for r in members}
     ranked = sorted(peered)
     by, rows = groups_of(table, year, region_table)
     rows = [(name, [r for r in members if r in peered]) for name, members in rows]
-    return [spread_block(ranking(table, year, i, ranked), rows, by) for i in ranked_among(marks, ranked)]
+    return [spread_block(r, rows, by) for r in rankings(table, year, ranked_among(marks, ranked), ranked)]
 
 
 def spread_block(ranked: pd.DataFrame, rows: list[Group], by: str) -> Html:

@@ -36,6 +36,7 @@ __all__ = [
     "ranked_among",
     "ranked_indicators",
     "ranking",
+    "rankings",
     "region_groups",
     "regions_of",
     "settings",
@@ -179,6 +180,17 @@ def ranking(table: pd.DataFrame, year: int, indicator: str, regions: list[str] |
     """
     regions = regions_of(table, year) if regions is None else regions
     return analysis.peers(table, year, indicator, regions=regions, peers="all").reset_index(drop=True)
+
+
+def rankings(
+    table: pd.DataFrame, year: int, indicators: list[str], regions: list[str] | None = None
+) -> list[pd.DataFrame]:
+    """:func:`ranking` of each of ``indicators`` (ids) among ``regions``, worked out in one pass: a peer group's
+    rankings cost about one of them. An indicator none of them reported gets its empty ranking."""
+    regions = regions_of(table, year) if regions is None else regions
+    found = analysis.peers(table, year, regions=regions, peers="all")
+    by = dict(iter(found.groupby("indicator", sort=False)))
+    return [by[i].reset_index(drop=True) if i in by else ranking(table, year, i, regions) for i in indicators]
 
 
 def outliers(table: pd.DataFrame, year: int, factor: float | None = None, min_peers: int | None = None) -> pd.DataFrame:
