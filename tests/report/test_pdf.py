@@ -88,19 +88,24 @@ def chapters(tmp_path) -> Path:
     return page
 
 
-def _printed(monkeypatch, html: Path) -> tuple[list[int], list[int | None], int]:
-    """Print ``html``: the numbers its table of contents shows, the pages its headings start on, the prints."""
+def _contents(data: bytes) -> list[int]:
+    """The page numbers the table of contents of a printed chapters page shows."""
     import pypdfium2
 
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [int(n) for n in re.findall(r"第.章(\d+)", "".join(document[0].get_textpage().get_text_range().split()))]
+    finally:
+        document.close()
+
+
+def _printed(monkeypatch, html: Path) -> tuple[list[int], list[int | None], int]:
+    """Print ``html``: the numbers its table of contents shows, the pages its headings start on, the prints."""
     prints = []
     real_pdf = Browser._pdf
     monkeypatch.setattr(Browser, "_pdf", lambda self, session: prints.append(1) or real_pdf(self, session))
     data = print_pdf(html, html.with_suffix(".pdf")).read_bytes()
-    document = pypdfium2.PdfDocument(data)
-    toc = "".join(document[0].get_textpage().get_text_range().split())
-    shown = [int(n) for n in re.findall(r"第.章(\d+)", toc)]
-    document.close()
-    return shown, _toc_pages(data, ["第一章", "第二章", "第三章"]), len(prints)
+    return _contents(data), _toc_pages(data, ["第一章", "第二章", "第三章"]), len(prints)
 
 
 @pytest.mark.system
@@ -117,6 +122,28 @@ def test_a_wrong_estimate_is_printed_again_with_the_pages_read_back(chapters, mo
     shown, pages, prints = _printed(monkeypatch, chapters)
     assert shown == pages and pages[0] == 2
     assert prints == 2
+
+
+@pytest.mark.system
+def test_one_tab_prints_page_after_page_and_a_failed_print_closes_it(chapters, monkeypatch) -> None:
+    short = chapters.with_name("short.html")
+    short.write_text(chapters.read_text(encoding="utf-8").replace("<p>第", "<p hidden>第"), encoding="utf-8")
+    tabs = []
+    with Browser() as browser:
+        call = browser._chrome.call
+        monkeypatch.setattr(
+            browser._chrome, "call", lambda method, *a, **k: tabs.append(method) or call(method, *a, **k)
+        )
+        pages = [browser.print_pdf(page, page.with_suffix(f".{n}.pdf")).read_bytes() for n, page in
+                 enumerate([chapters, short, chapters])]  # fmt: skip
+        with pytest.raises(ReportError, match="missing.html"):
+            browser.print_pdf(chapters.with_name("missing.html"), chapters.with_name("missing.pdf"))
+        again = browser.print_pdf(short, short.with_suffix(".again.pdf")).read_bytes()
+    assert tabs.count("Target.createTarget") == 2 and tabs.count("Target.closeTarget") == 1  # the failed print's
+    long_toc, short_toc = _contents(pages[0]), _contents(pages[1])
+    assert long_toc == _toc_pages(pages[0], ["第一章", "第二章", "第三章"]) and long_toc[1] - long_toc[0] > 1
+    assert short_toc == _toc_pages(pages[1], ["第一章", "第二章", "第三章"]) == [2, 3, 3]  # nothing of the last page
+    assert _contents(pages[2]) == long_toc and _contents(again) == short_toc
 
 
 def test_a_bookmark_names_its_heading_also_when_chromium_wrote_it_twice() -> None:
