@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from report_data import PEERS, REGION, YEAR, gathered, gold_table, row_labels, with_prior_year, with_years_and_peers
@@ -211,6 +212,18 @@ def test_long_emoji_rtl_and_zero_width_region_names_render_in_every_chart() -> N
     assert all(text.count("\n") <= 1 for text in labels)
     assert {"□示例区", "□□□□示例区", "示例区", "$x^2$区"} <= set(labels)  # no glyph, no mark
     assert "$x^2$区" in _texts(svgs[-1])  # written as it is, not as mathematics
+
+
+@pytest.mark.parametrize("offset", [(0, 6), (5, 0), (-3, -2)])
+def test_a_value_label_sits_where_an_annotation_of_the_point_would(offset: tuple[float, float]) -> None:
+    with plotting.house_style():
+        fig = Figure(figsize=(4, 3))
+        ax = fig.add_axes((0.2, 0.2, 0.7, 0.7), xlim=(0, 10), ylim=(95, 100))
+        ax.annotate("12.5万元", (3, 97.5), textcoords="offset points", xytext=offset, va="center", fontsize=7.5)
+        plotting.value_label(ax, 3, 97.5, "12.5万元", offset, va="center", fontsize=7.5)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        annotated, labelled = (t.get_window_extent(renderer).bounds for t in ax.texts)
+    assert np.allclose(annotated, labelled) and annotated[0] > 0
 
 
 def test_a_chart_label_is_drawable_wrapped_and_cut() -> None:

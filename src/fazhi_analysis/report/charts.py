@@ -59,6 +59,7 @@ from fazhi_analysis.report.plotting import (
     stacked,
     to_svg,
     value_axis,
+    value_label,
     widest,
     zoom_note,
 )
@@ -118,9 +119,8 @@ def _trend_panel(ax, rows: pd.DataFrame, years: list[int], year: int) -> None:
     reference = mine.iloc[0] if len(mine) else last
     magnitude = magnitude_of(reference["value"], unit, reference["raw"])
     for row in rows.itertuples():
-        ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude),
-                    (row.year, float(row.value) / divisor), textcoords="offset points", xytext=(0, 6), ha="center",
-                    fontsize=7.5, color=INK)  # fmt: skip
+        value_label(ax, row.year, float(row.value) / divisor, format_figure(row.value, row.unit, row.approx, row.raw,
+                    magnitude), (0, 6), ha="center", fontsize=7.5, color=INK)  # fmt: skip
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     value_axis(ax, series.to_numpy(), unit, "y", zoom=True)
@@ -181,8 +181,8 @@ def dot_panel(ax, rows: pd.DataFrame, region: str | None, notes: list[str]) -> N
         ax.scatter(values[mine], positions[mine], s=34, color=ACCENT, zorder=4, clip_on=False)
     ax.axvline(float(first["median"]) / divisor, color=RULE, linewidth=0.7, linestyle="--")
     for p, row, value in zip(positions, shown.itertuples(), values):
-        ax.annotate(format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (value, p),
-                    textcoords="offset points", xytext=(5, 0), va="center", fontsize=7.5, color=INK)  # fmt: skip
+        value_label(ax, value, p, format_figure(row.value, row.unit, row.approx, row.raw, magnitude), (5, 0),
+                    va="center", fontsize=7.5, color=INK)  # fmt: skip
     row_guides(ax, positions, [region_label(r) for r in shown["region"]], mine)  # a guide a row, not a bar from 0
     ax.set_ylim(-0.6, len(shown) - 0.4)
     ax.set_axisbelow(True)
