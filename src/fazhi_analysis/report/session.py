@@ -26,15 +26,16 @@ import queue
 import time
 from pathlib import Path
 from types import TracebackType
-
-from jupyter_client.blocking import BlockingKernelClient
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from traitlets.config import Config
+from typing import TYPE_CHECKING
 
 from fazhi_analysis import project, scratch
 from fazhi_analysis.errors import ReportError
 from fazhi_analysis.report import pdf
+
+if TYPE_CHECKING:  # jupyter_client is imported where a kernel starts: a batch with nothing to make needs none
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_client.manager import KernelManager
+    from traitlets.config import Config
 
 __all__ = ["KERNEL", "KERNEL_MAX_MB", "READY_TIMEOUT_S", "KernelFault", "Session"]
 
@@ -67,6 +68,8 @@ def _kernel_config(sockets: Path) -> Config:
         >>> _kernel_config(Path("/tmp/" + "x" * 200)).KernelManager.get("transport", "tcp")
         'tcp'
     """
+    from traitlets.config import Config
+
     settings = {"client_class": "jupyter_client.asynchronous.AsyncKernelClient"}
     socket = sockets / "kernel"
     if os.name == "posix" and len(os.fsencode(socket)) + len("-65535") <= _SOCKET_PATH_MAX:  # kernel-<port> files
@@ -106,6 +109,9 @@ class Session:
         self.close()
 
     def _start_kernel(self) -> None:
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import KernelManager
+
         work = self._folder
         manager = KernelManager(
             kernel_name=KERNEL,
@@ -159,6 +165,8 @@ class Session:
     def _client(self) -> BlockingKernelClient:
         """A client of the kernel of its own (no backlog of the last report's outputs; its own session, so that its
         socket's identity is its own and another client may connect meanwhile), blocking: this is no coroutine."""
+        from jupyter_client.blocking import BlockingKernelClient
+
         assert self._manager is not None
         client = BlockingKernelClient(parent=self._manager)
         client.load_connection_info(self._manager.get_connection_info())
