@@ -63,6 +63,15 @@ batch 41.8 s (3.44× and 2.59×), cached 1.4 s (3.5 %), peak 699 / 469 and 706 /
 by hand: papermill 6.88, nbconvert 1.68, chromium 0.34. The batch's 15 reports take about 68 CPU seconds in all,
 about 46 of them in the kernels (their two boots included): the notebooks, half or more of it matplotlib.
 
+With the kernel's imports frozen out of the collector's sight as it boots, the charts' row labels and value labels
+as plain texts and their titles placed without measuring, an overview's rankings in one pass a peer group and one
+browser tab for every print, and the batch timed before and after the loops (idle machine, slow that hour): hand
+142.0 s, serial 93.1 s, batch 35.7 s (34.6 and 36.9; 3.97× and 2.61×), cached 1.7 s (4.8 %), peak 749 / 484 and
+739 / 474 MB a worker; CPU seconds a report by hand: papermill 6.69, nbconvert 1.77, chromium 0.34 (Chromium's
+zygote processes are not counted there: the whole machine spends about 1.6 CPU s a print by the command line,
+0.58 by the batch's kept tab). The batch alone, A/B against the code before these changes: 36.7 → 31.8 s wall,
+67.6 → 57.2 CPU s (medians of 3).
+
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
 
