@@ -289,8 +289,8 @@ def test_progress_on_a_terminal_is_a_bar(example_table: Path, tmp_path: Path) ->
 
 
 def test_planning_a_batch_loads_no_kernel_client() -> None:
-    """A batch whose reports are all unchanged plans, finds nothing to make and writes its index: it needs neither
-    jupyter_client nor papermill (they load where a kernel starts: about 0.13 s of a cached run's 1.5 s)."""
+    """The modules that plan a batch and write its index (all a batch with nothing to make runs) import neither
+    jupyter_client nor papermill: they load where a kernel starts (about 0.13 s of a cached run's 1.5 s)."""
     code = (
         "import sys, fazhi_analysis.cli, fazhi_analysis.analysis, fazhi_analysis.report.batch; "
         "print(sorted(set(sys.modules) & {'jupyter_client', 'zmq', 'papermill', 'nbformat', 'nbconvert'}))"

@@ -78,7 +78,7 @@ def test_prepare_clears_the_namespace_figures_rc_and_garbage_and_keeps_the_modul
             "_j.dumps({'leftover': 'leftover' in globals(), 'size': __import__('matplotlib').rcParams['font.size'],"
             " 'figures': len(__import__('sys').modules['matplotlib.pyplot'].get_fignums()),"
             " 'pandas': 'pandas' in __import__('sys').modules, 'cwd': __import__('os').getcwd(),"
-            " 'cycle': __import__('sys').modules['_probe'].cycle() is None}, default=str)",
+            " 'cycle': __import__('sys').modules['_probe'].cycle() is None})",
         )
         frozen = _kernel_state(session, "_j.dumps(__import__('gc').get_freeze_count())")
     assert state == {"leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path), "cycle": True}

@@ -245,7 +245,7 @@ class Browser:
         if self._page is None:
             chrome, wait = self._chrome, self.timeout
             target = chrome.call("Target.createTarget", {"url": "about:blank"}, timeout=wait)["targetId"]
-            self._page = (target, "")
+            self._page = (target, "")  # held at once: a failed attach still closes the tab (_close_tab)
             page = chrome.call("Target.attachToTarget", {"targetId": target, "flatten": True}, timeout=wait)
             self._page = (target, page["sessionId"])
             chrome.call("Page.enable", session=self._page[1], timeout=wait)
