@@ -62,7 +62,8 @@ def _kernel_config(sockets: Path) -> Config:
     where the folder's path is too long for a socket's (a long ``TMPDIR``).
 
     Its clients (papermill's) are asynchronous: nbclient then notices a kernel that died in a cell (a blocking
-    client would wait for its output forever).
+    client would wait for its output forever); they are ready without jupyter_client's wait for IOPub to stay
+    quiet (:class:`~fazhi_analysis.report.kernel_client.ReadyClient`).
 
     Example:
         >>> _kernel_config(Path("/tmp/" + "x" * 200)).KernelManager.get("transport", "tcp")
@@ -70,7 +71,7 @@ def _kernel_config(sockets: Path) -> Config:
     """
     from traitlets.config import Config
 
-    settings = {"client_class": "jupyter_client.asynchronous.AsyncKernelClient"}
+    settings = {"client_class": "fazhi_analysis.report.kernel_client.ReadyClient"}
     socket = sockets / "kernel"
     if os.name == "posix" and len(os.fsencode(socket)) + len("-65535") <= _SOCKET_PATH_MAX:  # kernel-<port> files
         settings |= {"transport": "ipc", "ip": str(socket)}
