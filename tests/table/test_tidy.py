@@ -193,3 +193,21 @@ def test_validating_a_tidy_table_does_not_import_dask_dataframe() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_reading_and_reporting_a_table_import_no_pandera_and_validating_builds_each_contract_once() -> None:
+    """Only what validates pays pandera's import (about 0.15 s a process): a report's kernel, ``fazhi report`` and a
+    batch that finds every report unchanged read and conform tables, and never validate."""
+    code = (
+        "import sys, pandas as pd\n"
+        "from fazhi_analysis import analysis, cli\n"
+        "from fazhi_analysis.report import batch, charts, narrative, overview\n"
+        "from fazhi_analysis.table import findings, regions, tidy\n"
+        "tidy.conform(pd.DataFrame({'region': ['甲区'], 'year': [2024], 'value': [1.0]}))\n"
+        "regions.empty(), findings.as_findings([])\n"
+        "print('pandera' in sys.modules)\n"
+        "print(tidy.TidyTable is tidy.TidyTable, 'pandera' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True", "True"]

@@ -6,16 +6,21 @@ read off :data:`FindingsTable`; every stage that writes findings (checks, build,
 them in these columns.
 
 Example:
+    >>> from fazhi_analysis.table.findings import FindingsTable
     >>> FindingsTable.validate(as_findings([])).empty
     True
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING, Any
 
-from fazhi_analysis.table.tidy import Contract, NAString
+import pandas as pd
+
+from fazhi_analysis.table.contract import Check, Column, attribute, dtypes
+
+if TYPE_CHECKING:
+    from fazhi_analysis.table.contract_schema import Contract
 
 __all__ = ["ERROR", "FINDING_COLUMNS", "FINDING_DTYPES", "FindingsTable", "RULES", "WARNING", "as_findings"]
 
@@ -47,28 +52,33 @@ RULES = (
 )
 
 
-FindingsTable = Contract(
-    {
-        "level": pa.Column(NAString(), checks=pa.Check.isin([ERROR, WARNING])),
-        "region": pa.Column(NAString(), nullable=True),
-        "year": pa.Column(pd.Int64Dtype(), nullable=True),
-        "indicator": pa.Column(NAString(), nullable=True),
-        "source": pa.Column(NAString(), nullable=True),
-        "rule": pa.Column(NAString(), checks=pa.Check.isin(list(RULES))),
-        "message_zh": pa.Column(NAString()),
-        "message_en": pa.Column(NAString()),
-    },
-    strict=True,
-    ordered=True,
-    name="FindingsTable",
-)
-"""The findings' contract: one row per finding, a level and a rule of :data:`RULES`, two messages.
+_CONTRACT = {
+    "level": Column("string", nullable=False, checks=(Check("isin", [ERROR, WARNING]),)),
+    "region": Column("string"),
+    "year": Column("Int64"),
+    "indicator": Column("string"),
+    "source": Column("string"),
+    "rule": Column("string", nullable=False, checks=(Check("isin", list(RULES)),)),
+    "message_zh": Column("string", nullable=False),
+    "message_en": Column("string", nullable=False),
+}
+"""The findings' contract: one row per finding, a level and a rule of :data:`RULES`, two messages; ``FindingsTable`` is
+it as a pandera schema, built on first use.
 
 Region, year, indicator and source are NA when a finding has none (a missing column; a completeness finding
 names no indicator).
 """
 
-FINDING_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in FindingsTable.columns.items()}
+
+FindingsTable: Contract  # the contract as a pandera schema, built on first use by __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    """``FindingsTable``: the contract as a pandera schema, built on first use."""
+    return attribute(__name__, name, FindingsTable=_CONTRACT)
+
+
+FINDING_DTYPES: dict[str, str] = dtypes(_CONTRACT)
 FINDING_COLUMNS = list(FINDING_DTYPES)
 
 

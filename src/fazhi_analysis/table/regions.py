@@ -12,6 +12,7 @@ prefecture-level or a county-level city, so it stays unknown.
 Example:
     >>> level_of("达坂城区"), level_of("新疆维吾尔自治区"), level_of("昌吉市")
     ('县', '省', None)
+    >>> from fazhi_analysis.table.regions import RegionsTable
     >>> RegionsTable.validate(empty()).empty
     True
 """
@@ -21,14 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import manifest
-from fazhi_analysis.table.tidy import Contract, NAFloat64, NAString
+from fazhi_analysis.table.contract import Check, Column, attribute, dtypes, schema
+
+if TYPE_CHECKING:
+    from fazhi_analysis.table.contract_schema import Contract
 
 __all__ = [
     "COLUMNS",
@@ -66,26 +70,31 @@ HEADERS = {"地区": "region", "层级": "level", "上级": "parent", "常住人
 _REQUIRED = ("地区", "层级", "上级")
 
 
-RegionsTable = Contract(
-    {
-        "region": pa.Column(NAString(), nullable=False, unique=True),
-        "level": pa.Column(NAString(), nullable=True, checks=pa.Check.isin(list(LEVELS))),
-        "parent": pa.Column(NAString(), nullable=True),
-        "population": pa.Column(NAFloat64(), nullable=True, checks=pa.Check.gt(0)),
-        "group": pa.Column(NAString(), nullable=True),
-        "source": pa.Column(NAString(), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    name="RegionsTable",
-)
-"""The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown).
+_CONTRACT = {
+    "region": Column("string", nullable=False, unique=True),
+    "level": Column("string", checks=(Check("isin", list(LEVELS)),)),
+    "parent": Column("string"),
+    "population": Column("Float64", checks=(Check("gt", 0),)),
+    "group": Column("string"),
+    "source": Column("string"),
+}
+"""The regions table's contract: one row per region, its level one of :data:`LEVELS` (NA: unknown); ``RegionsTable``
+is it as a pandera schema, built on first use.
 
 ``population`` is the resident population in 10,000s (常住人口（万人）), ``group`` a name the analyst
 chose (分组), ``source`` the file and row (``regions.csv:3``).
 """
 
-DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in RegionsTable.columns.items()}
+
+RegionsTable: Contract  # the contract as a pandera schema, built on first use by __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    """``RegionsTable``: the contract as a pandera schema, built on first use."""
+    return attribute(__name__, name, RegionsTable=_CONTRACT)
+
+
+DTYPES: dict[str, str] = dtypes(_CONTRACT)
 COLUMNS = list(DTYPES)
 
 
@@ -165,7 +174,7 @@ def from_grid(grid: np.ndarray, label: str) -> tuple[pd.DataFrame, list[dict]]:
             problems.append(problem("error", region, source, "regions_population", zh, en))
         rows.append({**value, "level": level, "population": population, "source": source})
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    return RegionsTable.validate(frame.astype(DTYPES)), problems
+    return schema("RegionsTable", _CONTRACT).validate(frame.astype(DTYPES)), problems
 
 
 def _population(text: str | None) -> float | None:

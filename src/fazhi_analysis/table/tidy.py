@@ -6,8 +6,9 @@ confidence (0–1, how sure a report text's mapping is), reason (``alias+noun``,
 ``abstain:subset(其中)``), period (全年, 截至M月, 以来, 期间) and scope (本级, 全域, 下级合计, 其他机关); the
 last four are optional and empty for spreadsheet rows.
 
-The contract is :data:`TidyTable` (a pandera schema), written once; :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
-are read off it: exactly these columns, in this order, of these nullable dtypes.
+The contract is declared once (:mod:`fazhi_analysis.table.contract`); :data:`TIDY_DTYPES` and :data:`TIDY_COLUMNS`
+are read off it: exactly these columns, in this order, of these nullable dtypes. ``TidyTable`` is the contract as a
+pandera schema, built on first use (reading and conforming a table need no pandera).
 
 A region, a year in :data:`MIN_YEAR` … :func:`max_year` and a finite value are required; the region is
 a safe name, one that can name a folder (:func:`fazhi_analysis.table.names.safe_region`: no path
@@ -34,23 +35,22 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera import dtypes as _pa_dtypes
-from pandera.engines import pandas_engine as _pa_engine
 
 from fazhi_analysis.errors import InputError
 from fazhi_analysis.table import catalog
+from fazhi_analysis.table.contract import Check, Column, attribute, dtypes
 from fazhi_analysis.table.names import safe_region
 
+if TYPE_CHECKING:
+    from fazhi_analysis.table.contract_schema import Contract
+
 __all__ = [
-    "Contract",
     "KEY",
     "MIN_YEAR",
-    "NAFloat64",
-    "NAString",
     "TIDY_COLUMNS",
     "TIDY_DTYPES",
     "TidyTable",
@@ -68,60 +68,6 @@ _MAX_ROWS_NAMED = 3  # rows a message names; it counts the others
 def max_year() -> int:
     """The latest acceptable year: next year (plans and targets are sometimes given ahead)."""
     return _dt.date.today().year + 1
-
-
-@_pa_dtypes.immutable
-class _Exact(_pa_engine.DataType):
-    """A pandera data type that passes a column only when its pandas dtype is ``type`` itself."""
-
-    def check(self, pandera_dtype, data_container=None) -> bool:
-        dtype = data_container.dtype if data_container is not None else getattr(pandera_dtype, "type", None)
-        return self._accepts(dtype)
-
-    def _accepts(self, dtype: object) -> bool:
-        return dtype == self.type
-
-    def __str__(self) -> str:
-        return str(self.type)
-
-
-@_pa_dtypes.immutable
-class NAString(_Exact, _pa_dtypes.String):
-    """pandas' ``"string"`` dtype, missing cells ``pd.NA``, in either storage (pyarrow or python).
-
-    pandera's own string type also passes ``object`` columns of strings and pandas 3's ``str``
-    dtype, whose missing cells are NaN; the tidy table holds neither.
-    """
-
-    type = pd.StringDtype()
-
-    def _accepts(self, dtype: object) -> bool:
-        return isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA
-
-
-@_pa_dtypes.immutable
-class NAFloat64(_Exact, _pa_dtypes.Float):
-    """pandas' ``"Float64"`` dtype, missing cells ``pd.NA`` (pandera's own also passes numpy ``float64``)."""
-
-    type = pd.Float64Dtype()
-
-
-class Contract(pa.DataFrameSchema):
-    """A table's contract in pandera's object API: ``validate`` it, read its ``columns``; ``to_schema()`` gives
-    itself, as a ``DataFrameModel``'s does.
-
-    Written as a schema, not a ``DataFrameModel``: building a model's schema reads its type annotations through
-    ``pandera.typing``, which imports ``dask.dataframe`` when dask is installed (over a second in every process).
-    """
-
-    def to_schema(self) -> Contract:
-        """The contract itself (as ``DataFrameModel.to_schema`` gives a model's schema)."""
-        return self
-
-    @classmethod
-    def get_backend(cls, check_obj: object = None, check_type: type | None = None) -> object:
-        """The validation backend of a pandas ``DataFrameSchema`` (pandera registers backends by exact class)."""
-        return pa.DataFrameSchema.get_backend(check_obj, check_type)
 
 
 def _safe_regions(region: pd.Series) -> pd.Series:
@@ -145,44 +91,37 @@ def _catalog_ids(indicator: pd.Series) -> pd.Series:
     return indicator.isin(catalog.indicators().index)
 
 
-def _text(nullable: bool = True, **options: object) -> pa.Column:
-    """A column of :class:`NAString`."""
-    return pa.Column(NAString(), nullable=nullable, **options)
+_CONTRACT = {
+    "region": Column("string", nullable=False, checks=(Check(_safe_regions, name="region_name"),)),
+    "year": Column("Int64", nullable=False, checks=(Check(_in_year_range, name="year_range"),)),
+    "indicator": Column("string", checks=(Check(_catalog_ids, name="catalog_id"),)),
+    "value": Column("Float64", nullable=False, checks=(Check(_finite, name="finite"),)),
+    "unit": Column("string"),
+    "approx": Column("boolean"),
+    "source": Column("string"),
+    "raw": Column("string"),
+    "label": Column("string"),
+    "section": Column("string"),
+    # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
+    "confidence": Column("Float64", required=False, checks=(Check("ge", 0), Check("le", 1))),
+    "reason": Column("string", required=False),
+    # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
+    # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
+    # coerce: a table written before these columns existed reads them as empty floats.
+    "period": Column("string", required=False, coerce=True),
+    "scope": Column("string", required=False, coerce=True),
+}
 
 
-def _number(nullable: bool = True, **options: object) -> pa.Column:
-    """A column of :class:`NAFloat64`."""
-    return pa.Column(NAFloat64(), nullable=nullable, **options)
+TidyTable: Contract  # the contract as a pandera schema, built on first use by __getattr__
 
 
-TidyTable = Contract(
-    {
-        "region": _text(nullable=False, checks=pa.Check(_safe_regions, name="region_name")),
-        "year": pa.Column(pd.Int64Dtype(), nullable=False, checks=pa.Check(_in_year_range, name="year_range")),
-        "indicator": _text(checks=pa.Check(_catalog_ids, name="catalog_id")),
-        "value": _number(nullable=False, checks=pa.Check(_finite, name="finite")),
-        "unit": _text(),
-        "approx": pa.Column(pd.BooleanDtype(), nullable=True),
-        "source": _text(),
-        "raw": _text(),
-        "label": _text(),
-        "section": _text(),
-        # How sure the text extractor is of the indicator (0–1) and why; empty for spreadsheet rows.
-        "confidence": _number(required=False, checks=[pa.Check.ge(0), pa.Check.le(1)]),
-        "reason": _text(required=False),
-        # Which time a report text's figure covers (全年, 截至M月, 以来, 期间) and whose it is (本级, 全域, 下级合计,
-        # 其他机关); empty for spreadsheet rows. Only full-year own figures take an id by default.
-        # coerce: a table written before these columns existed reads them as empty floats.
-        "period": _text(required=False, coerce=True),
-        "scope": _text(required=False, coerce=True),
-    },
-    strict=True,
-    ordered=True,
-    name="TidyTable",
-)
+def __getattr__(name: str) -> Any:
+    """``TidyTable``: the contract as a pandera schema, built on first use."""
+    return attribute(__name__, name, TidyTable=_CONTRACT)
 
 
-TIDY_DTYPES: dict[str, str] = {name: str(column.dtype) for name, column in TidyTable.columns.items()}
+TIDY_DTYPES: dict[str, str] = dtypes(_CONTRACT)
 TIDY_COLUMNS = list(TIDY_DTYPES)
 KEY = ["region", "year", "indicator"]
 
