@@ -67,6 +67,7 @@ def test_prepare_clears_the_namespace_figures_rc_and_garbage_and_keeps_the_modul
         dirty = (
             "import os, matplotlib, matplotlib.pyplot as plt\n"
             "leftover = 1\nmatplotlib.rcParams['font.size'] = 31\nplt.figure()\nos.chdir('/')\n"
+            "import pandas\npandas.set_option('mode.string_storage', 'pyarrow')\n"
             "import sys, types, weakref\nclass Cycle: pass\ncycle = Cycle(); cycle.me = cycle\n"
             "sys.modules['_probe'] = types.SimpleNamespace(cycle=weakref.ref(cycle))"  # garbage only in a cycle
         )
@@ -78,10 +79,14 @@ def test_prepare_clears_the_namespace_figures_rc_and_garbage_and_keeps_the_modul
             "_j.dumps({'leftover': 'leftover' in globals(), 'size': __import__('matplotlib').rcParams['font.size'],"
             " 'figures': len(__import__('sys').modules['matplotlib.pyplot'].get_fignums()),"
             " 'pandas': 'pandas' in __import__('sys').modules, 'cwd': __import__('os').getcwd(),"
-            " 'cycle': __import__('sys').modules['_probe'].cycle() is None})",
+            " 'cycle': __import__('sys').modules['_probe'].cycle() is None,"
+            " 'strings': __import__('pandas').array(['a'], dtype='string').dtype.storage})",
         )
         frozen = _kernel_state(session, "_j.dumps(__import__('gc').get_freeze_count())")
-    assert state == {"leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path), "cycle": True}
+    assert state == {
+        "leftover": False, "size": 10.0, "figures": 0, "pandas": True, "cwd": str(tmp_path), "cycle": True,
+        "strings": "python",
+    }  # fmt: skip
     assert 0 < frozen <= boot_frozen  # the imports' objects frozen as it booted (some freed since), no report's
 
 

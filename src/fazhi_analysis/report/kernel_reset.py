@@ -9,6 +9,12 @@ state. There, what the imports made is moved out of the collector's sight (:func
 the kernel, and every later collection, in a report or here, then walks only what reports made (measured on the
 15 example reports in one shell: 0.23 → 0.04 CPU-s for this reset, 31.4 → 27.3 CPU-s in all).
 
+pandas' text columns are kept in Python objects, not Arrow (``mode.string_storage``; the values, their order
+and ``pd.NA`` are the same, and so is every page of the examples, byte for byte): a report works on a few
+dozen rows at a time, where each lookup in an Arrow array costs a call into Arrow (the 15 example notebooks:
+about 15 % less CPU). It is a setting of the report's own kernel only; ``fazhi build`` and a user's session keep
+pandas' default, which suits a million rows.
+
 Example (what :class:`fazhi_analysis.report.session.Session` has the kernel run):
     >>> __import__("fazhi_analysis.report.kernel_reset", fromlist=["prepare"]).prepare()  # doctest: +SKIP
 """
@@ -29,6 +35,7 @@ _first: dict[str, Any] = {}  # matplotlib's settings and the working folder befo
 def prepare() -> None:
     """Make the kernel as a new one: namespace cleared, figures closed, rc and working folder restored."""
     import matplotlib
+    import pandas
     from IPython import get_ipython
 
     booting = not _first
@@ -38,6 +45,7 @@ def prepare() -> None:
         pyplot.close("all")
     dict.update(matplotlib.rcParams, _first["rc"])  # as matplotlib.rc_context restores them
     os.chdir(_first["cwd"])
+    pandas.set_option("mode.string_storage", "python")  # see the module's docstring
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)
