@@ -9,10 +9,12 @@ by about a fifth.) One run, the ways one after the other on the same table, each
 2. the hand-typed loop, per report: ``papermill`` → ``jupyter nbconvert --to html --no-input`` →
    ``chromium --headless --print-to-pdf`` (CPU seconds by stage are measured here);
 3. a serial loop of ``fazhi report`` (and ``fazhi report --overview``);
-4. the batch again into a new folder (peak memory of each worker with its kernels and Chromium, sampled
-   every 0.2 s: the resident sizes summed, which counts the pages the processes share once in each, and the
-   proportional sizes summed, PSS, which shares them out among the processes that map them);
-5. the same batch once more, every report cached.
+4. the batch again into a new folder;
+5. once more into another, untimed: the peak memory of each worker with its kernels and Chromium, sampled every
+   0.2 s (the resident sizes summed, which counts the pages the processes share once in each, and the proportional
+   sizes summed, PSS, which shares them out among the processes that map them). Reading every process's memory
+   map five times a second costs CPU the batch would use: before 2026-12-07 the timed run was the sampled one;
+6. the same batch once more, every report cached.
 
 The batch's time is the mean of 1 and 4, which bracket the loops: this machine's speed drifts by a third
 within minutes, and a batch measured only after four minutes of loops gave 3.30× and 4.35× on the same code
@@ -142,8 +144,9 @@ def serial_loop(table: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
-def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, dict[str, float]]]:
-    """``fazhi batch``; returns wall seconds and the peak RSS and PSS (MB) of each worker's process tree."""
+def batch(table: Path, out: Path, workers: int, sample: bool = False) -> tuple[float, dict[int, dict[str, float]]]:
+    """``fazhi batch``; returns wall seconds and, when ``sample``, the peak RSS and PSS (MB) of each worker's process
+    tree (the sampling reads every process's memory map five times a second: a run sampled is not timed)."""
     command = [*FAZHI, "batch", "--overview", "--workers", str(workers), "--data", str(table), "--output-dir", str(out)]
     peaks: dict[int, dict[str, float]] = {}
     start = time.perf_counter()
@@ -151,12 +154,14 @@ def batch(table: Path, out: Path, workers: int) -> tuple[float, dict[int, dict[s
         command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     sampler = threading.Thread(target=_sample, args=(process.pid, peaks), daemon=True)
-    sampler.start()
+    if sample:
+        sampler.start()
     _, err = process.communicate()
     wall = time.perf_counter() - start
     if process.returncode:
         raise SystemExit(f"fazhi batch failed ({process.returncode}): {err.decode()}")
-    sampler.join(timeout=2)
+    if sample:
+        sampler.join(timeout=2)
     return wall, peaks
 
 
@@ -197,8 +202,9 @@ def main() -> None:
         before, _ = batch(table, work / "batch-before", args.workers)  # the loops bracketed: see the docstring
         hand, cpu = hand_loop(table, work / "hand", chromium)
         serial = serial_loop(table, work / "serial")
-        after, peaks = batch(table, work / "batch", args.workers)
-        for folder in ("batch-before", "batch"):
+        after, _ = batch(table, work / "batch", args.workers)
+        _, peaks = batch(table, work / "batch-memory", args.workers, sample=True)
+        for folder in ("batch-before", "batch", "batch-memory"):
             made = len(list((work / folder).rglob("*.pdf")))
             if made != n:  # the three ways must make the same reports
                 raise SystemExit(f"fazhi batch made {made} PDFs, the loops {n}")
