@@ -48,7 +48,9 @@ def prepare() -> None:
     pandas.set_option("mode.string_storage", "python")  # see the module's docstring
     shell = get_ipython()
     if shell is not None:
+        for name in [name for name in shell.user_ns if name not in shell.user_ns_hidden]:
+            del shell.user_ns[name]  # first: IPython's reset collects garbage before it clears the namespace
         shell.reset(new_session=True)
-    gc.collect()
+    gc.collect()  # after IPython's collection, this one walks only what survived (and frees what it could not)
     if booting:
         gc.freeze()  # the imports' objects: never garbage, no longer walked by each collection
