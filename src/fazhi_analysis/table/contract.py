@@ -11,7 +11,7 @@ Example:
     >>> contract = {"region": Column("string", nullable=False), "value": Column("Float64", checks=(Check("ge", 0),))}
     >>> dtypes(contract)
     {'region': 'string', 'value': 'Float64'}
-    >>> schema("Example", contract).columns["value"].checks  # doctest: +ELLIPSIS
+    >>> schema("example", "Example", contract).columns["value"].checks  # doctest: +ELLIPSIS
     [<Check greater_than_or_equal_to: greater_than_or_equal_to(0)>]
 """
 
@@ -52,17 +52,18 @@ def dtypes(columns: dict[str, Column]) -> dict[str, str]:
     return {name: column.dtype for name, column in columns.items()}
 
 
-_built: dict[str, Any] = {}  # the schemas made so far, by name
+_built: dict[tuple[str, str], Any] = {}  # the schemas made so far, by the module that declares them and name
 
 
-def schema(name: str, columns: dict[str, Column]) -> Any:
-    """The contract ``columns`` as a strict, ordered pandera schema named ``name``
+def schema(module: str, name: str, columns: dict[str, Column]) -> Any:
+    """The contract ``columns`` of ``module`` as a strict, ordered pandera schema named ``name``
     (:class:`~fazhi_analysis.table.contract_schema.Contract`), built once a process."""
-    if name not in _built:
+    if (module, name) not in _built:
         from fazhi_analysis.table import contract_schema
 
-        _built[name] = contract_schema.build(name, {key: asdict(column) for key, column in columns.items()})
-    return _built[name]
+        made = contract_schema.build(name, {key: asdict(column) for key, column in columns.items()})
+        _built[(module, name)] = made
+    return _built[(module, name)]
 
 
 def attribute(module: str, name: str, **contracts: dict[str, Column]) -> Any:
@@ -73,9 +74,9 @@ def attribute(module: str, name: str, **contracts: dict[str, Column]) -> Any:
         AttributeError: ``module`` has no contract ``name``.
 
     Example (in the module that declares ``_CONTRACT``):
-        >>> attribute("tidy", "TidyTable", TidyTable={"region": Column("string")}).name
-        'TidyTable'
+        >>> attribute("example", "Example", Example={"region": Column("string")}).name
+        'Example'
     """
     if name not in contracts:
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
-    return schema(name, contracts[name])
+    return schema(module, name, contracts[name])

@@ -174,7 +174,7 @@ def from_grid(grid: np.ndarray, label: str) -> tuple[pd.DataFrame, list[dict]]:
             problems.append(problem("error", region, source, "regions_population", zh, en))
         rows.append({**value, "level": level, "population": population, "source": source})
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    return schema("RegionsTable", _CONTRACT).validate(frame.astype(DTYPES)), problems
+    return schema(__name__, "RegionsTable", _CONTRACT).validate(frame.astype(DTYPES)), problems
 
 
 def _population(text: str | None) -> float | None:
