@@ -79,6 +79,15 @@ zygote processes are not counted there: the whole machine spends about 1.6 CPU s
 0.58 by the batch's kept tab). The batch alone, A/B against the code before these changes: 36.7 → 31.8 s wall,
 67.6 → 57.2 CPU s (medians of 3).
 
+With papermill's client ready as soon as the kept kernel answered on both channels (no 0.2 s wait for IOPub to stay
+quiet), the report kernels' text in Python objects rather than Arrow, no pandera where nothing validates and one
+garbage collection a reset; the timed batches no longer sampled, the cached runs bracketed, the bytecode compiled
+(idle machine, three runs): hand 85.9 / 81.5 / 77.6 s, serial 53.0 / 47.3 / 44.3 s, batch 16.7 / 15.2 / 14.9 s
+(5.16×, 5.38× and 5.21×; 3.18×, 3.12× and 2.97×), cached 1.0 / 0.6 / 0.6 s (5.9 % timed only after the loops, then
+3.8 % and 4.0 %), peak 727–755 / 464–490 MB a worker; CPU seconds a report by hand: papermill 3.57–4.02, nbconvert
+0.95–1.00, chromium 0.20–0.24. The batch's CPU: about 19 s in the two kernels (their boots about 2.5), 4 in
+Chromium, 3 in the workers and 2.5 in the parent.
+
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
 

@@ -39,6 +39,10 @@ the idle machine (2026-12-07): chain 9.30 s (papermill 5.70, nbconvert 1.65, chr
 ``wait_for_ready`` (which waits for IOPub to stay quiet), ``--repeat 5`` twice: 11.14 / 5.96 s, 0.54×, and
 9.26 / 5.19 s, 0.56× (0.68× and 0.64× with the full ``chromium``).
 
+With papermill's client ready without waiting for IOPub to stay quiet, the kernel's text in Python objects and no
+pandera in the kernel (2026-12-07, ``--repeat 5``, idle): chain 5.58 s (papermill 3.26, nbconvert 0.90, chromium
+1.42), ``fazhi report`` 2.67 s, 0.48× (0.62× with the full ``chromium``).
+
 Run: ``.venv/bin/python benchmarks/bench_report.py [--repeat 5]``
 """
 
