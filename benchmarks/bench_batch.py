@@ -85,8 +85,8 @@ garbage collection a reset; the timed batches no longer sampled, the cached runs
 (idle machine, three runs): hand 85.9 / 81.5 / 77.6 s, serial 53.0 / 47.3 / 44.3 s, batch 16.7 / 15.2 / 14.9 s
 (5.16×, 5.38× and 5.21×; 3.18×, 3.12× and 2.97×), cached 1.0 / 0.6 / 0.6 s (5.9 % timed only after the loops, then
 3.8 % and 4.0 %), peak 727–755 / 464–490 MB a worker; CPU seconds a report by hand: papermill 3.57–4.02, nbconvert
-0.95–1.00, chromium 0.20–0.24. The batch's CPU: about 19 s in the two kernels (their boots about 2.5), 4 in
-Chromium, 3 in the workers and 2.5 in the parent.
+0.95–1.00, chromium 0.20–0.24. The batch's 27 CPU seconds (the whole machine): about 17.5 in the two kernels
+(their boots about 2.5), 4 in Chromium, 2.7 in the workers and 2.2 in the parent.
 
     .venv/bin/python benchmarks/bench_batch.py [--workers 2]
 """
