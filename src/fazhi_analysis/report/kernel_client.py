@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from queue import Empty
+from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 
@@ -38,34 +39,24 @@ class ReadyClient(AsyncKernelClient):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while time.monotonic() < deadline:
             sent = self.kernel_info()
-            reply = await self._reply_to(sent, min(1.0, max(deadline - time.monotonic(), 0.0)))
-            if reply is not None and await self._on_iopub(sent):
+            reply = await _answer(self.shell_channel, sent, min(1.0, max(deadline - time.monotonic(), 0.0)))
+            if reply is not None and await _answer(self.iopub_channel, sent, _IOPUB_S) is not None:
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
         raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
-    async def _reply_to(self, sent: str, seconds: float) -> dict | None:
-        """The shell channel's reply to ``sent`` within ``seconds`` (earlier requests' replies are skipped)."""
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            try:
-                reply = await self.shell_channel.get_msg(timeout=left)
-            except Empty:
-                return None
-            if reply["parent_header"].get("msg_id") == sent:
-                return reply
-        return None
 
-    async def _on_iopub(self, sent: str) -> bool:
-        """Whether IOPub delivers a message of the request ``sent`` (its busy or idle status) in time."""
-        end = time.monotonic() + _IOPUB_S
-        while (left := end - time.monotonic()) > 0:
-            try:
-                message = await self.iopub_channel.get_msg(timeout=left)
-            except Empty:
-                return False
-            if message["parent_header"].get("msg_id") == sent:
-                return True
-        return False
+async def _answer(channel: Any, sent: str, seconds: float) -> dict | None:
+    """The first message on ``channel`` that answers the request ``sent`` (on IOPub: its busy or idle status) within
+    ``seconds``; those of earlier requests are skipped."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        try:
+            message = await channel.get_msg(timeout=left)
+        except Empty:
+            return None
+        if message["parent_header"].get("msg_id") == sent:
+            return message
+    return None
